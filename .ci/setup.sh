@@ -1,0 +1,29 @@
+# Puts Node >= 22 and the pinned pnpm on PATH, then installs the workspace's dependencies.
+# Source it (`source .ci/setup.sh`) so PATH carries over to your shell; .ci/run sources it too.
+# It leaves shell options alone: it may run inside an interactive shell.
+
+loom_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
+loom_tools="${LOOM_TOOLS_DIR:-${HOME:-$loom_root/..}/.loom-tools}"
+loom_pnpm="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$loom_root/package.json")"
+
+loom_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+loom_setup() {
+  export PATH="$loom_tools/bin:$PATH"
+  # The project targets Node >= 22; machines here ship 20. npm can install Node itself.
+  if [ "$(loom_node_major)" -lt 22 ]; then
+    echo "setup: Node $(node --version 2>/dev/null || echo none) is older than 22; installing Node 24 into $loom_tools"
+    npm install -g --prefix "$loom_tools" --no-audit --no-fund --loglevel=error node@24 || return 1
+    hash -r
+  fi
+  # Corepack cannot download pnpm here; npm can, at the exact version package.json pins.
+  if [ "$(pnpm --version 2>/dev/null)" != "$loom_pnpm" ]; then
+    echo "setup: installing pnpm $loom_pnpm into $loom_tools"
+    npm install -g --prefix "$loom_tools" --no-audit --no-fund --loglevel=error "pnpm@$loom_pnpm" || return 1
+    hash -r
+  fi
+  echo "setup: node $(node --version), pnpm $(pnpm --version)"
+  (cd "$loom_root" && pnpm install --frozen-lockfile)
+}
+
+loom_setup

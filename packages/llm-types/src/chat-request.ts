@@ -1,0 +1,32 @@
+import type { Message } from "./message.js";
+import type { ResponseFormat } from "./response-format.js";
+import type { ToolChoice } from "./tool-choice.js";
+import type { ToolDefinition } from "./tool-definition.js";
+
+/** One call: the conversation plus options that override the provider's config for this call. */
+export interface ChatRequest {
+  messages: Message[];
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  stop?: string | string[];
+  seed?: number;
+  responseFormat?: ResponseFormat;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /** End-user id for the provider's abuse monitoring (`user` on the wire). */
+  user?: string;
+  /** Extra headers for this call only. */
+  headers?: Record<string, string>;
+  /** Aborting stops the request, or the stream, at once with an `AbortError`. */
+  signal?: AbortSignal;
+  /** Overrides the provider's `timeoutMs` for this call. */
+  timeoutMs?: number;
+  /** A limit on the whole call, retries included. */
+  deadlineMs?: number;
+  /** Overrides the provider's `maxRetries` for this call. */
+  maxRetries?: number;
+  /** Provider-specific body fields (`thinking`, `top_k`, ...), merged into the wire body last. */
+  extraBody?: Record<string, unknown>;
+}

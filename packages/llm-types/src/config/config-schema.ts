@@ -1,0 +1,127 @@
+import { z } from "zod";
+import { CONFIG_DEFAULTS, type LLMConfig, type LLMConfigInput } from "./llm-config.js";
+
+/** A value as it may appear in a message: short, and never a secret (callers make sure). */
+function show(value: unknown): string {
+  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+const number = (what: string) =>
+  z.number({ error: (issue) => `must be ${what}, got ${show(issue.input)}` });
+
+const between = (min: number, max: number) =>
+  number(`a number between ${min} and ${max}`).refine((v) => v >= min && v <= max, {
+    error: (issue) => `must be between ${min} and ${max}, got ${show(issue.input)}`,
+  });
+
+const integer = (min: 0 | 1) => {
+  const what = min === 0 ? "a non-negative integer" : "a positive integer";
+  return number(what).refine((v) => Number.isInteger(v) && v >= min, {
+    error: (issue) => `must be ${what}, got ${show(issue.input)}`,
+  });
+};
+
+const flag = z.boolean({ error: (issue) => `must be true or false, got ${show(issue.input)}` });
+
+const text = (what: string) =>
+  z
+    .string({ error: (issue) => `must be ${what}, got ${show(issue.input)}` })
+    .refine((v) => v.trim().length > 0, { error: `must be ${what}, got an empty string` });
+
+// RFC 9110 token characters: anything else in a header name breaks the request or smuggles one.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
+
+const headers = z
+  .record(z.string(), z.string({ error: "header values must be strings" }), {
+    error: "must be an object of header names to string values",
+  })
+  .superRefine((record, ctx) => {
+    for (const [name, value] of Object.entries(record)) {
+      if (!HEADER_NAME.test(name)) {
+        ctx.addIssue({ code: "custom", path: [name], message: "is not a valid header name" });
+      }
+      if (HEADER_VALUE_FORBIDDEN.test(value)) {
+        // The value is not shown: headers may carry credentials.
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: "header values must not contain CR, LF or NUL characters",
+        });
+      }
+    }
+  });
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+const baseUrl = z
+  .string({ error: (issue) => `must be an http(s) URL, got ${show(issue.input)}` })
+  .transform((value, ctx) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      ctx.addIssue({ code: "custom", message: `must be an http(s) URL, got ${show(value)}` });
+      return z.NEVER;
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must not contain credentials; use apiKey or headers",
+      });
+      return z.NEVER;
+    }
+    // `${baseUrl}/chat/completions` must not produce `//`.
+    return value.replace(/\/+$/, "");
+  });
+
+const schema = z
+  .strictObject({
+    baseUrl,
+    model: text("a model name"),
+    // Never echo the value: this is the secret.
+    apiKey: z
+      .string({ error: "must be a string" })
+      .refine((v) => v.trim().length > 0, { error: "must not be empty; omit it instead" })
+      .refine((v) => !HEADER_VALUE_FORBIDDEN.test(v), {
+        error: "must not contain CR, LF or NUL characters",
+      })
+      .optional(),
+    provider: text("a provider name").default(CONFIG_DEFAULTS.provider),
+    temperature: between(0, 2).optional(),
+    maxTokens: integer(1).optional(),
+    topP: between(0, 1).optional(),
+    headers: headers.default({}),
+    timeoutMs: integer(1).default(CONFIG_DEFAULTS.timeoutMs),
+    streamIdleTimeoutMs: integer(1).default(CONFIG_DEFAULTS.streamIdleTimeoutMs),
+    maxRetries: integer(0).default(CONFIG_DEFAULTS.maxRetries),
+    maxRetryDelayMs: integer(0).default(CONFIG_DEFAULTS.maxRetryDelayMs),
+    maxConcurrency: integer(1).optional(),
+    maxConnections: integer(1).default(CONFIG_DEFAULTS.maxConnections),
+    maxResponseBytes: integer(1).default(CONFIG_DEFAULTS.maxResponseBytes),
+    streamUsage: flag.default(CONFIG_DEFAULTS.streamUsage),
+    allowInsecureHttp: flag.default(CONFIG_DEFAULTS.allowInsecureHttp),
+  })
+  .superRefine((config, ctx) => {
+    if (config.apiKey === undefined || config.allowInsecureHttp) return;
+    const url = new URL(config.baseUrl);
+    if (url.protocol === "http:" && !LOOPBACK_HOSTS.test(url.hostname)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["baseUrl"],
+        message: `refusing to send the API key over plain http:// to ${url.host}; use https:// or set allowInsecureHttp: true`,
+      });
+    }
+  });
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The interfaces are written out for their docs; these fail the build if they drift from the schema.
+true satisfies Same<z.output<typeof schema>, LLMConfig>;
+true satisfies Same<z.input<typeof schema>, LLMConfigInput>;
+
+/** The schema of an `LLMConfig`, with its defaults. `parseConfig` is the friendly front. */
+export const llmConfigSchema: z.ZodType<LLMConfig, LLMConfigInput> = schema;

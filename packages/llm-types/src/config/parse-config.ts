@@ -1,0 +1,121 @@
+import type { z } from "zod";
+import type { ConfigIssue } from "../errors/config-error.js";
+import { ConfigError } from "../errors/config-error.js";
+import { redactSecret } from "../redact-secret.js";
+import { llmConfigSchema } from "./config-schema.js";
+import type { LLMConfig, LLMConfigInput } from "./llm-config.js";
+
+/** Where a config came from, named in the `ConfigError` (`loom.toml`, `[llm.deepseek]`). */
+export interface ConfigSource {
+  file?: string | undefined;
+  table?: string | undefined;
+}
+
+// Node's `util.inspect.custom`, by its registered name: this package stays free of Node imports.
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+type Inspect = (value: unknown, options: object) => string;
+
+// Header names whose values are credentials more often than not.
+const SENSITIVE_HEADER = /authorization|cookie|key|token|secret|password/i;
+
+/**
+ * Validates a config and fills in its defaults. Throws a `ConfigError` listing every bad key
+ * with its reason (`temperature: must be between 0 and 2, got 3`); the key's value is never in
+ * it. The result is frozen, and its key is hidden from `JSON.stringify`, spreads and
+ * `util.inspect`, which show it redacted.
+ */
+export function parseConfig(input: LLMConfigInput, source: ConfigSource = {}): LLMConfig {
+  const result = llmConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError({
+      issues: result.error.issues.flatMap((issue) => toIssues(issue, input)),
+      provider: providerName(input),
+      model: typeof input?.model === "string" ? input.model : undefined,
+      file: source.file,
+      table: source.table,
+    });
+  }
+  const { apiKey, ...visible } = result.data;
+  const config = { ...visible };
+  // Non-enumerable: spreads, Object.keys and JSON.stringify skip it; reading `config.apiKey` works.
+  Object.defineProperty(config, "apiKey", { value: apiKey, enumerable: false });
+  Object.defineProperty(config, "toJSON", { value: () => printable(config, apiKey) });
+  Object.defineProperty(config, INSPECT, {
+    value: (depth: number, options: object, inspect: Inspect) =>
+      inspect(printable(config, apiKey), { ...options, depth }),
+  });
+  return Object.freeze(config) as LLMConfig;
+}
+
+/** The config as it may be shown: key and credential-like headers redacted. */
+function printable(config: Omit<LLMConfig, "apiKey">, apiKey: string | undefined): object {
+  const headers = Object.fromEntries(
+    Object.entries(config.headers).map(([name, value]) => [
+      name,
+      SENSITIVE_HEADER.test(name) ? redactSecret(value) : value,
+    ]),
+  );
+  return { ...config, apiKey: redactSecret(apiKey), headers };
+}
+
+function toIssues(issue: z.core.$ZodIssue, input: unknown): ConfigIssue[] {
+  const path = issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({ path: key, message: unknownKeyMessage(key) }));
+  }
+  if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) {
+    return [{ path, message: "is required" }];
+  }
+  return [{ path, message: issue.message }];
+}
+
+const KNOWN_KEYS = [
+  "baseUrl",
+  "model",
+  "apiKey",
+  "provider",
+  "temperature",
+  "maxTokens",
+  "topP",
+  "headers",
+  "timeoutMs",
+  "streamIdleTimeoutMs",
+  "maxRetries",
+  "maxRetryDelayMs",
+  "maxConcurrency",
+  "maxConnections",
+  "maxResponseBytes",
+  "streamUsage",
+  "allowInsecureHttp",
+] as const satisfies readonly (keyof LLMConfigInput)[];
+
+function unknownKeyMessage(key: string): string {
+  const lower = key.toLowerCase().replace(/[_-]/g, "");
+  const near = KNOWN_KEYS.find((known) => distance(known.toLowerCase(), lower) <= 2);
+  return near ? `unknown key (did you mean "${near}"?)` : "unknown key";
+}
+
+/** Levenshtein distance, for "did you mean" on short key names. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
+  return value;
+}
+
+function providerName(input: unknown): string | undefined {
+  const provider = (input as { provider?: unknown } | null)?.provider;
+  return typeof provider === "string" ? provider : undefined;
+}

@@ -1,0 +1,46 @@
+import { LLMError, type LLMErrorOptions } from "./llm-error.js";
+
+/** One problem with one config key. */
+export interface ConfigIssue {
+  /** The key, dotted for nested ones: `temperature`, `headers.X-Trace`. Empty for the whole. */
+  readonly path: string;
+  /** What is wrong with it: `must be between 0 and 2, got 3`. */
+  readonly message: string;
+}
+
+export interface ConfigErrorOptions extends Omit<LLMErrorOptions, "message" | "retryable"> {
+  /** Overall message; built from `issues` when omitted. */
+  message?: string | undefined;
+  issues?: readonly ConfigIssue[] | undefined;
+  /** The config file the problem is in (`loom.toml`). */
+  file?: string | undefined;
+  /** The `[llm.NAME]` table the problem is in. */
+  table?: string | undefined;
+}
+
+/** A config value is missing or wrong. Raised at construction, before any request is sent. */
+export class ConfigError extends LLMError {
+  static override readonly marker: symbol = Symbol.for("@loom/llm.error.ConfigError");
+  override readonly name: string = "ConfigError";
+  readonly issues: readonly ConfigIssue[];
+  readonly file: string | undefined;
+  readonly table: string | undefined;
+
+  constructor(options: ConfigErrorOptions) {
+    const issues = options.issues ?? [];
+    super({ ...options, message: options.message ?? describe(options, issues), retryable: false });
+    this.issues = issues;
+    this.file = options.file;
+    this.table = options.table;
+  }
+}
+
+function describe(options: ConfigErrorOptions, issues: readonly ConfigIssue[]): string {
+  const where = [options.file, options.table === undefined ? undefined : `[llm.${options.table}]`]
+    .filter(Boolean)
+    .join(" ");
+  const head = `Invalid LLM config${where ? ` in ${where}` : ""}`;
+  if (issues.length === 0) return head;
+  const lines = issues.map((i) => `  - ${i.path ? `${i.path}: ` : ""}${i.message}`);
+  return `${head}:\n${lines.join("\n")}`;
+}

@@ -1,0 +1,68 @@
+export type { ChatModel } from "./chat-model.js";
+export type { ChatRequest } from "./chat-request.js";
+export type { ChatStream } from "./chat-stream.js";
+export { llmConfigSchema } from "./config/config-schema.js";
+export {
+  CONFIG_DEFAULTS,
+  type LLMConfig,
+  type LLMConfigInput,
+} from "./config/llm-config.js";
+export { type ConfigSource, parseConfig } from "./config/parse-config.js";
+export { AbortError, type AbortErrorOptions } from "./errors/abort-error.js";
+export {
+  APIStatusError,
+  type APIStatusErrorOptions,
+  isRetryableStatus,
+} from "./errors/api-status-error.js";
+export { AuthenticationError } from "./errors/authentication-error.js";
+export { BadRequestError } from "./errors/bad-request-error.js";
+export { ConfigError, type ConfigErrorOptions, type ConfigIssue } from "./errors/config-error.js";
+export { ConnectionError, type ConnectionErrorOptions } from "./errors/connection-error.js";
+export {
+  ContextLengthError,
+  type ContextLengthErrorOptions,
+} from "./errors/context-length-error.js";
+export { createStatusError, type StatusErrorInput } from "./errors/create-status-error.js";
+export { InsufficientBalanceError } from "./errors/insufficient-balance-error.js";
+export {
+  InvalidResponseError,
+  type InvalidResponseErrorOptions,
+} from "./errors/invalid-response-error.js";
+export { LLMError, type LLMErrorClass, type LLMErrorOptions } from "./errors/llm-error.js";
+export { NotFoundError } from "./errors/not-found-error.js";
+export { PermissionDeniedError } from "./errors/permission-denied-error.js";
+export { RateLimitError, type RateLimitErrorOptions } from "./errors/rate-limit-error.js";
+export { ServerError } from "./errors/server-error.js";
+export {
+  TimeoutError,
+  type TimeoutErrorOptions,
+  type TimeoutPhase,
+} from "./errors/timeout-error.js";
+export type { FinishReason } from "./finish-reason.js";
+export type { JsonSchema } from "./json-schema.js";
+export type { LLMContext, LLMLogger, ToolExecutor } from "./llm-context.js";
+export type { LLMResponse } from "./llm-response.js";
+export type {
+  AssistantMessage,
+  ContentPart,
+  Message,
+  SystemMessage,
+  ToolMessage,
+  UserMessage,
+} from "./message.js";
+export { redactSecret } from "./redact-secret.js";
+export type { ResponseFormat } from "./response-format.js";
+export type {
+  FinishEvent,
+  ReasoningEvent,
+  ResponseEvent,
+  StreamEvent,
+  TextEvent,
+  ToolCallDeltaEvent,
+  ToolCallEvent,
+  UsageEvent,
+} from "./stream-event.js";
+export type { ToolCall } from "./tool-call.js";
+export type { ToolChoice } from "./tool-choice.js";
+export type { ToolDefinition, ToolParameters } from "./tool-definition.js";
+export type { Usage } from "./usage.js";

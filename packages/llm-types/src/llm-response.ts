@@ -1,0 +1,29 @@
+import type { FinishReason } from "./finish-reason.js";
+import type { AssistantMessage } from "./message.js";
+import type { ToolCall } from "./tool-call.js";
+import type { Usage } from "./usage.js";
+
+/** The answer to one call (or a whole stream), normalised across providers. */
+export interface LLMResponse {
+  /** The text of the reply; `""` when the model only called tools. */
+  content: string;
+  /** `null` when the server did not say (some local servers). */
+  finishReason: FinishReason | null;
+  usage: Usage;
+  /** Tool calls with parsed arguments; `[]` when none. */
+  toolCalls: ToolCall[];
+  /** The model's reasoning, when it returned any (DeepSeek reasoner, vLLM `reasoning`). */
+  reasoningContent?: string;
+  /** The model the server says answered; it may differ from the one requested. */
+  model: string;
+  /** The completion id the server assigned. */
+  id: string;
+  /** The request id from the response headers, for support tickets. */
+  requestId?: string;
+  /** The provider that answered (under a fallback chain, the one that succeeded). */
+  provider: string;
+  /** Estimated cost in USD, when a price for the model is known. */
+  costUsd?: number;
+  /** The assistant turn, ready to push into `messages` for the next request. */
+  message: AssistantMessage;
+}

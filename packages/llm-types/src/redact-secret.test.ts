@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { redactSecret } from "./redact-secret.js";
+
+describe("redactSecret", () => {
+  it.each([
+    ["sk-abcdef123456", "sk-…3456"],
+    ["sk-proj-abcdefghijklmnopqrstuvwxyz0123", "sk-proj-…0123"],
+    ["abcdefghijklmnopqrstuvwxyz", "…wxyz"],
+    // Too short to show four characters without revealing much of it.
+    ["custom-key", "…"],
+    ["sk-12345678", "…"],
+    // A long prefix on a short key is not shown: at least half stays hidden.
+    ["sk-proj-abcd1234", "…1234"],
+    ["", ""],
+  ])("%j -> %j", (secret, expected) => {
+    expect(redactSecret(secret)).toBe(expected);
+  });
+
+  it("passes undefined through", () => {
+    expect(redactSecret(undefined)).toBeUndefined();
+  });
+
+  it("never returns more than four characters of the secret body", () => {
+    const secret = "sk-0123456789abcdefghij";
+    const shown = redactSecret(secret).replace("sk-", "").replace("…", "");
+    expect(shown).toBe("ghij");
+  });
+});

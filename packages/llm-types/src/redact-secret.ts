@@ -1,0 +1,20 @@
+// A short secret would be half revealed by its last four characters: hide it whole.
+const MIN_REVEALING_LENGTH = 12;
+const VISIBLE_SUFFIX = 4;
+// Vendor prefixes such as `sk-` or `sk-proj-` say which kind of key it is without revealing it.
+const PREFIX = /^[A-Za-z]{2,4}-(?:[A-Za-z]{2,8}-)?/;
+
+/**
+ * Shows a secret the way a config printout should: `redactSecret("sk-abcdef123456")` is
+ * `"sk-…3456"`. Short secrets become `"…"`; an empty or missing one stays as it is.
+ */
+export function redactSecret(secret: string): string;
+export function redactSecret(secret: string | undefined): string | undefined;
+export function redactSecret(secret: string | undefined): string | undefined {
+  if (!secret) return secret;
+  if (secret.length < MIN_REVEALING_LENGTH) return "…";
+  const prefix = PREFIX.exec(secret)?.[0] ?? "";
+  // Keep at least half the secret hidden whatever the prefix length.
+  const shown = prefix.length + VISIBLE_SUFFIX <= secret.length / 2 ? prefix : "";
+  return `${shown}…${secret.slice(-VISIBLE_SUFFIX)}`;
+}

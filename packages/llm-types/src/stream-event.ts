@@ -1,0 +1,57 @@
+import type { FinishReason } from "./finish-reason.js";
+import type { LLMResponse } from "./llm-response.js";
+import type { ToolCall } from "./tool-call.js";
+import type { Usage } from "./usage.js";
+
+/** A piece of reply text. */
+export interface TextEvent {
+  type: "text";
+  text: string;
+}
+
+/** A piece of the model's reasoning. */
+export interface ReasoningEvent {
+  type: "reasoning";
+  text: string;
+}
+
+/** A piece of a tool call as it streams; `id` and `name` come once, arguments in pieces. */
+export interface ToolCallDeltaEvent {
+  type: "tool-call-delta";
+  index: number;
+  id?: string;
+  name?: string;
+  argumentsDelta: string;
+}
+
+/** A tool call whose arguments are complete and parsed. */
+export interface ToolCallEvent {
+  type: "tool-call";
+  toolCall: ToolCall;
+}
+
+export interface UsageEvent {
+  type: "usage";
+  usage: Usage;
+}
+
+export interface FinishEvent {
+  type: "finish";
+  finishReason: FinishReason | null;
+}
+
+/** The last event: the response assembled from everything streamed. */
+export interface ResponseEvent {
+  type: "response";
+  response: LLMResponse;
+}
+
+/** Everything a stream reports, in order. */
+export type StreamEvent =
+  | TextEvent
+  | ReasoningEvent
+  | ToolCallDeltaEvent
+  | ToolCallEvent
+  | UsageEvent
+  | FinishEvent
+  | ResponseEvent;

@@ -8,7 +8,10 @@ import type { StreamEvent } from "./stream-event.js";
 export interface ChatStream extends AsyncIterable<string> {
   /** Every event, in order, ending with a `response` event. Iterate once: text or events. */
   events(): AsyncIterable<StreamEvent>;
-  /** The response assembled from the whole stream; reading it consumes the stream if nobody is. */
+  /**
+   * The response assembled from the whole stream. If nobody iterates the stream within the
+   * current turn of the event loop, calling this consumes the stream itself.
+   */
   response(): Promise<LLMResponse>;
   /** Stops the stream; a pending iteration ends with an `AbortError`. */
   abort(reason?: unknown): void;

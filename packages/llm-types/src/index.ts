@@ -62,6 +62,7 @@ export type {
   ToolCallEvent,
   UsageEvent,
 } from "./stream-event.js";
+export { isZodSchema, toJsonSchema } from "./to-json-schema.js";
 export type { ToolCall } from "./tool-call.js";
 export type { ToolChoice } from "./tool-choice.js";
 export type { ToolDefinition, ToolParameters } from "./tool-definition.js";

@@ -1,12 +1,15 @@
+import * as core from "@loom/llm-core";
+import * as testing from "@loom/llm-testing";
 import * as types from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import * as facade from "./index.js";
 
 describe("@loom/llm facade", () => {
-  it("re-exports every runtime export of @loom/llm-types, the same objects", () => {
-    expect(Object.keys(facade).sort()).toEqual(Object.keys(types).sort());
+  it("re-exports every runtime export of every package, the same objects", () => {
+    const all = { ...types, ...core, ...testing };
+    expect(Object.keys(facade).sort()).toEqual(Object.keys(all).sort());
     const exported: Record<string, unknown> = { ...facade };
-    for (const [name, value] of Object.entries(types)) {
+    for (const [name, value] of Object.entries(all)) {
       expect(exported[name], name).toBe(value);
     }
   });

@@ -91,6 +91,7 @@ const schema = z
         error: "must not contain CR, LF or NUL characters",
       })
       .optional(),
+    apiKeyEnv: text("an environment variable name").optional(),
     provider: text("a provider name").default(CONFIG_DEFAULTS.provider),
     temperature: between(0, 2).optional(),
     maxTokens: integer(1).optional(),

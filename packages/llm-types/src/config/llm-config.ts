@@ -9,6 +9,8 @@ export interface LLMConfigInput {
   model: string;
   /** Sent as `Authorization: Bearer <apiKey>`; omit for local servers that need none. */
   apiKey?: string | undefined;
+  /** The environment variable the key came from; named in authentication errors. */
+  apiKeyEnv?: string | undefined;
   /** Name in errors, logs and spans: `deepseek`, `openai`, `local` or your own. @default "custom" */
   provider?: string | undefined;
   /** Sampling temperature, 0..2. Not sent unless set. */
@@ -73,6 +75,7 @@ export interface LLMConfig {
   readonly baseUrl: string;
   readonly model: string;
   readonly apiKey?: string | undefined;
+  readonly apiKeyEnv?: string | undefined;
   readonly provider: string;
   readonly temperature?: number | undefined;
   readonly maxTokens?: number | undefined;

@@ -73,6 +73,7 @@ const KNOWN_KEYS = [
   "baseUrl",
   "model",
   "apiKey",
+  "apiKeyEnv",
   "provider",
   "temperature",
   "maxTokens",

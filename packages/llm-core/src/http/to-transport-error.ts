@@ -1,0 +1,90 @@
+import { AbortError, ConnectionError, LLMError, TimeoutError } from "@loom/llm-types";
+import type { ResponseMeta } from "../response/response-meta.js";
+
+// What each low-level failure means, in words a user can act on.
+const CONNECTION_CODES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused (is the server running?)",
+  ECONNRESET: "connection reset by the server",
+  EPIPE: "connection closed while sending",
+  ENOTFOUND: "host not found (DNS)",
+  EAI_AGAIN: "DNS lookup failed temporarily",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "connection timed out",
+  UND_ERR_SOCKET: "the server closed the connection",
+  UND_ERR_CONNECT_TIMEOUT: "could not connect in time",
+  UND_ERR_CLOSED: "the connection pool is closed",
+  UND_ERR_DESTROYED: "the connection pool is closed",
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: "the response ended before its declared length",
+};
+
+/** Context for mapping a transport failure. */
+export interface TransportContext {
+  meta: ResponseMeta;
+  /** The signal the request was sent with: when it aborted, the failure is an abort. */
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  /** Whether any part of the answer already reached the caller (then nothing is retryable). */
+  delivered: boolean;
+}
+
+/**
+ * Maps whatever undici or the socket threw to Loom's typed errors. An error that is already an
+ * `LLMError` passes through; an aborted signal wins over the error it caused (undici reports an
+ * abort in several ways), and a timeout that fired as an abort carries its own `TimeoutError`.
+ * Anything without an error code is not a transport failure (a bug, say) and passes through
+ * untouched rather than disguised as a retryable connection error.
+ */
+export function toTransportError(error: unknown, context: TransportContext): unknown {
+  const { meta, signal } = context;
+  const where = { provider: meta.provider, model: meta.model, requestId: meta.requestId };
+  if (signal?.aborted) {
+    const reason: unknown = signal.reason;
+    if (LLMError.isInstance(reason)) return reason;
+    return new AbortError({ ...where, message: `${meta.request} was aborted`, cause: reason });
+  }
+  if (LLMError.isInstance(error)) return error;
+  const code = codeOf(error);
+  if (code === "UND_ERR_HEADERS_TIMEOUT") {
+    return new TimeoutError({
+      ...where,
+      timeoutMs: context.timeoutMs,
+      phase: "headers",
+      message: `${meta.request}: no response within ${context.timeoutMs} ms`,
+      cause: error,
+    });
+  }
+  if (code === "UND_ERR_BODY_TIMEOUT") {
+    return new TimeoutError({
+      ...where,
+      timeoutMs: context.timeoutMs,
+      phase: "idle",
+      message: `${meta.request}: no data for ${context.timeoutMs} ms while reading the response`,
+      retryable: !context.delivered,
+      cause: error,
+    });
+  }
+  if (code === "UND_ERR_ABORTED" || (error as { name?: unknown } | null)?.name === "AbortError") {
+    return new AbortError({ ...where, message: `${meta.request} was aborted`, cause: error });
+  }
+  if (code === undefined) return error;
+  const description =
+    CONNECTION_CODES[code] ??
+    ((error as { message?: unknown } | null)?.message as string | undefined) ??
+    "connection failed";
+  return new ConnectionError({
+    ...where,
+    message: `${meta.request} failed: ${description} (${code})`,
+    code,
+    retryable: !context.delivered,
+    cause: error,
+  });
+}
+
+/** The error code, looking inside the AggregateError Node raises when every address failed. */
+function codeOf(error: unknown): string | undefined {
+  const e = error as { code?: unknown; errors?: unknown[]; cause?: unknown } | null;
+  if (typeof e?.code === "string") return e.code;
+  const inner = e?.errors?.[0] ?? e?.cause;
+  return inner !== undefined && inner !== error ? codeOf(inner) : undefined;
+}

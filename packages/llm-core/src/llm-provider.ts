@@ -1,0 +1,250 @@
+import { inspect } from "node:util";
+import {
+  type ChatModel,
+  type ChatRequest,
+  type ChatStream,
+  ConfigError,
+  createStatusError,
+  type LLMConfig,
+  type LLMConfigInput,
+  type LLMContext,
+  type LLMResponse,
+  parseConfig,
+  redactSecret,
+} from "@loom/llm-types";
+import { Pool } from "undici";
+import { CallSignal } from "./http/call-signal.js";
+import { nextTurn } from "./http/next-turn.js";
+import { parseRetryAfter } from "./http/parse-retry-after.js";
+import { type BodyStream, readBody, readErrorBody } from "./http/read-body.js";
+import { requestIdOf } from "./http/request-id.js";
+import { toTransportError } from "./http/to-transport-error.js";
+import { userAgent } from "./http/user-agent.js";
+import { buildRequestBody } from "./request/build-request-body.js";
+import { parseCompletion } from "./response/parse-completion.js";
+import { parseJsonBody } from "./response/parse-json-body.js";
+import type { ResponseMeta } from "./response/response-meta.js";
+import { ProviderStream } from "./stream/provider-stream.js";
+
+/** An open response whose status was 2xx. */
+export interface OpenResponse {
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: BodyStream & {
+    dump(options?: { limit?: number; signal?: AbortSignal }): Promise<unknown>;
+  };
+}
+
+const FORBIDDEN_HEADER_VALUE = /[\r\n\0]/;
+
+// Keep-alive idle time: shorter than the usual server-side 60 s (and llama.cpp's 5 s hint is
+// honoured by undici itself), so a socket the server is about to drop is rarely reused.
+const KEEP_ALIVE_TIMEOUT_MS = 4_000;
+
+/**
+ * A client for one OpenAI-compatible chat-completions API. It owns one keep-alive connection
+ * pool to the server; `close()` releases it. Config is validated once, here.
+ */
+export class LLMProvider implements ChatModel {
+  readonly #config: LLMConfig;
+  readonly #ctx: LLMContext;
+  readonly #pool: Pool;
+  readonly #path: string;
+  readonly #label: string;
+  readonly #headers: Record<string, string>;
+  readonly #streamHeaders: Record<string, string>;
+
+  constructor(ctx: LLMContext | undefined, config: LLMConfigInput | LLMConfig) {
+    this.#ctx = ctx ?? {};
+    this.#config = parseConfig(config as LLMConfigInput);
+    const url = new URL(this.#config.baseUrl);
+    this.#path = `${url.pathname.replace(/\/+$/, "")}/chat/completions${url.search}`;
+    this.#label = `POST ${url.origin}${this.#path}`;
+    this.#pool = new Pool(url.origin, {
+      connections: this.#config.maxConnections,
+      // undici's 300 s defaults would hide a hung server for five minutes.
+      headersTimeout: this.#config.timeoutMs,
+      bodyTimeout: this.#config.timeoutMs,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    });
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: "application/json",
+      "user-agent": userAgent(),
+    };
+    for (const [name, value] of Object.entries(this.#config.headers))
+      headers[name.toLowerCase()] = value;
+    if (this.#config.apiKey !== undefined) headers.authorization = `Bearer ${this.#config.apiKey}`;
+    this.#headers = headers;
+    this.#streamHeaders = { ...headers, accept: "text/event-stream" };
+  }
+
+  /** The provider's name (`deepseek`, `openai`, `local`, or the custom one). */
+  get name(): string {
+    return this.#config.provider;
+  }
+
+  /** The default model. */
+  get model(): string {
+    return this.#config.model;
+  }
+
+  /** The validated config; printing it shows the key redacted. */
+  get config(): LLMConfig {
+    return this.#config;
+  }
+
+  /** The context this provider was built with. */
+  get context(): LLMContext {
+    return this.#ctx;
+  }
+
+  /** One chat completion. */
+  async call(request: ChatRequest): Promise<LLMResponse> {
+    const meta = this.#meta(request);
+    const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
+    const callSignal =
+      request.signal !== undefined || request.deadlineMs !== undefined
+        ? new CallSignal(request.signal, request.deadlineMs, meta)
+        : undefined;
+    const signal = callSignal?.signal;
+    try {
+      const response = await this.#open(request, false, meta, signal);
+      let text: string;
+      try {
+        text = await readBody(response.body, response.headers["content-length"], meta);
+      } catch (error) {
+        throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
+      }
+      const parsed = parseCompletion(parseJsonBody(text, meta), meta);
+      await nextTurn();
+      return parsed;
+    } finally {
+      callSignal?.dispose();
+    }
+  }
+
+  /** A streamed chat completion; the request is sent when iteration (or `response()`) starts. */
+  stream(request: ChatRequest): ChatStream {
+    const meta = this.#meta(request);
+    return new ProviderStream({
+      open: (signal) => this.#open(request, true, meta, signal),
+      meta,
+      signal: request.signal,
+      deadlineMs: request.deadlineMs,
+      timeoutMs: request.timeoutMs ?? this.#config.timeoutMs,
+    });
+  }
+
+  /**
+   * One attempt: sends the request and returns the open response when its status is 2xx, or
+   * throws the typed error for the status or the transport failure. Retries wrap this.
+   */
+  async #open(
+    request: ChatRequest,
+    stream: boolean,
+    meta: ResponseMeta,
+    signal: AbortSignal | undefined,
+  ): Promise<OpenResponse> {
+    const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
+    const body = JSON.stringify(buildRequestBody(this.#config, request, stream));
+    let response: Awaited<ReturnType<Pool["request"]>>;
+    try {
+      response = await this.#pool.request({
+        method: "POST",
+        path: this.#path,
+        headers: this.#requestHeaders(request, stream),
+        body,
+        signal: signal ?? null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (error) {
+      throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
+    }
+    const headers = response.headers;
+    meta.requestId = requestIdOf(headers);
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      const text = await readErrorBody(response.body);
+      const shouldRetry = headers["x-should-retry"];
+      throw createStatusError({
+        status: response.statusCode,
+        body: text,
+        provider: meta.provider,
+        model: meta.model,
+        requestId: meta.requestId,
+        request: meta.request,
+        retryAfterMs: parseRetryAfter(headers),
+        shouldRetry: shouldRetry === "true" ? true : shouldRetry === "false" ? false : undefined,
+        hint:
+          response.statusCode === 401
+            ? this.#config.apiKey === undefined
+              ? `No API key was sent${this.#config.apiKeyEnv ? `: set ${this.#config.apiKeyEnv}` : ""}`
+              : this.#config.apiKeyEnv
+                ? `Check the key in ${this.#config.apiKeyEnv}`
+                : undefined
+            : undefined,
+      });
+    }
+    return response as unknown as OpenResponse;
+  }
+
+  /** Releases the connection pool; calls in flight are failed. */
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  toString(): string {
+    return `LLMProvider(${this.#config.provider}, ${this.#config.model}, ${this.#config.baseUrl})`;
+  }
+
+  toJSON(): object {
+    return {
+      provider: this.#config.provider,
+      model: this.#config.model,
+      baseUrl: this.#config.baseUrl,
+      apiKey: redactSecret(this.#config.apiKey),
+    };
+  }
+
+  static {
+    // util.inspect shows the same redacted summary as toJSON (defined here: a computed method
+    // name cannot appear in the emitted declarations under isolatedDeclarations).
+    Object.defineProperty(LLMProvider.prototype, inspect.custom, {
+      value(this: LLMProvider): string {
+        return `LLMProvider ${JSON.stringify(this.toJSON())}`;
+      },
+    });
+  }
+
+  #meta(request: ChatRequest): ResponseMeta {
+    return {
+      provider: this.#config.provider,
+      model: request.model ?? this.#config.model,
+      request: this.#label,
+      requestId: undefined,
+      maxBytes: this.#config.maxResponseBytes,
+    };
+  }
+
+  #requestHeaders(request: ChatRequest, stream: boolean): Record<string, string> {
+    const base = stream ? this.#streamHeaders : this.#headers;
+    if (request.headers === undefined) return base;
+    const headers = { ...base };
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (FORBIDDEN_HEADER_VALUE.test(value) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+        throw new ConfigError({
+          issues: [
+            {
+              path: `headers.${name}`,
+              message: "is not a valid header (bad name, or CR/LF/NUL in the value)",
+            },
+          ],
+          provider: this.#config.provider,
+          model: request.model ?? this.#config.model,
+        });
+      }
+      headers[name.toLowerCase()] = value;
+    }
+    return headers;
+  }
+}

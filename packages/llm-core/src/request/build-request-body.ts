@@ -1,0 +1,40 @@
+import type { ChatRequest, LLMConfig } from "@loom/llm-types";
+import { toWireMessages } from "./to-wire-messages.js";
+import { toWireResponseFormat, toWireToolChoice, toWireTools } from "./to-wire-tools.js";
+
+/**
+ * The JSON body of one chat-completions request: `model`, `messages`, and only the options that
+ * were set, per call or in the config (strict servers reject `null` or unknown fields).
+ * `extraBody` is merged last, so provider-specific fields can override anything.
+ */
+export function buildRequestBody(
+  config: LLMConfig,
+  request: ChatRequest,
+  stream: boolean,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model: request.model ?? config.model,
+    messages: toWireMessages(request.messages),
+  };
+  const temperature = request.temperature ?? config.temperature;
+  if (temperature !== undefined) body.temperature = temperature;
+  const maxTokens = request.maxTokens ?? config.maxTokens;
+  if (maxTokens !== undefined) body.max_tokens = maxTokens;
+  const topP = request.topP ?? config.topP;
+  if (topP !== undefined) body.top_p = topP;
+  if (request.stop !== undefined) body.stop = request.stop;
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (request.tools !== undefined && request.tools.length > 0)
+    body.tools = toWireTools(request.tools);
+  if (request.toolChoice !== undefined) body.tool_choice = toWireToolChoice(request.toolChoice);
+  if (request.responseFormat !== undefined) {
+    body.response_format = toWireResponseFormat(request.responseFormat);
+  }
+  if (request.user !== undefined) body.user = request.user;
+  if (stream) {
+    body.stream = true;
+    if (config.streamUsage) body.stream_options = { include_usage: true };
+  }
+  if (request.extraBody !== undefined) Object.assign(body, request.extraBody);
+  return body;
+}

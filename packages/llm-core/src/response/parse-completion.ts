@@ -1,0 +1,103 @@
+import {
+  type AssistantMessage,
+  InvalidResponseError,
+  type LLMResponse,
+  type ToolCall,
+} from "@loom/llm-types";
+import { normalizeUsage } from "./normalize-usage.js";
+import { parseToolCall } from "./parse-tool-call.js";
+import type { ResponseMeta } from "./response-meta.js";
+import { truncate } from "./truncate.js";
+
+type Json = Record<string, unknown>;
+
+/** An `LLMResponse` from a parsed `chat.completion` body. No schema validation on this hot path: each field is checked where it is read. */
+export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse {
+  const choice = (body as { choices?: unknown } | null)?.choices;
+  const first = Array.isArray(choice) ? (choice[0] as Json | undefined) : undefined;
+  const message = first?.message as Json | undefined;
+  if (typeof message !== "object" || message === null) {
+    throw new InvalidResponseError({
+      message: `${meta.request} returned no choices[0].message`,
+      raw: truncate(JSON.stringify(body) ?? String(body)),
+      provider: meta.provider,
+      model: meta.model,
+      requestId: meta.requestId,
+    });
+  }
+  const json = body as Json;
+  const content = textOf(message.content);
+  const toolCalls = toolCallsOf(message.tool_calls, meta);
+  const reasoning = message.reasoning_content ?? message.reasoning;
+  return assembleResponse({
+    content,
+    toolCalls,
+    reasoningContent: typeof reasoning === "string" ? reasoning : undefined,
+    finishReason: typeof first?.finish_reason === "string" ? first.finish_reason : null,
+    usage: json.usage,
+    model: typeof json.model === "string" ? json.model : meta.model,
+    id: typeof json.id === "string" ? json.id : "",
+    meta,
+  });
+}
+
+/** The parts every response has, from a whole body or from a stream. */
+export interface ResponseParts {
+  content: string;
+  toolCalls: ToolCall[];
+  reasoningContent: string | undefined;
+  finishReason: string | null;
+  usage: unknown;
+  model: string;
+  id: string;
+  meta: ResponseMeta;
+}
+
+/** Builds the response and the assistant message for the next turn from its parts. */
+export function assembleResponse(parts: ResponseParts): LLMResponse {
+  const message: AssistantMessage = { role: "assistant", content: parts.content };
+  if (parts.toolCalls.length > 0) message.toolCalls = parts.toolCalls;
+  if (parts.reasoningContent !== undefined) message.reasoningContent = parts.reasoningContent;
+  const response: LLMResponse = {
+    content: parts.content,
+    finishReason: parts.finishReason,
+    usage: normalizeUsage(parts.usage),
+    toolCalls: parts.toolCalls,
+    model: parts.model,
+    id: parts.id,
+    provider: parts.meta.provider,
+    message,
+  };
+  if (parts.reasoningContent !== undefined) response.reasoningContent = parts.reasoningContent;
+  if (parts.meta.requestId !== undefined) response.requestId = parts.meta.requestId;
+  return response;
+}
+
+/** `content` is a string, `null` with tool calls, or (a few servers) an array of text parts. */
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content.map((part) => (typeof part?.text === "string" ? part.text : "")).join("");
+  }
+  return "";
+}
+
+function toolCallsOf(wire: unknown, meta: ResponseMeta): ToolCall[] {
+  if (!Array.isArray(wire) || wire.length === 0) return [];
+  return wire.map((call: Json) => {
+    const fn = (call.function ?? {}) as Json;
+    const args = fn.arguments;
+    const raw =
+      typeof args === "string"
+        ? args
+        : args === undefined || args === null
+          ? ""
+          : JSON.stringify(args);
+    return parseToolCall(
+      typeof call.id === "string" ? call.id : undefined,
+      typeof fn.name === "string" ? fn.name : "",
+      raw,
+      meta,
+    );
+  });
+}

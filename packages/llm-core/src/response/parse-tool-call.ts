@@ -1,0 +1,36 @@
+import { InvalidResponseError, type ToolCall } from "@loom/llm-types";
+import type { ResponseMeta } from "./response-meta.js";
+import { truncate } from "./truncate.js";
+
+let synthesized = 0;
+
+/**
+ * A tool call from its wire parts. llama.cpp may send `id: ""`: a unique `call_<n>` is made up
+ * so the tool message answering it has an id that matches. Empty arguments mean `{}`; arguments
+ * that are not JSON are an `InvalidResponseError` keeping the raw string.
+ */
+export function parseToolCall(
+  id: string | undefined,
+  name: string,
+  rawArguments: string,
+  meta: ResponseMeta,
+): ToolCall {
+  let args: unknown;
+  if (rawArguments.trim() === "") {
+    args = {};
+  } else {
+    try {
+      args = JSON.parse(rawArguments);
+    } catch (cause) {
+      throw new InvalidResponseError({
+        message: `Tool call "${name}" has arguments that are not valid JSON: ${truncate(rawArguments, 200)}`,
+        raw: truncate(rawArguments),
+        provider: meta.provider,
+        model: meta.model,
+        requestId: meta.requestId,
+        cause,
+      });
+    }
+  }
+  return { id: id || `call_${++synthesized}`, name, arguments: args, rawArguments };
+}

@@ -1,0 +1,255 @@
+import { AbortError, type ChatStream, type LLMResponse, type StreamEvent } from "@loom/llm-types";
+import { CallSignal } from "../http/call-signal.js";
+import { nextTurn } from "../http/next-turn.js";
+import { readBody } from "../http/read-body.js";
+import { toTransportError } from "../http/to-transport-error.js";
+import type { OpenResponse } from "../llm-provider.js";
+import { parseCompletion } from "../response/parse-completion.js";
+import { parseJsonBody } from "../response/parse-json-body.js";
+import type { ResponseMeta } from "../response/response-meta.js";
+import { SseDecoder } from "./sse-decoder.js";
+import { StreamAssembler } from "./stream-assembler.js";
+
+/** What a stream needs from its provider. */
+export interface StreamSource {
+  /** Sends the request (one attempt) and returns the open 2xx response. */
+  open(signal: AbortSignal): Promise<OpenResponse>;
+  meta: ResponseMeta;
+  signal: AbortSignal | undefined;
+  deadlineMs: number | undefined;
+  timeoutMs: number;
+}
+
+// After `[DONE]` the rest of a response is normally just the chunked terminator: read up to
+// this much, for this long, so the socket goes back to the pool; past that, close it.
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+const DRAIN_TIMEOUT_MS = 1_000;
+
+const noop = (): void => {};
+
+/**
+ * A streamed chat completion. One iteration drives it: the text pieces (`for await ... of`) or
+ * `events()`. Leaving the loop early, or `abort()`, closes the connection at once. The final
+ * response promise never rejects unobserved: a stream nobody awaits cannot crash the process.
+ */
+export class ProviderStream implements ChatStream {
+  readonly #source: StreamSource;
+  readonly #signal: CallSignal;
+  #started = false;
+  #settled: { response: LLMResponse } | { error: unknown } | undefined;
+  #final: Promise<LLMResponse> | undefined;
+  #resolve: ((response: LLMResponse) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor(source: StreamSource) {
+    this.#source = source;
+    this.#signal = new CallSignal(source.signal, source.deadlineMs, source.meta);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<string> {
+    return this.#start(true) as AsyncGenerator<string>;
+  }
+
+  events(): AsyncIterable<StreamEvent> {
+    return { [Symbol.asyncIterator]: () => this.#start(false) as AsyncGenerator<StreamEvent> };
+  }
+
+  /** The final response; consumes the stream itself if nobody iterates it in the current turn. */
+  response(): Promise<LLMResponse> {
+    if (this.#final === undefined) {
+      this.#final = new Promise<LLMResponse>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
+      // Marks the promise handled; whoever awaits it still sees the rejection.
+      this.#final.catch(noop);
+      if (this.#settled !== undefined) this.#publish(this.#settled);
+    }
+    // Nobody iterating by the end of this turn means nobody will: consume the stream for the
+    // result. (`const done = s.response(); for await (const t of s) ...` starts iterating first.)
+    if (!this.#started) setImmediate(() => this.#started || void this.#drain());
+    return this.#final;
+  }
+
+  abort(reason?: unknown): void {
+    this.#signal.abort(
+      reason ??
+        new AbortError({
+          message: `${this.#source.meta.request}: the stream was aborted`,
+          provider: this.#source.meta.provider,
+          model: this.#source.meta.model,
+        }),
+    );
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      for await (const _ of this.#start(false)) {
+        // Consumed only for the final response.
+      }
+    } catch {
+      // Reported through the final response promise.
+    }
+  }
+
+  #start(textOnly: boolean): AsyncGenerator<string | StreamEvent> {
+    if (this.#started) {
+      throw new TypeError(
+        "This stream is already being consumed: iterate it once (text or events()), and use response() for the result",
+      );
+    }
+    this.#started = true;
+    return this.#run(textOnly);
+  }
+
+  async *#run(textOnly: boolean): AsyncGenerator<string | StreamEvent> {
+    const { meta, timeoutMs } = this.#source;
+    const signal = this.#signal.signal;
+    let response: OpenResponse | undefined;
+    let iterator: AsyncIterator<Buffer> | undefined;
+    let ended = false;
+    let delivered = false;
+    let pending: Promise<IteratorResult<Buffer>> | undefined;
+    const assembler = new StreamAssembler(meta, textOnly);
+    try {
+      try {
+        response = await this.#source.open(signal);
+      } catch (error) {
+        throw toTransportError(error, { meta, signal, timeoutMs, delivered });
+      }
+      const type = response.headers["content-type"];
+      if (typeof type === "string" && type.includes("application/json")) {
+        // The server ignored `stream: true` and answered in one body: still a valid answer.
+        yield* this.#fromWholeBody(response, textOnly);
+        ended = true;
+        return;
+      }
+      const out = assembler.out;
+      const decoder = new SseDecoder(meta.maxBytes, () => assembler.overflow());
+      iterator = response.body[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) {
+            ended = true;
+            decoder.end(assembler);
+            await nextTurn();
+            break;
+          }
+          decoder.push(next.value, assembler);
+          if (out.length > 0) {
+            for (let i = 0; i < out.length; i++) {
+              delivered = true;
+              yield out[i] as string | StreamEvent;
+            }
+            out.length = 0;
+          }
+          if (assembler.done) {
+            // The chunked terminator usually follows [DONE] at once: give it one turn of the
+            // event loop to arrive, so the socket goes back to the pool before the caller's
+            // next request (else that request opens a second connection).
+            pending = iterator.next();
+            ended = await endsWithinATurn(pending);
+            break;
+          }
+        }
+      } catch (error) {
+        throw toTransportError(error, { meta, signal, timeoutMs, delivered });
+      }
+      for (const item of out) yield item;
+      out.length = 0;
+      const final = assembler.finish();
+      this.#settle({ response: final });
+      if (!textOnly) yield { type: "response", response: final };
+    } catch (error) {
+      this.#settle({ error });
+      throw error;
+    } finally {
+      this.#signal.dispose();
+      if (this.#settled === undefined) {
+        this.#settle({
+          error: new AbortError({
+            message: `${meta.request}: the stream was closed before it finished`,
+            provider: meta.provider,
+            model: meta.model,
+            requestId: meta.requestId,
+          }),
+        });
+      }
+      if (response !== undefined && !ended) release(response, iterator, pending);
+    }
+  }
+
+  async *#fromWholeBody(
+    response: OpenResponse,
+    textOnly: boolean,
+  ): AsyncGenerator<string | StreamEvent> {
+    const { meta } = this.#source;
+    const text = await readBody(response.body, response.headers["content-length"], meta);
+    const final = parseCompletion(parseJsonBody(text, meta), meta);
+    this.#settle({ response: final });
+    if (final.content !== "")
+      yield textOnly ? final.content : { type: "text", text: final.content };
+    if (textOnly) return;
+    for (const toolCall of final.toolCalls) yield { type: "tool-call", toolCall };
+    yield { type: "finish", finishReason: final.finishReason };
+    yield { type: "usage", usage: final.usage };
+    yield { type: "response", response: final };
+  }
+
+  #settle(outcome: { response: LLMResponse } | { error: unknown }): void {
+    if (this.#settled !== undefined) return;
+    this.#settled = outcome;
+    if (this.#final !== undefined) this.#publish(outcome);
+  }
+
+  #publish(outcome: { response: LLMResponse } | { error: unknown }): void {
+    if ("response" in outcome) this.#resolve?.(outcome.response);
+    else this.#reject?.(outcome.error);
+  }
+}
+
+/**
+ * Whether `next` reports the end of the body within one turn of the event loop; if it does, the
+ * turn is waited out so the socket is back in the pool (see `nextTurn`).
+ */
+async function endsWithinATurn(next: Promise<IteratorResult<Buffer>>): Promise<boolean> {
+  const turn = nextTurn();
+  const result = await Promise.race([next, turn]);
+  if (result?.done !== true) return false;
+  await turn;
+  return true;
+}
+
+/**
+ * Gives the connection back. After `[DONE]` (`pending` is the read already begun) the rest is
+ * drained in the background so the socket can be reused; a stream left early (break, abort,
+ * error) closes its socket at once.
+ */
+function release(
+  response: OpenResponse,
+  iterator: AsyncIterator<Buffer> | undefined,
+  pending: Promise<IteratorResult<Buffer>> | undefined,
+): void {
+  const body = response.body;
+  if (pending === undefined || iterator === undefined) {
+    body.destroy();
+    return;
+  }
+  const timer = setTimeout(() => body.destroy(), DRAIN_TIMEOUT_MS);
+  timer.unref();
+  void (async () => {
+    let bytes = 0;
+    for (let next = pending; ; next = iterator.next()) {
+      const result = await next;
+      if (result.done) return;
+      bytes += result.value.length;
+      if (bytes > DRAIN_LIMIT_BYTES) {
+        body.destroy();
+        return;
+      }
+    }
+  })()
+    .catch(noop)
+    .finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,218 @@
+import {
+  InvalidResponseError,
+  type LLMResponse,
+  type StreamEvent,
+  type ToolCall,
+  type ToolCallDeltaEvent,
+} from "@loom/llm-types";
+import { normalizeUsage } from "../response/normalize-usage.js";
+import { assembleResponse } from "../response/parse-completion.js";
+import { parseToolCall } from "../response/parse-tool-call.js";
+import type { ResponseMeta } from "../response/response-meta.js";
+import { truncate } from "../response/truncate.js";
+import type { SseSink } from "./sse-decoder.js";
+import { streamError } from "./stream-error.js";
+
+type Json = Record<string, unknown>;
+
+/** A tool call being assembled from its deltas. */
+interface PartialToolCall {
+  index: number;
+  id: string;
+  name: string;
+  args: string;
+}
+
+/**
+ * Turns decoded SSE events (`chat.completion.chunk`s) into stream items and, at the end, the
+ * final response. In text mode the items are the text pieces alone, so iterating text costs
+ * no event objects. Handles every chunk shape in wire.md: reasoning as `reasoning_content` or
+ * `reasoning`, usage on any chunk, tool-call deltas with or without `index`, with `name: null`
+ * or `""` after the first, names arriving late, whole calls in one chunk, empty `tool_calls`.
+ */
+export class StreamAssembler implements SseSink {
+  /** Items decoded but not yet handed to the consumer. */
+  readonly out: (string | StreamEvent)[] = [];
+  /** `[DONE]` was seen: stop reading. */
+  done = false;
+  readonly #meta: ResponseMeta;
+  readonly #textOnly: boolean;
+  #content = "";
+  #reasoning: string | undefined;
+  #finishReason: string | null | undefined;
+  #usage: unknown;
+  #model: string | undefined;
+  #id: string | undefined;
+  #calls: PartialToolCall[] = [];
+  #toolCalls: ToolCall[] | undefined;
+
+  constructor(meta: ResponseMeta, textOnly: boolean) {
+    this.#meta = meta;
+    this.#textOnly = textOnly;
+  }
+
+  onComment(): void {}
+
+  onData(data: string, event: string | undefined): void {
+    if (this.done) return;
+    if (data === "[DONE]") {
+      this.done = true;
+      return;
+    }
+    let chunk: Json;
+    try {
+      chunk = JSON.parse(data);
+    } catch (cause) {
+      throw new InvalidResponseError({
+        message: `${this.#meta.request} sent a stream event that is not JSON: ${truncate(data, 200)}`,
+        raw: truncate(data),
+        provider: this.#meta.provider,
+        model: this.#meta.model,
+        requestId: this.#meta.requestId,
+        cause,
+      });
+    }
+    if (
+      event === "error" ||
+      (chunk !== null &&
+        typeof chunk === "object" &&
+        chunk.error !== undefined &&
+        chunk.error !== null)
+    ) {
+      throw streamError(chunk, data, this.#meta);
+    }
+    if (typeof chunk !== "object" || chunk === null) return;
+    if (this.#id === undefined && typeof chunk.id === "string") this.#id = chunk.id;
+    if (this.#model === undefined && typeof chunk.model === "string") this.#model = chunk.model;
+    const usage = chunk.usage;
+    if (typeof usage === "object" && usage !== null) {
+      this.#usage = usage;
+    }
+    const choices = chunk.choices;
+    const choice = Array.isArray(choices) ? (choices[0] as Json | undefined) : undefined;
+    if (choice !== undefined) {
+      const delta = choice.delta as Json | undefined;
+      if (delta !== undefined && delta !== null) this.#delta(delta);
+      const finish = choice.finish_reason;
+      if (typeof finish === "string" && finish !== "") {
+        this.#finishReason = finish;
+        this.#flushToolCalls();
+        if (!this.#textOnly) this.out.push({ type: "finish", finishReason: finish });
+      }
+    }
+    if (!this.#textOnly && typeof usage === "object" && usage !== null) {
+      this.out.push({ type: "usage", usage: normalizeUsage(usage) });
+    }
+  }
+
+  #delta(delta: Json): void {
+    const reasoning = delta.reasoning_content ?? delta.reasoning;
+    if (typeof reasoning === "string" && reasoning !== "") {
+      this.#reasoning = (this.#reasoning ?? "") + reasoning;
+      if (!this.#textOnly) this.out.push({ type: "reasoning", text: reasoning });
+    }
+    const content = delta.content;
+    if (typeof content === "string" && content !== "") {
+      this.#content += content;
+      this.out.push(this.#textOnly ? content : { type: "text", text: content });
+    }
+    const toolCalls = delta.tool_calls;
+    if (Array.isArray(toolCalls)) {
+      for (const call of toolCalls) this.#toolCallDelta(call as Json);
+    }
+  }
+
+  #toolCallDelta(delta: Json): void {
+    const fn = (delta.function ?? {}) as Json;
+    const id = typeof delta.id === "string" && delta.id !== "" ? delta.id : undefined;
+    let call: PartialToolCall | undefined;
+    if (typeof delta.index === "number") {
+      call = this.#calls.find((c) => c.index === delta.index);
+    } else if (id !== undefined) {
+      // No index (some servers): a new id is a new call, a known id the same call.
+      call = this.#calls.find((c) => c.id === id);
+    } else {
+      call = this.#calls.at(-1);
+    }
+    if (call === undefined) {
+      const index = typeof delta.index === "number" ? delta.index : this.#calls.length;
+      call = { index, id: "", name: "", args: "" };
+      this.#calls.push(call);
+      // A call after the finish chunk (rare) reopens the list.
+      this.#toolCalls = undefined;
+    }
+    // Later deltas may repeat the name as null (vLLM) or "" (LM Studio): never erase it.
+    if (id !== undefined && call.id === "") call.id = id;
+    const name = typeof fn.name === "string" && fn.name !== "" ? fn.name : undefined;
+    if (name !== undefined && call.name === "") call.name = name;
+    const args = fn.arguments;
+    const piece =
+      typeof args === "string"
+        ? args
+        : args !== undefined && args !== null
+          ? JSON.stringify(args)
+          : "";
+    call.args += piece;
+    if (!this.#textOnly) {
+      const event: ToolCallDeltaEvent = {
+        type: "tool-call-delta",
+        index: call.index,
+        argumentsDelta: piece,
+      };
+      if (id !== undefined) event.id = id;
+      if (name !== undefined) event.name = name;
+      this.out.push(event);
+    }
+  }
+
+  #flushToolCalls(): void {
+    if (this.#toolCalls !== undefined || this.#calls.length === 0) return;
+    const calls = [...this.#calls].sort((a, b) => a.index - b.index);
+    this.#toolCalls = calls.map((c) => parseToolCall(c.id, c.name, c.args, this.#meta));
+    if (!this.#textOnly) {
+      for (const toolCall of this.#toolCalls) this.out.push({ type: "tool-call", toolCall });
+    }
+  }
+
+  /** The error for an SSE event larger than `maxResponseBytes`. */
+  overflow(): InvalidResponseError {
+    return new InvalidResponseError({
+      message: `${this.#meta.request}: a stream event exceeded maxResponseBytes (${this.#meta.maxBytes})`,
+      provider: this.#meta.provider,
+      model: this.#meta.model,
+      requestId: this.#meta.requestId,
+    });
+  }
+
+  /**
+   * The final response. A stream that ended before any finish reason and without `[DONE]` was
+   * cut short: an `InvalidResponseError`, not a silently partial answer.
+   */
+  finish(): LLMResponse {
+    if (!this.done && this.#finishReason === undefined) {
+      throw new InvalidResponseError({
+        message: `${this.#meta.request}: the stream ended before the model finished (no finish reason, no [DONE])`,
+        raw: truncate(this.#content),
+        provider: this.#meta.provider,
+        model: this.#meta.model,
+        requestId: this.#meta.requestId,
+      });
+    }
+    this.#flushToolCalls();
+    return this.response();
+  }
+
+  /** The response as assembled so far. */
+  response(): LLMResponse {
+    return assembleResponse({
+      content: this.#content,
+      toolCalls: this.#toolCalls ?? [],
+      reasoningContent: this.#reasoning,
+      finishReason: this.#finishReason ?? null,
+      usage: this.#usage,
+      model: this.#model ?? this.#meta.model,
+      id: this.#id ?? "",
+      meta: this.#meta,
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { completionBody } from "../wire/completion-body.js";
+import { textStream } from "../wire/text-stream.js";
+import { createFakeServer, type FakeServer } from "./create-fake-server.js";
+
+let server: FakeServer;
+beforeEach(async () => {
+  server = await createFakeServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const post = (body: unknown = { model: "m", messages: [] }, headers: Record<string, string> = {}) =>
+  fetch(`${server.baseUrl}/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe("createFakeServer", () => {
+  it("listens on loopback and answers queued replies in order", async () => {
+    expect(server.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    server.enqueue(
+      { type: "json", body: completionBody({ content: "one" }) },
+      { type: "json", body: completionBody({ content: "two" }) },
+    );
+    const first = (await (await post()).json()) as { choices: { message: { content: string } }[] };
+    const second = (await (await post()).json()) as { choices: { message: { content: string } }[] };
+    expect(first.choices[0]?.message.content).toBe("one");
+    expect(second.choices[0]?.message.content).toBe("two");
+  });
+
+  it("records each request: method, path, lowercased headers, parsed body", async () => {
+    server.enqueue({ type: "json", body: {} });
+    await post({ model: "x", messages: [{ role: "user", content: "hi" }] }, { "X-Trace": "t" });
+    expect(server.requests).toHaveLength(1);
+    expect(server.lastRequest).toMatchObject({
+      index: 1,
+      method: "POST",
+      path: "/v1/chat/completions",
+      body: { model: "x", messages: [{ role: "user", content: "hi" }] },
+    });
+    expect(server.lastRequest?.headers["x-trace"]).toBe("t");
+  });
+
+  it("says clearly when no reply was scripted", async () => {
+    const res = await post();
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain(
+      "no reply scripted for request #1 (POST /v1/chat/completions)",
+    );
+  });
+
+  it("uses the fallback once the queue is empty, and a function reply sees the request", async () => {
+    server.setFallback((request) => ({
+      type: "json",
+      body: { echo: (request.body as { model: string }).model },
+    }));
+    expect(await (await post({ model: "a" })).json()).toEqual({ echo: "a" });
+    expect(await (await post({ model: "b" })).json()).toEqual({ echo: "b" });
+  });
+
+  it("sends error replies with status, headers and an HTML or JSON body", async () => {
+    server.enqueue({
+      type: "error",
+      status: 429,
+      body: { error: { message: "slow" } },
+      headers: { "retry-after": "3" },
+    });
+    server.enqueue({ type: "error", status: 502, body: "<html>bad gateway</html>" });
+    const limited = await post();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("3");
+    expect(await limited.json()).toEqual({ error: { message: "slow" } });
+    const proxy = await post();
+    expect(proxy.headers.get("content-type")).toContain("text/html");
+    expect(await proxy.text()).toBe("<html>bad gateway</html>");
+  });
+
+  it("streams SSE events, comments and [DONE]", async () => {
+    server.enqueue({
+      type: "sse",
+      events: [{ comment: "keep-alive" }, { a: 1 }, "raw text", { event: "error", data: "{}" }],
+    });
+    const res = await post();
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    expect(await res.text()).toBe(
+      ': keep-alive\n\ndata: {"a":1}\n\ndata: raw text\n\nevent: error\ndata: {}\n\ndata: [DONE]\n\n',
+    );
+  });
+
+  it("textStream builds a realistic OpenAI stream with a usage chunk", async () => {
+    server.enqueue(textStream(["Hi", "!"]));
+    const lines = (await (await post()).text()).split("\n\n").filter(Boolean);
+    expect(lines).toHaveLength(6);
+    expect(JSON.parse(lines[1]?.slice(6) ?? "")).toMatchObject({
+      choices: [{ delta: { content: "Hi" } }],
+    });
+    expect(JSON.parse(lines[4]?.slice(6) ?? "")).toMatchObject({
+      choices: [],
+      usage: { completion_tokens: 2 },
+    });
+    expect(lines[5]).toBe("data: [DONE]");
+  });
+
+  it("raw replies send exact bytes", async () => {
+    server.enqueue({
+      type: "raw",
+      chunks: ["data: a\r", { delayMs: 5 }, new Uint8Array([0x0a, 0x0a])],
+    });
+    expect(await (await post()).text()).toBe("data: a\r\n\n");
+  });
+
+  it("counts connections and closes stalled ones on close()", async () => {
+    server.enqueue({ type: "hang" });
+    const pending = post().catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.connectionCount).toBe(1);
+    expect(server.openConnections).toBe(1);
+    await server.close();
+    expect(await pending).toBeInstanceOf(Error);
+    server = await createFakeServer();
+  });
+
+  it("reset() forgets requests and queued replies", async () => {
+    server.enqueue({ type: "json", body: {} }, { type: "json", body: {} });
+    await post();
+    server.reset();
+    expect(server.requests).toHaveLength(0);
+    expect((await post()).status).toBe(500);
+  });
+});

@@ -1,0 +1,202 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FakeReply, ReplyEnd, SseItem } from "./fake-reply.js";
+import type { RecordedRequest } from "./recorded-request.js";
+
+export interface FakeServerOptions {
+  /** Replies for the first requests, in order. More can be queued with `enqueue`. */
+  replies?: FakeReply[];
+  /** The reply once the queue is empty. Without one, such a request gets a 500 that says so. */
+  fallback?: FakeReply;
+}
+
+/** A real OpenAI-compatible HTTP server on 127.0.0.1 that answers as scripted. */
+export interface FakeServer {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  /** `http://127.0.0.1:PORT/v1`, the `baseUrl` to give a provider. */
+  readonly baseUrl: string;
+  /** Every request received, in order. */
+  readonly requests: readonly RecordedRequest[];
+  /** The last request received. */
+  readonly lastRequest: RecordedRequest | undefined;
+  /** TCP connections accepted so far. */
+  readonly connectionCount: number;
+  /** TCP connections open now. */
+  readonly openConnections: number;
+  /** Queues replies for the next requests, in order. */
+  enqueue(...replies: FakeReply[]): void;
+  /** Sets the reply used once the queue is empty. */
+  setFallback(reply: FakeReply | undefined): void;
+  /** Forgets recorded requests, queued replies and connection counts. */
+  reset(): void;
+  /** Closes every connection, stalled ones included, and stops listening. */
+  close(): Promise<void>;
+}
+
+/** Starts a fake server on a free loopback port. */
+export async function createFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
+  const queue: FakeReply[] = [...(options.replies ?? [])];
+  let fallback = options.fallback;
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let connectionCount = 0;
+
+  const server = createServer({ noDelay: true, keepAliveTimeout: 10_000 }, (req, res) => {
+    void handle(req, res).catch(() => res.destroy());
+  });
+  server.on("connection", (socket: Socket) => {
+    connectionCount++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString("utf8");
+    const request: RecordedRequest = {
+      index: requests.length + 1,
+      method: req.method ?? "GET",
+      path: req.url ?? "/",
+      headers: { ...req.headers },
+      body: parseJson(rawBody),
+      rawBody,
+    };
+    requests.push(request);
+    let reply = queue.shift() ?? fallback ?? unscripted(request);
+    while (typeof reply === "function") reply = reply(request);
+    await send(reply, res);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    baseUrl: `${url}/v1`,
+    get requests() {
+      return requests;
+    },
+    get lastRequest() {
+      return requests.at(-1);
+    },
+    get connectionCount() {
+      return connectionCount;
+    },
+    get openConnections() {
+      return sockets.size;
+    },
+    enqueue: (...replies) => {
+      queue.push(...replies);
+    },
+    setFallback: (reply) => {
+      fallback = reply;
+    },
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      connectionCount = sockets.size;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const socket of sockets) socket.destroy();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function unscripted(request: RecordedRequest): FakeReply {
+  return {
+    type: "error",
+    status: 500,
+    body: {
+      error: {
+        message: `fake server: no reply scripted for request #${request.index} (${request.method} ${request.path})`,
+        type: "fake_server_error",
+      },
+    },
+  };
+}
+
+async function send(
+  reply: Exclude<FakeReply, (request: RecordedRequest) => FakeReply>,
+  res: ServerResponse,
+): Promise<void> {
+  if (reply.type === "hang") return;
+  if (reply.delayMs) await sleep(reply.delayMs);
+  if (res.destroyed) return;
+  switch (reply.type) {
+    case "json":
+    case "error": {
+      const isText = typeof reply.body === "string";
+      const body =
+        reply.body === undefined
+          ? ""
+          : isText
+            ? (reply.body as string)
+            : JSON.stringify(reply.body);
+      res.writeHead(reply.status ?? 200, {
+        "content-type": isText ? "text/html; charset=utf-8" : "application/json",
+        ...reply.headers,
+      });
+      res.end(body);
+      return;
+    }
+    case "sse": {
+      res.writeHead(reply.status ?? 200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        ...reply.headers,
+      });
+      res.flushHeaders();
+      for (const item of reply.events) {
+        if (isDelay(item)) await sleep(item.delayMs);
+        else res.write(formatSse(item));
+        if (res.destroyed) return;
+      }
+      if (reply.done ?? true) res.write("data: [DONE]\n\n");
+      finish(res, reply.end);
+      return;
+    }
+    case "raw": {
+      res.writeHead(reply.status ?? 200, { "content-type": "text/event-stream", ...reply.headers });
+      res.flushHeaders();
+      for (const chunk of reply.chunks) {
+        if (isDelay(chunk)) await sleep(chunk.delayMs);
+        else res.write(chunk);
+        if (res.destroyed) return;
+      }
+      finish(res, reply.end);
+      return;
+    }
+  }
+}
+
+function finish(res: ServerResponse, end: ReplyEnd | undefined): void {
+  if (end === "destroy") res.socket?.destroy();
+  else if (end !== "hang") res.end();
+}
+
+function isDelay(item: unknown): item is { delayMs: number } {
+  return typeof item === "object" && item !== null && "delayMs" in item;
+}
+
+function formatSse(item: Exclude<SseItem, { delayMs: number }>): string {
+  if (typeof item === "string") return `data: ${item}\n\n`;
+  if ("comment" in item && typeof item.comment === "string") return `: ${item.comment}\n\n`;
+  if ("event" in item && "data" in item && typeof item.event === "string") {
+    return `event: ${item.event}\ndata: ${item.data}\n\n`;
+  }
+  return `data: ${JSON.stringify(item)}\n\n`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

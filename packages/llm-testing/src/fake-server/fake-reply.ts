@@ -1,0 +1,80 @@
+import type { RecordedRequest } from "./recorded-request.js";
+
+/** A pause in a reply, in milliseconds. */
+export interface Delay {
+  delayMs: number;
+}
+
+/** How a reply ends once its bytes are written. */
+export type ReplyEnd =
+  /** Finish the response normally; the connection stays open for keep-alive. */
+  | "close"
+  /** Destroy the socket: the client sees a reset, mid-response. */
+  | "destroy"
+  /** Leave the response open and send nothing more (a stalled server). */
+  | "hang";
+
+interface ReplyBase {
+  /** @default 200 (an error reply has no default) */
+  status?: number;
+  headers?: Record<string, string>;
+  /** Wait this long before sending the status line and headers. */
+  delayMs?: number;
+}
+
+/** A JSON body, e.g. a `chat.completion`. */
+export interface JsonReply extends ReplyBase {
+  type: "json";
+  body: unknown;
+}
+
+/** A non-2xx answer. A string body is sent as is (HTML, text), anything else as JSON. */
+export interface ErrorReply extends ReplyBase {
+  type: "error";
+  status: number;
+  body?: unknown;
+}
+
+/** One item of an SSE reply. */
+export type SseItem =
+  /** A JSON payload, sent as `data: {json}`. */
+  | object
+  /** A raw payload, sent as `data: <text>`. */
+  | string
+  /** A comment line, `: <text>`; servers use them as keep-alives. */
+  | { comment: string }
+  /** An event with a name, e.g. `event: error`. */
+  | { event: string; data: string }
+  | Delay;
+
+/** A `text/event-stream` reply: each item a separate write, so delays split TCP segments. */
+export interface SseReply extends ReplyBase {
+  type: "sse";
+  events: SseItem[];
+  /** Send `data: [DONE]` after the events. @default true */
+  done?: boolean;
+  /** @default "close" */
+  end?: ReplyEnd;
+}
+
+/** Exact bytes, each chunk a separate write: for framing tests (split lines, split UTF-8). */
+export interface RawReply extends ReplyBase {
+  type: "raw";
+  chunks: (string | Uint8Array | Delay)[];
+  /** @default "close" */
+  end?: ReplyEnd;
+}
+
+/** Accept the request and never answer. */
+export interface HangReply {
+  type: "hang";
+}
+
+/** What the fake server sends for one request; a function decides from the request itself. */
+export type FakeReply =
+  | JsonReply
+  | ErrorReply
+  | SseReply
+  | RawReply
+  | HangReply
+  | ((request: RecordedRequest) => FakeReply);

@@ -8,6 +8,7 @@ import {
   LLMProvider,
   type Message,
   textStream,
+  wireUsage,
 } from "@loom/llm";
 
 const question: Message[] = [

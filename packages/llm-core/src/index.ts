@@ -1,3 +1,4 @@
 export { parseRetryAfter, type RetryAfterHeaders } from "./http/parse-retry-after.js";
 export { LLMProvider } from "./llm-provider.js";
+export type { CallInfo, LLMProviderOptions, ProviderHooks } from "./provider-hooks.js";
 export { normalizeUsage, UNREPORTED_USAGE } from "./response/normalize-usage.js";

@@ -20,6 +20,7 @@ import { type BodyStream, readBody, readErrorBody } from "./http/read-body.js";
 import { requestIdOf } from "./http/request-id.js";
 import { toTransportError } from "./http/to-transport-error.js";
 import { userAgent } from "./http/user-agent.js";
+import type { CallInfo, LLMProviderOptions, ProviderHooks } from "./provider-hooks.js";
 import { buildRequestBody } from "./request/build-request-body.js";
 import { parseCompletion } from "./response/parse-completion.js";
 import { parseJsonBody } from "./response/parse-json-body.js";
@@ -52,9 +53,15 @@ export class LLMProvider implements ChatModel {
   readonly #label: string;
   readonly #headers: Record<string, string>;
   readonly #streamHeaders: Record<string, string>;
+  readonly #hooks: readonly ProviderHooks[];
 
-  constructor(ctx: LLMContext | undefined, config: LLMConfigInput | LLMConfig) {
+  constructor(
+    ctx: LLMContext | undefined,
+    config: LLMConfigInput | LLMConfig,
+    options: LLMProviderOptions = {},
+  ) {
     this.#ctx = ctx ?? {};
+    this.#hooks = options.hooks ?? [];
     this.#config = parseConfig(config as LLMConfigInput);
     const url = new URL(this.#config.baseUrl);
     this.#path = `${url.pathname.replace(/\/+$/, "")}/chat/completions${url.search}`;
@@ -101,6 +108,9 @@ export class LLMProvider implements ChatModel {
   /** One chat completion. */
   async call(request: ChatRequest): Promise<LLMResponse> {
     const meta = this.#meta(request);
+    const info = this.#info(meta, false);
+    const hooks = this.#hooks;
+    for (const hook of hooks) hook.beforeRequest?.(request, info);
     const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     const callSignal =
       request.signal !== undefined || request.deadlineMs !== undefined
@@ -108,7 +118,7 @@ export class LLMProvider implements ChatModel {
         : undefined;
     const signal = callSignal?.signal;
     try {
-      const response = await this.#open(request, false, meta, signal);
+      const response = await this.#open(request, info, meta, signal);
       let text: string;
       try {
         text = await readBody(response.body, response.headers["content-length"], meta);
@@ -116,8 +126,12 @@ export class LLMProvider implements ChatModel {
         throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
       }
       const parsed = parseCompletion(parseJsonBody(text, meta), meta);
+      for (const hook of hooks) hook.onResponse?.(parsed, request, info);
       await nextTurn();
       return parsed;
+    } catch (error) {
+      for (const hook of hooks) hook.onError?.(error, request, info);
+      throw error;
     } finally {
       callSignal?.dispose();
     }
@@ -126,8 +140,19 @@ export class LLMProvider implements ChatModel {
   /** A streamed chat completion; the request is sent when iteration (or `response()`) starts. */
   stream(request: ChatRequest): ChatStream {
     const meta = this.#meta(request);
+    const info = this.#info(meta, true);
+    const hooks = this.#hooks;
     return new ProviderStream({
-      open: (signal) => this.#open(request, true, meta, signal),
+      open: (signal) => this.#open(request, info, meta, signal),
+      begin: () => {
+        for (const hook of hooks) hook.beforeRequest?.(request, info);
+      },
+      end: (response) => {
+        for (const hook of hooks) hook.onResponse?.(response, request, info);
+      },
+      fail: (error) => {
+        for (const hook of hooks) hook.onError?.(error, request, info);
+      },
       meta,
       signal: request.signal,
       deadlineMs: request.deadlineMs,
@@ -141,12 +166,15 @@ export class LLMProvider implements ChatModel {
    */
   async #open(
     request: ChatRequest,
-    stream: boolean,
+    info: CallInfo,
     meta: ResponseMeta,
     signal: AbortSignal | undefined,
   ): Promise<OpenResponse> {
     const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
-    const body = JSON.stringify(buildRequestBody(this.#config, request, stream));
+    const stream = info.stream;
+    const wire = buildRequestBody(this.#config, request, stream);
+    for (const hook of this.#hooks) hook.prepareBody?.(wire, request, info);
+    const body = JSON.stringify(wire);
     let response: Awaited<ReturnType<Pool["request"]>>;
     try {
       response = await this.#pool.request({
@@ -214,6 +242,10 @@ export class LLMProvider implements ChatModel {
         return `LLMProvider ${JSON.stringify(this.toJSON())}`;
       },
     });
+  }
+
+  #info(meta: ResponseMeta, stream: boolean): CallInfo {
+    return { provider: meta.provider, model: meta.model, stream, context: this.#ctx };
   }
 
   #meta(request: ChatRequest): ResponseMeta {

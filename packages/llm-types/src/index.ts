@@ -1,7 +1,8 @@
 export type { ChatModel } from "./chat-model.js";
 export type { ChatRequest } from "./chat-request.js";
 export type { ChatStream } from "./chat-stream.js";
-export { llmConfigSchema } from "./config/config-schema.js";
+export { closestName } from "./closest-name.js";
+export { CONFIG_KEYS, llmConfigSchema } from "./config/config-schema.js";
 export {
   CONFIG_DEFAULTS,
   type LLMConfig,
@@ -16,6 +17,10 @@ export {
 } from "./errors/api-status-error.js";
 export { AuthenticationError } from "./errors/authentication-error.js";
 export { BadRequestError } from "./errors/bad-request-error.js";
+export {
+  BudgetExceededError,
+  type BudgetExceededErrorOptions,
+} from "./errors/budget-exceeded-error.js";
 export { ConfigError, type ConfigErrorOptions, type ConfigIssue } from "./errors/config-error.js";
 export { ConnectionError, type ConnectionErrorOptions } from "./errors/connection-error.js";
 export {

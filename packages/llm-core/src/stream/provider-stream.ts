@@ -14,6 +14,12 @@ import { StreamAssembler } from "./stream-assembler.js";
 export interface StreamSource {
   /** Sends the request (one attempt) and returns the open 2xx response. */
   open(signal: AbortSignal): Promise<OpenResponse>;
+  /** Runs before the request is sent; may throw to stop it. */
+  begin(): void;
+  /** Runs when the final response is assembled, before anyone sees it. */
+  end(response: LLMResponse): void;
+  /** Runs when the stream failed. */
+  fail(error: unknown): void;
   meta: ResponseMeta;
   signal: AbortSignal | undefined;
   deadlineMs: number | undefined;
@@ -110,8 +116,12 @@ export class ProviderStream implements ChatStream {
     let ended = false;
     let delivered = false;
     let pending: Promise<IteratorResult<Buffer>> | undefined;
+    // A call stopped before it began (a spent budget) is not a failed call.
+    let begun = false;
     const assembler = new StreamAssembler(meta, textOnly);
     try {
+      this.#source.begin();
+      begun = true;
       try {
         response = await this.#source.open(signal);
       } catch (error) {
@@ -159,9 +169,11 @@ export class ProviderStream implements ChatStream {
       for (const item of out) yield item;
       out.length = 0;
       const final = assembler.finish();
+      this.#source.end(final);
       this.#settle({ response: final });
       if (!textOnly) yield { type: "response", response: final };
     } catch (error) {
+      if (begun) this.#source.fail(error);
       this.#settle({ error });
       throw error;
     } finally {
@@ -187,6 +199,7 @@ export class ProviderStream implements ChatStream {
     const { meta } = this.#source;
     const text = await readBody(response.body, response.headers["content-length"], meta);
     const final = parseCompletion(parseJsonBody(text, meta), meta);
+    this.#source.end(final);
     this.#settle({ response: final });
     if (final.content !== "")
       yield textOnly ? final.content : { type: "text", text: final.content };

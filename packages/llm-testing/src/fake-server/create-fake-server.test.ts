@@ -42,6 +42,11 @@ describe("createFakeServer", () => {
       body: { model: "x", messages: [{ role: "user", content: "hi" }] },
     });
     expect(server.lastRequest?.headers["x-trace"]).toBe("t");
+    expect(server.lastJson()).toEqual({ model: "x", messages: [{ role: "user", content: "hi" }] });
+  });
+
+  it("lastJson() fails clearly when there is no JSON body", () => {
+    expect(() => server.lastJson()).toThrow("no JSON object body (0 received)");
   });
 
   it("says clearly when no reply was scripted", async () => {

@@ -21,6 +21,8 @@ export interface FakeServer {
   readonly requests: readonly RecordedRequest[];
   /** The last request received. */
   readonly lastRequest: RecordedRequest | undefined;
+  /** The JSON object body of the last request; throws when there is none (a clear test failure). */
+  lastJson(): Record<string, unknown>;
   /** TCP connections accepted so far. */
   readonly connectionCount: number;
   /** TCP connections open now. */
@@ -82,6 +84,15 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
     },
     get lastRequest() {
       return requests.at(-1);
+    },
+    lastJson: () => {
+      const body = requests.at(-1)?.body;
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw new Error(
+          `fake server: the last request had no JSON object body (${requests.length} received)`,
+        );
+      }
+      return body as Record<string, unknown>;
     },
     get connectionCount() {
       return connectionCount;

@@ -126,3 +126,8 @@ true satisfies Same<z.input<typeof schema>, LLMConfigInput>;
 
 /** The schema of an `LLMConfig`, with its defaults. `parseConfig` is the friendly front. */
 export const llmConfigSchema: z.ZodType<LLMConfig, LLMConfigInput> = schema;
+
+/** Every key an `LLMConfigInput` may have, in schema order. */
+export const CONFIG_KEYS: readonly (keyof LLMConfigInput)[] = Object.freeze(
+  Object.keys(schema.shape) as (keyof LLMConfigInput)[],
+);

@@ -1,8 +1,9 @@
 import type { z } from "zod";
+import { closestName } from "../closest-name.js";
 import type { ConfigIssue } from "../errors/config-error.js";
 import { ConfigError } from "../errors/config-error.js";
 import { redactSecret } from "../redact-secret.js";
-import { llmConfigSchema } from "./config-schema.js";
+import { CONFIG_KEYS, llmConfigSchema } from "./config-schema.js";
 import type { LLMConfig, LLMConfigInput } from "./llm-config.js";
 
 /** Where a config came from, named in the `ConfigError` (`loom.toml`, `[llm.deepseek]`). */
@@ -69,45 +70,9 @@ function toIssues(issue: z.core.$ZodIssue, input: unknown): ConfigIssue[] {
   return [{ path, message: issue.message }];
 }
 
-const KNOWN_KEYS = [
-  "baseUrl",
-  "model",
-  "apiKey",
-  "apiKeyEnv",
-  "provider",
-  "temperature",
-  "maxTokens",
-  "topP",
-  "headers",
-  "timeoutMs",
-  "streamIdleTimeoutMs",
-  "maxRetries",
-  "maxRetryDelayMs",
-  "maxConcurrency",
-  "maxConnections",
-  "maxResponseBytes",
-  "streamUsage",
-  "allowInsecureHttp",
-] as const satisfies readonly (keyof LLMConfigInput)[];
-
 function unknownKeyMessage(key: string): string {
-  const lower = key.toLowerCase().replace(/[_-]/g, "");
-  const near = KNOWN_KEYS.find((known) => distance(known.toLowerCase(), lower) <= 2);
+  const near = closestName(key, CONFIG_KEYS);
   return near ? `unknown key (did you mean "${near}"?)` : "unknown key";
-}
-
-/** Levenshtein distance, for "did you mean" on short key names. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

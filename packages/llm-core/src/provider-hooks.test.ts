@@ -1,0 +1,112 @@
+import { completionBody, createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
+import { ConfigError, type LLMResponse } from "@loom/llm-types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LLMProvider } from "./llm-provider.js";
+import type { CallInfo, ProviderHooks } from "./provider-hooks.js";
+
+const hello = { messages: [{ role: "user" as const, content: "hello" }] };
+let server: FakeServer;
+
+beforeAll(async () => {
+  server = await createFakeServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** Hooks that record what they saw, in order. */
+function recorder(log: string[], name: string): ProviderHooks {
+  return {
+    beforeRequest: (_request, info) => log.push(`${name}:before:${info.model}:${info.stream}`),
+    prepareBody: (body) => {
+      log.push(`${name}:body`);
+      body[`x_${name}`] = true;
+    },
+    onResponse: (response) => {
+      log.push(`${name}:response:${response.content}`);
+      response.costUsd = 0.5;
+    },
+    onError: (error) => log.push(`${name}:error:${(error as Error).name}`),
+  };
+}
+
+describe("provider hooks", () => {
+  it("run in order around a call, can change the body and the response", async () => {
+    const log: string[] = [];
+    const llm = new LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "m" },
+      { hooks: [recorder(log, "a"), recorder(log, "b")] },
+    );
+    server.enqueue({ type: "json", body: completionBody({ content: "hi" }) });
+    const res = await llm.call(hello);
+    expect(log).toEqual([
+      "a:before:m:false",
+      "b:before:m:false",
+      "a:body",
+      "b:body",
+      "a:response:hi",
+      "b:response:hi",
+    ]);
+    expect(server.lastRequest?.body).toMatchObject({ x_a: true, x_b: true });
+    expect(res.costUsd).toBe(0.5);
+    await llm.close();
+  });
+
+  it("run around a stream; the final response carries what onResponse added", async () => {
+    const log: string[] = [];
+    const llm = new LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "m" },
+      { hooks: [recorder(log, "a")] },
+    );
+    server.enqueue(textStream(["h", "i"]));
+    const stream = llm.stream(hello);
+    let final: LLMResponse | undefined;
+    for await (const event of stream.events())
+      if (event.type === "response") final = event.response;
+    expect(log).toEqual(["a:before:m:true", "a:body", "a:response:hi"]);
+    expect(final?.costUsd).toBe(0.5);
+    await llm.close();
+  });
+
+  it("onError sees failures", async () => {
+    const log: string[] = [];
+    const llm = new LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "m" },
+      { hooks: [recorder(log, "a")] },
+    );
+    server.enqueue(
+      { type: "error", status: 500, body: "boom" },
+      { type: "error", status: 401, body: "no" },
+    );
+    await expect(llm.call(hello)).rejects.toThrow("HTTP 500");
+    await expect(llm.stream(hello).response()).rejects.toThrow("HTTP 401");
+    expect(log.filter((l) => l.includes("error"))).toEqual([
+      "a:error:ServerError",
+      "a:error:AuthenticationError",
+    ]);
+    await llm.close();
+  });
+
+  it("a throwing beforeRequest stops the call before anything is sent, and is not an error of the call", async () => {
+    const log: string[] = [];
+    const stop: ProviderHooks = {
+      beforeRequest: (_request, info: CallInfo) => {
+        throw new ConfigError({ message: `stopped ${info.provider}` });
+      },
+    };
+    const llm = new LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "m", provider: "p" },
+      { hooks: [stop, recorder(log, "a")] },
+    );
+    server.reset();
+    await expect(llm.call(hello)).rejects.toThrow("stopped p");
+    await expect(llm.stream(hello).response()).rejects.toThrow("stopped p");
+    expect(server.requests).toHaveLength(0);
+    expect(log).toEqual([]);
+    await llm.close();
+  });
+});

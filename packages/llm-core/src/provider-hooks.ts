@@ -1,0 +1,30 @@
+import type { ChatRequest, LLMContext, LLMResponse } from "@loom/llm-types";
+
+/** What a hook knows about the call it is watching. */
+export interface CallInfo {
+  readonly provider: string;
+  /** The model the request asks for. */
+  readonly model: string;
+  readonly stream: boolean;
+  readonly context: LLMContext;
+}
+
+/**
+ * Behaviour composed onto a provider without threading it through the request path: preset
+ * rules, cost tracking, telemetry. Every hook is optional; hooks run in the order given.
+ */
+export interface ProviderHooks {
+  /** Before anything is sent. Throwing stops the call (a spent budget, say). */
+  beforeRequest?(request: ChatRequest, info: CallInfo): void;
+  /** Adjusts the wire body: options a model rejects, reasoning replay, response formats. */
+  prepareBody?(body: Record<string, unknown>, request: ChatRequest, info: CallInfo): void;
+  /** After a response is complete (a call, or a whole stream); may add fields such as `costUsd`. */
+  onResponse?(response: LLMResponse, request: ChatRequest, info: CallInfo): void;
+  /** After a call or stream failed. */
+  onError?(error: unknown, request: ChatRequest, info: CallInfo): void;
+}
+
+/** Options of an `LLMProvider` beyond its config. */
+export interface LLMProviderOptions {
+  hooks?: readonly ProviderHooks[];
+}

@@ -1,0 +1,172 @@
+import {
+  ConfigError,
+  type ConfigIssue,
+  closestName,
+  type LLMConfigInput,
+  type LLMLogger,
+  parseConfig,
+} from "@loom/llm-types";
+import { parse, TomlError } from "smol-toml";
+import type { ModelPrice } from "../cost/model-price.js";
+import { BUILTIN_PRESETS } from "../preset/builtin-presets.js";
+import type { ProviderRegistry } from "../preset/provider-registry.js";
+import type { ProjectConfig, ProviderTable } from "./project-config.js";
+import { PRICE_KEYS, snakeCase, TABLE_CONFIG_KEYS } from "./toml-keys.js";
+
+export interface ProjectConfigOptions {
+  /** Which table names are presets (their fields then override the preset's). @default the built-in presets */
+  presets?: ProviderRegistry;
+  /** Where the one-time warning about a literal `api_key` goes. @default console */
+  logger?: LLMLogger;
+}
+
+const warnedLiteralKeys = new Set<string>();
+
+/**
+ * Parses and validates the text of a `loom.toml`. Every problem is reported at once in one
+ * `ConfigError` naming the file, the table and the key: TOML syntax (with line and column),
+ * unknown keys (with "did you mean"), wrong types and values, a custom provider without
+ * `base_url` or `model`. Tables other than `[llm.*]` belong to other tools and are ignored.
+ */
+export function parseProjectConfig(
+  text: string,
+  source = "loom.toml",
+  options: ProjectConfigOptions = {},
+): ProjectConfig {
+  let document: Record<string, unknown>;
+  try {
+    document = parse(text);
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const reason = error.message.replace(/^Invalid TOML document: /, "").split("\n")[0];
+      throw new ConfigError({
+        message: `${source}:${error.line}:${error.column}: invalid TOML: ${reason}\n${error.codeblock}`,
+        file: source,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const llm = document.llm ?? {};
+  if (!isTable(llm)) {
+    throw new ConfigError({
+      file: source,
+      issues: [{ path: "llm", message: "must be a table of [llm.NAME] tables" }],
+    });
+  }
+  const issues: ConfigIssue[] = [];
+  const tables: Record<string, ProviderTable> = {};
+  for (const [name, raw] of Object.entries(llm)) {
+    if (!isTable(raw)) {
+      issues.push({ path: `llm.${name}`, message: "must be a table ([llm.NAME])" });
+      continue;
+    }
+    const table = readTable(name, raw, source, options, issues);
+    if (table !== undefined) tables[name] = table;
+  }
+  if (issues.length > 0) {
+    const onlyTable = new Set(issues.map((issue) => issue.path.split(".")[1]));
+    throw new ConfigError({
+      file: source,
+      table: onlyTable.size === 1 ? [...onlyTable][0] : undefined,
+      issues,
+    });
+  }
+  return Object.freeze({ source, llm: Object.freeze(tables) });
+}
+
+function readTable(
+  name: string,
+  raw: Record<string, unknown>,
+  source: string,
+  options: ProjectConfigOptions,
+  issues: ConfigIssue[],
+): ProviderTable | undefined {
+  const at = (key: string) => `llm.${name}.${key}`;
+  const before = issues.length;
+  const config: Record<string, unknown> = {};
+  const price: Record<string, unknown> = {};
+  const known = [...TABLE_CONFIG_KEYS.keys(), ...PRICE_KEYS.keys()];
+  for (const [key, value] of Object.entries(raw)) {
+    const configKey = TABLE_CONFIG_KEYS.get(key);
+    const priceKey = PRICE_KEYS.get(key);
+    if (configKey !== undefined) config[configKey] = value;
+    else if (priceKey !== undefined) price[priceKey] = value;
+    else {
+      const near = closestName(key, known);
+      issues.push({
+        path: at(key),
+        message: near ? `unknown key (did you mean "${near}"?)` : "unknown key",
+      });
+    }
+  }
+  if (config.apiKey !== undefined && !warnedLiteralKeys.has(`${source}#${name}`)) {
+    warnedLiteralKeys.add(`${source}#${name}`);
+    (options.logger ?? console).warn?.(
+      `${source} [llm.${name}]: api_key holds a literal key; keys belong in the environment (api_key_env = "VAR")`,
+    );
+  }
+  const preset = options.presets?.has(name)
+    ? options.presets.get(name)
+    : BUILTIN_PRESETS[name as keyof typeof BUILTIN_PRESETS];
+  if (preset === undefined) {
+    for (const key of ["baseUrl", "model"] as const) {
+      if (config[key] === undefined)
+        issues.push({ path: at(snakeCase(key)), message: "is required for a custom provider" });
+    }
+  }
+  // Validate the values as the provider will see them: this table over its preset.
+  try {
+    parseConfig({ baseUrl: preset?.baseUrl, model: preset?.model, ...config } as LLMConfigInput);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    for (const issue of error.issues) {
+      const key = issue.path.split(".")[0] ?? "";
+      // A missing base_url or model of a custom table is reported above already.
+      if (
+        preset === undefined &&
+        (key === "baseUrl" || key === "model") &&
+        config[key] === undefined
+      )
+        continue;
+      const rest = issue.path.slice(key.length);
+      issues.push({ path: at(`${snakeCase(key)}${rest}`), message: issue.message });
+    }
+  }
+  const table: ProviderTable = config as ProviderTable;
+  if (Object.keys(price).length > 0) {
+    const checked = readPrice(price, at, issues);
+    if (checked !== undefined) table.price = checked;
+  }
+  return issues.length === before ? table : undefined;
+}
+
+function readPrice(
+  price: Record<string, unknown>,
+  at: (key: string) => string,
+  issues: ConfigIssue[],
+): ModelPrice | undefined {
+  let ok = true;
+  for (const [toml, key] of PRICE_KEYS) {
+    const value = price[key];
+    if (value === undefined) {
+      if (key !== "cachedInputPerMtok") {
+        issues.push({ path: at(toml), message: "is required when a table sets prices" });
+        ok = false;
+      }
+    } else if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      issues.push({
+        path: at(toml),
+        message: `must be a non-negative number (USD per million tokens), got ${JSON.stringify(value)}`,
+      });
+      ok = false;
+    }
+  }
+  return ok ? (price as unknown as ModelPrice) : undefined;
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date)
+  );
+}

@@ -1,0 +1,39 @@
+import type { ProviderHooks } from "@loom/llm-core";
+import type { CostTracker } from "./cost-tracker.js";
+import { estimateCost } from "./estimate-cost.js";
+import { findPrice, MODEL_PRICES, type ModelPrice } from "./model-price.js";
+
+export interface CostHooksOptions {
+  /** One price for every model of this provider (loom.toml's `*_per_mtok`); else the table. */
+  price?: ModelPrice | undefined;
+  /** Prices by model name, over the built-in `MODEL_PRICES`. */
+  prices?: Readonly<Record<string, Readonly<ModelPrice>>> | undefined;
+  tracker?: CostTracker | undefined;
+}
+
+/**
+ * Prices every response (`costUsd`, when a price is known) and reports calls and errors to a
+ * tracker, whose budget is checked before each request.
+ */
+export function costHooks(options: CostHooksOptions = {}): ProviderHooks {
+  const { price, tracker } = options;
+  const table =
+    options.prices === undefined ? MODEL_PRICES : { ...MODEL_PRICES, ...options.prices };
+  // The requested name first: servers report dated names (gpt-4o-mini-2024-07-18) or files.
+  const priceFor = (requested: string, answered: string): ModelPrice | undefined =>
+    price ?? findPrice(requested, table) ?? findPrice(answered, table);
+  const hooks: ProviderHooks = {
+    onResponse(response, _request, info) {
+      const modelPrice = priceFor(info.model, response.model);
+      const cost =
+        modelPrice === undefined ? undefined : estimateCost(info.model, response.usage, modelPrice);
+      if (cost !== undefined) response.costUsd = cost.usd;
+      tracker?.record(info.provider, info.model, response.usage, cost?.usd);
+    },
+  };
+  if (tracker !== undefined) {
+    hooks.beforeRequest = (_request, info) => tracker.checkBudget(info.provider, info.model);
+    hooks.onError = (_error, _request, info) => tracker.recordError(info.provider, info.model);
+  }
+  return hooks;
+}

@@ -1,0 +1,117 @@
+import { BudgetExceededError, type Usage } from "@loom/llm-types";
+import { describe, expect, it } from "vitest";
+import { CostTracker } from "./cost-tracker.js";
+
+const usage = (prompt: number, completion: number, extra: Partial<Usage> = {}): Usage => ({
+  promptTokens: prompt,
+  completionTokens: completion,
+  totalTokens: prompt + completion,
+  cachedPromptTokens: 0,
+  reasoningTokens: 0,
+  reported: true,
+  ...extra,
+});
+
+describe("CostTracker", () => {
+  it("sums calls, errors, tokens and USD per provider and model", () => {
+    const tracker = new CostTracker();
+    tracker.record("deepseek", "deepseek-chat", usage(100, 20, { cachedPromptTokens: 64 }), 0.001);
+    tracker.record("deepseek", "deepseek-chat", usage(50, 10), 0.0005);
+    tracker.record("local", "qwen", usage(30, 5), undefined);
+    tracker.recordError("deepseek", "deepseek-chat");
+    const snapshot = tracker.snapshot();
+    expect(snapshot.total).toEqual({
+      calls: 3,
+      errors: 1,
+      promptTokens: 180,
+      completionTokens: 35,
+      cachedPromptTokens: 64,
+      reasoningTokens: 0,
+      totalTokens: 215,
+      costUsd: 0.0015,
+      unpricedCalls: 1,
+      unreportedCalls: 0,
+    });
+    expect(snapshot.byModel).toEqual([
+      expect.objectContaining({
+        provider: "deepseek",
+        model: "deepseek-chat",
+        calls: 2,
+        errors: 1,
+        costUsd: 0.0015,
+      }),
+      expect.objectContaining({
+        provider: "local",
+        model: "qwen",
+        calls: 1,
+        unpricedCalls: 1,
+        costUsd: 0,
+      }),
+    ]);
+  });
+
+  it("counts calls without usage separately", () => {
+    const tracker = new CostTracker();
+    tracker.record("local", "m", usage(0, 0, { reported: false }), undefined);
+    expect(tracker.snapshot().total).toMatchObject({
+      calls: 1,
+      unreportedCalls: 1,
+      unpricedCalls: 1,
+    });
+  });
+
+  it("a snapshot is a copy", () => {
+    const tracker = new CostTracker();
+    const before = tracker.snapshot();
+    tracker.record("p", "m", usage(1, 1), 1);
+    expect(before.total.calls).toBe(0);
+  });
+
+  it("refuses the next call once the budget is spent", () => {
+    const tracker = new CostTracker({ budgetUsd: 0.01 });
+    tracker.checkBudget();
+    tracker.record("p", "m", usage(1, 1), 0.006);
+    tracker.checkBudget();
+    tracker.record("p", "m", usage(1, 1), 0.006);
+    expect(() => tracker.checkBudget("p", "m")).toThrow(BudgetExceededError);
+    try {
+      tracker.checkBudget("p", "m");
+    } catch (error) {
+      expect(error).toMatchObject({
+        budgetUsd: 0.01,
+        spentUsd: 0.012,
+        retryable: false,
+        provider: "p",
+      });
+    }
+  });
+
+  it("reset() starts over", () => {
+    const tracker = new CostTracker({ budgetUsd: 1 });
+    tracker.record("p", "m", usage(1, 1), 2);
+    tracker.reset();
+    expect(tracker.snapshot().total.calls).toBe(0);
+    expect(() => tracker.checkBudget()).not.toThrow();
+  });
+
+  it("formats a report table", () => {
+    const tracker = new CostTracker({ budgetUsd: 5 });
+    tracker.record(
+      "deepseek",
+      "deepseek-chat",
+      usage(1200, 300, { cachedPromptTokens: 400 }),
+      0.000461,
+    );
+    tracker.record("local", "qwen2.5-0.5b-instruct", usage(30, 5), undefined);
+    expect(tracker.formatReport()).toBe(
+      [
+        "provider  model                  calls  errors  prompt  cached  completion  reasoning   cost USD",
+        "deepseek  deepseek-chat              1       0    1200     400         300          0   0.000461",
+        "local     qwen2.5-0.5b-instruct      1       0      30       0           5          0    unknown",
+        "total                                2       0    1230     400         305          0  0.000461+",
+        "+ some calls have no known price or usage: not counted in USD",
+        "budget: $5 (spent $0.000461)",
+      ].join("\n"),
+    );
+  });
+});

@@ -1,0 +1,160 @@
+import { BudgetExceededError, type Usage } from "@loom/llm-types";
+
+/** Running totals for one provider and model, or for everything. */
+export interface UsageTotals {
+  calls: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedPromptTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  /** Sum over calls with a known price. */
+  costUsd: number;
+  /** Calls whose cost is unknown (no price for the model, or no usage reported). */
+  unpricedCalls: number;
+  /** Calls whose server sent no usage: their tokens are missing from the sums. */
+  unreportedCalls: number;
+}
+
+/** A copy of the tracker's state, safe to keep. */
+export interface CostSnapshot {
+  total: UsageTotals;
+  byModel: (UsageTotals & { provider: string; model: string })[];
+  budgetUsd: number | undefined;
+}
+
+export interface CostTrackerOptions {
+  /** Once this much is spent, the next call fails with `BudgetExceededError` before sending. */
+  budgetUsd?: number;
+}
+
+const empty = (): UsageTotals => ({
+  calls: 0,
+  errors: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedPromptTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: 0,
+  costUsd: 0,
+  unpricedCalls: 0,
+  unreportedCalls: 0,
+});
+
+/**
+ * Sums tokens, calls, errors and dollars per provider and model, for every provider that
+ * reports into it (`fromName(ctx, name, { tracker })`). Updates are synchronous, so parallel
+ * calls cannot lose one; calls already in flight when the budget is reached still complete.
+ */
+export class CostTracker {
+  readonly budgetUsd: number | undefined;
+  #total: UsageTotals = empty();
+  #byModel = new Map<string, UsageTotals & { provider: string; model: string }>();
+
+  constructor(options: CostTrackerOptions = {}) {
+    this.budgetUsd = options.budgetUsd;
+  }
+
+  /** Total spent so far, in USD. */
+  get spentUsd(): number {
+    return this.#total.costUsd;
+  }
+
+  /** Throws `BudgetExceededError` when the budget is spent. Providers call it before each request. */
+  checkBudget(provider?: string, model?: string): void {
+    if (this.budgetUsd !== undefined && this.#total.costUsd >= this.budgetUsd) {
+      throw new BudgetExceededError({
+        budgetUsd: this.budgetUsd,
+        spentUsd: this.#total.costUsd,
+        provider,
+        model,
+      });
+    }
+  }
+
+  /** Records a completed call. `costUsd` undefined means the cost is unknown. */
+  record(provider: string, model: string, usage: Usage, costUsd: number | undefined): void {
+    for (const totals of [this.#total, this.#entry(provider, model)]) {
+      totals.calls++;
+      totals.promptTokens += usage.promptTokens;
+      totals.completionTokens += usage.completionTokens;
+      totals.cachedPromptTokens += usage.cachedPromptTokens;
+      totals.reasoningTokens += usage.reasoningTokens;
+      totals.totalTokens += usage.totalTokens;
+      if (costUsd === undefined) totals.unpricedCalls++;
+      else totals.costUsd += costUsd;
+      if (!usage.reported) totals.unreportedCalls++;
+    }
+  }
+
+  /** Records a failed call. */
+  recordError(provider: string, model: string): void {
+    this.#total.errors++;
+    this.#entry(provider, model).errors++;
+  }
+
+  snapshot(): CostSnapshot {
+    return {
+      total: { ...this.#total },
+      byModel: [...this.#byModel.values()].map((entry) => ({ ...entry })),
+      budgetUsd: this.budgetUsd,
+    };
+  }
+
+  reset(): void {
+    this.#total = empty();
+    this.#byModel.clear();
+  }
+
+  /** A small table for a terminal. */
+  formatReport(): string {
+    const head = [
+      "provider",
+      "model",
+      "calls",
+      "errors",
+      "prompt",
+      "cached",
+      "completion",
+      "reasoning",
+      "cost USD",
+    ];
+    const row = (provider: string, model: string, t: UsageTotals): string[] => [
+      provider,
+      model,
+      String(t.calls),
+      String(t.errors),
+      String(t.promptTokens),
+      String(t.cachedPromptTokens),
+      String(t.completionTokens),
+      String(t.reasoningTokens),
+      t.calls > 0 && t.unpricedCalls === t.calls
+        ? "unknown"
+        : `${t.costUsd.toFixed(6)}${t.unpricedCalls > 0 ? "+" : ""}`,
+    ];
+    const rows = [...this.#byModel.values()].map((e) => row(e.provider, e.model, e));
+    rows.push(row("total", "", this.#total));
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+    const line = (cells: string[]) =>
+      cells
+        .map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join("  ");
+    const lines = [line(head), ...rows.map(line)];
+    if (this.#total.unpricedCalls > 0)
+      lines.push("+ some calls have no known price or usage: not counted in USD");
+    if (this.budgetUsd !== undefined)
+      lines.push(`budget: $${this.budgetUsd} (spent $${this.#total.costUsd.toFixed(6)})`);
+    return lines.join("\n");
+  }
+
+  #entry(provider: string, model: string): UsageTotals & { provider: string; model: string } {
+    const key = `${provider}\u0000${model}`;
+    let entry = this.#byModel.get(key);
+    if (entry === undefined) {
+      entry = { ...empty(), provider, model };
+      this.#byModel.set(key, entry);
+    }
+    return entry;
+  }
+}

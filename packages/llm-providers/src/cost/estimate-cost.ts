@@ -1,0 +1,47 @@
+import type { Usage } from "@loom/llm-types";
+import { findPrice, type ModelPrice } from "./model-price.js";
+
+/** A priced response. */
+export interface CostEstimate {
+  usd: number;
+  breakdown: {
+    /** Uncached prompt tokens at the input rate. */
+    inputUsd: number;
+    /** Cached prompt tokens at the cached rate. */
+    cachedInputUsd: number;
+    /** Completion tokens (reasoning included) at the output rate. */
+    outputUsd: number;
+  };
+}
+
+/**
+ * What a response cost (cost.md): uncached prompt tokens at the input rate, cached ones at the
+ * cached rate, completion tokens at the output rate, reasoning already inside them (never
+ * added twice). `undefined` when no price is known for the model (local models) or the server
+ * reported no usage: an unknown figure, never a guess.
+ *
+ * `prices` is one price for this model, or a table by model name. @default MODEL_PRICES
+ */
+export function estimateCost(
+  model: string,
+  usage: Usage,
+  prices?: Readonly<ModelPrice> | Readonly<Record<string, Readonly<ModelPrice>>>,
+): CostEstimate | undefined {
+  if (!usage.reported) return undefined;
+  const price = isPrice(prices) ? prices : findPrice(model, prices);
+  if (price === undefined) return undefined;
+  const cached = Math.min(usage.cachedPromptTokens, usage.promptTokens);
+  const inputUsd = ((usage.promptTokens - cached) * price.inputPerMtok) / 1e6;
+  const cachedInputUsd = (cached * (price.cachedInputPerMtok ?? price.inputPerMtok)) / 1e6;
+  const outputUsd = (usage.completionTokens * price.outputPerMtok) / 1e6;
+  return {
+    usd: inputUsd + cachedInputUsd + outputUsd,
+    breakdown: { inputUsd, cachedInputUsd, outputUsd },
+  };
+}
+
+function isPrice(
+  value: Readonly<ModelPrice> | Readonly<Record<string, Readonly<ModelPrice>>> | undefined,
+): value is Readonly<ModelPrice> {
+  return typeof (value as { inputPerMtok?: unknown } | undefined)?.inputPerMtok === "number";
+}

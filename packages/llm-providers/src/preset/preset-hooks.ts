@@ -1,0 +1,69 @@
+import type { ProviderHooks } from "@loom/llm-core";
+import type { ChatRequest } from "@loom/llm-types";
+import type { ProviderPreset, ReasoningReplay } from "./provider-preset.js";
+
+/** The hooks that apply a preset's wire rules to every request body. */
+export function presetHooks(name: string, preset: Readonly<ProviderPreset>): ProviderHooks {
+  // One warning per option per provider: a loop of 10 000 calls must not log 10 000 lines.
+  const warned = new Set<string>();
+  const formats = preset.responseFormats;
+  return {
+    prepareBody(body, request, info) {
+      const model = String(body.model);
+      const rules = preset.models?.[model];
+      for (const option of rules?.unsupportedOptions ?? []) {
+        if (!(option in body)) continue;
+        delete body[option];
+        if (!warned.has(option)) {
+          warned.add(option);
+          info.context.logger?.warn?.(
+            `${name}: ${model} does not accept "${option}"; it was not sent`,
+            {
+              provider: name,
+              model,
+              option,
+            },
+          );
+        }
+      }
+      const replay = rules?.reasoningReplay ?? preset.reasoningReplay ?? "never";
+      if (shouldReplay(replay, body)) replayReasoning(body, request);
+      if (formats !== undefined && !formats.includes("json_schema")) downgradeJsonSchema(body);
+    },
+  };
+}
+
+function shouldReplay(replay: ReasoningReplay, body: Record<string, unknown>): boolean {
+  if (replay === "always") return true;
+  if (replay === "never") return false;
+  const thinking = body.thinking as { type?: unknown } | undefined;
+  return thinking?.type === "enabled";
+}
+
+/** Adds each assistant turn's reasoning (`""` when it had none) to its wire message. */
+function replayReasoning(body: Record<string, unknown>, request: ChatRequest): void {
+  const wire = body.messages as Record<string, unknown>[];
+  request.messages.forEach((message, i) => {
+    const target = wire[i];
+    if (message.role === "assistant" && target !== undefined) {
+      target.reasoning_content = message.reasoningContent ?? "";
+    }
+  });
+}
+
+/**
+ * For APIs with `json_object` only: the schema moves into the system message and the wire asks
+ * for `json_object`. The caller still validates the reply against the schema.
+ */
+function downgradeJsonSchema(body: Record<string, unknown>): void {
+  const format = body.response_format as
+    | { type?: unknown; json_schema?: { schema?: unknown } }
+    | undefined;
+  if (format?.type !== "json_schema") return;
+  body.response_format = { type: "json_object" };
+  const instruction = `Reply with one JSON object that matches this JSON Schema, and nothing else:\n${JSON.stringify(format.json_schema?.schema ?? {})}`;
+  const messages = body.messages as { role: string; content: unknown }[];
+  const system = messages.find((m) => m.role === "system" && typeof m.content === "string");
+  if (system !== undefined) system.content = `${system.content as string}\n\n${instruction}`;
+  else messages.unshift({ role: "system", content: instruction });
+}

@@ -1,0 +1,45 @@
+import type { ModelPrice } from "../cost/model-price.js";
+
+/** Wire option names (snake_case, as sent) a model may reject. */
+export type WireOption =
+  | "temperature"
+  | "top_p"
+  | "presence_penalty"
+  | "frequency_penalty"
+  | "logprobs"
+  | "top_logprobs";
+
+/**
+ * Whether earlier assistant turns' `reasoning_content` is sent back: `never` (DeepSeek R1
+ * answers 400 if it is), `always` (`""` where a turn had none), or `when-thinking`: only when
+ * the request enables thinking mode (`thinking: {type: "enabled"}` in `extraBody`), which
+ * DeepSeek then requires.
+ */
+export type ReasoningReplay = "never" | "always" | "when-thinking";
+
+/** Rules for one model of a preset; they win over the preset's own. */
+export interface ModelRules {
+  /** Options the model rejects: not sent, with a one-time warning if the caller set them. */
+  unsupportedOptions?: readonly WireOption[];
+  reasoningReplay?: ReasoningReplay;
+}
+
+/** What a named provider is: defaults and wire rules, as data. */
+export interface ProviderPreset {
+  baseUrl: string;
+  model: string;
+  /** The environment variable holding the key. */
+  apiKeyEnv?: string;
+  /** Whether a call without a key is pointless (hosted APIs); then a missing key fails construction. */
+  requiresKey?: boolean;
+  /** Send `stream_options.include_usage`. @default true */
+  streamUsage?: boolean;
+  /** Response formats the API accepts; `json_schema` requests are otherwise sent as `json_object` with the schema in the system message. @default all */
+  responseFormats?: readonly ("text" | "json_object" | "json_schema")[];
+  /** @default "never" */
+  reasoningReplay?: ReasoningReplay;
+  /** Rules by model name. */
+  models?: Readonly<Record<string, ModelRules>>;
+  /** Prices by model name, over the built-in table. */
+  prices?: Readonly<Record<string, ModelPrice>>;
+}

@@ -1,0 +1,311 @@
+import type { LLMProvider } from "@loom/llm-core";
+import { completionBody, createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
+import { BudgetExceededError, ConfigError, type LLMContext } from "@loom/llm-types";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CostTracker } from "./cost/cost-tracker.js";
+import { createProvider } from "./create-provider.js";
+import { ProviderRegistry } from "./preset/provider-registry.js";
+import { resolvePreset } from "./resolve-provider.js";
+
+const DEEPSEEK_KEY = "sk-deepseek-0123456789abcdef";
+const OPENAI_KEY = "sk-openai-0123456789abcdef";
+const env = { DEEPSEEK_API_KEY: DEEPSEEK_KEY, OPENAI_API_KEY: OPENAI_KEY };
+const hello = { messages: [{ role: "user" as const, content: "hello" }] };
+
+let server: FakeServer;
+const open: LLMProvider[] = [];
+beforeAll(async () => {
+  server = await createFakeServer();
+});
+afterAll(async () => {
+  await Promise.all(open.map((p) => p.close()));
+  await server.close();
+});
+beforeEach(() => server.reset());
+
+/** A preset's provider pointed at the fake server (keeping the `/v1` path the presets use). */
+function preset(
+  name: string,
+  ctx: LLMContext = { env },
+  overrides: Record<string, unknown> = {},
+): LLMProvider {
+  const llm = createProvider(ctx, name, { baseUrl: server.baseUrl, ...overrides });
+  open.push(llm);
+  return llm;
+}
+
+describe("presets", () => {
+  it.each([
+    ["deepseek", "https://api.deepseek.com/v1", "deepseek-chat", "DEEPSEEK_API_KEY", DEEPSEEK_KEY],
+    ["openai", "https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", OPENAI_KEY],
+    ["local", "http://localhost:8000/v1", "qwen2.5-0.5b-instruct", undefined, undefined],
+  ])(
+    "%s resolves to the design card's URL, model and key variable",
+    (name, baseUrl, model, apiKeyEnv, apiKey) => {
+      const { config } = resolvePreset({ env }, name, new ProviderRegistry());
+      expect(config).toMatchObject({ provider: name, baseUrl, model, apiKeyEnv, apiKey });
+    },
+  );
+
+  it.each([
+    ["deepseek", "deepseek-chat", `Bearer ${DEEPSEEK_KEY}`],
+    ["openai", "gpt-4o-mini", `Bearer ${OPENAI_KEY}`],
+    ["local", "qwen2.5-0.5b-instruct", undefined],
+  ])("%s sends the right request", async (name, model, authorization) => {
+    server.enqueue(textStream(["ok"]));
+    const llm = preset(name);
+    for await (const _ of llm.stream(hello)) {
+      // drain
+    }
+    const request = server.lastRequest;
+    expect(request?.path).toBe("/v1/chat/completions");
+    expect(request?.headers.authorization).toBe(authorization);
+    expect(request?.body).toEqual({
+      model,
+      messages: hello.messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  });
+
+  it("reads the key from ctx.env, not process.env", () => {
+    expect(() => createProvider({ env: {} }, "deepseek")).toThrow(ConfigError);
+  });
+
+  it.each([
+    ["missing", {}],
+    ["empty", { DEEPSEEK_API_KEY: "" }],
+  ])("a %s key fails at construction naming the variable", (_name, ctxEnv) => {
+    expect(() => createProvider({ env: ctxEnv }, "deepseek")).toThrow(
+      'No API key for provider "deepseek": set the DEEPSEEK_API_KEY environment variable',
+    );
+  });
+
+  it("local needs no key", () => {
+    expect(() => open.push(createProvider({ env: {} }, "local"))).not.toThrow();
+  });
+
+  it("an unknown name lists the known ones", () => {
+    expect(() => createProvider({ env }, "deepsek")).toThrow(
+      'Unknown provider "deepsek" (did you mean "deepseek"?). Known providers: deepseek, openai, local',
+    );
+  });
+
+  it("overrides win over the preset", async () => {
+    server.enqueue({ type: "json", body: completionBody() });
+    await preset("openai", { env }, { model: "gpt-4o", temperature: 0.1 }).call(hello);
+    expect(server.lastRequest?.body).toMatchObject({ model: "gpt-4o", temperature: 0.1 });
+  });
+});
+
+describe("DeepSeek's wire rules", () => {
+  it("deepseek-reasoner: temperature and top_p are not sent, with one warning per option", async () => {
+    const warnings: string[] = [];
+    const llm = preset(
+      "deepseek",
+      { env, logger: { warn: (m) => warnings.push(m) } },
+      { model: "deepseek-reasoner" },
+    );
+    server.enqueue(
+      { type: "json", body: completionBody() },
+      { type: "json", body: completionBody() },
+    );
+    await llm.call({ ...hello, temperature: 0.7, topP: 0.9, maxTokens: 100 });
+    await llm.call({ ...hello, temperature: 0.7 });
+    expect(server.lastRequest?.body).toEqual({
+      model: "deepseek-reasoner",
+      messages: hello.messages,
+    });
+    expect(server.requests[0]?.body).toEqual({
+      model: "deepseek-reasoner",
+      messages: hello.messages,
+      max_tokens: 100,
+    });
+    expect(warnings).toEqual([
+      'deepseek: deepseek-reasoner does not accept "temperature"; it was not sent',
+      'deepseek: deepseek-reasoner does not accept "top_p"; it was not sent',
+    ]);
+  });
+
+  it("deepseek-chat keeps its temperature", async () => {
+    server.enqueue({ type: "json", body: completionBody() });
+    await preset("deepseek").call({ ...hello, temperature: 0.7 });
+    expect(server.lastRequest?.body).toMatchObject({ temperature: 0.7 });
+  });
+
+  const history = {
+    messages: [
+      { role: "user" as const, content: "q1" },
+      { role: "assistant" as const, content: "a1", reasoningContent: "r1" },
+      { role: "user" as const, content: "q2" },
+      { role: "assistant" as const, content: "a2" },
+      { role: "user" as const, content: "q3" },
+    ],
+  };
+  const assistants = () =>
+    (server.lastJson().messages as Record<string, unknown>[]).filter((m) => m.role === "assistant");
+
+  it('thinking mode: every assistant turn carries reasoning_content, "" when it had none', async () => {
+    server.enqueue({ type: "json", body: completionBody() });
+    await preset("deepseek").call({ ...history, extraBody: { thinking: { type: "enabled" } } });
+    expect(assistants()).toEqual([
+      { role: "assistant", content: "a1", reasoning_content: "r1" },
+      { role: "assistant", content: "a2", reasoning_content: "" },
+    ]);
+  });
+
+  it("without thinking mode, and always for R1, earlier reasoning is not sent", async () => {
+    server.enqueue(
+      { type: "json", body: completionBody() },
+      { type: "json", body: completionBody() },
+    );
+    await preset("deepseek").call(history);
+    expect(assistants().every((m) => !("reasoning_content" in m))).toBe(true);
+    await preset("deepseek", { env }, { model: "deepseek-reasoner" }).call({
+      ...history,
+      extraBody: { thinking: { type: "enabled" } },
+    });
+    expect(assistants().every((m) => !("reasoning_content" in m))).toBe(true);
+  });
+
+  it("json_schema is sent as json_object with the schema in the system message", async () => {
+    server.enqueue({ type: "json", body: completionBody() });
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
+    await preset("deepseek").call({
+      messages: [{ role: "system", content: "Be terse." }, ...hello.messages],
+      responseFormat: { type: "json_schema", schema },
+    });
+    const body = server.lastJson() as { response_format: unknown; messages: { content: string }[] };
+    expect(body.response_format).toEqual({ type: "json_object" });
+    expect(body.messages[0]?.content).toBe(
+      `Be terse.\n\nReply with one JSON object that matches this JSON Schema, and nothing else:\n${JSON.stringify(schema)}`,
+    );
+  });
+
+  it("OpenAI keeps json_schema", async () => {
+    server.enqueue({ type: "json", body: completionBody() });
+    await preset("openai").call({
+      ...hello,
+      responseFormat: { type: "json_schema", schema: { type: "object" } },
+    });
+    expect((server.lastJson().response_format as { type: string }).type).toBe("json_schema");
+  });
+});
+
+describe("cost", () => {
+  it("a response from a priced preset carries costUsd", async () => {
+    server.enqueue({
+      type: "json",
+      body: completionBody({
+        usage: {
+          prompt_tokens: 1000,
+          completion_tokens: 100,
+          total_tokens: 1100,
+          prompt_cache_hit_tokens: 600,
+          prompt_cache_miss_tokens: 400,
+        },
+      }),
+    });
+    const res = await preset("deepseek").call(hello);
+    expect(res.costUsd).toBeCloseTo((400 * 0.28 + 600 * 0.028 + 100 * 0.42) / 1e6, 15);
+  });
+
+  it("a streamed response too", async () => {
+    server.enqueue(
+      textStream(["a", "b"], {
+        usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
+      }),
+    );
+    const response = await preset("openai").stream(hello).response();
+    expect(response.costUsd).toBeCloseTo((10 * 0.15 + 2 * 0.6) / 1e6, 15);
+  });
+
+  it("a local model has no price: no costUsd", async () => {
+    server.enqueue({ type: "json", body: completionBody() });
+    expect((await preset("local").call(hello)).costUsd).toBeUndefined();
+  });
+
+  it("a per-provider price wins", async () => {
+    server.enqueue({
+      type: "json",
+      body: completionBody({
+        usage: { prompt_tokens: 1e6, completion_tokens: 1e6, total_tokens: 2e6 },
+      }),
+    });
+    const res = await preset(
+      "local",
+      { env },
+      { price: { inputPerMtok: 0.01, outputPerMtok: 0.02 } },
+    ).call(hello);
+    expect(res.costUsd).toBeCloseTo(0.03, 12);
+  });
+
+  it("reports into a tracker; a spent budget stops the next call and sends nothing", async () => {
+    const tracker = new CostTracker({ budgetUsd: 0.0003 });
+    const llm = preset("deepseek", { env }, { tracker });
+    server.enqueue({
+      type: "json",
+      body: completionBody({
+        usage: { prompt_tokens: 500, completion_tokens: 100, total_tokens: 600 },
+      }),
+    });
+    await llm.call(hello);
+    server.enqueue({ type: "error", status: 503, body: "busy" });
+    await expect(llm.call(hello)).rejects.toThrow("HTTP 503");
+    server.enqueue({
+      type: "json",
+      body: completionBody({
+        usage: { prompt_tokens: 500, completion_tokens: 100, total_tokens: 600 },
+      }),
+    });
+    await llm.call(hello);
+    expect(tracker.snapshot().total).toMatchObject({
+      calls: 2,
+      errors: 1,
+      promptTokens: 1000,
+      completionTokens: 200,
+    });
+    const sent = server.requests.length;
+    await expect(llm.call(hello)).rejects.toBeInstanceOf(BudgetExceededError);
+    await expect(llm.stream(hello).response()).rejects.toBeInstanceOf(BudgetExceededError);
+    expect(server.requests.length).toBe(sent);
+  });
+
+  it("parallel calls are all counted", async () => {
+    const tracker = new CostTracker();
+    const llm = preset("deepseek", { env }, { tracker });
+    server.setFallback({ type: "json", body: completionBody() });
+    await Promise.all(Array.from({ length: 50 }, () => llm.call(hello)));
+    server.setFallback(undefined);
+    expect(tracker.snapshot().total.calls).toBe(50);
+    expect(tracker.snapshot().total.costUsd).toBeCloseTo(50 * ((10 * 0.28 + 5 * 0.42) / 1e6), 15);
+  });
+});
+
+describe("ProviderRegistry", () => {
+  it("registers custom presets, each registry on its own", async () => {
+    const mine = new ProviderRegistry().register("gateway", {
+      baseUrl: server.baseUrl,
+      model: "gw-model",
+      apiKeyEnv: "GW_KEY",
+      requiresKey: true,
+    });
+    expect(mine.names()).toEqual(["deepseek", "openai", "local", "gateway"]);
+    expect(new ProviderRegistry().has("gateway")).toBe(false);
+    expect(() => createProvider({ env: {} }, "gateway", {}, mine)).toThrow(
+      "set the GW_KEY environment variable",
+    );
+    const llm = createProvider({ env: { GW_KEY: "gw-secret-1234567890" } }, "gateway", {}, mine);
+    open.push(llm);
+    server.enqueue({ type: "json", body: completionBody() });
+    await llm.call(hello);
+    expect(server.lastRequest?.headers.authorization).toBe("Bearer gw-secret-1234567890");
+    expect(server.lastRequest?.body).toMatchObject({ model: "gw-model" });
+  });
+
+  it("refuses a preset without baseUrl or model", () => {
+    expect(() => new ProviderRegistry().register("x", { baseUrl: "", model: "m" })).toThrow(
+      ConfigError,
+    );
+  });
+});

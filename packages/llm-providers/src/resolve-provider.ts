@@ -1,0 +1,104 @@
+import type { LLMProviderOptions } from "@loom/llm-core";
+import { ConfigError, type LLMConfigInput, type LLMContext } from "@loom/llm-types";
+import type { ProjectConfig } from "./config/project-config.js";
+import { costHooks } from "./cost/cost-hooks.js";
+import { presetHooks } from "./preset/preset-hooks.js";
+import type { ProviderPreset } from "./preset/provider-preset.js";
+import type { ProviderRegistry } from "./preset/provider-registry.js";
+import type { ProviderOverrides } from "./provider-overrides.js";
+
+/** What it takes to construct an `LLMProvider`: its config and its hooks. */
+export interface ResolvedProvider {
+  config: LLMConfigInput;
+  options: LLMProviderOptions;
+}
+
+/**
+ * Resolves a preset by name into a provider's construction arguments. The key comes from
+ * `ctx.env ?? process.env` by the preset's variable (or `overrides.apiKeyEnv`); a preset that
+ * needs a key and finds none is a `ConfigError` naming the variable to set, here and not at
+ * the first call.
+ */
+export function resolvePreset(
+  ctx: LLMContext | undefined,
+  name: string,
+  registry: ProviderRegistry,
+  overrides: ProviderOverrides = {},
+): ResolvedProvider {
+  return resolve(ctx, name, registry.get(name), overrides, undefined);
+}
+
+/**
+ * Resolves a `[llm.NAME]` table of a project config: a table named after a preset overrides
+ * that preset; any other table is a custom provider. A preset without a table is used as is.
+ */
+export function resolveFromConfig(
+  ctx: LLMContext | undefined,
+  name: string,
+  project: ProjectConfig,
+  registry: ProviderRegistry,
+  overrides: ProviderOverrides = {},
+): ResolvedProvider {
+  const table = project.llm[name];
+  if (table === undefined) {
+    if (registry.has(name))
+      return resolve(ctx, name, registry.get(name), overrides, project.source);
+    const tables = Object.keys(project.llm);
+    throw new ConfigError({
+      file: project.source,
+      message: `No [llm.${name}] table in ${project.source} and no preset named "${name}". Tables: ${tables.join(", ") || "none"}; presets: ${registry.names().join(", ")}`,
+    });
+  }
+  const { price, ...fields } = table;
+  const preset: ProviderPreset = registry.has(name)
+    ? registry.get(name)
+    : {
+        baseUrl: fields.baseUrl ?? "",
+        model: fields.model ?? "",
+        // A custom table naming a key variable means that provider needs the key.
+        requiresKey: fields.apiKeyEnv !== undefined,
+      };
+  const merged: ProviderOverrides = { ...fields, ...overrides };
+  if (price !== undefined && overrides.price === undefined) merged.price = price;
+  return resolve(ctx, name, preset, merged, project.source);
+}
+
+function resolve(
+  ctx: LLMContext | undefined,
+  name: string,
+  preset: Readonly<ProviderPreset>,
+  overrides: ProviderOverrides,
+  file: string | undefined,
+): ResolvedProvider {
+  const { price, tracker, ...fields } = overrides;
+  const env = ctx?.env ?? process.env;
+  const apiKeyEnv = fields.apiKeyEnv ?? preset.apiKeyEnv;
+  // An empty variable is as good as none: it would only earn a 401 later.
+  const apiKey =
+    fields.apiKey || (apiKeyEnv !== undefined ? env[apiKeyEnv] || undefined : undefined);
+  if (apiKey === undefined && (preset.requiresKey ?? false)) {
+    throw new ConfigError({
+      provider: name,
+      file,
+      table: file === undefined ? undefined : name,
+      message: `No API key for provider "${name}"${file === undefined ? "" : ` ([llm.${name}] in ${file})`}: ${
+        apiKeyEnv ? `set the ${apiKeyEnv} environment variable` : "set apiKey or apiKeyEnv"
+      }`,
+    });
+  }
+  const config: LLMConfigInput = {
+    provider: name,
+    baseUrl: preset.baseUrl,
+    model: preset.model,
+    ...(preset.streamUsage === undefined ? {} : { streamUsage: preset.streamUsage }),
+    ...fields,
+    apiKey,
+    apiKeyEnv,
+  };
+  return {
+    config,
+    options: {
+      hooks: [presetHooks(name, preset), costHooks({ price, prices: preset.prices, tracker })],
+    },
+  };
+}

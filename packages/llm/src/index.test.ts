@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import * as core from "@loom/llm-core";
 import * as presets from "@loom/llm-providers";
 import * as testing from "@loom/llm-testing";
@@ -52,6 +53,16 @@ describe("LLMProvider.fromName / fromConfig", () => {
     expect((await llm.call({ messages: [{ role: "user", content: "x" }] })).content).toBe("hi");
     await llm.close();
     await server.close();
+  });
+
+  it("the example loom.toml is valid and every table resolves", async () => {
+    const project = await facade.loadProjectConfig(
+      fileURLToPath(new URL("../../../examples/loom.toml", import.meta.url)),
+    );
+    expect(Object.keys(project.llm)).toEqual(["deepseek", "openai", "ollama"]);
+    const env = { DEEPSEEK_API_KEY: "sk-0123456789abcdef", OPENAI_API_KEY: "sk-0123456789abcdef" };
+    for (const name of Object.keys(project.llm))
+      await facade.LLMProvider.fromConfig({ env }, name, project).close();
   });
 
   it("fromConfig reads a loom.toml table", async () => {

@@ -1,3 +1,11 @@
+export {
+  type RunToolsOptions,
+  type RunToolsResult,
+  runTools,
+  type StopReason,
+  type ToolResult,
+  type ToolStep,
+} from "./agent/run-tools.js";
 export { parseRetryAfter, type RetryAfterHeaders } from "./http/parse-retry-after.js";
 export { LLMProvider } from "./llm-provider.js";
 export type { CallInfo, LLMProviderOptions, ProviderHooks } from "./provider-hooks.js";

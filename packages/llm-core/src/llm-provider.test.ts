@@ -111,8 +111,8 @@ describe("the request on the wire", () => {
   });
 
   it("maps every per-call option to its wire name", async () => {
-    server.enqueue({ type: "json", body: completionBody() });
-    await llm.call({
+    server.enqueue({ type: "json", body: completionBody({ content: '{"answer":"42"}' }) });
+    const res = await llm.call({
       ...hello,
       model: "other-model",
       temperature: 0.2,
@@ -177,6 +177,7 @@ describe("the request on the wire", () => {
       top_k: 40,
       thinking: { type: "enabled" },
     });
+    expect(res.parsed).toEqual({ answer: "42" });
   });
 
   it.each([

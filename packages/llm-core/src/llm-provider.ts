@@ -22,6 +22,7 @@ import { toTransportError } from "./http/to-transport-error.js";
 import { userAgent } from "./http/user-agent.js";
 import type { CallInfo, LLMProviderOptions, ProviderHooks } from "./provider-hooks.js";
 import { buildRequestBody } from "./request/build-request-body.js";
+import { applyResponseFormat } from "./response/apply-response-format.js";
 import { parseCompletion } from "./response/parse-completion.js";
 import { parseJsonBody } from "./response/parse-json-body.js";
 import type { ResponseMeta } from "./response/response-meta.js";
@@ -106,7 +107,7 @@ export class LLMProvider implements ChatModel {
   }
 
   /** One chat completion. */
-  async call(request: ChatRequest): Promise<LLMResponse> {
+  async call<TParsed = unknown>(request: ChatRequest<TParsed>): Promise<LLMResponse<TParsed>> {
     const meta = this.#meta(request);
     const info = this.#info(meta, false);
     const hooks = this.#hooks;
@@ -126,9 +127,10 @@ export class LLMProvider implements ChatModel {
         throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
       }
       const parsed = parseCompletion(parseJsonBody(text, meta), meta);
+      applyResponseFormat(parsed, meta);
       for (const hook of hooks) hook.onResponse?.(parsed, request, info);
       await nextTurn();
-      return parsed;
+      return parsed as LLMResponse<TParsed>;
     } catch (error) {
       for (const hook of hooks) hook.onError?.(error, request, info);
       throw error;
@@ -255,6 +257,9 @@ export class LLMProvider implements ChatModel {
       request: this.#label,
       requestId: undefined,
       maxBytes: this.#config.maxResponseBytes,
+      tools: request.tools,
+      responseFormat: request.responseFormat,
+      lenientJson: !this.#config.enforcesResponseFormat,
     };
   }
 

@@ -1,7 +1,13 @@
 import type { LLMProvider } from "@loom/llm-core";
 import { completionBody, createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
-import { BudgetExceededError, ConfigError, type LLMContext } from "@loom/llm-types";
+import {
+  BudgetExceededError,
+  ConfigError,
+  InvalidResponseError,
+  type LLMContext,
+} from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { CostTracker } from "./cost/cost-tracker.js";
 import { createProvider } from "./create-provider.js";
 import { ProviderRegistry } from "./preset/provider-registry.js";
@@ -169,7 +175,7 @@ describe("DeepSeek's wire rules", () => {
   });
 
   it("json_schema is sent as json_object with the schema in the system message", async () => {
-    server.enqueue({ type: "json", body: completionBody() });
+    server.enqueue({ type: "json", body: completionBody({ content: '{"city":"x"}' }) });
     const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
     await preset("deepseek").call({
       messages: [{ role: "system", content: "Be terse." }, ...hello.messages],
@@ -182,8 +188,36 @@ describe("DeepSeek's wire rules", () => {
     );
   });
 
+  it("the json_object fallback is still validated against the schema", async () => {
+    const schema = z.object({ city: z.string() });
+    server.enqueue(
+      { type: "json", body: completionBody({ content: '{"city":"Paris"}' }) },
+      { type: "json", body: completionBody({ content: '{"town":"Paris"}' }) },
+    );
+    const res = await preset("deepseek").call({
+      ...hello,
+      responseFormat: { type: "json_schema", schema },
+    });
+    expect(res.parsed).toEqual({ city: "Paris" });
+    await expect(
+      preset("deepseek").call({ ...hello, responseFormat: { type: "json_schema", schema } }),
+    ).rejects.toBeInstanceOf(InvalidResponseError);
+  });
+
+  it("the local preset tolerates JSON in a code fence (servers may ignore response_format)", async () => {
+    server.enqueue({
+      type: "json",
+      body: completionBody({ content: '```json\n{"city":"Paris"}\n```' }),
+    });
+    const res = await preset("local").call({
+      ...hello,
+      responseFormat: { type: "json_schema", schema: z.object({ city: z.string() }) },
+    });
+    expect(res.parsed).toEqual({ city: "Paris" });
+  });
+
   it("OpenAI keeps json_schema", async () => {
-    server.enqueue({ type: "json", body: completionBody() });
+    server.enqueue({ type: "json", body: completionBody({ content: "{}" }) });
     await preset("openai").call({
       ...hello,
       responseFormat: { type: "json_schema", schema: { type: "object" } },

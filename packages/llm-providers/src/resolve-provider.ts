@@ -91,6 +91,9 @@ function resolve(
     baseUrl: preset.baseUrl,
     model: preset.model,
     ...(preset.streamUsage === undefined ? {} : { streamUsage: preset.streamUsage }),
+    ...(preset.enforcesResponseFormat === undefined
+      ? {}
+      : { enforcesResponseFormat: preset.enforcesResponseFormat }),
     ...fields,
     apiKey,
     apiKeyEnv,

@@ -4,7 +4,7 @@ import type { ToolChoice } from "./tool-choice.js";
 import type { ToolDefinition } from "./tool-definition.js";
 
 /** One call: the conversation plus options that override the provider's config for this call. */
-export interface ChatRequest {
+export interface ChatRequest<TParsed = unknown> {
   messages: Message[];
   model?: string;
   temperature?: number;
@@ -12,7 +12,8 @@ export interface ChatRequest {
   topP?: number;
   stop?: string | string[];
   seed?: number;
-  responseFormat?: ResponseFormat;
+  /** With a schema, the response's `parsed` is the validated value, typed by a zod schema. */
+  responseFormat?: ResponseFormat<TParsed>;
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
   /** End-user id for the provider's abuse monitoring (`user` on the wire). */

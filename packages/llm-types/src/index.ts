@@ -9,6 +9,7 @@ export {
   type LLMConfigInput,
 } from "./config/llm-config.js";
 export { type ConfigSource, parseConfig } from "./config/parse-config.js";
+export { defineTool } from "./define-tool.js";
 export { AbortError, type AbortErrorOptions } from "./errors/abort-error.js";
 export {
   APIStatusError,
@@ -33,6 +34,12 @@ export {
   InvalidResponseError,
   type InvalidResponseErrorOptions,
 } from "./errors/invalid-response-error.js";
+export {
+  describeIssues,
+  InvalidToolArgumentsError,
+  type InvalidToolArgumentsErrorOptions,
+  type SchemaIssue,
+} from "./errors/invalid-tool-arguments-error.js";
 export { LLMError, type LLMErrorClass, type LLMErrorOptions } from "./errors/llm-error.js";
 export { NotFoundError } from "./errors/not-found-error.js";
 export { PermissionDeniedError } from "./errors/permission-denied-error.js";
@@ -67,8 +74,8 @@ export type {
   ToolCallEvent,
   UsageEvent,
 } from "./stream-event.js";
-export { isZodSchema, toJsonSchema } from "./to-json-schema.js";
+export { isZodSchema, toJsonSchema, toZodSchema } from "./to-json-schema.js";
 export type { ToolCall } from "./tool-call.js";
 export type { ToolChoice } from "./tool-choice.js";
-export type { ToolDefinition, ToolParameters } from "./tool-definition.js";
+export type { ToolDefinition, ToolExecutionContext, ToolParameters } from "./tool-definition.js";
 export type { Usage } from "./usage.js";

@@ -4,7 +4,7 @@ import type { ToolCall } from "./tool-call.js";
 import type { Usage } from "./usage.js";
 
 /** The answer to one call (or a whole stream), normalised across providers. */
-export interface LLMResponse {
+export interface LLMResponse<TParsed = unknown> {
   /** The text of the reply; `""` when the model only called tools. */
   content: string;
   /** `null` when the server did not say (some local servers). */
@@ -24,6 +24,11 @@ export interface LLMResponse {
   provider: string;
   /** Estimated cost in USD, when a price for the model is known. */
   costUsd?: number;
+  /**
+   * The reply parsed as JSON and validated, when the request asked for `json_schema` or
+   * `json_object`; typed by a zod schema.
+   */
+  parsed?: TParsed;
   /** The assistant turn, ready to push into `messages` for the next request. */
   message: AssistantMessage;
 }

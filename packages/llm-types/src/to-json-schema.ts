@@ -9,6 +9,27 @@ export function isZodSchema(value: unknown): value is ZodType {
   return typeof value === "object" && value !== null && "_zod" in value;
 }
 
+const zodCache = new WeakMap<object, ZodType | null>();
+
+/**
+ * A zod schema that validates values against `schema`: itself if it is one, else zod's own
+ * conversion of the JSON Schema (cached), or `undefined` when the JSON Schema uses something
+ * the conversion does not support (then values are not validated rather than wrongly refused).
+ */
+export function toZodSchema(schema: JsonSchema | ZodType): ZodType | undefined {
+  if (isZodSchema(schema)) return schema;
+  let converted = zodCache.get(schema);
+  if (converted === undefined) {
+    try {
+      converted = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    } catch {
+      converted = null;
+    }
+    zodCache.set(schema, converted);
+  }
+  return converted ?? undefined;
+}
+
 /**
  * The JSON Schema to put on the wire for a tool's parameters or a response format: a JSON
  * Schema object is sent as given; a zod schema is converted with zod's own `toJSONSchema`

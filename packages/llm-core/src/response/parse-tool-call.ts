@@ -1,4 +1,9 @@
-import { InvalidResponseError, type ToolCall } from "@loom/llm-types";
+import {
+  InvalidResponseError,
+  InvalidToolArgumentsError,
+  isZodSchema,
+  type ToolCall,
+} from "@loom/llm-types";
 import type { ResponseMeta } from "./response-meta.js";
 import { truncate } from "./truncate.js";
 
@@ -7,7 +12,9 @@ let synthesized = 0;
 /**
  * A tool call from its wire parts. llama.cpp may send `id: ""`: a unique `call_<n>` is made up
  * so the tool message answering it has an id that matches. Empty arguments mean `{}`; arguments
- * that are not JSON are an `InvalidResponseError` keeping the raw string.
+ * that are not JSON are an `InvalidResponseError` keeping the raw string. When the request
+ * defined the tool with a zod schema, the arguments are validated: the call then carries the
+ * schema's output, or an `InvalidToolArgumentsError` in `error` for the agent loop to send back.
  */
 export function parseToolCall(
   id: string | undefined,
@@ -32,5 +39,23 @@ export function parseToolCall(
       });
     }
   }
-  return { id: id || `call_${++synthesized}`, name, arguments: args, rawArguments };
+  const call: ToolCall = { id: id || `call_${++synthesized}`, name, arguments: args, rawArguments };
+  const schema = meta.tools?.find((tool) => tool.name === name)?.parameters;
+  if (schema !== undefined && isZodSchema(schema)) {
+    const result = schema.safeParse(args);
+    if (result.success) {
+      call.arguments = result.data;
+    } else {
+      call.error = new InvalidToolArgumentsError({
+        toolName: name,
+        toolCallId: call.id,
+        rawArguments,
+        issues: result.error.issues,
+        provider: meta.provider,
+        model: meta.model,
+        requestId: meta.requestId,
+      });
+    }
+  }
+  return call;
 }

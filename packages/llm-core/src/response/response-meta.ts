@@ -1,3 +1,5 @@
+import type { ResponseFormat, ToolDefinition } from "@loom/llm-types";
+
 /** What one exchange knows about itself beyond the body: for responses and error messages. */
 export interface ResponseMeta {
   /** Provider name. */
@@ -10,4 +12,10 @@ export interface ResponseMeta {
   requestId?: string | undefined;
   /** The largest SSE event or body accepted. */
   readonly maxBytes: number;
+  /** The request's tools: zod-defined ones validate the model's arguments. */
+  readonly tools: readonly ToolDefinition[] | undefined;
+  /** The request's response format: with a schema, the reply is parsed and validated. */
+  readonly responseFormat: ResponseFormat | undefined;
+  /** The server may ignore `response_format`: look for JSON inside fences and prose too. */
+  readonly lenientJson: boolean;
 }

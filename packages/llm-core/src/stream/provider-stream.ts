@@ -4,6 +4,7 @@ import { nextTurn } from "../http/next-turn.js";
 import { readBody } from "../http/read-body.js";
 import { toTransportError } from "../http/to-transport-error.js";
 import type { OpenResponse } from "../llm-provider.js";
+import { applyResponseFormat } from "../response/apply-response-format.js";
 import { parseCompletion } from "../response/parse-completion.js";
 import { parseJsonBody } from "../response/parse-json-body.js";
 import type { ResponseMeta } from "../response/response-meta.js";
@@ -169,6 +170,7 @@ export class ProviderStream implements ChatStream {
       for (const item of out) yield item;
       out.length = 0;
       const final = assembler.finish();
+      applyResponseFormat(final, meta);
       this.#source.end(final);
       this.#settle({ response: final });
       if (!textOnly) yield { type: "response", response: final };
@@ -199,6 +201,7 @@ export class ProviderStream implements ChatStream {
     const { meta } = this.#source;
     const text = await readBody(response.body, response.headers["content-length"], meta);
     const final = parseCompletion(parseJsonBody(text, meta), meta);
+    applyResponseFormat(final, meta);
     this.#source.end(final);
     this.#settle({ response: final });
     if (final.content !== "")

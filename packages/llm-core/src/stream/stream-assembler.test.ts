@@ -12,6 +12,9 @@ const meta = (): ResponseMeta => ({
   request: "POST http://127.0.0.1/v1/chat/completions",
   requestId: undefined,
   maxBytes: 1 << 20,
+  tools: undefined,
+  responseFormat: undefined,
+  lenientJson: false,
 });
 
 /** Runs bytes, split at the given offsets, through the decoder and assembler. */

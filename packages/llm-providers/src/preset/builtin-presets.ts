@@ -38,5 +38,7 @@ export const BUILTIN_PRESETS: Readonly<
     // vLLM's default; Ollama is :11434 and llama.cpp :8080 (override baseUrl).
     baseUrl: "http://localhost:8000/v1",
     model: "qwen2.5-0.5b-instruct",
+    // Some local servers (older llama.cpp, Ollama without a format) ignore response_format.
+    enforcesResponseFormat: false,
   },
 });

@@ -38,6 +38,8 @@ export interface ProviderPreset {
   responseFormats?: readonly ("text" | "json_object" | "json_schema")[];
   /** @default "never" */
   reasoningReplay?: ReasoningReplay;
+  /** Whether the server honours `response_format`; if not, JSON is also sought in fences and prose. @default true */
+  enforcesResponseFormat?: boolean;
   /** Rules by model name. */
   models?: Readonly<Record<string, ModelRules>>;
   /** Prices by model name, over the built-in table. */

@@ -105,6 +105,7 @@ const schema = z
     maxConnections: integer(1).default(CONFIG_DEFAULTS.maxConnections),
     maxResponseBytes: integer(1).default(CONFIG_DEFAULTS.maxResponseBytes),
     streamUsage: flag.default(CONFIG_DEFAULTS.streamUsage),
+    enforcesResponseFormat: flag.default(CONFIG_DEFAULTS.enforcesResponseFormat),
     allowInsecureHttp: flag.default(CONFIG_DEFAULTS.allowInsecureHttp),
   })
   .superRefine((config, ctx) => {

@@ -37,6 +37,12 @@ export interface LLMConfigInput {
   maxResponseBytes?: number | undefined;
   /** Send `stream_options: {include_usage: true}` when streaming; a few servers reject it. @default true */
   streamUsage?: boolean | undefined;
+  /**
+   * Whether the server enforces `response_format`. When it does not (some local servers ignore
+   * it), JSON replies are also looked for inside code fences and after leading prose.
+   * @default true
+   */
+  enforcesResponseFormat?: boolean | undefined;
   /** Permit sending a key over plain `http://` to a host that is not loopback. @default false */
   allowInsecureHttp?: boolean | undefined;
 }
@@ -51,6 +57,7 @@ export const CONFIG_DEFAULTS: {
   readonly maxConnections: number;
   readonly maxResponseBytes: number;
   readonly streamUsage: boolean;
+  readonly enforcesResponseFormat: boolean;
   readonly allowInsecureHttp: boolean;
 } = Object.freeze({
   provider: "custom",
@@ -67,6 +74,8 @@ export const CONFIG_DEFAULTS: {
   // A chat completion is kilobytes; 32 MiB means a broken or hostile server, not a reply.
   maxResponseBytes: 32 * 1024 * 1024,
   streamUsage: true,
+  // A server that ignores response_format is the exception; the local preset says so.
+  enforcesResponseFormat: true,
   allowInsecureHttp: false,
 });
 
@@ -89,5 +98,6 @@ export interface LLMConfig {
   readonly maxConnections: number;
   readonly maxResponseBytes: number;
   readonly streamUsage: boolean;
+  readonly enforcesResponseFormat: boolean;
   readonly allowInsecureHttp: boolean;
 }

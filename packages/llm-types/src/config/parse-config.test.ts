@@ -40,6 +40,7 @@ describe("parseConfig: valid configs from the docs", () => {
       maxConnections: 64,
       maxResponseBytes: 32 * 1024 * 1024,
       streamUsage: true,
+      enforcesResponseFormat: true,
       allowInsecureHttp: false,
     });
     expect(config.apiKey).toBe("custom-key");

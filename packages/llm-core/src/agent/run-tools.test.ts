@@ -1,0 +1,312 @@
+import {
+  completionBody,
+  completionChunk,
+  createFakeServer,
+  type FakeServer,
+} from "@loom/llm-testing";
+import { AbortError, defineTool, type ToolDefinition } from "@loom/llm-types";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { LLMProvider } from "../llm-provider.js";
+import { runTools } from "./run-tools.js";
+
+let server: FakeServer;
+let llm: LLMProvider;
+beforeAll(async () => {
+  server = await createFakeServer();
+  llm = new LLMProvider({}, { baseUrl: server.baseUrl, model: "m" });
+});
+afterAll(async () => {
+  await llm.close();
+  await server.close();
+});
+beforeEach(() => server.reset());
+
+const ask = [{ role: "user" as const, content: "Weather in Paris and Rome?" }];
+const calls = (...c: { id: string; name: string; arguments: unknown }[]) => ({
+  type: "json" as const,
+  body: completionBody({ toolCalls: c }),
+});
+const answer = (content: string) => ({ type: "json" as const, body: completionBody({ content }) });
+
+const weather = defineTool({
+  name: "get_weather",
+  description: "Current weather for a city",
+  parameters: z.object({ city: z.string() }),
+  execute: ({ city }) => ({ city, sky: city === "Paris" ? "rain" : "sun" }),
+});
+
+describe("runTools", () => {
+  it("round trip: runs the tool, sends results back with the right tool_call_id, returns the answer", async () => {
+    server.enqueue(
+      calls({ id: "call_p", name: "get_weather", arguments: { city: "Paris" } }),
+      answer("Rain in Paris."),
+    );
+    const result = await runTools(llm, { messages: ask, tools: [weather] });
+    expect(result.stopReason).toBe("answered");
+    expect(result.response.content).toBe("Rain in Paris.");
+    expect(result.steps).toHaveLength(2);
+    expect(result.steps[0]?.results[0]).toMatchObject({
+      ok: true,
+      value: { city: "Paris", sky: "rain" },
+    });
+    expect(result.usage).toMatchObject({
+      promptTokens: 20,
+      completionTokens: 10,
+      totalTokens: 30,
+      reported: true,
+    });
+    const second = server.requests[1]?.body as { messages: unknown[]; tools: unknown[] };
+    expect(second.messages).toEqual([
+      { role: "user", content: "Weather in Paris and Rome?" },
+      {
+        role: "assistant",
+        content: "",
+        tool_calls: [
+          {
+            id: "call_p",
+            type: "function",
+            function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
+      { role: "tool", tool_call_id: "call_p", content: '{"city":"Paris","sky":"rain"}' },
+    ]);
+    expect(second.tools).toHaveLength(1);
+    expect(result.messages.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+  });
+
+  it("runs several calls of one turn in parallel, answering each by id", async () => {
+    let running = 0;
+    let peak = 0;
+    const slow = defineTool({
+      name: "slow",
+      parameters: z.object({ n: z.number() }),
+      execute: async ({ n }) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        running--;
+        return n * 10;
+      },
+    });
+    server.enqueue(
+      calls(
+        { id: "a", name: "slow", arguments: { n: 1 } },
+        { id: "b", name: "slow", arguments: { n: 2 } },
+        { id: "c", name: "slow", arguments: { n: 3 } },
+      ),
+      answer("done"),
+    );
+    const result = await runTools(llm, { messages: ask, tools: [slow] });
+    expect(peak).toBe(3);
+    expect(result.messages.filter((m) => m.role === "tool")).toEqual([
+      { role: "tool", toolCallId: "a", content: "10" },
+      { role: "tool", toolCallId: "b", content: "20" },
+      { role: "tool", toolCallId: "c", content: "30" },
+    ]);
+  });
+
+  it("stops at maxIterations with a clear stop reason", async () => {
+    server.setFallback(calls({ id: "again", name: "get_weather", arguments: { city: "Rome" } }));
+    const result = await runTools(llm, { messages: ask, tools: [weather], maxIterations: 3 });
+    server.setFallback(undefined);
+    expect(result.stopReason).toBe("max-iterations");
+    expect(server.requests).toHaveLength(3);
+    expect(result.steps).toHaveLength(3);
+  });
+
+  it("a throwing tool becomes a tool message and the loop goes on", async () => {
+    const broken = defineTool({
+      name: "broken",
+      execute: () => {
+        throw new RangeError("disk on fire");
+      },
+    });
+    server.enqueue(
+      calls({ id: "x", name: "broken", arguments: {} }),
+      answer("Sorry, the tool failed."),
+    );
+    const result = await runTools(llm, { messages: ask, tools: [broken] });
+    expect(result.stopReason).toBe("answered");
+    expect(result.steps[0]?.results[0]).toMatchObject({
+      ok: false,
+      message: { content: 'Error: tool "broken" failed: RangeError: disk on fire' },
+    });
+  });
+
+  it("invalid arguments are sent back to the model, and execute is not called", async () => {
+    let executed = false;
+    const strict = defineTool({
+      name: "get_weather",
+      parameters: z.object({ city: z.string() }),
+      execute: () => {
+        executed = true;
+      },
+    });
+    server.enqueue(calls({ id: "bad", name: "get_weather", arguments: { town: 5 } }), answer("ok"));
+    const result = await runTools(llm, { messages: ask, tools: [strict] });
+    expect(executed).toBe(false);
+    const toolCall = result.steps[0]?.response.toolCalls[0];
+    expect(toolCall?.error?.name).toBe("InvalidToolArgumentsError");
+    expect(toolCall?.error?.issues[0]?.path).toEqual(["city"]);
+    const sent = (server.requests[1]?.body as { messages?: { content: string }[] } | undefined)
+      ?.messages?.[2];
+    expect(sent?.content).toMatch(
+      /^Error: invalid arguments for tool "get_weather": city: Invalid input: expected string, received undefined/,
+    );
+  });
+
+  it("an unknown tool is reported to the model with the available names", async () => {
+    server.enqueue(calls({ id: "u", name: "get_wether", arguments: {} }), answer("ok"));
+    const result = await runTools(llm, { messages: ask, tools: [weather] });
+    expect(result.steps[0]?.results[0]?.message.content).toBe(
+      'Error: there is no tool named "get_wether". Available tools: get_weather.',
+    );
+  });
+
+  it("a tool without execute goes to ctx.tool (the agent runtime)", async () => {
+    const seen: [string, unknown][] = [];
+    const remote: ToolDefinition = {
+      name: "search",
+      parameters: { type: "object", properties: { q: { type: "string" } } },
+    };
+    server.enqueue(calls({ id: "s", name: "search", arguments: { q: "loom" } }), answer("found"));
+    const result = await runTools(llm, {
+      messages: ask,
+      tools: [remote],
+      context: {
+        tool: async (name, args) => {
+          seen.push([name, args]);
+          return "3 hits";
+        },
+      },
+    });
+    expect(seen).toEqual([["search", { q: "loom" }]]);
+    expect(result.steps[0]?.results[0]?.message.content).toBe("3 hits");
+  });
+
+  it("with no executor at all, returns the pending calls to the caller", async () => {
+    server.enqueue(calls({ id: "p1", name: "search", arguments: { q: "x" } }));
+    const result = await runTools(llm, { messages: ask, tools: [{ name: "search" }] });
+    expect(result.stopReason).toBe("pending-tools");
+    expect(result.pendingToolCalls.map((c) => c.id)).toEqual(["p1"]);
+    expect(result.messages.at(-1)).toMatchObject({ role: "assistant", toolCalls: [{ id: "p1" }] });
+  });
+
+  it("onStep reports each step as it completes", async () => {
+    server.enqueue(
+      calls({ id: "c1", name: "get_weather", arguments: { city: "Rome" } }),
+      answer("Sun."),
+    );
+    const seen: string[] = [];
+    await runTools(llm, {
+      messages: ask,
+      tools: [weather],
+      onStep: (step) =>
+        void seen.push(`${step.index}:${step.results.length}:${step.response.content}`),
+    });
+    expect(seen).toEqual(["0:1:", "1:0:Sun."]);
+  });
+
+  it("abort between steps stops the loop", async () => {
+    const controller = new AbortController();
+    server.enqueue(
+      calls({ id: "c1", name: "get_weather", arguments: { city: "Rome" } }),
+      answer("never"),
+    );
+    await expect(
+      runTools(llm, {
+        messages: ask,
+        tools: [weather],
+        signal: controller.signal,
+        onStep: () => controller.abort(),
+      }),
+    ).rejects.toBeInstanceOf(AbortError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("abort during a model call stops the loop at once", async () => {
+    const controller = new AbortController();
+    server.enqueue({ type: "hang" });
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 50);
+    await expect(
+      runTools(llm, { messages: ask, tools: [weather], signal: controller.signal }),
+    ).rejects.toBeInstanceOf(AbortError);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it("abort during a tool stops the loop; the tool sees the signal", async () => {
+    const controller = new AbortController();
+    let toolSignal: AbortSignal | undefined;
+    const waits = defineTool({
+      name: "waits",
+      execute: (_args, { signal }) =>
+        new Promise((_resolve, reject) => {
+          toolSignal = signal;
+          signal?.addEventListener("abort", () => reject(new Error("stopped")));
+          setTimeout(() => controller.abort(), 10);
+        }),
+    });
+    server.enqueue(calls({ id: "w", name: "waits", arguments: {} }));
+    await expect(
+      runTools(llm, { messages: ask, tools: [waits], signal: controller.signal }),
+    ).rejects.toThrow("stopped");
+    expect(toolSignal?.aborted).toBe(true);
+  });
+});
+
+describe("tool definitions on the wire", () => {
+  it("a zod tool and its JSON Schema twin produce the same wire JSON", async () => {
+    const zodTool = defineTool({
+      name: "f",
+      description: "d",
+      parameters: z.object({ q: z.string().describe("query"), n: z.number().optional() }),
+    });
+    const jsonTool = defineTool({
+      name: "f",
+      description: "d",
+      parameters: {
+        type: "object",
+        properties: { q: { type: "string", description: "query" }, n: { type: "number" } },
+        required: ["q"],
+      },
+    });
+    server.enqueue(answer("a"), answer("b"));
+    await llm.call({ messages: ask, tools: [zodTool] });
+    const fromZod = server.lastJson().tools;
+    await llm.call({ messages: ask, tools: [jsonTool] });
+    expect(fromZod).toEqual(server.lastJson().tools);
+  });
+
+  it("streamed tool calls (interleaved, late names) end as the same toolCalls as a whole response", async () => {
+    const args = [{ city: "Paris" }, { city: "Rome" }];
+    server.enqueue(
+      calls(
+        { id: "c0", name: "get_weather", arguments: args[0] },
+        { id: "c1", name: "get_weather", arguments: args[1] },
+      ),
+    );
+    const whole = await llm.call({ messages: ask, tools: [weather] });
+    const tc = (d: object) => completionChunk({ tool_calls: [d] });
+    server.enqueue({
+      type: "sse",
+      events: [
+        tc({ index: 0, id: "c0", function: { arguments: '{"city":' } }),
+        tc({ index: 1, id: "c1", function: { name: "get_weather", arguments: '{"city":"Ro' } }),
+        tc({ index: 0, function: { name: "get_weather", arguments: '"Paris"}' } }),
+        tc({ index: 1, function: { name: null, arguments: 'me"}' } }),
+        completionChunk({}, { finishReason: "tool_calls" }),
+      ],
+    });
+    const streamed = await llm.stream({ messages: ask, tools: [weather] }).response();
+    const shape = (r: typeof whole) =>
+      r.toolCalls.map(({ id, name, arguments: a }) => ({ id, name, arguments: a }));
+    expect(shape(streamed)).toEqual(shape(whole));
+    expect(shape(streamed)).toEqual([
+      { id: "c0", name: "get_weather", arguments: { city: "Paris" } },
+      { id: "c1", name: "get_weather", arguments: { city: "Rome" } },
+    ]);
+  });
+});

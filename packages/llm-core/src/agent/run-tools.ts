@@ -1,0 +1,213 @@
+import {
+  AbortError,
+  type ChatModel,
+  type ChatRequest,
+  type LLMContext,
+  type LLMResponse,
+  type Message,
+  type ToolCall,
+  type ToolDefinition,
+  type ToolMessage,
+  type Usage,
+} from "@loom/llm-types";
+
+/** The outcome of one tool call. */
+export interface ToolResult {
+  toolCall: ToolCall;
+  /** `false` when the tool threw, was unknown, or got invalid arguments. */
+  ok: boolean;
+  /** What the tool returned (or the error it threw). */
+  value: unknown;
+  /** The tool message sent back to the model. */
+  message: ToolMessage;
+}
+
+/** One model turn and the tools it ran. */
+export interface ToolStep {
+  /** 0 for the first model call. */
+  index: number;
+  response: LLMResponse;
+  results: ToolResult[];
+}
+
+/** Why the loop ended. */
+export type StopReason =
+  /** The model answered without calling tools. */
+  | "answered"
+  /** `maxIterations` model calls were made and the model still wanted tools. */
+  | "max-iterations"
+  /** A call has no `execute` and the context has no `tool` executor: it is the caller's to run. */
+  | "pending-tools";
+
+export interface RunToolsOptions extends Omit<ChatRequest, "messages" | "tools" | "signal"> {
+  messages: Message[];
+  tools: readonly ToolDefinition[];
+  /** Most model calls to make. @default 5 */
+  maxIterations?: number;
+  signal?: AbortSignal;
+  /** The agent's context: `ctx.tool(name, args)` runs tools that have no `execute`. */
+  context?: LLMContext;
+  /** Called after each step (model turn and its tools), for progress. */
+  onStep?(step: ToolStep): void | Promise<void>;
+}
+
+export interface RunToolsResult {
+  stopReason: StopReason;
+  /** The last model response. */
+  response: LLMResponse;
+  /** The conversation: the input messages, then each assistant turn and its tool messages. */
+  messages: Message[];
+  steps: ToolStep[];
+  /** Usage summed over every model call; `reported` only if every call reported it. */
+  usage: Usage;
+  /** With `pending-tools`: the calls the caller must run and answer with tool messages. */
+  pendingToolCalls: ToolCall[];
+}
+
+/**
+ * The agent loop: call the model, run the tools it asks for (several at once in parallel, each
+ * failure captured as that tool's message), append the turn and the results, and repeat until
+ * the model answers without tools or `maxIterations` model calls were made. Works with any
+ * `ChatModel`. Tool errors, unknown tools and invalid arguments go back to the model as tool
+ * messages, so it can recover; only an abort (or a model call's own error) ends the loop early.
+ */
+export async function runTools(
+  model: ChatModel,
+  options: RunToolsOptions,
+): Promise<RunToolsResult> {
+  const {
+    messages: input,
+    tools,
+    maxIterations = 5,
+    signal,
+    context = {},
+    onStep,
+    ...rest
+  } = options;
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const messages: Message[] = [...input];
+  const steps: ToolStep[] = [];
+  let usage: Usage | undefined;
+  for (let index = 0; ; index++) {
+    throwIfAborted(signal);
+    const request: ChatRequest = { ...rest, messages: [...messages], tools: [...tools] };
+    if (signal !== undefined) request.signal = signal;
+    const response = await model.call(request);
+    usage = add(usage, response.usage);
+    messages.push(response.message);
+    const calls = response.toolCalls;
+    if (calls.length === 0) {
+      const step: ToolStep = { index, response, results: [] };
+      steps.push(step);
+      await onStep?.(step);
+      return { stopReason: "answered", response, messages, steps, usage, pendingToolCalls: [] };
+    }
+    const runnable = calls.filter((call) => canRun(call, byName, context));
+    const results = await Promise.all(
+      runnable.map((call) => runTool(call, byName, context, signal)),
+    );
+    for (const result of results) messages.push(result.message);
+    const step: ToolStep = { index, response, results };
+    steps.push(step);
+    await onStep?.(step);
+    throwIfAborted(signal);
+    const pending = calls.filter((call) => !runnable.includes(call));
+    if (pending.length > 0) {
+      return {
+        stopReason: "pending-tools",
+        response,
+        messages,
+        steps,
+        usage,
+        pendingToolCalls: pending,
+      };
+    }
+    if (index + 1 >= maxIterations) {
+      return {
+        stopReason: "max-iterations",
+        response,
+        messages,
+        steps,
+        usage,
+        pendingToolCalls: [],
+      };
+    }
+  }
+}
+
+/** A call is the loop's to run unless its (known) tool has no executor anywhere. */
+function canRun(call: ToolCall, byName: Map<string, ToolDefinition>, context: LLMContext): boolean {
+  const tool = byName.get(call.name);
+  return (
+    tool === undefined ||
+    call.error !== undefined ||
+    tool.execute !== undefined ||
+    context.tool !== undefined
+  );
+}
+
+async function runTool(
+  call: ToolCall,
+  byName: Map<string, ToolDefinition>,
+  context: LLMContext,
+  signal: AbortSignal | undefined,
+): Promise<ToolResult> {
+  const tool = byName.get(call.name);
+  if (tool === undefined) {
+    const known = [...byName.keys()].join(", ");
+    return failed(
+      call,
+      `Error: there is no tool named "${call.name}". Available tools: ${known}.`,
+      undefined,
+    );
+  }
+  if (call.error !== undefined) return failed(call, call.error.feedback, call.error);
+  try {
+    const value =
+      tool.execute !== undefined
+        ? await tool.execute(call.arguments, { toolCall: call, signal, context })
+        : await context.tool?.(call.name, call.arguments);
+    return { toolCall: call, ok: true, value, message: toolMessage(call, asText(value)) };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return failed(call, `Error: tool "${call.name}" failed: ${text}`, error);
+  }
+}
+
+function failed(call: ToolCall, text: string, value: unknown): ToolResult {
+  return { toolCall: call, ok: false, value, message: toolMessage(call, text) };
+}
+
+function toolMessage(call: ToolCall, content: string): ToolMessage {
+  return { role: "tool", toolCallId: call.id, content };
+}
+
+/** Strings go back as they are; anything else as JSON (`undefined` as an empty result). */
+function asText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function add(total: Usage | undefined, usage: Usage): Usage {
+  if (total === undefined) return { ...usage };
+  return {
+    promptTokens: total.promptTokens + usage.promptTokens,
+    completionTokens: total.completionTokens + usage.completionTokens,
+    totalTokens: total.totalTokens + usage.totalTokens,
+    cachedPromptTokens: total.cachedPromptTokens + usage.cachedPromptTokens,
+    reasoningTokens: total.reasoningTokens + usage.reasoningTokens,
+    reported: total.reported && usage.reported,
+  };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new AbortError({ message: "The agent loop was aborted", cause: signal.reason });
+  }
+}

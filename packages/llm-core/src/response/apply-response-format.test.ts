@@ -1,0 +1,106 @@
+import { completionBody, createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
+import { InvalidResponseError } from "@loom/llm-types";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { z } from "zod";
+import { LLMProvider } from "../llm-provider.js";
+
+let server: FakeServer;
+let strict: LLMProvider;
+let lenient: LLMProvider;
+beforeAll(async () => {
+  server = await createFakeServer();
+  strict = new LLMProvider({}, { baseUrl: server.baseUrl, model: "m" });
+  lenient = new LLMProvider(
+    {},
+    { baseUrl: server.baseUrl, model: "m", enforcesResponseFormat: false },
+  );
+});
+afterAll(async () => {
+  await strict.close();
+  await lenient.close();
+  await server.close();
+});
+
+const City = z.object({ city: z.string(), population: z.number().int() });
+const messages = [{ role: "user" as const, content: "Largest city of Japan?" }];
+const reply = (content: string) => ({ type: "json" as const, body: completionBody({ content }) });
+
+describe("structured output", () => {
+  it("json_schema with zod: res.parsed is the validated, typed value", async () => {
+    server.enqueue(reply('{"city":"Tokyo","population":37400000}'));
+    const res = await strict.call({
+      messages,
+      responseFormat: { type: "json_schema", schema: City },
+    });
+    expectTypeOf(res.parsed).toEqualTypeOf<{ city: string; population: number } | undefined>();
+    expect(res.parsed).toEqual({ city: "Tokyo", population: 37_400_000 });
+  });
+
+  it("a reply that fails the schema: InvalidResponseError with the raw text and the issues", async () => {
+    server.enqueue(reply('{"city":"Tokyo","population":"many"}'));
+    const error = await strict
+      .call({ messages, responseFormat: { type: "json_schema", schema: City } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).raw).toBe('{"city":"Tokyo","population":"many"}');
+    expect((error as InvalidResponseError).issues?.[0]).toMatchObject({
+      path: ["population"],
+      code: "invalid_type",
+    });
+    expect((error as Error).message).toContain(
+      "does not match its schema (population: Invalid input: expected number, received string)",
+    );
+  });
+
+  it("a JSON Schema format is validated too", async () => {
+    const schema = { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"] };
+    server.enqueue(reply('{"ok":true}'), reply('{"ok":"yes"}'));
+    expect(
+      (await strict.call({ messages, responseFormat: { type: "json_schema", schema } })).parsed,
+    ).toEqual({ ok: true });
+    await expect(
+      strict.call({ messages, responseFormat: { type: "json_schema", schema } }),
+    ).rejects.toBeInstanceOf(InvalidResponseError);
+  });
+
+  it("json_object: any JSON object; anything else is an error", async () => {
+    server.enqueue(reply('{"a":[1,2]}'), reply("[1,2]"), reply("not json"));
+    expect(
+      (await strict.call({ messages, responseFormat: { type: "json_object" } })).parsed,
+    ).toEqual({ a: [1, 2] });
+    await expect(
+      strict.call({ messages, responseFormat: { type: "json_object" } }),
+    ).rejects.toThrow("is not a JSON object");
+    await expect(
+      strict.call({ messages, responseFormat: { type: "json_object" } }),
+    ).rejects.toThrow("is not JSON");
+  });
+
+  it("a streamed reply is validated at the end", async () => {
+    server.enqueue(textStream(['{"city":', '"Osaka",', '"population":19000000}']));
+    const res = await strict
+      .stream({ messages, responseFormat: { type: "json_schema", schema: City } })
+      .response();
+    expect(res.parsed).toEqual({ city: "Osaka", population: 19_000_000 });
+  });
+
+  it.each([
+    ["a code fence", 'Here you go:\n```json\n{"city":"Tokyo","population":1}\n```'],
+    ["leading prose", 'Sure! {"city":"Tokyo","population":1} Hope that helps.'],
+  ])("%s is tolerated only where the server may ignore response_format", async (_name, content) => {
+    server.enqueue(reply(content), reply(content));
+    const res = await lenient.call({
+      messages,
+      responseFormat: { type: "json_schema", schema: City },
+    });
+    expect(res.parsed).toEqual({ city: "Tokyo", population: 1 });
+    await expect(
+      strict.call({ messages, responseFormat: { type: "json_schema", schema: City } }),
+    ).rejects.toThrow("is not JSON");
+  });
+
+  it("plain text requests are left alone", async () => {
+    server.enqueue(reply("just text"));
+    expect((await strict.call({ messages })).parsed).toBeUndefined();
+  });
+});

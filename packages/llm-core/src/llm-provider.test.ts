@@ -39,6 +39,8 @@ beforeAll(async () => {
       apiKey: KEY,
       provider: "fake",
       apiKeyEnv: "FAKE_API_KEY",
+      // These tests are about mapping one response; retries have their own tests.
+      maxRetries: 0,
     },
   );
 });
@@ -297,6 +299,7 @@ describe("the response", () => {
       id: "chatcmpl-1",
       requestId: "req_abc",
       provider: "fake",
+      attempts: 1,
       message: { role: "assistant", content: "Hi!" },
     });
   });

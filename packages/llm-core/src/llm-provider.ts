@@ -26,6 +26,8 @@ import { applyResponseFormat } from "./response/apply-response-format.js";
 import { parseCompletion } from "./response/parse-completion.js";
 import { parseJsonBody } from "./response/parse-json-body.js";
 import type { ResponseMeta } from "./response/response-meta.js";
+import { ConcurrencyLimit } from "./retry/concurrency-limit.js";
+import { Retrier } from "./retry/retrier.js";
 import { ProviderStream } from "./stream/provider-stream.js";
 
 /** An open response whose status was 2xx. */
@@ -55,6 +57,7 @@ export class LLMProvider implements ChatModel {
   readonly #headers: Record<string, string>;
   readonly #streamHeaders: Record<string, string>;
   readonly #hooks: readonly ProviderHooks[];
+  readonly #limit: ConcurrencyLimit | undefined;
 
   constructor(
     ctx: LLMContext | undefined,
@@ -64,6 +67,8 @@ export class LLMProvider implements ChatModel {
     this.#ctx = ctx ?? {};
     this.#hooks = options.hooks ?? [];
     this.#config = parseConfig(config as LLMConfigInput);
+    const max = this.#config.maxConcurrency;
+    this.#limit = max === undefined ? undefined : new ConcurrencyLimit(max);
     const url = new URL(this.#config.baseUrl);
     this.#path = `${url.pathname.replace(/\/+$/, "")}/chat/completions${url.search}`;
     this.#label = `POST ${url.origin}${this.#path}`;
@@ -118,6 +123,36 @@ export class LLMProvider implements ChatModel {
         ? new CallSignal(request.signal, request.deadlineMs, meta)
         : undefined;
     const signal = callSignal?.signal;
+    const retrier = this.#retrier(request, info, signal);
+    try {
+      for (;;) {
+        try {
+          const parsed = await this.#attempt(request, info, meta, signal, timeoutMs);
+          parsed.attempts = retrier.attempts;
+          for (const hook of hooks) hook.onResponse?.(parsed, request, info);
+          await nextTurn();
+          return parsed as LLMResponse<TParsed>;
+        } catch (error) {
+          if (!(await this.#retryAfter(retrier, error, meta, signal, timeoutMs))) throw error;
+        }
+      }
+    } catch (error) {
+      for (const hook of hooks) hook.onError?.(error, request, info);
+      throw error;
+    } finally {
+      callSignal?.dispose();
+    }
+  }
+
+  /** One attempt of a call: a slot under `maxConcurrency`, the request, the whole body, parsed. */
+  async #attempt(
+    request: ChatRequest,
+    info: CallInfo,
+    meta: ResponseMeta,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<LLMResponse> {
+    const release = await this.#acquire(signal, meta, timeoutMs);
     try {
       const response = await this.#open(request, info, meta, signal);
       let text: string;
@@ -128,14 +163,55 @@ export class LLMProvider implements ChatModel {
       }
       const parsed = parseCompletion(parseJsonBody(text, meta), meta);
       applyResponseFormat(parsed, meta);
-      for (const hook of hooks) hook.onResponse?.(parsed, request, info);
-      await nextTurn();
-      return parsed as LLMResponse<TParsed>;
-    } catch (error) {
-      for (const hook of hooks) hook.onError?.(error, request, info);
-      throw error;
+      return parsed;
     } finally {
-      callSignal?.dispose();
+      release?.();
+    }
+  }
+
+  /** A slot under `maxConcurrency` (none to take without a limit); waiting is abortable. */
+  async #acquire(
+    signal: AbortSignal | undefined,
+    meta: ResponseMeta,
+    timeoutMs: number,
+  ): Promise<(() => void) | undefined> {
+    const limit = this.#limit;
+    if (limit === undefined) return undefined;
+    try {
+      await limit.acquire(signal);
+    } catch (error) {
+      throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
+    }
+    return () => limit.release();
+  }
+
+  #retrier(request: ChatRequest, info: CallInfo, signal: AbortSignal | undefined): Retrier {
+    const hooks = this.#hooks;
+    return new Retrier({
+      maxRetries: request.maxRetries ?? this.#config.maxRetries,
+      maxRetryDelayMs: this.#config.maxRetryDelayMs,
+      signal,
+      onRetry:
+        hooks.length === 0
+          ? undefined
+          : (retry) => {
+              for (const hook of hooks) hook.onRetry?.(retry, request, info);
+            },
+    });
+  }
+
+  /** Whether to try again after `error`; an abort while waiting is reported as the abort. */
+  async #retryAfter(
+    retrier: Retrier,
+    error: unknown,
+    meta: ResponseMeta,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    try {
+      return await retrier.retryAfter(error);
+    } catch (abort) {
+      throw toTransportError(abort, { meta, signal, timeoutMs, delivered: false });
     }
   }
 
@@ -144,8 +220,12 @@ export class LLMProvider implements ChatModel {
     const meta = this.#meta(request);
     const info = this.#info(meta, true);
     const hooks = this.#hooks;
+    const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     return new ProviderStream({
       open: (signal) => this.#open(request, info, meta, signal),
+      acquire: (signal) => this.#acquire(signal, meta, timeoutMs),
+      retrier: (signal) => this.#retrier(request, info, signal),
+      streamIdleTimeoutMs: this.#config.streamIdleTimeoutMs,
       begin: () => {
         for (const hook of hooks) hook.beforeRequest?.(request, info);
       },
@@ -158,7 +238,7 @@ export class LLMProvider implements ChatModel {
       meta,
       signal: request.signal,
       deadlineMs: request.deadlineMs,
-      timeoutMs: request.timeoutMs ?? this.#config.timeoutMs,
+      timeoutMs,
     });
   }
 

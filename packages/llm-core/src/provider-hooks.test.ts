@@ -74,7 +74,7 @@ describe("provider hooks", () => {
     const log: string[] = [];
     const llm = new LLMProvider(
       {},
-      { baseUrl: server.baseUrl, model: "m" },
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
       { hooks: [recorder(log, "a")] },
     );
     server.enqueue(

@@ -1,4 +1,5 @@
 import type { ChatRequest, LLMContext, LLMResponse } from "@loom/llm-types";
+import type { RetryInfo } from "./retry/retrier.js";
 
 /** What a hook knows about the call it is watching. */
 export interface CallInfo {
@@ -20,6 +21,8 @@ export interface ProviderHooks {
   prepareBody?(body: Record<string, unknown>, request: ChatRequest, info: CallInfo): void;
   /** After a response is complete (a call, or a whole stream); may add fields such as `costUsd`. */
   onResponse?(response: LLMResponse, request: ChatRequest, info: CallInfo): void;
+  /** Before waiting for another attempt. */
+  onRetry?(retry: RetryInfo, request: ChatRequest, info: CallInfo): void;
   /** After a call or stream failed. */
   onError?(error: unknown, request: ChatRequest, info: CallInfo): void;
 }

@@ -22,6 +22,8 @@ export interface LLMResponse<TParsed = unknown> {
   requestId?: string;
   /** The provider that answered (under a fallback chain, the one that succeeded). */
   provider: string;
+  /** Attempts it took, retries included (1 when the first one answered). */
+  attempts?: number;
   /** Estimated cost in USD, when a price for the model is known. */
   costUsd?: number;
   /**

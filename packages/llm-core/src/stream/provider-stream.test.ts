@@ -32,7 +32,11 @@ let llm: LLMProvider;
 
 beforeAll(async () => {
   server = await createFakeServer();
-  llm = new LLMProvider({}, { baseUrl: server.baseUrl, model: "test-model", provider: "fake" });
+  // These tests are about one response each; retries have their own tests.
+  llm = new LLMProvider(
+    {},
+    { baseUrl: server.baseUrl, model: "test-model", provider: "fake", maxRetries: 0 },
+  );
 });
 afterAll(async () => {
   await llm.close();

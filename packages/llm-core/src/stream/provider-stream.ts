@@ -1,4 +1,10 @@
-import { AbortError, type ChatStream, type LLMResponse, type StreamEvent } from "@loom/llm-types";
+import {
+  AbortError,
+  type ChatStream,
+  type LLMResponse,
+  type StreamEvent,
+  TimeoutError,
+} from "@loom/llm-types";
 import { CallSignal } from "../http/call-signal.js";
 import { nextTurn } from "../http/next-turn.js";
 import { readBody } from "../http/read-body.js";
@@ -8,6 +14,7 @@ import { applyResponseFormat } from "../response/apply-response-format.js";
 import { parseCompletion } from "../response/parse-completion.js";
 import { parseJsonBody } from "../response/parse-json-body.js";
 import type { ResponseMeta } from "../response/response-meta.js";
+import type { Retrier } from "../retry/retrier.js";
 import { SseDecoder } from "./sse-decoder.js";
 import { StreamAssembler } from "./stream-assembler.js";
 
@@ -21,6 +28,12 @@ export interface StreamSource {
   end(response: LLMResponse): void;
   /** Runs when the stream failed. */
   fail(error: unknown): void;
+  /** A slot under the provider's `maxConcurrency`; its release, or none without a limit. */
+  acquire(signal: AbortSignal): Promise<(() => void) | undefined>;
+  /** The retry state for this stream's attempts. */
+  retrier(signal: AbortSignal): Retrier;
+  /** The longest gap between data events (keep-alive comments do not count). */
+  streamIdleTimeoutMs: number;
   meta: ResponseMeta;
   signal: AbortSignal | undefined;
   deadlineMs: number | undefined;
@@ -110,76 +123,105 @@ export class ProviderStream implements ChatStream {
   }
 
   async *#run(textOnly: boolean): AsyncGenerator<string | StreamEvent> {
-    const { meta, timeoutMs } = this.#source;
+    const source = this.#source;
+    const { meta, timeoutMs } = source;
     const signal = this.#signal.signal;
-    let response: OpenResponse | undefined;
-    let iterator: AsyncIterator<Buffer> | undefined;
-    let ended = false;
-    let delivered = false;
-    let pending: Promise<IteratorResult<Buffer>> | undefined;
+    const retrier = source.retrier(signal);
     // A call stopped before it began (a spent budget) is not a failed call.
     let begun = false;
-    const assembler = new StreamAssembler(meta, textOnly);
+    let delivered = false;
+    // The current attempt's response, its reader, and whether its body was fully read.
+    let response: OpenResponse | undefined;
+    let iterator: AsyncIterator<Buffer> | undefined;
+    let pending: Promise<IteratorResult<Buffer>> | undefined;
+    let ended = false;
+    let releaseSlot: (() => void) | undefined;
+    // Keep-alive comments reset undici's body timeout, so a server can send them forever:
+    // this bounds the gap between data events (reliability.md).
+    let idle: NodeJS.Timeout | undefined;
     try {
-      this.#source.begin();
+      source.begin();
       begun = true;
-      try {
-        response = await this.#source.open(signal);
-      } catch (error) {
-        throw toTransportError(error, { meta, signal, timeoutMs, delivered });
-      }
-      const type = response.headers["content-type"];
-      if (typeof type === "string" && type.includes("application/json")) {
-        // The server ignored `stream: true` and answered in one body: still a valid answer.
-        yield* this.#fromWholeBody(response, textOnly);
-        ended = true;
-        return;
-      }
-      const out = assembler.out;
-      const decoder = new SseDecoder(meta.maxBytes, () => assembler.overflow());
-      iterator = response.body[Symbol.asyncIterator]();
-      try {
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done) {
+      for (;;) {
+        const assembler = new StreamAssembler(meta, textOnly);
+        try {
+          releaseSlot = await source.acquire(signal);
+          response = await source.open(signal);
+          const type = response.headers["content-type"];
+          if (typeof type === "string" && type.includes("application/json")) {
+            // The server ignored `stream: true` and answered in one body: still a valid answer.
+            yield* this.#fromWholeBody(response, textOnly);
             ended = true;
-            decoder.end(assembler);
-            await nextTurn();
-            break;
+            return;
           }
-          decoder.push(next.value, assembler);
-          if (out.length > 0) {
-            for (let i = 0; i < out.length; i++) {
-              delivered = true;
-              yield out[i] as string | StreamEvent;
+          idle ??= this.#idleTimer();
+          const out = assembler.out;
+          const decoder = new SseDecoder(meta.maxBytes, () => assembler.overflow());
+          iterator = response.body[Symbol.asyncIterator]();
+          let seenData = 0;
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done) {
+              ended = true;
+              decoder.end(assembler);
+              await nextTurn();
+              break;
             }
-            out.length = 0;
+            decoder.push(next.value, assembler);
+            if (assembler.dataEvents !== seenData) {
+              seenData = assembler.dataEvents;
+              idle.refresh();
+            }
+            if (out.length > 0) {
+              for (let i = 0; i < out.length; i++) {
+                delivered = true;
+                yield out[i] as string | StreamEvent;
+              }
+              out.length = 0;
+            }
+            if (assembler.done) {
+              // The chunked terminator usually follows [DONE] at once: give it one turn of the
+              // event loop to arrive, so the socket goes back to the pool before the caller's
+              // next request (else that request opens a second connection).
+              pending = iterator.next();
+              ended = await endsWithinATurn(pending);
+              break;
+            }
           }
-          if (assembler.done) {
-            // The chunked terminator usually follows [DONE] at once: give it one turn of the
-            // event loop to arrive, so the socket goes back to the pool before the caller's
-            // next request (else that request opens a second connection).
-            pending = iterator.next();
-            ended = await endsWithinATurn(pending);
-            break;
+          for (const item of out) yield item;
+          out.length = 0;
+          const final = assembler.finish();
+          applyResponseFormat(final, meta);
+          final.attempts = retrier.attempts;
+          source.end(final);
+          this.#settle({ response: final });
+          if (!textOnly) yield { type: "response", response: final };
+          return;
+        } catch (error) {
+          const mapped = toTransportError(error, { meta, signal, timeoutMs, delivered });
+          // Nothing is retried once a chunk reached the caller: it would see text twice.
+          if (delivered) throw mapped;
+          if (response !== undefined && !ended) response.body.destroy();
+          response = undefined;
+          releaseSlot?.();
+          releaseSlot = undefined;
+          let again: boolean;
+          try {
+            again = await retrier.retryAfter(mapped);
+          } catch (abort) {
+            throw toTransportError(abort, { meta, signal, timeoutMs, delivered });
           }
+          if (!again) throw mapped;
         }
-      } catch (error) {
-        throw toTransportError(error, { meta, signal, timeoutMs, delivered });
       }
-      for (const item of out) yield item;
-      out.length = 0;
-      const final = assembler.finish();
-      applyResponseFormat(final, meta);
-      this.#source.end(final);
-      this.#settle({ response: final });
-      if (!textOnly) yield { type: "response", response: final };
     } catch (error) {
-      if (begun) this.#source.fail(error);
+      if (begun) source.fail(error);
       this.#settle({ error });
       throw error;
     } finally {
+      if (idle !== undefined) clearTimeout(idle);
       this.#signal.dispose();
+      releaseSlot?.();
       if (this.#settled === undefined) {
         this.#settle({
           error: new AbortError({
@@ -192,6 +234,27 @@ export class ProviderStream implements ChatStream {
       }
       if (response !== undefined && !ended) release(response, iterator, pending);
     }
+  }
+
+  /** Aborts the stream when no data event arrives for `streamIdleTimeoutMs`. */
+  #idleTimer(): NodeJS.Timeout {
+    const { meta, streamIdleTimeoutMs } = this.#source;
+    const timer = setTimeout(() => {
+      this.#signal.abort(
+        new TimeoutError({
+          timeoutMs: streamIdleTimeoutMs,
+          phase: "idle",
+          message: `${meta.request}: no data for ${streamIdleTimeoutMs} ms (keep-alive comments do not count)`,
+          // The stream is aborted to stop it, so it cannot be tried again on the same signal.
+          retryable: false,
+          provider: meta.provider,
+          model: meta.model,
+          requestId: meta.requestId,
+        }),
+      );
+    }, streamIdleTimeoutMs);
+    timer.unref();
+    return timer;
   }
 
   async *#fromWholeBody(

@@ -35,6 +35,8 @@ export class StreamAssembler implements SseSink {
   readonly out: (string | StreamEvent)[] = [];
   /** `[DONE]` was seen: stop reading. */
   done = false;
+  /** Data events seen (keep-alive comments excluded): progress, for the idle timer. */
+  dataEvents = 0;
   readonly #meta: ResponseMeta;
   readonly #textOnly: boolean;
   #content = "";
@@ -55,6 +57,7 @@ export class StreamAssembler implements SseSink {
 
   onData(data: string, event: string | undefined): void {
     if (this.done) return;
+    this.dataEvents++;
     if (data === "[DONE]") {
       this.done = true;
       return;

@@ -9,6 +9,8 @@ export interface APIStatusErrorOptions extends LLMErrorOptions {
   type?: string | undefined;
   /** `error.code` from an OpenAI-style body, when present. */
   code?: string | undefined;
+  /** How long the server asked to wait (`retry-after-ms` or `Retry-After`), when it said. */
+  retryAfterMs?: number | undefined;
 }
 
 // reliability.md: these statuses are worth another attempt; every other one is not.
@@ -27,6 +29,8 @@ export class APIStatusError extends LLMError {
   readonly body: unknown;
   readonly type: string | undefined;
   readonly code: string | undefined;
+  /** The wait the server asked for (429, 503), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(options: APIStatusErrorOptions) {
     super({ ...options, retryable: options.retryable ?? isRetryableStatus(options.status) });
@@ -34,5 +38,6 @@ export class APIStatusError extends LLMError {
     this.body = options.body;
     this.type = options.type;
     this.code = options.code;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

@@ -64,6 +64,7 @@ export function createStatusError(input: StatusErrorInput): APIStatusError {
     model: input.model,
     requestId: input.requestId,
     retryable: input.shouldRetry,
+    retryAfterMs: input.retryAfterMs,
     attempts: input.attempts,
     cause: input.cause,
   };
@@ -86,7 +87,7 @@ export function createStatusError(input: StatusErrorInput): APIStatusError {
     case 404:
       return new NotFoundError(options);
     case 429:
-      return new RateLimitError({ ...options, retryAfterMs: input.retryAfterMs });
+      return new RateLimitError(options);
     default:
       return input.status >= 500 ? new ServerError(options) : new APIStatusError(options);
   }

@@ -276,7 +276,7 @@ describe("cost", () => {
 
   it("reports into a tracker; a spent budget stops the next call and sends nothing", async () => {
     const tracker = new CostTracker({ budgetUsd: 0.0003 });
-    const llm = preset("deepseek", { env }, { tracker });
+    const llm = preset("deepseek", { env }, { tracker, maxRetries: 0 });
     server.enqueue({
       type: "json",
       body: completionBody({

@@ -58,6 +58,7 @@ export class LLMProvider implements ChatModel {
   readonly #streamHeaders: Record<string, string>;
   readonly #hooks: readonly ProviderHooks[];
   readonly #limit: ConcurrencyLimit | undefined;
+  readonly #redact: (text: string) => string;
 
   constructor(
     ctx: LLMContext | undefined,
@@ -67,6 +68,12 @@ export class LLMProvider implements ChatModel {
     this.#ctx = ctx ?? {};
     this.#hooks = options.hooks ?? [];
     this.#config = parseConfig(config as LLMConfigInput);
+    const key = this.#config.apiKey;
+    const masked = redactSecret(key);
+    this.#redact =
+      key === undefined
+        ? (text) => text
+        : (text) => (text.includes(key) ? text.replaceAll(key, masked ?? "…") : text);
     const max = this.#config.maxConcurrency;
     this.#limit = max === undefined ? undefined : new ConcurrencyLimit(max);
     const url = new URL(this.#config.baseUrl);
@@ -182,7 +189,9 @@ export class LLMProvider implements ChatModel {
     } catch (error) {
       throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
     }
-    return () => limit.release();
+    // Released one turn later, once undici has the socket back in its pool (see `nextTurn`):
+    // else the next waiter's request would open a socket beyond the limit.
+    return () => setImmediate(() => limit.release());
   }
 
   #retrier(request: ChatRequest, info: CallInfo, signal: AbortSignal | undefined): Retrier {
@@ -274,7 +283,7 @@ export class LLMProvider implements ChatModel {
     const headers = response.headers;
     meta.requestId = requestIdOf(headers);
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      const text = await readErrorBody(response.body);
+      const text = meta.redact(await readErrorBody(response.body));
       const shouldRetry = headers["x-should-retry"];
       throw createStatusError({
         status: response.statusCode,
@@ -340,6 +349,7 @@ export class LLMProvider implements ChatModel {
       tools: request.tools,
       responseFormat: request.responseFormat,
       lenientJson: !this.#config.enforcesResponseFormat,
+      redact: this.#redact,
     };
   }
 

@@ -9,8 +9,10 @@ export type {
   FakeReply,
   HangReply,
   JsonReply,
+  LargeReply,
   RawReply,
   ReplyEnd,
+  ResetReply,
   SseItem,
   SseReply,
 } from "./fake-server/fake-reply.js";

@@ -18,4 +18,6 @@ export interface ResponseMeta {
   readonly responseFormat: ResponseFormat | undefined;
   /** The server may ignore `response_format`: look for JSON inside fences and prose too. */
   readonly lenientJson: boolean;
+  /** Masks the API key in text a server sent back (some echo it in their error messages). */
+  readonly redact: (text: string) => string;
 }

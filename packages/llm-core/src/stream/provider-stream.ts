@@ -17,6 +17,7 @@ import type { ResponseMeta } from "../response/response-meta.js";
 import type { Retrier } from "../retry/retrier.js";
 import { SseDecoder } from "./sse-decoder.js";
 import { StreamAssembler } from "./stream-assembler.js";
+import { StreamOutcome } from "./stream-outcome.js";
 
 /** What a stream needs from its provider. */
 export interface StreamSource {
@@ -56,10 +57,7 @@ export class ProviderStream implements ChatStream {
   readonly #source: StreamSource;
   readonly #signal: CallSignal;
   #started = false;
-  #settled: { response: LLMResponse } | { error: unknown } | undefined;
-  #final: Promise<LLMResponse> | undefined;
-  #resolve: ((response: LLMResponse) => void) | undefined;
-  #reject: ((error: unknown) => void) | undefined;
+  readonly #outcome = new StreamOutcome();
 
   constructor(source: StreamSource) {
     this.#source = source;
@@ -76,19 +74,12 @@ export class ProviderStream implements ChatStream {
 
   /** The final response; consumes the stream itself if nobody iterates it in the current turn. */
   response(): Promise<LLMResponse> {
-    if (this.#final === undefined) {
-      this.#final = new Promise<LLMResponse>((resolve, reject) => {
-        this.#resolve = resolve;
-        this.#reject = reject;
-      });
-      // Marks the promise handled; whoever awaits it still sees the rejection.
-      this.#final.catch(noop);
-      if (this.#settled !== undefined) this.#publish(this.#settled);
-    }
-    // Nobody iterating by the end of this turn means nobody will: consume the stream for the
-    // result. (`const done = s.response(); for await (const t of s) ...` starts iterating first.)
-    if (!this.#started) setImmediate(() => this.#started || void this.#drain());
-    return this.#final;
+    if (!this.#started)
+      this.#outcome.drainSoon(
+        () => this.#started,
+        () => this.#start(false),
+      );
+    return this.#outcome.promise();
   }
 
   abort(reason?: unknown): void {
@@ -100,16 +91,6 @@ export class ProviderStream implements ChatStream {
           model: this.#source.meta.model,
         }),
     );
-  }
-
-  async #drain(): Promise<void> {
-    try {
-      for await (const _ of this.#start(false)) {
-        // Consumed only for the final response.
-      }
-    } catch {
-      // Reported through the final response promise.
-    }
   }
 
   #start(textOnly: boolean): AsyncGenerator<string | StreamEvent> {
@@ -194,7 +175,7 @@ export class ProviderStream implements ChatStream {
           applyResponseFormat(final, meta);
           final.attempts = retrier.attempts;
           source.end(final);
-          this.#settle({ response: final });
+          this.#outcome.resolve(final);
           if (!textOnly) yield { type: "response", response: final };
           return;
         } catch (error) {
@@ -216,21 +197,21 @@ export class ProviderStream implements ChatStream {
       }
     } catch (error) {
       if (begun) source.fail(error);
-      this.#settle({ error });
+      this.#outcome.reject(error);
       throw error;
     } finally {
       if (idle !== undefined) clearTimeout(idle);
       this.#signal.dispose();
       releaseSlot?.();
-      if (this.#settled === undefined) {
-        this.#settle({
-          error: new AbortError({
+      if (!this.#outcome.settled) {
+        this.#outcome.reject(
+          new AbortError({
             message: `${meta.request}: the stream was closed before it finished`,
             provider: meta.provider,
             model: meta.model,
             requestId: meta.requestId,
           }),
-        });
+        );
       }
       if (response !== undefined && !ended) release(response, iterator, pending);
     }
@@ -266,7 +247,7 @@ export class ProviderStream implements ChatStream {
     const final = parseCompletion(parseJsonBody(text, meta), meta);
     applyResponseFormat(final, meta);
     this.#source.end(final);
-    this.#settle({ response: final });
+    this.#outcome.resolve(final);
     if (final.content !== "")
       yield textOnly ? final.content : { type: "text", text: final.content };
     if (textOnly) return;
@@ -274,17 +255,6 @@ export class ProviderStream implements ChatStream {
     yield { type: "finish", finishReason: final.finishReason };
     yield { type: "usage", usage: final.usage };
     yield { type: "response", response: final };
-  }
-
-  #settle(outcome: { response: LLMResponse } | { error: unknown }): void {
-    if (this.#settled !== undefined) return;
-    this.#settled = outcome;
-    if (this.#final !== undefined) this.#publish(outcome);
-  }
-
-  #publish(outcome: { response: LLMResponse } | { error: unknown }): void {
-    if ("response" in outcome) this.#resolve?.(outcome.response);
-    else this.#reject?.(outcome.error);
   }
 }
 

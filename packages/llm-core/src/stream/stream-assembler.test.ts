@@ -15,6 +15,7 @@ const meta = (): ResponseMeta => ({
   tools: undefined,
   responseFormat: undefined,
   lenientJson: false,
+  redact: (text) => text,
 });
 
 /** Runs bytes, split at the given offsets, through the decoder and assembler. */

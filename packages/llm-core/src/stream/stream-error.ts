@@ -7,7 +7,10 @@ import type { ResponseMeta } from "../response/response-meta.js";
  * is inferred from its `type`, so a rate limit is a `RateLimitError` wherever it was reported.
  */
 export function streamError(payload: unknown, raw: string, meta: ResponseMeta): LLMError {
-  const error = (payload as { error?: unknown } | undefined)?.error ?? payload ?? raw;
+  // A server may echo the key in its message: parse the masked text instead.
+  const safe = meta.redact(raw);
+  const value = safe === raw ? payload : parseOr(safe, payload);
+  const error = (value as { error?: unknown } | undefined)?.error ?? value ?? safe;
   const object =
     typeof error === "object" && error !== null
       ? (error as Record<string, unknown>)
@@ -35,4 +38,12 @@ function statusFromType(type: string): number {
   if (/overload|unavailable/i.test(type)) return 503;
   if (/invalid|context|exceed|bad.?request/i.test(type)) return 400;
   return 500;
+}
+
+function parseOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
 }

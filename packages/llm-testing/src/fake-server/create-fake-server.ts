@@ -137,13 +137,18 @@ async function send(
   res: ServerResponse,
 ): Promise<void> {
   if (reply.type === "hang") return;
+  if (reply.type === "reset") {
+    res.socket?.destroy();
+    return;
+  }
   if (reply.delayMs) await sleep(reply.delayMs);
   if (res.destroyed) return;
+  const body = new BodyWriter(res, reply.cutAfterBytes);
   switch (reply.type) {
     case "json":
     case "error": {
       const isText = typeof reply.body === "string";
-      const body =
+      const text =
         reply.body === undefined
           ? ""
           : isText
@@ -153,7 +158,7 @@ async function send(
         "content-type": isText ? "text/html; charset=utf-8" : "application/json",
         ...reply.headers,
       });
-      res.end(body);
+      if (await body.write(text)) res.end();
       return;
     }
     case "sse": {
@@ -163,12 +168,19 @@ async function send(
         ...reply.headers,
       });
       res.flushHeaders();
+      if (reply.keepAlive !== undefined) {
+        const until = Date.now() + reply.keepAlive.forMs;
+        while (Date.now() < until) {
+          await sleep(reply.keepAlive.everyMs);
+          if (!(await body.write(": keep-alive\n\n"))) return;
+        }
+      }
       for (const item of reply.events) {
         if (isDelay(item)) await sleep(item.delayMs);
-        else res.write(formatSse(item));
+        else if (!(await body.write(formatSse(item)))) return;
         if (res.destroyed) return;
       }
-      if (reply.done ?? true) res.write("data: [DONE]\n\n");
+      if ((reply.done ?? true) && !(await body.write("data: [DONE]\n\n"))) return;
       finish(res, reply.end);
       return;
     }
@@ -177,12 +189,63 @@ async function send(
       res.flushHeaders();
       for (const chunk of reply.chunks) {
         if (isDelay(chunk)) await sleep(chunk.delayMs);
-        else res.write(chunk);
+        else if (!(await body.write(chunk))) return;
         if (res.destroyed) return;
       }
       finish(res, reply.end);
       return;
     }
+    case "large": {
+      const headers: Record<string, string> = {
+        "content-type": reply.sse ? "text/event-stream" : "application/json",
+        ...reply.headers,
+      };
+      if (reply.contentLength) headers["content-length"] = String(reply.bytes);
+      res.writeHead(reply.status ?? 200, headers);
+      const head = reply.sse
+        ? 'data: {"choices":[{"delta":{"content":"'
+        : '{"choices":[{"message":{"content":"';
+      const piece = Buffer.alloc(64 * 1024, "x");
+      let left = reply.bytes - head.length;
+      if (!(await body.write(head))) return;
+      while (left > 0) {
+        const chunk = left >= piece.length ? piece : piece.subarray(0, left);
+        if (!(await body.write(chunk))) return;
+        left -= chunk.length;
+      }
+      res.end();
+      return;
+    }
+  }
+}
+
+/** Writes a body with backpressure, and resets the connection once `cutAfterBytes` are out. */
+class BodyWriter {
+  readonly #res: ServerResponse;
+  #left: number;
+
+  constructor(res: ServerResponse, cutAfterBytes: number | undefined) {
+    this.#res = res;
+    this.#left = cutAfterBytes ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** `false` once the connection is gone (cut here, or closed by the client). */
+  async write(data: string | Uint8Array): Promise<boolean> {
+    const res = this.#res;
+    if (res.destroyed) return false;
+    let bytes = typeof data === "string" ? Buffer.from(data) : data;
+    const cut = bytes.length >= this.#left;
+    if (cut) bytes = bytes.subarray(0, this.#left);
+    this.#left -= bytes.length;
+    const flushed = bytes.length === 0 || res.write(bytes);
+    if (cut) {
+      // Let the bytes leave before the reset, so the client sees exactly that many.
+      await sleep(10);
+      res.socket?.destroy();
+      return false;
+    }
+    if (!flushed) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+    return !res.destroyed;
   }
 }
 

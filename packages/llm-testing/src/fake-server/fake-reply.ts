@@ -20,6 +20,8 @@ interface ReplyBase {
   headers?: Record<string, string>;
   /** Wait this long before sending the status line and headers. */
   delayMs?: number;
+  /** Reset the connection after this many body bytes: a response cut mid-way. */
+  cutAfterBytes?: number;
 }
 
 /** A JSON body, e.g. a `chat.completion`. */
@@ -51,6 +53,8 @@ export type SseItem =
 export interface SseReply extends ReplyBase {
   type: "sse";
   events: SseItem[];
+  /** Keep-alive comments (`: keep-alive`) every `everyMs` for `forMs` before the events, as DeepSeek sends while it queues. */
+  keepAlive?: { everyMs: number; forMs: number };
   /** Send `data: [DONE]` after the events. @default true */
   done?: boolean;
   /** @default "close" */
@@ -70,6 +74,23 @@ export interface HangReply {
   type: "hang";
 }
 
+/** Close the connection without answering: the client sees the other side close (a stale keep-alive socket). */
+export interface ResetReply {
+  type: "reset";
+}
+
+/**
+ * A body of `bytes` bytes, written in chunks with backpressure so the server never holds it:
+ * a JSON-looking completion body, or (`sse: true`) one SSE event that never ends.
+ */
+export interface LargeReply extends ReplyBase {
+  type: "large";
+  bytes: number;
+  sse?: boolean;
+  /** Declare `content-length` (a client may refuse before reading). @default false */
+  contentLength?: boolean;
+}
+
 /** What the fake server sends for one request; a function decides from the request itself. */
 export type FakeReply =
   | JsonReply
@@ -77,4 +98,6 @@ export type FakeReply =
   | SseReply
   | RawReply
   | HangReply
+  | ResetReply
+  | LargeReply
   | ((request: RecordedRequest) => FakeReply);

@@ -1,0 +1,131 @@
+import {
+  AbortError,
+  type ChatModel,
+  type ChatRequest,
+  type ChatStream,
+  ConnectionError,
+  LLMError,
+  type LLMResponse,
+  type StreamEvent,
+} from "@loom/llm-types";
+import { StreamOutcome } from "../stream/stream-outcome.js";
+
+export interface FallbackOptions {
+  /**
+   * Whether a failure moves on to the next model. @default retryable errors and connection
+   * errors (after each model's own retries); a 400 or 401 is raised at once.
+   */
+  shouldFallback?(error: unknown, index: number): boolean;
+  /** Called when a model failed and the next one is tried. */
+  onFallback?(error: unknown, index: number): void;
+}
+
+/** The default: what another server might answer (the first was down, slow or overloaded). */
+function canFallBack(error: unknown): boolean {
+  return LLMError.isInstance(error) && (error.retryable || ConnectionError.isInstance(error));
+}
+
+/**
+ * A `ChatModel` that tries each model in turn: the seed's "fall back to `local` when the API is
+ * unreachable" is `withFallback([LLMProvider.fromName(ctx, "deepseek"), LLMProvider.fromName(ctx, "local")])`.
+ * The response's `provider` says which one answered. Streams fall back only before their first
+ * chunk: once text reached the caller, switching models would repeat or garble it.
+ */
+export function withFallback(
+  models: readonly ChatModel[],
+  options: FallbackOptions = {},
+): ChatModel {
+  if (models.length === 0) throw new TypeError("withFallback needs at least one model");
+  const shouldFallback = options.shouldFallback ?? canFallBack;
+  const next = (error: unknown, index: number): boolean => {
+    if (index + 1 >= models.length || !shouldFallback(error, index)) return false;
+    options.onFallback?.(error, index);
+    return true;
+  };
+  return {
+    async call(request: ChatRequest): Promise<LLMResponse> {
+      for (let index = 0; ; index++) {
+        try {
+          return await (models[index] as ChatModel).call(request);
+        } catch (error) {
+          if (!next(error, index)) throw error;
+        }
+      }
+    },
+    stream(request: ChatRequest): ChatStream {
+      return new FallbackStream(models, request, next);
+    },
+  };
+}
+
+/** A stream over the first model that gets as far as its first event. */
+class FallbackStream implements ChatStream {
+  readonly #models: readonly ChatModel[];
+  readonly #request: ChatRequest;
+  readonly #next: (error: unknown, index: number) => boolean;
+  #current: ChatStream | undefined;
+  #started = false;
+  #aborted: { reason: unknown } | undefined;
+  readonly #outcome = new StreamOutcome();
+
+  constructor(
+    models: readonly ChatModel[],
+    request: ChatRequest,
+    next: (error: unknown, index: number) => boolean,
+  ) {
+    this.#models = models;
+    this.#request = request;
+    this.#next = next;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+    for await (const event of this.#run()) if (event.type === "text") yield event.text;
+  }
+
+  events(): AsyncIterable<StreamEvent> {
+    return { [Symbol.asyncIterator]: () => this.#run() };
+  }
+
+  response(): Promise<LLMResponse> {
+    if (!this.#started)
+      this.#outcome.drainSoon(
+        () => this.#started,
+        () => this.#run(),
+      );
+    return this.#outcome.promise();
+  }
+
+  abort(reason?: unknown): void {
+    this.#aborted = { reason };
+    this.#current?.abort(reason);
+  }
+
+  async *#run(): AsyncGenerator<StreamEvent> {
+    if (this.#started)
+      throw new TypeError("This stream is already being consumed: iterate it once");
+    this.#started = true;
+    try {
+      for (let index = 0; ; index++) {
+        const stream = (this.#models[index] as ChatModel).stream(this.#request);
+        this.#current = stream;
+        if (this.#aborted !== undefined) stream.abort(this.#aborted.reason);
+        let delivered = false;
+        try {
+          for await (const event of stream.events()) {
+            delivered = true;
+            if (event.type === "response") this.#outcome.resolve(event.response);
+            yield event;
+          }
+          return;
+        } catch (error) {
+          if (delivered || !this.#next(error, index)) throw error;
+        }
+      }
+    } catch (error) {
+      this.#outcome.reject(error);
+      throw error;
+    } finally {
+      this.#outcome.reject(new AbortError({ message: "The stream was closed before it finished" }));
+    }
+  }
+}

@@ -2,11 +2,16 @@
 // API is reviewed here rather than grown by `export *`.
 export {
   type CallInfo,
+  decideRetry,
+  type FallbackOptions,
   type LLMProviderOptions,
   normalizeUsage,
   type ProviderHooks,
   parseRetryAfter,
   type RetryAfterHeaders,
+  type RetryDecision,
+  type RetryInfo,
+  type RetryInput,
   type RunToolsOptions,
   type RunToolsResult,
   runTools,
@@ -14,6 +19,7 @@ export {
   type ToolResult,
   type ToolStep,
   UNREPORTED_USAGE,
+  withFallback,
 } from "@loom/llm-core";
 export {
   BUILTIN_PRESETS,
@@ -60,9 +66,11 @@ export {
   type FakeServerOptions,
   type HangReply,
   type JsonReply,
+  type LargeReply,
   type RawReply,
   type RecordedRequest,
   type ReplyEnd,
+  type ResetReply,
   type ScriptedToolCall,
   type SseItem,
   type SseReply,

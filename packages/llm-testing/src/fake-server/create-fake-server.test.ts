@@ -135,4 +135,41 @@ describe("createFakeServer", () => {
     expect(server.requests).toHaveLength(0);
     expect((await post()).status).toBe(500);
   });
+
+  it("reset closes the connection without an answer", async () => {
+    server.enqueue({ type: "reset" });
+    await expect(post()).rejects.toThrow();
+  });
+
+  it("cutAfterBytes resets the connection after exactly that many body bytes", async () => {
+    server.enqueue({ type: "sse", events: [{ a: 1 }, { b: 2 }], cutAfterBytes: 12 });
+    const res = await post();
+    const reader = res.body?.getReader();
+    const received: number[] = [];
+    await expect(
+      (async () => {
+        for (;;) {
+          const { done, value } = (await reader?.read()) ?? { done: true, value: undefined };
+          if (done) break;
+          received.push(...(value ?? []));
+        }
+      })(),
+    ).rejects.toThrow();
+    expect(Buffer.from(received).toString()).toBe('data: {"a":1');
+  });
+
+  it("keepAlive sends comments on a timer before the events", async () => {
+    server.enqueue({ type: "sse", events: [{ a: 1 }], keepAlive: { everyMs: 20, forMs: 100 } });
+    const text = await (await post()).text();
+    const comments = text.split("\n\n").filter((line) => line === ": keep-alive").length;
+    expect(comments).toBeGreaterThanOrEqual(3);
+    expect(text.endsWith('data: {"a":1}\n\ndata: [DONE]\n\n')).toBe(true);
+  });
+
+  it("large streams a body of the given size without holding it", async () => {
+    server.enqueue({ type: "large", bytes: 5 * 1024 * 1024, contentLength: true });
+    const res = await post();
+    expect(res.headers.get("content-length")).toBe(String(5 * 1024 * 1024));
+    expect((await res.arrayBuffer()).byteLength).toBe(5 * 1024 * 1024);
+  });
 });

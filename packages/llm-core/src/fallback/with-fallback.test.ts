@@ -1,0 +1,119 @@
+import {
+  completionBody,
+  completionChunk,
+  createFakeServer,
+  type FakeServer,
+  textStream,
+} from "@loom/llm-testing";
+import { AuthenticationError, ConnectionError, type StreamEvent } from "@loom/llm-types";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { LLMProvider } from "../llm-provider.js";
+import { withFallback } from "./with-fallback.js";
+
+let primaryServer: FakeServer;
+let localServer: FakeServer;
+let primary: LLMProvider;
+let local: LLMProvider;
+const hello = { messages: [{ role: "user" as const, content: "hi" }] };
+
+beforeAll(async () => {
+  primaryServer = await createFakeServer();
+  localServer = await createFakeServer();
+  primary = new LLMProvider(
+    {},
+    { baseUrl: primaryServer.baseUrl, model: "big", provider: "deepseek", maxRetries: 0 },
+  );
+  local = new LLMProvider(
+    {},
+    { baseUrl: localServer.baseUrl, model: "small", provider: "local", maxRetries: 0 },
+  );
+});
+afterAll(async () => {
+  await Promise.all([primary.close(), local.close(), primaryServer.close(), localServer.close()]);
+});
+beforeEach(() => {
+  primaryServer.reset();
+  localServer.reset();
+});
+
+describe("withFallback", () => {
+  it("answers from the first model when it works", async () => {
+    primaryServer.enqueue({ type: "json", body: completionBody({ content: "from primary" }) });
+    const res = await withFallback([primary, local]).call(hello);
+    expect(res).toMatchObject({ content: "from primary", provider: "deepseek" });
+    expect(localServer.requests).toHaveLength(0);
+  });
+
+  it("falls back on a retryable error and says who answered", async () => {
+    const seen: string[] = [];
+    primaryServer.enqueue({ type: "error", status: 503, body: "busy" });
+    localServer.enqueue({ type: "json", body: completionBody({ content: "from local" }) });
+    const res = await withFallback([primary, local], {
+      onFallback: (error, index) => seen.push(`${index}:${(error as Error).name}`),
+    }).call(hello);
+    expect(res).toMatchObject({ content: "from local", provider: "local" });
+    expect(seen).toEqual(["0:ServerError"]);
+  });
+
+  it("raises a non-retryable error at once", async () => {
+    primaryServer.enqueue({ type: "error", status: 401, body: "bad key" });
+    await expect(withFallback([primary, local]).call(hello)).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    expect(localServer.requests).toHaveLength(0);
+  });
+
+  it("a predicate can widen what falls back", async () => {
+    primaryServer.enqueue({ type: "error", status: 401, body: "bad key" });
+    localServer.enqueue({ type: "json", body: completionBody({ content: "local" }) });
+    const res = await withFallback([primary, local], { shouldFallback: () => true }).call(hello);
+    expect(res.provider).toBe("local");
+  });
+
+  it("the last model's error is the one raised", async () => {
+    primaryServer.enqueue({ type: "error", status: 503, body: "busy" });
+    localServer.enqueue({ type: "reset" }, { type: "reset" });
+    await expect(withFallback([primary, local]).call(hello)).rejects.toBeInstanceOf(
+      ConnectionError,
+    );
+  });
+
+  it("a stream falls back before its first chunk", async () => {
+    primaryServer.enqueue({ type: "error", status: 502, body: "<html>bad gateway</html>" });
+    localServer.enqueue(textStream(["lo", "cal"]));
+    const stream = withFallback([primary, local]).stream(hello);
+    const pieces: string[] = [];
+    for await (const piece of stream) pieces.push(piece);
+    expect(pieces).toEqual(["lo", "cal"]);
+    expect((await stream.response()).provider).toBe("local");
+  });
+
+  it("a stream that failed after its first chunk does not fall back", async () => {
+    primaryServer.enqueue({
+      type: "sse",
+      events: [completionChunk({ content: "half" }), { delayMs: 20 }],
+      done: false,
+      end: "destroy",
+    });
+    const events: StreamEvent[] = [];
+    const stream = withFallback([primary, local]).stream(hello);
+    await expect(
+      (async () => {
+        for await (const event of stream.events()) events.push(event);
+      })(),
+    ).rejects.toBeInstanceOf(ConnectionError);
+    expect(events).toEqual([{ type: "text", text: "half" }]);
+    expect(localServer.requests).toHaveLength(0);
+    await expect(stream.response()).rejects.toBeInstanceOf(ConnectionError);
+  });
+
+  it("response() alone drives a fallback stream", async () => {
+    primaryServer.enqueue({ type: "error", status: 503, body: "" });
+    localServer.enqueue(textStream(["ok"]));
+    expect((await withFallback([primary, local]).stream(hello).response()).content).toBe("ok");
+  });
+
+  it("needs at least one model", () => {
+    expect(() => withFallback([])).toThrow("at least one model");
+  });
+});

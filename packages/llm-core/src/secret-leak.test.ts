@@ -1,0 +1,157 @@
+// Drives every error path with a recognisable key and looks for it everywhere an error or a
+// provider can be printed: messages, cause chains, String, JSON, util.inspect, log lines.
+import { inspect } from "node:util";
+import {
+  completionChunk,
+  createFakeServer,
+  type FakeReply,
+  type FakeServer,
+} from "@loom/llm-testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LLMProvider } from "./llm-provider.js";
+
+const KEY = "sk-LEAKCANARY-7f3a9c2e1b5d4f6a8c0e";
+const hello = { messages: [{ role: "user" as const, content: "hello" }] };
+const logs: string[] = [];
+const logger = {
+  debug: (m: string, d?: object) => logs.push(`${m} ${inspect(d)}`),
+  info: (m: string, d?: object) => logs.push(`${m} ${inspect(d)}`),
+  warn: (m: string, d?: object) => logs.push(`${m} ${inspect(d)}`),
+  error: (m: string, d?: object) => logs.push(`${m} ${inspect(d)}`),
+};
+
+let server: FakeServer;
+let llm: LLMProvider;
+beforeAll(async () => {
+  server = await createFakeServer();
+  llm = new LLMProvider(
+    { logger },
+    {
+      baseUrl: server.baseUrl,
+      model: "m",
+      apiKey: KEY,
+      apiKeyEnv: "CANARY_KEY",
+      timeoutMs: 300,
+      maxRetries: 1,
+      maxResponseBytes: 4096,
+    },
+  );
+});
+afterAll(async () => {
+  await llm.close();
+  await server.close();
+});
+
+/** Everything an error can print, down its cause chain. */
+function printed(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 10; depth++) {
+    parts.push(String(e), inspect(e, { depth: 10, showHidden: true }));
+    try {
+      parts.push(JSON.stringify(e));
+    } catch {
+      // circular causes are fine
+    }
+    if (e instanceof Error) parts.push(e.message, e.stack ?? "");
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.join("\n");
+}
+
+const echo = (status: number) => ({
+  type: "error" as const,
+  status,
+  body: {
+    error: {
+      message: `Incorrect API key provided: ${KEY}. You can find your key at ...`,
+      type: "invalid_request_error",
+      code: "invalid_api_key",
+    },
+  },
+});
+
+describe("the key never leaks", () => {
+  const call = () => llm.call(hello);
+  const stream = () => llm.stream(hello).response();
+  const truncated: FakeReply = {
+    type: "sse",
+    events: [completionChunk({ content: "x" })],
+    done: false,
+  };
+  const html: FakeReply = { type: "error", status: 500, body: `<html>${KEY}</html>` };
+  const paths: [string, FakeReply[], () => Promise<unknown>][] = [
+    ["401 echoing the key", [echo(401)], call],
+    ["403", [echo(403)], call],
+    ["429 then 429", [echo(429), echo(429)], call],
+    ["500 HTML", [html, html], call],
+    [
+      "a mid-stream error echoing the key",
+      [
+        {
+          type: "sse",
+          events: [
+            completionChunk({ content: "a" }),
+            { error: { message: `bad key ${KEY}`, type: "authentication_error" } },
+          ],
+        },
+      ],
+      stream,
+    ],
+    ["a timeout", [{ type: "hang" }, { type: "hang" }], call],
+    ["a reset", [{ type: "reset" }, { type: "reset" }, { type: "reset" }], call],
+    [
+      "malformed JSON",
+      [{ type: "json", body: "{oops", headers: { "content-type": "application/json" } }],
+      call,
+    ],
+    ["a body over the limit", [{ type: "large", bytes: 10_000 }], call],
+    ["an abort", [], () => llm.call({ ...hello, signal: AbortSignal.abort() })],
+    ["a truncated stream", [truncated, truncated], stream],
+    ["a bad per-call header", [], () => llm.call({ ...hello, headers: { "x-bad": "a\nb" } })],
+  ];
+
+  it.each(paths)("%s", async (_name, replies, run) => {
+    server.enqueue(...replies);
+    const error = await run().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeDefined();
+    const text = printed(error);
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain("LEAKCANARY-7f3a9c2e");
+  });
+
+  it("a config error for a bad key never echoes it", () => {
+    let error: unknown;
+    try {
+      new LLMProvider({}, { baseUrl: "http://remote.example.com/v1", model: "m", apiKey: KEY });
+    } catch (e) {
+      error = e;
+    }
+    expect(printed(error)).not.toContain(KEY);
+  });
+
+  it("the provider and its config print redacted", () => {
+    for (const text of [
+      String(llm),
+      JSON.stringify(llm),
+      inspect(llm, { depth: 10, showHidden: true }),
+      inspect(llm.config, { showHidden: true }),
+      JSON.stringify(llm.config),
+      JSON.stringify({ ...llm.config }),
+    ]) {
+      expect(text).not.toContain(KEY);
+    }
+  });
+
+  it("log lines never carry it", () => {
+    expect(logs.join("\n")).not.toContain(KEY);
+  });
+
+  it("the key does reach the server, in the Authorization header only", () => {
+    const request = server.requests.find((r) => r.headers.authorization !== undefined);
+    expect(request?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(server.requests.every((r) => !r.rawBody.includes(KEY))).toBe(true);
+  });
+});

@@ -244,6 +244,12 @@ export class LLMProvider implements ChatModel {
       fail: (error) => {
         for (const hook of hooks) hook.onError?.(error, request, info);
       },
+      firstChunk: () => {
+        for (const hook of hooks) hook.onFirstChunk?.(request, info);
+      },
+      cancel: () => {
+        for (const hook of hooks) hook.onCancel?.(request, info);
+      },
       meta,
       signal: request.signal,
       deadlineMs: request.deadlineMs,
@@ -336,7 +342,13 @@ export class LLMProvider implements ChatModel {
   }
 
   #info(meta: ResponseMeta, stream: boolean): CallInfo {
-    return { provider: meta.provider, model: meta.model, stream, context: this.#ctx };
+    return {
+      provider: meta.provider,
+      model: meta.model,
+      stream,
+      context: this.#ctx,
+      baseUrl: this.#config.baseUrl,
+    };
   }
 
   #meta(request: ChatRequest): ResponseMeta {

@@ -27,6 +27,8 @@ function recorder(log: string[], name: string): ProviderHooks {
       response.costUsd = 0.5;
     },
     onError: (error) => log.push(`${name}:error:${(error as Error).name}`),
+    onFirstChunk: () => log.push(`${name}:first`),
+    onCancel: () => log.push(`${name}:cancel`),
   };
 }
 
@@ -65,7 +67,7 @@ describe("provider hooks", () => {
     let final: LLMResponse | undefined;
     for await (const event of stream.events())
       if (event.type === "response") final = event.response;
-    expect(log).toEqual(["a:before:m:true", "a:body", "a:response:hi"]);
+    expect(log).toEqual(["a:before:m:true", "a:body", "a:first", "a:response:hi"]);
     expect(final?.costUsd).toBe(0.5);
     await llm.close();
   });
@@ -107,6 +109,19 @@ describe("provider hooks", () => {
     await expect(llm.stream(hello).response()).rejects.toThrow("stopped p");
     expect(server.requests).toHaveLength(0);
     expect(log).toEqual([]);
+    await llm.close();
+  });
+
+  it("onCancel runs when the caller leaves a stream early", async () => {
+    const log: string[] = [];
+    const llm = new LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "m" },
+      { hooks: [recorder(log, "a")] },
+    );
+    server.enqueue(textStream(["a", "b", "c"], { delayMs: 20 }));
+    for await (const _ of llm.stream(hello)) break;
+    expect(log).toEqual(["a:before:m:true", "a:body", "a:first", "a:cancel"]);
     await llm.close();
   });
 });

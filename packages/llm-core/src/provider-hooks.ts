@@ -8,6 +8,8 @@ export interface CallInfo {
   readonly model: string;
   readonly stream: boolean;
   readonly context: LLMContext;
+  /** The provider's base URL (no credentials: those are refused in config). */
+  readonly baseUrl: string;
 }
 
 /**
@@ -23,6 +25,10 @@ export interface ProviderHooks {
   onResponse?(response: LLMResponse, request: ChatRequest, info: CallInfo): void;
   /** Before waiting for another attempt. */
   onRetry?(retry: RetryInfo, request: ChatRequest, info: CallInfo): void;
+  /** When a stream's first chunk reaches the caller (time to first chunk). */
+  onFirstChunk?(request: ChatRequest, info: CallInfo): void;
+  /** When a stream is left before it finished (the caller broke out of its loop), without error. */
+  onCancel?(request: ChatRequest, info: CallInfo): void;
   /** After a call or stream failed. */
   onError?(error: unknown, request: ChatRequest, info: CallInfo): void;
 }

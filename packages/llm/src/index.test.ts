@@ -1,14 +1,20 @@
 import { fileURLToPath } from "node:url";
 import * as core from "@loom/llm-core";
+import * as otel from "@loom/llm-otel";
 import * as presets from "@loom/llm-providers";
 import * as testing from "@loom/llm-testing";
 import * as types from "@loom/llm-types";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import * as facade from "./index.js";
 
 describe("@loom/llm facade", () => {
   it("re-exports every runtime export of every package, the same objects", () => {
-    const all: Record<string, unknown> = { ...types, ...core, ...presets, ...testing };
+    const all: Record<string, unknown> = { ...types, ...core, ...presets, ...testing, ...otel };
     // The facade's own additions: LLMProvider with its factories, and the preset registry.
     const own = ["providers", "registerProvider"];
     expect(Object.keys(facade).sort()).toEqual([...Object.keys(all), ...own].sort());
@@ -74,5 +80,22 @@ describe("LLMProvider.fromName / fromConfig", () => {
     );
     expect(llm.model).toBe("deepseek-reasoner");
     await llm.close();
+  });
+
+  it("traces providers built by fromName by default; telemetry: false turns it off", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    }).getTracer("test");
+    const server = await facade.createFakeServer({
+      fallback: { type: "json", body: facade.completionBody() },
+    });
+    facade.registerProvider("traced-test", { baseUrl: server.baseUrl, model: "m" });
+    const traced = facade.LLMProvider.fromName({ tracer }, "traced-test");
+    const silent = facade.LLMProvider.fromName({ tracer }, "traced-test", { telemetry: false });
+    await traced.call({ messages: [{ role: "user", content: "x" }] });
+    await silent.call({ messages: [{ role: "user", content: "x" }] });
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(["chat m"]);
+    await Promise.all([traced.close(), silent.close(), server.close()]);
   });
 });

@@ -21,6 +21,7 @@ export {
   UNREPORTED_USAGE,
   withFallback,
 } from "@loom/llm-core";
+export { type OtelOptions, otelHooks, semanticNames } from "@loom/llm-otel";
 export {
   BUILTIN_PRESETS,
   type CostEstimate,
@@ -161,4 +162,4 @@ export {
   type UsageEvent,
   type UserMessage,
 } from "@loom/llm-types";
-export { LLMProvider, providers, registerProvider } from "./llm-provider.js";
+export { type FactoryOptions, LLMProvider, providers, registerProvider } from "./llm-provider.js";

@@ -29,6 +29,10 @@ export interface StreamSource {
   end(response: LLMResponse): void;
   /** Runs when the stream failed. */
   fail(error: unknown): void;
+  /** Runs when the first chunk reaches the caller. */
+  firstChunk(): void;
+  /** Runs when the caller leaves the stream before it finished, without error. */
+  cancel(): void;
   /** A slot under the provider's `maxConcurrency`; its release, or none without a limit. */
   acquire(signal: AbortSignal): Promise<(() => void) | undefined>;
   /** The retry state for this stream's attempts. */
@@ -154,10 +158,11 @@ export class ProviderStream implements ChatStream {
               idle.refresh();
             }
             if (out.length > 0) {
-              for (let i = 0; i < out.length; i++) {
+              if (!delivered) {
                 delivered = true;
-                yield out[i] as string | StreamEvent;
+                source.firstChunk();
               }
+              for (let i = 0; i < out.length; i++) yield out[i] as string | StreamEvent;
               out.length = 0;
             }
             if (assembler.done) {
@@ -204,6 +209,7 @@ export class ProviderStream implements ChatStream {
       this.#signal.dispose();
       releaseSlot?.();
       if (!this.#outcome.settled) {
+        if (begun) source.cancel();
         this.#outcome.reject(
           new AbortError({
             message: `${meta.request}: the stream was closed before it finished`,
@@ -248,6 +254,7 @@ export class ProviderStream implements ChatStream {
     applyResponseFormat(final, meta);
     this.#source.end(final);
     this.#outcome.resolve(final);
+    this.#source.firstChunk();
     if (final.content !== "")
       yield textOnly ? final.content : { type: "text", text: final.content };
     if (textOnly) return;

@@ -1,0 +1,73 @@
+// Every call traced: the OpenTelemetry SDK with a console exporter prints the span of a call and
+// of a stream, then the GenAI client metrics. Runs offline on the fake server.
+// Run: pnpm example tracing.ts
+//
+// To see the traces in Jaeger or Grafana (Tempo), swap the console exporter for OTLP:
+//   import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+//   new BatchSpanProcessor(new OTLPTraceExporter({ url: "http://localhost:4318/v1/traces" }))
+// (Jaeger all-in-one and Grafana Alloy both accept OTLP over HTTP on port 4318.)
+import { completionBody, createFakeServer, LLMProvider, textStream, wireUsage } from "@loom/llm";
+import { context, metrics, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import {
+  ConsoleMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+
+// The SDK: registered once at start-up by the application, never by the library.
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const tracerProvider = new BasicTracerProvider({
+  spanProcessors: [new SimpleSpanProcessor(new ConsoleSpanExporter())],
+});
+trace.setGlobalTracerProvider(tracerProvider);
+const meterProvider = new MeterProvider({
+  readers: [
+    new PeriodicExportingMetricReader({
+      exporter: new ConsoleMetricExporter(),
+      exportIntervalMillis: 60_000,
+    }),
+  ],
+});
+metrics.setGlobalMeterProvider(meterProvider);
+
+const server = await createFakeServer({
+  replies: [
+    {
+      type: "json",
+      body: completionBody({
+        content: "Paris.",
+        model: "qwen2.5-0.5b-instruct",
+        usage: wireUsage(2, 14),
+      }),
+    },
+    textStream(["Lyon ", "is ", "second."], {
+      delayMs: 30,
+      model: "qwen2.5-0.5b-instruct",
+      usage: wireUsage(3, 14),
+    }),
+  ],
+});
+// Providers from fromName/fromConfig are traced by default (`telemetry: false` turns it off).
+const llm = LLMProvider.fromName({ agentId: "tracing-demo" }, "local", { baseUrl: server.baseUrl });
+
+// The agent's own span: the LLM spans below become its children.
+await trace.getTracer("agent").startActiveSpan("research step", async (step) => {
+  await llm.call({ messages: [{ role: "user", content: "Capital of France?" }] });
+  for await (const _ of llm.stream({
+    messages: [{ role: "user", content: "And its second city?" }],
+  })) {
+    // the span records time to first chunk and ends when the stream does
+  }
+  step.end();
+});
+
+await llm.close();
+await server.close();
+await meterProvider.forceFlush();
+await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);

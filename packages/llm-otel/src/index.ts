@@ -1,0 +1,2 @@
+export { type OtelOptions, otelHooks } from "./otel-hooks.js";
+export * as semanticNames from "./semantic-names.js";

@@ -1,0 +1,356 @@
+import { LLMProvider, type ProviderHooks } from "@loom/llm-core";
+import {
+  completionBody,
+  completionChunk,
+  createFakeServer,
+  type FakeServer,
+  textStream,
+} from "@loom/llm-testing";
+import { context, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import {
+  AggregationTemporality,
+  type DataPoint,
+  type Histogram,
+  MeterProvider,
+  MetricReader,
+} from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { otelHooks } from "./otel-hooks.js";
+import * as names from "./semantic-names.js";
+
+class TestReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+const KEY = "sk-otel-0123456789abcdefSECRET";
+const QUESTION = "What is the capital of France?";
+const hello = { messages: [{ role: "user" as const, content: QUESTION }] };
+const exporter = new InMemorySpanExporter();
+const reader = new TestReader();
+let server: FakeServer;
+let llm: LLMProvider;
+const priced: ProviderHooks = {
+  onResponse: (response) => {
+    response.costUsd = 0.000123;
+  },
+};
+
+beforeAll(async () => {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+  );
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  server = await createFakeServer();
+  llm = new LLMProvider(
+    { agentId: "researcher-1" },
+    {
+      baseUrl: server.baseUrl,
+      model: "deepseek-chat",
+      provider: "deepseek",
+      apiKey: KEY,
+      maxRetries: 1,
+      timeoutMs: 300,
+    },
+    { hooks: [priced, otelHooks()] },
+  );
+});
+afterAll(async () => {
+  await llm.close();
+  await server.close();
+  trace.disable();
+  context.disable();
+  metrics.disable();
+});
+beforeEach(() => {
+  exporter.reset();
+  server.reset();
+});
+
+const only = (): ReadableSpan => {
+  const spans = exporter.getFinishedSpans();
+  expect(spans).toHaveLength(1);
+  return spans[0] as ReadableSpan;
+};
+
+describe("spans", () => {
+  it("a successful call: one CLIENT span with both attribute families", async () => {
+    server.enqueue({
+      type: "json",
+      body: completionBody({
+        content: "Paris",
+        model: "deepseek-chat-v3",
+        id: "chatcmpl-9",
+        usage: {
+          prompt_tokens: 20,
+          completion_tokens: 5,
+          total_tokens: 25,
+          prompt_cache_hit_tokens: 8,
+          prompt_cache_miss_tokens: 12,
+        },
+      }),
+    });
+    await llm.call({ ...hello, temperature: 0.2, maxTokens: 64, topP: 0.9 });
+    const span = only();
+    expect(span.name).toBe("chat deepseek-chat");
+    expect(span.kind).toBe(SpanKind.CLIENT);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    const { port } = new URL(server.url);
+    expect(span.attributes).toMatchObject({
+      [names.LLM_PROVIDER]: "deepseek",
+      [names.GEN_AI_PROVIDER_NAME]: "deepseek",
+      [names.LLM_MODEL]: "deepseek-chat",
+      [names.GEN_AI_REQUEST_MODEL]: "deepseek-chat",
+      [names.GEN_AI_RESPONSE_MODEL]: "deepseek-chat-v3",
+      [names.GEN_AI_OPERATION_NAME]: "chat",
+      [names.LLM_TOKENS_PROMPT]: 20,
+      [names.GEN_AI_USAGE_INPUT_TOKENS]: 20,
+      [names.LLM_TOKENS_COMPLETION]: 5,
+      [names.GEN_AI_USAGE_OUTPUT_TOKENS]: 5,
+      [names.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 8,
+      [names.GEN_AI_REQUEST_TEMPERATURE]: 0.2,
+      [names.GEN_AI_REQUEST_MAX_TOKENS]: 64,
+      [names.GEN_AI_REQUEST_TOP_P]: 0.9,
+      [names.GEN_AI_REQUEST_STREAM]: false,
+      [names.GEN_AI_RESPONSE_ID]: "chatcmpl-9",
+      [names.GEN_AI_RESPONSE_FINISH_REASONS]: ["stop"],
+      [names.SERVER_ADDRESS]: "127.0.0.1",
+      [names.SERVER_PORT]: Number(port),
+      [names.LLM_COST_USD]: 0.000123,
+      [names.LOOM_AGENT_ID]: "researcher-1",
+      [names.LLM_ATTEMPTS]: 1,
+    });
+    expect(span.attributes[names.LLM_LATENCY_MS]).toBeGreaterThan(0);
+    expect(span.attributes[names.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]).toBeUndefined();
+  });
+
+  it("a stream: gen_ai.request.stream and time to first chunk", async () => {
+    server.enqueue(textStream(["Pa", "ris"], { delayMs: 20 }));
+    for await (const _ of llm.stream(hello)) {
+      // consume
+    }
+    const span = only();
+    expect(span.attributes[names.GEN_AI_REQUEST_STREAM]).toBe(true);
+    const ttfc = span.attributes[names.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] as number;
+    expect(ttfc).toBeGreaterThan(0.015);
+    expect(ttfc).toBeLessThan((span.attributes[names.LLM_LATENCY_MS] as number) / 1000);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it("a tool-call response", async () => {
+    server.enqueue({
+      type: "json",
+      body: completionBody({ toolCalls: [{ id: "c1", name: "lookup", arguments: { q: "x" } }] }),
+    });
+    await llm.call({ ...hello, tools: [{ name: "lookup" }] });
+    expect(only().attributes[names.GEN_AI_RESPONSE_FINISH_REASONS]).toEqual(["tool_calls"]);
+  });
+
+  it("a failed call (401): status ERROR, error.type, the exception recorded", async () => {
+    server.enqueue({
+      type: "error",
+      status: 401,
+      body: { error: { message: "Invalid API key", type: "authentication_error" } },
+    });
+    await expect(llm.call(hello)).rejects.toThrow();
+    const span = only();
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.status.message).toContain("HTTP 401");
+    expect(span.attributes[names.ERROR_TYPE]).toBe("AuthenticationError");
+    expect(span.events.map((e) => e.name)).toContain("exception");
+  });
+
+  it("a timeout: error.type TimeoutError, each retry an event", async () => {
+    server.enqueue({ type: "hang" }, { type: "hang" });
+    await expect(llm.call(hello)).rejects.toThrow();
+    const span = only();
+    expect(span.attributes[names.ERROR_TYPE]).toBe("TimeoutError");
+    expect(span.attributes[names.LLM_ATTEMPTS]).toBe(2);
+    const retries = span.events.filter((e) => e.name === names.RETRY_EVENT);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]?.attributes).toMatchObject({
+      [names.RETRY_ATTEMPT]: 1,
+      [names.ERROR_TYPE]: "TimeoutError",
+    });
+  });
+
+  it("a retried call that succeeds: status unset, retry events with the wait", async () => {
+    server.enqueue(
+      { type: "error", status: 429, body: "", headers: { "retry-after-ms": "15" } },
+      { type: "json", body: completionBody() },
+    );
+    await llm.call(hello);
+    const span = only();
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.events.find((e) => e.name === names.RETRY_EVENT)?.attributes).toMatchObject({
+      [names.RETRY_DELAY_MS]: 15,
+      [names.ERROR_TYPE]: "RateLimitError",
+    });
+    expect(span.attributes[names.LLM_ATTEMPTS]).toBe(2);
+  });
+
+  it("an aborted stream: the span ends with status ERROR", async () => {
+    server.enqueue({
+      type: "sse",
+      events: [completionChunk({ content: "a" }), { delayMs: 5_000 }],
+    });
+    const stream = llm.stream(hello);
+    await expect(
+      (async () => {
+        for await (const _ of stream) stream.abort();
+      })(),
+    ).rejects.toThrow();
+    const span = only();
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes[names.ERROR_TYPE]).toBe("AbortError");
+  });
+
+  it("a stream left early with break: the span ends, status OK, marked cancelled", async () => {
+    server.enqueue({
+      type: "sse",
+      events: [completionChunk({ content: "a" }), { delayMs: 5_000 }],
+    });
+    for await (const _ of llm.stream(hello)) break;
+    const span = only();
+    expect(span.status.code).toBe(SpanStatusCode.OK);
+    expect(span.attributes[names.LLM_STREAM_CANCELLED]).toBe(true);
+    expect(span.ended).toBe(true);
+  });
+
+  it("a call inside the caller's active span is its child", async () => {
+    server.enqueue({ type: "json", body: completionBody() });
+    await trace.getTracer("agent").startActiveSpan("agent step", async (parent) => {
+      await llm.call(hello);
+      parent.end();
+    });
+    const spans = exporter.getFinishedSpans();
+    const child = spans.find((s) => s.name === "chat deepseek-chat");
+    const parent = spans.find((s) => s.name === "agent step");
+    expect(child?.parentSpanContext?.spanId).toBe(parent?.spanContext().spanId);
+    expect(child?.spanContext().traceId).toBe(parent?.spanContext().traceId);
+  });
+
+  it("never records the key, headers or content unless capture is on", async () => {
+    server.enqueue(
+      { type: "json", body: completionBody({ content: "The capital is Paris." }) },
+      { type: "error", status: 401, body: `bad key ${KEY}` },
+    );
+    await llm.call(hello);
+    await expect(llm.call(hello)).rejects.toThrow();
+    const dump = JSON.stringify(
+      exporter
+        .getFinishedSpans()
+        .map((s) => ({ a: s.attributes, e: s.events, st: s.status, n: s.name })),
+    );
+    expect(dump).not.toContain(KEY);
+    expect(dump).not.toContain(QUESTION);
+    expect(dump).not.toContain("The capital is Paris.");
+    expect(dump).not.toContain("/v1/chat/completions");
+    expect(dump).not.toMatch(/authorization|bearer/i);
+  });
+
+  it("records content when opted in, in the GenAI message shape", async () => {
+    const capturing = new LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "m" },
+      { hooks: [otelHooks({ captureContent: true })] },
+    );
+    server.enqueue({ type: "json", body: completionBody({ content: "Paris." }) });
+    await capturing.call(hello);
+    const span = only();
+    expect(JSON.parse(span.attributes[names.GEN_AI_INPUT_MESSAGES] as string)).toEqual([
+      { role: "user", parts: [{ type: "text", content: QUESTION }] },
+    ]);
+    expect(JSON.parse(span.attributes[names.GEN_AI_OUTPUT_MESSAGES] as string)).toEqual([
+      { role: "assistant", parts: [{ type: "text", content: "Paris." }], finish_reason: "stop" },
+    ]);
+    await capturing.close();
+  });
+
+  it("the capture switch can come from the environment variable", async () => {
+    const fromEnv = new LLMProvider(
+      { env: { [names.CAPTURE_CONTENT_ENV]: "true" } },
+      { baseUrl: server.baseUrl, model: "m" },
+      { hooks: [otelHooks()] },
+    );
+    server.enqueue({ type: "json", body: completionBody() });
+    await fromEnv.call(hello);
+    expect(only().attributes[names.GEN_AI_INPUT_MESSAGES]).toBeDefined();
+    await fromEnv.close();
+  });
+});
+
+describe("metrics", () => {
+  it("token usage, duration and time to first chunk, with the conventions' buckets", async () => {
+    server.enqueue(
+      {
+        type: "json",
+        body: completionBody({
+          usage: { prompt_tokens: 100, completion_tokens: 30, total_tokens: 130 },
+        }),
+      },
+      textStream(["a", "b"]),
+    );
+    const metered = new LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "metered-model", provider: "p" },
+      { hooks: [otelHooks()] },
+    );
+    await metered.call(hello);
+    await metered.stream(hello).response();
+    await metered.close();
+    const { resourceMetrics } = await reader.collect();
+    const all = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+    const points = (name: string) =>
+      (all.find((m) => m.descriptor.name === name)?.dataPoints ?? []).filter(
+        (p) => p.attributes[names.GEN_AI_REQUEST_MODEL] === "metered-model",
+      ) as DataPoint<Histogram>[];
+    const tokens = points(names.METRIC_TOKEN_USAGE);
+    const input = tokens.find((p) => p.attributes[names.GEN_AI_TOKEN_TYPE] === "input");
+    expect(input?.value.sum).toBe(110);
+    expect(input?.value.buckets.boundaries).toEqual(names.TOKEN_BUCKETS);
+    expect(input?.attributes).toMatchObject({
+      [names.GEN_AI_OPERATION_NAME]: "chat",
+      [names.GEN_AI_PROVIDER_NAME]: "p",
+      [names.SERVER_ADDRESS]: "127.0.0.1",
+    });
+    expect(tokens.find((p) => p.attributes[names.GEN_AI_TOKEN_TYPE] === "output")?.value.sum).toBe(
+      32,
+    );
+    const duration = points(names.METRIC_OPERATION_DURATION);
+    expect(duration.reduce((n, p) => n + p.value.count, 0)).toBe(2);
+    expect(duration[0]?.value.buckets.boundaries).toEqual(names.DURATION_BUCKETS);
+    const ttfc = points(names.METRIC_TIME_TO_FIRST_CHUNK);
+    expect(ttfc.reduce((n, p) => n + p.value.count, 0)).toBe(1);
+  });
+
+  it("a failure's duration carries error.type", async () => {
+    const failing = new LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "failing-model", maxRetries: 0 },
+      { hooks: [otelHooks()] },
+    );
+    server.enqueue({ type: "error", status: 500, body: "" });
+    await expect(failing.call(hello)).rejects.toThrow();
+    await failing.close();
+    const { resourceMetrics } = await reader.collect();
+    const duration = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === names.METRIC_OPERATION_DURATION);
+    const point = duration?.dataPoints.find(
+      (p) => p.attributes[names.GEN_AI_REQUEST_MODEL] === "failing-model",
+    );
+    expect(point?.attributes[names.ERROR_TYPE]).toBe("ServerError");
+  });
+});

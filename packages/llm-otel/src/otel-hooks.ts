@@ -1,0 +1,269 @@
+import type { CallInfo, ProviderHooks } from "@loom/llm-core";
+import { type ChatRequest, LLMError } from "@loom/llm-types";
+import {
+  type Attributes,
+  context,
+  type Histogram,
+  type Meter,
+  metrics,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import { inputMessages, outputMessages } from "./otel-messages.js";
+import * as names from "./semantic-names.js";
+
+export interface OtelOptions {
+  /** @default `ctx.tracer`, else the global tracer provider's */
+  tracer?: Tracer;
+  /** @default `ctx.meter`, else the global meter provider's */
+  meter?: Meter;
+  /**
+   * Record message content (`gen_ai.input.messages`, `gen_ai.output.messages`).
+   * @default `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true` in `ctx.env ?? process.env`
+   */
+  captureContent?: boolean;
+}
+
+const SCOPE = "@loom/llm-otel";
+
+/** What one call's span needs between its hooks. */
+interface CallSpan {
+  span: Span;
+  started: number;
+  /** Metric attributes: `gen_ai.operation.name`, provider, models, server. */
+  common: Attributes;
+  instruments: Instruments;
+}
+
+interface Instruments {
+  tokens: Histogram;
+  duration: Histogram;
+  firstChunk: Histogram;
+}
+
+const instrumentsByMeter = new WeakMap<Meter, Instruments>();
+const servers = new Map<string, { address: string; port: number }>();
+
+/**
+ * Hooks that trace every call of a provider: one `CLIENT` span per call or whole stream, named
+ * `chat {model}`, with the seed's `llm.*` and the GenAI `gen_ai.*` attributes, retries as
+ * events, errors with `error.type`, time to first chunk, and the GenAI client metrics. Spans
+ * nest under the caller's active span. With no SDK registered the tracer and meter are the API's
+ * no-ops and a call pays for little more than a few property reads.
+ */
+export function otelHooks(options: OtelOptions = {}): ProviderHooks {
+  const calls = new WeakMap<CallInfo, CallSpan>();
+  // The global tracer is a proxy that follows later SDK registration, so one is enough. The
+  // global meter is not: fetch it again only when the registered provider changes.
+  const globalTracer = trace.getTracer(SCOPE);
+  let meterProvider = metrics.getMeterProvider();
+  let globalMeter = meterProvider.getMeter(SCOPE);
+  const currentGlobalMeter = (): Meter => {
+    const provider = metrics.getMeterProvider();
+    if (provider !== meterProvider) {
+      meterProvider = provider;
+      globalMeter = provider.getMeter(SCOPE);
+    }
+    return globalMeter;
+  };
+  return {
+    beforeRequest(request, info) {
+      const tracer = options.tracer ?? (info.context.tracer as Tracer | undefined) ?? globalTracer;
+      const meter =
+        options.meter ?? (info.context.meter as Meter | undefined) ?? currentGlobalMeter();
+      const span = tracer.startSpan(
+        `${names.OPERATION_CHAT} ${info.model}`,
+        { kind: SpanKind.CLIENT },
+        context.active(),
+      );
+      const server = serverOf(info.baseUrl);
+      const common: Attributes = {
+        [names.GEN_AI_OPERATION_NAME]: names.OPERATION_CHAT,
+        [names.GEN_AI_PROVIDER_NAME]: info.provider,
+        [names.GEN_AI_REQUEST_MODEL]: info.model,
+        [names.SERVER_ADDRESS]: server.address,
+        [names.SERVER_PORT]: server.port,
+      };
+      calls.set(info, {
+        span,
+        started: performance.now(),
+        common,
+        instruments: instrumentsOf(meter),
+      });
+      if (span.isRecording())
+        span.setAttributes(requestAttributes(request, info, common, capture(options, info)));
+    },
+    onRetry(retry, _request, info) {
+      calls.get(info)?.span.addEvent(names.RETRY_EVENT, {
+        [names.RETRY_ATTEMPT]: retry.attempt,
+        [names.RETRY_DELAY_MS]: retry.delayMs,
+        [names.RETRY_REASON]: retry.reason,
+        [names.ERROR_TYPE]: errorType(retry.error),
+      });
+    },
+    onFirstChunk(_request, info) {
+      const call = calls.get(info);
+      if (call === undefined) return;
+      const seconds = (performance.now() - call.started) / 1_000;
+      call.span.setAttribute(names.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
+      call.instruments.firstChunk.record(seconds, call.common);
+    },
+    onResponse(response, _request, info) {
+      const call = take(calls, info);
+      if (call === undefined) return;
+      const { span, common, instruments } = call;
+      const elapsed = performance.now() - call.started;
+      const attributes: Attributes = { ...common, [names.GEN_AI_RESPONSE_MODEL]: response.model };
+      if (span.isRecording()) {
+        const usage = response.usage;
+        span.setAttributes({
+          [names.GEN_AI_RESPONSE_MODEL]: response.model,
+          [names.GEN_AI_RESPONSE_ID]: response.id,
+          [names.GEN_AI_RESPONSE_FINISH_REASONS]:
+            response.finishReason === null ? [] : [response.finishReason],
+          [names.LLM_TOKENS_PROMPT]: usage.promptTokens,
+          [names.GEN_AI_USAGE_INPUT_TOKENS]: usage.promptTokens,
+          [names.LLM_TOKENS_COMPLETION]: usage.completionTokens,
+          [names.GEN_AI_USAGE_OUTPUT_TOKENS]: usage.completionTokens,
+          [names.LLM_LATENCY_MS]: elapsed,
+        });
+        if (usage.cachedPromptTokens > 0)
+          span.setAttribute(names.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedPromptTokens);
+        if (usage.reasoningTokens > 0)
+          span.setAttribute(names.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
+        if (response.costUsd !== undefined) span.setAttribute(names.LLM_COST_USD, response.costUsd);
+        if (response.attempts !== undefined)
+          span.setAttribute(names.LLM_ATTEMPTS, response.attempts);
+        if (capture(options, info))
+          span.setAttribute(names.GEN_AI_OUTPUT_MESSAGES, outputMessages(response));
+      }
+      span.end();
+      if (response.usage.reported) {
+        instruments.tokens.record(response.usage.promptTokens, {
+          ...attributes,
+          [names.GEN_AI_TOKEN_TYPE]: "input",
+        });
+        instruments.tokens.record(response.usage.completionTokens, {
+          ...attributes,
+          [names.GEN_AI_TOKEN_TYPE]: "output",
+        });
+      }
+      instruments.duration.record(elapsed / 1_000, attributes);
+    },
+    onError(error, _request, info) {
+      const call = take(calls, info);
+      if (call === undefined) return;
+      const type = errorType(error);
+      // Error messages name the request's URL; telemetry keeps host and port only.
+      const message = withoutPaths(error instanceof Error ? error.message : String(error));
+      call.span.setAttribute(names.ERROR_TYPE, type);
+      if (LLMError.isInstance(error)) call.span.setAttribute(names.LLM_ATTEMPTS, error.attempts);
+      call.span.recordException({
+        name: type,
+        message,
+        ...(error instanceof Error && error.stack !== undefined
+          ? { stack: withoutPaths(error.stack) }
+          : {}),
+      });
+      call.span.setStatus({ code: SpanStatusCode.ERROR, message });
+      call.span.end();
+      call.instruments.duration.record((performance.now() - call.started) / 1_000, {
+        ...call.common,
+        [names.ERROR_TYPE]: type,
+      });
+    },
+    onCancel(_request, info) {
+      const call = take(calls, info);
+      if (call === undefined) return;
+      // The caller stopped reading (it had what it needed): not a failure.
+      call.span.setAttribute(names.LLM_STREAM_CANCELLED, true);
+      call.span.setStatus({ code: SpanStatusCode.OK });
+      call.span.end();
+      call.instruments.duration.record((performance.now() - call.started) / 1_000, call.common);
+    },
+  };
+}
+
+function take(calls: WeakMap<CallInfo, CallSpan>, info: CallInfo): CallSpan | undefined {
+  const call = calls.get(info);
+  calls.delete(info);
+  return call;
+}
+
+function requestAttributes(
+  request: ChatRequest,
+  info: CallInfo,
+  common: Attributes,
+  captureContent: boolean,
+): Attributes {
+  const attributes: Attributes = {
+    ...common,
+    [names.LLM_PROVIDER]: info.provider,
+    [names.LLM_MODEL]: info.model,
+    [names.GEN_AI_REQUEST_STREAM]: info.stream,
+  };
+  if (info.context.agentId !== undefined) attributes[names.LOOM_AGENT_ID] = info.context.agentId;
+  if (request.temperature !== undefined)
+    attributes[names.GEN_AI_REQUEST_TEMPERATURE] = request.temperature;
+  if (request.maxTokens !== undefined)
+    attributes[names.GEN_AI_REQUEST_MAX_TOKENS] = request.maxTokens;
+  if (request.topP !== undefined) attributes[names.GEN_AI_REQUEST_TOP_P] = request.topP;
+  if (captureContent) attributes[names.GEN_AI_INPUT_MESSAGES] = inputMessages(request.messages);
+  return attributes;
+}
+
+function capture(options: OtelOptions, info: CallInfo): boolean {
+  if (options.captureContent !== undefined) return options.captureContent;
+  return (info.context.env ?? process.env)[names.CAPTURE_CONTENT_ENV] === "true";
+}
+
+/** Host and port of the base URL only: never its path, query or anything else. */
+function serverOf(baseUrl: string): { address: string; port: number } {
+  let server = servers.get(baseUrl);
+  if (server === undefined) {
+    const url = new URL(baseUrl);
+    server = {
+      address: url.hostname,
+      port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80,
+    };
+    servers.set(baseUrl, server);
+  }
+  return server;
+}
+
+/** URLs cut to their origin: `http://host:8000/v1/chat/completions` → `http://host:8000`. */
+function withoutPaths(text: string): string {
+  return text.replace(/\b(https?:\/\/[^\s/?#]+)[^\s:,)]*/g, "$1");
+}
+
+function errorType(error: unknown): string {
+  return error instanceof Error ? error.name : "_OTHER";
+}
+
+function instrumentsOf(meter: Meter): Instruments {
+  let instruments = instrumentsByMeter.get(meter);
+  if (instruments === undefined) {
+    instruments = {
+      tokens: meter.createHistogram(names.METRIC_TOKEN_USAGE, {
+        unit: "{token}",
+        description: "Tokens used per call, by gen_ai.token.type (input, output)",
+        advice: { explicitBucketBoundaries: [...names.TOKEN_BUCKETS] },
+      }),
+      duration: meter.createHistogram(names.METRIC_OPERATION_DURATION, {
+        unit: "s",
+        description: "Duration of each call or whole stream",
+        advice: { explicitBucketBoundaries: [...names.DURATION_BUCKETS] },
+      }),
+      firstChunk: meter.createHistogram(names.METRIC_TIME_TO_FIRST_CHUNK, {
+        unit: "s",
+        description: "Time from the request to a stream's first chunk",
+        advice: { explicitBucketBoundaries: [...names.DURATION_BUCKETS] },
+      }),
+    };
+    instrumentsByMeter.set(meter, instruments);
+  }
+  return instruments;
+}

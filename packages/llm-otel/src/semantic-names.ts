@@ -1,0 +1,62 @@
+// Every span attribute, event and metric name this package writes, in one place: the GenAI
+// semantic conventions (v1.41, status Development) are still changing, and the next release
+// renames several of them.
+
+/** The seed's (Loom's) attribute names. */
+export const LLM_PROVIDER = "llm.provider";
+export const LLM_MODEL = "llm.model";
+export const LLM_TOKENS_PROMPT = "llm.tokens.prompt";
+export const LLM_TOKENS_COMPLETION = "llm.tokens.completion";
+export const LLM_LATENCY_MS = "llm.latency.ms";
+export const LLM_COST_USD = "llm.cost.usd";
+export const LLM_ATTEMPTS = "llm.attempts";
+export const LLM_STREAM_CANCELLED = "llm.stream.cancelled";
+export const LOOM_AGENT_ID = "loom.agent.id";
+
+/** OpenTelemetry GenAI semantic conventions. */
+export const GEN_AI_OPERATION_NAME = "gen_ai.operation.name";
+export const GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
+export const GEN_AI_REQUEST_MODEL = "gen_ai.request.model";
+export const GEN_AI_RESPONSE_MODEL = "gen_ai.response.model";
+export const GEN_AI_RESPONSE_ID = "gen_ai.response.id";
+export const GEN_AI_RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons";
+export const GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk";
+export const GEN_AI_REQUEST_TEMPERATURE = "gen_ai.request.temperature";
+export const GEN_AI_REQUEST_MAX_TOKENS = "gen_ai.request.max_tokens";
+export const GEN_AI_REQUEST_TOP_P = "gen_ai.request.top_p";
+export const GEN_AI_REQUEST_STREAM = "gen_ai.request.stream";
+export const GEN_AI_USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens";
+export const GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
+export const GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_read.input_tokens";
+export const GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = "gen_ai.usage.reasoning.output_tokens";
+export const GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
+export const GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
+export const GEN_AI_TOKEN_TYPE = "gen_ai.token.type";
+export const SERVER_ADDRESS = "server.address";
+export const SERVER_PORT = "server.port";
+export const ERROR_TYPE = "error.type";
+
+/** The `gen_ai.operation.name` of every span here. */
+export const OPERATION_CHAT = "chat";
+
+/** The span event for each retry. */
+export const RETRY_EVENT = "llm.retry";
+export const RETRY_ATTEMPT = "llm.retry.attempt";
+export const RETRY_DELAY_MS = "llm.retry.delay_ms";
+export const RETRY_REASON = "llm.retry.reason";
+
+/** Metrics. */
+export const METRIC_TOKEN_USAGE = "gen_ai.client.token.usage";
+export const METRIC_OPERATION_DURATION = "gen_ai.client.operation.duration";
+export const METRIC_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
+
+/** Bucket boundaries from the conventions (telemetry.md). */
+export const TOKEN_BUCKETS: readonly number[] = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+export const DURATION_BUCKETS: readonly number[] = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+
+/** Opt-in switch for recording message content, from the conventions. */
+export const CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";

@@ -4,37 +4,25 @@
 //
 // To see the traces in Jaeger or Grafana (Tempo), swap the console exporter for OTLP:
 //   import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-//   new BatchSpanProcessor(new OTLPTraceExporter({ url: "http://localhost:4318/v1/traces" }))
+//   new NodeSDK({ traceExporter: new OTLPTraceExporter({ url: "http://localhost:4318/v1/traces" }) })
 // (Jaeger all-in-one and Grafana Alloy both accept OTLP over HTTP on port 4318.)
 import { completionBody, createFakeServer, LLMProvider, textStream, wireUsage } from "@loom/llm";
-import { context, metrics, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import {
-  ConsoleMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from "@opentelemetry/sdk-metrics";
-import {
-  BasicTracerProvider,
-  ConsoleSpanExporter,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
+import { trace } from "@opentelemetry/api";
+import { metrics, NodeSDK, tracing } from "@opentelemetry/sdk-node";
 
-// The SDK: registered once at start-up by the application, never by the library.
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const tracerProvider = new BasicTracerProvider({
-  spanProcessors: [new SimpleSpanProcessor(new ConsoleSpanExporter())],
-});
-trace.setGlobalTracerProvider(tracerProvider);
-const meterProvider = new MeterProvider({
-  readers: [
-    new PeriodicExportingMetricReader({
-      exporter: new ConsoleMetricExporter(),
+// The SDK: started once by the application, never by the library. The console exporters print
+// each span and, at shutdown, the metrics.
+const sdk = new NodeSDK({
+  serviceName: "loom-tracing-demo",
+  traceExporter: new tracing.ConsoleSpanExporter(),
+  metricReaders: [
+    new metrics.PeriodicExportingMetricReader({
+      exporter: new metrics.ConsoleMetricExporter(),
       exportIntervalMillis: 60_000,
     }),
   ],
 });
-metrics.setGlobalMeterProvider(meterProvider);
+sdk.start();
 
 const server = await createFakeServer({
   replies: [
@@ -69,5 +57,4 @@ await trace.getTracer("agent").startActiveSpan("research step", async (step) => 
 
 await llm.close();
 await server.close();
-await meterProvider.forceFlush();
-await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
+await sdk.shutdown();

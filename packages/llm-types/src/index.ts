@@ -1,3 +1,4 @@
+export { applyResponseFormat, type ResponseFormatOptions } from "./apply-response-format.js";
 export type { ChatModel } from "./chat-model.js";
 export type { ChatRequest } from "./chat-request.js";
 export type { ChatStream } from "./chat-stream.js";
@@ -10,6 +11,7 @@ export {
 } from "./config/llm-config.js";
 export { type ConfigSource, parseConfig } from "./config/parse-config.js";
 export { defineTool } from "./define-tool.js";
+export type { ErrorContext } from "./error-context.js";
 export { AbortError, type AbortErrorOptions } from "./errors/abort-error.js";
 export {
   APIStatusError,
@@ -78,4 +80,6 @@ export { isZodSchema, toJsonSchema, toZodSchema } from "./to-json-schema.js";
 export type { ToolCall } from "./tool-call.js";
 export type { ToolChoice } from "./tool-choice.js";
 export type { ToolDefinition, ToolExecutionContext, ToolParameters } from "./tool-definition.js";
+export { MAX_RAW_CHARS, truncateText } from "./truncate-text.js";
 export type { Usage } from "./usage.js";
+export { validateToolCall } from "./validate-tool-call.js";

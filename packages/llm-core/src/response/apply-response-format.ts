@@ -1,80 +1,8 @@
-import { InvalidResponseError, type LLMResponse, toZodSchema } from "@loom/llm-types";
+import { applyResponseFormat as apply, type LLMResponse } from "@loom/llm-types";
 import type { ResponseMeta } from "./response-meta.js";
-import { truncate } from "./truncate.js";
 
-// A fenced block, ```json ... ``` or ``` ... ```, anywhere in the reply.
-const FENCE = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/;
-
-/**
- * When the request asked for JSON, parses the reply into `response.parsed`, validated against
- * the schema (zod, or a JSON Schema converted by zod). A reply that is not JSON, or fails its
- * schema, is an `InvalidResponseError` carrying the raw text and the schema's issues. Code
- * fences and prose around the JSON are tolerated only where the server may ignore
- * `response_format` (`meta.lenientJson`): elsewhere they mean something is wrong.
- */
+/** Parses and validates the reply when the request asked for JSON (types' `applyResponseFormat`). */
 export function applyResponseFormat(response: LLMResponse, meta: ResponseMeta): void {
-  const format = meta.responseFormat;
-  if (format === undefined || format.type === "text") return;
-  // A turn of tool calls has no reply to parse yet.
-  if (response.toolCalls.length > 0 && response.content.trim() === "") return;
-  const value = parseJson(response.content, meta.lenientJson);
-  const fail = (why: string, issues?: InvalidResponseError["issues"]) =>
-    new InvalidResponseError({
-      message: `${meta.request}: the reply ${why}: ${truncate(response.content, 200)}`,
-      raw: truncate(response.content, 2_000),
-      issues,
-      provider: meta.provider,
-      model: meta.model,
-      requestId: meta.requestId,
-    });
-  if (value === undefined) throw fail("is not JSON");
-  if (format.type === "json_object") {
-    if (typeof value !== "object" || value === null || Array.isArray(value))
-      throw fail("is not a JSON object");
-    response.parsed = value;
-    return;
-  }
-  const schema = toZodSchema(format.schema);
-  if (schema === undefined) {
-    response.parsed = value;
-    return;
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const summary = result.error.issues
-      .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)
-      .join("; ");
-    throw fail(`does not match its schema (${truncate(summary, 200)})`, result.error.issues);
-  }
-  response.parsed = result.data;
-}
-
-function parseJson(text: string, lenient: boolean): unknown {
-  const attempt = (candidate: string): unknown => {
-    try {
-      return JSON.parse(candidate);
-    } catch {
-      return undefined;
-    }
-  };
-  const strict = attempt(text.trim());
-  if (strict !== undefined || !lenient) return strict;
-  const fenced = FENCE.exec(text)?.[1];
-  if (fenced !== undefined) {
-    const value = attempt(fenced.trim());
-    if (value !== undefined) return value;
-  }
-  // Leading (or trailing) prose: the outermost object or array.
-  for (const [open, close] of [
-    ["{", "}"],
-    ["[", "]"],
-  ] as const) {
-    const start = text.indexOf(open);
-    const end = text.lastIndexOf(close);
-    if (start !== -1 && end > start) {
-      const value = attempt(text.slice(start, end + 1));
-      if (value !== undefined) return value;
-    }
-  }
-  return undefined;
+  if (meta.responseFormat === undefined) return;
+  apply(response, meta.responseFormat, { ...meta, lenient: meta.lenientJson });
 }

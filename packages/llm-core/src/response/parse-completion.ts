@@ -3,11 +3,11 @@ import {
   InvalidResponseError,
   type LLMResponse,
   type ToolCall,
+  truncateText,
 } from "@loom/llm-types";
 import { normalizeUsage } from "./normalize-usage.js";
 import { parseToolCall } from "./parse-tool-call.js";
 import type { ResponseMeta } from "./response-meta.js";
-import { truncate } from "./truncate.js";
 
 type Json = Record<string, unknown>;
 
@@ -19,7 +19,7 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
   if (typeof message !== "object" || message === null) {
     throw new InvalidResponseError({
       message: `${meta.request} returned no choices[0].message`,
-      raw: truncate(JSON.stringify(body) ?? String(body)),
+      raw: truncateText(JSON.stringify(body) ?? String(body)),
       provider: meta.provider,
       model: meta.model,
       requestId: meta.requestId,

@@ -1,6 +1,5 @@
-import { InvalidResponseError } from "@loom/llm-types";
+import { InvalidResponseError, truncateText } from "@loom/llm-types";
 import type { ResponseMeta } from "./response-meta.js";
-import { truncate } from "./truncate.js";
 
 /** `JSON.parse` with a typed error that names the request and keeps the offending text, truncated. */
 export function parseJsonBody(text: string, meta: ResponseMeta): unknown {
@@ -8,8 +7,8 @@ export function parseJsonBody(text: string, meta: ResponseMeta): unknown {
     return JSON.parse(text);
   } catch (cause) {
     throw new InvalidResponseError({
-      message: `${meta.request} returned a body that is not JSON: ${truncate(text, 200)}`,
-      raw: truncate(text),
+      message: `${meta.request} returned a body that is not JSON: ${truncateText(text, 200)}`,
+      raw: truncateText(text),
       provider: meta.provider,
       model: meta.model,
       requestId: meta.requestId,

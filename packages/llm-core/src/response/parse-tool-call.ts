@@ -1,11 +1,10 @@
 import {
   InvalidResponseError,
-  InvalidToolArgumentsError,
-  isZodSchema,
   type ToolCall,
+  truncateText,
+  validateToolCall,
 } from "@loom/llm-types";
 import type { ResponseMeta } from "./response-meta.js";
-import { truncate } from "./truncate.js";
 
 let synthesized = 0;
 
@@ -30,8 +29,8 @@ export function parseToolCall(
       args = JSON.parse(rawArguments);
     } catch (cause) {
       throw new InvalidResponseError({
-        message: `Tool call "${name}" has arguments that are not valid JSON: ${truncate(rawArguments, 200)}`,
-        raw: truncate(rawArguments),
+        message: `Tool call "${name}" has arguments that are not valid JSON: ${truncateText(rawArguments, 200)}`,
+        raw: truncateText(rawArguments),
         provider: meta.provider,
         model: meta.model,
         requestId: meta.requestId,
@@ -40,22 +39,5 @@ export function parseToolCall(
     }
   }
   const call: ToolCall = { id: id || `call_${++synthesized}`, name, arguments: args, rawArguments };
-  const schema = meta.tools?.find((tool) => tool.name === name)?.parameters;
-  if (schema !== undefined && isZodSchema(schema)) {
-    const result = schema.safeParse(args);
-    if (result.success) {
-      call.arguments = result.data;
-    } else {
-      call.error = new InvalidToolArgumentsError({
-        toolName: name,
-        toolCallId: call.id,
-        rawArguments,
-        issues: result.error.issues,
-        provider: meta.provider,
-        model: meta.model,
-        requestId: meta.requestId,
-      });
-    }
-  }
-  return call;
+  return validateToolCall(call, meta.tools, meta);
 }

@@ -4,12 +4,12 @@ import {
   type StreamEvent,
   type ToolCall,
   type ToolCallDeltaEvent,
+  truncateText,
 } from "@loom/llm-types";
 import { normalizeUsage } from "../response/normalize-usage.js";
 import { assembleResponse } from "../response/parse-completion.js";
 import { parseToolCall } from "../response/parse-tool-call.js";
 import type { ResponseMeta } from "../response/response-meta.js";
-import { truncate } from "../response/truncate.js";
 import type { SseSink } from "./sse-decoder.js";
 import { streamError } from "./stream-error.js";
 
@@ -67,8 +67,8 @@ export class StreamAssembler implements SseSink {
       chunk = JSON.parse(data);
     } catch (cause) {
       throw new InvalidResponseError({
-        message: `${this.#meta.request} sent a stream event that is not JSON: ${truncate(data, 200)}`,
-        raw: truncate(data),
+        message: `${this.#meta.request} sent a stream event that is not JSON: ${truncateText(data, 200)}`,
+        raw: truncateText(data),
         provider: this.#meta.provider,
         model: this.#meta.model,
         requestId: this.#meta.requestId,
@@ -195,7 +195,7 @@ export class StreamAssembler implements SseSink {
     if (!this.done && this.#finishReason === undefined) {
       throw new InvalidResponseError({
         message: `${this.#meta.request}: the stream ended before the model finished (no finish reason, no [DONE])`,
-        raw: truncate(this.#content),
+        raw: truncateText(this.#content),
         provider: this.#meta.provider,
         model: this.#meta.model,
         requestId: this.#meta.requestId,

@@ -1,3 +1,4 @@
+import { truncateText } from "../truncate-text.js";
 import { APIStatusError, type APIStatusErrorOptions } from "./api-status-error.js";
 import { AuthenticationError } from "./authentication-error.js";
 import { BadRequestError } from "./bad-request-error.js";
@@ -57,7 +58,7 @@ export function createStatusError(input: StatusErrorInput): APIStatusError {
   const options: APIStatusErrorOptions = {
     message,
     status: input.status,
-    body: parsed === undefined ? truncate(input.body, MAX_BODY_CHARS) : parsed,
+    body: parsed === undefined ? truncateText(input.body, MAX_BODY_CHARS) : parsed,
     type: field(parsed, "type"),
     code: field(parsed, "code"),
     provider: input.provider,
@@ -116,7 +117,7 @@ function describeBody(parsed: unknown, raw: string): string {
     const inner = errorObject(parsed);
     for (const candidate of [inner?.message, outer?.error, outer?.detail, outer?.message]) {
       if (typeof candidate === "string" && candidate.trim()) {
-        return truncate(candidate, MAX_MESSAGE_CHARS);
+        return truncateText(candidate, MAX_MESSAGE_CHARS);
       }
     }
   }
@@ -125,7 +126,7 @@ function describeBody(parsed: unknown, raw: string): string {
     .replace(/<[^>]*>/g, " ")
     .replace(/\s+/g, " ")
     .trim();
-  return truncate(text, MAX_MESSAGE_CHARS);
+  return truncateText(text, MAX_MESSAGE_CHARS);
 }
 
 function field(parsed: unknown, name: "type" | "code"): string | undefined {
@@ -144,10 +145,4 @@ function isContextLength(options: APIStatusErrorOptions, detail: string): boolea
     CONTEXT_CODES.has(options.type ?? "") ||
     CONTEXT_WORDS.test(detail)
   );
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max
-    ? text
-    : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }

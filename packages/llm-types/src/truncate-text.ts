@@ -2,7 +2,7 @@
 export const MAX_RAW_CHARS = 500;
 
 /** `text` cut to `max` characters, saying how much was cut. */
-export function truncate(text: string, max: number = MAX_RAW_CHARS): string {
+export function truncateText(text: string, max: number = MAX_RAW_CHARS): string {
   return text.length <= max
     ? text
     : `${text.slice(0, max)}… (${text.length - max} more characters)`;

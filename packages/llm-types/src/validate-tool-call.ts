@@ -1,0 +1,35 @@
+import type { ErrorContext } from "./error-context.js";
+import { InvalidToolArgumentsError } from "./errors/invalid-tool-arguments-error.js";
+import { isZodSchema } from "./to-json-schema.js";
+import type { ToolCall } from "./tool-call.js";
+import type { ToolDefinition } from "./tool-definition.js";
+
+/**
+ * Validates a call's arguments when the request defined its tool with a zod schema: the call
+ * then carries the schema's output (defaults applied), or an `InvalidToolArgumentsError` in
+ * `error` for an agent loop to send back to the model. Calls to tools defined by JSON Schema,
+ * or unknown to the request, are left as they are.
+ */
+export function validateToolCall(
+  call: ToolCall,
+  tools: readonly ToolDefinition[] | undefined,
+  where: ErrorContext = {},
+): ToolCall {
+  const schema = tools?.find((tool) => tool.name === call.name)?.parameters;
+  if (schema === undefined || !isZodSchema(schema)) return call;
+  const result = schema.safeParse(call.arguments);
+  if (result.success) {
+    call.arguments = result.data;
+  } else {
+    call.error = new InvalidToolArgumentsError({
+      toolName: call.name,
+      toolCallId: call.id,
+      rawArguments: call.rawArguments ?? JSON.stringify(call.arguments),
+      issues: result.error.issues,
+      provider: where.provider,
+      model: where.model,
+      requestId: where.requestId,
+    });
+  }
+  return call;
+}

@@ -4,6 +4,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FakeReply, ReplyEnd, SseItem } from "./fake-reply.js";
 import type { RecordedRequest } from "./recorded-request.js";
 
+/** Which requests a route answers; every given field must match. */
+export interface RequestMatch {
+  /** The body's `model`. */
+  model?: string;
+  /** Whether the body asks for `stream: true`. */
+  stream?: boolean;
+  /** The request path, e.g. `/v1/chat/completions`. */
+  path?: string;
+  test?: (request: RecordedRequest) => boolean;
+}
+
 export interface FakeServerOptions {
   /** Replies for the first requests, in order. More can be queued with `enqueue`. */
   replies?: FakeReply[];
@@ -29,6 +40,12 @@ export interface FakeServer {
   readonly openConnections: number;
   /** Queues replies for the next requests, in order. */
   enqueue(...replies: FakeReply[]): void;
+  /**
+   * Replies for requests that match (by model, stream or not, path, or a predicate), taken
+   * before the queue, in order; the last one keeps answering. Routes are tried in the order
+   * they were added.
+   */
+  when(match: RequestMatch, ...replies: FakeReply[]): void;
   /** Sets the reply used once the queue is empty. */
   setFallback(reply: FakeReply | undefined): void;
   /** Forgets recorded requests, queued replies and connection counts. */
@@ -40,6 +57,7 @@ export interface FakeServer {
 /** Starts a fake server on a free loopback port. */
 export async function createFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const queue: FakeReply[] = [...(options.replies ?? [])];
+  const routes: { match: RequestMatch; replies: FakeReply[] }[] = [];
   let fallback = options.fallback;
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -67,9 +85,15 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
       rawBody,
     };
     requests.push(request);
-    let reply = queue.shift() ?? fallback ?? unscripted(request);
+    let reply = routed(request) ?? queue.shift() ?? fallback ?? unscripted(request);
     while (typeof reply === "function") reply = reply(request);
     await send(reply, res);
+  }
+
+  function routed(request: RecordedRequest): FakeReply | undefined {
+    const route = routes.find((r) => matches(r.match, request));
+    if (route === undefined) return undefined;
+    return route.replies.length > 1 ? route.replies.shift() : route.replies[0];
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -103,11 +127,16 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
     enqueue: (...replies) => {
       queue.push(...replies);
     },
+    when: (match, ...replies) => {
+      if (replies.length === 0) throw new TypeError("fake server: when() needs at least one reply");
+      routes.push({ match, replies });
+    },
     setFallback: (reply) => {
       fallback = reply;
     },
     reset: () => {
       queue.length = 0;
+      routes.length = 0;
       requests.length = 0;
       connectionCount = sockets.size;
     },
@@ -117,6 +146,14 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+function matches(match: RequestMatch, request: RecordedRequest): boolean {
+  const body = request.body as { model?: unknown; stream?: unknown } | undefined;
+  if (match.model !== undefined && body?.model !== match.model) return false;
+  if (match.stream !== undefined && (body?.stream === true) !== match.stream) return false;
+  if (match.path !== undefined && request.path !== match.path) return false;
+  return match.test === undefined || match.test(request);
 }
 
 function unscripted(request: RecordedRequest): FakeReply {

@@ -1,0 +1,289 @@
+import { LLMProvider } from "@loom/llm-core";
+import {
+  AbortError,
+  type ChatModel,
+  InvalidResponseError,
+  RateLimitError,
+  type StreamEvent,
+} from "@loom/llm-types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createFakeServer, type FakeServer } from "../fake-server/create-fake-server.js";
+import { textStream } from "../wire/text-stream.js";
+import { wireUsage } from "../wire/wire-usage.js";
+import { MockExhaustedError } from "./mock-exhausted-error.js";
+import { MockLLM } from "./mock-llm.js";
+
+const ask = (content: string) => ({ messages: [{ role: "user" as const, content }] });
+
+async function events(model: ChatModel, content = "hi"): Promise<StreamEvent[]> {
+  const all: StreamEvent[] = [];
+  for await (const event of model.stream(ask(content)).events()) all.push(event);
+  return all;
+}
+
+describe("MockLLM replies", () => {
+  it("a string is the reply text; the response is complete", async () => {
+    const mock = new MockLLM(["Paris."]);
+    const res = await mock.call(ask("Capital of France?"));
+    expect(res).toMatchObject({
+      content: "Paris.",
+      finishReason: "stop",
+      toolCalls: [],
+      model: "mock-model",
+      id: "mock-1",
+      provider: "mock",
+      message: { role: "assistant", content: "Paris." },
+    });
+    expect(res.usage).toMatchObject({
+      promptTokens: 5,
+      completionTokens: 2,
+      totalTokens: 7,
+      reported: true,
+    });
+  });
+
+  it("a partial response fills in the rest; usage merges", async () => {
+    const mock = new MockLLM([
+      {
+        content: "x",
+        finishReason: "length",
+        model: "m2",
+        usage: { promptTokens: 100, cachedPromptTokens: 60 },
+      },
+    ]);
+    expect(await mock.call(ask("q"))).toMatchObject({
+      finishReason: "length",
+      model: "m2",
+      usage: { promptTokens: 100, cachedPromptTokens: 60, totalTokens: 101 },
+    });
+  });
+
+  it("tool calls come parsed, with ids, and are validated against zod tools", async () => {
+    const mock = new MockLLM([
+      {
+        toolCalls: [
+          { name: "weather", arguments: { city: "Paris" } },
+          { id: "mine", name: "weather", arguments: '{"town":1}' },
+        ],
+      },
+    ]);
+    const res = await mock.call({
+      ...ask("q"),
+      tools: [{ name: "weather", parameters: z.object({ city: z.string() }) }],
+    });
+    expect(res.finishReason).toBe("tool_calls");
+    expect(res.toolCalls[0]).toMatchObject({
+      id: "call_1_1",
+      name: "weather",
+      arguments: { city: "Paris" },
+      rawArguments: '{"city":"Paris"}',
+    });
+    expect(res.toolCalls[0]?.error).toBeUndefined();
+    expect(res.toolCalls[1]?.id).toBe("mine");
+    expect(res.toolCalls[1]?.error?.name).toBe("InvalidToolArgumentsError");
+  });
+
+  it("an error is thrown: the real classes", async () => {
+    const mock = new MockLLM([
+      new RateLimitError({ message: "slow down", status: 429, retryAfterMs: 1000 }),
+    ]);
+    await expect(mock.call(ask("q"))).rejects.toBeInstanceOf(RateLimitError);
+  });
+
+  it("a function of the request, sync or async", async () => {
+    const mock = new MockLLM([
+      (request) => `you said ${String(request.messages.at(-1)?.content)}`,
+      async (_request, call) => `call ${call}`,
+    ]);
+    expect((await mock.call(ask("ping"))).content).toBe("you said ping");
+    expect((await mock.call(ask("x"))).content).toBe("call 2");
+  });
+
+  it("structured output is parsed and validated like a real provider's", async () => {
+    const schema = z.object({ city: z.string() });
+    const mock = new MockLLM(['{"city":"Paris"}', '{"town":"Paris"}']);
+    const res = await mock.call({ ...ask("q"), responseFormat: { type: "json_schema", schema } });
+    expect(res.parsed).toEqual({ city: "Paris" });
+    await expect(
+      mock.call({ ...ask("q"), responseFormat: { type: "json_schema", schema } }),
+    ).rejects.toBeInstanceOf(InvalidResponseError);
+  });
+
+  it("records every request", async () => {
+    const mock = new MockLLM(["a", "b"]);
+    await mock.call(ask("first"));
+    await mock.stream(ask("second")).response();
+    expect(mock.calls).toHaveLength(2);
+    expect(mock.lastCall?.messages[0]?.content).toBe("second");
+    expect(mock.remaining).toBe(0);
+  });
+
+  it("running out of replies fails clearly, saying which call and what it got", async () => {
+    const mock = new MockLLM(["only one"]);
+    await mock.call(ask("one"));
+    const error = await mock.call(ask("what now?")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MockExhaustedError);
+    expect((error as MockExhaustedError).call).toBe(2);
+    expect((error as Error).message).toContain(
+      'no reply scripted for call #2 (1 messages, last message user: "what now?"); 1 replies were used',
+    );
+  });
+
+  it("a fallback answers once the script is used up", async () => {
+    const mock = new MockLLM([], { fallback: "default" });
+    expect((await mock.call(ask("q"))).content).toBe("default");
+    expect((await mock.call(ask("q"))).content).toBe("default");
+  });
+
+  it("an aborted signal: AbortError", async () => {
+    await expect(
+      new MockLLM(["x"]).call({ ...ask("q"), signal: AbortSignal.abort() }),
+    ).rejects.toBeInstanceOf(AbortError);
+  });
+});
+
+describe("MockLLM streams", () => {
+  it("yields the reply in word chunks by default, or as configured", async () => {
+    const pieces: string[] = [];
+    for await (const piece of new MockLLM(["Hello big world"]).stream(ask("q"))) pieces.push(piece);
+    expect(pieces).toEqual(["Hello ", "big ", "world"]);
+    const chars: string[] = [];
+    for await (const piece of new MockLLM(["abc"], { chunking: "char" }).stream(ask("q")))
+      chars.push(piece);
+    expect(chars).toEqual(["a", "b", "c"]);
+    const sized: string[] = [];
+    for await (const piece of new MockLLM(["abcdefg"], { chunking: 3 }).stream(ask("q")))
+      sized.push(piece);
+    expect(sized).toEqual(["abc", "def", "g"]);
+  });
+
+  it("a delay between chunks, and abort() stops the stream", async () => {
+    const stream = new MockLLM(["one two three four"], { delayMs: 10 }).stream(ask("q"));
+    const pieces: string[] = [];
+    await expect(
+      (async () => {
+        for await (const piece of stream) {
+          pieces.push(piece);
+          if (pieces.length === 2) stream.abort();
+        }
+      })(),
+    ).rejects.toBeInstanceOf(AbortError);
+    expect(pieces).toEqual(["one ", "two "]);
+    await expect(stream.response()).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it("an error reply fails the stream before any chunk", async () => {
+    const stream = new MockLLM([new RateLimitError({ message: "slow", status: 429 })]).stream(
+      ask("q"),
+    );
+    await expect(stream.response()).rejects.toBeInstanceOf(RateLimitError);
+  });
+
+  it("reads the script once, whether iterated, awaited, or both", async () => {
+    const mock = new MockLLM(["a b"]);
+    const stream = mock.stream(ask("q"));
+    const response = stream.response();
+    for await (const _ of stream) {
+      // iterate
+    }
+    expect((await response).content).toBe("a b");
+    expect(mock.calls).toHaveLength(1);
+  });
+});
+
+describe("MockLLM stream parity with a real stream over the fake server", () => {
+  let server: FakeServer;
+  let real: LLMProvider;
+  beforeAll(async () => {
+    server = await createFakeServer();
+    real = new LLMProvider({}, { baseUrl: server.baseUrl, model: "fake-model", provider: "mock" });
+  });
+  afterAll(async () => {
+    await real.close();
+    await server.close();
+  });
+
+  it("text: the same events and the same final response", async () => {
+    server.enqueue(textStream(["Hello ", "world"], { usage: wireUsage(2, 3) }));
+    const fromServer = await events(real);
+    const mock = new MockLLM([
+      {
+        content: "Hello world",
+        id: "chatcmpl-fake",
+        model: "fake-model",
+        usage: { promptTokens: 3, completionTokens: 2 },
+      },
+    ]);
+    expect(await events(mock)).toEqual(fromServer);
+  });
+
+  it("tool calls: the same completed calls, finish, usage and response", async () => {
+    const args = '{"city":"Paris"}';
+    server.enqueue({
+      type: "sse",
+      events: [
+        {
+          id: "chatcmpl-fake",
+          object: "chat.completion.chunk",
+          created: 1,
+          model: "fake-model",
+          choices: [
+            {
+              index: 0,
+              delta: {
+                tool_calls: [
+                  {
+                    index: 0,
+                    id: "call_1_1",
+                    type: "function",
+                    function: { name: "weather", arguments: "" },
+                  },
+                ],
+              },
+              finish_reason: null,
+            },
+          ],
+        },
+        {
+          id: "chatcmpl-fake",
+          object: "chat.completion.chunk",
+          created: 1,
+          model: "fake-model",
+          choices: [
+            {
+              index: 0,
+              delta: { tool_calls: [{ index: 0, function: { arguments: args } }] },
+              finish_reason: null,
+            },
+          ],
+        },
+        {
+          id: "chatcmpl-fake",
+          object: "chat.completion.chunk",
+          created: 1,
+          model: "fake-model",
+          choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }],
+          usage: { prompt_tokens: 1, completion_tokens: 4, total_tokens: 5 },
+        },
+      ],
+    });
+    const fromServer = await events(real);
+    const mock = new MockLLM([
+      {
+        toolCalls: [{ name: "weather", arguments: { city: "Paris" } }],
+        id: "chatcmpl-fake",
+        model: "fake-model",
+        usage: { promptTokens: 1, completionTokens: 4 },
+      },
+    ]);
+    expect(await events(mock)).toEqual(fromServer);
+  });
+});
+
+describe("the seed's plain-object mock still satisfies ChatModel", () => {
+  it("three lines", async () => {
+    const llm: ChatModel = new MockLLM(["Summary: ..."]);
+    expect((await llm.call(ask("Summarize"))).content).toBe("Summary: ...");
+  });
+});

@@ -1,0 +1,285 @@
+import {
+  AbortError,
+  type AssistantMessage,
+  applyResponseFormat,
+  type ChatModel,
+  type ChatRequest,
+  type ChatStream,
+  type LLMResponse,
+  type StreamEvent,
+  type ToolCall,
+  type Usage,
+  validateToolCall,
+} from "@loom/llm-types";
+import { MockExhaustedError } from "./mock-exhausted-error.js";
+import type { MockReply, MockResponse } from "./mock-reply.js";
+
+export interface MockLLMOptions {
+  /** @default "mock-model" (a request's own `model` wins) */
+  model?: string;
+  /** @default "mock" */
+  provider?: string;
+  /** How `stream()` splits text: words (default), characters, pieces of N characters, or your own split. */
+  chunking?: "word" | "char" | number | ((text: string) => string[]);
+  /** Milliseconds between streamed chunks. @default 0 */
+  delayMs?: number;
+  /** The reply once the script is used up; without one, the next call fails with `MockExhaustedError`. */
+  fallback?: MockReply;
+}
+
+/**
+ * A `ChatModel` that answers from a script, for testing agents without network or keys.
+ * Anything that takes an `LLMProvider` takes it. Replies go through the same tool-argument
+ * validation and structured-output parsing as a real provider's, and `stream()` yields the same
+ * events, in the same order, and the same final response as a real stream of that reply.
+ */
+export class MockLLM implements ChatModel {
+  /** Every request received, in order. */
+  readonly calls: ChatRequest[] = [];
+  readonly #script: MockReply[];
+  readonly #options: MockLLMOptions;
+
+  constructor(replies: MockReply[] = [], options: MockLLMOptions = {}) {
+    this.#script = [...replies];
+    this.#options = options;
+  }
+
+  /** The last request received. */
+  get lastCall(): ChatRequest | undefined {
+    return this.calls.at(-1);
+  }
+
+  /** Replies still scripted. */
+  get remaining(): number {
+    return this.#script.length;
+  }
+
+  /** Adds replies to the script. */
+  reply(...replies: MockReply[]): this {
+    this.#script.push(...replies);
+    return this;
+  }
+
+  async call<TParsed = unknown>(request: ChatRequest<TParsed>): Promise<LLMResponse<TParsed>> {
+    throwIfAborted(request.signal);
+    return (await this.#answer(request)).response as LLMResponse<TParsed>;
+  }
+
+  stream(request: ChatRequest): ChatStream {
+    return new MockStream(() => this.#answer(request), request, this.#options);
+  }
+
+  async #answer(request: ChatRequest): Promise<Answer> {
+    this.calls.push(request);
+    const call = this.calls.length;
+    let reply = this.#script.shift() ?? this.#options.fallback;
+    if (reply === undefined) {
+      throw new MockExhaustedError({
+        call,
+        provider: this.#options.provider ?? "mock",
+        model: request.model ?? this.#options.model,
+        message: `MockLLM has no reply scripted for call #${call} (${describe(request)}); ${call - 1} replies were used. Add more with mock.reply(...) or set a fallback`,
+      });
+    }
+    while (typeof reply === "function") reply = await reply(request, call);
+    if (reply instanceof Error) throw reply;
+    const scripted = typeof reply === "string" ? { content: reply } : reply;
+    return { response: this.#response(scripted, request, call), chunks: scripted.chunks };
+  }
+
+  #response(reply: MockResponse, request: ChatRequest, call: number): LLMResponse {
+    const provider = this.#options.provider ?? "mock";
+    const model = reply.model ?? request.model ?? this.#options.model ?? "mock-model";
+    const content = reply.content ?? "";
+    const toolCalls: ToolCall[] = (reply.toolCalls ?? []).map((scripted, i) => {
+      const raw =
+        typeof scripted.arguments === "string"
+          ? scripted.arguments
+          : JSON.stringify(scripted.arguments ?? {});
+      const parsed =
+        typeof scripted.arguments === "string"
+          ? JSON.parse(scripted.arguments || "{}")
+          : scripted.arguments;
+      const toolCall: ToolCall = {
+        id: scripted.id ?? `call_${call}_${i + 1}`,
+        name: scripted.name,
+        arguments: parsed,
+        rawArguments: raw,
+      };
+      return validateToolCall(toolCall, request.tools, { provider, model });
+    });
+    const message: AssistantMessage = { role: "assistant", content };
+    if (toolCalls.length > 0) message.toolCalls = toolCalls;
+    if (reply.reasoningContent !== undefined) message.reasoningContent = reply.reasoningContent;
+    const response: LLMResponse = {
+      content,
+      finishReason:
+        reply.finishReason === undefined
+          ? toolCalls.length > 0
+            ? "tool_calls"
+            : "stop"
+          : reply.finishReason,
+      usage: usage(request, content, toolCalls, reply.usage),
+      toolCalls,
+      model,
+      id: reply.id ?? `mock-${call}`,
+      provider,
+      attempts: 1,
+      message,
+    };
+    if (reply.reasoningContent !== undefined) response.reasoningContent = reply.reasoningContent;
+    applyResponseFormat(response, request.responseFormat, { provider, model, request: "MockLLM" });
+    return response;
+  }
+}
+
+/** A reply resolved for one call, and how to stream its text. */
+interface Answer {
+  response: LLMResponse;
+  chunks: string[] | undefined;
+}
+
+/** A scripted stream: the events a real stream of this reply has, in the same order. */
+class MockStream implements ChatStream {
+  readonly #answer: () => Promise<Answer>;
+  readonly #request: ChatRequest;
+  readonly #options: MockLLMOptions;
+  #pending: Promise<Answer> | undefined;
+  #started = false;
+  #aborted: AbortError | undefined;
+
+  constructor(answer: () => Promise<Answer>, request: ChatRequest, options: MockLLMOptions) {
+    this.#answer = answer;
+    this.#request = request;
+    this.#options = options;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+    for await (const event of this.#events()) if (event.type === "text") yield event.text;
+  }
+
+  events(): AsyncIterable<StreamEvent> {
+    return { [Symbol.asyncIterator]: () => this.#events() };
+  }
+
+  /** The final response (the script is read once, whether or not the stream is iterated). */
+  response(): Promise<LLMResponse> {
+    const response =
+      this.#aborted !== undefined
+        ? Promise.reject(this.#aborted)
+        : this.#once().then((a) => a.response);
+    response.catch(() => {});
+    return response;
+  }
+
+  abort(reason?: unknown): void {
+    this.#aborted ??= new AbortError({ message: "MockLLM: the stream was aborted", cause: reason });
+  }
+
+  #once(): Promise<Answer> {
+    this.#pending ??= this.#answer();
+    return this.#pending;
+  }
+
+  async *#events(): AsyncGenerator<StreamEvent> {
+    if (this.#started)
+      throw new TypeError("This stream is already being consumed: iterate it once");
+    this.#started = true;
+    this.#check();
+    const { response, chunks } = await this.#once();
+    const split = splitter(this.#options.chunking);
+    for (const piece of response.reasoningContent === undefined
+      ? []
+      : split(response.reasoningContent)) {
+      yield* this.#emit({ type: "reasoning", text: piece });
+    }
+    for (const piece of chunks ?? split(response.content))
+      yield* this.#emit({ type: "text", text: piece });
+    for (const [index, call] of response.toolCalls.entries()) {
+      yield* this.#emit({
+        type: "tool-call-delta",
+        index,
+        id: call.id,
+        name: call.name,
+        argumentsDelta: "",
+      });
+      yield* this.#emit({
+        type: "tool-call-delta",
+        index,
+        argumentsDelta: call.rawArguments ?? "",
+      });
+    }
+    for (const toolCall of response.toolCalls) yield { type: "tool-call", toolCall };
+    yield { type: "finish", finishReason: response.finishReason };
+    yield { type: "usage", usage: response.usage };
+    yield { type: "response", response };
+  }
+
+  async *#emit(event: StreamEvent): AsyncGenerator<StreamEvent> {
+    const delay = this.#options.delayMs ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    this.#check();
+    yield event;
+  }
+
+  #check(): void {
+    if (this.#request.signal?.aborted) this.abort(this.#request.signal.reason);
+    if (this.#aborted !== undefined) throw this.#aborted;
+  }
+}
+
+function splitter(chunking: MockLLMOptions["chunking"]): (text: string) => string[] {
+  if (typeof chunking === "function") return chunking;
+  if (chunking === "char") return (text) => [...text];
+  if (typeof chunking === "number") {
+    const size = Math.max(1, Math.floor(chunking));
+    return (text) =>
+      Array.from({ length: Math.ceil(text.length / size) }, (_, i) =>
+        text.slice(i * size, (i + 1) * size),
+      );
+  }
+  return (text) => text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+/** About four characters a token: good enough for budget and usage tests, never zero for text. */
+function usage(
+  request: ChatRequest,
+  content: string,
+  toolCalls: ToolCall[],
+  scripted: Partial<Usage> | undefined,
+): Usage {
+  const tokens = (text: string) => Math.ceil(text.length / 4);
+  const promptTokens = request.messages.reduce(
+    (n, m) =>
+      n + tokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content ?? "")),
+    0,
+  );
+  const completionTokens =
+    tokens(content) + toolCalls.reduce((n, c) => n + tokens(c.rawArguments ?? ""), 0);
+  const base: Usage = {
+    promptTokens,
+    completionTokens,
+    totalTokens: promptTokens + completionTokens,
+    cachedPromptTokens: 0,
+    reasoningTokens: 0,
+    reported: true,
+  };
+  const merged = { ...base, ...scripted };
+  if (scripted?.totalTokens === undefined)
+    merged.totalTokens = merged.promptTokens + merged.completionTokens;
+  return merged;
+}
+
+function describe(request: ChatRequest): string {
+  const last = request.messages.at(-1);
+  const text =
+    last === undefined
+      ? "no messages"
+      : `last message ${last.role}: ${JSON.stringify(typeof last.content === "string" ? last.content : last.content).slice(0, 80)}`;
+  return `${request.messages.length} messages, ${text}`;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted)
+    throw new AbortError({ message: "MockLLM: the call was aborted", cause: signal.reason });
+}

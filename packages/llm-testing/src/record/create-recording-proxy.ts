@@ -1,0 +1,157 @@
+import { appendFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { TranscriptEntry } from "./transcript.js";
+
+export interface RecordingProxyOptions {
+  /** The real API's base URL, e.g. `https://api.deepseek.com/v1`. */
+  target: string;
+  /** Append each exchange to this JSON Lines file. */
+  file?: string;
+}
+
+/** A local proxy in front of a real API that records every exchange. */
+export interface RecordingProxy {
+  /** Give this to the provider as its `baseUrl`: `http://127.0.0.1:PORT/v1` (the target's path). */
+  readonly baseUrl: string;
+  /** Every exchange recorded so far, credentials removed. */
+  readonly entries: readonly TranscriptEntry[];
+  close(): Promise<void>;
+}
+
+// Headers that carry credentials or are per-connection: never written to a transcript.
+const DROPPED = new Set([
+  "authorization",
+  "api-key",
+  "x-api-key",
+  "cookie",
+  "set-cookie",
+  "proxy-authorization",
+  "host",
+  "connection",
+  "keep-alive",
+  "content-length",
+  "transfer-encoding",
+]);
+
+/**
+ * Starts a recording proxy on loopback: requests are forwarded to `target` (with their
+ * credentials), responses streamed back as they arrive, and each exchange recorded without
+ * credentials, so it can be replayed offline by `transcriptReplies`.
+ */
+export async function createRecordingProxy(
+  options: RecordingProxyOptions,
+): Promise<RecordingProxy> {
+  const target = new URL(options.target);
+  const basePath = target.pathname.replace(/\/+$/, "");
+  const entries: TranscriptEntry[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    void forward(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          error: { message: `recording proxy: ${(error as Error).message}`, type: "proxy_error" },
+        }),
+      );
+    });
+  });
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const requestBody = Buffer.concat(chunks).toString("utf8");
+    const secrets = secretsOf(req.headers);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (
+        typeof value === "string" &&
+        !["host", "connection", "content-length", "keep-alive"].includes(name)
+      )
+        headers[name] = value;
+    }
+    const upstream = await fetch(`${target.origin}${req.url ?? "/"}`, {
+      method: req.method ?? "POST",
+      headers,
+      body: req.method === "GET" || req.method === "HEAD" ? null : requestBody,
+    });
+    const responseHeaders: Record<string, string> = {};
+    upstream.headers.forEach((value, name) => {
+      if (!DROPPED.has(name) && name !== "content-encoding") responseHeaders[name] = value;
+    });
+    res.writeHead(upstream.status, responseHeaders);
+    const decoder = new TextDecoder();
+    let responseBody = "";
+    if (upstream.body !== null) {
+      for await (const chunk of upstream.body) {
+        res.write(chunk);
+        responseBody += decoder.decode(chunk, { stream: true });
+      }
+    }
+    responseBody += decoder.decode();
+    res.end();
+    const entry: TranscriptEntry = {
+      request: {
+        method: req.method ?? "POST",
+        path: (req.url ?? "/").startsWith(basePath)
+          ? (req.url ?? "/")
+          : `${basePath}${req.url ?? "/"}`,
+        headers: clean(headers),
+        body: parse(mask(requestBody, secrets)),
+      },
+      response: {
+        status: upstream.status,
+        headers: responseHeaders,
+        body: mask(responseBody, secrets),
+      },
+    };
+    entries.push(entry);
+    if (options.file !== undefined) await appendFile(options.file, `${JSON.stringify(entry)}\n`);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}${basePath}`,
+    get entries() {
+      return entries;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const socket of sockets) socket.destroy();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** The credential values a request carried, to mask wherever a server echoes them. */
+function secretsOf(headers: IncomingMessage["headers"]): string[] {
+  const values: string[] = [];
+  for (const name of ["authorization", "api-key", "x-api-key"]) {
+    const value = headers[name];
+    if (typeof value === "string") values.push(value.replace(/^Bearer\s+/i, ""));
+  }
+  return values.filter((v) => v.length >= 8);
+}
+
+function mask(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.replaceAll(secret, "[REDACTED]");
+  return out;
+}
+
+function clean(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !DROPPED.has(name)));
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

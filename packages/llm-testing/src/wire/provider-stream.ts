@@ -1,0 +1,245 @@
+import type { FakeReply } from "../fake-server/fake-reply.js";
+import type { RecordedRequest } from "../fake-server/recorded-request.js";
+import { completionBody } from "./completion-body.js";
+import { completionChunk, usageChunk } from "./completion-chunk.js";
+import { type WireUsage, wireUsage } from "./wire-usage.js";
+
+/** The servers whose stream shapes (wire.md) are reproduced. */
+export type ProviderShape = "openai" | "deepseek" | "vllm" | "ollama" | "llama.cpp";
+
+/** What the model says; each provider shape frames it its own way. */
+export interface ProviderScript {
+  /** Text pieces, streamed in order. */
+  text?: string[];
+  /** Reasoning pieces, streamed before the text (DeepSeek `reasoning_content`, vLLM `reasoning`). */
+  reasoning?: string[];
+  toolCalls?: { id?: string; name: string; arguments: unknown }[];
+  /** @default 10 prompt tokens, a completion token per piece */
+  usage?: WireUsage;
+  /** @default "fake-model" (llama.cpp: "models/tiny.gguf") */
+  model?: string;
+}
+
+/**
+ * A streamed reply framed exactly as `provider` frames it: OpenAI's `usage: null` on every chunk
+ * and a trailing `choices: []` usage chunk; DeepSeek's `reasoning_content` (first chunk `""`,
+ * content `null`) and usage on the finish chunk; vLLM's `reasoning` field and `name: null` on
+ * later tool deltas; Ollama's whole tool calls in one chunk with `finish_reason: "stop"` and
+ * usage only when asked; llama.cpp's missing role delta, empty tool-call ids, 1-3 character
+ * argument fragments, `timings`, and `data: [DONE]` without a blank line.
+ */
+export function providerStream(provider: ProviderShape, script: ProviderScript): FakeReply {
+  const text = script.text ?? [];
+  const reasoning = script.reasoning ?? [];
+  const calls = (script.toolCalls ?? []).map((call, i) => ({
+    id: call.id ?? `call_${i + 1}`,
+    name: call.name,
+    args: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments),
+  }));
+  const usage = script.usage ?? wireUsage(text.length + reasoning.length + calls.length);
+  const model = {
+    model: script.model ?? (provider === "llama.cpp" ? "models/tiny.gguf" : "fake-model"),
+  };
+  const finishReason = calls.length > 0 && provider !== "ollama" ? "tool_calls" : "stop";
+  const chunks: object[] = [];
+  switch (provider) {
+    case "openai": {
+      const opts = { ...model, usage: null };
+      chunks.push(completionChunk({ role: "assistant", content: "" }, opts));
+      for (const piece of text) chunks.push(completionChunk({ content: piece }, opts));
+      calls.forEach((call, index) => {
+        chunks.push(
+          completionChunk(
+            {
+              tool_calls: [
+                {
+                  index,
+                  id: call.id,
+                  type: "function",
+                  function: { name: call.name, arguments: "" },
+                },
+              ],
+            },
+            opts,
+          ),
+        );
+        for (const piece of pieces(call.args, 8))
+          chunks.push(
+            completionChunk({ tool_calls: [{ index, function: { arguments: piece } }] }, opts),
+          );
+      });
+      chunks.push(completionChunk({}, { ...opts, finishReason }), usageChunk(usage, model));
+      return { type: "sse", events: chunks };
+    }
+    case "deepseek": {
+      if (reasoning.length > 0)
+        chunks.push(
+          completionChunk({ role: "assistant", content: null, reasoning_content: "" }, model),
+        );
+      else chunks.push(completionChunk({ role: "assistant", content: "" }, model));
+      for (const piece of reasoning)
+        chunks.push(completionChunk({ content: null, reasoning_content: piece }, model));
+      for (const piece of text)
+        chunks.push(completionChunk({ content: piece, reasoning_content: null }, model));
+      calls.forEach((call, index) => {
+        chunks.push(
+          completionChunk(
+            {
+              tool_calls: [
+                {
+                  index,
+                  id: call.id,
+                  type: "function",
+                  function: { name: call.name, arguments: "" },
+                },
+              ],
+            },
+            model,
+          ),
+        );
+        for (const piece of pieces(call.args, 6))
+          chunks.push(
+            completionChunk({ tool_calls: [{ index, function: { arguments: piece } }] }, model),
+          );
+      });
+      chunks.push(
+        completionChunk(
+          {},
+          {
+            ...model,
+            finishReason,
+            usage: {
+              prompt_cache_hit_tokens: 0,
+              prompt_cache_miss_tokens: usage.prompt_tokens,
+              ...usage,
+            },
+          },
+        ),
+      );
+      return { type: "sse", events: chunks };
+    }
+    case "vllm": {
+      chunks.push(completionChunk({ role: "assistant", content: "" }, model));
+      for (const piece of reasoning) chunks.push(completionChunk({ reasoning: piece }, model));
+      for (const piece of text) chunks.push(completionChunk({ content: piece }, model));
+      calls.forEach((call, index) => {
+        chunks.push(
+          completionChunk(
+            {
+              tool_calls: [
+                {
+                  index,
+                  id: call.id,
+                  type: "function",
+                  function: { name: call.name, arguments: "" },
+                },
+              ],
+            },
+            model,
+          ),
+        );
+        for (const piece of pieces(call.args, 5))
+          chunks.push(
+            completionChunk(
+              { tool_calls: [{ index, function: { name: null, arguments: piece } }] },
+              model,
+            ),
+          );
+      });
+      chunks.push(completionChunk({}, { ...model, finishReason }), usageChunk(usage, model));
+      return { type: "sse", events: chunks };
+    }
+    case "ollama":
+      // Usage comes only when the request asked for it with stream_options.include_usage.
+      return (request: RecordedRequest) => {
+        const events: object[] = [completionChunk({ role: "assistant", content: "" }, model)];
+        for (const piece of text) events.push(completionChunk({ content: piece }, model));
+        if (calls.length > 0) {
+          events.push(
+            completionChunk(
+              {
+                tool_calls: calls.map((call, index) => ({
+                  index,
+                  id: call.id,
+                  type: "function",
+                  function: { name: call.name, arguments: call.args },
+                })),
+              },
+              model,
+            ),
+          );
+        }
+        events.push(completionChunk({}, { ...model, finishReason }));
+        const wantsUsage =
+          (request.body as { stream_options?: { include_usage?: boolean } } | undefined)
+            ?.stream_options?.include_usage === true;
+        if (wantsUsage) events.push(usageChunk(usage, model));
+        return { type: "sse", events };
+      };
+    case "llama.cpp": {
+      for (const piece of text) chunks.push(completionChunk({ content: piece }, model));
+      calls.forEach((call, index) => {
+        chunks.push(
+          completionChunk(
+            {
+              tool_calls: [
+                { index, id: "", type: "function", function: { name: call.name, arguments: "" } },
+              ],
+            },
+            model,
+          ),
+        );
+        for (const piece of pieces(call.args, 3))
+          chunks.push(
+            completionChunk({ tool_calls: [{ index, function: { arguments: piece } }] }, model),
+          );
+      });
+      const finish = completionChunk({}, { ...model, finishReason, usage });
+      Object.assign(finish, {
+        timings: {
+          prompt_n: usage.prompt_tokens,
+          predicted_n: usage.completion_tokens,
+          predicted_per_second: 42.5,
+        },
+      });
+      chunks.push(finish);
+      return {
+        type: "raw",
+        chunks: [...chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`), "data: [DONE]"],
+      };
+    }
+  }
+}
+
+/** The same script as one non-streamed `chat.completion`, in the provider's shape. */
+export function providerCompletion(provider: ProviderShape, script: ProviderScript): FakeReply {
+  const calls = script.toolCalls ?? [];
+  const body = completionBody({
+    content:
+      script.text === undefined
+        ? calls.length > 0
+          ? provider === "llama.cpp"
+            ? ""
+            : null
+          : ""
+        : script.text.join(""),
+    toolCalls: calls.map((call, i) => ({
+      ...call,
+      id: provider === "llama.cpp" ? "" : (call.id ?? `call_${i + 1}`),
+    })),
+    model: script.model ?? (provider === "llama.cpp" ? "models/tiny.gguf" : "fake-model"),
+    usage: script.usage ?? wireUsage(script.text?.length ?? 1),
+    finishReason: calls.length > 0 && provider !== "ollama" ? "tool_calls" : "stop",
+  });
+  const message = (body.choices as { message: Record<string, unknown> }[])[0]?.message ?? {};
+  const thinking = script.reasoning?.join("");
+  if (thinking) message[provider === "vllm" ? "reasoning" : "reasoning_content"] = thinking;
+  return { type: "json", body };
+}
+
+/** Cuts a string into pieces of at most `size` characters (arguments stream in fragments). */
+function pieces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}

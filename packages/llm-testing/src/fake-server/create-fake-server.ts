@@ -281,7 +281,15 @@ class BodyWriter {
       res.socket?.destroy();
       return false;
     }
-    if (!flushed) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+    if (!flushed) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off("drain", done).off("close", done);
+          resolve();
+        };
+        res.on("drain", done).on("close", done);
+      });
+    }
     return !res.destroyed;
   }
 }

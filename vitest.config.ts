@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 // so the root stays the package directory and only its own sources are collected.
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts"],
+    // Packages keep tests beside their sources; examples/ has its runner at the top.
+    include: ["src/**/*.test.ts", "*.test.ts"],
     // Built output mirrors the sources; collecting it would run every test twice.
     exclude: ["**/node_modules/**", "**/dist/**"],
     reporters: ["default", "json"],

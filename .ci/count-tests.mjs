@@ -4,13 +4,15 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
+// A group is a package itself (examples/) and holds packages (packages/*, examples/*).
 const dirs = ["packages", "examples", "bench"]
   .filter((group) => existsSync(join(root, group)))
-  .flatMap((group) =>
-    readdirSync(join(root, group), { withFileTypes: true })
+  .flatMap((group) => [
+    join(root, group),
+    ...readdirSync(join(root, group), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => join(root, group, entry.name)),
-  );
+  ]);
 
 let passed = 0;
 let failed = 0;

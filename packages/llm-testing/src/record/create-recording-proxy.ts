@@ -46,15 +46,16 @@ export async function createRecordingProxy(
   const basePath = target.pathname.replace(/\/+$/, "");
   const entries: TranscriptEntry[] = [];
   const sockets = new Set<Socket>();
+  // Exchanges still being written: close() waits for them, so no recording is lost.
+  const pending = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    void forward(req, res).catch((error: unknown) => {
+    const exchange = forward(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          error: { message: `recording proxy: ${(error as Error).message}`, type: "proxy_error" },
-        }),
-      );
+      const message = `recording proxy: ${(error as Error).message}`;
+      res.end(JSON.stringify({ error: { message, type: "proxy_error" } }));
     });
+    pending.add(exchange);
+    void exchange.finally(() => pending.delete(exchange));
   });
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -93,7 +94,6 @@ export async function createRecordingProxy(
       }
     }
     responseBody += decoder.decode();
-    res.end();
     const entry: TranscriptEntry = {
       request: {
         method: req.method ?? "POST",
@@ -110,7 +110,10 @@ export async function createRecordingProxy(
       },
     };
     entries.push(entry);
+    // On disk before the client sees the end of the response: a test that reads the transcript
+    // right after its call finds the exchange there.
     if (options.file !== undefined) await appendFile(options.file, `${JSON.stringify(entry)}\n`);
+    res.end();
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -120,11 +123,13 @@ export async function createRecordingProxy(
     get entries() {
       return entries;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await Promise.allSettled([...pending]);
+      await new Promise<void>((resolve, reject) => {
         for (const socket of sockets) socket.destroy();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }
 

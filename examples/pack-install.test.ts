@@ -1,0 +1,151 @@
+// Users install packages from the registry, not this workspace: pack every package, install the
+// tarballs with npm into a fresh project (no workspace links), and use them there.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const exec = promisify(execFile);
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "loom-pack-"));
+const project = join(work, "app");
+const tarballs: Record<string, string> = {};
+const contents: Record<string, string[]> = {};
+/** Runs a command; a failure reports its output (npm's errors are on stderr). */
+async function sh(command: string, args: string[], cwd: string): Promise<{ stdout: string }> {
+  try {
+    return await exec(command, args, { cwd, maxBuffer: 16 << 20, timeout: 120_000 });
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw Object.assign(
+      new Error(
+        `${command} ${args.join(" ")} failed in ${cwd}:\n${stderr}\n${stdout}`.slice(0, 4_000),
+      ),
+      { stdout },
+    );
+  }
+}
+
+beforeAll(async () => {
+  for (const dir of readdirSync(join(repo, "packages"))) {
+    const { stdout } = await sh(
+      "pnpm",
+      ["pack", "--pack-destination", work, "--json"],
+      join(repo, "packages", dir),
+    );
+    const packed = JSON.parse(stdout) as {
+      name: string;
+      filename: string;
+      files: { path: string }[];
+    };
+    tarballs[packed.name] = packed.filename;
+    contents[packed.name] = packed.files.map((f) => f.path);
+  }
+  // Every @loom package from its tarball, nested dependencies too (they are not on the registry).
+  const deps = Object.fromEntries(
+    Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]),
+  );
+  mkdirSync(project, { recursive: true });
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify(
+      { name: "app", private: true, type: "module", dependencies: { ...deps }, overrides: deps },
+      null,
+      2,
+    ),
+  );
+  await sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], project);
+}, 300_000);
+
+describe("installed from tarballs", () => {
+  it("each tarball holds dist, README, LICENSE and package.json only", () => {
+    expect(Object.keys(contents).sort()).toEqual([
+      "@loom/llm",
+      "@loom/llm-core",
+      "@loom/llm-otel",
+      "@loom/llm-providers",
+      "@loom/llm-testing",
+      "@loom/llm-types",
+    ]);
+    for (const [name, files] of Object.entries(contents)) {
+      expect(
+        files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f)),
+        name,
+      ).toEqual([]);
+      expect(files, name).toContain("LICENSE");
+      expect(
+        files.filter((f) => /\.test\.|\.fixture\./.test(f)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it("@loom/llm-core alone, with @loom/llm-testing: a call against the fake server", async () => {
+    writeFileSync(
+      join(project, "core-only.mjs"),
+      `import { LLMProvider } from "@loom/llm-core";
+import { completionBody, createFakeServer } from "@loom/llm-testing";
+const server = await createFakeServer({ replies: [{ type: "json", body: completionBody({ content: "installed and working" }) }] });
+const llm = new LLMProvider({}, { baseUrl: server.baseUrl, model: "m" });
+const res = await llm.call({ messages: [{ role: "user", content: "hi" }] });
+console.log(res.content);
+await llm.close();
+await server.close();
+`,
+    );
+    const { stdout } = await sh(process.execPath, ["core-only.mjs"], project);
+    expect(stdout.trim()).toBe("installed and working");
+  });
+
+  it("the facade's CLI: --help and an --offline chat", async () => {
+    const bin = join(project, "node_modules", ".bin", "loom-llm");
+    expect((await sh(bin, ["--help"], project)).stdout).toContain("Usage:");
+    const chat = await sh(bin, ["chat", "--offline", "installed?"], project);
+    expect(chat.stdout).toContain('You asked: "installed?"');
+  });
+
+  it("a consumer file type-checks against the published .d.ts", async () => {
+    writeFileSync(
+      join(project, "consumer.ts"),
+      `import { type ChatModel, defineTool, LLMProvider, MockLLM, type LLMResponse } from "@loom/llm";
+import { z } from "zod";
+const tool = defineTool({ name: "t", parameters: z.object({ q: z.string() }), execute: ({ q }) => q.toUpperCase() });
+const model: ChatModel = new MockLLM(["ok"]);
+export async function ask(llm: ChatModel = model): Promise<string> {
+  const res: LLMResponse = await llm.call({ messages: [{ role: "user", content: "hi" }], tools: [tool] });
+  return res.content;
+}
+export const provider: LLMProvider = LLMProvider.fromName({ env: {} }, "local");
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2023",
+          noEmit: true,
+          skipLibCheck: false,
+          types: ["node"],
+        },
+        files: ["consumer.ts"],
+      }),
+    );
+    await sh(
+      "npm",
+      // A Node library's users have Node's types: undici's declarations need them as ours do.
+      ["install", "--no-audit", "--no-fund", "--loglevel=error", "zod@^4.6.7", "@types/node@^24"],
+      project,
+    );
+    const tsc = join(repo, "node_modules", ".bin", "tsc");
+    const result = await sh(tsc, ["-p", "tsconfig.json"], project).catch(
+      (error: { stdout: string }) => error,
+    );
+    expect((result as { stdout: string }).stdout).toBe("");
+  });
+});

@@ -1,0 +1,62 @@
+// Streaming: text as it arrives, the typed events behind it, and breaking out early.
+// Run: pnpm example streaming.ts (offline, or DeepSeek/OpenAI when a key is set)
+import { createFakeServer, LLMProvider, providerStream } from "@loom/llm";
+
+async function connect(): Promise<{ llm: LLMProvider; stop: () => Promise<void> }> {
+  if (process.env.DEEPSEEK_API_KEY)
+    return { llm: LLMProvider.fromName({}, "deepseek"), stop: async () => {} };
+  if (process.env.OPENAI_API_KEY)
+    return { llm: LLMProvider.fromName({}, "openai"), stop: async () => {} };
+  const server = await createFakeServer({
+    fallback: providerStream("deepseek", {
+      reasoning: ["The user wants ", "three colours. "],
+      text: [
+        "Red, ",
+        "green ",
+        "and ",
+        "blue ",
+        "are ",
+        "the ",
+        "primary ",
+        "colours ",
+        "of ",
+        "light.",
+      ],
+    }),
+  });
+  console.log("(offline: a local fake server streams a DeepSeek-shaped answer)\n");
+  return {
+    llm: LLMProvider.fromName({}, "local", { baseUrl: server.baseUrl }),
+    stop: () => server.close(),
+  };
+}
+
+const { llm, stop } = await connect();
+const messages = [{ role: "user" as const, content: "Name the three primary colours of light." }];
+try {
+  // 1. Text only: the stream is an AsyncIterable<string>.
+  process.stdout.write("text:   ");
+  for await (const chunk of llm.stream({ messages })) process.stdout.write(chunk);
+  console.log();
+
+  // 2. Everything: reasoning, text, tool calls, finish, usage, then the assembled response.
+  const counts: Record<string, number> = {};
+  for await (const event of llm.stream({ messages }).events()) {
+    counts[event.type] = (counts[event.type] ?? 0) + 1;
+    if (event.type === "response")
+      console.log(
+        `events: ${JSON.stringify(counts)}; reasoning: "${event.response.reasoningContent ?? ""}"`,
+      );
+  }
+
+  // 3. Leaving early closes the connection at once; response() says the stream did not finish.
+  const stream = llm.stream({ messages });
+  for await (const chunk of stream) {
+    console.log(`first chunk only: "${chunk}"`);
+    break;
+  }
+  await stream.response().catch((error: Error) => console.log(`response(): ${error.name}`));
+} finally {
+  await llm.close();
+  await stop();
+}

@@ -1,0 +1,43 @@
+import { redactSecret } from "@loom/llm-types";
+import { providers } from "../llm-provider.js";
+import type { CliIo } from "./chat-command.js";
+import type { CliArgs } from "./cli-args.js";
+import { cliProjectConfig } from "./resolve-cli-provider.js";
+
+/** `loom-llm providers`: every preset and loom.toml table, with whether its key is set. */
+export function providersCommand(args: CliArgs, io: CliIo): void {
+  const project = cliProjectConfig(args);
+  const rows: string[][] = [["provider", "source", "base URL", "model", "key"]];
+  const names = new Set([...providers.names(), ...Object.keys(project?.llm ?? {})]);
+  for (const name of names) {
+    const preset = providers.has(name) ? providers.get(name) : undefined;
+    const table = project?.llm[name];
+    const keyEnv = table?.apiKeyEnv ?? preset?.apiKeyEnv;
+    const key = table?.apiKey ?? (keyEnv === undefined ? undefined : io.env[keyEnv]);
+    const keyState =
+      key !== undefined && key !== ""
+        ? `set${keyEnv ? ` (${keyEnv}` : " (in loom.toml"}: ${redactSecret(key)})`
+        : keyEnv !== undefined
+          ? `missing: set ${keyEnv}`
+          : "none needed";
+    rows.push([
+      name,
+      table === undefined
+        ? "preset"
+        : preset === undefined
+          ? `${project?.source}`
+          : `preset + ${project?.source}`,
+      table?.baseUrl ?? preset?.baseUrl ?? "",
+      table?.model ?? preset?.model ?? "",
+      keyState,
+    ]);
+  }
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  for (const row of rows)
+    io.stdout.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd()}\n`,
+    );
+}

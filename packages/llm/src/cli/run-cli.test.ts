@@ -1,0 +1,208 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { completionBody, createFakeServer, textStream } from "@loom/llm-testing";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./run-cli.js";
+
+/** Runs the CLI in process with captured output. */
+async function cli(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv; stdin?: string; signal?: AbortSignal } = {},
+) {
+  let stdout = "";
+  let stderr = "";
+  const out = new PassThrough().on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  const err = new PassThrough().on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const stdin = Object.assign(new PassThrough(), { isTTY: options.stdin === undefined });
+  if (options.stdin !== undefined) stdin.end(options.stdin);
+  const code = await runCli(
+    argv,
+    { stdout: out, stderr: err, stdin, env: options.env ?? {} },
+    options.signal ?? new AbortController().signal,
+  );
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "loom-cli-"));
+
+describe("loom-llm", () => {
+  it("--help and no arguments print the usage", async () => {
+    const help = await cli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("loom-llm chat [PROMPT] [options]");
+    expect((await cli([])).stdout).toBe(help.stdout);
+  });
+
+  it("--version prints the package version", async () => {
+    expect((await cli(["--version"])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it.each([
+    [["bogus"], 'unknown command "bogus"'],
+    [["chat", "--temperature", "hot", "x"], '--temperature must be a number, got "hot"'],
+    [["chat", "--nope"], "Unknown option '--nope'"],
+    [["chat", "--offline"], "no prompt"],
+  ])("usage errors exit 2: %j", async (argv, message) => {
+    const run = await cli(argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  it("with no key and no config, explains how to set one up (exit 3)", async () => {
+    const run = await cli(["chat", "hello"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("export DEEPSEEK_API_KEY=sk-...");
+    expect(run.stderr).toContain("--offline");
+  });
+
+  it("--offline streams an answer from the built-in fake server", async () => {
+    const run = await cli(["chat", "--offline", "what", "is", "loom?"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('You asked: "what is loom?"');
+    expect(run.stderr).toMatch(
+      /^\[local offline\] \d+ prompt \+ \d+ completion tokens, cost unknown, [\d.]+ s\n$/,
+    );
+  });
+
+  it("reads the prompt from stdin, and --json prints the whole response", async () => {
+    const run = await cli(["chat", "--offline", "--json"], { stdin: "piped question\n" });
+    expect(run.code).toBe(0);
+    const response = JSON.parse(run.stdout);
+    expect(response.content).toContain('You asked: "piped question"');
+    expect(response.usage.reported).toBe(true);
+  });
+
+  it("talks to a loom.toml provider, with --system and --model, and prices it", async () => {
+    const server = await createFakeServer({
+      replies: [
+        textStream(["Bon", "jour"], {
+          usage: {
+            prompt_tokens: 1_000_000,
+            completion_tokens: 1_000_000,
+            total_tokens: 2_000_000,
+          },
+        }),
+      ],
+    });
+    const config = join(dir, "loom.toml");
+    writeFileSync(
+      config,
+      `[llm.box]\nbase_url = "${server.baseUrl}"\nmodel = "llama3"\napi_key_env = "BOX_KEY"\ninput_per_mtok = 0.5\noutput_per_mtok = 1\n`,
+    );
+    const run = await cli(
+      [
+        "chat",
+        "--config",
+        config,
+        "--provider",
+        "box",
+        "--model",
+        "llama3.2",
+        "--system",
+        "Be French.",
+        "Hello",
+      ],
+      { env: { BOX_KEY: "box-secret-0123456789" } },
+    );
+    expect(run.stdout).toBe("Bonjour\n");
+    expect(run.stderr).toMatch(
+      /^\[box fake-model\] 1000000 prompt \+ 1000000 completion tokens, \$1\.500000, [\d.]+ s\n$/,
+    );
+    expect(server.lastJson()).toMatchObject({
+      model: "llama3.2",
+      messages: [
+        { role: "system", content: "Be French." },
+        { role: "user", content: "Hello" },
+      ],
+    });
+    expect(server.lastRequest?.headers.authorization).toBe("Bearer box-secret-0123456789");
+    await server.close();
+  });
+
+  it("an API error exits 4 and names the status", async () => {
+    const server = await createFakeServer({
+      replies: [{ type: "error", status: 401, body: { error: { message: "Invalid API key" } } }],
+    });
+    const config = join(dir, "bad-key.toml");
+    writeFileSync(config, `[llm.box]\nbase_url = "${server.baseUrl}"\nmodel = "m"\n`);
+    const run = await cli(["chat", "--config", config, "--no-stream", "hi"]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("API error 401");
+    await server.close();
+  });
+
+  it("Ctrl-C aborts the stream and exits 130", async () => {
+    const server = await createFakeServer({
+      replies: [{ type: "sse", events: [completionBody({ content: "x" }), { delayMs: 10_000 }] }],
+    });
+    const config = join(dir, "slow.toml");
+    writeFileSync(config, `[llm.slow]\nbase_url = "${server.baseUrl}"\nmodel = "m"\n`);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    const run = await cli(["chat", "--config", config, "hi"], { signal: controller.signal });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain("interrupted");
+    expect(performance.now() - started).toBeLessThan(2_000);
+    await server.close();
+  });
+
+  it("providers lists presets and tables, keys redacted", async () => {
+    const config = join(dir, "providers.toml");
+    writeFileSync(
+      config,
+      `[llm.deepseek]\nmodel = "deepseek-reasoner"\n\n[llm.ollama]\nbase_url = "http://localhost:11434/v1"\nmodel = "llama3.2"\n`,
+    );
+    const run = await cli(["providers", "--config", config], {
+      env: { DEEPSEEK_API_KEY: "sk-listed-0123456789abcd" },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /deepseek\s+preset \+ .*providers\.toml\s+https:\/\/api\.deepseek\.com\/v1\s+deepseek-reasoner\s+set \(DEEPSEEK_API_KEY: …abcd\)/,
+    );
+    expect(run.stdout).toMatch(
+      /openai\s+preset\s+https:\/\/api\.openai\.com\/v1\s+gpt-4o-mini\s+missing: set OPENAI_API_KEY/,
+    );
+    expect(run.stdout).toMatch(
+      /ollama\s+.*providers\.toml\s+http:\/\/localhost:11434\/v1\s+llama3\.2\s+none needed/,
+    );
+    expect(run.stdout).not.toContain("0123456789abcd");
+  });
+
+  it("config check: OK, or the library's own errors (exit 3)", async () => {
+    const good = join(dir, "good.toml");
+    writeFileSync(good, `[llm.deepseek]\ntemperature = 0.7\n`);
+    expect((await cli(["config", "check", good])).stdout).toBe(
+      `${good}: OK, 1 provider table: deepseek (preset override)\n`,
+    );
+    const bad = join(dir, "bad.toml");
+    writeFileSync(bad, `[llm.deepseek]\ntemprature = 0.7\n`);
+    const run = await cli(["config", "check", bad]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      'llm.deepseek.temprature: unknown key (did you mean "temperature"?)',
+    );
+    const missing = await cli(["config", "check", join(dir, "nope.toml")]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain("not found");
+  });
+
+  it("the built binary runs with node (shebang, exit status)", async () => {
+    const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, "--help"]);
+    expect(stdout).toContain("Usage:");
+    const failed = await promisify(execFile)(process.execPath, [bin, "bogus"]).catch(
+      (e: { code: number }) => e,
+    );
+    expect((failed as { code: number }).code).toBe(2);
+  });
+});

@@ -15,6 +15,7 @@ import {
 import { inputMessages, outputMessages } from "./otel-messages.js";
 import * as names from "./semantic-names.js";
 
+/** Options for Otel. */
 export interface OtelOptions {
   /** @default `ctx.tracer`, else the global tracer provider's */
   tracer?: Tracer;

@@ -5,18 +5,21 @@ export type ContentPart =
   | { type: "text"; text: string }
   | { type: "image_url"; imageUrl: string; detail?: "auto" | "low" | "high" };
 
+/** Instructions for the model. */
 export interface SystemMessage {
   role: "system";
   content: string;
   name?: string;
 }
 
+/** The user's turn: text, or text and images. */
 export interface UserMessage {
   role: "user";
   content: string | ContentPart[];
   name?: string;
 }
 
+/** The model's turn: text, tool calls and reasoning. */
 export interface AssistantMessage {
   role: "assistant";
   /** `null` or `""` when the turn held only tool calls. */
@@ -27,6 +30,7 @@ export interface AssistantMessage {
   name?: string;
 }
 
+/** The result of a tool call, answering it by id. */
 export interface ToolMessage {
   role: "tool";
   /** The `id` of the tool call this answers. */

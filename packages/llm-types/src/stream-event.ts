@@ -30,11 +30,13 @@ export interface ToolCallEvent {
   toolCall: ToolCall;
 }
 
+/** The `usage` stream event. */
 export interface UsageEvent {
   type: "usage";
   usage: Usage;
 }
 
+/** The `finish` stream event. */
 export interface FinishEvent {
   type: "finish";
   finishReason: FinishReason | null;

@@ -1,6 +1,6 @@
-/** A call the model asked for, with its arguments parsed from the wire's JSON string. */
 import type { InvalidToolArgumentsError } from "./errors/invalid-tool-arguments-error.js";
 
+/** A call the model asked for, with its arguments parsed from the wire's JSON string. */
 export interface ToolCall {
   /** Preserved end to end: the tool message answering it must carry the same id. */
   id: string;

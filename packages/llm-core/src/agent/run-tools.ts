@@ -39,6 +39,7 @@ export type StopReason =
   /** A call has no `execute` and the context has no `tool` executor: it is the caller's to run. */
   | "pending-tools";
 
+/** What `runTools` runs: the conversation, the tools, and the per-call options of every model call. */
 export interface RunToolsOptions extends Omit<ChatRequest, "messages" | "tools" | "signal"> {
   messages: Message[];
   tools: readonly ToolDefinition[];
@@ -51,6 +52,7 @@ export interface RunToolsOptions extends Omit<ChatRequest, "messages" | "tools" 
   onStep?(step: ToolStep): void | Promise<void>;
 }
 
+/** How the loop ended: the last response, the conversation, every step and the summed usage. */
 export interface RunToolsResult {
   stopReason: StopReason;
   /** The last model response. */

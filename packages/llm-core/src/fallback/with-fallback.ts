@@ -10,6 +10,7 @@ import {
 } from "@loom/llm-types";
 import { StreamOutcome } from "../stream/stream-outcome.js";
 
+/** Options for Fallback. */
 export interface FallbackOptions {
   /**
    * Whether a failure moves on to the next model. @default retryable errors and connection

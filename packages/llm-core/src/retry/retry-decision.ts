@@ -4,6 +4,7 @@ import { APIStatusError, ConnectionError, LLMError } from "@loom/llm-types";
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
 
+/** What `decideRetry` decides from. */
 export interface RetryInput {
   error: unknown;
   /** Attempts made so far, the failed one included (1 after the first). */
@@ -14,6 +15,7 @@ export interface RetryInput {
   random?: () => number;
 }
 
+/** Whether to try again, after how long, and why. */
 export type RetryDecision =
   | { retry: true; delayMs: number; reason: string }
   | { retry: false; reason: string };

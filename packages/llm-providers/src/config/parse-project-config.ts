@@ -13,6 +13,7 @@ import type { ProviderRegistry } from "../preset/provider-registry.js";
 import type { ProjectConfig, ProviderTable } from "./project-config.js";
 import { PRICE_KEYS, snakeCase, TABLE_CONFIG_KEYS } from "./toml-keys.js";
 
+/** Options for ProjectConfig. */
 export interface ProjectConfigOptions {
   /** Which table names are presets (their fields then override the preset's). @default the built-in presets */
   presets?: ProviderRegistry;

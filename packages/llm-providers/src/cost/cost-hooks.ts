@@ -3,6 +3,7 @@ import type { CostTracker } from "./cost-tracker.js";
 import { estimateCost } from "./estimate-cost.js";
 import { findPrice, MODEL_PRICES, type ModelPrice } from "./model-price.js";
 
+/** Options for CostHooks. */
 export interface CostHooksOptions {
   /** One price for every model of this provider (loom.toml's `*_per_mtok`); else the table. */
   price?: ModelPrice | undefined;

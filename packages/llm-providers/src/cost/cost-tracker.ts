@@ -24,6 +24,7 @@ export interface CostSnapshot {
   budgetUsd: number | undefined;
 }
 
+/** Options for CostTracker. */
 export interface CostTrackerOptions {
   /** Once this much is spent, the next call fails with `BudgetExceededError` before sending. */
   budgetUsd?: number;

@@ -15,6 +15,7 @@ export interface RequestMatch {
   test?: (request: RecordedRequest) => boolean;
 }
 
+/** Options for FakeServer. */
 export interface FakeServerOptions {
   /** Replies for the first requests, in order. More can be queued with `enqueue`. */
   replies?: FakeReply[];

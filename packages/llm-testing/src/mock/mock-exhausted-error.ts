@@ -1,5 +1,6 @@
 import { LLMError, type LLMErrorOptions } from "@loom/llm-types";
 
+/** What a `MockExhaustedError` is built from. */
 export interface MockExhaustedErrorOptions extends Omit<LLMErrorOptions, "retryable"> {
   /** The call that found no reply, 1 for the first. */
   call: number;

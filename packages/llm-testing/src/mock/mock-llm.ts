@@ -14,6 +14,7 @@ import {
 import { MockExhaustedError } from "./mock-exhausted-error.js";
 import type { MockReply, MockResponse } from "./mock-reply.js";
 
+/** Options for MockLLM. */
 export interface MockLLMOptions {
   /** @default "mock-model" (a request's own `model` wins) */
   model?: string;

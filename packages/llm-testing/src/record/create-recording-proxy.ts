@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import type { TranscriptEntry } from "./transcript.js";
 
+/** Options for RecordingProxy. */
 export interface RecordingProxyOptions {
   /** The real API's base URL, e.g. `https://api.deepseek.com/v1`. */
   target: string;

@@ -39,6 +39,7 @@ export async function readTranscript(path: string): Promise<TranscriptEntry[]> {
     });
 }
 
+/** Options for Replay. */
 export interface ReplayOptions {
   /**
    * Answer each request only if its body is the recorded one (`model`, `messages`, options);

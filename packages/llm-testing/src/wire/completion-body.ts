@@ -8,6 +8,7 @@ export interface ScriptedToolCall {
   arguments: unknown;
 }
 
+/** Options for Completion. */
 export interface CompletionOptions {
   /** @default "Hello!" (`null` when there are tool calls) */
   content?: string | null;

@@ -1,5 +1,6 @@
 import type { WireUsage } from "./wire-usage.js";
 
+/** Options for Chunk. */
 export interface ChunkOptions {
   /** @default null */
   finishReason?: string | null;

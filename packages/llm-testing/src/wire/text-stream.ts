@@ -2,6 +2,7 @@ import type { SseReply } from "../fake-server/fake-reply.js";
 import { completionChunk, usageChunk } from "./completion-chunk.js";
 import { type WireUsage, wireUsage } from "./wire-usage.js";
 
+/** Options for TextStream. */
 export interface TextStreamOptions {
   /** Reasoning pieces streamed before the text, as `reasoning_content` (DeepSeek). */
   reasoning?: string[];

@@ -1,5 +1,6 @@
 import { LLMError, type LLMErrorOptions } from "./llm-error.js";
 
+/** What a `AbortError` is built from. */
 export interface AbortErrorOptions extends Omit<LLMErrorOptions, "message" | "retryable"> {
   message?: string | undefined;
 }

@@ -1,5 +1,6 @@
 import { LLMError, type LLMErrorOptions } from "./llm-error.js";
 
+/** What a `BudgetExceededError` is built from. */
 export interface BudgetExceededErrorOptions extends Omit<LLMErrorOptions, "message" | "retryable"> {
   message?: string | undefined;
   budgetUsd: number;

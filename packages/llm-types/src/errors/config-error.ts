@@ -8,6 +8,7 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
+/** What a `ConfigError` is built from. */
 export interface ConfigErrorOptions extends Omit<LLMErrorOptions, "message" | "retryable"> {
   /** Overall message; built from `issues` when omitted. */
   message?: string | undefined;

@@ -7,6 +7,7 @@ export interface SchemaIssue {
   readonly code?: string;
 }
 
+/** What a `InvalidToolArgumentsError` is built from. */
 export interface InvalidToolArgumentsErrorOptions
   extends Omit<LLMErrorOptions, "message" | "retryable"> {
   toolName: string;

@@ -1,5 +1,6 @@
 import { APIStatusError, type APIStatusErrorOptions } from "./api-status-error.js";
 
+/** What a `RateLimitError` is built from. */
 export type RateLimitErrorOptions = APIStatusErrorOptions;
 
 /** HTTP 429: too many requests or tokens; `retryAfterMs` says when to try again if known. */

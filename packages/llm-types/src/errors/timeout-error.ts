@@ -3,6 +3,7 @@ import { LLMError, type LLMErrorOptions } from "./llm-error.js";
 /** Which limit ran out. */
 export type TimeoutPhase = "headers" | "idle" | "deadline";
 
+/** What a `TimeoutError` is built from. */
 export interface TimeoutErrorOptions extends Omit<LLMErrorOptions, "message"> {
   message?: string | undefined;
   /** The limit that ran out, in milliseconds. */

@@ -1,6 +1,6 @@
 // A research agent with two tools: a calculator and a local document lookup. The loop calls the
 // model, runs the tools it asks for, sends the results back and stops when it answers.
-// Run: pnpm example agent.ts (offline on a scripted fake server, or against DeepSeek/OpenAI
+// Run: pnpm example agent (offline on a scripted fake server, or against DeepSeek/OpenAI
 // when DEEPSEEK_API_KEY or OPENAI_API_KEY is set).
 import { completionBody, createFakeServer, defineTool, LLMProvider, runTools } from "@loom/llm";
 import { z } from "zod";

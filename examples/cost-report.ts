@@ -1,5 +1,5 @@
 // Cost: every response priced, a tracker per agent, a budget that stops the next call.
-// Run: pnpm example cost-report.ts
+// Run: pnpm example cost-report
 import {
   BudgetExceededError,
   CostTracker,

@@ -1,5 +1,5 @@
 // Fallback: the seed's "use the API, fall back to the local model when it is unreachable".
-// Run: pnpm example fallback.ts
+// Run: pnpm example fallback
 import { completionBody, createFakeServer, LLMProvider, withFallback } from "@loom/llm";
 
 // Offline, the "API" is a server that is down (its port closed) and "local" a fake server.

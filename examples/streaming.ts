@@ -1,5 +1,5 @@
 // Streaming: text as it arrives, the typed events behind it, and breaking out early.
-// Run: pnpm example streaming.ts (offline, or DeepSeek/OpenAI when a key is set)
+// Run: pnpm example streaming (offline, or DeepSeek/OpenAI when a key is set)
 import { createFakeServer, LLMProvider, providerStream } from "@loom/llm";
 
 async function connect(): Promise<{ llm: LLMProvider; stop: () => Promise<void> }> {

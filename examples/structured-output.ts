@@ -1,5 +1,5 @@
 // Structured output: a zod schema in, a typed, validated value out (res.parsed).
-// Run: pnpm example structured-output.ts
+// Run: pnpm example structured-output
 import { completionBody, createFakeServer, InvalidResponseError, LLMProvider } from "@loom/llm";
 import { z } from "zod";
 

@@ -1,6 +1,6 @@
 // Every call traced: the OpenTelemetry SDK with a console exporter prints the span of a call and
 // of a stream, then the GenAI client metrics. Runs offline on the fake server.
-// Run: pnpm example tracing.ts
+// Run: pnpm example tracing
 //
 // To see the traces in Jaeger or Grafana (Tempo), swap the console exporter for OTLP:
 //   import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";

@@ -1,12 +1,6 @@
 // Node's built-in fetch, parsed by hand as the floor is.
+import { collectText, collectToolCall, sseChunks } from "./chat-chunks.ts";
 import { type DriverFactory, MESSAGES } from "./driver.ts";
-
-type Chunk = {
-  choices: {
-    delta: { content?: string; tool_calls?: { function: { name?: string; arguments?: string } }[] };
-  }[];
-  usage?: { completion_tokens: number };
-};
 
 export const nodeFetch: DriverFactory = (baseUrl) => {
   const url = `${baseUrl}/chat/completions`;
@@ -16,24 +10,7 @@ export const nodeFetch: DriverFactory = (baseUrl) => {
       headers: { "content-type": "application/json", authorization: "Bearer bench" },
       body: JSON.stringify({ model, messages: MESSAGES, ...(stream ? { stream: true } : {}) }),
     });
-
-  async function* events(model: string): AsyncGenerator<Chunk> {
-    const res = await post(model, true);
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for await (const bytes of res.body as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(bytes, { stream: true });
-      let end = buffer.indexOf("\n\n");
-      while (end !== -1) {
-        const line = buffer.slice(6, end);
-        buffer = buffer.slice(end + 2);
-        if (line === "[DONE]") return;
-        yield JSON.parse(line) as Chunk;
-        end = buffer.indexOf("\n\n");
-      }
-    }
-  }
-
+  const body = async (model: string) => (await post(model, true)).body as AsyncIterable<Uint8Array>;
   return {
     async call(model) {
       const json = (await (await post(model, false)).json()) as {
@@ -45,30 +22,8 @@ export const nodeFetch: DriverFactory = (baseUrl) => {
         promptTokens: json.usage.prompt_tokens,
       };
     },
-    async stream(model, onFirst) {
-      let content = "";
-      let chunks = 0;
-      let completionTokens = 0;
-      for await (const chunk of events(model)) {
-        const text = chunk.choices[0]?.delta.content;
-        if (text) {
-          if (chunks++ === 0) onFirst();
-          content += text;
-        }
-        if (chunk.usage) completionTokens = chunk.usage.completion_tokens;
-      }
-      return { content, chunks, completionTokens };
-    },
-    async tools(model) {
-      let name = "";
-      let args = "";
-      for await (const chunk of events(model)) {
-        const call = chunk.choices[0]?.delta.tool_calls?.[0]?.function;
-        if (call?.name) name = call.name;
-        if (call?.arguments) args += call.arguments;
-      }
-      return { name, args: JSON.parse(args) };
-    },
+    stream: async (model, onFirst) => collectText(sseChunks(await body(model)), onFirst),
+    tools: async (model) => collectToolCall(sseChunks(await body(model))),
     close: async () => {},
   };
 };

@@ -12,8 +12,6 @@ import {
   AuthenticationError,
   ConnectionError,
   InvalidResponseError,
-  type LLMError,
-  LLMError as LLMErrorClass,
   RateLimitError,
   ServerError,
   TimeoutError,
@@ -21,6 +19,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { withFallback } from "./fallback/with-fallback.js";
 import { LLMProvider } from "./llm-provider.js";
+import { failure, until } from "./test-support.fixture.js";
 
 const KEY = "sk-matrix-0123456789abcdef";
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
@@ -50,21 +49,6 @@ function provider(config: Record<string, unknown> = {}): LLMProvider {
   );
   providers.push(llm);
   return llm;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<LLMError> {
-  try {
-    await run();
-  } catch (error) {
-    if (LLMErrorClass.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a failure");
-}
-
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe("fault matrix", () => {

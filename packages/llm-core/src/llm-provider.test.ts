@@ -11,8 +11,6 @@ import {
   ContextLengthError,
   InsufficientBalanceError,
   InvalidResponseError,
-  type LLMError,
-  LLMError as LLMErrorClass,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -22,6 +20,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { LLMProvider } from "./llm-provider.js";
+import { failure, until } from "./test-support.fixture.js";
 
 const KEY = "sk-test-0123456789abcdefKEYKEY";
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
@@ -49,16 +48,6 @@ afterAll(async () => {
   await server.close();
 });
 beforeEach(() => server.reset());
-
-async function failure(promise: Promise<unknown>): Promise<LLMError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (LLMErrorClass.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("the request on the wire", () => {
   it("posts to {baseUrl}/chat/completions with the headers wire.md lists", async () => {
@@ -680,12 +669,6 @@ describe("connections", () => {
     await own.close();
   });
 });
-
-/** Waits (bounded) for a condition the server sees a moment after the client acts. */
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 describe("the key never shows", () => {
   it.each([

@@ -4,14 +4,10 @@ import { completionChunk, createFakeServer } from "@loom/llm-testing";
 import { AbortError, LLMError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { LLMProvider } from "../llm-provider.js";
+import { until } from "../test-support.fixture.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 10));
-}
 
 describe("abort storm", () => {
   it("1 000 concurrent streams aborted at random points: no unhandled rejection, no socket left, heap back near its start", async () => {

@@ -13,8 +13,6 @@ import {
   AbortError,
   AuthenticationError,
   InvalidResponseError,
-  type LLMError,
-  LLMError as LLMErrorClass,
   RateLimitError,
   ServerError,
   type StreamEvent,
@@ -23,6 +21,7 @@ import {
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LLMProvider } from "../llm-provider.js";
+import { failure, until } from "../test-support.fixture.js";
 import { recordedStream } from "./recorded-stream.fixture.js";
 
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
@@ -54,21 +53,6 @@ async function events(provider: LLMProvider = llm): Promise<StreamEvent[]> {
   const all: StreamEvent[] = [];
   for await (const event of provider.stream(hello).events()) all.push(event);
   return all;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<LLMError> {
-  try {
-    await run();
-  } catch (error) {
-    if (LLMErrorClass.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected the stream to fail");
-}
-
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 const raw = (...chunks: (string | Uint8Array | { delayMs: number })[]) => ({

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { ConnectionTracker } from "./connection-tracker.js";
 import type { FakeReply, ReplyEnd, SseItem } from "./fake-reply.js";
 import type { RecordedRequest } from "./recorded-request.js";
 
@@ -61,17 +62,11 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
   const routes: { match: RequestMatch; replies: FakeReply[] }[] = [];
   let fallback = options.fallback;
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
-  let connectionCount = 0;
 
   const server = createServer({ noDelay: true, keepAliveTimeout: 10_000 }, (req, res) => {
     void handle(req, res).catch(() => res.destroy());
   });
-  server.on("connection", (socket: Socket) => {
-    connectionCount++;
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
+  const connections = new ConnectionTracker(server);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -120,10 +115,10 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
       return body as Record<string, unknown>;
     },
     get connectionCount() {
-      return connectionCount;
+      return connections.accepted;
     },
     get openConnections() {
-      return sockets.size;
+      return connections.open;
     },
     enqueue: (...replies) => {
       queue.push(...replies);
@@ -139,11 +134,11 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
       queue.length = 0;
       routes.length = 0;
       requests.length = 0;
-      connectionCount = sockets.size;
+      connections.resetCount();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
+        connections.destroyAll();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };

@@ -1,6 +1,7 @@
 import { appendFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { ConnectionTracker } from "../fake-server/connection-tracker.js";
 import type { TranscriptEntry } from "./transcript.js";
 
 /** Options for RecordingProxy. */
@@ -46,7 +47,6 @@ export async function createRecordingProxy(
   const target = new URL(options.target);
   const basePath = target.pathname.replace(/\/+$/, "");
   const entries: TranscriptEntry[] = [];
-  const sockets = new Set<Socket>();
   // Exchanges still being written: close() waits for them, so no recording is lost.
   const pending = new Set<Promise<void>>();
   const server = createServer((req, res) => {
@@ -58,10 +58,7 @@ export async function createRecordingProxy(
     pending.add(exchange);
     void exchange.finally(() => pending.delete(exchange));
   });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
+  const connections = new ConnectionTracker(server);
 
   async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -127,7 +124,7 @@ export async function createRecordingProxy(
     close: async () => {
       await Promise.allSettled([...pending]);
       await new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
+        connections.destroyAll();
         server.close((error) => (error ? reject(error) : resolve()));
       });
     },

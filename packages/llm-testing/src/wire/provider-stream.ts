@@ -47,27 +47,7 @@ export function providerStream(provider: ProviderShape, script: ProviderScript):
       const opts = { ...model, usage: null };
       chunks.push(completionChunk({ role: "assistant", content: "" }, opts));
       for (const piece of text) chunks.push(completionChunk({ content: piece }, opts));
-      calls.forEach((call, index) => {
-        chunks.push(
-          completionChunk(
-            {
-              tool_calls: [
-                {
-                  index,
-                  id: call.id,
-                  type: "function",
-                  function: { name: call.name, arguments: "" },
-                },
-              ],
-            },
-            opts,
-          ),
-        );
-        for (const piece of pieces(call.args, 8))
-          chunks.push(
-            completionChunk({ tool_calls: [{ index, function: { arguments: piece } }] }, opts),
-          );
-      });
+      chunks.push(...toolCallChunks(calls, 8, model));
       chunks.push(completionChunk({}, { ...opts, finishReason }), usageChunk(usage, model));
       return { type: "sse", events: chunks };
     }
@@ -81,27 +61,7 @@ export function providerStream(provider: ProviderShape, script: ProviderScript):
         chunks.push(completionChunk({ content: null, reasoning_content: piece }, model));
       for (const piece of text)
         chunks.push(completionChunk({ content: piece, reasoning_content: null }, model));
-      calls.forEach((call, index) => {
-        chunks.push(
-          completionChunk(
-            {
-              tool_calls: [
-                {
-                  index,
-                  id: call.id,
-                  type: "function",
-                  function: { name: call.name, arguments: "" },
-                },
-              ],
-            },
-            model,
-          ),
-        );
-        for (const piece of pieces(call.args, 6))
-          chunks.push(
-            completionChunk({ tool_calls: [{ index, function: { arguments: piece } }] }, model),
-          );
-      });
+      chunks.push(...toolCallChunks(calls, 6, model));
       chunks.push(
         completionChunk(
           {},
@@ -122,30 +82,7 @@ export function providerStream(provider: ProviderShape, script: ProviderScript):
       chunks.push(completionChunk({ role: "assistant", content: "" }, model));
       for (const piece of reasoning) chunks.push(completionChunk({ reasoning: piece }, model));
       for (const piece of text) chunks.push(completionChunk({ content: piece }, model));
-      calls.forEach((call, index) => {
-        chunks.push(
-          completionChunk(
-            {
-              tool_calls: [
-                {
-                  index,
-                  id: call.id,
-                  type: "function",
-                  function: { name: call.name, arguments: "" },
-                },
-              ],
-            },
-            model,
-          ),
-        );
-        for (const piece of pieces(call.args, 5))
-          chunks.push(
-            completionChunk(
-              { tool_calls: [{ index, function: { name: null, arguments: piece } }] },
-              model,
-            ),
-          );
-      });
+      chunks.push(...toolCallChunks(calls, 5, model, { laterName: null }));
       chunks.push(completionChunk({}, { ...model, finishReason }), usageChunk(usage, model));
       return { type: "sse", events: chunks };
     }
@@ -178,22 +115,7 @@ export function providerStream(provider: ProviderShape, script: ProviderScript):
       };
     case "llama.cpp": {
       for (const piece of text) chunks.push(completionChunk({ content: piece }, model));
-      calls.forEach((call, index) => {
-        chunks.push(
-          completionChunk(
-            {
-              tool_calls: [
-                { index, id: "", type: "function", function: { name: call.name, arguments: "" } },
-              ],
-            },
-            model,
-          ),
-        );
-        for (const piece of pieces(call.args, 3))
-          chunks.push(
-            completionChunk({ tool_calls: [{ index, function: { arguments: piece } }] }, model),
-          );
-      });
+      chunks.push(...toolCallChunks(calls, 3, model, { emptyIds: true }));
       const finish = completionChunk({}, { ...model, finishReason, usage });
       Object.assign(finish, {
         timings: {
@@ -235,6 +157,47 @@ export function providerCompletion(provider: ProviderShape, script: ProviderScri
   const thinking = script.reasoning?.join("");
   if (thinking) message[provider === "vllm" ? "reasoning" : "reasoning_content"] = thinking;
   return { type: "json", body };
+}
+
+/**
+ * A call's first delta (id, name, empty arguments), then its arguments in pieces of `size`:
+ * how OpenAI, DeepSeek, vLLM and llama.cpp stream tool calls. vLLM repeats `name: null` on the
+ * later deltas; llama.cpp sends empty ids.
+ */
+function toolCallChunks(
+  calls: readonly { id: string; name: string; args: string }[],
+  size: number,
+  model: { model: string },
+  quirks: { laterName?: null; emptyIds?: boolean } = {},
+): object[] {
+  return calls.flatMap((call, index) => [
+    completionChunk(
+      {
+        tool_calls: [
+          {
+            index,
+            id: quirks.emptyIds ? "" : call.id,
+            type: "function",
+            function: { name: call.name, arguments: "" },
+          },
+        ],
+      },
+      model,
+    ),
+    ...pieces(call.args, size).map((piece) =>
+      completionChunk(
+        {
+          tool_calls: [
+            {
+              index,
+              function: { ...(quirks.laterName === null ? { name: null } : {}), arguments: piece },
+            },
+          ],
+        },
+        model,
+      ),
+    ),
+  ]);
 }
 
 /** Cuts a string into pieces of at most `size` characters (arguments stream in fragments). */

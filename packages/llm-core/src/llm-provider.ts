@@ -130,16 +130,18 @@ export class LLMProvider implements ChatModel {
         ? new CallSignal(request.signal, request.deadlineMs, meta)
         : undefined;
     const signal = callSignal?.signal;
-    const retrier = this.#retrier(request, info, signal);
+    // Made on the first failure: most calls succeed at once and need no retry state.
+    let retrier: Retrier | undefined;
     try {
       for (;;) {
         try {
           const parsed = await this.#attempt(request, info, meta, signal, timeoutMs);
-          parsed.attempts = retrier.attempts;
+          parsed.attempts = retrier?.attempts ?? 1;
           for (const hook of hooks) hook.onResponse?.(parsed, request, info);
           await nextTurn();
           return parsed as LLMResponse<TParsed>;
         } catch (error) {
+          retrier ??= this.#retrier(request, info, signal);
           if (!(await this.#retryAfter(retrier, error, meta, signal, timeoutMs))) throw error;
         }
       }

@@ -3,6 +3,7 @@ import { type ChatRequest, LLMError } from "@loom/llm-types";
 import {
   type Attributes,
   context,
+  createNoopMeter,
   type Histogram,
   type Meter,
   metrics,
@@ -29,6 +30,8 @@ export interface OtelOptions {
 }
 
 const SCOPE = "@loom/llm-otel";
+// The API's no-op meter hands out one shared histogram: seeing it means no metrics SDK.
+const NOOP_HISTOGRAM = createNoopMeter().createHistogram(SCOPE);
 
 /** What one call's span needs between its hooks. */
 interface CallSpan {
@@ -56,7 +59,9 @@ const servers = new Map<string, { address: string; port: number }>();
  * no-ops and a call pays for little more than a few property reads.
  */
 export function otelHooks(options: OtelOptions = {}): ProviderHooks {
-  const calls = new WeakMap<CallInfo, CallSpan>();
+  // Each call's state rides on its CallInfo (one object per call) under a key of this hooks
+  // instance: no WeakMap, whose entries cost the garbage collector on every call.
+  const calls = new CallState();
   // The global tracer is a proxy that follows later SDK registration, so one is enough. The
   // global meter is not: fetch it again only when the registered provider changes.
   const globalTracer = trace.getTracer(SCOPE);
@@ -75,11 +80,14 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       const tracer = options.tracer ?? (info.context.tracer as Tracer | undefined) ?? globalTracer;
       const meter =
         options.meter ?? (info.context.meter as Meter | undefined) ?? currentGlobalMeter();
+      const instruments = instrumentsOf(meter);
       const span = tracer.startSpan(
         `${names.OPERATION_CHAT} ${info.model}`,
         { kind: SpanKind.CLIENT },
         context.active(),
       );
+      // No SDK (or sampled out, with no-op metrics): nothing will be recorded, so keep nothing.
+      if (!span.isRecording() && instruments.duration === NOOP_HISTOGRAM) return;
       const server = serverOf(info.baseUrl);
       const common: Attributes = {
         [names.GEN_AI_OPERATION_NAME]: names.OPERATION_CHAT,
@@ -92,7 +100,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
         span,
         started: performance.now(),
         common,
-        instruments: instrumentsOf(meter),
+        instruments,
       });
       if (span.isRecording())
         span.setAttributes(requestAttributes(request, info, common, capture(options, info)));
@@ -188,10 +196,27 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
   };
 }
 
-function take(calls: WeakMap<CallInfo, CallSpan>, info: CallInfo): CallSpan | undefined {
+function take(calls: CallState, info: CallInfo): CallSpan | undefined {
   const call = calls.get(info);
   calls.delete(info);
   return call;
+}
+
+/** Per-call state stored on the call's own CallInfo, under a key private to one hooks instance. */
+class CallState {
+  readonly #key = Symbol("loom.otel.call");
+
+  get(info: CallInfo): CallSpan | undefined {
+    return (info as unknown as Record<symbol, CallSpan | undefined>)[this.#key];
+  }
+
+  set(info: CallInfo, call: CallSpan): void {
+    (info as unknown as Record<symbol, CallSpan | undefined>)[this.#key] = call;
+  }
+
+  delete(info: CallInfo): void {
+    (info as unknown as Record<symbol, CallSpan | undefined>)[this.#key] = undefined;
+  }
 }
 
 function requestAttributes(

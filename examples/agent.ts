@@ -2,8 +2,9 @@
 // model, runs the tools it asks for, sends the results back and stops when it answers.
 // Run: pnpm example agent (offline on a scripted fake server, or against DeepSeek/OpenAI
 // when DEEPSEEK_API_KEY or OPENAI_API_KEY is set).
-import { completionBody, createFakeServer, defineTool, LLMProvider, runTools } from "@loom/llm";
+import { completionBody, defineTool, type FakeServerOptions, runTools } from "@loom/llm";
 import { z } from "zod";
+import { connect } from "./connect.ts";
 
 const documents: Record<string, string> = {
   "loom-design":
@@ -35,48 +36,37 @@ const lookup = defineTool({
 const question =
   "What does a call with 1200 prompt and 300 completion tokens cost on deepseek-chat?";
 
-async function connect(): Promise<{ llm: LLMProvider; stop: () => Promise<void> }> {
-  if (process.env.DEEPSEEK_API_KEY)
-    return { llm: LLMProvider.fromName({}, "deepseek"), stop: async () => {} };
-  if (process.env.OPENAI_API_KEY)
-    return { llm: LLMProvider.fromName({}, "openai"), stop: async () => {} };
-  // Offline: the conversation a real model would have, scripted turn by turn.
-  const server = await createFakeServer({
-    replies: [
-      {
-        type: "json",
-        body: completionBody({
-          toolCalls: [{ id: "call_1", name: "lookup_document", arguments: { id: "llm-pricing" } }],
-        }),
-      },
-      {
-        type: "json",
-        body: completionBody({
-          toolCalls: [
-            {
-              id: "call_2",
-              name: "calculate",
-              arguments: { expression: "(1200 * 0.28 + 300 * 0.42) / 1e6" },
-            },
-          ],
-        }),
-      },
-      {
-        type: "json",
-        body: completionBody({
-          content: "About $0.000462: 1200 × $0.28/M for input plus 300 × $0.42/M for output.",
-        }),
-      },
-    ],
-  });
-  console.log("No API key set: running OFFLINE with a scripted tool-calling conversation.\n");
-  return {
-    llm: LLMProvider.fromName({}, "local", { baseUrl: server.baseUrl }),
-    stop: () => server.close(),
-  };
-}
+// Offline: the conversation a real model would have, scripted turn by turn.
+const offlineServer: FakeServerOptions = {
+  replies: [
+    {
+      type: "json",
+      body: completionBody({
+        toolCalls: [{ id: "call_1", name: "lookup_document", arguments: { id: "llm-pricing" } }],
+      }),
+    },
+    {
+      type: "json",
+      body: completionBody({
+        toolCalls: [
+          {
+            id: "call_2",
+            name: "calculate",
+            arguments: { expression: "(1200 * 0.28 + 300 * 0.42) / 1e6" },
+          },
+        ],
+      }),
+    },
+    {
+      type: "json",
+      body: completionBody({
+        content: "About $0.000462: 1200 × $0.28/M for input plus 300 × $0.42/M for output.",
+      }),
+    },
+  ],
+};
 
-const { llm, stop } = await connect();
+const { llm, close } = await connect(offlineServer);
 try {
   const result = await runTools(llm, {
     messages: [
@@ -102,6 +92,5 @@ try {
     `\nstop: ${result.stopReason}, ${result.steps.length} model calls, ${result.usage.totalTokens} tokens`,
   );
 } finally {
-  await llm.close();
-  await stop();
+  await close();
 }

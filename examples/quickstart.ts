@@ -4,13 +4,13 @@
 import {
   CostTracker,
   completionBody,
-  createFakeServer,
-  LLMProvider,
+  type FakeServerOptions,
   type LLMResponse,
   type Message,
   textStream,
   wireUsage,
 } from "@loom/llm";
+import { connect } from "./connect.ts";
 
 const question: Message[] = [
   { role: "system", content: "You are a research assistant. Answer in two sentences." },
@@ -18,46 +18,30 @@ const question: Message[] = [
 ];
 
 const tracker = new CostTracker();
-const ctx = { agentId: "quickstart" };
 
-async function connect(): Promise<{ llm: LLMProvider; stop: () => Promise<void> }> {
-  // Presets read their key from the environment: DEEPSEEK_API_KEY, OPENAI_API_KEY.
-  if (process.env.DEEPSEEK_API_KEY)
-    return { llm: LLMProvider.fromName(ctx, "deepseek", { tracker }), stop: async () => {} };
-  if (process.env.OPENAI_API_KEY)
-    return { llm: LLMProvider.fromName(ctx, "openai", { tracker }), stop: async () => {} };
-  const answer =
-    "It must be fast and observable, with typed errors, timeouts and retries. " +
-    "And it must stream tokens as they arrive, so the agent can act before the answer ends.";
-  const words = answer.match(/\S+\s*/g) ?? [answer];
-  const server = await createFakeServer({
-    replies: [
-      {
-        type: "json",
-        body: completionBody({
-          content: answer,
-          model: "qwen2.5-0.5b-instruct",
-          usage: wireUsage(31, 38),
-        }),
-      },
-      textStream(words, {
-        delayMs: 25,
+const answer =
+  "It must be fast and observable, with typed errors, timeouts and retries. " +
+  "And it must stream tokens as they arrive, so the agent can act before the answer ends.";
+const words = answer.match(/\S+\s*/g) ?? [answer];
+const offlineServer: FakeServerOptions = {
+  replies: [
+    {
+      type: "json",
+      body: completionBody({
+        content: answer,
         model: "qwen2.5-0.5b-instruct",
-        usage: wireUsage(words.length, 38),
+        usage: wireUsage(31, 38),
       }),
-    ],
-  });
-  console.log(
-    "No DEEPSEEK_API_KEY or OPENAI_API_KEY set: running OFFLINE against a local fake server.\n",
-  );
-  // The `local` preset (vLLM, Ollama, llama.cpp) pointed at the fake server.
-  return {
-    llm: LLMProvider.fromName(ctx, "local", { baseUrl: server.baseUrl, tracker }),
-    stop: () => server.close(),
-  };
-}
+    },
+    textStream(words, {
+      delayMs: 25,
+      model: "qwen2.5-0.5b-instruct",
+      usage: wireUsage(words.length, 38),
+    }),
+  ],
+};
 
-const { llm, stop } = await connect();
+const { llm, close } = await connect(offlineServer, { tracker });
 try {
   console.log(`provider: ${llm}\n`);
 
@@ -72,8 +56,7 @@ try {
 
   console.log(`\n${tracker.formatReport()}`);
 } finally {
-  await llm.close();
-  await stop();
+  await close();
 }
 
 function usageLine(res: LLMResponse): string {

@@ -1,37 +1,27 @@
 // Streaming: text as it arrives, the typed events behind it, and breaking out early.
 // Run: pnpm example streaming (offline, or DeepSeek/OpenAI when a key is set)
-import { createFakeServer, LLMProvider, providerStream } from "@loom/llm";
+import { type FakeServerOptions, providerStream } from "@loom/llm";
+import { connect } from "./connect.ts";
 
-async function connect(): Promise<{ llm: LLMProvider; stop: () => Promise<void> }> {
-  if (process.env.DEEPSEEK_API_KEY)
-    return { llm: LLMProvider.fromName({}, "deepseek"), stop: async () => {} };
-  if (process.env.OPENAI_API_KEY)
-    return { llm: LLMProvider.fromName({}, "openai"), stop: async () => {} };
-  const server = await createFakeServer({
-    fallback: providerStream("deepseek", {
-      reasoning: ["The user wants ", "three colours. "],
-      text: [
-        "Red, ",
-        "green ",
-        "and ",
-        "blue ",
-        "are ",
-        "the ",
-        "primary ",
-        "colours ",
-        "of ",
-        "light.",
-      ],
-    }),
-  });
-  console.log("(offline: a local fake server streams a DeepSeek-shaped answer)\n");
-  return {
-    llm: LLMProvider.fromName({}, "local", { baseUrl: server.baseUrl }),
-    stop: () => server.close(),
-  };
-}
+const offlineServer: FakeServerOptions = {
+  fallback: providerStream("deepseek", {
+    reasoning: ["The user wants ", "three colours. "],
+    text: [
+      "Red, ",
+      "green ",
+      "and ",
+      "blue ",
+      "are ",
+      "the ",
+      "primary ",
+      "colours ",
+      "of ",
+      "light.",
+    ],
+  }),
+};
 
-const { llm, stop } = await connect();
+const { llm, close } = await connect(offlineServer);
 const messages = [{ role: "user" as const, content: "Name the three primary colours of light." }];
 try {
   // 1. Text only: the stream is an AsyncIterable<string>.
@@ -57,6 +47,5 @@ try {
   }
   await stream.response().catch((error: Error) => console.log(`response(): ${error.name}`));
 } finally {
-  await llm.close();
-  await stop();
+  await close();
 }

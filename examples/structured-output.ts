@@ -1,7 +1,8 @@
 // Structured output: a zod schema in, a typed, validated value out (res.parsed).
 // Run: pnpm example structured-output
-import { completionBody, createFakeServer, InvalidResponseError, LLMProvider } from "@loom/llm";
+import { completionBody, type FakeServerOptions, InvalidResponseError } from "@loom/llm";
 import { z } from "zod";
+import { connect } from "./connect.ts";
 
 const City = z.object({
   name: z.string(),
@@ -9,33 +10,22 @@ const City = z.object({
   population: z.number().int().describe("metropolitan population"),
 });
 
-async function connect(): Promise<{ llm: LLMProvider; stop: () => Promise<void> }> {
-  if (process.env.DEEPSEEK_API_KEY)
-    return { llm: LLMProvider.fromName({}, "deepseek"), stop: async () => {} };
-  if (process.env.OPENAI_API_KEY)
-    return { llm: LLMProvider.fromName({}, "openai"), stop: async () => {} };
-  const server = await createFakeServer({
-    replies: [
-      {
-        type: "json",
-        body: completionBody({
-          content: '{"name":"Tokyo","country":"Japan","population":37400000}',
-        }),
-      },
-      {
-        type: "json",
-        body: completionBody({ content: '{"name":"Tokyo","country":"Japan","population":"lots"}' }),
-      },
-    ],
-  });
-  console.log("(offline: a local fake server answers)\n");
-  return {
-    llm: LLMProvider.fromName({}, "local", { baseUrl: server.baseUrl }),
-    stop: () => server.close(),
-  };
-}
+const offlineServer: FakeServerOptions = {
+  replies: [
+    {
+      type: "json",
+      body: completionBody({
+        content: '{"name":"Tokyo","country":"Japan","population":37400000}',
+      }),
+    },
+    {
+      type: "json",
+      body: completionBody({ content: '{"name":"Tokyo","country":"Japan","population":"lots"}' }),
+    },
+  ],
+};
 
-const { llm, stop } = await connect();
+const { llm, close } = await connect(offlineServer);
 const request = {
   messages: [{ role: "user" as const, content: "The largest city in Japan, as JSON." }],
   responseFormat: { type: "json_schema" as const, name: "city", schema: City },
@@ -57,6 +47,5 @@ try {
     );
   }
 } finally {
-  await llm.close();
-  await stop();
+  await close();
 }

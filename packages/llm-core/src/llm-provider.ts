@@ -5,6 +5,7 @@ import {
   type ChatStream,
   ConfigError,
   createStatusError,
+  headerProblems,
   type LLMConfig,
   type LLMConfigInput,
   type LLMContext,
@@ -37,8 +38,6 @@ export interface OpenResponse {
     dump(options?: { limit?: number; signal?: AbortSignal }): Promise<unknown>;
   };
 }
-
-const FORBIDDEN_HEADER_VALUE = /[\r\n\0]/;
 
 // Keep-alive idle time: shorter than the usual server-side 60 s (and llama.cpp's 5 s hint is
 // honoured by undici itself), so a socket the server is about to drop is rarely reused.
@@ -372,14 +371,10 @@ export class LLMProvider implements ChatModel {
     if (request.headers === undefined) return base;
     const headers = { ...base };
     for (const [name, value] of Object.entries(request.headers)) {
-      if (FORBIDDEN_HEADER_VALUE.test(value) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      const problems = headerProblems(name, value);
+      if (problems.length > 0) {
         throw new ConfigError({
-          issues: [
-            {
-              path: `headers.${name}`,
-              message: "is not a valid header (bad name, or CR/LF/NUL in the value)",
-            },
-          ],
+          issues: problems.map((message) => ({ path: `headers.${name}`, message })),
           provider: this.#config.provider,
           model: request.model ?? this.#config.model,
         });

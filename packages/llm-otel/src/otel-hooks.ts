@@ -121,7 +121,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       call.instruments.firstChunk.record(seconds, call.common);
     },
     onResponse(response, _request, info) {
-      const call = take(calls, info);
+      const call = calls.take(info);
       if (call === undefined) return;
       const { span, common, instruments } = call;
       const elapsed = performance.now() - call.started;
@@ -163,7 +163,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       instruments.duration.record(elapsed / 1_000, attributes);
     },
     onError(error, _request, info) {
-      const call = take(calls, info);
+      const call = calls.take(info);
       if (call === undefined) return;
       const type = errorType(error);
       // Error messages name the request's URL; telemetry keeps host and port only.
@@ -185,7 +185,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       });
     },
     onCancel(_request, info) {
-      const call = take(calls, info);
+      const call = calls.take(info);
       if (call === undefined) return;
       // The caller stopped reading (it had what it needed): not a failure.
       call.span.setAttribute(names.LLM_STREAM_CANCELLED, true);
@@ -194,12 +194,6 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       call.instruments.duration.record((performance.now() - call.started) / 1_000, call.common);
     },
   };
-}
-
-function take(calls: CallState, info: CallInfo): CallSpan | undefined {
-  const call = calls.get(info);
-  calls.delete(info);
-  return call;
 }
 
 /** Per-call state stored on the call's own CallInfo, under a key private to one hooks instance. */
@@ -214,8 +208,11 @@ class CallState {
     (info as unknown as Record<symbol, CallSpan | undefined>)[this.#key] = call;
   }
 
-  delete(info: CallInfo): void {
+  /** The call's state, removed: each call is ended exactly once. */
+  take(info: CallInfo): CallSpan | undefined {
+    const call = this.get(info);
     (info as unknown as Record<symbol, CallSpan | undefined>)[this.#key] = undefined;
+    return call;
   }
 }
 

@@ -53,6 +53,7 @@ export {
   type TimeoutPhase,
 } from "./errors/timeout-error.js";
 export type { FinishReason } from "./finish-reason.js";
+export { headerProblems } from "./header-problems.js";
 export type { JsonSchema } from "./json-schema.js";
 export type { LLMContext, LLMLogger, ToolExecutor } from "./llm-context.js";
 export type { LLMResponse } from "./llm-response.js";

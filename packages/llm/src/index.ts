@@ -131,6 +131,7 @@ export {
   type ErrorContext,
   type FinishEvent,
   type FinishReason,
+  headerProblems,
   InsufficientBalanceError,
   InvalidResponseError,
   type InvalidResponseErrorOptions,

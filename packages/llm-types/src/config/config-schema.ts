@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { headerProblems } from "../header-problems.js";
 import { CONFIG_DEFAULTS, type LLMConfig, type LLMConfigInput } from "./llm-config.js";
 
 /** A value as it may appear in a message: short, and never a secret (callers make sure). */
@@ -29,27 +30,14 @@ const text = (what: string) =>
     .string({ error: (issue) => `must be ${what}, got ${show(issue.input)}` })
     .refine((v) => v.trim().length > 0, { error: `must be ${what}, got an empty string` });
 
-// RFC 9110 token characters: anything else in a header name breaks the request or smuggles one.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
-
 const headers = z
   .record(z.string(), z.string({ error: "header values must be strings" }), {
     error: "must be an object of header names to string values",
   })
   .superRefine((record, ctx) => {
     for (const [name, value] of Object.entries(record)) {
-      if (!HEADER_NAME.test(name)) {
-        ctx.addIssue({ code: "custom", path: [name], message: "is not a valid header name" });
-      }
-      if (HEADER_VALUE_FORBIDDEN.test(value)) {
-        // The value is not shown: headers may carry credentials.
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: "header values must not contain CR, LF or NUL characters",
-        });
-      }
+      for (const message of headerProblems(name, value))
+        ctx.addIssue({ code: "custom", path: [name], message });
     }
   });
 
@@ -87,7 +75,8 @@ const schema = z
     apiKey: z
       .string({ error: "must be a string" })
       .refine((v) => v.trim().length > 0, { error: "must not be empty; omit it instead" })
-      .refine((v) => !HEADER_VALUE_FORBIDDEN.test(v), {
+      // The key travels in the Authorization header: the same characters are forbidden.
+      .refine((v) => headerProblems("authorization", v).length === 0, {
         error: "must not contain CR, LF or NUL characters",
       })
       .optional(),

@@ -2,7 +2,8 @@
 // model, runs the tools it asks for, sends the results back and stops when it answers.
 // Run: pnpm example agent (offline on a scripted fake server, or against DeepSeek/OpenAI
 // when DEEPSEEK_API_KEY or OPENAI_API_KEY is set).
-import { completionBody, defineTool, type FakeServerOptions, runTools } from "@loom/llm";
+import { defineTool, runTools } from "@loom/llm";
+import { completionBody, type FakeServerOptions } from "@loom/llm-testing";
 import { z } from "zod";
 import { connect } from "./connect.ts";
 

@@ -1,6 +1,7 @@
 // Validating a provider config: defaults filled in, every bad key named, the key never printed.
 // Run: pnpm example config
-import { ConfigError, createStatusError, parseConfig, RateLimitError } from "@loom/llm";
+import { ConfigError, LLMProvider, parseConfig, RateLimitError } from "@loom/llm";
+import { createFakeServer } from "@loom/llm-testing";
 
 const config = parseConfig({
   provider: "deepseek",
@@ -26,14 +27,30 @@ try {
 }
 
 // What a 429 from the server becomes: a typed, retryable error carrying the server's hint.
-const error = createStatusError({
-  status: 429,
-  body: '{"error":{"message":"Rate limit reached","type":"rate_limit_error"}}',
-  provider: "deepseek",
-  model: "deepseek-chat",
-  request: "POST https://api.deepseek.com/v1/chat/completions",
-  retryAfterMs: 1_000,
+// (A local fake server plays DeepSeek's rate limiter; retries are off to show the error itself.)
+const server = await createFakeServer({
+  replies: [
+    {
+      type: "error",
+      status: 429,
+      headers: { "retry-after": "1" },
+      body: { error: { message: "Rate limit reached", type: "rate_limit_error" } },
+    },
+  ],
 });
-console.log("\nA 429 becomes:", error.name, "| retryable:", error.retryable);
-console.log(error.message);
-if (RateLimitError.isInstance(error)) console.log("retry after", error.retryAfterMs, "ms");
+const llm = new LLMProvider(
+  {},
+  { provider: "deepseek", baseUrl: server.baseUrl, model: "deepseek-chat", maxRetries: 0 },
+  { telemetry: false },
+);
+try {
+  await llm.call({ messages: [{ role: "user", content: "hello" }] });
+} catch (error) {
+  if (!RateLimitError.isInstance(error)) throw error;
+  console.log("\nA 429 becomes:", error.name, "| retryable:", error.retryable);
+  console.log(error.message);
+  console.log("retry after", error.retryAfterMs, "ms");
+} finally {
+  await llm.close();
+  await server.close();
+}

@@ -1,11 +1,7 @@
 // How every example finds a model: DeepSeek or OpenAI when its key is set, else a local fake
 // server scripted by the example, reached through the `local` preset.
-import {
-  createFakeServer,
-  type FactoryOptions,
-  type FakeServerOptions,
-  LLMProvider,
-} from "@loom/llm";
+import { type FactoryOptions, LLMProvider } from "@loom/llm";
+import { createFakeServer, type FakeServerOptions } from "@loom/llm-testing";
 
 export interface Connection {
   llm: LLMProvider;

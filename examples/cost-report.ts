@@ -1,13 +1,7 @@
 // Cost: every response priced, a tracker per agent, a budget that stops the next call.
 // Run: pnpm example cost-report
-import {
-  BudgetExceededError,
-  CostTracker,
-  completionBody,
-  createFakeServer,
-  estimateCost,
-  LLMProvider,
-} from "@loom/llm";
+import { BudgetExceededError, CostTracker, estimateCost, LLMProvider } from "@loom/llm";
+import { completionBody, createFakeServer } from "@loom/llm-testing";
 
 const usage = (prompt: number, cached: number, completion: number) => ({
   prompt_tokens: prompt,

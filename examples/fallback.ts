@@ -1,6 +1,7 @@
 // Fallback: the seed's "use the API, fall back to the local model when it is unreachable".
 // Run: pnpm example fallback
-import { completionBody, createFakeServer, LLMProvider, withFallback } from "@loom/llm";
+import { LLMProvider, withFallback } from "@loom/llm";
+import { completionBody, createFakeServer } from "@loom/llm-testing";
 
 // Offline, the "API" is a server that is down (its port closed) and "local" a fake server.
 const down = await createFakeServer();

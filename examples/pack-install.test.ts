@@ -1,7 +1,7 @@
 // Users install packages from the registry, not this workspace: pack every package, install the
 // tarballs with npm into a fresh project (no workspace links), and use them there.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -86,10 +86,10 @@ describe("installed from tarballs", () => {
   it("@loom/llm-core alone, with @loom/llm-testing: a call against the fake server", async () => {
     writeFileSync(
       join(project, "core-only.mjs"),
-      `import { LLMProvider } from "@loom/llm-core";
+      `import { ChatClient } from "@loom/llm-core";
 import { completionBody, createFakeServer } from "@loom/llm-testing";
 const server = await createFakeServer({ replies: [{ type: "json", body: completionBody({ content: "installed and working" }) }] });
-const llm = new LLMProvider({}, { baseUrl: server.baseUrl, model: "m" });
+const llm = new ChatClient({}, { baseUrl: server.baseUrl, model: "m" });
 const res = await llm.call({ messages: [{ role: "user", content: "hi" }] });
 console.log(res.content);
 await llm.close();
@@ -110,7 +110,8 @@ await server.close();
   it("a consumer file type-checks against the published .d.ts", async () => {
     writeFileSync(
       join(project, "consumer.ts"),
-      `import { type ChatModel, defineTool, LLMProvider, MockLLM, type LLMResponse } from "@loom/llm";
+      `import { type ChatModel, defineTool, LLMProvider, type LLMResponse } from "@loom/llm";
+import { MockLLM } from "@loom/llm-testing";
 import { z } from "zod";
 const tool = defineTool({ name: "t", parameters: z.object({ q: z.string() }), execute: ({ q }) => q.toUpperCase() });
 const model: ChatModel = new MockLLM(["ok"]);
@@ -147,5 +148,24 @@ export const provider: LLMProvider = LLMProvider.fromName({ env: {} }, "local");
       (error: { stdout: string }) => error,
     );
     expect((result as { stdout: string }).stdout).toBe("");
+  });
+
+  // Last: it removes the testing package from the project.
+  it("without @loom/llm-testing, --offline says what to install", async () => {
+    const manifest = JSON.parse(
+      readFileSync(join(project, "node_modules", "@loom", "llm", "package.json"), "utf8"),
+    ) as { dependencies: Record<string, string>; peerDependenciesMeta: Record<string, unknown> };
+    expect(Object.keys(manifest.dependencies)).not.toContain("@loom/llm-testing");
+    expect(manifest.peerDependenciesMeta["@loom/llm-testing"]).toEqual({ optional: true });
+    rmSync(join(project, "node_modules", "@loom", "llm-testing"), { recursive: true });
+    const bin = join(project, "node_modules", ".bin", "loom-llm");
+    const failed = await exec(bin, ["chat", "--offline", "hi"], { cwd: project }).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failed?.code).toBe(3);
+    expect(failed?.stderr).toContain("npm install --save-dev @loom/llm-testing");
+    // Everything else still works without it.
+    expect((await sh(bin, ["providers"], project)).stdout).toContain("deepseek");
   });
 });

@@ -1,15 +1,8 @@
 // A chat call, a streamed answer printed as it arrives, and the usage and cost lines.
 // Run: pnpm demo. Uses DeepSeek or OpenAI when DEEPSEEK_API_KEY or OPENAI_API_KEY is set;
 // otherwise it starts a local fake OpenAI-compatible server and runs offline.
-import {
-  CostTracker,
-  completionBody,
-  type FakeServerOptions,
-  type LLMResponse,
-  type Message,
-  textStream,
-  wireUsage,
-} from "@loom/llm";
+import { CostTracker, type LLMResponse, type Message } from "@loom/llm";
+import { completionBody, type FakeServerOptions, textStream, wireUsage } from "@loom/llm-testing";
 import { connect } from "./connect.ts";
 
 const question: Message[] = [

@@ -1,6 +1,6 @@
 // Streaming: text as it arrives, the typed events behind it, and breaking out early.
 // Run: pnpm example streaming (offline, or DeepSeek/OpenAI when a key is set)
-import { type FakeServerOptions, providerStream } from "@loom/llm";
+import { type FakeServerOptions, providerStream } from "@loom/llm-testing";
 import { connect } from "./connect.ts";
 
 const offlineServer: FakeServerOptions = {

@@ -1,6 +1,7 @@
 // Structured output: a zod schema in, a typed, validated value out (res.parsed).
 // Run: pnpm example structured-output
-import { completionBody, type FakeServerOptions, InvalidResponseError } from "@loom/llm";
+import { InvalidResponseError } from "@loom/llm";
+import { completionBody, type FakeServerOptions } from "@loom/llm-testing";
 import { z } from "zod";
 import { connect } from "./connect.ts";
 

@@ -6,7 +6,8 @@
 //   import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 //   new NodeSDK({ traceExporter: new OTLPTraceExporter({ url: "http://localhost:4318/v1/traces" }) })
 // (Jaeger all-in-one and Grafana Alloy both accept OTLP over HTTP on port 4318.)
-import { completionBody, createFakeServer, LLMProvider, textStream, wireUsage } from "@loom/llm";
+import { LLMProvider } from "@loom/llm";
+import { completionBody, createFakeServer, textStream, wireUsage } from "@loom/llm-testing";
 import { trace } from "@opentelemetry/api";
 import { metrics, NodeSDK, tracing } from "@opentelemetry/sdk-node";
 

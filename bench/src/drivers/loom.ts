@@ -1,5 +1,5 @@
 // @loom/llm, as an agent uses it: telemetry hooks on (no SDK registered), or off.
-import { LLMProvider, otelHooks } from "@loom/llm";
+import { LLMProvider } from "@loom/llm";
 import { type DriverFactory, MESSAGES, TOOL_SCHEMA } from "./driver.ts";
 
 function loomDriver(telemetry: boolean): DriverFactory {
@@ -7,7 +7,7 @@ function loomDriver(telemetry: boolean): DriverFactory {
     const llm = new LLMProvider(
       {},
       { baseUrl, model: "bench", apiKey: "bench-key-0123456789", maxConnections: connections },
-      { hooks: telemetry ? [otelHooks()] : [] },
+      { telemetry },
     );
     return {
       async call(model) {

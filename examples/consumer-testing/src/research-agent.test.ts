@@ -1,4 +1,4 @@
-import { LLMProvider } from "@loom/llm-core";
+import { ChatClient } from "@loom/llm-core";
 import { MockLLM, providerCompletion } from "@loom/llm-testing";
 import { expectRequest, useFakeServer } from "@loom/llm-testing/vitest";
 import { describe, expect, it } from "vitest";
@@ -30,7 +30,7 @@ describe("research agent", () => {
       }),
       providerCompletion("deepseek", { text: ["Brain and Hands."] }),
     );
-    const llm = new LLMProvider({}, { baseUrl: fake.baseUrl, model: "deepseek-chat" });
+    const llm = new ChatClient({}, { baseUrl: fake.baseUrl, model: "deepseek-chat" });
     expect(await research(llm, "What is Loom?", notes)).toBe("Brain and Hands.");
     expectRequest(fake.server, {
       body: {

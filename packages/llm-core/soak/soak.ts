@@ -1,7 +1,7 @@
 // Soak: 100 000 calls and 10 000 streams through one provider in one process, against the fake
 // server, reporting heap growth and sockets left open. Not part of `pnpm test`; run `pnpm soak`.
 // Options: CALLS=100000 STREAMS=10000 CONCURRENCY=64.
-import { LLMProvider } from "@loom/llm-core";
+import { ChatClient } from "@loom/llm-core";
 import { completionBody, completionChunk, createFakeServer } from "@loom/llm-testing";
 
 const CALLS = Number(process.env.CALLS ?? 100_000);
@@ -36,7 +36,7 @@ const server = await createFakeServer({
 });
 // The recorder keeps every request: forget them as we go, or the soak measures the fake server.
 setInterval(() => server.reset(), 1_000).unref();
-const llm = new LLMProvider(
+const llm = new ChatClient(
   {},
   { baseUrl: server.baseUrl, model: "soak", maxConnections: CONCURRENCY },
 );

@@ -17,8 +17,8 @@ import {
   TimeoutError,
 } from "@loom/llm-types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ChatClient } from "./chat-client.js";
 import { withFallback } from "./fallback/with-fallback.js";
-import { LLMProvider } from "./llm-provider.js";
 import { failure, until } from "./test-support.fixture.js";
 
 const KEY = "sk-matrix-0123456789abcdef";
@@ -26,7 +26,7 @@ const hello = { messages: [{ role: "user" as const, content: "hello" }] };
 const ok = { type: "json" as const, body: completionBody({ content: "ok" }) };
 
 let server: FakeServer;
-const providers: LLMProvider[] = [];
+const providers: ChatClient[] = [];
 beforeEach(async () => {
   server = await createFakeServer();
 });
@@ -35,8 +35,8 @@ afterEach(async () => {
   await server.close();
 });
 
-function provider(config: Record<string, unknown> = {}): LLMProvider {
-  const llm = new LLMProvider(
+function provider(config: Record<string, unknown> = {}): ChatClient {
+  const llm = new ChatClient(
     {},
     {
       baseUrl: server.baseUrl,
@@ -124,7 +124,7 @@ describe("fault matrix", () => {
     const dead = await createFakeServer();
     const deadUrl = dead.baseUrl;
     await dead.close();
-    const primary = new LLMProvider(
+    const primary = new ChatClient(
       {},
       { baseUrl: deadUrl, model: "m", provider: "primary", maxRetries: 2 },
     );
@@ -396,7 +396,7 @@ describe("retries beyond the matrix", () => {
       { type: "error", status: 429, body: "", headers: { "retry-after-ms": "5" } },
       ok,
     );
-    const llm = new LLMProvider(
+    const llm = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m" },
       {

@@ -5,6 +5,7 @@ export {
   type AssistantMessage,
   AuthenticationError,
   BadRequestError,
+  type CallInfo,
   type ChatModel,
   type ChatRequest,
   type ChatStream,
@@ -23,8 +24,10 @@ export {
   type Message,
   NotFoundError,
   PermissionDeniedError,
+  type ProviderHooks,
   RateLimitError,
   type ResponseFormat,
+  type RetryInfo,
   ServerError,
   type StreamEvent,
   type SystemMessage,
@@ -44,10 +47,6 @@ export {
   type ToolResult,
   type ToolStep,
 } from "./agent/run-tools.js";
+export { ChatClient } from "./chat-client.js";
+export type { ChatClientOptions } from "./chat-client-options.js";
 export { type FallbackOptions, withFallback } from "./fallback/with-fallback.js";
-export { parseRetryAfter, type RetryAfterHeaders } from "./http/parse-retry-after.js";
-export { LLMProvider } from "./llm-provider.js";
-export type { CallInfo, LLMProviderOptions, ProviderHooks } from "./provider-hooks.js";
-export { normalizeUsage, UNREPORTED_USAGE } from "./response/normalize-usage.js";
-export type { RetryInfo } from "./retry/retrier.js";
-export { decideRetry, type RetryDecision, type RetryInput } from "./retry/retry-decision.js";

@@ -8,7 +8,7 @@ import {
   type FakeServer,
 } from "@loom/llm-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LLMProvider } from "./llm-provider.js";
+import { ChatClient } from "./chat-client.js";
 
 const KEY = "sk-LEAKCANARY-7f3a9c2e1b5d4f6a8c0e";
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
@@ -21,10 +21,10 @@ const logger = {
 };
 
 let server: FakeServer;
-let llm: LLMProvider;
+let llm: ChatClient;
 beforeAll(async () => {
   server = await createFakeServer();
-  llm = new LLMProvider(
+  llm = new ChatClient(
     { logger },
     {
       baseUrl: server.baseUrl,
@@ -125,7 +125,7 @@ describe("the key never leaks", () => {
   it("a config error for a bad key never echoes it", () => {
     let error: unknown;
     try {
-      new LLMProvider({}, { baseUrl: "http://remote.example.com/v1", model: "m", apiKey: KEY });
+      new ChatClient({}, { baseUrl: "http://remote.example.com/v1", model: "m", apiKey: KEY });
     } catch (e) {
       error = e;
     }

@@ -1,4 +1,4 @@
-import { LLMProvider, type ProviderHooks } from "@loom/llm-core";
+import { ChatClient, type ProviderHooks } from "@loom/llm-core";
 import {
   completionBody,
   completionChunk,
@@ -39,7 +39,7 @@ const hello = { messages: [{ role: "user" as const, content: QUESTION }] };
 const exporter = new InMemorySpanExporter();
 const reader = new TestReader();
 let server: FakeServer;
-let llm: LLMProvider;
+let llm: ChatClient;
 const priced: ProviderHooks = {
   onResponse: (response) => {
     response.costUsd = 0.000123;
@@ -53,7 +53,7 @@ beforeAll(async () => {
   );
   metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
   server = await createFakeServer();
-  llm = new LLMProvider(
+  llm = new ChatClient(
     { agentId: "researcher-1" },
     {
       baseUrl: server.baseUrl,
@@ -261,7 +261,7 @@ describe("spans", () => {
   });
 
   it("records content when opted in, in the GenAI message shape", async () => {
-    const capturing = new LLMProvider(
+    const capturing = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m" },
       { hooks: [otelHooks({ captureContent: true })] },
@@ -279,7 +279,7 @@ describe("spans", () => {
   });
 
   it("the capture switch can come from the environment variable", async () => {
-    const fromEnv = new LLMProvider(
+    const fromEnv = new ChatClient(
       { env: { [names.CAPTURE_CONTENT_ENV]: "true" } },
       { baseUrl: server.baseUrl, model: "m" },
       { hooks: [otelHooks()] },
@@ -302,7 +302,7 @@ describe("metrics", () => {
       },
       textStream(["a", "b"]),
     );
-    const metered = new LLMProvider(
+    const metered = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "metered-model", provider: "p" },
       { hooks: [otelHooks()] },
@@ -336,7 +336,7 @@ describe("metrics", () => {
   });
 
   it("a failure's duration carries error.type", async () => {
-    const failing = new LLMProvider(
+    const failing = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "failing-model", maxRetries: 0 },
       { hooks: [otelHooks()] },

@@ -1,5 +1,4 @@
-import type { CallInfo, ProviderHooks } from "@loom/llm-core";
-import { type ChatRequest, LLMError } from "@loom/llm-types";
+import { type CallInfo, type ChatRequest, LLMError, type ProviderHooks } from "@loom/llm-types";
 import {
   type Attributes,
   context,

@@ -1,31 +1,30 @@
-import { LLMProvider } from "@loom/llm-core";
+import { ChatClient } from "@loom/llm-core";
 import type { LLMContext } from "@loom/llm-types";
 import type { ProjectConfig } from "./config/project-config.js";
-import { ProviderRegistry } from "./preset/provider-registry.js";
 import type { ProviderOverrides } from "./provider-overrides.js";
 import { resolveFromConfig, resolvePreset } from "./resolve-provider.js";
 
-const builtins = new ProviderRegistry();
-
-/** An `LLMProvider` for a preset (`deepseek`, `openai`, `local` or one in `registry`). */
+/**
+ * A `ChatClient` for a preset (`deepseek`, `openai`, `local`, or one registered with
+ * `registerProvider`), with the preset's wire rules and cost hooks. Not traced: `LLMProvider`
+ * in `@loom/llm` adds telemetry.
+ */
 export function createProvider(
   ctx: LLMContext | undefined,
   name: string,
   overrides?: ProviderOverrides,
-  registry: ProviderRegistry = builtins,
-): LLMProvider {
-  const { config, options } = resolvePreset(ctx, name, registry, overrides);
-  return new LLMProvider(ctx, config, options);
+): ChatClient {
+  const { config, hooks } = resolvePreset(ctx, name, overrides);
+  return new ChatClient(ctx, config, { hooks });
 }
 
-/** An `LLMProvider` for a `[llm.NAME]` table of a `loom.toml`. */
+/** A `ChatClient` for a `[llm.NAME]` table of a loaded `loom.toml` (or the preset of that name). */
 export function createProviderFromConfig(
   ctx: LLMContext | undefined,
   name: string,
   project: ProjectConfig,
   overrides?: ProviderOverrides,
-  registry: ProviderRegistry = builtins,
-): LLMProvider {
-  const { config, options } = resolveFromConfig(ctx, name, project, registry, overrides);
-  return new LLMProvider(ctx, config, options);
+): ChatClient {
+  const { config, hooks } = resolveFromConfig(ctx, name, project, overrides);
+  return new ChatClient(ctx, config, { hooks });
 }

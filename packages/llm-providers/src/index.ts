@@ -12,13 +12,11 @@ export { type CostEstimate, estimateCost } from "./cost/estimate-cost.js";
 export { findPrice, MODEL_PRICES, type ModelPrice } from "./cost/model-price.js";
 export { createProvider, createProviderFromConfig } from "./create-provider.js";
 export { BUILTIN_PRESETS } from "./preset/builtin-presets.js";
-export { presetHooks } from "./preset/preset-hooks.js";
+export { getPreset, presetNames, registerProvider } from "./preset/presets.js";
 export type {
   ModelRules,
   ProviderPreset,
   ReasoningReplay,
   WireOption,
 } from "./preset/provider-preset.js";
-export { ProviderRegistry } from "./preset/provider-registry.js";
 export type { ProviderOverrides } from "./provider-overrides.js";
-export { type ResolvedProvider, resolveFromConfig, resolvePreset } from "./resolve-provider.js";

@@ -1,4 +1,4 @@
-import type { LLMProvider } from "@loom/llm-core";
+import type { ChatClient } from "@loom/llm-core";
 import { completionBody, createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
 import {
   BudgetExceededError,
@@ -8,8 +8,10 @@ import {
 } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { parseProjectConfig } from "./config/parse-project-config.js";
 import { CostTracker } from "./cost/cost-tracker.js";
-import { createProvider } from "./create-provider.js";
+import { createProvider, createProviderFromConfig } from "./create-provider.js";
+import { getPreset, presetNames, registerProvider } from "./preset/presets.js";
 import { ProviderRegistry } from "./preset/provider-registry.js";
 import { resolvePreset } from "./resolve-provider.js";
 
@@ -19,7 +21,7 @@ const env = { DEEPSEEK_API_KEY: DEEPSEEK_KEY, OPENAI_API_KEY: OPENAI_KEY };
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
 
 let server: FakeServer;
-const open: LLMProvider[] = [];
+const open: ChatClient[] = [];
 beforeAll(async () => {
   server = await createFakeServer();
 });
@@ -34,7 +36,7 @@ function preset(
   name: string,
   ctx: LLMContext = { env },
   overrides: Record<string, unknown> = {},
-): LLMProvider {
+): ChatClient {
   const llm = createProvider(ctx, name, { baseUrl: server.baseUrl, ...overrides });
   open.push(llm);
   return llm;
@@ -48,7 +50,7 @@ describe("presets", () => {
   ])(
     "%s resolves to the design card's URL, model and key variable",
     (name, baseUrl, model, apiKeyEnv, apiKey) => {
-      const { config } = resolvePreset({ env }, name, new ProviderRegistry());
+      const { config } = resolvePreset({ env }, name);
       expect(config).toMatchObject({ provider: name, baseUrl, model, apiKeyEnv, apiKey });
     },
   );
@@ -316,29 +318,47 @@ describe("cost", () => {
   });
 });
 
-describe("ProviderRegistry", () => {
-  it("registers custom presets, each registry on its own", async () => {
-    const mine = new ProviderRegistry().register("gateway", {
+describe("the preset registry", () => {
+  it("a registered preset is known to createProvider, createProviderFromConfig and parseProjectConfig", async () => {
+    const name = `gateway-${process.pid}`;
+    expect(presetNames()).not.toContain(name);
+    registerProvider(name, {
       baseUrl: server.baseUrl,
       model: "gw-model",
       apiKeyEnv: "GW_KEY",
       requiresKey: true,
     });
-    expect(mine.names()).toEqual(["deepseek", "openai", "local", "gateway"]);
-    expect(new ProviderRegistry().has("gateway")).toBe(false);
-    expect(() => createProvider({ env: {} }, "gateway", {}, mine)).toThrow(
-      "set the GW_KEY environment variable",
-    );
-    const llm = createProvider({ env: { GW_KEY: "gw-secret-1234567890" } }, "gateway", {}, mine);
+    expect(presetNames()).toEqual(["deepseek", "openai", "local", name]);
+    expect(getPreset(name)).toMatchObject({ model: "gw-model" });
+    expect(() => createProvider({ env: {} }, name)).toThrow("set the GW_KEY environment variable");
+    const llm = createProvider({ env: { GW_KEY: "gw-secret-1234567890" } }, name);
     open.push(llm);
     server.enqueue({ type: "json", body: completionBody() });
     await llm.call(hello);
     expect(server.lastRequest?.headers.authorization).toBe("Bearer gw-secret-1234567890");
     expect(server.lastRequest?.body).toMatchObject({ model: "gw-model" });
+    // A loom.toml table named after it overrides the preset instead of defining a new provider.
+    const project = parseProjectConfig(`[llm.${name}]\nmodel = "other"\n`);
+    const fromToml = createProviderFromConfig(
+      { env: { GW_KEY: "gw-secret-1234567890" } },
+      name,
+      project,
+    );
+    open.push(fromToml);
+    expect(fromToml.config).toMatchObject({ baseUrl: `${server.baseUrl}`, model: "other" });
   });
 
-  it("refuses a preset without baseUrl or model", () => {
+  it("an unknown name suggests the closest preset", () => {
+    expect(() => getPreset("deepsek")).toThrow(
+      'Unknown provider "deepsek" (did you mean "deepseek"?)',
+    );
+  });
+
+  it("refuses a preset without baseUrl or model, and a bad name", () => {
     expect(() => new ProviderRegistry().register("x", { baseUrl: "", model: "m" })).toThrow(
+      ConfigError,
+    );
+    expect(() => registerProvider("a b", { baseUrl: "http://x/v1", model: "m" })).toThrow(
       ConfigError,
     );
   });

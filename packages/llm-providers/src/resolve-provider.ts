@@ -1,16 +1,21 @@
-import type { LLMProviderOptions } from "@loom/llm-core";
-import { ConfigError, type LLMConfigInput, type LLMContext } from "@loom/llm-types";
+import {
+  ConfigError,
+  type LLMConfigInput,
+  type LLMContext,
+  type ProviderHooks,
+} from "@loom/llm-types";
 import type { ProjectConfig } from "./config/project-config.js";
 import { costHooks } from "./cost/cost-hooks.js";
 import { presetHooks } from "./preset/preset-hooks.js";
+import { presets } from "./preset/presets.js";
 import type { ProviderPreset } from "./preset/provider-preset.js";
 import type { ProviderRegistry } from "./preset/provider-registry.js";
 import type { ProviderOverrides } from "./provider-overrides.js";
 
-/** What it takes to construct an `LLMProvider`: its config and its hooks. */
+/** What it takes to construct a client: its config and the preset's hooks (wire rules, cost). */
 export interface ResolvedProvider {
   config: LLMConfigInput;
-  options: LLMProviderOptions;
+  hooks: ProviderHooks[];
 }
 
 /**
@@ -22,8 +27,8 @@ export interface ResolvedProvider {
 export function resolvePreset(
   ctx: LLMContext | undefined,
   name: string,
-  registry: ProviderRegistry,
   overrides: ProviderOverrides = {},
+  registry: ProviderRegistry = presets,
 ): ResolvedProvider {
   return resolve(ctx, name, registry.get(name), overrides, undefined);
 }
@@ -36,8 +41,8 @@ export function resolveFromConfig(
   ctx: LLMContext | undefined,
   name: string,
   project: ProjectConfig,
-  registry: ProviderRegistry,
   overrides: ProviderOverrides = {},
+  registry: ProviderRegistry = presets,
 ): ResolvedProvider {
   const table = project.llm[name];
   if (table === undefined) {
@@ -100,8 +105,6 @@ function resolve(
   };
   return {
     config,
-    options: {
-      hooks: [presetHooks(name, preset), costHooks({ price, prices: preset.prices, tracker })],
-    },
+    hooks: [presetHooks(name, preset), costHooks({ price, prices: preset.prices, tracker })],
   };
 }

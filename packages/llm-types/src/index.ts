@@ -1,9 +1,7 @@
-export { applyResponseFormat, type ResponseFormatOptions } from "./apply-response-format.js";
 export type { ChatModel } from "./chat-model.js";
 export type { ChatRequest } from "./chat-request.js";
 export type { ChatStream } from "./chat-stream.js";
-export { closestName } from "./closest-name.js";
-export { CONFIG_KEYS, llmConfigSchema } from "./config/config-schema.js";
+export { llmConfigSchema } from "./config/config-schema.js";
 export {
   CONFIG_DEFAULTS,
   type LLMConfig,
@@ -13,11 +11,7 @@ export { type ConfigSource, parseConfig } from "./config/parse-config.js";
 export { defineTool } from "./define-tool.js";
 export type { ErrorContext } from "./error-context.js";
 export { AbortError, type AbortErrorOptions } from "./errors/abort-error.js";
-export {
-  APIStatusError,
-  type APIStatusErrorOptions,
-  isRetryableStatus,
-} from "./errors/api-status-error.js";
+export { APIStatusError, type APIStatusErrorOptions } from "./errors/api-status-error.js";
 export { AuthenticationError } from "./errors/authentication-error.js";
 export { BadRequestError } from "./errors/bad-request-error.js";
 export {
@@ -30,14 +24,12 @@ export {
   ContextLengthError,
   type ContextLengthErrorOptions,
 } from "./errors/context-length-error.js";
-export { createStatusError, type StatusErrorInput } from "./errors/create-status-error.js";
 export { InsufficientBalanceError } from "./errors/insufficient-balance-error.js";
 export {
   InvalidResponseError,
   type InvalidResponseErrorOptions,
 } from "./errors/invalid-response-error.js";
 export {
-  describeIssues,
   InvalidToolArgumentsError,
   type InvalidToolArgumentsErrorOptions,
   type SchemaIssue,
@@ -53,7 +45,9 @@ export {
   type TimeoutPhase,
 } from "./errors/timeout-error.js";
 export type { FinishReason } from "./finish-reason.js";
-export { headerProblems } from "./header-problems.js";
+export type { CallInfo } from "./hooks/call-info.js";
+export type { ProviderHooks } from "./hooks/provider-hooks.js";
+export type { RetryInfo } from "./hooks/retry-info.js";
 export type { JsonSchema } from "./json-schema.js";
 export type { LLMContext, LLMLogger, ToolExecutor } from "./llm-context.js";
 export type { LLMResponse } from "./llm-response.js";
@@ -65,7 +59,6 @@ export type {
   ToolMessage,
   UserMessage,
 } from "./message.js";
-export { redactSecret } from "./redact-secret.js";
 export type { ResponseFormat } from "./response-format.js";
 export type {
   FinishEvent,
@@ -77,10 +70,7 @@ export type {
   ToolCallEvent,
   UsageEvent,
 } from "./stream-event.js";
-export { isZodSchema, toJsonSchema, toZodSchema } from "./to-json-schema.js";
 export type { ToolCall } from "./tool-call.js";
 export type { ToolChoice } from "./tool-choice.js";
 export type { ToolDefinition, ToolExecutionContext, ToolParameters } from "./tool-definition.js";
-export { MAX_RAW_CHARS, truncateText } from "./truncate-text.js";
 export type { Usage } from "./usage.js";
-export { validateToolCall } from "./validate-tool-call.js";

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import * as core from "@loom/llm-core";
 import * as otel from "@loom/llm-otel";
 import * as presets from "@loom/llm-providers";
-import * as testing from "@loom/llm-testing";
+import { completionBody, createFakeServer } from "@loom/llm-testing";
 import * as types from "@loom/llm-types";
 import {
   BasicTracerProvider,
@@ -13,16 +13,21 @@ import { describe, expect, it } from "vitest";
 import * as facade from "./index.js";
 
 describe("@loom/llm facade", () => {
-  it("re-exports every runtime export of every package, the same objects", () => {
-    const all: Record<string, unknown> = { ...types, ...core, ...presets, ...testing, ...otel };
-    // The facade's own additions: LLMProvider with its factories, and the preset registry.
-    const own = ["providers", "registerProvider"];
-    expect(Object.keys(facade).sort()).toEqual([...Object.keys(all), ...own].sort());
-    const exported: Record<string, unknown> = { ...facade };
-    delete all.LLMProvider;
-    for (const [name, value] of Object.entries(all)) {
-      expect(exported[name], name).toBe(value);
+  it("re-exports the same objects as the packages it draws on, and no test code", () => {
+    const all: Record<string, unknown> = { ...types, ...core, ...presets, ...otel };
+    for (const [name, value] of Object.entries(facade)) {
+      if (name === "LLMProvider") continue;
+      expect(value, name).toBe(all[name]);
     }
+    expect(Object.keys(facade)).not.toContain("MockLLM");
+    expect(Object.keys(facade)).not.toContain("createFakeServer");
+    // One class named LLMProvider: core's building block has its own name.
+    expect(Object.keys(core)).not.toContain("LLMProvider");
+    expect(Object.keys(facade)).not.toContain("ChatClient");
+  });
+
+  it("keeps its runtime surface small", () => {
+    expect(Object.keys(facade).length).toBeLessThan(50);
   });
 
   it("errors thrown through one are recognised by the other", () => {
@@ -33,8 +38,8 @@ describe("@loom/llm facade", () => {
 });
 
 describe("LLMProvider.fromName / fromConfig", () => {
-  it("extends core's LLMProvider", () => {
-    expect(Object.getPrototypeOf(facade.LLMProvider)).toBe(core.LLMProvider);
+  it("extends core's ChatClient", () => {
+    expect(Object.getPrototypeOf(facade.LLMProvider)).toBe(core.ChatClient);
   });
 
   it("fromName builds a preset with the key from ctx.env; a missing key fails at once", async () => {
@@ -50,9 +55,9 @@ describe("LLMProvider.fromName / fromConfig", () => {
     expect(() => facade.LLMProvider.fromName({ env: {} }, "deepseek")).toThrow("DEEPSEEK_API_KEY");
   });
 
-  it("registerProvider adds a preset to the facade's registry", async () => {
-    const server = await facade.createFakeServer({
-      replies: [{ type: "json", body: facade.completionBody({ content: "hi" }) }],
+  it("registerProvider adds a preset that fromName, createProvider and the CLI all see", async () => {
+    const server = await createFakeServer({
+      replies: [{ type: "json", body: completionBody({ content: "hi" }) }],
     });
     facade.registerProvider("facade-test", { baseUrl: server.baseUrl, model: "m" });
     const llm = facade.LLMProvider.fromName(undefined, "facade-test");
@@ -87,8 +92,8 @@ describe("LLMProvider.fromName / fromConfig", () => {
     const tracer = new BasicTracerProvider({
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     }).getTracer("test");
-    const server = await facade.createFakeServer({
-      fallback: { type: "json", body: facade.completionBody() },
+    const server = await createFakeServer({
+      fallback: { type: "json", body: completionBody() },
     });
     facade.registerProvider("traced-test", { baseUrl: server.baseUrl, model: "m" });
     const traced = facade.LLMProvider.fromName({ tracer }, "traced-test");
@@ -97,5 +102,40 @@ describe("LLMProvider.fromName / fromConfig", () => {
     await silent.call({ messages: [{ role: "user", content: "x" }] });
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(["chat m"]);
     await Promise.all([traced.close(), silent.close(), server.close()]);
+  });
+
+  it("traces the constructor and fromConfig too, each with the one opt-out", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    }).getTracer("test");
+    const server = await createFakeServer({
+      fallback: { type: "json", body: completionBody() },
+    });
+    const config = { baseUrl: server.baseUrl, model: "custom-model" };
+    const project = facade.parseProjectConfig(
+      `[llm.mine]\nbase_url = "${server.baseUrl}"\nmodel = "toml-model"\n`,
+    );
+    const llms = [
+      new facade.LLMProvider({ tracer }, config),
+      new facade.LLMProvider({ tracer }, config, { telemetry: false }),
+      facade.LLMProvider.fromConfig({ tracer }, "mine", project),
+      facade.LLMProvider.fromConfig({ tracer }, "mine", project, { telemetry: false }),
+    ];
+    for (const llm of llms) await llm.call({ messages: [{ role: "user", content: "x" }] });
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual([
+      "chat custom-model",
+      "chat toml-model",
+    ]);
+    await Promise.all([...llms.map((llm) => llm.close()), server.close()]);
+  });
+
+  it("a preset registered once is known to createProvider and the facade alike", async () => {
+    facade.registerProvider("shared-registry", { baseUrl: "http://127.0.0.1:1/v1", model: "m" });
+    expect(facade.presetNames()).toContain("shared-registry");
+    const client = presets.createProvider(undefined, "shared-registry");
+    const provider = facade.LLMProvider.fromName(undefined, "shared-registry");
+    expect(client.config.baseUrl).toBe(provider.config.baseUrl);
+    await Promise.all([client.close(), provider.close()]);
   });
 });

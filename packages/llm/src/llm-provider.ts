@@ -1,39 +1,43 @@
-import { LLMProvider as CoreLLMProvider } from "@loom/llm-core";
+import { ChatClient, type ChatClientOptions } from "@loom/llm-core";
 import { type OtelOptions, otelHooks } from "@loom/llm-otel";
-import {
-  type ProjectConfig,
-  type ProviderOverrides,
-  type ProviderPreset,
-  ProviderRegistry,
-  type ResolvedProvider,
-  resolveFromConfig,
-  resolvePreset,
-} from "@loom/llm-providers";
-import type { LLMContext } from "@loom/llm-types";
+import type { ProjectConfig, ProviderOverrides } from "@loom/llm-providers";
+import { resolveFromConfig, resolvePreset } from "@loom/llm-providers/internal";
+import type { LLMConfig, LLMConfigInput, LLMContext, ProviderHooks } from "@loom/llm-types";
 
-/** The presets `LLMProvider.fromName` knows: `deepseek`, `openai`, `local`, and any registered. */
-export const providers: ProviderRegistry = new ProviderRegistry();
-
-/** Adds a named preset for `LLMProvider.fromName` / `fromConfig` (to this facade's registry). */
-export function registerProvider(name: string, preset: ProviderPreset): void {
-  providers.register(name, preset);
-}
-
-/** `fromName` / `fromConfig` options: a preset's overrides, plus telemetry. */
-export type FactoryOptions = ProviderOverrides & {
+/** How a provider is traced: the one opt-out is `telemetry: false`. */
+export interface TelemetryOption {
   /**
    * Trace every call with OpenTelemetry (spans and metrics go nowhere until an SDK is
-   * registered). `false` turns it off; an object configures it. @default true
+   * registered, and then cost next to nothing). `false` turns it off; an object configures it.
+   * @default true
    */
   telemetry?: boolean | OtelOptions;
-};
+}
 
-/** Core's `LLMProvider` with the factories that know presets and `loom.toml`. */
-export class LLMProvider extends CoreLLMProvider {
+/** Options of `new LLMProvider(ctx, config, options)` beyond its config. */
+export interface LLMProviderOptions extends ChatClientOptions, TelemetryOption {}
+
+/** `fromName` / `fromConfig` options: a preset's overrides, plus telemetry. */
+export type FactoryOptions = ProviderOverrides & TelemetryOption;
+
+/**
+ * A client for one OpenAI-compatible chat-completions API, built from a preset
+ * (`LLMProvider.fromName`), a `loom.toml` table (`LLMProvider.fromConfig`) or a config of your
+ * own (`new LLMProvider(ctx, config)`). Every call is traced with OpenTelemetry unless
+ * `telemetry: false`, however it was built.
+ */
+export class LLMProvider extends ChatClient {
+  constructor(
+    ctx: LLMContext | undefined,
+    config: LLMConfigInput | LLMConfig,
+    options: LLMProviderOptions = {},
+  ) {
+    super(ctx, config, { hooks: withTelemetry(options.hooks ?? [], options.telemetry) });
+  }
+
   /**
    * A provider from a preset: `LLMProvider.fromName(ctx, "deepseek")` reads DEEPSEEK_API_KEY
    * from `ctx.env ?? process.env`, and fails here, not at the first call, when it is missing.
-   * Every call is traced (OpenTelemetry) unless `telemetry: false`.
    */
   static fromName(
     ctx: LLMContext | undefined,
@@ -41,8 +45,8 @@ export class LLMProvider extends CoreLLMProvider {
     overrides: FactoryOptions = {},
   ): LLMProvider {
     const { telemetry, ...rest } = overrides;
-    const { config, options } = traced(resolvePreset(ctx, name, providers, rest), telemetry);
-    return new LLMProvider(ctx, config, options);
+    const { config, hooks } = resolvePreset(ctx, name, rest);
+    return new LLMProvider(ctx, config, telemetryOf({ hooks }, telemetry));
   }
 
   /** A provider from a `[llm.NAME]` table of a loaded `loom.toml` (or the preset of that name). */
@@ -53,20 +57,23 @@ export class LLMProvider extends CoreLLMProvider {
     overrides: FactoryOptions = {},
   ): LLMProvider {
     const { telemetry, ...rest } = overrides;
-    const resolved = traced(resolveFromConfig(ctx, name, config, providers, rest), telemetry);
-    return new LLMProvider(ctx, resolved.config, resolved.options);
+    const resolved = resolveFromConfig(ctx, name, config, rest);
+    return new LLMProvider(ctx, resolved.config, telemetryOf({ hooks: resolved.hooks }, telemetry));
   }
 }
 
-/** Adds tracing after the preset's hooks, so spans see the response's cost. */
-function traced(
-  resolved: ResolvedProvider,
-  telemetry: FactoryOptions["telemetry"],
-): ResolvedProvider {
-  if (telemetry === false) return resolved;
-  const otel = otelHooks(typeof telemetry === "object" ? telemetry : {});
-  return {
-    config: resolved.config,
-    options: { ...resolved.options, hooks: [...(resolved.options.hooks ?? []), otel] },
-  };
+/** Tracing goes after the other hooks, so spans see what they add (the response's cost). */
+function withTelemetry(
+  hooks: readonly ProviderHooks[],
+  telemetry: LLMProviderOptions["telemetry"],
+): readonly ProviderHooks[] {
+  if (telemetry === false) return hooks;
+  return [...hooks, otelHooks(typeof telemetry === "object" ? telemetry : {})];
+}
+
+function telemetryOf(
+  options: LLMProviderOptions,
+  telemetry: LLMProviderOptions["telemetry"],
+): LLMProviderOptions {
+  return telemetry === undefined ? options : { ...options, telemetry };
 }

@@ -7,14 +7,14 @@ import {
 import { AbortError, defineTool, type ToolDefinition } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { LLMProvider } from "../llm-provider.js";
+import { ChatClient } from "../chat-client.js";
 import { runTools } from "./run-tools.js";
 
 let server: FakeServer;
-let llm: LLMProvider;
+let llm: ChatClient;
 beforeAll(async () => {
   server = await createFakeServer();
-  llm = new LLMProvider({}, { baseUrl: server.baseUrl, model: "m" });
+  llm = new ChatClient({}, { baseUrl: server.baseUrl, model: "m" });
 });
 afterAll(async () => {
   await llm.close();

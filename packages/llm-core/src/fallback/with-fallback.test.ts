@@ -7,23 +7,23 @@ import {
 } from "@loom/llm-testing";
 import { AuthenticationError, ConnectionError, type StreamEvent } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LLMProvider } from "../llm-provider.js";
+import { ChatClient } from "../chat-client.js";
 import { withFallback } from "./with-fallback.js";
 
 let primaryServer: FakeServer;
 let localServer: FakeServer;
-let primary: LLMProvider;
-let local: LLMProvider;
+let primary: ChatClient;
+let local: ChatClient;
 const hello = { messages: [{ role: "user" as const, content: "hi" }] };
 
 beforeAll(async () => {
   primaryServer = await createFakeServer();
   localServer = await createFakeServer();
-  primary = new LLMProvider(
+  primary = new ChatClient(
     {},
     { baseUrl: primaryServer.baseUrl, model: "big", provider: "deepseek", maxRetries: 0 },
   );
-  local = new LLMProvider(
+  local = new ChatClient(
     {},
     { baseUrl: localServer.baseUrl, model: "small", provider: "local", maxRetries: 0 },
   );

@@ -1,5 +1,6 @@
 import { AbortError, ConnectionError, LLMError, TimeoutError } from "@loom/llm-types";
 import type { ResponseMeta } from "../response/response-meta.js";
+import { isRetryableTransportFailure } from "../retry/retry-decision.js";
 
 // What each low-level failure means, in words a user can act on.
 const CONNECTION_CODES: Readonly<Record<string, string>> = {
@@ -60,7 +61,7 @@ export function toTransportError(error: unknown, context: TransportContext): unk
       timeoutMs: context.timeoutMs,
       phase: "idle",
       message: `${meta.request}: no data for ${context.timeoutMs} ms while reading the response`,
-      retryable: !context.delivered,
+      retryable: isRetryableTransportFailure(context.delivered),
       cause: error,
     });
   }
@@ -76,7 +77,7 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     ...where,
     message: `${meta.request} failed: ${description} (${code})`,
     code,
-    retryable: !context.delivered,
+    retryable: isRetryableTransportFailure(context.delivered),
     cause: error,
   });
 }

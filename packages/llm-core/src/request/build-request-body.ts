@@ -1,6 +1,8 @@
 import type { ChatRequest, LLMConfig } from "@loom/llm-types";
 import { toWireMessages } from "./to-wire-messages.js";
-import { toWireResponseFormat, toWireToolChoice, toWireTools } from "./to-wire-tools.js";
+import { toWireResponseFormat } from "./to-wire-response-format.js";
+import { toWireToolChoice } from "./to-wire-tool-choice.js";
+import { toWireTools } from "./to-wire-tools.js";
 
 /**
  * The JSON body of one chat-completions request: `model`, `messages`, and only the options that

@@ -3,8 +3,8 @@ import {
   InvalidResponseError,
   type LLMResponse,
   type ToolCall,
-  truncateText,
 } from "@loom/llm-types";
+import { truncateText } from "@loom/llm-types/internal";
 import { normalizeUsage } from "./normalize-usage.js";
 import { parseToolCall } from "./parse-tool-call.js";
 import type { ResponseMeta } from "./response-meta.js";

@@ -1,4 +1,5 @@
-import { InvalidResponseError, truncateText } from "@loom/llm-types";
+import { InvalidResponseError } from "@loom/llm-types";
+import { truncateText } from "@loom/llm-types/internal";
 import type { ResponseMeta } from "./response-meta.js";
 
 /** `JSON.parse` with a typed error that names the request and keeps the offending text, truncated. */

@@ -1,9 +1,5 @@
-import {
-  InvalidResponseError,
-  type ToolCall,
-  truncateText,
-  validateToolCall,
-} from "@loom/llm-types";
+import { InvalidResponseError, type ToolCall } from "@loom/llm-types";
+import { truncateText, validateToolCall } from "@loom/llm-types/internal";
 import type { ResponseMeta } from "./response-meta.js";
 
 let synthesized = 0;

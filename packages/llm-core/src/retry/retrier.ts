@@ -1,16 +1,6 @@
-import { LLMError } from "@loom/llm-types";
-import { decideRetry, isStaleSocket } from "./retry-decision.js";
+import { LLMError, type RetryInfo } from "@loom/llm-types";
+import { decideRetry } from "./retry-decision.js";
 import { sleep } from "./sleep.js";
-
-/** One retry about to happen, for hooks and telemetry. */
-export interface RetryInfo {
-  /** The attempt that failed (1 for the first). */
-  attempt: number;
-  error: unknown;
-  /** How long the wait before the next attempt is. */
-  delayMs: number;
-  reason: string;
-}
 
 export interface RetrierOptions {
   maxRetries: number;
@@ -21,8 +11,8 @@ export interface RetrierOptions {
 }
 
 /**
- * The retry state of one call: decides after each failed attempt, waits (abortably), and
- * counts attempts. Wraps the single-attempt request path of calls and streams alike.
+ * The retry state of one call: asks `decideRetry` after each failed attempt, waits (abortably),
+ * and counts attempts. Wraps the single-attempt request path of calls and streams alike.
  */
 export class Retrier {
   /** Attempts made or under way. */
@@ -40,30 +30,22 @@ export class Retrier {
    * final (it then carries the attempt count). Throws the signal's reason if aborted while
    * waiting.
    */
-  async retryAfter(error: unknown): Promise<boolean> {
+  async retryAfter(error: unknown, delivered: boolean): Promise<boolean> {
     const options = this.#options;
-    if (!this.#staleRetried && isStaleSocket(error)) {
-      this.#staleRetried = true;
-      options.onRetry?.({
-        attempt: this.attempts,
-        error,
-        delayMs: 0,
-        reason: "stale keep-alive socket",
-      });
-      this.attempts++;
-      return true;
-    }
     const decision = decideRetry({
       error,
       attempt: this.#retries + 1,
       maxRetries: options.maxRetries,
       maxRetryDelayMs: options.maxRetryDelayMs,
+      delivered,
+      staleRetried: this.#staleRetried,
     });
     if (!decision.retry) {
       if (LLMError.isInstance(error)) (error as { attempts: number }).attempts = this.attempts;
       return false;
     }
-    this.#retries++;
+    if (decision.free) this.#staleRetried = true;
+    else this.#retries++;
     options.onRetry?.({
       attempt: this.attempts,
       error,

@@ -3,14 +3,22 @@ import {
   AuthenticationError,
   BadRequestError,
   ConnectionError,
-  createStatusError,
   InvalidResponseError,
   TimeoutError,
 } from "@loom/llm-types";
+import { createStatusError } from "@loom/llm-types/internal";
 import { describe, expect, it } from "vitest";
-import { decideRetry, isStaleSocket, type RetryInput } from "./retry-decision.js";
+import { decideRetry, type RetryInput } from "./retry-decision.js";
 
-const base = { attempt: 1, maxRetries: 2, maxRetryDelayMs: 60_000, random: () => 0.5 };
+const base = {
+  attempt: 1,
+  maxRetries: 2,
+  maxRetryDelayMs: 60_000,
+  delivered: false,
+  staleRetried: false,
+  random: () => 0.5,
+};
+const stale = () => new ConnectionError({ message: "closed", code: "UND_ERR_SOCKET" });
 const status = (code: number, extra: { retryAfterMs?: number; shouldRetry?: boolean } = {}) =>
   createStatusError({ status: code, body: "", ...extra });
 
@@ -117,17 +125,60 @@ describe("decideRetry", () => {
     ).toBe(false);
   });
 
-  it("recognises a stale keep-alive socket", () => {
-    expect(isStaleSocket(new ConnectionError({ message: "closed", code: "UND_ERR_SOCKET" }))).toBe(
-      true,
-    );
-    expect(
-      isStaleSocket(
-        new ConnectionError({ message: "closed", code: "UND_ERR_SOCKET", retryable: false }),
-      ),
-    ).toBe(false);
-    expect(isStaleSocket(new ConnectionError({ message: "refused", code: "ECONNREFUSED" }))).toBe(
-      false,
-    );
+  it.each<[string, Partial<RetryInput>, { retry: boolean; delayMs?: number; free?: boolean }]>([
+    [
+      "a stale keep-alive socket: at once, free",
+      { error: stale() },
+      { retry: true, delayMs: 0, free: true },
+    ],
+    [
+      "a stale socket even with no retries allowed",
+      { error: stale(), maxRetries: 0 },
+      { retry: true, delayMs: 0, free: true },
+    ],
+    [
+      "a second stale socket counts as an ordinary retry",
+      { error: stale(), staleRetried: true },
+      { retry: true, delayMs: 250, free: false },
+    ],
+    [
+      "a second stale socket with no retries left",
+      { error: stale(), staleRetried: true, maxRetries: 0 },
+      { retry: false },
+    ],
+    [
+      "a closed socket marked not retryable is not stale",
+      {
+        error: new ConnectionError({ message: "closed", code: "UND_ERR_SOCKET", retryable: false }),
+      },
+      { retry: false },
+    ],
+    [
+      "a refused connection is not stale",
+      { error: new ConnectionError({ message: "refused", code: "ECONNREFUSED" }) },
+      { retry: true, delayMs: 250, free: false },
+    ],
+    [
+      "a 503 after a chunk was delivered",
+      { error: status(503), delivered: true },
+      { retry: false },
+    ],
+    [
+      "a stale socket after a chunk was delivered",
+      { error: stale(), delivered: true },
+      { retry: false },
+    ],
+    [
+      "a 429 with Retry-After after a chunk was delivered",
+      { error: status(429, { retryAfterMs: 10 }), delivered: true },
+      { retry: false },
+    ],
+  ])("%s", (_name, input, expected) => {
+    const decision = decideRetry({ ...base, error: undefined, ...input });
+    expect(decision.retry).toBe(expected.retry);
+    if (decision.retry) {
+      if (expected.delayMs !== undefined) expect(decision.delayMs).toBe(expected.delayMs);
+      if (expected.free !== undefined) expect(decision.free).toBe(expected.free);
+    }
   });
 });

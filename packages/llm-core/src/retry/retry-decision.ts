@@ -1,35 +1,56 @@
 import { APIStatusError, ConnectionError, LLMError } from "@loom/llm-types";
 
-/** Backoff without a server hint (reliability.md): full jitter from 500 ms, doubling, capped at 8 s. */
+/** Backoff without a server hint: full jitter from 500 ms, doubling, capped at 8 s. */
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
 
-/** What `decideRetry` decides from. */
+/** What `decideRetry` decides from: the failure and the state of the call so far. */
 export interface RetryInput {
   error: unknown;
-  /** Attempts made so far, the failed one included (1 after the first). */
+  /** Retries counted against `maxRetries` so far, plus one (1 after the first failure). */
   attempt: number;
   maxRetries: number;
   maxRetryDelayMs: number;
+  /** Whether any part of the answer already reached the caller (a stream's chunk). */
+  delivered: boolean;
+  /** Whether this call already had its free retry for a stale keep-alive socket. */
+  staleRetried: boolean;
   /** A number in [0, 1): `Math.random`, injectable for tests. */
   random?: () => number;
 }
 
-/** Whether to try again, after how long, and why. */
+/**
+ * Whether to try again, after how long, and why. `free` retries (a stale keep-alive socket) do
+ * not count against `maxRetries`.
+ */
 export type RetryDecision =
-  | { retry: true; delayMs: number; reason: string }
+  | { retry: true; delayMs: number; reason: string; free: boolean }
   | { retry: false; reason: string };
 
 /**
- * Whether and when to try again (reliability.md). Only errors marked `retryable` are retried:
- * connection errors, timeouts before anything reached the caller, 408/409/429/5xx (500, 502,
- * 503, 504) and `x-should-retry: true`; never a 4xx, an abort, or a stream that already
- * delivered a chunk. The server's wait comes first; past `maxRetryDelayMs` the caller is told
- * at once (the error carries `retryAfterMs`). Otherwise full-jitter exponential backoff.
+ * Every retry rule, in the order they apply:
+ *
+ * | rule | retried? |
+ * |---|---|
+ * | not an `LLMError` (a bug, a hook's own error) | no |
+ * | a chunk already reached the caller | no: it would see text twice |
+ * | a keep-alive socket the server had closed (`UND_ERR_SOCKET`, before any response byte) | once, at once, free |
+ * | `retryable: false`: 4xx, 501, an abort, a bad body, `x-should-retry: false` | no |
+ * | `maxRetries` used up | no |
+ * | the server's `Retry-After` over `maxRetryDelayMs` | no, the error carries `retryAfterMs` |
+ * | the server's `Retry-After` | after exactly that |
+ * | anything else retryable (408/409/429/5xx, `x-should-retry: true`, connection, timeout) | full-jitter backoff |
+ *
+ * Which statuses are retryable is decided once, when the error is built (`isRetryableStatus`,
+ * plus `x-should-retry`), so `error.retryable` tells the caller the same thing this module acts on.
  */
 export function decideRetry(input: RetryInput): RetryDecision {
   const { error, attempt } = input;
   if (!LLMError.isInstance(error)) return { retry: false, reason: "not an LLM error" };
+  if (input.delivered)
+    return { retry: false, reason: "part of the answer already reached the caller" };
+  if (!input.staleRetried && isStaleSocket(error))
+    return { retry: true, delayMs: 0, reason: "stale keep-alive socket", free: true };
   if (!error.retryable) return { retry: false, reason: `${error.name} is not retryable` };
   if (attempt > input.maxRetries)
     return { retry: false, reason: `no retries left (${input.maxRetries})` };
@@ -41,21 +62,35 @@ export function decideRetry(input: RetryInput): RetryDecision {
         reason: `server asked to wait ${hint} ms, over maxRetryDelayMs (${input.maxRetryDelayMs})`,
       };
     }
-    return { retry: true, delayMs: hint, reason: `${error.name}, server asked for ${hint} ms` };
+    return {
+      retry: true,
+      delayMs: hint,
+      reason: `${error.name}, server asked for ${hint} ms`,
+      free: false,
+    };
   }
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
   return {
     retry: true,
     delayMs: Math.floor((input.random ?? Math.random)() * ceiling),
     reason: error.name,
+    free: false,
   };
 }
 
 /**
- * A keep-alive socket the server closed while idle fails before any response byte with
- * `UND_ERR_SOCKET` ("other side closed"). That is not the server failing the request: one
- * immediate retry on a fresh connection, outside the retry budget.
+ * Whether a transport failure may be retried: any of them (refused, reset, timed out) as long
+ * as nothing of the answer reached the caller. Used when the typed error is built, so
+ * `error.retryable` says so too.
  */
-export function isStaleSocket(error: unknown): boolean {
+export function isRetryableTransportFailure(delivered: boolean): boolean {
+  return !delivered;
+}
+
+/**
+ * A keep-alive socket the server closed while idle fails before any response byte with
+ * `UND_ERR_SOCKET` ("other side closed"). That is not the server failing the request.
+ */
+function isStaleSocket(error: LLMError): boolean {
   return ConnectionError.isInstance(error) && error.code === "UND_ERR_SOCKET" && error.retryable;
 }

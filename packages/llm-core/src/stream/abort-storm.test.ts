@@ -3,7 +3,7 @@ import { runInNewContext } from "node:vm";
 import { completionChunk, createFakeServer } from "@loom/llm-testing";
 import { AbortError, LLMError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
-import { LLMProvider } from "../llm-provider.js";
+import { ChatClient } from "../chat-client.js";
 import { until } from "../test-support.fixture.js";
 
 setFlagsFromString("--expose-gc");
@@ -20,7 +20,7 @@ describe("abort storm", () => {
       completionChunk({ content: `${i} ` }),
     ]).flat();
     const server = await createFakeServer({ fallback: { type: "sse", events: chunks } });
-    const llm = new LLMProvider({}, { baseUrl: server.baseUrl, model: "m", maxRetries: 0 });
+    const llm = new ChatClient({}, { baseUrl: server.baseUrl, model: "m", maxRetries: 0 });
     let seed = 42;
     const random = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;

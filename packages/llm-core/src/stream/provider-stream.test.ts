@@ -20,19 +20,19 @@ import {
 } from "@loom/llm-types";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LLMProvider } from "../llm-provider.js";
+import { ChatClient } from "../chat-client.js";
 import { failure, until } from "../test-support.fixture.js";
 import { recordedStream } from "./recorded-stream.fixture.js";
 
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
 
 let server: FakeServer;
-let llm: LLMProvider;
+let llm: ChatClient;
 
 beforeAll(async () => {
   server = await createFakeServer();
   // These tests are about one response each; retries have their own tests.
-  llm = new LLMProvider(
+  llm = new ChatClient(
     {},
     { baseUrl: server.baseUrl, model: "test-model", provider: "fake", maxRetries: 0 },
   );
@@ -43,13 +43,13 @@ afterAll(async () => {
 });
 beforeEach(() => server.reset());
 
-async function texts(provider: LLMProvider = llm): Promise<string[]> {
+async function texts(provider: ChatClient = llm): Promise<string[]> {
   const pieces: string[] = [];
   for await (const piece of provider.stream(hello)) pieces.push(piece);
   return pieces;
 }
 
-async function events(provider: LLMProvider = llm): Promise<StreamEvent[]> {
+async function events(provider: ChatClient = llm): Promise<StreamEvent[]> {
   const all: StreamEvent[] = [];
   for await (const event of provider.stream(hello).events()) all.push(event);
   return all;
@@ -86,7 +86,7 @@ describe("streaming text", () => {
   });
 
   it("leaves stream_options out when the provider turns it off", async () => {
-    const plain = new LLMProvider({}, { baseUrl: server.baseUrl, model: "m", streamUsage: false });
+    const plain = new ChatClient({}, { baseUrl: server.baseUrl, model: "m", streamUsage: false });
     server.enqueue(textStream(["a"]));
     await texts(plain);
     expect(server.lastRequest?.body).toEqual({
@@ -324,7 +324,7 @@ describe("SSE framing (wire.md)", () => {
   });
 
   it("a single event over maxResponseBytes: InvalidResponseError", async () => {
-    const small = new LLMProvider(
+    const small = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m", maxResponseBytes: 2048 },
     );
@@ -662,7 +662,7 @@ describe("timeouts, abort and connection release", () => {
 
   it("abort mid-stream: AbortError at once, the socket closed, the next call works", async () => {
     const own = await createFakeServer();
-    const provider = new LLMProvider({}, { baseUrl: own.baseUrl, model: "m" });
+    const provider = new ChatClient({}, { baseUrl: own.baseUrl, model: "m" });
     own.enqueue({
       type: "sse",
       events: [
@@ -707,7 +707,7 @@ describe("timeouts, abort and connection release", () => {
 
   it("break out of the loop: the socket is closed at once and the next stream works", async () => {
     const own = await createFakeServer();
-    const provider = new LLMProvider({}, { baseUrl: own.baseUrl, model: "m" });
+    const provider = new ChatClient({}, { baseUrl: own.baseUrl, model: "m" });
     own.enqueue({
       type: "sse",
       events: [
@@ -729,7 +729,7 @@ describe("timeouts, abort and connection release", () => {
 
   it("100 sequential streams share one connection", async () => {
     const own = await createFakeServer({ fallback: textStream(["a", "b"]) });
-    const provider = new LLMProvider({}, { baseUrl: own.baseUrl, model: "m" });
+    const provider = new ChatClient({}, { baseUrl: own.baseUrl, model: "m" });
     for (let i = 0; i < 100; i++) await texts(provider);
     expect(own.requests).toHaveLength(100);
     expect(own.connectionCount).toBe(1);

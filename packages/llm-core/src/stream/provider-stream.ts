@@ -1,42 +1,39 @@
 import {
   AbortError,
+  type CallInfo,
+  type ChatRequest,
   type ChatStream,
   type LLMResponse,
   type StreamEvent,
   TimeoutError,
 } from "@loom/llm-types";
+import type { HookRunner } from "../hooks/hook-runner.js";
 import { CallSignal } from "../http/call-signal.js";
 import { nextTurn } from "../http/next-turn.js";
+import type { OpenResponse } from "../http/open-response.js";
 import { readBody } from "../http/read-body.js";
 import { toTransportError } from "../http/to-transport-error.js";
-import type { OpenResponse } from "../llm-provider.js";
-import { applyResponseFormat } from "../response/apply-response-format.js";
 import { parseCompletion } from "../response/parse-completion.js";
 import { parseJsonBody } from "../response/parse-json-body.js";
+import { parseStructuredReply } from "../response/parse-structured-reply.js";
 import type { ResponseMeta } from "../response/response-meta.js";
 import type { Retrier } from "../retry/retrier.js";
 import { SseDecoder } from "./sse-decoder.js";
 import { StreamAssembler } from "./stream-assembler.js";
+import { StreamAttempt } from "./stream-attempt.js";
 import { StreamOutcome } from "./stream-outcome.js";
 
-/** What a stream needs from its provider. */
+/** What a stream needs from the client that made it. */
 export interface StreamSource {
   /** Sends the request (one attempt) and returns the open 2xx response. */
   open(signal: AbortSignal): Promise<OpenResponse>;
-  /** Runs before the request is sent; may throw to stop it. */
-  begin(): void;
-  /** Runs when the final response is assembled, before anyone sees it. */
-  end(response: LLMResponse): void;
-  /** Runs when the stream failed. */
-  fail(error: unknown): void;
-  /** Runs when the first chunk reaches the caller. */
-  firstChunk(): void;
-  /** Runs when the caller leaves the stream before it finished, without error. */
-  cancel(): void;
-  /** A slot under the provider's `maxConcurrency`; its release, or none without a limit. */
+  /** A slot under the client's `maxConcurrency`; its release, or none without a limit. */
   acquire(signal: AbortSignal): Promise<(() => void) | undefined>;
   /** The retry state for this stream's attempts. */
   retrier(signal: AbortSignal): Retrier;
+  hooks: HookRunner;
+  request: ChatRequest;
+  info: CallInfo;
   /** The longest gap between data events (keep-alive comments do not count). */
   streamIdleTimeoutMs: number;
   meta: ResponseMeta;
@@ -45,23 +42,26 @@ export interface StreamSource {
   timeoutMs: number;
 }
 
-// After `[DONE]` the rest of a response is normally just the chunked terminator: read up to
-// this much, for this long, so the socket goes back to the pool; past that, close it.
-const DRAIN_LIMIT_BYTES = 64 * 1024;
-const DRAIN_TIMEOUT_MS = 1_000;
-
-const noop = (): void => {};
+type Item = string | StreamEvent;
 
 /**
  * A streamed chat completion. One iteration drives it: the text pieces (`for await ... of`) or
  * `events()`. Leaving the loop early, or `abort()`, closes the connection at once. The final
  * response promise never rejects unobserved: a stream nobody awaits cannot crash the process.
+ *
+ * The path, top-down: `#run` runs the hooks around the attempts and retries; `#attempt` sends
+ * one request and reads either an SSE body (`#readEvents`) or a whole JSON body
+ * (`#readWholeBody`, for a server that ignored `stream: true`).
  */
 export class ProviderStream implements ChatStream {
   readonly #source: StreamSource;
   readonly #signal: CallSignal;
-  #started = false;
   readonly #outcome = new StreamOutcome();
+  #started = false;
+  /** Whether any item reached the caller: from then on nothing is retried. */
+  #delivered = false;
+  /** Aborts the stream when no data event arrives for `streamIdleTimeoutMs`. */
+  #idle: NodeJS.Timeout | undefined;
 
   constructor(source: StreamSource) {
     this.#source = source;
@@ -97,7 +97,7 @@ export class ProviderStream implements ChatStream {
     );
   }
 
-  #start(textOnly: boolean): AsyncGenerator<string | StreamEvent> {
+  #start(textOnly: boolean): AsyncGenerator<Item> {
     if (this.#started) {
       throw new TypeError(
         "This stream is already being consumed: iterate it once (text or events()), and use response() for the result",
@@ -107,109 +107,51 @@ export class ProviderStream implements ChatStream {
     return this.#run(textOnly);
   }
 
-  async *#run(textOnly: boolean): AsyncGenerator<string | StreamEvent> {
-    const source = this.#source;
-    const { meta, timeoutMs } = source;
+  /** The hooks around the whole stream, and the attempts until one succeeds or the error is final. */
+  async *#run(textOnly: boolean): AsyncGenerator<Item> {
+    const { hooks, request, info, meta, timeoutMs } = this.#source;
     const signal = this.#signal.signal;
-    const retrier = source.retrier(signal);
-    // A call stopped before it began (a spent budget) is not a failed call.
-    let begun = false;
-    let delivered = false;
-    // The current attempt's response, its reader, and whether its body was fully read.
-    let response: OpenResponse | undefined;
-    let iterator: AsyncIterator<Buffer> | undefined;
-    let pending: Promise<IteratorResult<Buffer>> | undefined;
-    let ended = false;
-    let releaseSlot: (() => void) | undefined;
-    // Keep-alive comments reset undici's body timeout, so a server can send them forever:
-    // this bounds the gap between data events (reliability.md).
-    let idle: NodeJS.Timeout | undefined;
     try {
-      source.begin();
-      begun = true;
+      hooks.begin(request, info);
+    } catch (error) {
+      // Stopped before it began (a spent budget): not a failed call, and nothing to release.
+      this.#signal.dispose();
+      this.#outcome.reject(error);
+      throw error;
+    }
+    const retrier = this.#source.retrier(signal);
+    let attempt: StreamAttempt | undefined;
+    try {
       for (;;) {
-        const assembler = new StreamAssembler(meta, textOnly);
+        attempt = new StreamAttempt();
         try {
-          releaseSlot = await source.acquire(signal);
-          response = await source.open(signal);
-          const type = response.headers["content-type"];
-          if (typeof type === "string" && type.includes("application/json")) {
-            // The server ignored `stream: true` and answered in one body: still a valid answer.
-            yield* this.#fromWholeBody(response, textOnly);
-            ended = true;
-            return;
-          }
-          idle ??= this.#idleTimer();
-          const out = assembler.out;
-          const decoder = new SseDecoder(meta.maxBytes, () => assembler.overflow());
-          iterator = response.body[Symbol.asyncIterator]();
-          let seenData = 0;
-          for (;;) {
-            const next = await iterator.next();
-            if (next.done) {
-              ended = true;
-              decoder.end(assembler);
-              await nextTurn();
-              break;
-            }
-            decoder.push(next.value, assembler);
-            if (assembler.dataEvents !== seenData) {
-              seenData = assembler.dataEvents;
-              idle.refresh();
-            }
-            if (out.length > 0) {
-              if (!delivered) {
-                delivered = true;
-                source.firstChunk();
-              }
-              for (let i = 0; i < out.length; i++) yield out[i] as string | StreamEvent;
-              out.length = 0;
-            }
-            if (assembler.done) {
-              // The chunked terminator usually follows [DONE] at once: give it one turn of the
-              // event loop to arrive, so the socket goes back to the pool before the caller's
-              // next request (else that request opens a second connection).
-              pending = iterator.next();
-              ended = await endsWithinATurn(pending);
-              break;
-            }
-          }
-          for (const item of out) yield item;
-          out.length = 0;
-          const final = assembler.finish();
-          applyResponseFormat(final, meta);
+          const final = yield* this.#attempt(attempt, textOnly);
           final.attempts = retrier.attempts;
-          source.end(final);
+          hooks.response(final, request, info);
           this.#outcome.resolve(final);
           if (!textOnly) yield { type: "response", response: final };
           return;
         } catch (error) {
-          const mapped = toTransportError(error, { meta, signal, timeoutMs, delivered });
-          // Nothing is retried once a chunk reached the caller: it would see text twice.
-          if (delivered) throw mapped;
-          if (response !== undefined && !ended) response.body.destroy();
-          response = undefined;
-          releaseSlot?.();
-          releaseSlot = undefined;
-          let again: boolean;
-          try {
-            again = await retrier.retryAfter(mapped);
-          } catch (abort) {
-            throw toTransportError(abort, { meta, signal, timeoutMs, delivered });
-          }
-          if (!again) throw mapped;
+          const mapped = toTransportError(error, {
+            meta,
+            signal,
+            timeoutMs,
+            delivered: this.#delivered,
+          });
+          attempt.release();
+          if (!(await this.#retryAfter(retrier, mapped))) throw mapped;
         }
       }
     } catch (error) {
-      if (begun) source.fail(error);
+      hooks.error(error, request, info);
       this.#outcome.reject(error);
       throw error;
     } finally {
-      if (idle !== undefined) clearTimeout(idle);
+      if (this.#idle !== undefined) clearTimeout(this.#idle);
       this.#signal.dispose();
-      releaseSlot?.();
+      attempt?.release();
       if (!this.#outcome.settled) {
-        if (begun) source.cancel();
+        hooks.cancel(request, info);
         this.#outcome.reject(
           new AbortError({
             message: `${meta.request}: the stream was closed before it finished`,
@@ -219,13 +161,120 @@ export class ProviderStream implements ChatStream {
           }),
         );
       }
-      if (response !== undefined && !ended) release(response, iterator, pending);
     }
   }
 
-  /** Aborts the stream when no data event arrives for `streamIdleTimeoutMs`. */
+  /** One attempt: a slot, the request, and its body read to the final response. */
+  async *#attempt(attempt: StreamAttempt, textOnly: boolean): AsyncGenerator<Item, LLMResponse> {
+    const signal = this.#signal.signal;
+    attempt.slot = await this.#source.acquire(signal);
+    const response = await this.#source.open(signal);
+    attempt.response = response;
+    const type = response.headers["content-type"];
+    // The server ignored `stream: true` and answered in one body: still a valid answer.
+    if (typeof type === "string" && type.includes("application/json"))
+      return yield* this.#readWholeBody(attempt, response, textOnly);
+    return yield* this.#readEvents(attempt, response, textOnly);
+  }
+
+  /** Decodes the SSE body, handing items to the caller as each read decodes them. */
+  async *#readEvents(
+    attempt: StreamAttempt,
+    response: OpenResponse,
+    textOnly: boolean,
+  ): AsyncGenerator<Item, LLMResponse> {
+    const meta = this.#source.meta;
+    this.#idle ??= this.#idleTimer();
+    const idle = this.#idle;
+    const assembler = new StreamAssembler(meta, textOnly);
+    const decoder = new SseDecoder(meta.maxBytes, () => assembler.overflow());
+    const iterator = attempt.read(response);
+    const out = assembler.out;
+    let seenData = 0;
+    for (let finished = false; !finished; ) {
+      const next = await iterator.next();
+      if (next.done) {
+        attempt.ended = true;
+        decoder.end(assembler);
+        await nextTurn();
+        finished = true;
+      } else {
+        decoder.push(next.value, assembler);
+        if (assembler.dataEvents !== seenData) {
+          seenData = assembler.dataEvents;
+          idle.refresh();
+        }
+        if (assembler.done) {
+          // The chunked terminator usually follows [DONE] at once: give it one turn of the
+          // event loop to arrive, so the socket goes back to the pool before the caller's
+          // next request (else that request opens a second connection).
+          attempt.pending = iterator.next();
+          attempt.ended = await endsWithinATurn(attempt.pending);
+          finished = true;
+        }
+      }
+      if (out.length > 0) {
+        if (!this.#delivered) this.#firstDelivery();
+        for (let i = 0; i < out.length; i++) yield out[i] as Item;
+        out.length = 0;
+      }
+    }
+    const final = assembler.finish();
+    parseStructuredReply(final, meta);
+    return final;
+  }
+
+  /** A whole JSON body, handed to the caller as the items a stream of it would have given. */
+  async *#readWholeBody(
+    attempt: StreamAttempt,
+    response: OpenResponse,
+    textOnly: boolean,
+  ): AsyncGenerator<Item, LLMResponse> {
+    const meta = this.#source.meta;
+    const text = await readBody(response.body, response.headers["content-length"], meta);
+    attempt.ended = true;
+    const final = parseCompletion(parseJsonBody(text, meta), meta);
+    parseStructuredReply(final, meta);
+    const items: Item[] = [];
+    if (final.content !== "")
+      items.push(textOnly ? final.content : { type: "text", text: final.content });
+    if (!textOnly) {
+      for (const toolCall of final.toolCalls) items.push({ type: "tool-call", toolCall });
+      items.push({ type: "finish", finishReason: final.finishReason });
+      items.push({ type: "usage", usage: final.usage });
+    }
+    if (items.length > 0) {
+      this.#firstDelivery();
+      yield* items;
+    }
+    return final;
+  }
+
+  #firstDelivery(): void {
+    this.#delivered = true;
+    const { hooks, request, info } = this.#source;
+    hooks.firstChunk(request, info);
+  }
+
+  /** Whether to try again; an abort while waiting is reported as the abort. */
+  async #retryAfter(retrier: Retrier, error: unknown): Promise<boolean> {
+    try {
+      return await retrier.retryAfter(error, this.#delivered);
+    } catch (abort) {
+      const { meta, timeoutMs } = this.#source;
+      throw toTransportError(abort, {
+        meta,
+        signal: this.#signal.signal,
+        timeoutMs,
+        delivered: this.#delivered,
+      });
+    }
+  }
+
   #idleTimer(): NodeJS.Timeout {
     const { meta, streamIdleTimeoutMs } = this.#source;
+    // Keep-alive comments reset undici's body timeout, so a server can send them forever:
+    // this bounds the gap between data events.
     const timer = setTimeout(() => {
       this.#signal.abort(
         new TimeoutError({
@@ -243,26 +292,6 @@ export class ProviderStream implements ChatStream {
     timer.unref();
     return timer;
   }
-
-  async *#fromWholeBody(
-    response: OpenResponse,
-    textOnly: boolean,
-  ): AsyncGenerator<string | StreamEvent> {
-    const { meta } = this.#source;
-    const text = await readBody(response.body, response.headers["content-length"], meta);
-    const final = parseCompletion(parseJsonBody(text, meta), meta);
-    applyResponseFormat(final, meta);
-    this.#source.end(final);
-    this.#outcome.resolve(final);
-    this.#source.firstChunk();
-    if (final.content !== "")
-      yield textOnly ? final.content : { type: "text", text: final.content };
-    if (textOnly) return;
-    for (const toolCall of final.toolCalls) yield { type: "tool-call", toolCall };
-    yield { type: "finish", finishReason: final.finishReason };
-    yield { type: "usage", usage: final.usage };
-    yield { type: "response", response: final };
-  }
 }
 
 /**
@@ -275,37 +304,4 @@ async function endsWithinATurn(next: Promise<IteratorResult<Buffer>>): Promise<b
   if (result?.done !== true) return false;
   await turn;
   return true;
-}
-
-/**
- * Gives the connection back. After `[DONE]` (`pending` is the read already begun) the rest is
- * drained in the background so the socket can be reused; a stream left early (break, abort,
- * error) closes its socket at once.
- */
-function release(
-  response: OpenResponse,
-  iterator: AsyncIterator<Buffer> | undefined,
-  pending: Promise<IteratorResult<Buffer>> | undefined,
-): void {
-  const body = response.body;
-  if (pending === undefined || iterator === undefined) {
-    body.destroy();
-    return;
-  }
-  const timer = setTimeout(() => body.destroy(), DRAIN_TIMEOUT_MS);
-  timer.unref();
-  void (async () => {
-    let bytes = 0;
-    for (let next = pending; ; next = iterator.next()) {
-      const result = await next;
-      if (result.done) return;
-      bytes += result.value.length;
-      if (bytes > DRAIN_LIMIT_BYTES) {
-        body.destroy();
-        return;
-      }
-    }
-  })()
-    .catch(noop)
-    .finally(() => clearTimeout(timer));
 }

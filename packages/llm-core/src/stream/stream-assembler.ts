@@ -4,8 +4,8 @@ import {
   type StreamEvent,
   type ToolCall,
   type ToolCallDeltaEvent,
-  truncateText,
 } from "@loom/llm-types";
+import { truncateText } from "@loom/llm-types/internal";
 import { normalizeUsage } from "../response/normalize-usage.js";
 import { assembleResponse } from "../response/parse-completion.js";
 import { parseToolCall } from "../response/parse-tool-call.js";

@@ -1,4 +1,5 @@
-import { createStatusError, type LLMError } from "@loom/llm-types";
+import type { LLMError } from "@loom/llm-types";
+import { createStatusError } from "@loom/llm-types/internal";
 import type { ResponseMeta } from "../response/response-meta.js";
 
 /**

@@ -5,7 +5,6 @@ import { completionBody, createFakeServer } from "@loom/llm-testing";
 import { ConfigError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { createProviderFromConfig } from "../create-provider.js";
-import { ProviderRegistry } from "../preset/provider-registry.js";
 import { resolveFromConfig } from "../resolve-provider.js";
 import { loadProjectConfig, loadProjectConfigSync } from "./load-project-config.js";
 import { parseProjectConfig } from "./parse-project-config.js";
@@ -206,15 +205,12 @@ describe("loadProjectConfig", () => {
 });
 
 describe("fromConfig resolution", () => {
-  const registry = new ProviderRegistry();
-
   it("a preset table overrides the preset; the key comes from api_key_env", () => {
     const project = parseProjectConfig(SEED);
     const { config } = resolveFromConfig(
       { env: { DEEPSEEK_API_KEY: "sk-ds-0123456789abcd" } },
       "deepseek",
       project,
-      registry,
     );
     expect(config).toMatchObject({
       provider: "deepseek",
@@ -228,7 +224,7 @@ describe("fromConfig resolution", () => {
 
   it("a missing key names the variable, the file and the table", () => {
     const project = parseProjectConfig(SEED, "config/loom.toml");
-    expect(() => resolveFromConfig({ env: {} }, "deepseek", project, registry)).toThrow(
+    expect(() => resolveFromConfig({ env: {} }, "deepseek", project)).toThrow(
       'deepseek: No API key for provider "deepseek" ([llm.deepseek] in config/loom.toml): set the DEEPSEEK_API_KEY environment variable',
     );
   });
@@ -237,18 +233,17 @@ describe("fromConfig resolution", () => {
     const project = parseProjectConfig(
       `[llm.gw]\nbase_url = "https://gw.example.com/v1"\nmodel = "m"\napi_key_env = "GW_KEY"\n`,
     );
-    expect(() => resolveFromConfig({ env: {} }, "gw", project, registry)).toThrow(
+    expect(() => resolveFromConfig({ env: {} }, "gw", project)).toThrow(
       "set the GW_KEY environment variable",
     );
     expect(
-      resolveFromConfig({ env: { GW_KEY: "k-0123456789abcdef" } }, "gw", project, registry).config
-        .apiKey,
+      resolveFromConfig({ env: { GW_KEY: "k-0123456789abcdef" } }, "gw", project).config.apiKey,
     ).toBe("k-0123456789abcdef");
   });
 
   it("a name with neither table nor preset lists both", () => {
     const project = parseProjectConfig(SEED);
-    expect(() => resolveFromConfig({ env: {} }, "nope", project, registry)).toThrow(
+    expect(() => resolveFromConfig({ env: {} }, "nope", project)).toThrow(
       'No [llm.nope] table in loom.toml and no preset named "nope". Tables: deepseek; presets: deepseek, openai, local',
     );
   });

@@ -1,22 +1,19 @@
 import {
   ConfigError,
   type ConfigIssue,
-  closestName,
   type LLMConfigInput,
   type LLMLogger,
   parseConfig,
 } from "@loom/llm-types";
+import { closestName } from "@loom/llm-types/internal";
 import { parse, TomlError } from "smol-toml";
 import type { ModelPrice } from "../cost/model-price.js";
-import { BUILTIN_PRESETS } from "../preset/builtin-presets.js";
-import type { ProviderRegistry } from "../preset/provider-registry.js";
+import { presets } from "../preset/presets.js";
 import type { ProjectConfig, ProviderTable } from "./project-config.js";
 import { PRICE_KEYS, snakeCase, TABLE_CONFIG_KEYS } from "./toml-keys.js";
 
 /** Options for ProjectConfig. */
 export interface ProjectConfigOptions {
-  /** Which table names are presets (their fields then override the preset's). @default the built-in presets */
-  presets?: ProviderRegistry;
   /** Where the one-time warning about a literal `api_key` goes. @default console */
   logger?: LLMLogger;
 }
@@ -107,9 +104,8 @@ function readTable(
       `${source} [llm.${name}]: api_key holds a literal key; keys belong in the environment (api_key_env = "VAR")`,
     );
   }
-  const preset = options.presets?.has(name)
-    ? options.presets.get(name)
-    : BUILTIN_PRESETS[name as keyof typeof BUILTIN_PRESETS];
+  // A table named after a preset overrides it; the preset fills what the table leaves out.
+  const preset = presets.has(name) ? presets.get(name) : undefined;
   if (preset === undefined) {
     for (const key of ["baseUrl", "model"] as const) {
       if (config[key] === undefined)

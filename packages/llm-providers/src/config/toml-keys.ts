@@ -1,4 +1,5 @@
-import { CONFIG_KEYS, type LLMConfigInput } from "@loom/llm-types";
+import type { LLMConfigInput } from "@loom/llm-types";
+import { CONFIG_KEYS } from "@loom/llm-types/internal";
 
 /** loom.toml's snake_case name of a config key: `maxTokens` → `max_tokens`. One mapping, derived. */
 export function snakeCase(key: string): string {

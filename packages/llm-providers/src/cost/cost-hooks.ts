@@ -1,4 +1,4 @@
-import type { ProviderHooks } from "@loom/llm-core";
+import type { ProviderHooks } from "@loom/llm-types";
 import type { CostTracker } from "./cost-tracker.js";
 import { estimateCost } from "./estimate-cost.js";
 import { findPrice, MODEL_PRICES, type ModelPrice } from "./model-price.js";

@@ -1,5 +1,4 @@
-import type { ProviderHooks } from "@loom/llm-core";
-import type { ChatRequest } from "@loom/llm-types";
+import type { ChatRequest, ProviderHooks } from "@loom/llm-types";
 import type { ProviderPreset, ReasoningReplay } from "./provider-preset.js";
 
 /** The hooks that apply a preset's wire rules to every request body. */

@@ -1,10 +1,11 @@
-import { ConfigError, closestName } from "@loom/llm-types";
+import { ConfigError } from "@loom/llm-types";
+import { closestName } from "@loom/llm-types/internal";
 import { BUILTIN_PRESETS } from "./builtin-presets.js";
 import type { ProviderPreset } from "./provider-preset.js";
 
 /**
- * Named presets: the built-in ones plus any registered. Each registry is its own object (the
- * facade owns one), so two libraries in one process cannot overwrite each other's names.
+ * Named presets: the built-in ones plus any registered. The process has one (`presets`); tests
+ * make their own.
  */
 export class ProviderRegistry {
   readonly #presets = new Map<string, Readonly<ProviderPreset>>();

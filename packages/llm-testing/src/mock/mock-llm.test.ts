@@ -1,4 +1,3 @@
-import { LLMProvider } from "@loom/llm-core";
 import {
   AbortError,
   type ChatModel,
@@ -6,21 +5,12 @@ import {
   RateLimitError,
   type StreamEvent,
 } from "@loom/llm-types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createFakeServer, type FakeServer } from "../fake-server/create-fake-server.js";
-import { textStream } from "../wire/text-stream.js";
-import { wireUsage } from "../wire/wire-usage.js";
 import { MockExhaustedError } from "./mock-exhausted-error.js";
 import { MockLLM } from "./mock-llm.js";
 
 const ask = (content: string) => ({ messages: [{ role: "user" as const, content }] });
-
-async function events(model: ChatModel, content = "hi"): Promise<StreamEvent[]> {
-  const all: StreamEvent[] = [];
-  for await (const event of model.stream(ask(content)).events()) all.push(event);
-  return all;
-}
 
 describe("MockLLM replies", () => {
   it("a string is the reply text; the response is complete", async () => {
@@ -189,101 +179,5 @@ describe("MockLLM streams", () => {
     }
     expect((await response).content).toBe("a b");
     expect(mock.calls).toHaveLength(1);
-  });
-});
-
-describe("MockLLM stream parity with a real stream over the fake server", () => {
-  let server: FakeServer;
-  let real: LLMProvider;
-  beforeAll(async () => {
-    server = await createFakeServer();
-    real = new LLMProvider({}, { baseUrl: server.baseUrl, model: "fake-model", provider: "mock" });
-  });
-  afterAll(async () => {
-    await real.close();
-    await server.close();
-  });
-
-  it("text: the same events and the same final response", async () => {
-    server.enqueue(textStream(["Hello ", "world"], { usage: wireUsage(2, 3) }));
-    const fromServer = await events(real);
-    const mock = new MockLLM([
-      {
-        content: "Hello world",
-        id: "chatcmpl-fake",
-        model: "fake-model",
-        usage: { promptTokens: 3, completionTokens: 2 },
-      },
-    ]);
-    expect(await events(mock)).toEqual(fromServer);
-  });
-
-  it("tool calls: the same completed calls, finish, usage and response", async () => {
-    const args = '{"city":"Paris"}';
-    server.enqueue({
-      type: "sse",
-      events: [
-        {
-          id: "chatcmpl-fake",
-          object: "chat.completion.chunk",
-          created: 1,
-          model: "fake-model",
-          choices: [
-            {
-              index: 0,
-              delta: {
-                tool_calls: [
-                  {
-                    index: 0,
-                    id: "call_1_1",
-                    type: "function",
-                    function: { name: "weather", arguments: "" },
-                  },
-                ],
-              },
-              finish_reason: null,
-            },
-          ],
-        },
-        {
-          id: "chatcmpl-fake",
-          object: "chat.completion.chunk",
-          created: 1,
-          model: "fake-model",
-          choices: [
-            {
-              index: 0,
-              delta: { tool_calls: [{ index: 0, function: { arguments: args } }] },
-              finish_reason: null,
-            },
-          ],
-        },
-        {
-          id: "chatcmpl-fake",
-          object: "chat.completion.chunk",
-          created: 1,
-          model: "fake-model",
-          choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }],
-          usage: { prompt_tokens: 1, completion_tokens: 4, total_tokens: 5 },
-        },
-      ],
-    });
-    const fromServer = await events(real);
-    const mock = new MockLLM([
-      {
-        toolCalls: [{ name: "weather", arguments: { city: "Paris" } }],
-        id: "chatcmpl-fake",
-        model: "fake-model",
-        usage: { promptTokens: 1, completionTokens: 4 },
-      },
-    ]);
-    expect(await events(mock)).toEqual(fromServer);
-  });
-});
-
-describe("the seed's plain-object mock still satisfies ChatModel", () => {
-  it("three lines", async () => {
-    const llm: ChatModel = new MockLLM(["Summary: ..."]);
-    expect((await llm.call(ask("Summarize"))).content).toBe("Summary: ...");
   });
 });

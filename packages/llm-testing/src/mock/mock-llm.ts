@@ -1,7 +1,6 @@
 import {
   AbortError,
   type AssistantMessage,
-  applyResponseFormat,
   type ChatModel,
   type ChatRequest,
   type ChatStream,
@@ -9,8 +8,8 @@ import {
   type StreamEvent,
   type ToolCall,
   type Usage,
-  validateToolCall,
 } from "@loom/llm-types";
+import { applyResponseFormat, validateToolCall } from "@loom/llm-types/internal";
 import { MockExhaustedError } from "./mock-exhausted-error.js";
 import type { MockReply, MockResponse } from "./mock-reply.js";
 

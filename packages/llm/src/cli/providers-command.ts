@@ -1,5 +1,5 @@
-import { redactSecret } from "@loom/llm-types";
-import { providers } from "../llm-provider.js";
+import { getPreset, presetNames } from "@loom/llm-providers";
+import { redactSecret } from "@loom/llm-types/internal";
 import type { CliIo } from "./chat-command.js";
 import type { CliArgs } from "./cli-args.js";
 import { cliProjectConfig } from "./resolve-cli-provider.js";
@@ -8,9 +8,10 @@ import { cliProjectConfig } from "./resolve-cli-provider.js";
 export function providersCommand(args: CliArgs, io: CliIo): void {
   const project = cliProjectConfig(args);
   const rows: string[][] = [["provider", "source", "base URL", "model", "key"]];
-  const names = new Set([...providers.names(), ...Object.keys(project?.llm ?? {})]);
+  const presets = presetNames();
+  const names = new Set([...presets, ...Object.keys(project?.llm ?? {})]);
   for (const name of names) {
-    const preset = providers.has(name) ? providers.get(name) : undefined;
+    const preset = presets.includes(name) ? getPreset(name) : undefined;
     const table = project?.llm[name];
     const keyEnv = table?.apiKeyEnv ?? preset?.apiKeyEnv;
     const key = table?.apiKey ?? (keyEnv === undefined ? undefined : io.env[keyEnv]);

@@ -1,16 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { loadProjectConfigSync, type ProjectConfig } from "@loom/llm-providers";
-import {
-  completionBody,
-  createFakeServer,
-  type FakeReply,
-  textStream,
-  wireUsage,
-} from "@loom/llm-testing";
 import type { LLMContext } from "@loom/llm-types";
 import { type FactoryOptions, LLMProvider } from "../llm-provider.js";
 import type { CliArgs } from "./cli-args.js";
 import { CliError, EXIT } from "./exit-codes.js";
+import { startOfflineServer } from "./offline-server.js";
 
 export const SETUP_HELP = `no provider configured. Pick one:
   export DEEPSEEK_API_KEY=sk-...     then: loom-llm chat "hello"
@@ -41,7 +35,7 @@ export async function resolveCliProvider(
   if (args.temperature !== undefined) overrides.temperature = args.temperature;
   if (args.maxTokens !== undefined) overrides.maxTokens = args.maxTokens;
   if (args.offline) {
-    const server = await createFakeServer({ fallback: offlineReply });
+    const server = await startOfflineServer();
     const llm = LLMProvider.fromName(ctx, "local", {
       ...overrides,
       baseUrl: server.baseUrl,
@@ -60,19 +54,6 @@ export async function resolveCliProvider(
       ? LLMProvider.fromName(ctx, name, overrides)
       : LLMProvider.fromConfig(ctx, name, project, overrides);
   return { llm, stop: async () => {} };
-}
-
-/** The built-in fake server's answer: the prompt echoed (streamed word by word when asked). */
-function offlineReply(request: { body: unknown }): FakeReply {
-  const body = request.body as
-    | { stream?: boolean; messages?: { role: string; content: unknown }[] }
-    | undefined;
-  const prompt = String(body?.messages?.findLast((m) => m.role === "user")?.content ?? "");
-  const answer = `(offline: no model was called) You asked: "${prompt}". Set DEEPSEEK_API_KEY or OPENAI_API_KEY, or run a local server, for a real answer.`;
-  const words = answer.match(/\S+\s*/g) ?? [answer];
-  const usage = wireUsage(words.length, Math.ceil(prompt.length / 4));
-  if (body?.stream) return textStream(words, { delayMs: 15, model: "offline", usage });
-  return { type: "json", body: completionBody({ content: answer, model: "offline", usage }) };
 }
 
 /** The system message from --system or --system-file. */

@@ -2,15 +2,15 @@ import { completionBody, createFakeServer, type FakeServer, textStream } from "@
 import { InvalidResponseError } from "@loom/llm-types";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { LLMProvider } from "../llm-provider.js";
+import { ChatClient } from "../chat-client.js";
 
 let server: FakeServer;
-let strict: LLMProvider;
-let lenient: LLMProvider;
+let strict: ChatClient;
+let lenient: ChatClient;
 beforeAll(async () => {
   server = await createFakeServer();
-  strict = new LLMProvider({}, { baseUrl: server.baseUrl, model: "m" });
-  lenient = new LLMProvider(
+  strict = new ChatClient({}, { baseUrl: server.baseUrl, model: "m" });
+  lenient = new ChatClient(
     {},
     { baseUrl: server.baseUrl, model: "m", enforcesResponseFormat: false },
   );

@@ -1,8 +1,7 @@
 import { completionBody, createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
-import { ConfigError, type LLMResponse } from "@loom/llm-types";
+import { type CallInfo, ConfigError, type LLMResponse, type ProviderHooks } from "@loom/llm-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LLMProvider } from "./llm-provider.js";
-import type { CallInfo, ProviderHooks } from "./provider-hooks.js";
+import { ChatClient } from "../chat-client.js";
 
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
 let server: FakeServer;
@@ -35,7 +34,7 @@ function recorder(log: string[], name: string): ProviderHooks {
 describe("provider hooks", () => {
   it("run in order around a call, can change the body and the response", async () => {
     const log: string[] = [];
-    const llm = new LLMProvider(
+    const llm = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m" },
       { hooks: [recorder(log, "a"), recorder(log, "b")] },
@@ -57,7 +56,7 @@ describe("provider hooks", () => {
 
   it("run around a stream; the final response carries what onResponse added", async () => {
     const log: string[] = [];
-    const llm = new LLMProvider(
+    const llm = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m" },
       { hooks: [recorder(log, "a")] },
@@ -74,7 +73,7 @@ describe("provider hooks", () => {
 
   it("onError sees failures", async () => {
     const log: string[] = [];
-    const llm = new LLMProvider(
+    const llm = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
       { hooks: [recorder(log, "a")] },
@@ -99,7 +98,7 @@ describe("provider hooks", () => {
         throw new ConfigError({ message: `stopped ${info.provider}` });
       },
     };
-    const llm = new LLMProvider(
+    const llm = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m", provider: "p" },
       { hooks: [stop, recorder(log, "a")] },
@@ -114,7 +113,7 @@ describe("provider hooks", () => {
 
   it("onCancel runs when the caller leaves a stream early", async () => {
     const log: string[] = [];
-    const llm = new LLMProvider(
+    const llm = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m" },
       { hooks: [recorder(log, "a")] },

@@ -1,12 +1,16 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LLMProvider } from "@loom/llm-core";
+import { ChatClient } from "@loom/llm-core";
+import {
+  createFakeServer,
+  createRecordingProxy,
+  providerCompletion,
+  providerStream,
+  readTranscript,
+  transcriptReplies,
+} from "@loom/llm-testing";
 import { describe, expect, it } from "vitest";
-import { createFakeServer } from "../fake-server/create-fake-server.js";
-import { providerCompletion, providerStream } from "../wire/provider-stream.js";
-import { createRecordingProxy } from "./create-recording-proxy.js";
-import { readTranscript, transcriptReplies } from "./transcript.js";
 
 const KEY = "sk-record-0123456789abcdefghij";
 
@@ -30,7 +34,7 @@ describe("record and replay", () => {
     );
     const file = join(mkdtempSync(join(tmpdir(), "loom-transcript-")), "deepseek.jsonl");
     const proxy = await createRecordingProxy({ target: provider.baseUrl, file });
-    const live = new LLMProvider(
+    const live = new ChatClient(
       {},
       { baseUrl: proxy.baseUrl, model: "deepseek-chat", apiKey: KEY, maxRetries: 0 },
     );
@@ -58,7 +62,7 @@ describe("record and replay", () => {
     expect(transcript[1]?.response.body).toContain("data: [DONE]");
 
     const replay = await createFakeServer({ replies: transcriptReplies(transcript) });
-    const offline = new LLMProvider(
+    const offline = new ChatClient(
       {},
       { baseUrl: replay.baseUrl, model: "deepseek-chat", maxRetries: 0 },
     );
@@ -91,7 +95,7 @@ describe("record and replay", () => {
         },
       ]),
     });
-    const llm = new LLMProvider({}, { baseUrl: replay.baseUrl, model: "other", maxRetries: 0 });
+    const llm = new ChatClient({}, { baseUrl: replay.baseUrl, model: "other", maxRetries: 0 });
     await expect(llm.call({ messages: [] })).rejects.toThrow(
       /request #1 differs from the transcript/,
     );

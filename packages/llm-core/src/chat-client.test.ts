@@ -19,18 +19,18 @@ import {
 } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { LLMProvider } from "./llm-provider.js";
+import { ChatClient } from "./chat-client.js";
 import { failure, until } from "./test-support.fixture.js";
 
 const KEY = "sk-test-0123456789abcdefKEYKEY";
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
 
 let server: FakeServer;
-let llm: LLMProvider;
+let llm: ChatClient;
 
 beforeAll(async () => {
   server = await createFakeServer();
-  llm = new LLMProvider(
+  llm = new ChatClient(
     {},
     {
       baseUrl: server.baseUrl,
@@ -63,7 +63,7 @@ describe("the request on the wire", () => {
   });
 
   it("sends no Authorization header when no key is set (local servers)", async () => {
-    const local = new LLMProvider(undefined, { baseUrl: server.baseUrl, model: "qwen" });
+    const local = new ChatClient(undefined, { baseUrl: server.baseUrl, model: "qwen" });
     server.enqueue({ type: "json", body: completionBody() });
     await local.call(hello);
     expect(server.lastRequest?.headers.authorization).toBeUndefined();
@@ -71,7 +71,7 @@ describe("the request on the wire", () => {
   });
 
   it("sends config headers, then per-call headers over them", async () => {
-    const gw = new LLMProvider(
+    const gw = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m", headers: { "X-Route": "eu", "X-Team": "a" } },
     );
@@ -182,7 +182,7 @@ describe("the request on the wire", () => {
   });
 
   it("uses the config's temperature and maxTokens unless the call overrides them", async () => {
-    const tuned = new LLMProvider(
+    const tuned = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m", temperature: 0.8, maxTokens: 4096 },
     );
@@ -429,7 +429,7 @@ describe("the response", () => {
   });
 
   it("refuses a body over maxResponseBytes", async () => {
-    const small = new LLMProvider(
+    const small = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m", maxResponseBytes: 1024 },
     );
@@ -591,7 +591,7 @@ describe("transport failures", () => {
     const closed = await createFakeServer();
     const baseUrl = closed.baseUrl;
     await closed.close();
-    const dead = new LLMProvider({}, { baseUrl, model: "m", apiKey: KEY });
+    const dead = new ChatClient({}, { baseUrl, model: "m", apiKey: KEY });
     const error = await failure(dead.call(hello));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ code: "ECONNREFUSED", retryable: true });
@@ -649,7 +649,7 @@ describe("connections", () => {
   // A server of their own: the shared one has other providers' sockets open.
   it("100 sequential calls open exactly one connection", async () => {
     const own = await createFakeServer({ fallback: { type: "json", body: completionBody() } });
-    const pooled = new LLMProvider({}, { baseUrl: own.baseUrl, model: "m" });
+    const pooled = new ChatClient({}, { baseUrl: own.baseUrl, model: "m" });
     for (let i = 0; i < 100; i++) await pooled.call(hello);
     expect(own.requests).toHaveLength(100);
     expect(own.connectionCount).toBe(1);
@@ -659,7 +659,7 @@ describe("connections", () => {
 
   it("close() releases the pool; a later call fails with ConnectionError", async () => {
     const own = await createFakeServer({ fallback: { type: "json", body: completionBody() } });
-    const closing = new LLMProvider({}, { baseUrl: own.baseUrl, model: "m" });
+    const closing = new ChatClient({}, { baseUrl: own.baseUrl, model: "m" });
     await closing.call(hello);
     expect(own.openConnections).toBe(1);
     await closing.close();
@@ -692,7 +692,7 @@ describe("the key never shows", () => {
   it("rejects a bad config at construction", () => {
     expect(
       () =>
-        new LLMProvider({}, { baseUrl: "http://remote.example.com/v1", model: "m", apiKey: KEY }),
+        new ChatClient({}, { baseUrl: "http://remote.example.com/v1", model: "m", apiKey: KEY }),
     ).toThrow(ConfigError);
   });
 });

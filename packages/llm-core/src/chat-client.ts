@@ -1,43 +1,36 @@
 import { inspect } from "node:util";
 import {
+  type CallInfo,
   type ChatModel,
   type ChatRequest,
   type ChatStream,
   ConfigError,
-  createStatusError,
-  headerProblems,
   type LLMConfig,
   type LLMConfigInput,
   type LLMContext,
   type LLMResponse,
   parseConfig,
-  redactSecret,
 } from "@loom/llm-types";
+import { createStatusError, headerProblems, redactSecret } from "@loom/llm-types/internal";
 import { Pool } from "undici";
+import type { ChatClientOptions } from "./chat-client-options.js";
+import { HookRunner } from "./hooks/hook-runner.js";
 import { CallSignal } from "./http/call-signal.js";
 import { nextTurn } from "./http/next-turn.js";
+import type { OpenResponse } from "./http/open-response.js";
 import { parseRetryAfter } from "./http/parse-retry-after.js";
-import { type BodyStream, readBody, readErrorBody } from "./http/read-body.js";
+import { readBody, readErrorBody } from "./http/read-body.js";
 import { requestIdOf } from "./http/request-id.js";
 import { toTransportError } from "./http/to-transport-error.js";
 import { userAgent } from "./http/user-agent.js";
-import type { CallInfo, LLMProviderOptions, ProviderHooks } from "./provider-hooks.js";
 import { buildRequestBody } from "./request/build-request-body.js";
-import { applyResponseFormat } from "./response/apply-response-format.js";
 import { parseCompletion } from "./response/parse-completion.js";
 import { parseJsonBody } from "./response/parse-json-body.js";
+import { parseStructuredReply } from "./response/parse-structured-reply.js";
 import type { ResponseMeta } from "./response/response-meta.js";
 import { ConcurrencyLimit } from "./retry/concurrency-limit.js";
 import { Retrier } from "./retry/retrier.js";
 import { ProviderStream } from "./stream/provider-stream.js";
-
-/** An open response whose status was 2xx. */
-export interface OpenResponse {
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: BodyStream & {
-    dump(options?: { limit?: number; signal?: AbortSignal }): Promise<unknown>;
-  };
-}
 
 // Keep-alive idle time: shorter than the usual server-side 60 s (and llama.cpp's 5 s hint is
 // honoured by undici itself), so a socket the server is about to drop is rarely reused.
@@ -46,8 +39,11 @@ const KEEP_ALIVE_TIMEOUT_MS = 4_000;
 /**
  * A client for one OpenAI-compatible chat-completions API. It owns one keep-alive connection
  * pool to the server; `close()` releases it. Config is validated once, here.
+ *
+ * This is the building block: it knows no presets and traces nothing by itself. `ChatClient`
+ * in `@loom/llm` extends it with presets, `loom.toml` and telemetry.
  */
-export class LLMProvider implements ChatModel {
+export class ChatClient implements ChatModel {
   readonly #config: LLMConfig;
   readonly #ctx: LLMContext;
   readonly #pool: Pool;
@@ -55,17 +51,17 @@ export class LLMProvider implements ChatModel {
   readonly #label: string;
   readonly #headers: Record<string, string>;
   readonly #streamHeaders: Record<string, string>;
-  readonly #hooks: readonly ProviderHooks[];
+  readonly #hooks: HookRunner;
   readonly #limit: ConcurrencyLimit | undefined;
   readonly #redact: (text: string) => string;
 
   constructor(
     ctx: LLMContext | undefined,
     config: LLMConfigInput | LLMConfig,
-    options: LLMProviderOptions = {},
+    options: ChatClientOptions = {},
   ) {
     this.#ctx = ctx ?? {};
-    this.#hooks = options.hooks ?? [];
+    this.#hooks = new HookRunner(options.hooks ?? []);
     this.#config = parseConfig(config as LLMConfigInput);
     const key = this.#config.apiKey;
     const masked = redactSecret(key);
@@ -122,7 +118,7 @@ export class LLMProvider implements ChatModel {
     const meta = this.#meta(request);
     const info = this.#info(meta, false);
     const hooks = this.#hooks;
-    for (const hook of hooks) hook.beforeRequest?.(request, info);
+    hooks.begin(request, info);
     const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     const callSignal =
       request.signal !== undefined || request.deadlineMs !== undefined
@@ -136,7 +132,7 @@ export class LLMProvider implements ChatModel {
         try {
           const parsed = await this.#attempt(request, info, meta, signal, timeoutMs);
           parsed.attempts = retrier?.attempts ?? 1;
-          for (const hook of hooks) hook.onResponse?.(parsed, request, info);
+          hooks.response(parsed, request, info);
           await nextTurn();
           return parsed as LLMResponse<TParsed>;
         } catch (error) {
@@ -145,7 +141,7 @@ export class LLMProvider implements ChatModel {
         }
       }
     } catch (error) {
-      for (const hook of hooks) hook.onError?.(error, request, info);
+      hooks.error(error, request, info);
       throw error;
     } finally {
       callSignal?.dispose();
@@ -170,7 +166,7 @@ export class LLMProvider implements ChatModel {
         throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
       }
       const parsed = parseCompletion(parseJsonBody(text, meta), meta);
-      applyResponseFormat(parsed, meta);
+      parseStructuredReply(parsed, meta);
       return parsed;
     } finally {
       release?.();
@@ -201,12 +197,7 @@ export class LLMProvider implements ChatModel {
       maxRetries: request.maxRetries ?? this.#config.maxRetries,
       maxRetryDelayMs: this.#config.maxRetryDelayMs,
       signal,
-      onRetry:
-        hooks.length === 0
-          ? undefined
-          : (retry) => {
-              for (const hook of hooks) hook.onRetry?.(retry, request, info);
-            },
+      onRetry: hooks.watchesRetries ? (retry) => hooks.retry(retry, request, info) : undefined,
     });
   }
 
@@ -219,7 +210,8 @@ export class LLMProvider implements ChatModel {
     timeoutMs: number,
   ): Promise<boolean> {
     try {
-      return await retrier.retryAfter(error);
+      // A call hands nothing to its caller before it succeeds: never "delivered".
+      return await retrier.retryAfter(error, false);
     } catch (abort) {
       throw toTransportError(abort, { meta, signal, timeoutMs, delivered: false });
     }
@@ -229,28 +221,15 @@ export class LLMProvider implements ChatModel {
   stream(request: ChatRequest): ChatStream {
     const meta = this.#meta(request);
     const info = this.#info(meta, true);
-    const hooks = this.#hooks;
     const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     return new ProviderStream({
       open: (signal) => this.#open(request, info, meta, signal),
       acquire: (signal) => this.#acquire(signal, meta, timeoutMs),
       retrier: (signal) => this.#retrier(request, info, signal),
+      hooks: this.#hooks,
+      request,
+      info,
       streamIdleTimeoutMs: this.#config.streamIdleTimeoutMs,
-      begin: () => {
-        for (const hook of hooks) hook.beforeRequest?.(request, info);
-      },
-      end: (response) => {
-        for (const hook of hooks) hook.onResponse?.(response, request, info);
-      },
-      fail: (error) => {
-        for (const hook of hooks) hook.onError?.(error, request, info);
-      },
-      firstChunk: () => {
-        for (const hook of hooks) hook.onFirstChunk?.(request, info);
-      },
-      cancel: () => {
-        for (const hook of hooks) hook.onCancel?.(request, info);
-      },
       meta,
       signal: request.signal,
       deadlineMs: request.deadlineMs,
@@ -271,7 +250,7 @@ export class LLMProvider implements ChatModel {
     const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     const stream = info.stream;
     const wire = buildRequestBody(this.#config, request, stream);
-    for (const hook of this.#hooks) hook.prepareBody?.(wire, request, info);
+    this.#hooks.prepareBody(wire, request, info);
     const body = JSON.stringify(wire);
     let response: Awaited<ReturnType<Pool["request"]>>;
     try {
@@ -320,7 +299,7 @@ export class LLMProvider implements ChatModel {
   }
 
   toString(): string {
-    return `LLMProvider(${this.#config.provider}, ${this.#config.model}, ${this.#config.baseUrl})`;
+    return `${this.constructor.name}(${this.#config.provider}, ${this.#config.model}, ${this.#config.baseUrl})`;
   }
 
   toJSON(): object {
@@ -335,9 +314,9 @@ export class LLMProvider implements ChatModel {
   static {
     // util.inspect shows the same redacted summary as toJSON (defined here: a computed method
     // name cannot appear in the emitted declarations under isolatedDeclarations).
-    Object.defineProperty(LLMProvider.prototype, inspect.custom, {
-      value(this: LLMProvider): string {
-        return `LLMProvider ${JSON.stringify(this.toJSON())}`;
+    Object.defineProperty(ChatClient.prototype, inspect.custom, {
+      value(this: ChatClient): string {
+        return `${this.constructor.name} ${JSON.stringify(this.toJSON())}`;
       },
     });
   }

@@ -1,13 +1,18 @@
-import { LLMProvider } from "@loom/llm-core";
+import { ChatClient } from "@loom/llm-core";
+import {
+  createFakeServer,
+  type FakeServer,
+  type ProviderShape,
+  providerCompletion,
+  providerStream,
+} from "@loom/llm-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFakeServer, type FakeServer } from "../fake-server/create-fake-server.js";
-import { type ProviderShape, providerCompletion, providerStream } from "./provider-stream.js";
 
 let server: FakeServer;
-let llm: LLMProvider;
+let llm: ChatClient;
 beforeAll(async () => {
   server = await createFakeServer();
-  llm = new LLMProvider({}, { baseUrl: server.baseUrl, model: "m", maxRetries: 0 });
+  llm = new ChatClient({}, { baseUrl: server.baseUrl, model: "m", maxRetries: 0 });
 });
 afterAll(async () => {
   await llm.close();
@@ -72,10 +77,7 @@ describe("providerStream / providerCompletion", () => {
       cachedPromptTokens: 0,
       reported: true,
     });
-    const noUsage = new LLMProvider(
-      {},
-      { baseUrl: server.baseUrl, model: "m", streamUsage: false },
-    );
+    const noUsage = new ChatClient({}, { baseUrl: server.baseUrl, model: "m", streamUsage: false });
     server.enqueue(providerStream("ollama", { text: ["a"], usage }));
     expect((await noUsage.stream(hello).response()).usage.reported).toBe(false);
     await noUsage.close();

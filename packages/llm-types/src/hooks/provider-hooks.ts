@@ -1,20 +1,17 @@
-import type { ChatRequest, LLMContext, LLMResponse } from "@loom/llm-types";
-import type { RetryInfo } from "./retry/retrier.js";
-
-/** What a hook knows about the call it is watching. */
-export interface CallInfo {
-  readonly provider: string;
-  /** The model the request asks for. */
-  readonly model: string;
-  readonly stream: boolean;
-  readonly context: LLMContext;
-  /** The provider's base URL (no credentials: those are refused in config). */
-  readonly baseUrl: string;
-}
+import type { ChatRequest } from "../chat-request.js";
+import type { LLMResponse } from "../llm-response.js";
+import type { CallInfo } from "./call-info.js";
+import type { RetryInfo } from "./retry-info.js";
 
 /**
  * Behaviour composed onto a provider without threading it through the request path: preset
  * rules, cost tracking, telemetry. Every hook is optional; hooks run in the order given.
+ *
+ * Order within one call or stream: `beforeRequest` once; then per attempt `prepareBody`, with
+ * `onRetry` between attempts; then exactly one of `onResponse`, `onError` or (a stream left
+ * early) `onCancel`. For a stream, `onFirstChunk` runs before `onResponse`, and only when a
+ * chunk reached the caller. When a `beforeRequest` throws, the hooks whose `beforeRequest`
+ * already ran get `onError` with that error, so whatever they opened is closed.
  */
 export interface ProviderHooks {
   /** Before anything is sent. Throwing stops the call (a spent budget, say). */
@@ -31,9 +28,4 @@ export interface ProviderHooks {
   onCancel?(request: ChatRequest, info: CallInfo): void;
   /** After a call or stream failed. */
   onError?(error: unknown, request: ChatRequest, info: CallInfo): void;
-}
-
-/** Options of an `LLMProvider` beyond its config. */
-export interface LLMProviderOptions {
-  hooks?: readonly ProviderHooks[];
 }

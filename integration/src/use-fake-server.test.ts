@@ -1,7 +1,7 @@
-import { LLMProvider } from "@loom/llm-core";
+import { ChatClient } from "@loom/llm-core";
+import { completionBody } from "@loom/llm-testing";
+import { expectRequest, useFakeServer } from "@loom/llm-testing/vitest";
 import { describe, expect, it } from "vitest";
-import { completionBody } from "../wire/completion-body.js";
-import { expectRequest, useFakeServer } from "./index.js";
 
 const fake = useFakeServer({
   replies: [{ type: "json", body: completionBody({ content: "scripted" }) }],
@@ -9,7 +9,7 @@ const fake = useFakeServer({
 
 describe("@loom/llm-testing/vitest", () => {
   it("starts a server for the file and queues the given replies before each test", async () => {
-    const llm = new LLMProvider(
+    const llm = new ChatClient(
       {},
       { baseUrl: fake.baseUrl, model: "m", apiKey: "sk-vitest-0123456789" },
     );

@@ -1,0 +1,13 @@
+import type { ResponseFormat } from "@loom/llm-types";
+import { toJsonSchema } from "@loom/llm-types/internal";
+
+/** `json_schema` nests its schema under `json_schema` with a name, as OpenAI expects. */
+export function toWireResponseFormat(format: ResponseFormat): unknown {
+  if (format.type !== "json_schema") return { type: format.type };
+  const jsonSchema: Record<string, unknown> = {
+    name: format.name ?? "response",
+    schema: toJsonSchema(format.schema),
+  };
+  if (format.strict !== undefined) jsonSchema.strict = format.strict;
+  return { type: "json_schema", json_schema: jsonSchema };
+}

@@ -1,0 +1,15 @@
+import type { LLMContext } from "../llm-context.js";
+
+/** What a hook knows about the call it is watching. One object per call or stream. */
+export interface CallInfo {
+  /** The provider's name (`deepseek`, `openai`, `local`, or a custom one). */
+  readonly provider: string;
+  /** The model the request asks for. */
+  readonly model: string;
+  /** Whether this is a `stream()` (else a `call()`). */
+  readonly stream: boolean;
+  /** The context the provider was built with. */
+  readonly context: LLMContext;
+  /** The provider's base URL (no credentials: those are refused in config). */
+  readonly baseUrl: string;
+}

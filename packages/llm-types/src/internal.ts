@@ -1,0 +1,13 @@
+// Helpers the @loom packages share with each other. Not part of the public API: anything here
+// may change or go in any release, semver notwithstanding. Import from "@loom/llm-types/internal".
+export { applyResponseFormat, type ResponseFormatOptions } from "./apply-response-format.js";
+export { closestName } from "./closest-name.js";
+export { CONFIG_KEYS } from "./config/config-schema.js";
+export { isRetryableStatus } from "./errors/api-status-error.js";
+export { createStatusError, type StatusErrorInput } from "./errors/create-status-error.js";
+export { describeIssues } from "./errors/invalid-tool-arguments-error.js";
+export { headerProblems } from "./header-problems.js";
+export { redactSecret } from "./redact-secret.js";
+export { isZodSchema, toJsonSchema, toZodSchema } from "./to-json-schema.js";
+export { MAX_RAW_CHARS, truncateText } from "./truncate-text.js";
+export { validateToolCall } from "./validate-tool-call.js";

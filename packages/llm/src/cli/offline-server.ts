@@ -1,0 +1,41 @@
+import type { FakeReply } from "@loom/llm-testing";
+import { CliError, EXIT } from "./exit-codes.js";
+
+/** The local fake server `--offline` talks to. */
+export interface OfflineServer {
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export const OFFLINE_HELP =
+  "--offline runs a local fake server from @loom/llm-testing, which is not installed. Install it next to @loom/llm (npm install --save-dev @loom/llm-testing), or drop --offline";
+
+/**
+ * Starts the fake server that answers `--offline` calls. `@loom/llm-testing` is an optional
+ * peer of this package (test code stays out of production installs), so it is loaded only
+ * here, and its absence is a config error that says what to install.
+ */
+export async function startOfflineServer(): Promise<OfflineServer> {
+  let testing: typeof import("@loom/llm-testing");
+  try {
+    testing = await import("@loom/llm-testing");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND")
+      throw new CliError(OFFLINE_HELP, EXIT.config);
+    throw error;
+  }
+  const { completionBody, createFakeServer, textStream, wireUsage } = testing;
+  /** The answer: the prompt echoed (streamed word by word when asked). */
+  const offlineReply = (request: { body: unknown }): FakeReply => {
+    const body = request.body as
+      | { stream?: boolean; messages?: { role: string; content: unknown }[] }
+      | undefined;
+    const prompt = String(body?.messages?.findLast((m) => m.role === "user")?.content ?? "");
+    const answer = `(offline: no model was called) You asked: "${prompt}". Set DEEPSEEK_API_KEY or OPENAI_API_KEY, or run a local server, for a real answer.`;
+    const words = answer.match(/\S+\s*/g) ?? [answer];
+    const usage = wireUsage(words.length, Math.ceil(prompt.length / 4));
+    if (body?.stream) return textStream(words, { delayMs: 15, model: "offline", usage });
+    return { type: "json", body: completionBody({ content: answer, model: "offline", usage }) };
+  };
+  return createFakeServer({ fallback: offlineReply });
+}

@@ -1,4 +1,4 @@
-// Fallback: the seed's "use the API, fall back to the local model when it is unreachable".
+// Fallback: the classic "use the API, fall back to the local model when it is unreachable".
 // Run: pnpm example fallback
 import { LLMProvider, withFallback } from "@loom/llm";
 import { completionBody, createFakeServer } from "@loom/llm-testing";

@@ -1,6 +1,6 @@
 // MockLLM against the real client: the same scripted reply, streamed by MockLLM and by the
 // fake server through a ChatClient, gives the same events and the same final response.
-import { ChatClient, type ChatModel, type StreamEvent } from "@loom/llm-core";
+import { ChatClient, type ChatModel, runTools, type StreamEvent } from "@loom/llm-core";
 import {
   createFakeServer,
   type FakeServer,
@@ -107,9 +107,26 @@ describe("MockLLM stream parity with a real stream over the fake server", () => 
   });
 });
 
-describe("the seed's plain-object mock still satisfies ChatModel", () => {
+describe("a plain-object mock still satisfies ChatModel", () => {
   it("three lines", async () => {
     const llm: ChatModel = new MockLLM(["Summary: ..."]);
     expect((await llm.call(ask("Summarize"))).content).toBe("Summary: ...");
+  });
+});
+
+describe("MockLLM under runTools", () => {
+  it("carries its context like a provider: tools without execute go to ctx.tool", async () => {
+    const ran: unknown[] = [];
+    const mock = new MockLLM(
+      [{ toolCalls: [{ name: "search", arguments: { q: "loom" } }] }, "Found 3."],
+      { context: { tool: (_name, args) => void ran.push(args) ?? "3 hits" } },
+    );
+    const result = await runTools(mock, {
+      messages: ask("find loom"),
+      tools: [{ name: "search" }],
+    });
+    expect(ran).toEqual([{ q: "loom" }]);
+    expect(result.response.content).toBe("Found 3.");
+    expect(mock.calls[1]?.messages.at(-1)).toMatchObject({ role: "tool", content: "3 hits" });
   });
 });

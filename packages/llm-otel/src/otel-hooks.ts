@@ -52,7 +52,7 @@ const servers = new Map<string, { address: string; port: number }>();
 
 /**
  * Hooks that trace every call of a provider: one `CLIENT` span per call or whole stream, named
- * `chat {model}`, with the seed's `llm.*` and the GenAI `gen_ai.*` attributes, retries as
+ * `chat {model}`, with Loom's `llm.*` and the GenAI `gen_ai.*` attributes, retries as
  * events, errors with `error.type`, time to first chunk, and the GenAI client metrics. Spans
  * nest under the caller's active span. With no SDK registered the tracer and meter are the API's
  * no-ops and a call pays for little more than a few property reads.

@@ -2,7 +2,7 @@
 // semantic conventions (v1.41, status Development) are still changing, and the next release
 // renames several of them.
 
-/** The seed's (Loom's) attribute names. */
+/** Loom's own attribute names (`llm.*`). */
 export const LLM_PROVIDER = "llm.provider";
 /** `llm.model` */
 export const LLM_MODEL = "llm.model";

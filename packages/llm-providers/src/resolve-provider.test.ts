@@ -48,7 +48,7 @@ describe("presets", () => {
     ["openai", "https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", OPENAI_KEY],
     ["local", "http://localhost:8000/v1", "qwen2.5-0.5b-instruct", undefined, undefined],
   ])(
-    "%s resolves to the design card's URL, model and key variable",
+    "%s resolves to its documented URL, model and key variable",
     (name, baseUrl, model, apiKeyEnv, apiKey) => {
       const { config } = resolvePreset({ env }, name);
       expect(config).toMatchObject({ provider: name, baseUrl, model, apiKeyEnv, apiKey });

@@ -1,5 +1,6 @@
 import type { ChatRequest } from "./chat-request.js";
 import type { ChatStream } from "./chat-stream.js";
+import type { LLMContext } from "./llm-context.js";
 import type { LLMResponse } from "./llm-response.js";
 
 /**
@@ -9,4 +10,6 @@ import type { LLMResponse } from "./llm-response.js";
 export interface ChatModel {
   call(request: ChatRequest): Promise<LLMResponse>;
   stream(request: ChatRequest): ChatStream;
+  /** The context the model was built with, when it has one (`runTools` reads its `tool`). */
+  readonly context?: LLMContext;
 }

@@ -6,7 +6,7 @@ export interface LLMLogger {
   error?(message: string, data?: Record<string, unknown>): void;
 }
 
-/** The agent runtime's tool executor (the seed's `ctx.tool(name, payload)`). */
+/** The agent runtime's tool executor (`ctx.tool(name, args)`), used by `runTools` for tools without an `execute`. */
 export type ToolExecutor = (name: string, args: unknown) => unknown;
 
 /**

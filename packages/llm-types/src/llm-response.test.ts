@@ -33,7 +33,7 @@ describe("LLMResponse", () => {
 });
 
 describe("ChatModel", () => {
-  it("a plain object literal implements it (the seed's mock)", () => {
+  it("a plain object literal implements it (a hand-written mock)", () => {
     const response: LLMResponse = {
       content: "hi",
       finishReason: "stop",

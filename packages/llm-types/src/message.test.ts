@@ -4,7 +4,7 @@ import type { ChatRequest } from "./chat-request.js";
 import type { AssistantMessage, Message, ToolMessage } from "./message.js";
 
 describe("message literals", () => {
-  it("the seed's literals type-check inline", () => {
+  it("the README's literals type-check inline", () => {
     const request: ChatRequest = {
       messages: [
         { role: "system", content: "You are a research assistant." },

@@ -17,7 +17,7 @@ export interface ToolExecutionContext {
 }
 
 /**
- * A tool the model may call, in the flat shape of the seed; mapped to the wire's `function`.
+ * A tool the model may call, in a flat shape; mapped to the wire's `function`.
  * With a zod `parameters` schema, the model's arguments are validated and `execute` receives
  * them typed (see `defineTool`).
  */

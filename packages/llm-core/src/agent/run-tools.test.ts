@@ -186,6 +186,20 @@ describe("runTools", () => {
     expect(result.steps[0]?.results[0]?.message.content).toBe("3 hits");
   });
 
+  it("without a context option, uses the context the provider was built with", async () => {
+    const seen: string[] = [];
+    const agent = new ChatClient(
+      { agentId: "a1", tool: (name) => void seen.push(name) ?? "from the runtime" },
+      { baseUrl: server.baseUrl, model: "m" },
+    );
+    server.enqueue(calls({ id: "s", name: "search", arguments: { q: "loom" } }), answer("found"));
+    const result = await runTools(agent, { messages: ask, tools: [{ name: "search" }] });
+    await agent.close();
+    expect(seen).toEqual(["search"]);
+    expect(result.stopReason).toBe("answered");
+    expect(result.steps[0]?.results[0]?.message.content).toBe("from the runtime");
+  });
+
   it("with no executor at all, returns the pending calls to the caller", async () => {
     server.enqueue(calls({ id: "p1", name: "search", arguments: { q: "x" } }));
     const result = await runTools(llm, { messages: ask, tools: [{ name: "search" }] });

@@ -46,7 +46,10 @@ export interface RunToolsOptions extends Omit<ChatRequest, "messages" | "tools" 
   /** Most model calls to make. @default 5 */
   maxIterations?: number;
   signal?: AbortSignal;
-  /** The agent's context: `ctx.tool(name, args)` runs tools that have no `execute`. */
+  /**
+   * The agent's context: `ctx.tool(name, args)` runs tools that have no `execute`.
+   * @default the model's own context (`model.context`), the one its provider was built with
+   */
   context?: LLMContext;
   /** Called after each step (model turn and its tools), for progress. */
   onStep?(step: ToolStep): void | Promise<void>;
@@ -82,7 +85,7 @@ export async function runTools(
     tools,
     maxIterations = 5,
     signal,
-    context = {},
+    context = model.context ?? {},
     onStep,
     ...rest
   } = options;

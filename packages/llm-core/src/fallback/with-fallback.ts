@@ -27,7 +27,7 @@ function canFallBack(error: unknown): boolean {
 }
 
 /**
- * A `ChatModel` that tries each model in turn: the seed's "fall back to `local` when the API is
+ * A `ChatModel` that tries each model in turn: the classic "fall back to `local` when the API is
  * unreachable" is `withFallback([ChatClient.fromName(ctx, "deepseek"), ChatClient.fromName(ctx, "local")])`.
  * The response's `provider` says which one answered. Streams fall back only before their first
  * chunk: once text reached the caller, switching models would repeat or garble it.

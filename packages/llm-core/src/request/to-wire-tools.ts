@@ -4,7 +4,7 @@ import { toJsonSchema } from "@loom/llm-types/internal";
 // A tool without parameters still needs an object schema on the wire (OpenAI rejects none).
 const NO_PARAMETERS = Object.freeze({ type: "object", properties: {} });
 
-/** The seed's flat `{name, description, parameters}` as the wire's `{type: "function", function}`. */
+/** The flat `{name, description, parameters}` as the wire's `{type: "function", function}`. */
 export function toWireTools(tools: readonly ToolDefinition[]): Record<string, unknown>[] {
   return tools.map((tool) => {
     const fn: Record<string, unknown> = {

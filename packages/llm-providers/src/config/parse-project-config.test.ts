@@ -30,7 +30,7 @@ function configError(text: string): ConfigError {
 }
 
 describe("parseProjectConfig: valid files", () => {
-  it("reads the seed's example verbatim", () => {
+  it("reads the README's example verbatim", () => {
     const project = parseProjectConfig(SEED);
     expect(project.source).toBe("loom.toml");
     expect(project.llm.deepseek).toEqual({

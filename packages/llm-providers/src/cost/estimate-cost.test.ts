@@ -95,6 +95,12 @@ describe("estimateCost", () => {
     },
   );
 
+  it("a usage built by hand (token counters, no `reported`) is priced", () => {
+    const estimate = estimateCost("deepseek-chat", { promptTokens: 1_000, completionTokens: 500 });
+    expect(estimate?.usd).toBeCloseTo((1_000 * 0.28 + 500 * 0.42) / 1e6, 15);
+    expect(estimate?.breakdown.cachedInputUsd).toBe(0);
+  });
+
   it("unreported usage: undefined (the figure is missing, not zero)", () => {
     expect(estimateCost("deepseek-chat", usage({ reported: false }))).toBeUndefined();
   });

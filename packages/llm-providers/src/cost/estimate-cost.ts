@@ -17,20 +17,21 @@ export interface CostEstimate {
 /**
  * What a response cost (cost.md): uncached prompt tokens at the input rate, cached ones at the
  * cached rate, completion tokens at the output rate, reasoning already inside them (never
- * added twice). `undefined` when no price is known for the model (local models) or the server
- * reported no usage: an unknown figure, never a guess.
+ * added twice). `undefined` when no price is known for the model (local models) or the usage is
+ * marked `reported: false` (the server sent none): an unknown figure, never a guess. A usage
+ * built by hand needs only `promptTokens` and `completionTokens`.
  *
  * `prices` is one price for this model, or a table by model name. @default MODEL_PRICES
  */
 export function estimateCost(
   model: string,
-  usage: Usage,
+  usage: Pick<Usage, "promptTokens" | "completionTokens"> & Partial<Usage>,
   prices?: Readonly<ModelPrice> | Readonly<Record<string, Readonly<ModelPrice>>>,
 ): CostEstimate | undefined {
-  if (!usage.reported) return undefined;
+  if (usage.reported === false) return undefined;
   const price = isPrice(prices) ? prices : findPrice(model, prices);
   if (price === undefined) return undefined;
-  const cached = Math.min(usage.cachedPromptTokens, usage.promptTokens);
+  const cached = Math.min(usage.cachedPromptTokens ?? 0, usage.promptTokens);
   const inputUsd = ((usage.promptTokens - cached) * price.inputPerMtok) / 1e6;
   const cachedInputUsd = (cached * (price.cachedInputPerMtok ?? price.inputPerMtok)) / 1e6;
   const outputUsd = (usage.completionTokens * price.outputPerMtok) / 1e6;

@@ -1,6 +1,6 @@
 import type { ProviderPreset } from "./provider-preset.js";
 
-/** The presets of the design card (README section 4), with each API's known wire rules. */
+/** The built-in presets, with each API's known wire rules (docs/wire.md). */
 export const BUILTIN_PRESETS: Readonly<
   Record<"deepseek" | "openai" | "local", Readonly<ProviderPreset>>
 > = Object.freeze({

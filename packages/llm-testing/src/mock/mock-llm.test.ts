@@ -1,10 +1,4 @@
-import {
-  AbortError,
-  type ChatModel,
-  InvalidResponseError,
-  RateLimitError,
-  type StreamEvent,
-} from "@loom/llm-types";
+import { AbortError, InvalidResponseError, RateLimitError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { MockExhaustedError } from "./mock-exhausted-error.js";

@@ -4,6 +4,7 @@ import {
   type ChatModel,
   type ChatRequest,
   type ChatStream,
+  type LLMContext,
   type LLMResponse,
   type StreamEvent,
   type ToolCall,
@@ -25,6 +26,8 @@ export interface MockLLMOptions {
   delayMs?: number;
   /** The reply once the script is used up; without one, the next call fails with `MockExhaustedError`. */
   fallback?: MockReply;
+  /** The agent's context, as a provider would carry it (`runTools` runs `ctx.tool` from it). @default {} */
+  context?: LLMContext;
 }
 
 /**
@@ -42,6 +45,11 @@ export class MockLLM implements ChatModel {
   constructor(replies: MockReply[] = [], options: MockLLMOptions = {}) {
     this.#script = [...replies];
     this.#options = options;
+  }
+
+  /** The context given in the options, as `runTools` reads it from a provider. */
+  get context(): LLMContext {
+    return this.#options.context ?? {};
   }
 
   /** The last request received. */

@@ -17,7 +17,7 @@ function configError(input: unknown, source?: { file?: string; table?: string })
 }
 
 describe("parseConfig: valid configs from the docs", () => {
-  it("accepts the custom provider of the design card and fills defaults", () => {
+  it("accepts the README's custom provider and fills defaults", () => {
     const config = parseConfig({
       baseUrl: "https://my-llm.example.com/v1",
       model: "my-model-v1",

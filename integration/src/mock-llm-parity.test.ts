@@ -122,7 +122,7 @@ describe("MockLLM under runTools", () => {
       { context: { tool: (_name, args) => void ran.push(args) ?? "3 hits" } },
     );
     const result = await runTools(mock, {
-      messages: ask("find loom"),
+      messages: ask("find loom").messages,
       tools: [{ name: "search" }],
     });
     expect(ran).toEqual([{ q: "loom" }]);

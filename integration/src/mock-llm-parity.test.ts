@@ -119,7 +119,14 @@ describe("MockLLM under runTools", () => {
     const ran: unknown[] = [];
     const mock = new MockLLM(
       [{ toolCalls: [{ name: "search", arguments: { q: "loom" } }] }, "Found 3."],
-      { context: { tool: (_name, args) => void ran.push(args) ?? "3 hits" } },
+      {
+        context: {
+          tool: (_name, args) => {
+            ran.push(args);
+            return "3 hits";
+          },
+        },
+      },
     );
     const result = await runTools(mock, {
       messages: ask("find loom").messages,

@@ -193,11 +193,30 @@ export class ChatClient implements ChatModel {
 
   #retrier(request: ChatRequest, info: CallInfo, signal: AbortSignal | undefined): Retrier {
     const hooks = this.#hooks;
+    const logger = this.#ctx.logger;
+    const watched = hooks.watchesRetries;
     return new Retrier({
       maxRetries: request.maxRetries ?? this.#config.maxRetries,
       maxRetryDelayMs: this.#config.maxRetryDelayMs,
       signal,
-      onRetry: hooks.watchesRetries ? (retry) => hooks.retry(retry, request, info) : undefined,
+      onRetry:
+        !watched && logger?.debug === undefined
+          ? undefined
+          : (retry) => {
+              logger?.debug?.(
+                `${info.provider}: retrying ${info.model} in ${retry.delayMs} ms (${retry.reason})`,
+                {
+                  provider: info.provider,
+                  model: info.model,
+                  attempt: retry.attempt,
+                  delayMs: retry.delayMs,
+                  reason: retry.reason,
+                  // The error's message, never its object: its cause may hold undici's request.
+                  error: retry.error instanceof Error ? retry.error.message : String(retry.error),
+                },
+              );
+              if (watched) hooks.retry(retry, request, info);
+            },
     });
   }
 

@@ -2,13 +2,16 @@
 // provider can be printed: messages, cause chains, String, JSON, util.inspect, log lines.
 import { inspect } from "node:util";
 import {
+  completionBody,
   completionChunk,
   createFakeServer,
   type FakeReply,
   type FakeServer,
 } from "@loom/llm-testing";
+import { ConfigError } from "@loom/llm-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatClient } from "./chat-client.js";
+import { withFallback } from "./fallback/with-fallback.js";
 
 const KEY = "sk-LEAKCANARY-7f3a9c2e1b5d4f6a8c0e";
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
@@ -122,14 +125,25 @@ describe("the key never leaks", () => {
     expect(text).not.toContain("LEAKCANARY-7f3a9c2e");
   });
 
-  it("a config error for a bad key never echoes it", () => {
-    let error: unknown;
-    try {
-      new ChatClient({}, { baseUrl: "http://remote.example.com/v1", model: "m", apiKey: KEY });
-    } catch (e) {
-      error = e;
+  it("a config error never echoes the key", () => {
+    const refused = [
+      // A key over plain HTTP to a remote host is refused before anything is sent.
+      { baseUrl: "http://remote.example.com/v1", model: "m", apiKey: KEY },
+      // Every other problem of the same config is listed alongside, the key still masked.
+      { baseUrl: "http://remote.example.com/v1", model: "", apiKey: KEY, temperature: 9 },
+    ];
+    for (const config of refused) {
+      let error: unknown;
+      try {
+        new ChatClient({}, config);
+      } catch (e) {
+        error = e;
+      }
+      expect(ConfigError.isInstance(error)).toBe(true);
+      const text = printed(error);
+      expect(text).toContain("refusing to send the API key over plain http://");
+      expect(text).not.toContain(KEY);
     }
-    expect(printed(error)).not.toContain(KEY);
   });
 
   it("the provider and its config print redacted", () => {
@@ -145,8 +159,19 @@ describe("the key never leaks", () => {
     }
   });
 
-  it("log lines never carry it", () => {
+  it("retries and fallbacks are logged at debug level, never with the key", async () => {
+    // The paths above retried (429, 500, timeouts, resets): each retry is a line.
+    const retries = logs.filter((line) => line.startsWith("custom: retrying m in "));
+    expect(retries.length).toBeGreaterThanOrEqual(4);
+    expect(retries.some((line) => line.includes("RateLimitError"))).toBe(true);
+    const backup = new ChatClient({ logger }, { baseUrl: server.baseUrl, model: "backup" });
+    server.reset();
+    server.enqueue(echo(503), echo(503), { type: "json", body: completionBody() });
+    await withFallback([llm, backup]).call(hello);
+    await backup.close();
+    expect(logs.some((line) => line.startsWith("fallback: model 1 of 2 failed"))).toBe(true);
     expect(logs.join("\n")).not.toContain(KEY);
+    expect(logs.join("\n")).not.toContain("LEAKCANARY-7f3a9c2e");
   });
 
   it("the key does reach the server, in the Authorization header only", () => {

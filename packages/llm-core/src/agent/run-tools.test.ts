@@ -189,7 +189,13 @@ describe("runTools", () => {
   it("without a context option, uses the context the provider was built with", async () => {
     const seen: string[] = [];
     const agent = new ChatClient(
-      { agentId: "a1", tool: (name) => void seen.push(name) ?? "from the runtime" },
+      {
+        agentId: "a1",
+        tool: (name) => {
+          seen.push(name);
+          return "from the runtime";
+        },
+      },
       { baseUrl: server.baseUrl, model: "m" },
     );
     server.enqueue(calls({ id: "s", name: "search", arguments: { q: "loom" } }), answer("found"));

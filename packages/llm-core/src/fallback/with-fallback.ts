@@ -28,9 +28,12 @@ function canFallBack(error: unknown): boolean {
 
 /**
  * A `ChatModel` that tries each model in turn: the classic "fall back to `local` when the API is
- * unreachable" is `withFallback([ChatClient.fromName(ctx, "deepseek"), ChatClient.fromName(ctx, "local")])`.
+ * unreachable" is `withFallback([LLMProvider.fromName(ctx, "deepseek"), LLMProvider.fromName(ctx, "local")])`.
  * The response's `provider` says which one answered. Streams fall back only before their first
  * chunk: once text reached the caller, switching models would repeat or garble it.
+ *
+ * Each switch is logged at debug level through the failing model's `context.logger`; the chain's
+ * own `context` is its first model's, so `runTools` over it finds the agent's `tool`.
  */
 export function withFallback(
   models: readonly ChatModel[],
@@ -40,10 +43,16 @@ export function withFallback(
   const shouldFallback = options.shouldFallback ?? canFallBack;
   const next = (error: unknown, index: number): boolean => {
     if (index + 1 >= models.length || !shouldFallback(error, index)) return false;
+    models[index]?.context?.logger?.debug?.(
+      `fallback: model ${index + 1} of ${models.length} failed, trying the next`,
+      { index, error: describe(error) },
+    );
     options.onFallback?.(error, index);
     return true;
   };
+  const context = models[0]?.context;
   return {
+    ...(context === undefined ? {} : { context }),
     async call(request: ChatRequest): Promise<LLMResponse> {
       for (let index = 0; ; index++) {
         try {
@@ -57,6 +66,11 @@ export function withFallback(
       return new FallbackStream(models, request, next);
     },
   };
+}
+
+/** An error in a log line: its class and message (already free of secrets), not its object. */
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** A stream over the first model that gets as far as its first event. */

@@ -123,4 +123,74 @@ describe("provider hooks", () => {
     expect(log).toEqual(["a:before:m:true", "a:body", "a:first", "a:cancel"]);
     await llm.close();
   });
+
+  describe("order", () => {
+    it("a stream answered with one JSON body: first chunk before the response, in both modes", async () => {
+      const log: string[] = [];
+      const llm = new ChatClient(
+        {},
+        { baseUrl: server.baseUrl, model: "m" },
+        { hooks: [recorder(log, "a")] },
+      );
+      server.enqueue(
+        { type: "json", body: completionBody({ content: "whole" }) },
+        { type: "json", body: completionBody({ content: "whole" }) },
+      );
+      const text: string[] = [];
+      for await (const piece of llm.stream(hello)) text.push(piece);
+      const events: string[] = [];
+      for await (const event of llm.stream(hello).events()) events.push(event.type);
+      expect(text).toEqual(["whole"]);
+      expect(events).toEqual(["text", "finish", "usage", "response"]);
+      const once = ["a:before:m:true", "a:body", "a:first", "a:response:whole"];
+      expect(log).toEqual([...once, ...once]);
+      await llm.close();
+    });
+
+    it("items decoded only when the body ends (no [DONE], no final blank line) still count as the first chunk", async () => {
+      const log: string[] = [];
+      const llm = new ChatClient(
+        {},
+        { baseUrl: server.baseUrl, model: "m" },
+        { hooks: [recorder(log, "a")] },
+      );
+      const chunk = {
+        id: "c",
+        object: "chat.completion.chunk",
+        model: "m",
+        choices: [{ index: 0, delta: { content: "late" }, finish_reason: "stop" }],
+      };
+      server.enqueue({
+        type: "raw",
+        headers: { "content-type": "text/event-stream" },
+        chunks: [`data: ${JSON.stringify(chunk)}`],
+      });
+      const text: string[] = [];
+      for await (const piece of llm.stream(hello)) text.push(piece);
+      expect(text).toEqual(["late"]);
+      expect(log).toEqual(["a:before:m:true", "a:body", "a:first", "a:response:late"]);
+      await llm.close();
+    });
+
+    it("a beforeRequest that throws: the hooks that already began get onError, later ones nothing", async () => {
+      const log: string[] = [];
+      const stop: ProviderHooks = {
+        beforeRequest: () => {
+          throw new ConfigError({ message: "budget spent" });
+        },
+      };
+      const llm = new ChatClient(
+        {},
+        { baseUrl: server.baseUrl, model: "m" },
+        { hooks: [recorder(log, "a"), stop, recorder(log, "b")] },
+      );
+      server.reset();
+      await expect(llm.call(hello)).rejects.toThrow("budget spent");
+      await expect(llm.stream(hello).response()).rejects.toThrow("budget spent");
+      expect(server.requests).toHaveLength(0);
+      const once = ["a:before:m:false", "a:error:ConfigError"];
+      expect(log).toEqual([...once, "a:before:m:true", "a:error:ConfigError"]);
+      await llm.close();
+    });
+  });
 });

@@ -73,17 +73,23 @@ describe("CostTracker", () => {
     tracker.record("p", "m", usage(1, 1), 0.006);
     tracker.checkBudget();
     tracker.record("p", "m", usage(1, 1), 0.006);
-    expect(() => tracker.checkBudget("p", "m")).toThrow(BudgetExceededError);
+    let refused: unknown;
     try {
       tracker.checkBudget("p", "m");
     } catch (error) {
-      expect(error).toMatchObject({
-        budgetUsd: 0.01,
-        spentUsd: 0.012,
-        retryable: false,
-        provider: "p",
-      });
+      refused = error;
     }
+    expect(BudgetExceededError.isInstance(refused)).toBe(true);
+    expect(refused).toMatchObject({
+      budgetUsd: 0.01,
+      spentUsd: 0.012,
+      retryable: false,
+      provider: "p",
+      model: "m",
+    });
+    expect((refused as Error).message).toBe(
+      "p/m: Budget of $0.01 spent ($0.012000 so far): call refused before sending",
+    );
   });
 
   it("reset() starts over", () => {

@@ -1,5 +1,18 @@
 // Test helpers shared by this package's tests (not built into dist).
-import { type LLMError, LLMError as LLMErrorClass } from "@loom/llm-types";
+import { createFakeServer, type FakeServer, type RawReply } from "@loom/llm-testing";
+import {
+  type ChatModel,
+  type ChatRequest,
+  type LLMConfigInput,
+  type LLMError,
+  LLMError as LLMErrorClass,
+  type StreamEvent,
+} from "@loom/llm-types";
+import { afterAll, beforeEach } from "vitest";
+import { ChatClient } from "./chat-client.js";
+
+/** The smallest request. */
+export const hello: ChatRequest = { messages: [{ role: "user", content: "hello" }] };
 
 /** The `LLMError` a call or stream failed with; any other outcome fails the test. */
 export async function failure(run: Promise<unknown> | (() => Promise<unknown>)): Promise<LLMError> {
@@ -17,3 +30,45 @@ export async function until(condition: () => boolean, timeoutMs = 2_000): Promis
   const end = Date.now() + timeoutMs;
   while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
 }
+
+/**
+ * A fake server and a client of it for one test file: closed after the file, the server's
+ * script and log reset before each test. Retries are off: these tests map one response each.
+ */
+export async function serverAndClient(
+  config: Partial<LLMConfigInput> = {},
+): Promise<{ server: FakeServer; llm: ChatClient }> {
+  const server = await createFakeServer();
+  const llm = new ChatClient(
+    {},
+    { baseUrl: server.baseUrl, model: "test-model", provider: "fake", maxRetries: 0, ...config },
+  );
+  afterAll(async () => {
+    await llm.close();
+    await server.close();
+  });
+  beforeEach(() => server.reset());
+  return { server, llm };
+}
+
+/** The text pieces of one stream. */
+export async function texts(llm: ChatModel, request: ChatRequest = hello): Promise<string[]> {
+  const pieces: string[] = [];
+  for await (const piece of llm.stream(request)) pieces.push(piece);
+  return pieces;
+}
+
+/** Every event of one stream. */
+export async function events(llm: ChatModel, request: ChatRequest = hello): Promise<StreamEvent[]> {
+  const all: StreamEvent[] = [];
+  for await (const event of llm.stream(request).events()) all.push(event);
+  return all;
+}
+
+/** A raw reply: bytes as given, in separate writes (with optional pauses between them). */
+export function raw(...chunks: (string | Uint8Array | { delayMs: number })[]): RawReply {
+  return { type: "raw", chunks };
+}
+
+/** One SSE data event. */
+export const data = (json: object): string => `data: ${JSON.stringify(json)}\n\n`;

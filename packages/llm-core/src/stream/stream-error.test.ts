@@ -1,0 +1,69 @@
+import { completionChunk } from "@loom/llm-testing";
+import { AuthenticationError, RateLimitError, ServerError } from "@loom/llm-types";
+import { describe, expect, it } from "vitest";
+import { data, failure, raw, serverAndClient, texts } from "../test-support.fixture.js";
+
+const { server, llm } = await serverAndClient();
+
+describe("errors inside a 200 stream", () => {
+  it('data: {"error": ...} (OpenAI, vLLM) becomes the matching typed error', async () => {
+    server.enqueue(
+      raw(
+        data(completionChunk({ content: "a" })),
+        data({
+          error: {
+            message: "Rate limit reached for requests",
+            type: "rate_limit_error",
+            code: "rate_limit_exceeded",
+          },
+        }),
+      ),
+    );
+    const error = await failure(() => texts(llm));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.message).toContain("error inside the stream");
+    expect(error.message).toContain("Rate limit reached");
+  });
+
+  it("event: error", async () => {
+    server.enqueue(
+      raw(
+        `event: error\ndata: ${JSON.stringify({ message: "Overloaded", type: "overloaded_error" })}\n\n`,
+      ),
+    );
+    const error = await failure(() => texts(llm));
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as ServerError).status).toBe(503);
+  });
+
+  it("older llama.cpp: an `error: {json}` field line, then [DONE]", async () => {
+    server.enqueue(
+      raw(
+        `error: ${JSON.stringify({ code: 500, message: "Cannot use tools with stream", type: "server_error" })}\n\n`,
+        "data: [DONE]\n\n",
+      ),
+    );
+    const error = await failure(() => texts(llm));
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error.message).toContain("Cannot use tools with stream");
+  });
+
+  it("newer llama.cpp: data with a numeric code and no [DONE]", async () => {
+    server.enqueue(
+      raw(data({ error: { code: 401, message: "Invalid API Key", type: "authentication_error" } })),
+    );
+    expect(await failure(() => texts(llm))).toBeInstanceOf(AuthenticationError);
+  });
+
+  it("a non-2xx status on a stream request is the same typed error as for call()", async () => {
+    server.enqueue({
+      type: "error",
+      status: 429,
+      body: { error: { message: "slow", type: "rate_limit_error" } },
+      headers: { "retry-after": "2" },
+    });
+    const error = await failure(() => texts(llm));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(2_000);
+  });
+});

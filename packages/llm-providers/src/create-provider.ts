@@ -1,6 +1,7 @@
 import { ChatClient } from "@loom/llm-core";
 import type { LLMContext } from "@loom/llm-types";
 import type { ProjectConfig } from "./config/project-config.js";
+import { costHooks } from "./cost/cost-hooks.js";
 import type { ProviderOverrides } from "./provider-overrides.js";
 import { resolveFromConfig, resolvePreset } from "./resolve-provider.js";
 
@@ -14,8 +15,8 @@ export function createProvider(
   name: string,
   overrides?: ProviderOverrides,
 ): ChatClient {
-  const { config, hooks } = resolvePreset(ctx, name, overrides);
-  return new ChatClient(ctx, config, { hooks });
+  const { config, hooks, cost } = resolvePreset(ctx, name, overrides);
+  return new ChatClient(ctx, config, { hooks: [...hooks, costHooks(cost)] });
 }
 
 /** A `ChatClient` for a `[llm.NAME]` table of a loaded `loom.toml` (or the preset of that name). */
@@ -25,6 +26,6 @@ export function createProviderFromConfig(
   project: ProjectConfig,
   overrides?: ProviderOverrides,
 ): ChatClient {
-  const { config, hooks } = resolveFromConfig(ctx, name, project, overrides);
-  return new ChatClient(ctx, config, { hooks });
+  const { config, hooks, cost } = resolveFromConfig(ctx, name, project, overrides);
+  return new ChatClient(ctx, config, { hooks: [...hooks, costHooks(cost)] });
 }

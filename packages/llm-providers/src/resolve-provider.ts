@@ -5,17 +5,21 @@ import {
   type ProviderHooks,
 } from "@loom/llm-types";
 import type { ProjectConfig } from "./config/project-config.js";
-import { costHooks } from "./cost/cost-hooks.js";
+import type { CostHooksOptions } from "./cost/cost-hooks.js";
 import { presetHooks } from "./preset/preset-hooks.js";
 import { presets } from "./preset/presets.js";
 import type { ProviderPreset } from "./preset/provider-preset.js";
 import type { ProviderRegistry } from "./preset/provider-registry.js";
 import type { ProviderOverrides } from "./provider-overrides.js";
 
-/** What it takes to construct a client: its config and the preset's hooks (wire rules, cost). */
+/**
+ * What it takes to construct a client: its config, the preset's hooks (wire rules) and how to
+ * price its responses (the cost hooks are added by whoever builds the client, after these).
+ */
 export interface ResolvedProvider {
   config: LLMConfigInput;
   hooks: ProviderHooks[];
+  cost: CostHooksOptions;
 }
 
 /**
@@ -105,6 +109,7 @@ function resolve(
   };
   return {
     config,
-    hooks: [presetHooks(name, preset), costHooks({ price, prices: preset.prices, tracker })],
+    hooks: [presetHooks(name, preset)],
+    cost: { price, prices: preset.prices, tracker },
   };
 }

@@ -138,4 +138,32 @@ describe("LLMProvider.fromName / fromConfig", () => {
     expect(client.config.baseUrl).toBe(provider.config.baseUrl);
     await Promise.all([client.close(), provider.close()]);
   });
+
+  it("prices responses however it was built, with a tracker when given one", async () => {
+    const server = await createFakeServer({
+      fallback: {
+        type: "json",
+        body: completionBody({
+          model: "deepseek-chat",
+          usage: { prompt_tokens: 1_000, completion_tokens: 500, total_tokens: 1_500 },
+        }),
+      },
+    });
+    const tracker = new facade.CostTracker();
+    const custom = new facade.LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "deepseek-chat" },
+      { tracker, telemetry: false },
+    );
+    const own = new facade.LLMProvider(
+      {},
+      { baseUrl: server.baseUrl, model: "my-model" },
+      { price: { inputPerMtok: 1, outputPerMtok: 2 }, telemetry: false },
+    );
+    const ask = { messages: [{ role: "user" as const, content: "x" }] };
+    expect((await custom.call(ask)).costUsd).toBeCloseTo((1_000 * 0.28 + 500 * 0.42) / 1e6, 15);
+    expect((await own.call(ask)).costUsd).toBeCloseTo((1_000 * 1 + 500 * 2) / 1e6, 15);
+    expect(tracker.snapshot().total.calls).toBe(1);
+    await Promise.all([custom.close(), own.close(), server.close()]);
+  });
 });

@@ -1,6 +1,11 @@
 import { ChatClient, type ChatClientOptions } from "@loom/llm-core";
 import { type OtelOptions, otelHooks } from "@loom/llm-otel";
-import type { ProjectConfig, ProviderOverrides } from "@loom/llm-providers";
+import {
+  type CostHooksOptions,
+  costHooks,
+  type ProjectConfig,
+  type ProviderOverrides,
+} from "@loom/llm-providers";
 import { resolveFromConfig, resolvePreset } from "@loom/llm-providers/internal";
 import type { LLMConfig, LLMConfigInput, LLMContext, ProviderHooks } from "@loom/llm-types";
 
@@ -14,8 +19,11 @@ export interface TelemetryOption {
   telemetry?: boolean | OtelOptions;
 }
 
-/** Options of `new LLMProvider(ctx, config, options)` beyond its config. */
-export interface LLMProviderOptions extends ChatClientOptions, TelemetryOption {}
+/**
+ * Options of `new LLMProvider(ctx, config, options)` beyond its config: extra hooks (run before
+ * cost and telemetry), how to price responses, a cost tracker, and telemetry.
+ */
+export interface LLMProviderOptions extends ChatClientOptions, CostHooksOptions, TelemetryOption {}
 
 /** `fromName` / `fromConfig` options: a preset's overrides, plus telemetry. */
 export type FactoryOptions = ProviderOverrides & TelemetryOption;
@@ -23,8 +31,9 @@ export type FactoryOptions = ProviderOverrides & TelemetryOption;
 /**
  * A client for one OpenAI-compatible chat-completions API, built from a preset
  * (`LLMProvider.fromName`), a `loom.toml` table (`LLMProvider.fromConfig`) or a config of your
- * own (`new LLMProvider(ctx, config)`). Every call is traced with OpenTelemetry unless
- * `telemetry: false`, however it was built.
+ * own (`new LLMProvider(ctx, config)`). However it was built, every response is priced when
+ * the model's price is known (`costUsd`; `price`, `prices` and `tracker` options), and every call
+ * is traced with OpenTelemetry unless `telemetry: false`.
  */
 export class LLMProvider extends ChatClient {
   constructor(
@@ -32,7 +41,9 @@ export class LLMProvider extends ChatClient {
     config: LLMConfigInput | LLMConfig,
     options: LLMProviderOptions = {},
   ) {
-    super(ctx, config, { hooks: withTelemetry(options.hooks ?? [], options.telemetry) });
+    const { hooks = [], telemetry, price, prices, tracker } = options;
+    const priced = [...hooks, costHooks({ price, prices, tracker })];
+    super(ctx, config, { hooks: withTelemetry(priced, telemetry) });
   }
 
   /**
@@ -45,8 +56,8 @@ export class LLMProvider extends ChatClient {
     overrides: FactoryOptions = {},
   ): LLMProvider {
     const { telemetry, ...rest } = overrides;
-    const { config, hooks } = resolvePreset(ctx, name, rest);
-    return new LLMProvider(ctx, config, telemetryOf({ hooks }, telemetry));
+    const { config, hooks, cost } = resolvePreset(ctx, name, rest);
+    return new LLMProvider(ctx, config, telemetryOf({ hooks, ...cost }, telemetry));
   }
 
   /** A provider from a `[llm.NAME]` table of a loaded `loom.toml` (or the preset of that name). */
@@ -57,12 +68,12 @@ export class LLMProvider extends ChatClient {
     overrides: FactoryOptions = {},
   ): LLMProvider {
     const { telemetry, ...rest } = overrides;
-    const resolved = resolveFromConfig(ctx, name, config, rest);
-    return new LLMProvider(ctx, resolved.config, telemetryOf({ hooks: resolved.hooks }, telemetry));
+    const { config: resolved, hooks, cost } = resolveFromConfig(ctx, name, config, rest);
+    return new LLMProvider(ctx, resolved, telemetryOf({ hooks, ...cost }, telemetry));
   }
 }
 
-/** Tracing goes after the other hooks, so spans see what they add (the response's cost). */
+/** Tracing goes last, so spans see what the other hooks add (the response's cost). */
 function withTelemetry(
   hooks: readonly ProviderHooks[],
   telemetry: LLMProviderOptions["telemetry"],

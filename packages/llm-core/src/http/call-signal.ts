@@ -26,6 +26,8 @@ export class CallSignal {
             timeoutMs: deadlineMs,
             phase: "deadline",
             message: `${meta.request}: the call's deadline of ${deadlineMs} ms passed`,
+            // The deadline bounds the whole call, retries included: nothing may try again.
+            retryable: false,
             provider: meta.provider,
             model: meta.model,
             requestId: meta.requestId,

@@ -33,11 +33,19 @@ describe("transport failures", () => {
     expect(elapsed).toBeGreaterThanOrEqual(290);
   });
 
-  it("a deadline bounds the whole call", async () => {
+  it("a deadline bounds the whole call, and is final: no retry, no fallback", async () => {
+    const retries: string[] = [];
+    const patient = new ChatClient(
+      { logger: { debug: (line) => retries.push(line) } },
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 3 },
+    );
     server.enqueue({ type: "hang" });
-    const error = await failure(llm.call({ ...hello, deadlineMs: 150 }));
+    const error = await failure(patient.call({ ...hello, deadlineMs: 150 }));
+    await patient.close();
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ phase: "deadline", timeoutMs: 150 });
+    expect(error).toMatchObject({ phase: "deadline", timeoutMs: 150, retryable: false });
+    expect(retries).toEqual([]);
+    expect(server.requests).toHaveLength(1);
   });
 
   it("a signal aborted before the call: AbortError, nothing sent", async () => {

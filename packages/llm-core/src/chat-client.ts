@@ -23,12 +23,12 @@ import { readBody, readErrorBody } from "./http/read-body.js";
 import { requestIdOf } from "./http/request-id.js";
 import { toTransportError } from "./http/to-transport-error.js";
 import { userAgent } from "./http/user-agent.js";
+import { ConcurrencyLimit } from "./limit/concurrency-limit.js";
 import { buildRequestBody } from "./request/build-request-body.js";
 import { parseCompletion } from "./response/parse-completion.js";
 import { parseJsonBody } from "./response/parse-json-body.js";
 import { parseStructuredReply } from "./response/parse-structured-reply.js";
 import type { ResponseMeta } from "./response/response-meta.js";
-import { ConcurrencyLimit } from "./retry/concurrency-limit.js";
 import { Retrier } from "./retry/retrier.js";
 import { ProviderStream } from "./stream/provider-stream.js";
 

@@ -12,6 +12,7 @@ export type {
   JsonReply,
   LargeReply,
   RawReply,
+  ReplyBase,
   ReplyEnd,
   ResetReply,
   SseItem,

@@ -14,7 +14,8 @@ export type ReplyEnd =
   /** Leave the response open and send nothing more (a stalled server). */
   | "hang";
 
-interface ReplyBase {
+/** What every reply with a status line shares: status, headers, and when and how it is cut. */
+export interface ReplyBase {
   /** @default 200 (an error reply has no default) */
   status?: number;
   headers?: Record<string, string>;

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SseDecoder, type SseSink } from "./sse-decoder.js";
 
@@ -95,5 +96,119 @@ describe("SseDecoder", () => {
     expect(() => decode([`data: ${"x".repeat(100)}`], 50)).toThrow("too big");
     expect(() => decode(["data: aaaa\n", "data: bbbb\n", "data: cccc\n"], 20)).toThrow("too big");
     expect(decode(["data: aaaa\n\n", "data: bbbb\n\n"], 20)).toHaveLength(2);
+  });
+
+  it.each<[string, (string | Buffer)[], Seen[]]>([
+    [
+      "a leading byte order mark is dropped",
+      ["\ufeffdata: Hello\n\ndata: world\n\n"],
+      [
+        ["data", "Hello", undefined],
+        ["data", "world", undefined],
+      ],
+    ],
+    [
+      "a byte order mark split over three chunks",
+      [Buffer.from([0xef]), Buffer.from([0xbb]), Buffer.from([0xbf]), "data: a\n\n"],
+      [["data", "a", undefined]],
+    ],
+    [
+      "only the first one: later U+FEFF is data",
+      ["\ufeffdata: a\n\ndata: \ufeffb\n\n"],
+      [
+        ["data", "a", undefined],
+        ["data", "\ufeffb", undefined],
+      ],
+    ],
+  ])("%s", (_name, chunks, expected) => {
+    expect(decode(chunks)).toEqual(expected);
+  });
+
+  it("a 64 MiB line without a line end is refused at the limit, in time linear in its size", () => {
+    const piece = Buffer.alloc(16 * 1024, 0x61);
+    const decoder = new SseDecoder(32 * 1024 * 1024, () => new Error("too big"));
+    const sink: SseSink = { onData: () => {}, onComment: () => {} };
+    const started = process.cpuUsage();
+    let pushed = 0;
+    let error: unknown;
+    try {
+      decoder.push(Buffer.from("data: "), sink);
+      for (; pushed < 4096; pushed++) decoder.push(piece, sink);
+    } catch (e) {
+      error = e;
+    }
+    const cpu = process.cpuUsage(started);
+    expect((error as Error).message).toBe("too big");
+    // Refused as soon as the line passed 32 MiB: at the 2 048th piece of 16 KiB.
+    expect(pushed).toBe(2047);
+    // Quadratic joining took 16 s of CPU for 32 MiB; linear takes milliseconds. The bound is
+    // loose on purpose: it catches the quadratic case on any machine, not a slow one.
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(2_000);
+  });
+});
+
+/** SSE text for events, written with a given line ending, with comments between events. */
+function sse(events: string[][], eol: string, comments: boolean, bom: boolean): string {
+  let text = bom ? "\ufeff" : "";
+  for (const lines of events) {
+    if (comments) text += `: keep-alive${eol}`;
+    for (const line of lines) text += `data: ${line}${eol}`;
+    text += eol;
+  }
+  return text;
+}
+
+/** Splits bytes at the given cut points (any point, even inside a character or a CRLF). */
+function split(bytes: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (const point of points) {
+    pieces.push(bytes.subarray(from, point));
+    from = point;
+  }
+  pieces.push(bytes.subarray(from));
+  return pieces;
+}
+
+describe("SseDecoder properties", () => {
+  // Data lines never hold a line end; anything else, multi-byte characters included.
+  const line = fc.string({ unit: "grapheme", maxLength: 20 }).filter((l) => !/[\r\n]/.test(l));
+  const events = fc.array(fc.array(line, { minLength: 1, maxLength: 3 }), { maxLength: 8 });
+
+  it("any split, any line ending, comments and a BOM: the same events", () => {
+    fc.assert(
+      fc.property(
+        events,
+        fc.constantFrom("\n", "\r\n", "\r"),
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (evs, eol, comments, bom, cuts) => {
+          const bytes = Buffer.from(sse(evs, eol, comments, bom));
+          const seen = decode(split(bytes, cuts)).filter((s) => s[0] === "data");
+          // A data line "x" written as `data: x` reads back as "x" (one leading space dropped).
+          const expected = evs.map((lines) => ["data", lines.join("\n"), undefined]);
+          expect(seen).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it("random bytes give events or the size error, nothing else", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (raw, cuts) => {
+          try {
+            const seen = decode(split(Buffer.from(raw), cuts), 256);
+            for (const item of seen) expect(["data", "comment"]).toContain(item[0]);
+          } catch (error) {
+            expect((error as Error).message).toBe("too big");
+          }
+        },
+      ),
+    );
   });
 });

@@ -15,16 +15,24 @@ const SPACE = 0x20;
  * Server-Sent Events decoding on bytes. Lines are found by their terminator bytes (LF, CR or
  * CRLF, which never occur inside a multi-byte UTF-8 character), and each line is decoded once
  * when complete: a character or a CRLF split across TCP chunks is reassembled, not garbled, and
- * no string is built per chunk. `data:` with or without its space, multi-line data, comments and
- * llama.cpp's old `error:` field line are handled; unknown fields are ignored.
+ * no string is built per chunk. A line split over many chunks is joined once, so time and memory
+ * are linear in the input however it is split. `data:` with or without its space, multi-line
+ * data, comments, a leading byte order mark and llama.cpp's old `error:` field line are
+ * handled; unknown fields are ignored.
  */
 export class SseDecoder {
   readonly #maxEventBytes: number;
   readonly #onOverflow: () => Error;
-  /** The incomplete last line of the previous chunk. */
-  #rest: Buffer | undefined;
+  /**
+   * The pieces of a line not yet terminated, kept as they came: joined once, when the line
+   * ends, so a long line costs its length once, not once per chunk.
+   */
+  readonly #partial: Buffer[] = [];
+  #partialBytes = 0;
   /** The previous chunk ended in CR: an LF starting this one belongs to it. */
   #skipLF = false;
+  /** No line was read yet: a UTF-8 byte order mark before it is dropped. */
+  #first = true;
   #data: string | undefined;
   #event: string | undefined;
   #eventBytes = 0;
@@ -41,10 +49,6 @@ export class SseDecoder {
     if (this.#skipLF) {
       this.#skipLF = false;
       if (buf.length > 0 && buf[0] === LF) buf = buf.subarray(1);
-    }
-    if (this.#rest !== undefined) {
-      buf = Buffer.concat([this.#rest, buf]);
-      this.#rest = undefined;
     }
     const length = buf.length;
     let pos = 0;
@@ -70,24 +74,54 @@ export class SseDecoder {
           this.#skipLF = true;
         }
       }
-      this.#line(buf, pos, end, sink);
+      if (this.#partialBytes > 0) {
+        // The line began in an earlier chunk: join its pieces, once.
+        const line = this.#join(buf.subarray(pos, end));
+        this.#line(line, 0, line.length, sink);
+      } else {
+        this.#line(buf, pos, end, sink);
+      }
       pos = next;
     }
     if (pos < length) {
-      if (length - pos + this.#eventBytes > this.#maxEventBytes) throw this.#onOverflow();
-      this.#rest = buf.subarray(pos);
+      const piece = buf.subarray(pos);
+      this.#partial.push(piece);
+      this.#partialBytes += piece.length;
+      if (this.#partialBytes + this.#eventBytes > this.#maxEventBytes) throw this.#onOverflow();
     }
+  }
+
+  #join(last: Buffer): Buffer {
+    const pieces = this.#partial;
+    pieces.push(last);
+    const line = Buffer.concat(pieces, this.#partialBytes + last.length);
+    pieces.length = 0;
+    this.#partialBytes = 0;
+    return line;
   }
 
   /** Flushes at end of input: a last line without terminator, a last event without blank line (llama.cpp). */
   end(sink: SseSink): void {
-    const rest = this.#rest;
-    this.#rest = undefined;
-    if (rest !== undefined && rest.length > 0) this.#line(rest, 0, rest.length, sink);
+    if (this.#partialBytes > 0) {
+      const rest = this.#join(Buffer.alloc(0));
+      this.#line(rest, 0, rest.length, sink);
+    }
     this.#dispatch(sink);
   }
 
-  #line(buf: Buffer, start: number, end: number, sink: SseSink): void {
+  #line(buf: Buffer, from: number, end: number, sink: SseSink): void {
+    let start = from;
+    if (this.#first) {
+      this.#first = false;
+      // The SSE spec: one leading U+FEFF is dropped, else the first field is `\ufeffdata`.
+      if (
+        end - start >= 3 &&
+        buf[start] === 0xef &&
+        buf[start + 1] === 0xbb &&
+        buf[start + 2] === 0xbf
+      )
+        start += 3;
+    }
     if (start === end) {
       this.#dispatch(sink);
       return;

@@ -15,6 +15,12 @@ import { streamError } from "./stream-error.js";
 
 type Json = Record<string, unknown>;
 
+/**
+ * The most tool calls one response may carry. Real models make a handful per turn; a server
+ * inventing thousands of indices would otherwise make every delta a long search.
+ */
+export const MAX_TOOL_CALLS = 128;
+
 /** A tool call being assembled from its deltas. */
 interface PartialToolCall {
   index: number;
@@ -47,6 +53,8 @@ export class StreamAssembler implements SseSink {
   #id: string | undefined;
   #calls: PartialToolCall[] = [];
   #toolCalls: ToolCall[] | undefined;
+  /** Characters assembled (content, reasoning, tool-call arguments): bounded by `maxBytes`. */
+  #assembled = 0;
 
   constructor(meta: ResponseMeta, textOnly: boolean) {
     this.#meta = meta;
@@ -62,6 +70,8 @@ export class StreamAssembler implements SseSink {
       this.done = true;
       return;
     }
+    // An empty or blank `data:` line carries nothing (some proxies send them as keep-alives).
+    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === "")) return;
     let chunk: Json;
     try {
       chunk = JSON.parse(data);
@@ -111,11 +121,13 @@ export class StreamAssembler implements SseSink {
   #delta(delta: Json): void {
     const reasoning = delta.reasoning_content ?? delta.reasoning;
     if (typeof reasoning === "string" && reasoning !== "") {
+      this.#grow(reasoning.length);
       this.#reasoning = (this.#reasoning ?? "") + reasoning;
       if (!this.#textOnly) this.out.push({ type: "reasoning", text: reasoning });
     }
     const content = delta.content;
     if (typeof content === "string" && content !== "") {
+      this.#grow(content.length);
       this.#content += content;
       this.out.push(this.#textOnly ? content : { type: "text", text: content });
     }
@@ -138,6 +150,14 @@ export class StreamAssembler implements SseSink {
       call = this.#calls.at(-1);
     }
     if (call === undefined) {
+      if (this.#calls.length >= MAX_TOOL_CALLS) {
+        throw new InvalidResponseError({
+          message: `${this.#meta.request}: the stream sent more than ${MAX_TOOL_CALLS} tool calls in one response`,
+          provider: this.#meta.provider,
+          model: this.#meta.model,
+          requestId: this.#meta.requestId,
+        });
+      }
       const index = typeof delta.index === "number" ? delta.index : this.#calls.length;
       call = { index, id: "", name: "", args: "" };
       this.#calls.push(call);
@@ -155,6 +175,7 @@ export class StreamAssembler implements SseSink {
         : args !== undefined && args !== null
           ? JSON.stringify(args)
           : "";
+    this.#grow(piece.length);
     call.args += piece;
     if (!this.#textOnly) {
       const event: ToolCallDeltaEvent = {
@@ -174,6 +195,22 @@ export class StreamAssembler implements SseSink {
     this.#toolCalls = calls.map((c) => parseToolCall(c.id, c.name, c.args, this.#meta));
     if (!this.#textOnly) {
       for (const toolCall of this.#toolCalls) this.out.push({ type: "tool-call", toolCall });
+    }
+  }
+
+  /**
+   * Counts what the response holds, so an endless stream of valid events cannot grow it past
+   * `maxResponseBytes` (counted in UTF-16 code units, never more than the UTF-8 bytes).
+   */
+  #grow(length: number): void {
+    this.#assembled += length;
+    if (this.#assembled > this.#meta.maxBytes) {
+      throw new InvalidResponseError({
+        message: `${this.#meta.request}: the streamed response grew past maxResponseBytes (${this.#meta.maxBytes}); content, reasoning and tool-call arguments count together`,
+        provider: this.#meta.provider,
+        model: this.#meta.model,
+        requestId: this.#meta.requestId,
+      });
     }
   }
 

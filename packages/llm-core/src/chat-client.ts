@@ -5,16 +5,19 @@ import {
   type ChatRequest,
   type ChatStream,
   ConfigError,
+  ConnectionError,
   type LLMConfig,
   type LLMConfigInput,
   type LLMContext,
   type LLMResponse,
   parseConfig,
+  TimeoutError,
 } from "@loom/llm-types";
 import { createStatusError, headerProblems, redactSecret } from "@loom/llm-types/internal";
-import { Pool } from "undici";
+import { type Dispatcher, interceptors, Pool } from "undici";
 import type { ChatClientOptions } from "./chat-client-options.js";
 import { HookRunner } from "./hooks/hook-runner.js";
+import { BodyWatchdog } from "./http/body-watchdog.js";
 import { CallSignal } from "./http/call-signal.js";
 import { nextTurn } from "./http/next-turn.js";
 import type { OpenResponse } from "./http/open-response.js";
@@ -29,7 +32,7 @@ import { parseCompletion } from "./response/parse-completion.js";
 import { parseJsonBody } from "./response/parse-json-body.js";
 import { parseStructuredReply } from "./response/parse-structured-reply.js";
 import type { ResponseMeta } from "./response/response-meta.js";
-import { Retrier } from "./retry/retrier.js";
+import { type AttemptProgress, Retrier } from "./retry/retrier.js";
 import { ProviderStream } from "./stream/provider-stream.js";
 
 // Keep-alive idle time: shorter than the usual server-side 60 s (and llama.cpp's 5 s hint is
@@ -40,13 +43,19 @@ const KEEP_ALIVE_TIMEOUT_MS = 4_000;
  * A client for one OpenAI-compatible chat-completions API. It owns one keep-alive connection
  * pool to the server; `close()` releases it. Config is validated once, here.
  *
- * This is the building block: it knows no presets and traces nothing by itself. `ChatClient`
- * in `@loom/llm` extends it with presets, `loom.toml` and telemetry.
+ * This is the building block: it knows no presets and traces nothing by itself. `LLMProvider`
+ * in `@loom/llm` extends it with presets, `loom.toml`, pricing and telemetry.
  */
 export class ChatClient implements ChatModel {
   readonly #config: LLMConfig;
   readonly #ctx: LLMContext;
   readonly #pool: Pool;
+  /** The pool, decoding compressed bodies (a proxy may gzip them though nobody asked). */
+  readonly #dispatcher: Dispatcher;
+  readonly #watchdog = new BodyWatchdog();
+  /** Aborted by `close()`: waits between retries end at once. */
+  readonly #closing = new AbortController();
+  #closed = false;
   readonly #path: string;
   readonly #label: string;
   readonly #headers: Record<string, string>;
@@ -81,6 +90,7 @@ export class ChatClient implements ChatModel {
       bodyTimeout: this.#config.timeoutMs,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     });
+    this.#dispatcher = this.#pool.compose(interceptors.decompress());
     const headers: Record<string, string> = {
       "content-type": "application/json",
       accept: "application/json",
@@ -127,17 +137,21 @@ export class ChatClient implements ChatModel {
     const signal = callSignal?.signal;
     // Made on the first failure: most calls succeed at once and need no retry state.
     let retrier: Retrier | undefined;
+    // A call hands nothing to its caller before it succeeds: never "delivered".
+    const progress: AttemptProgress = { responseStarted: false, delivered: false };
     try {
       for (;;) {
         try {
-          const parsed = await this.#attempt(request, info, meta, signal, timeoutMs);
+          progress.responseStarted = false;
+          const parsed = await this.#attempt(request, info, meta, signal, timeoutMs, progress);
           parsed.attempts = retrier?.attempts ?? 1;
           hooks.response(parsed, request, info);
           await nextTurn();
           return parsed as LLMResponse<TParsed>;
         } catch (error) {
           retrier ??= this.#retrier(request, info, signal);
-          if (!(await this.#retryAfter(retrier, error, meta, signal, timeoutMs))) throw error;
+          if (!(await this.#retryAfter(retrier, error, progress, meta, signal, timeoutMs)))
+            throw error;
         }
       }
     } catch (error) {
@@ -148,22 +162,51 @@ export class ChatClient implements ChatModel {
     }
   }
 
-  /** One attempt of a call: a slot under `maxConcurrency`, the request, the whole body, parsed. */
+  /**
+   * One attempt of a call: a slot under `maxConcurrency`, the request, the whole body within
+   * `timeoutMs` of the attempt's start, parsed.
+   */
   async #attempt(
     request: ChatRequest,
     info: CallInfo,
     meta: ResponseMeta,
     signal: AbortSignal | undefined,
     timeoutMs: number,
+    progress: AttemptProgress,
   ): Promise<LLMResponse> {
     const release = await this.#acquire(signal, meta, timeoutMs);
     try {
+      const started = performance.now();
       const response = await this.#open(request, info, meta, signal);
+      progress.responseStarted = true;
+      const watched = {
+        body: response.body,
+        deadline: started + timeoutMs,
+        expire: () =>
+          new TimeoutError({
+            timeoutMs,
+            phase: "body",
+            message: `${meta.request}: the response did not arrive in full within ${timeoutMs} ms; not resent, since the server may have acted on it`,
+            retryable: false,
+            provider: meta.provider,
+            model: meta.model,
+            requestId: meta.requestId,
+          }),
+      };
+      this.#watchdog.watch(watched);
       let text: string;
       try {
         text = await readBody(response.body, response.headers["content-length"], meta);
       } catch (error) {
-        throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
+        throw toTransportError(error, {
+          meta,
+          signal,
+          timeoutMs,
+          delivered: false,
+          responseStarted: true,
+        });
+      } finally {
+        this.#watchdog.unwatch(watched);
       }
       const parsed = parseCompletion(parseJsonBody(text, meta), meta);
       parseStructuredReply(parsed, meta);
@@ -198,7 +241,11 @@ export class ChatClient implements ChatModel {
     return new Retrier({
       maxRetries: request.maxRetries ?? this.#config.maxRetries,
       maxRetryDelayMs: this.#config.maxRetryDelayMs,
-      signal,
+      // `close()` ends the wait too; joined only here, on the failure path.
+      signal:
+        signal === undefined
+          ? this.#closing.signal
+          : AbortSignal.any([signal, this.#closing.signal]),
       onRetry:
         !watched && logger?.debug === undefined
           ? undefined
@@ -224,13 +271,13 @@ export class ChatClient implements ChatModel {
   async #retryAfter(
     retrier: Retrier,
     error: unknown,
+    progress: AttemptProgress,
     meta: ResponseMeta,
     signal: AbortSignal | undefined,
     timeoutMs: number,
   ): Promise<boolean> {
     try {
-      // A call hands nothing to its caller before it succeeds: never "delivered".
-      return await retrier.retryAfter(error, false);
+      return await retrier.retryAfter(error, progress);
     } catch (abort) {
       throw toTransportError(abort, { meta, signal, timeoutMs, delivered: false });
     }
@@ -266,14 +313,15 @@ export class ChatClient implements ChatModel {
     meta: ResponseMeta,
     signal: AbortSignal | undefined,
   ): Promise<OpenResponse> {
+    if (this.#closed) throw this.#closedError(meta);
     const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     const stream = info.stream;
     const wire = buildRequestBody(this.#config, request, stream);
     this.#hooks.prepareBody(wire, request, info);
     const body = JSON.stringify(wire);
-    let response: Awaited<ReturnType<Pool["request"]>>;
+    let response: Dispatcher.ResponseData;
     try {
-      response = await this.#pool.request({
+      response = await this.#dispatcher.request({
         method: "POST",
         path: this.#path,
         headers: this.#requestHeaders(request, stream),
@@ -312,9 +360,31 @@ export class ChatClient implements ChatModel {
     return response as unknown as OpenResponse;
   }
 
-  /** Releases the connection pool; calls in flight are failed. */
-  async close(): Promise<void> {
-    await this.#pool.close();
+  /**
+   * Releases the connection pool. Calls and streams in flight fail at once with a
+   * `ConnectionError` that says the provider was closed (not retryable), and so does any call
+   * made afterwards. With `drain: true`, requests already sent are let finish first (no new
+   * attempt starts: a retry fails as closed); `close()` then resolves when they are done.
+   */
+  async close(options: { drain?: boolean } = {}): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      const meta = this.#meta({ messages: [] });
+      this.#limit?.close(this.#closedError(meta));
+      this.#closing.abort(this.#closedError(meta));
+    }
+    if (options.drain === true) await this.#pool.close();
+    else await this.#pool.destroy(this.#closedError(this.#meta({ messages: [] })));
+  }
+
+  #closedError(meta: ResponseMeta): ConnectionError {
+    return new ConnectionError({
+      message: `${meta.request}: the ${meta.provider} provider was closed`,
+      code: "LOOM_CLIENT_CLOSED",
+      retryable: false,
+      provider: meta.provider,
+      model: meta.model,
+    });
   }
 
   toString(): string {

@@ -6,6 +6,7 @@ export {
 } from "./fake-server/create-fake-server.js";
 export type {
   Delay,
+  EndlessReply,
   ErrorReply,
   FakeReply,
   HangReply,
@@ -19,6 +20,7 @@ export type {
   SseReply,
 } from "./fake-server/fake-reply.js";
 export type { RecordedRequest } from "./fake-server/recorded-request.js";
+export { type EchoEncoding, hostile } from "./hostile/hostile.js";
 export { MockExhaustedError, type MockExhaustedErrorOptions } from "./mock/mock-exhausted-error.js";
 export { MockLLM, type MockLLMOptions } from "./mock/mock-llm.js";
 export type { MockReply, MockResponse } from "./mock/mock-reply.js";

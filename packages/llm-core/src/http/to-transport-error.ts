@@ -1,4 +1,10 @@
-import { AbortError, ConnectionError, LLMError, TimeoutError } from "@loom/llm-types";
+import {
+  AbortError,
+  ConnectionError,
+  InvalidResponseError,
+  LLMError,
+  TimeoutError,
+} from "@loom/llm-types";
 import type { ResponseMeta } from "../response/response-meta.js";
 import { isRetryableTransportFailure } from "../retry/retry-decision.js";
 
@@ -27,6 +33,11 @@ export interface TransportContext {
   timeoutMs: number;
   /** Whether any part of the answer already reached the caller (then nothing is retryable). */
   delivered: boolean;
+  /**
+   * Whether the response had begun (status line received): a failure after that is not
+   * resent, since the server may have acted on the request. @default false
+   */
+  responseStarted?: boolean;
 }
 
 /**
@@ -46,6 +57,12 @@ export function toTransportError(error: unknown, context: TransportContext): unk
   }
   if (LLMError.isInstance(error)) return error;
   const code = codeOf(error);
+  const started = context.responseStarted ?? false;
+  const retryable = isRetryableTransportFailure(context.delivered, started);
+  // Said in the message, since it decides what the caller may do next.
+  const cut = started
+    ? " after the response began; not resent, since the server may have acted on it"
+    : "";
   if (code === "UND_ERR_HEADERS_TIMEOUT") {
     return new TimeoutError({
       ...where,
@@ -60,8 +77,8 @@ export function toTransportError(error: unknown, context: TransportContext): unk
       ...where,
       timeoutMs: context.timeoutMs,
       phase: "idle",
-      message: `${meta.request}: no data for ${context.timeoutMs} ms while reading the response`,
-      retryable: isRetryableTransportFailure(context.delivered),
+      message: `${meta.request}: no data for ${context.timeoutMs} ms while reading the response${cut}`,
+      retryable,
       cause: error,
     });
   }
@@ -69,15 +86,23 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     return new AbortError({ ...where, message: `${meta.request} was aborted`, cause: error });
   }
   if (code === undefined) return error;
+  if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code === "ERR__ERROR") {
+    // A compressed body (from a proxy) that does not decode.
+    return new InvalidResponseError({
+      ...where,
+      message: `${meta.request}: the response body could not be decoded (${code}: ${(error as Error).message})`,
+      cause: error,
+    });
+  }
   const description =
     CONNECTION_CODES[code] ??
     ((error as { message?: unknown } | null)?.message as string | undefined) ??
     "connection failed";
   return new ConnectionError({
     ...where,
-    message: `${meta.request} failed: ${description} (${code})`,
+    message: `${meta.request} failed: ${description} (${code})${cut}`,
     code,
-    retryable: isRetryableTransportFailure(context.delivered),
+    retryable,
     cause: error,
   });
 }

@@ -5,6 +5,7 @@
 export class ConcurrencyLimit {
   readonly #max: number;
   #active = 0;
+  #closed: { reason: unknown } | undefined;
   readonly #queue: {
     grant: () => void;
     reject: (reason: unknown) => void;
@@ -29,6 +30,7 @@ export class ConcurrencyLimit {
   /** Resolves when a slot is free; call `release()` exactly once afterwards. */
   acquire(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#closed !== undefined) return Promise.reject(this.#closed.reason);
     if (this.#active < this.#max) {
       this.#active++;
       return Promise.resolve();
@@ -50,6 +52,15 @@ export class ConcurrencyLimit {
       signal?.addEventListener("abort", entry.onAbort, { once: true });
       this.#queue.push(entry);
     });
+  }
+
+  /** Fails every waiter with `reason` (the client was closed); later `acquire`s fail at once. */
+  close(reason: unknown): void {
+    this.#closed = { reason };
+    for (const entry of this.#queue.splice(0)) {
+      entry.signal?.removeEventListener("abort", entry.onAbort);
+      entry.reject(reason);
+    }
   }
 
   release(): void {

@@ -2,6 +2,12 @@ import { LLMError, type RetryInfo } from "@loom/llm-types";
 import { decideRetry } from "./retry-decision.js";
 import { sleep } from "./sleep.js";
 
+/** How far the failed attempt got: whether its response had begun, whether any of it was handed on. */
+export interface AttemptProgress {
+  responseStarted: boolean;
+  delivered: boolean;
+}
+
 export interface RetrierOptions {
   maxRetries: number;
   maxRetryDelayMs: number;
@@ -30,14 +36,15 @@ export class Retrier {
    * final (it then carries the attempt count). Throws the signal's reason if aborted while
    * waiting.
    */
-  async retryAfter(error: unknown, delivered: boolean): Promise<boolean> {
+  async retryAfter(error: unknown, progress: AttemptProgress): Promise<boolean> {
     const options = this.#options;
     const decision = decideRetry({
       error,
       attempt: this.#retries + 1,
       maxRetries: options.maxRetries,
       maxRetryDelayMs: options.maxRetryDelayMs,
-      delivered,
+      delivered: progress.delivered,
+      responseStarted: progress.responseStarted,
       staleRetried: this.#staleRetried,
     });
     if (!decision.retry) {

@@ -15,6 +15,7 @@ const base = {
   maxRetries: 2,
   maxRetryDelayMs: 60_000,
   delivered: false,
+  responseStarted: false,
   staleRetried: false,
   random: () => 0.5,
 };

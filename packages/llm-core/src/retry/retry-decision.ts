@@ -1,4 +1,4 @@
-import { APIStatusError, ConnectionError, LLMError } from "@loom/llm-types";
+import { APIStatusError, ConnectionError, LLMError, TimeoutError } from "@loom/llm-types";
 
 /** Backoff without a server hint: full jitter from 500 ms, doubling, capped at 8 s. */
 export const BACKOFF_BASE_MS = 500;
@@ -13,6 +13,8 @@ export interface RetryInput {
   maxRetryDelayMs: number;
   /** Whether any part of the answer already reached the caller (a stream's chunk). */
   delivered: boolean;
+  /** Whether the response had begun (its status line arrived) when the attempt failed. */
+  responseStarted: boolean;
   /** Whether this call already had its free retry for a stale keep-alive socket. */
   staleRetried: boolean;
   /** A number in [0, 1): `Math.random`, injectable for tests. */
@@ -34,6 +36,7 @@ export type RetryDecision =
  * |---|---|
  * | not an `LLMError` (a bug, a hook's own error) | no |
  * | a chunk already reached the caller | no: it would see text twice |
+ * | a transport failure (reset, timeout) after the response began | no: the server may have acted on the request, and a resend could be billed twice |
  * | a keep-alive socket the server had closed (`UND_ERR_SOCKET`, before any response byte) | once, at once, free |
  * | `retryable: false`: 4xx, 501, an abort, a bad body, `x-should-retry: false` | no |
  * | `maxRetries` used up | no |
@@ -49,6 +52,11 @@ export function decideRetry(input: RetryInput): RetryDecision {
   if (!LLMError.isInstance(error)) return { retry: false, reason: "not an LLM error" };
   if (input.delivered)
     return { retry: false, reason: "part of the answer already reached the caller" };
+  if (input.responseStarted && isTransportFailure(error))
+    return {
+      retry: false,
+      reason: "the response was cut after it began: the server may have acted",
+    };
   if (!input.staleRetried && isStaleSocket(error))
     return { retry: true, delayMs: 0, reason: "stale keep-alive socket", free: true };
   if (!error.retryable) return { retry: false, reason: `${error.name} is not retryable` };
@@ -80,11 +88,16 @@ export function decideRetry(input: RetryInput): RetryDecision {
 
 /**
  * Whether a transport failure may be retried: any of them (refused, reset, timed out) as long
- * as nothing of the answer reached the caller. Used when the typed error is built, so
- * `error.retryable` says so too.
+ * as no byte of the response had arrived (and so nothing reached the caller). Used when the
+ * typed error is built, so `error.retryable` says so too.
  */
-export function isRetryableTransportFailure(delivered: boolean): boolean {
-  return !delivered;
+export function isRetryableTransportFailure(delivered: boolean, responseStarted: boolean): boolean {
+  return !delivered && !responseStarted;
+}
+
+/** A failure of the connection or a timer, as opposed to an answer the server sent. */
+function isTransportFailure(error: LLMError): boolean {
+  return ConnectionError.isInstance(error) || TimeoutError.isInstance(error);
 }
 
 /**

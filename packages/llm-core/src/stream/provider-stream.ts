@@ -3,21 +3,23 @@ import {
   type CallInfo,
   type ChatRequest,
   type ChatStream,
+  InvalidResponseError,
   type LLMResponse,
   type StreamEvent,
   TimeoutError,
 } from "@loom/llm-types";
+import { truncateText } from "@loom/llm-types/internal";
 import type { HookRunner } from "../hooks/hook-runner.js";
 import { CallSignal } from "../http/call-signal.js";
 import { nextTurn } from "../http/next-turn.js";
 import type { OpenResponse } from "../http/open-response.js";
-import { readBody } from "../http/read-body.js";
+import { readBody, readErrorBody } from "../http/read-body.js";
 import { toTransportError } from "../http/to-transport-error.js";
 import { parseCompletion } from "../response/parse-completion.js";
 import { parseJsonBody } from "../response/parse-json-body.js";
 import { parseStructuredReply } from "../response/parse-structured-reply.js";
 import type { ResponseMeta } from "../response/response-meta.js";
-import type { Retrier } from "../retry/retrier.js";
+import type { AttemptProgress, Retrier } from "../retry/retrier.js";
 import { SseDecoder } from "./sse-decoder.js";
 import { StreamAssembler } from "./stream-assembler.js";
 import { StreamAttempt } from "./stream-attempt.js";
@@ -132,14 +134,14 @@ export class ProviderStream implements ChatStream {
           if (!textOnly) yield { type: "response", response: final };
           return;
         } catch (error) {
-          const mapped = toTransportError(error, {
-            meta,
-            signal,
-            timeoutMs,
+          const progress = {
             delivered: this.#delivered,
-          });
+            // The status line arrived: a transport failure from here on is not resent.
+            responseStarted: attempt.response !== undefined,
+          };
+          const mapped = toTransportError(error, { meta, signal, timeoutMs, ...progress });
           attempt.release();
-          if (!(await this.#retryAfter(retrier, mapped))) throw mapped;
+          if (!(await this.#retryAfter(retrier, mapped, progress))) throw mapped;
         }
       }
     } catch (error) {
@@ -174,6 +176,9 @@ export class ProviderStream implements ChatStream {
     // The server ignored `stream: true` and answered in one body: still a valid answer.
     if (typeof type === "string" && type.includes("application/json"))
       return yield* this.#readWholeBody(attempt, response, textOnly);
+    // A login page or a proxy's error page with status 200: say what came, not "bad SSE".
+    if (typeof type === "string" && /^\s*text\/html/i.test(type))
+      throw await notAStream(response, type, this.#source.meta);
     return yield* this.#readEvents(attempt, response, textOnly);
   }
 
@@ -257,9 +262,9 @@ export class ProviderStream implements ChatStream {
   }
 
   /** Whether to try again; an abort while waiting is reported as the abort. */
-  async #retryAfter(retrier: Retrier, error: unknown): Promise<boolean> {
+  async #retryAfter(retrier: Retrier, error: unknown, progress: AttemptProgress): Promise<boolean> {
     try {
-      return await retrier.retryAfter(error, this.#delivered);
+      return await retrier.retryAfter(error, progress);
     } catch (abort) {
       const { meta, timeoutMs } = this.#source;
       throw toTransportError(abort, {
@@ -292,6 +297,22 @@ export class ProviderStream implements ChatStream {
     timer.unref();
     return timer;
   }
+}
+
+/** The error for a 2xx reply to a stream that is neither SSE nor JSON, with what it began with. */
+async function notAStream(
+  response: OpenResponse,
+  type: string,
+  meta: ResponseMeta,
+): Promise<InvalidResponseError> {
+  const text = meta.redact(await readErrorBody(response.body, 4 * 1024));
+  return new InvalidResponseError({
+    message: `${meta.request} answered a stream with content-type ${type}, not text/event-stream: ${truncateText(text, 200)}`,
+    raw: truncateText(text),
+    provider: meta.provider,
+    model: meta.model,
+    requestId: meta.requestId,
+  });
 }
 
 /**

@@ -228,6 +228,20 @@ async function send(
       finish(res, reply.end);
       return;
     }
+    case "endless": {
+      res.writeHead(reply.status ?? 200, { "content-type": "text/event-stream", ...reply.headers });
+      res.flushHeaders();
+      const line = formatSse(reply.event);
+      const until = Date.now() + (reply.forMs ?? 60_000);
+      while (Date.now() < until) {
+        if (!(await body.write(line))) return;
+        // Yield to the event loop even when writing as fast as possible.
+        if (reply.everyMs) await sleep(reply.everyMs);
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
+      res.end();
+      return;
+    }
     case "large": {
       const headers: Record<string, string> = {
         "content-type": reply.sse ? "text/event-stream" : "application/json",
@@ -292,6 +306,7 @@ class BodyWriter {
 
 function finish(res: ServerResponse, end: ReplyEnd | undefined): void {
   if (end === "destroy") res.socket?.destroy();
+  else if (end === "reset") res.socket?.resetAndDestroy();
   else if (end !== "hang") res.end();
 }
 

@@ -9,8 +9,10 @@ export interface Delay {
 export type ReplyEnd =
   /** Finish the response normally; the connection stays open for keep-alive. */
   | "close"
-  /** Destroy the socket: the client sees a reset, mid-response. */
+  /** Close the socket (FIN) mid-response: the client sees the other side close. */
   | "destroy"
+  /** Reset the connection (RST) mid-response: the client sees `ECONNRESET`. */
+  | "reset"
   /** Leave the response open and send nothing more (a stalled server). */
   | "hang";
 
@@ -92,6 +94,19 @@ export interface LargeReply extends ReplyBase {
   contentLength?: boolean;
 }
 
+/**
+ * A stream that never ends: `event` (a `chat.completion.chunk`) written every `everyMs`, until
+ * the client goes away or `forMs` passed (a bound, so a test cannot hang forever).
+ */
+export interface EndlessReply extends ReplyBase {
+  type: "endless";
+  event: object;
+  /** @default 0 (as fast as the client reads) */
+  everyMs?: number;
+  /** @default 60 000 */
+  forMs?: number;
+}
+
 /** What the fake server sends for one request; a function decides from the request itself. */
 export type FakeReply =
   | JsonReply
@@ -101,4 +116,5 @@ export type FakeReply =
   | HangReply
   | ResetReply
   | LargeReply
+  | EndlessReply
   | ((request: RecordedRequest) => FakeReply);

@@ -1,7 +1,7 @@
 import { LLMError, type LLMErrorOptions } from "./llm-error.js";
 
 /** Which limit ran out. */
-export type TimeoutPhase = "headers" | "idle" | "deadline";
+export type TimeoutPhase = "headers" | "body" | "idle" | "deadline";
 
 /** What a `TimeoutError` is built from. */
 export interface TimeoutErrorOptions extends Omit<LLMErrorOptions, "message"> {
@@ -9,7 +9,8 @@ export interface TimeoutErrorOptions extends Omit<LLMErrorOptions, "message"> {
   /** The limit that ran out, in milliseconds. */
   timeoutMs: number;
   /**
-   * `headers`: no response within `timeoutMs`; `idle`: too long a gap between stream chunks;
+   * `headers`: no response within `timeoutMs`; `body`: a call's response did not arrive in full
+   * within `timeoutMs` of the attempt's start; `idle`: too long a gap between stream chunks;
    * `deadline`: the whole call's deadline passed.
    * @default "headers"
    */
@@ -18,6 +19,7 @@ export interface TimeoutErrorOptions extends Omit<LLMErrorOptions, "message"> {
 
 const DESCRIPTIONS: Record<TimeoutPhase, string> = {
   headers: "no response",
+  body: "the response did not arrive in full",
   idle: "no data from the stream",
   deadline: "the call's deadline passed",
 };

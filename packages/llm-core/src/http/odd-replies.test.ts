@@ -1,0 +1,52 @@
+// Replies a client must survive from proxies and misconfigured servers: HTML with status 200,
+// compressed bodies nobody asked for.
+import { gzipSync } from "node:zlib";
+import { completionBody, hostile, textStream } from "@loom/llm-testing";
+import { InvalidResponseError } from "@loom/llm-types";
+import { describe, expect, it } from "vitest";
+import { failure, hello, serverAndClient, texts } from "../test-support.fixture.js";
+
+const { server, llm } = await serverAndClient();
+
+describe("odd replies", () => {
+  it("a 200 text/html page to a stream: InvalidResponseError naming the content type", async () => {
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "text/html; charset=utf-8" },
+      chunks: ["<html><body>Please sign in</body></html>"],
+    });
+    const error = await failure(() => texts(llm));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain("content-type text/html; charset=utf-8, not text/event-stream");
+    expect(error.message).toContain("Please sign in");
+  });
+
+  it("a gzip body from a proxy is decoded (call)", async () => {
+    server.enqueue(hostile.gzippedBody("from behind a proxy"));
+    expect((await llm.call(hello)).content).toBe("from behind a proxy");
+  });
+
+  it("a gzip stream from a proxy is decoded", async () => {
+    const sse = textStream(["a", "b"]);
+    const text = (sse.events as object[])
+      .map((event) => `data: ${JSON.stringify(event)}\n\n`)
+      .join("");
+    server.enqueue({
+      type: "raw",
+      headers: { "content-encoding": "gzip" },
+      chunks: [gzipSync(`${text}data: [DONE]\n\n`)],
+    });
+    expect(await texts(llm)).toEqual(["a", "b"]);
+  });
+
+  it("a body that claims gzip but is not: InvalidResponseError, not garbage", async () => {
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      chunks: [JSON.stringify(completionBody())],
+    });
+    const error = await failure(() => llm.call(hello));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain("could not be decoded");
+  });
+});

@@ -13,7 +13,15 @@ import {
   parseConfig,
   TimeoutError,
 } from "@loom/llm-types";
-import { createStatusError, headerProblems, redactSecret } from "@loom/llm-types/internal";
+import {
+  CREDENTIAL_HEADER,
+  createStatusError,
+  Redactor,
+  redactSecret,
+  redactUrl,
+  requestProblems,
+  urlSecrets,
+} from "@loom/llm-types/internal";
 import { type Dispatcher, interceptors, Pool } from "undici";
 import type { ChatClientOptions } from "./chat-client-options.js";
 import { HookRunner } from "./hooks/hook-runner.js";
@@ -62,7 +70,11 @@ export class ChatClient implements ChatModel {
   readonly #streamHeaders: Record<string, string>;
   readonly #hooks: HookRunner;
   readonly #limit: ConcurrencyLimit | undefined;
+  /** Masks every secret this client holds (key, credential headers, URL credentials). */
+  readonly #redactor: Redactor;
   readonly #redact: (text: string) => string;
+  /** The base URL as it may be shown (credentials in its query masked). */
+  readonly #baseUrl: string;
 
   constructor(
     ctx: LLMContext | undefined,
@@ -72,17 +84,20 @@ export class ChatClient implements ChatModel {
     this.#ctx = ctx ?? {};
     this.#hooks = new HookRunner(options.hooks ?? []);
     this.#config = parseConfig(config as LLMConfigInput);
-    const key = this.#config.apiKey;
-    const masked = redactSecret(key);
-    this.#redact =
-      key === undefined
-        ? (text) => text
-        : (text) => (text.includes(key) ? text.replaceAll(key, masked ?? "…") : text);
+    this.#redactor = new Redactor([
+      this.#config.apiKey,
+      ...credentialHeaderValues(this.#config.headers),
+      ...urlSecrets(this.#config.baseUrl),
+    ]);
+    this.#baseUrl = redactUrl(this.#config.baseUrl);
+    const redactor = this.#redactor;
+    this.#redact = redactor.empty ? (text) => text : (text) => redactor.redact(text);
     const max = this.#config.maxConcurrency;
     this.#limit = max === undefined ? undefined : new ConcurrencyLimit(max);
     const url = new URL(this.#config.baseUrl);
     this.#path = `${url.pathname.replace(/\/+$/, "")}/chat/completions${url.search}`;
-    this.#label = `POST ${url.origin}${this.#path}`;
+    // Error messages name the request: with any credential in its query masked.
+    this.#label = redactUrl(`POST ${url.origin}${this.#path}`);
     this.#pool = new Pool(url.origin, {
       connections: this.#config.maxConnections,
       // undici's 300 s defaults would hide a hung server for five minutes.
@@ -125,6 +140,7 @@ export class ChatClient implements ChatModel {
 
   /** One chat completion. */
   async call<TParsed = unknown>(request: ChatRequest<TParsed>): Promise<LLMResponse<TParsed>> {
+    this.#check(request);
     const meta = this.#meta(request);
     const info = this.#info(meta, false);
     const hooks = this.#hooks;
@@ -155,6 +171,9 @@ export class ChatClient implements ChatModel {
         }
       }
     } catch (error) {
+      // The one exit of every failure: whatever the error carries is masked before anyone
+      // (hooks, telemetry, the caller) sees it.
+      this.#redactorFor(request).redactError(error);
       hooks.error(error, request, info);
       throw error;
     } finally {
@@ -287,12 +306,21 @@ export class ChatClient implements ChatModel {
   stream(request: ChatRequest): ChatStream {
     const meta = this.#meta(request);
     const info = this.#info(meta, true);
+    let invalid: unknown;
+    try {
+      this.#check(request);
+    } catch (error) {
+      // Raised when the stream starts, as a call rejects: `stream()` itself never throws.
+      invalid = error;
+    }
     const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     return new ProviderStream({
       open: (signal) => this.#open(request, info, meta, signal),
       acquire: (signal) => this.#acquire(signal, meta, timeoutMs),
       retrier: (signal) => this.#retrier(request, info, signal),
       hooks: this.#hooks,
+      redactor: this.#redactorFor(request),
+      invalid,
       request,
       info,
       streamIdleTimeoutMs: this.#config.streamIdleTimeoutMs,
@@ -388,14 +416,14 @@ export class ChatClient implements ChatModel {
   }
 
   toString(): string {
-    return `${this.constructor.name}(${this.#config.provider}, ${this.#config.model}, ${this.#config.baseUrl})`;
+    return `${this.constructor.name}(${this.#config.provider}, ${this.#config.model}, ${this.#baseUrl})`;
   }
 
   toJSON(): object {
     return {
       provider: this.#config.provider,
       model: this.#config.model,
-      baseUrl: this.#config.baseUrl,
+      baseUrl: this.#baseUrl,
       apiKey: redactSecret(this.#config.apiKey),
     };
   }
@@ -416,7 +444,8 @@ export class ChatClient implements ChatModel {
       model: meta.model,
       stream,
       context: this.#ctx,
-      baseUrl: this.#config.baseUrl,
+      baseUrl: this.#baseUrl,
+      redact: meta.redact,
     };
   }
 
@@ -430,7 +459,10 @@ export class ChatClient implements ChatModel {
       tools: request.tools,
       responseFormat: request.responseFormat,
       lenientJson: !this.#config.enforcesResponseFormat,
-      redact: this.#redact,
+      redact:
+        request.headers === undefined
+          ? this.#redact
+          : (text) => this.#redactorFor(request).redact(text),
     };
   }
 
@@ -438,17 +470,40 @@ export class ChatClient implements ChatModel {
     const base = stream ? this.#streamHeaders : this.#headers;
     if (request.headers === undefined) return base;
     const headers = { ...base };
-    for (const [name, value] of Object.entries(request.headers)) {
-      const problems = headerProblems(name, value);
-      if (problems.length > 0) {
-        throw new ConfigError({
-          issues: problems.map((message) => ({ path: `headers.${name}`, message })),
-          provider: this.#config.provider,
-          model: request.model ?? this.#config.model,
-        });
-      }
+    // Checked by `#check` before anything was sent.
+    for (const [name, value] of Object.entries(request.headers))
       headers[name.toLowerCase()] = value;
-    }
     return headers;
   }
+
+  /** A request's own options follow the config's rules; a bad one is a `ConfigError`, sent nowhere. */
+  #check(request: ChatRequest): void {
+    const issues = requestProblems(request);
+    if (issues.length === 0) return;
+    throw new ConfigError({
+      issues: issues.map((issue) => ({ ...issue, path: `request.${issue.path}` })),
+      provider: this.#config.provider,
+      model: request.model ?? this.#config.model,
+    });
+  }
+
+  /** The client's redactor, or one that also knows this request's credential headers. */
+  #redactorFor(request: ChatRequest): Redactor {
+    const extra = request.headers === undefined ? [] : credentialHeaderValues(request.headers);
+    return extra.length === 0
+      ? this.#redactor
+      : new Redactor([
+          this.#config.apiKey,
+          ...credentialHeaderValues(this.#config.headers),
+          ...urlSecrets(this.#config.baseUrl),
+          ...extra,
+        ]);
+  }
+}
+
+/** The values of headers whose names say they are credentials (`x-api-key`, `*-token`, …). */
+function credentialHeaderValues(headers: Readonly<Record<string, string>>): string[] {
+  return Object.entries(headers)
+    .filter(([name]) => CREDENTIAL_HEADER.test(name))
+    .map(([, value]) => value);
 }

@@ -7,6 +7,7 @@ import {
   createFakeServer,
   type FakeReply,
   type FakeServer,
+  hostile,
 } from "@loom/llm-testing";
 import { ConfigError } from "@loom/llm-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -160,23 +161,126 @@ describe("the key never leaks", () => {
   });
 
   it("retries and fallbacks are logged at debug level, never with the key", async () => {
-    // The paths above retried (429, 500, timeouts, resets): each retry is a line.
-    const retries = logs.filter((line) => line.startsWith("custom: retrying m in "));
-    expect(retries.length).toBeGreaterThanOrEqual(4);
-    expect(retries.some((line) => line.includes("RateLimitError"))).toBe(true);
-    const backup = new ChatClient({ logger }, { baseUrl: server.baseUrl, model: "backup" });
+    const lines: string[] = [];
+    const debug = { debug: (m: string, d?: object) => lines.push(`${m} ${inspect(d)}`) };
+    const primary = new ChatClient(
+      { logger: debug },
+      { baseUrl: server.baseUrl, model: "m", apiKey: KEY, maxRetries: 1, maxRetryDelayMs: 100 },
+    );
+    const backup = new ChatClient({ logger: debug }, { baseUrl: server.baseUrl, model: "backup" });
     server.reset();
-    server.enqueue(echo(503), echo(503), { type: "json", body: completionBody() });
-    await withFallback([llm, backup]).call(hello);
-    await backup.close();
-    expect(logs.some((line) => line.startsWith("fallback: model 1 of 2 failed"))).toBe(true);
-    expect(logs.join("\n")).not.toContain(KEY);
-    expect(logs.join("\n")).not.toContain("LEAKCANARY-7f3a9c2e");
+    server.enqueue(echo(429), echo(429), { type: "json", body: completionBody() });
+    await withFallback([primary, backup]).call(hello);
+    await Promise.all([primary.close(), backup.close()]);
+    expect(lines.filter((line) => line.startsWith("custom: retrying m in "))).toHaveLength(1);
+    expect(lines.some((line) => line.includes("RateLimitError"))).toBe(true);
+    expect(lines.some((line) => line.startsWith("fallback: model 1 of 2 failed"))).toBe(true);
+    expect(lines.join("\n")).not.toContain(KEY);
+    expect(lines.join("\n")).not.toContain("LEAKCANARY-7f3a9c2e");
   });
 
   it("the key does reach the server, in the Authorization header only", () => {
     const request = server.requests.find((r) => r.headers.authorization !== undefined);
     expect(request?.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(server.requests.every((r) => !r.rawBody.includes(KEY))).toBe(true);
+  });
+});
+
+describe("the key never leaks, whatever a hostile server echoes and however it disguises it", () => {
+  const secretHeader = "hdr-LEAKCANARY-0a1b2c3d4e5f";
+  const perCall = "call-LEAKCANARY-9f8e7d6c5b4a";
+  const querySecret = "qry-LEAKCANARY-1234abcd5678";
+  let hostileServer: FakeServer;
+  let client: ChatClient;
+  beforeAll(async () => {
+    hostileServer = await createFakeServer();
+    client = new ChatClient(
+      {},
+      {
+        baseUrl: `${hostileServer.baseUrl}?api-version=1&api-key=${querySecret}`,
+        model: "m",
+        apiKey: KEY,
+        headers: { "x-api-key": secretHeader },
+        maxRetries: 0,
+      },
+    );
+  });
+  afterAll(async () => {
+    await client.close();
+    await hostileServer.close();
+  });
+
+  const secrets = [KEY, secretHeader, perCall, querySecret];
+  const expectClean = (error: unknown) => {
+    expect(error).toBeDefined();
+    const text = printed(error);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    for (const secret of secrets)
+      expect(text).not.toContain(Buffer.from(secret).toString("base64").slice(4, 20));
+  };
+  const ask = { ...hello, headers: { authorization: `Bearer ${perCall}` } };
+  const echoed = (text: string) => `${KEY} ${secretHeader} ${perCall} ${querySecret} ${text}`;
+
+  it.each(["raw", "json-unicode", "url", "base64"] as const)(
+    "request headers echoed in an error body, %s",
+    async (encoding) => {
+      hostileServer.enqueue(hostile.echoHeaders(encoding));
+      const error = await client.call(ask).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expectClean(error);
+      expect(String(error)).toContain("invalid request headers");
+    },
+  );
+
+  it("a 200 body that is not JSON, echoing the secrets", async () => {
+    hostileServer.enqueue({
+      type: "raw",
+      headers: { "content-type": "application/json" },
+      chunks: [echoed("not json")],
+    });
+    expectClean(
+      await client.call(ask).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
+  });
+
+  it("a stream event that is not JSON, echoing the secrets", async () => {
+    hostileServer.enqueue({ type: "raw", chunks: [`data: ${echoed("oops")}\n\n`] });
+    expectClean(
+      await client
+        .stream(ask)
+        .response()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+    );
+  });
+
+  it("a completion without choices, echoing the secrets in its raw body", async () => {
+    hostileServer.enqueue({ type: "json", body: { error_detail: echoed(""), choices: [] } });
+    expectClean(
+      await client.call(ask).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
+  });
+
+  it("the request line of every error masks the credential in the base URL's query", async () => {
+    hostileServer.enqueue({ type: "error", status: 500, body: "boom" });
+    const error = await client.call(hello).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expectClean(error);
+    expect((error as Error).message).toContain("api-version=1&api-key=…");
+    for (const text of [String(client), JSON.stringify(client), inspect(client)]) {
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    }
   });
 });

@@ -146,7 +146,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
         if (response.attempts !== undefined)
           span.setAttribute(names.LLM_ATTEMPTS, response.attempts);
         if (capture(options, info))
-          span.setAttribute(names.GEN_AI_OUTPUT_MESSAGES, outputMessages(response));
+          span.setAttribute(names.GEN_AI_OUTPUT_MESSAGES, info.redact(outputMessages(response)));
       }
       span.end();
       if (response.usage.reported) {
@@ -166,14 +166,17 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       if (call === undefined) return;
       const type = errorType(error);
       // Error messages name the request's URL; telemetry keeps host and port only.
-      const message = withoutPaths(error instanceof Error ? error.message : String(error));
+      // Masked again here: the one redactor of the client, whatever reached this hook.
+      const message = info.redact(
+        withoutPaths(error instanceof Error ? error.message : String(error)),
+      );
       call.span.setAttribute(names.ERROR_TYPE, type);
       if (LLMError.isInstance(error)) call.span.setAttribute(names.LLM_ATTEMPTS, error.attempts);
       call.span.recordException({
         name: type,
         message,
         ...(error instanceof Error && error.stack !== undefined
-          ? { stack: withoutPaths(error.stack) }
+          ? { stack: info.redact(withoutPaths(error.stack)) }
           : {}),
       });
       call.span.setStatus({ code: SpanStatusCode.ERROR, message });
@@ -233,7 +236,8 @@ function requestAttributes(
   if (request.maxTokens !== undefined)
     attributes[names.GEN_AI_REQUEST_MAX_TOKENS] = request.maxTokens;
   if (request.topP !== undefined) attributes[names.GEN_AI_REQUEST_TOP_P] = request.topP;
-  if (captureContent) attributes[names.GEN_AI_INPUT_MESSAGES] = inputMessages(request.messages);
+  if (captureContent)
+    attributes[names.GEN_AI_INPUT_MESSAGES] = info.redact(inputMessages(request.messages));
   return attributes;
 }
 

@@ -4,6 +4,7 @@ import {
   type LLMContext,
   type ProviderHooks,
 } from "@loom/llm-types";
+import { hideSecrets } from "@loom/llm-types/internal";
 import type { ProjectConfig } from "./config/project-config.js";
 import type { CostHooksOptions } from "./cost/cost-hooks.js";
 import { presetHooks } from "./preset/preset-hooks.js";
@@ -59,6 +60,8 @@ export function resolveFromConfig(
     });
   }
   const { price, ...fields } = table;
+  // A literal api_key is hidden from spreads (so it never prints): carry it over by name.
+  if (table.apiKey !== undefined) fields.apiKey = table.apiKey;
   const preset: ProviderPreset = registry.has(name)
     ? registry.get(name)
     : {
@@ -95,7 +98,7 @@ function resolve(
       }`,
     });
   }
-  const config: LLMConfigInput = {
+  const config: LLMConfigInput = hideSecrets({
     provider: name,
     baseUrl: preset.baseUrl,
     model: preset.model,
@@ -106,7 +109,7 @@ function resolve(
     ...fields,
     apiKey,
     apiKeyEnv,
-  };
+  });
   return {
     config,
     hooks: [presetHooks(name, preset)],

@@ -8,7 +8,7 @@ import {
   type StreamEvent,
   TimeoutError,
 } from "@loom/llm-types";
-import { truncateText } from "@loom/llm-types/internal";
+import { type Redactor, truncateText } from "@loom/llm-types/internal";
 import type { HookRunner } from "../hooks/hook-runner.js";
 import { CallSignal } from "../http/call-signal.js";
 import { nextTurn } from "../http/next-turn.js";
@@ -34,6 +34,10 @@ export interface StreamSource {
   /** The retry state for this stream's attempts. */
   retrier(signal: AbortSignal): Retrier;
   hooks: HookRunner;
+  /** Masks the client's secrets in the error a stream fails with. */
+  redactor: Redactor;
+  /** Why the request was refused before anything was sent (a bad option), if it was. */
+  invalid: unknown;
   request: ChatRequest;
   info: CallInfo;
   /** The longest gap between data events (keep-alive comments do not count). */
@@ -114,6 +118,7 @@ export class ProviderStream implements ChatStream {
     const { hooks, request, info, meta, timeoutMs } = this.#source;
     const signal = this.#signal.signal;
     try {
+      if (this.#source.invalid !== undefined) throw this.#source.invalid;
       hooks.begin(request, info);
     } catch (error) {
       // Stopped before it began (a spent budget): not a failed call, and nothing to release.
@@ -145,6 +150,8 @@ export class ProviderStream implements ChatStream {
         }
       }
     } catch (error) {
+      // The one exit of every failure: masked before hooks, telemetry or the caller see it.
+      this.#source.redactor.redactError(error);
       hooks.error(error, request, info);
       this.#outcome.reject(error);
       throw error;
@@ -174,7 +181,7 @@ export class ProviderStream implements ChatStream {
     attempt.response = response;
     const type = response.headers["content-type"];
     // The server ignored `stream: true` and answered in one body: still a valid answer.
-    if (typeof type === "string" && type.includes("application/json"))
+    if (typeof type === "string" && type.toLowerCase().includes("application/json"))
       return yield* this.#readWholeBody(attempt, response, textOnly);
     // A login page or a proxy's error page with status 200: say what came, not "bad SSE".
     if (typeof type === "string" && /^\s*text\/html/i.test(type))

@@ -5,7 +5,7 @@ import {
   type LLMLogger,
   parseConfig,
 } from "@loom/llm-types";
-import { closestName } from "@loom/llm-types/internal";
+import { closestName, hideSecrets, redactSecret } from "@loom/llm-types/internal";
 import { parse, TomlError } from "smol-toml";
 import type { ModelPrice } from "../cost/model-price.js";
 import { presets } from "../preset/presets.js";
@@ -19,6 +19,9 @@ export interface ProjectConfigOptions {
 }
 
 const warnedLiteralKeys = new Set<string>();
+
+// Names that reach into an object's prototype when used as keys: refused wherever they appear.
+const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * Parses and validates the text of a `loom.toml`. Every problem is reported at once in one
@@ -38,9 +41,9 @@ export function parseProjectConfig(
     if (error instanceof TomlError) {
       const reason = error.message.replace(/^Invalid TOML document: /, "").split("\n")[0];
       throw new ConfigError({
-        message: `${source}:${error.line}:${error.column}: invalid TOML: ${reason}\n${error.codeblock}`,
+        message: `${source}:${error.line}:${error.column}: invalid TOML: ${reason}\n${maskStrings(error.codeblock)}`,
         file: source,
-        cause: error,
+        // No `cause`: the parser's own error quotes the line unmasked.
       });
     }
     throw error;
@@ -52,8 +55,10 @@ export function parseProjectConfig(
       issues: [{ path: "llm", message: "must be a table of [llm.NAME] tables" }],
     });
   }
-  const issues: ConfigIssue[] = [];
-  const tables: Record<string, ProviderTable> = {};
+  const issues: ConfigIssue[] = reservedKeys(llm, "llm");
+  if (issues.length > 0) throw new ConfigError({ file: source, issues });
+  // No prototype: a table name can never reach Object.prototype, whatever it is.
+  const tables: Record<string, ProviderTable> = Object.create(null);
   for (const [name, raw] of Object.entries(llm)) {
     if (!isTable(raw)) {
       issues.push({ path: `llm.${name}`, message: "must be a table ([llm.NAME])" });
@@ -82,8 +87,8 @@ function readTable(
 ): ProviderTable | undefined {
   const at = (key: string) => `llm.${name}.${key}`;
   const before = issues.length;
-  const config: Record<string, unknown> = {};
-  const price: Record<string, unknown> = {};
+  const config: Record<string, unknown> = Object.create(null);
+  const price: Record<string, unknown> = Object.create(null);
   const known = [...TABLE_CONFIG_KEYS.keys(), ...PRICE_KEYS.keys()];
   for (const [key, value] of Object.entries(raw)) {
     const configKey = TABLE_CONFIG_KEYS.get(key);
@@ -130,7 +135,8 @@ function readTable(
       issues.push({ path: at(`${snakeCase(key)}${rest}`), message: issue.message });
     }
   }
-  const table: ProviderTable = config as ProviderTable;
+  // A literal api_key prints masked, like a validated config's.
+  const table: ProviderTable = hideSecrets({ ...config } as ProviderTable);
   if (Object.keys(price).length > 0) {
     const checked = readPrice(price, at, issues);
     if (checked !== undefined) table.price = checked;
@@ -154,12 +160,35 @@ function readPrice(
     } else if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
       issues.push({
         path: at(toml),
-        message: `must be a non-negative number (USD per million tokens), got ${JSON.stringify(value)}`,
+        // A number is shown; anything else only named (it could be a key in the wrong place).
+        message: `must be a non-negative number (USD per million tokens), got ${typeof value === "number" ? value : `a ${Array.isArray(value) ? "list" : typeof value === "object" ? "table" : typeof value}`}`,
       });
       ok = false;
     }
   }
   return ok ? (price as unknown as ModelPrice) : undefined;
+}
+
+/**
+ * The quoted excerpt of a syntax error with long strings masked like keys: the broken line may
+ * be `api_key = "sk-…"`, and the excerpt is for finding the mistake, not for reading values.
+ */
+function maskStrings(excerpt: string): string {
+  return excerpt.replace(
+    /(["'])([^"'\s]{16,})\1/g,
+    (_, quote: string, value: string) => `${quote}${redactSecret(value)}${quote}`,
+  );
+}
+
+/** Every `__proto__`, `constructor` or `prototype` used as a table name or key, at any depth. */
+function reservedKeys(value: unknown, path: string): ConfigIssue[] {
+  if (!isTable(value)) return [];
+  return Object.entries(value).flatMap(([key, inner]) => [
+    ...(RESERVED.has(key)
+      ? [{ path: `${path}.${key}`, message: `"${key}" is reserved and cannot be a name or key` }]
+      : []),
+    ...reservedKeys(inner, `${path}.${key}`),
+  ]);
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {

@@ -1,11 +1,27 @@
 import { z } from "zod";
 import { headerProblems } from "../header-problems.js";
+import { redactSecret } from "../redact/redact-secret.js";
+import { redactUrl } from "../redact/redact-url.js";
 import { CONFIG_DEFAULTS, type LLMConfig, type LLMConfigInput } from "./llm-config.js";
 
 /** A value as it may appear in a message: short, and never a secret (callers make sure). */
 function show(value: unknown): string {
+  // Objects are named, never printed: they may hold secrets, and one without a prototype
+  // (from a TOML parser) cannot even be turned into a string.
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object" && value !== null) return "an object";
+  // A long string without spaces in a field that wanted a number or a name may be a key
+  // pasted in the wrong place: shown like a key.
+  if (typeof value === "string" && value.length >= 16 && !/\s/.test(value))
+    return JSON.stringify(redactSecret(value));
   const text = typeof value === "string" ? JSON.stringify(value) : String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** A URL as it may appear in a message: credentials masked, the rest as written. */
+function showUrl(value: string): string {
+  const text = JSON.stringify(redactUrl(value));
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 const number = (what: string) =>
@@ -22,6 +38,18 @@ const integer = (min: 0 | 1) => {
     error: (issue) => `must be ${what}, got ${show(issue.input)}`,
   });
 };
+
+/**
+ * The longest wait Node's timers can hold: a longer one silently fires after 1 ms (a stream
+ * idle limit of days would time every stream out at once).
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+const milliseconds = (min: 0 | 1) =>
+  integer(min).refine((v) => v <= MAX_TIMER_MS, {
+    error: (issue) =>
+      `must be at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${show(issue.input)}`,
+  });
 
 const flag = z.boolean({ error: (issue) => `must be true or false, got ${show(issue.input)}` });
 
@@ -53,7 +81,11 @@ const baseUrl = z
       url = undefined;
     }
     if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-      ctx.addIssue({ code: "custom", message: `must be an http(s) URL, got ${show(value)}` });
+      // Quoted with its credentials masked: `ftp://user:key@host` must not print the key, and
+      // something that is no URL at all may be a key pasted into the wrong field.
+      const urlish = value.includes("://") || (value.length < 24 && /[/:.]/.test(value));
+      const shown = urlish ? showUrl(value) : `${show(value)} (not a URL)`;
+      ctx.addIssue({ code: "custom", message: `must be an http(s) URL, got ${shown}` });
       return z.NEVER;
     }
     if (url.username || url.password) {
@@ -75,21 +107,32 @@ const schema = z
     apiKey: z
       .string({ error: "must be a string" })
       .refine((v) => v.trim().length > 0, { error: "must not be empty; omit it instead" })
-      // The key travels in the Authorization header: the same characters are forbidden.
-      .refine((v) => headerProblems("authorization", v).length === 0, {
-        error: "must not contain CR, LF or NUL characters",
+      // The key travels in the Authorization header: the same characters are forbidden, and a
+      // space would split the Bearer token.
+      .superRefine((value, ctx) => {
+        for (const message of headerProblems("authorization", value))
+          ctx.addIssue({ code: "custom", message: message.replace("header values", "the key") });
+        if (/\s/.test(value.trim()))
+          ctx.addIssue({ code: "custom", message: "the key must not contain spaces" });
       })
       .optional(),
-    apiKeyEnv: text("an environment variable name").optional(),
+    // Never echoed: a key pasted here by mistake is still a key.
+    apiKeyEnv: z
+      .string({ error: "must be the name of an environment variable" })
+      .refine((v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v), {
+        error:
+          "must be the name of an environment variable (letters, digits and _), such as DEEPSEEK_API_KEY; the key itself belongs in that variable",
+      })
+      .optional(),
     provider: text("a provider name").default(CONFIG_DEFAULTS.provider),
     temperature: between(0, 2).optional(),
     maxTokens: integer(1).optional(),
     topP: between(0, 1).optional(),
     headers: headers.default({}),
-    timeoutMs: integer(1).default(CONFIG_DEFAULTS.timeoutMs),
-    streamIdleTimeoutMs: integer(1).default(CONFIG_DEFAULTS.streamIdleTimeoutMs),
+    timeoutMs: milliseconds(1).default(CONFIG_DEFAULTS.timeoutMs),
+    streamIdleTimeoutMs: milliseconds(1).default(CONFIG_DEFAULTS.streamIdleTimeoutMs),
     maxRetries: integer(0).default(CONFIG_DEFAULTS.maxRetries),
-    maxRetryDelayMs: integer(0).default(CONFIG_DEFAULTS.maxRetryDelayMs),
+    maxRetryDelayMs: milliseconds(0).default(CONFIG_DEFAULTS.maxRetryDelayMs),
     maxConcurrency: integer(1).optional(),
     maxConnections: integer(1).default(CONFIG_DEFAULTS.maxConnections),
     maxResponseBytes: integer(1).default(CONFIG_DEFAULTS.maxResponseBytes),

@@ -255,7 +255,13 @@ describe("parseConfig: each bad value is named with its reason", () => {
   it.each([
     ["empty", "", "must not be empty; omit it instead"],
     ["a number", 12345, "must be a string"],
-    ["with a newline", `${KEY}\n`, "must not contain CR, LF or NUL characters"],
+    ["with a newline", `${KEY}\n`, "the key must not contain CR, LF or NUL characters"],
+    [
+      "pasted with a trailing ellipsis",
+      `${KEY}\u2026`,
+      `the key must be visible ASCII; found U+2026 at character ${KEY.length + 1} (a copy-paste artifact such as "…" or a non-breaking space?)`,
+    ],
+    ["with a space inside", "sk-abc def-0123456789", "the key must not contain spaces"],
   ])("rejects an API key that is %s without echoing it", (_name, apiKey, message) => {
     const error = configError({ ...base, apiKey });
     expect(error.issues).toEqual([{ path: "apiKey", message }]);
@@ -303,5 +309,47 @@ describe("parseConfig: the key never shows when the config is printed", () => {
 
   it("still lets the client read the key", () => {
     expect(config.apiKey).toBe(KEY);
+  });
+});
+
+describe("parseConfig: hostile values", () => {
+  const base = { baseUrl: "https://api.example.com/v1", model: "m" };
+  it.each([
+    ["timeoutMs", 2 ** 31],
+    ["streamIdleTimeoutMs", 3_000_000_000],
+    ["maxRetryDelayMs", Number.MAX_SAFE_INTEGER],
+  ])("%s over Node's timer limit is refused, not overflowed to 1 ms", (key, value) => {
+    const error = configError({ ...base, [key]: value });
+    expect(error.issues).toEqual([
+      { path: key, message: `must be at most 2147483647 ms (about 24.8 days), got ${value}` },
+    ]);
+  });
+
+  it("a header value with a non-ASCII character names the header and the character, not the value", () => {
+    const error = configError({ ...base, headers: { "x-api-key": "k-0123456789\u00a0" } });
+    expect(error.issues[0]?.path).toBe("headers.x-api-key");
+    expect(error.issues[0]?.message).toContain("found U+00A0 at character 13");
+    expect(error.message).not.toContain("k-0123456789");
+  });
+
+  it.each([
+    ["ftp with user:key@", "ftp://user:sk-secret-0123456789@host/v1"],
+    ["unparseable, with user:key@", "http//user:sk-secret-0123456789@host"],
+  ])("a bad baseUrl (%s) is quoted with its credentials masked", (_name, baseUrl) => {
+    const error = configError({ ...base, baseUrl });
+    expect(error.message).toContain("must be an http(s) URL");
+    expect(error.message).not.toContain("sk-secret-0123456789");
+  });
+
+  it("a baseUrl with a key in its query prints masked", () => {
+    const config = parseConfig({
+      ...base,
+      baseUrl:
+        "https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21&api-key=azure-secret-0123456789",
+    });
+    for (const text of [JSON.stringify(config), inspect(config)]) {
+      expect(text).not.toContain("azure-secret-0123456789");
+      expect(text).toContain("api-version=2024-10-21&api-key=…");
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { closestName } from "../closest-name.js";
 import type { ConfigIssue } from "../errors/config-error.js";
 import { ConfigError } from "../errors/config-error.js";
-import { redactSecret } from "../redact-secret.js";
+import { hideSecrets } from "../redact/hide-secrets.js";
 import { CONFIG_KEYS, llmConfigSchema } from "./config-schema.js";
 import type { LLMConfig, LLMConfigInput } from "./llm-config.js";
 
@@ -11,13 +11,6 @@ export interface ConfigSource {
   file?: string | undefined;
   table?: string | undefined;
 }
-
-// Node's `util.inspect.custom`, by its registered name: this package stays free of Node imports.
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
-type Inspect = (value: unknown, options: object) => string;
-
-// Header names whose values are credentials more often than not.
-const SENSITIVE_HEADER = /authorization|cookie|key|token|secret|password/i;
 
 /**
  * Validates a config and fills in its defaults. Throws a `ConfigError` listing every bad key
@@ -36,27 +29,7 @@ export function parseConfig(input: LLMConfigInput, source: ConfigSource = {}): L
       table: source.table,
     });
   }
-  const { apiKey, ...visible } = result.data;
-  const config = { ...visible };
-  // Non-enumerable: spreads, Object.keys and JSON.stringify skip it; reading `config.apiKey` works.
-  Object.defineProperty(config, "apiKey", { value: apiKey, enumerable: false });
-  Object.defineProperty(config, "toJSON", { value: () => printable(config, apiKey) });
-  Object.defineProperty(config, INSPECT, {
-    value: (depth: number, options: object, inspect: Inspect) =>
-      inspect(printable(config, apiKey), { ...options, depth }),
-  });
-  return Object.freeze(config) as LLMConfig;
-}
-
-/** The config as it may be shown: key and credential-like headers redacted. */
-function printable(config: Omit<LLMConfig, "apiKey">, apiKey: string | undefined): object {
-  const headers = Object.fromEntries(
-    Object.entries(config.headers).map(([name, value]) => [
-      name,
-      SENSITIVE_HEADER.test(name) ? redactSecret(value) : value,
-    ]),
-  );
-  return { ...config, apiKey: redactSecret(apiKey), headers };
+  return Object.freeze(hideSecrets({ ...result.data })) as LLMConfig;
 }
 
 function toIssues(issue: z.core.$ZodIssue, input: unknown): ConfigIssue[] {

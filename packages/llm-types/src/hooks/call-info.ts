@@ -10,6 +10,11 @@ export interface CallInfo {
   readonly stream: boolean;
   /** The context the provider was built with. */
   readonly context: LLMContext;
-  /** The provider's base URL (no credentials: those are refused in config). */
+  /** The provider's base URL, with any credential in its query masked. */
   readonly baseUrl: string;
+  /**
+   * Masks the provider's secrets (its key, credential headers, URL credentials) in any text, in
+   * any encoding: hooks that record text (telemetry, logs) pass it through this first.
+   */
+  readonly redact: (text: string) => string;
 }

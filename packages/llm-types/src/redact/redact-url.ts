@@ -1,0 +1,41 @@
+import { CREDENTIAL_PARAM } from "./redactor.js";
+
+// `scheme://user:password@` (or any `//…@` in text that is not a valid URL).
+const USERINFO = /(\/\/)[^/?#@\s]+@/g;
+// `?name=value` and `&name=value` pairs.
+const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
+
+/**
+ * A URL as it may be shown: credentials in its user-info and in credential-like query
+ * parameters (`api-key`, `key`, `token`, `sig`, …) replaced by `…`. Works on text that does
+ * not parse as a URL too, since that is exactly what a config error quotes.
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(USERINFO, "$1…@")
+    .replace(QUERY_PAIR, (pair, separator: string, name: string) =>
+      CREDENTIAL_PARAM.test(decode(name)) ? `${separator}${name}=…` : pair,
+    );
+}
+
+/** The secrets a URL carries: its password and the values of credential-like parameters. */
+export function urlSecrets(url: string): string[] {
+  const secrets: string[] = [];
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") secrets.push(decode(parsed.password));
+    for (const [name, value] of parsed.searchParams)
+      if (CREDENTIAL_PARAM.test(name) && value !== "") secrets.push(value);
+  } catch {
+    // Not a URL: nothing is sent to it, so nothing to mask in replies.
+  }
+  return secrets;
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,94 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Redactor } from "./redactor.js";
+
+const KEY = "sk-proj-AbC123/xyz+789_def=GHI";
+
+/** Every way a hostile server or a library may hand a secret back inside other text. */
+const encodings: Record<string, (secret: string) => string> = {
+  raw: (s) => s,
+  "JSON string": (s) => JSON.stringify(s).slice(1, -1),
+  "JSON with every character \\u-escaped": (s) =>
+    [...s].map((c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`).join(""),
+  "JSON \\u-escaped, upper-case hex": (s) =>
+    [...s]
+      .map((c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0").toUpperCase()}`)
+      .join(""),
+  "JSON with escaped slashes": (s) => s.replaceAll("/", "\\/"),
+  "URL-encoded": (s) => encodeURIComponent(s),
+  "URL-encoded, every byte": (s) =>
+    [...Buffer.from(s)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join(""),
+  base64: (s) => Buffer.from(s).toString("base64"),
+  "base64 of Bearer": (s) => Buffer.from(`Authorization: Bearer ${s}`).toString("base64"),
+  "base64 of user:secret": (s) => Buffer.from(`user:${s}`).toString("base64"),
+  "base64 of secret at offset 2": (s) => Buffer.from(`ab${s}cd`).toString("base64"),
+  base64url: (s) => Buffer.from(`x${s}`).toString("base64url"),
+};
+
+describe("Redactor", () => {
+  const redactor = new Redactor([KEY]);
+
+  it.each(Object.entries(encodings))("masks the key %s", (_name, encode) => {
+    const text = `error: invalid key "${encode(KEY)}" (see docs)`;
+    const masked = redactor.redact(text);
+    expect(masked).not.toContain(encode(KEY));
+    expect(masked).toContain("(see docs)");
+  });
+
+  it("shows the key itself as its printable mask", () => {
+    expect(redactor.redact(`bad key ${KEY}.`)).toBe("bad key sk-proj-…=GHI.");
+  });
+
+  it("leaves text without secrets as it is, and ignores secrets too short to search", () => {
+    expect(redactor.redact("nothing to see")).toBe("nothing to see");
+    expect(new Redactor(["abc", undefined]).empty).toBe(true);
+  });
+
+  it("masks the token of a Bearer header value too", () => {
+    const bearer = new Redactor(["Bearer tok-1234567890abcdef"]);
+    expect(bearer.redact("got tok-1234567890abcdef")).not.toContain("1234567890abcdef");
+  });
+
+  it("masks errors in place: message, stack, raw, a string or JSON body, and the cause chain", () => {
+    const cause = new Error(`inner ${KEY}`);
+    const error = Object.assign(new Error(`outer ${KEY}`, { cause }), {
+      raw: `raw ${KEY}`,
+      body: { error: { message: `body ${KEY}` } },
+    });
+    expect(redactor.redactError(error)).toBe(error);
+    const printed = [
+      error.message,
+      error.stack,
+      error.raw,
+      JSON.stringify(error.body),
+      cause.message,
+      cause.stack,
+    ];
+    for (const text of printed) expect(text).not.toContain(KEY);
+    expect(error.body.error.message).toBe("body sk-proj-…=GHI");
+  });
+
+  it("property: a random key, in a random encoding, inside random text, is never visible", () => {
+    const key = fc.string({
+      unit: fc.constantFrom(..."ABCDEFabcdef0123456789-_/+=.~:"),
+      minLength: 12,
+      maxLength: 64,
+    });
+    const filler = fc.string({ maxLength: 40 });
+    fc.assert(
+      fc.property(
+        key,
+        fc.constantFrom(...Object.keys(encodings)),
+        filler,
+        filler,
+        (secret, name, before, after) => {
+          const encode = encodings[name] as (s: string) => string;
+          const masked = new Redactor([secret]).redact(`${before}${encode(secret)}${after}`);
+          expect(masked).not.toContain(secret);
+          // The encoded form is gone as a whole: no run of the key's encoding survives intact.
+          expect(masked).not.toContain(encode(secret));
+        },
+      ),
+    );
+  });
+});

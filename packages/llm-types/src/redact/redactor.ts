@@ -1,0 +1,148 @@
+import { redactSecret } from "./redact-secret.js";
+
+/** Secrets shorter than this are not searched for: they would match ordinary text. */
+const MIN_SECRET_LENGTH = 8;
+
+/** Header names whose values are credentials more often than not (`authorization`, `x-api-key`, `*-token`, …). */
+export const CREDENTIAL_HEADER: RegExp =
+  /authorization|cookie|key|token|secret|password|signature/i;
+
+/** Query parameters whose values are credentials (`?api-key=…`, Azure; `?key=…`, Google). */
+export const CREDENTIAL_PARAM: RegExp =
+  /^(key|api[-_]?key|apikey|token|access[-_]?token|auth|sig|signature|secret|password|code)$/i;
+
+interface Pattern {
+  readonly regex: RegExp;
+  readonly mask: string;
+}
+
+/**
+ * Masks a set of secrets in any text, in every form a server or a library may give them back:
+ * as is, JSON-escaped (`\u0073`, `\/`), URL-encoded (`%73`), any mix of those character by
+ * character, and base64 (at any alignment, as in `Basic` credentials). The one place secrets
+ * are masked: errors, their `raw` and `body`, their causes, and what telemetry records.
+ */
+export class Redactor {
+  readonly #patterns: readonly Pattern[];
+
+  constructor(secrets: Iterable<string | undefined>) {
+    const unique = new Set<string>();
+    for (const secret of secrets) {
+      if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH) unique.add(secret);
+      // "Bearer sk-…" also hides "sk-…" itself.
+      const token = secret?.replace(/^(bearer|basic|token)\s+/i, "");
+      if (token !== undefined && token !== secret && token.length >= MIN_SECRET_LENGTH)
+        unique.add(token);
+    }
+    // Longest first, so a secret containing another is masked whole.
+    this.#patterns = [...unique]
+      .sort((a, b) => b.length - a.length)
+      .flatMap((secret) => patternsOf(secret));
+  }
+
+  /** Whether there is anything to mask. */
+  get empty(): boolean {
+    return this.#patterns.length === 0;
+  }
+
+  /** `text` with every secret masked (`sk-…cdef` for the key itself, `…` for its encodings). */
+  redact(text: string): string {
+    let out = text;
+    for (const { regex, mask } of this.#patterns) {
+      regex.lastIndex = 0;
+      if (regex.test(out)) {
+        regex.lastIndex = 0;
+        out = out.replace(regex, mask);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Masks secrets in an error in place, down its `cause` chain: `message`, `stack`, and the
+   * `raw` and `body` that Loom's errors carry. Returns the same error.
+   */
+  redactError<T>(error: T): T {
+    if (this.empty) return error;
+    let current: unknown = error;
+    for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+      const target = current as Record<string, unknown>;
+      for (const field of ["message", "stack", "raw"] as const) {
+        const value = target[field];
+        if (typeof value === "string") rewrite(target, field, this.redact(value));
+      }
+      const body = target.body;
+      if (typeof body === "string") rewrite(target, "body", this.redact(body));
+      else if (typeof body === "object" && body !== null) {
+        const json = JSON.stringify(body);
+        const masked = this.redact(json);
+        if (masked !== json) rewrite(target, "body", JSON.parse(masked));
+      }
+      const errors = target.errors;
+      if (Array.isArray(errors)) for (const inner of errors) this.redactError(inner);
+      current = target.cause;
+    }
+    return error;
+  }
+}
+
+function rewrite(target: Record<string, unknown>, field: string, value: unknown): void {
+  if (target[field] === value) return;
+  try {
+    // Own fields of errors are writable; `readonly` is a TypeScript promise only.
+    Object.defineProperty(target, field, { value, writable: true, configurable: true });
+  } catch {
+    // A frozen object keeps its field: nothing Loom builds is frozen.
+  }
+}
+
+function patternsOf(secret: string): Pattern[] {
+  const patterns: Pattern[] = [
+    {
+      regex: new RegExp([...secret].map(characterForms).join(""), "g"),
+      mask: redactSecret(secret),
+    },
+  ];
+  const bytes = UTF8.encode(secret);
+  const cores = new Set<string>();
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = base64([...new Uint8Array(offset), ...bytes]);
+    // Characters that depend on the unknown bytes around the secret are left out.
+    const total = offset + bytes.length;
+    const core = encoded.slice(offset > 0 ? 4 : 0, total % 3 === 0 ? encoded.length : -4);
+    if (core.length >= MIN_SECRET_LENGTH) {
+      cores.add(core);
+      cores.add(core.replaceAll("+", "-").replaceAll("/", "_"));
+    }
+  }
+  for (const core of cores) patterns.push({ regex: new RegExp(escape(core), "g"), mask: "…" });
+  return patterns;
+}
+
+/** One character of a secret, as is, JSON-escaped or percent-encoded. */
+function characterForms(char: string): string {
+  const forms = [escape(char)];
+  const code = char.codePointAt(0) ?? 0;
+  if (code <= 0xffff) forms.push(`\\\\u${hexForms(code.toString(16).padStart(4, "0"))}`);
+  if (char === "/") forms.push("\\\\/");
+  if (char === '"' || char === "\\") forms.push(`\\\\${escape(char)}`);
+  const utf8 = UTF8.encode(char);
+  forms.push([...utf8].map((byte) => `%${hexForms(byte.toString(16).padStart(2, "0"))}`).join(""));
+  return `(?:${forms.join("|")})`;
+}
+
+/** Hex digits matching either case. */
+function hexForms(hex: string): string {
+  return [...hex].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join("");
+}
+
+// Web APIs rather than Buffer: this package does no I/O and imports nothing from Node.
+const UTF8 = new TextEncoder();
+
+function base64(bytes: readonly number[]): string {
+  return btoa(String.fromCharCode(...bytes));
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}

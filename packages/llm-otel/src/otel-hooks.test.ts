@@ -4,6 +4,7 @@ import {
   completionChunk,
   createFakeServer,
   type FakeServer,
+  hostile,
   textStream,
 } from "@loom/llm-testing";
 import { context, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
@@ -352,5 +353,36 @@ describe("metrics", () => {
       (p) => p.attributes[names.GEN_AI_REQUEST_MODEL] === "failing-model",
     );
     expect(point?.attributes[names.ERROR_TYPE]).toBe("ServerError");
+  });
+});
+
+describe("secrets in what telemetry records", () => {
+  it.each(["raw", "json-unicode", "url", "base64"] as const)(
+    "a server echoing the key (%s) leaves no trace of it on the span",
+    async (encoding) => {
+      server.enqueue(hostile.echoHeaders(encoding), hostile.echoHeaders(encoding));
+      await llm.call(hello).catch(() => undefined);
+      const span = only();
+      const recorded = JSON.stringify([span.status, span.events, span.attributes]);
+      expect(recorded).toContain("invalid request headers");
+      expect(recorded).not.toContain(KEY);
+      expect(recorded).not.toContain(Buffer.from(KEY).toString("base64").slice(4, 24));
+    },
+  );
+
+  it("a 200 body that is not JSON and echoes the key: the exception recorded is masked", async () => {
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "application/json" },
+      chunks: [
+        `<html>${KEY.split("")
+          .map((c) => `\\u00${c.charCodeAt(0).toString(16)}`)
+          .join("")} ${KEY}</html>`,
+      ],
+    });
+    await llm.call(hello).catch(() => undefined);
+    const recorded = JSON.stringify([only().status, only().events]);
+    expect(recorded).toContain("not JSON");
+    expect(recorded).not.toContain(KEY);
   });
 });

@@ -1,6 +1,7 @@
 import type { StreamEvent } from "@loom/llm-types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseCompletion } from "../response/parse-completion.js";
 import type { ResponseMeta } from "../response/response-meta.js";
 import { recordedStream } from "./recorded-stream.fixture.js";
 import { SseDecoder } from "./sse-decoder.js";
@@ -83,5 +84,96 @@ describe("StreamAssembler over a recorded stream", () => {
     const bytes = recordedStream("\r\n");
     const expected = run(bytes, []);
     for (let cut = 1; cut < bytes.length; cut++) expect(run(bytes, [cut])).toEqual(expected);
+  });
+});
+
+describe("StreamAssembler: a stream and its non-streamed equivalent", () => {
+  /** A piece of text split into random pieces, as a server streams it. */
+  const pieces = fc.array(fc.string({ unit: "grapheme", maxLength: 8 }), { maxLength: 6 });
+  const call = fc.record({
+    id: fc.string({ unit: fc.constantFrom(..."abc123"), minLength: 1, maxLength: 6 }),
+    name: fc.constantFrom("search", "get_weather", "add"),
+    // Valid JSON arguments, cut into pieces anywhere (even inside a string or an escape).
+    args: fc
+      .tuple(
+        fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+      )
+      .map(([value, cuts]) => {
+        const text = JSON.stringify(value);
+        const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const out: string[] = [];
+        let from = 0;
+        for (const point of points) {
+          out.push(text.slice(from, point));
+          from = point;
+        }
+        out.push(text.slice(from));
+        return out;
+      }),
+  });
+  const reply = fc.record({
+    content: pieces,
+    reasoning: pieces,
+    calls: fc.array(call, { maxLength: 3 }),
+    finish: fc.constantFrom("stop", "length", "tool_calls"),
+    usage: fc.option(fc.record({ prompt_tokens: fc.nat(5000), completion_tokens: fc.nat(5000) }), {
+      nil: undefined,
+    }),
+  });
+
+  it("gives the same response, whatever the pieces and however the bytes are split", () => {
+    fc.assert(
+      fc.property(reply, fc.array(fc.nat(), { maxLength: 10 }), (r, cuts) => {
+        const chunk = (delta: object, extra: object = {}) =>
+          `data: ${JSON.stringify({ id: "c1", model: "m1", choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+        let sse = chunk({ role: "assistant" });
+        for (const piece of r.reasoning) sse += chunk({ reasoning_content: piece });
+        for (const piece of r.content) sse += chunk({ content: piece });
+        r.calls.forEach((c, index) => {
+          sse += chunk({
+            tool_calls: [
+              { index, id: c.id, type: "function", function: { name: c.name, arguments: "" } },
+            ],
+          });
+          for (const arg of c.args)
+            sse += chunk({ tool_calls: [{ index, function: { arguments: arg } }] });
+        });
+        const usage =
+          r.usage === undefined
+            ? undefined
+            : { ...r.usage, total_tokens: r.usage.prompt_tokens + r.usage.completion_tokens };
+        sse += `data: ${JSON.stringify({ id: "c1", model: "m1", choices: [{ index: 0, delta: {}, finish_reason: r.finish }], ...(usage ? { usage } : {}) })}\n\ndata: [DONE]\n\n`;
+        const bytes = Buffer.from(sse);
+        const streamed = run(
+          bytes,
+          cuts.map((c) => c % (bytes.length + 1)),
+        ).response as ReturnType<typeof parseCompletion>;
+        const message: Record<string, unknown> = { role: "assistant", content: r.content.join("") };
+        if (r.reasoning.length > 0) message.reasoning_content = r.reasoning.join("");
+        if (r.calls.length > 0)
+          message.tool_calls = r.calls.map((c) => ({
+            id: c.id,
+            type: "function",
+            function: { name: c.name, arguments: c.args.join("") },
+          }));
+        const whole = parseCompletion(
+          {
+            id: "c1",
+            model: "m1",
+            choices: [{ index: 0, message, finish_reason: r.finish }],
+            ...(usage ? { usage } : {}),
+          },
+          meta(),
+        );
+        expect(streamed.content).toBe(whole.content);
+        expect(streamed.reasoningContent ?? "").toBe(whole.reasoningContent ?? "");
+        expect(streamed.toolCalls).toEqual(whole.toolCalls);
+        expect(streamed.finishReason).toBe(whole.finishReason);
+        expect(streamed.usage).toEqual(whole.usage);
+        expect(streamed.id).toBe(whole.id);
+        expect(streamed.model).toBe(whole.model);
+      }),
+    );
   });
 });

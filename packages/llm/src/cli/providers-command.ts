@@ -1,5 +1,5 @@
 import { getPreset, presetNames } from "@loom/llm-providers";
-import { redactSecret } from "@loom/llm-types/internal";
+import { redactSecret, redactUrl } from "@loom/llm-types/internal";
 import type { CliIo } from "./chat-command.js";
 import type { CliArgs } from "./cli-args.js";
 import { cliProjectConfig } from "./resolve-cli-provider.js";
@@ -28,7 +28,7 @@ export function providersCommand(args: CliArgs, io: CliIo): void {
         : preset === undefined
           ? `${project?.source}`
           : `preset + ${project?.source}`,
-      table?.baseUrl ?? preset?.baseUrl ?? "",
+      redactUrl(table?.baseUrl ?? preset?.baseUrl ?? ""),
       table?.model ?? preset?.model ?? "",
       keyState,
     ]);

@@ -160,7 +160,7 @@ describe("loom-llm", () => {
     const config = join(dir, "providers.toml");
     writeFileSync(
       config,
-      `[llm.deepseek]\nmodel = "deepseek-reasoner"\n\n[llm.ollama]\nbase_url = "http://localhost:11434/v1"\nmodel = "llama3.2"\n`,
+      `[llm.deepseek]\nmodel = "deepseek-reasoner"\n\n[llm.ollama]\nbase_url = "http://localhost:11434/v1"\nmodel = "llama3.2"\n\n[llm.azure]\nbase_url = "https://x.openai.azure.com/openai/deployments/d?api-version=1&api-key=azure-0123456789abcd"\nmodel = "gpt-4o"\n`,
     );
     const run = await cli(["providers", "--config", config], {
       env: { DEEPSEEK_API_KEY: "sk-listed-0123456789abcd" },
@@ -175,6 +175,7 @@ describe("loom-llm", () => {
     expect(run.stdout).toMatch(
       /ollama\s+.*providers\.toml\s+http:\/\/localhost:11434\/v1\s+llama3\.2\s+none needed/,
     );
+    expect(run.stdout).toContain("api-version=1&api-key=…");
     expect(run.stdout).not.toContain("0123456789abcd");
   });
 

@@ -1,0 +1,97 @@
+// Hostile servers and careless input at the client's edges: each case is refused or survived
+// with a typed error, bounded memory and time, and nothing sent that should not be.
+import { completionChunk, createFakeServer, hostile } from "@loom/llm-testing";
+import { ConfigError, InvalidResponseError } from "@loom/llm-types";
+import { describe, expect, it } from "vitest";
+import { ChatClient } from "./chat-client.js";
+import { MAX_TOOL_CALLS } from "./stream/stream-assembler.js";
+import { failure, hello, raw, serverAndClient, texts } from "./test-support.fixture.js";
+
+const { server, llm } = await serverAndClient();
+
+describe("careless input is a ConfigError before anything is sent", () => {
+  it("a key pasted with a trailing ellipsis", () => {
+    let error: unknown;
+    try {
+      new ChatClient(
+        {},
+        { baseUrl: server.baseUrl, model: "m", apiKey: "sk-0123456789abcdef\u2026" },
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).issues[0]).toMatchObject({ path: "apiKey" });
+    expect(String(error)).toContain("U+2026");
+    expect(String(error)).not.toContain("0123456789abcdef");
+  });
+
+  it.each([
+    ["timeoutMs: -1", { timeoutMs: -1 }, "request.timeoutMs"],
+    ["timeoutMs: 0", { timeoutMs: 0 }, "request.timeoutMs"],
+    ["deadlineMs past Node's timers", { deadlineMs: 2 ** 31 }, "request.deadlineMs"],
+    ["temperature: 5", { temperature: 5 }, "request.temperature"],
+    [
+      "a header value with a non-breaking space",
+      { headers: { "x-org": "a\u00a0b" } },
+      "request.headers.x-org",
+    ],
+  ])("per call: %s", async (_name, options, path) => {
+    const call = await failure(() => llm.call({ ...hello, ...options }));
+    const stream = await failure(() => texts(llm, { ...hello, ...options }));
+    for (const error of [call, stream]) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues[0]?.path).toBe(path);
+      expect(error.retryable).toBe(false);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("hostile streams", () => {
+  it("a leading byte order mark: the first event is kept", async () => {
+    server.enqueue(hostile.bomStream(["Hello", " world"]));
+    expect(await texts(llm)).toEqual(["Hello", " world"]);
+  });
+
+  it("blank data lines are ignored", async () => {
+    const chunk = (content: string) => `data: ${JSON.stringify(completionChunk({ content }))}\n\n`;
+    server.enqueue(raw(chunk("a"), "data:  \n\n", "data:\n\n", chunk("b"), "data: [DONE]\n\n"));
+    expect(await texts(llm)).toEqual(["a", "b"]);
+  });
+
+  it("an endless stream of valid events stops at maxResponseBytes, however long it runs", async () => {
+    const own = await createFakeServer();
+    const bounded = new ChatClient(
+      {},
+      { baseUrl: own.baseUrl, model: "m", maxResponseBytes: 1 << 20, maxRetries: 0 },
+    );
+    own.enqueue(hostile.endlessStream({ forMs: 20_000 }));
+    let received = 0;
+    const error = await failure(async () => {
+      for await (const piece of bounded.stream(hello)) received += piece.length;
+    });
+    await bounded.close();
+    await own.close();
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain("grew past maxResponseBytes (1048576)");
+    expect(received).toBeLessThanOrEqual(1 << 20);
+  });
+
+  it("more tool calls than MAX_TOOL_CALLS in one response: InvalidResponseError, at once", async () => {
+    const calls = Array.from({ length: 80_000 }, (_, index) => ({
+      index,
+      id: `c${index}`,
+      type: "function",
+      function: { name: "f", arguments: "{}" },
+    }));
+    server.enqueue(
+      raw(`data: ${JSON.stringify(completionChunk({ tool_calls: calls }))}\n\ndata: [DONE]\n\n`),
+    );
+    const started = performance.now();
+    const error = await failure(() => texts(llm));
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain(`more than ${MAX_TOOL_CALLS} tool calls`);
+  });
+});

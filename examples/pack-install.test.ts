@@ -144,10 +144,16 @@ export const provider: LLMProvider = LLMProvider.fromName({ env: {} }, "local");
       project,
     );
     const tsc = join(repo, "node_modules", ".bin", "tsc");
-    const result = await sh(tsc, ["-p", "tsconfig.json"], project).catch(
-      (error: { stdout: string }) => error,
+    // tsc reports type errors on stdout and exits non-zero: show them if it fails, whatever
+    // the reason (a tsc that cannot start fails here too, not silently).
+    const result = await exec(tsc, ["-p", "tsconfig.json"], { cwd: project }).then(
+      () => ({ code: 0, out: "" }),
+      (error: { code?: unknown; stdout?: string; stderr?: string }) => ({
+        code: error.code,
+        out: `${error.stdout ?? ""}${error.stderr ?? ""}`,
+      }),
     );
-    expect((result as { stdout: string }).stdout).toBe("");
+    expect(result).toEqual({ code: 0, out: "" });
   });
 
   // Last: it removes the testing package from the project.

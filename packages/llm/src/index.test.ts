@@ -166,4 +166,17 @@ describe("LLMProvider.fromName / fromConfig", () => {
     expect(tracker.snapshot().total.calls).toBe(1);
     await Promise.all([custom.close(), own.close(), server.close()]);
   });
+
+  it("fromName and fromConfig take extra hooks, run after the preset's", async () => {
+    const server = await createFakeServer({ fallback: { type: "json", body: completionBody() } });
+    facade.registerProvider("hooked", { baseUrl: server.baseUrl, model: "m" });
+    const seen: string[] = [];
+    const hooks = [{ onResponse: () => void seen.push("extra") }];
+    const project = facade.parseProjectConfig('[llm.hooked]\nmodel = "m2"\n');
+    const a = facade.LLMProvider.fromName(undefined, "hooked", { hooks, telemetry: false });
+    const b = facade.LLMProvider.fromConfig(undefined, "hooked", project, { hooks });
+    for (const llm of [a, b]) await llm.call({ messages: [{ role: "user", content: "x" }] });
+    expect(seen).toEqual(["extra", "extra"]);
+    await Promise.all([a.close(), b.close(), server.close()]);
+  });
 });

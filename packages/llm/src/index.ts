@@ -3,6 +3,7 @@
 // fake server) are in @loom/llm-testing, a dev dependency; building blocks such as ChatClient,
 // otelHooks or costHooks are in their own packages.
 export {
+  type ChatClientOptions,
   type FallbackOptions,
   type RunToolsOptions,
   type RunToolsResult,
@@ -15,6 +16,7 @@ export {
 export type { OtelOptions } from "@loom/llm-otel";
 export {
   type CostEstimate,
+  type CostHooksOptions,
   type CostSnapshot,
   CostTracker,
   type CostTrackerOptions,

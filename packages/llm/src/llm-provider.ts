@@ -25,8 +25,11 @@ export interface TelemetryOption {
  */
 export interface LLMProviderOptions extends ChatClientOptions, CostHooksOptions, TelemetryOption {}
 
-/** `fromName` / `fromConfig` options: a preset's overrides, plus telemetry. */
-export type FactoryOptions = ProviderOverrides & TelemetryOption;
+/**
+ * `fromName` / `fromConfig` options: a preset's overrides (config fields, `price`, `tracker`),
+ * extra hooks (run after the preset's own), and telemetry.
+ */
+export type FactoryOptions = ProviderOverrides & ChatClientOptions & TelemetryOption;
 
 /**
  * A client for one OpenAI-compatible chat-completions API, built from a preset
@@ -55,9 +58,13 @@ export class LLMProvider extends ChatClient {
     name: string,
     overrides: FactoryOptions = {},
   ): LLMProvider {
-    const { telemetry, ...rest } = overrides;
+    const { telemetry, hooks: extra = [], ...rest } = overrides;
     const { config, hooks, cost } = resolvePreset(ctx, name, rest);
-    return new LLMProvider(ctx, config, telemetryOf({ hooks, ...cost }, telemetry));
+    return new LLMProvider(
+      ctx,
+      config,
+      telemetryOf({ hooks: [...hooks, ...extra], ...cost }, telemetry),
+    );
   }
 
   /** A provider from a `[llm.NAME]` table of a loaded `loom.toml` (or the preset of that name). */
@@ -67,9 +74,13 @@ export class LLMProvider extends ChatClient {
     config: ProjectConfig,
     overrides: FactoryOptions = {},
   ): LLMProvider {
-    const { telemetry, ...rest } = overrides;
+    const { telemetry, hooks: extra = [], ...rest } = overrides;
     const { config: resolved, hooks, cost } = resolveFromConfig(ctx, name, config, rest);
-    return new LLMProvider(ctx, resolved, telemetryOf({ hooks, ...cost }, telemetry));
+    return new LLMProvider(
+      ctx,
+      resolved,
+      telemetryOf({ hooks: [...hooks, ...extra], ...cost }, telemetry),
+    );
   }
 }
 

@@ -193,4 +193,66 @@ describe("provider hooks", () => {
       await llm.close();
     });
   });
+
+  describe("a hook that throws", () => {
+    const thrower = (method: keyof ProviderHooks): ProviderHooks => ({
+      [method]: () => {
+        throw new Error(`broken ${method}`);
+      },
+    });
+
+    it.each(["onResponse", "onFirstChunk", "onError", "onCancel", "onRetry"] as const)(
+      "in %s is reported and skipped: the caller's outcome stands, every other hook runs",
+      async (method) => {
+        const log: string[] = [];
+        const reports: string[] = [];
+        const llm = new ChatClient(
+          { logger: { error: (line) => reports.push(line) } },
+          { baseUrl: server.baseUrl, model: "m", maxRetries: 1, maxRetryDelayMs: 10 },
+          { hooks: [thrower(method), recorder(log, "a")] },
+        );
+        server.reset();
+        if (method === "onError") {
+          server.enqueue({ type: "error", status: 400, body: "bad" });
+          await expect(llm.call(hello)).rejects.toThrow("HTTP 400");
+          expect(log).toContain("a:error:BadRequestError");
+        } else if (method === "onCancel") {
+          server.enqueue(textStream(["a", "b", "c"], { delayMs: 20 }));
+          for await (const _ of llm.stream(hello)) break;
+          expect(log).toContain("a:cancel");
+        } else if (method === "onRetry") {
+          server.enqueue(
+            { type: "error", status: 503, body: "" },
+            { type: "json", body: completionBody({ content: "ok" }) },
+          );
+          expect((await llm.call(hello)).content).toBe("ok");
+          expect(log).toContain("a:response:ok");
+        } else {
+          server.enqueue(textStream(["o", "k"]));
+          expect((await llm.stream(hello).response()).content).toBe("ok");
+          expect(log).toContain("a:response:ok");
+        }
+        expect(reports).toEqual([
+          expect.stringContaining(`hook #1 threw in ${method}; ignored: Error: broken ${method}`),
+        ]);
+        await llm.close();
+      },
+    );
+  });
+
+  it("a stream closed before it started: response() rejects, no hook runs, nothing is sent", async () => {
+    const log: string[] = [];
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m" },
+      { hooks: [recorder(log, "a")] },
+    );
+    server.reset();
+    const stream = llm.stream(hello);
+    await stream[Symbol.asyncIterator]().return?.();
+    await expect(stream.response()).rejects.toThrow("closed before it started");
+    expect(log).toEqual([]);
+    expect(server.requests).toHaveLength(0);
+    await llm.close();
+  });
 });

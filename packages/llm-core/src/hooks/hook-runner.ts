@@ -1,8 +1,15 @@
 import type { CallInfo, ChatRequest, LLMResponse, ProviderHooks, RetryInfo } from "@loom/llm-types";
 
+type Observer = "onResponse" | "onRetry" | "onFirstChunk" | "onCancel" | "onError";
+
 /**
  * Runs a provider's hooks, in the order given, for one call or stream at a time. The one place
  * that loops over hooks, so the order rules of `ProviderHooks` hold everywhere.
+ *
+ * `beforeRequest` and `prepareBody` may stop a call by throwing (a spent budget, a body that
+ * cannot be built). The other hooks only observe: one that throws is reported through
+ * `ctx.logger.error` (or a console warning) and skipped, so a broken exporter never costs the
+ * caller a response, and every other hook still sees exactly one end of the call.
  */
 export class HookRunner {
   readonly #hooks: readonly ProviderHooks[];
@@ -26,7 +33,7 @@ export class HookRunner {
       try {
         hooks[i]?.beforeRequest?.(request, info);
       } catch (error) {
-        for (let j = 0; j < i; j++) hooks[j]?.onError?.(error, request, info);
+        for (let j = 0; j < i; j++) this.#observe(j, "onError", info, error, request, info);
         throw error;
       }
     }
@@ -37,22 +44,67 @@ export class HookRunner {
   }
 
   retry(retry: RetryInfo, request: ChatRequest, info: CallInfo): void {
-    for (const hook of this.#hooks) hook.onRetry?.(retry, request, info);
+    for (let i = 0; i < this.#hooks.length; i++)
+      this.#observe(i, "onRetry", info, retry, request, info);
   }
 
   firstChunk(request: ChatRequest, info: CallInfo): void {
-    for (const hook of this.#hooks) hook.onFirstChunk?.(request, info);
+    for (let i = 0; i < this.#hooks.length; i++)
+      this.#observe(i, "onFirstChunk", info, request, info);
   }
 
   response(response: LLMResponse, request: ChatRequest, info: CallInfo): void {
-    for (const hook of this.#hooks) hook.onResponse?.(response, request, info);
+    for (let i = 0; i < this.#hooks.length; i++)
+      this.#observe(i, "onResponse", info, response, request, info);
   }
 
   cancel(request: ChatRequest, info: CallInfo): void {
-    for (const hook of this.#hooks) hook.onCancel?.(request, info);
+    for (let i = 0; i < this.#hooks.length; i++) this.#observe(i, "onCancel", info, request, info);
   }
 
   error(error: unknown, request: ChatRequest, info: CallInfo): void {
-    for (const hook of this.#hooks) hook.onError?.(error, request, info);
+    for (let i = 0; i < this.#hooks.length; i++)
+      this.#observe(i, "onError", info, error, request, info);
   }
+
+  /**
+   * Calls one observing hook with up to three arguments (fixed, not a rest array: this runs
+   * for every hook of every call); what it throws is reported, never passed on.
+   */
+  #observe(
+    index: number,
+    name: Observer,
+    info: CallInfo,
+    a: unknown,
+    b: unknown,
+    c?: unknown,
+  ): void {
+    const hook = this.#hooks[index];
+    const method = hook?.[name] as ((a: unknown, b: unknown, c: unknown) => void) | undefined;
+    if (method === undefined) return;
+    try {
+      method.call(hook, a, b, c);
+    } catch (error) {
+      const text = info.redact(
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      );
+      const report = info.context.logger?.error ?? warnOnce;
+      report(`${info.provider}: hook #${index + 1} threw in ${name}; ignored: ${text}`, {
+        provider: info.provider,
+        model: info.model,
+        hook: index + 1,
+        method: name,
+      });
+    }
+  }
+}
+
+const warned = new Set<string>();
+
+/** Without a logger, each kind of hook failure is written once to the console. */
+function warnOnce(message: string, data?: Record<string, unknown>): void {
+  const kind = `${data?.hook}:${data?.method}`;
+  if (warned.has(kind)) return;
+  warned.add(kind);
+  console.warn(message);
 }

@@ -64,6 +64,8 @@ export class ProviderStream implements ChatStream {
   readonly #signal: CallSignal;
   readonly #outcome = new StreamOutcome();
   #started = false;
+  /** `#run` began (its `finally` will settle the outcome). */
+  #running = false;
   /** Whether any item reached the caller: from then on nothing is retried. */
   #delivered = false;
   /** Aborts the stream when no data event arrives for `streamIdleTimeoutMs`. */
@@ -110,11 +112,33 @@ export class ProviderStream implements ChatStream {
       );
     }
     this.#started = true;
-    return this.#run(textOnly);
+    const generator = this.#run(textOnly);
+    // An iterator closed before its first `next()` never runs its body (nor its `finally`):
+    // settle the outcome here, or `response()` would wait forever.
+    const close = generator.return.bind(generator);
+    generator.return = (value) => {
+      if (!this.#running) this.#abandon();
+      return close(value);
+    };
+    return generator;
+  }
+
+  /** The stream was closed before it began: nothing was sent, no hook ran. */
+  #abandon(): void {
+    this.#signal.dispose();
+    const meta = this.#source.meta;
+    this.#outcome.reject(
+      new AbortError({
+        message: `${meta.request}: the stream was closed before it started`,
+        provider: meta.provider,
+        model: meta.model,
+      }),
+    );
   }
 
   /** The hooks around the whole stream, and the attempts until one succeeds or the error is final. */
   async *#run(textOnly: boolean): AsyncGenerator<Item> {
+    this.#running = true;
     const { hooks, request, info, meta, timeoutMs } = this.#source;
     const signal = this.#signal.signal;
     try {

@@ -115,17 +115,18 @@ function patternsOf(secret: string): Pattern[] {
       cores.add(core.replaceAll("+", "-").replaceAll("/", "_"));
     }
   }
-  for (const core of cores) patterns.push({ regex: new RegExp(escape(core), "g"), mask: "…" });
+  for (const core of cores)
+    patterns.push({ regex: new RegExp(escapeRegExp(core), "g"), mask: "…" });
   return patterns;
 }
 
 /** One character of a secret, as is, JSON-escaped or percent-encoded. */
 function characterForms(char: string): string {
-  const forms = [escape(char)];
+  const forms = [escapeRegExp(char)];
   const code = char.codePointAt(0) ?? 0;
   if (code <= 0xffff) forms.push(`\\\\u${hexForms(code.toString(16).padStart(4, "0"))}`);
   if (char === "/") forms.push("\\\\/");
-  if (char === '"' || char === "\\") forms.push(`\\\\${escape(char)}`);
+  if (char === '"' || char === "\\") forms.push(`\\\\${escapeRegExp(char)}`);
   const utf8 = UTF8.encode(char);
   forms.push([...utf8].map((byte) => `%${hexForms(byte.toString(16).padStart(2, "0"))}`).join(""));
   return `(?:${forms.join("|")})`;
@@ -143,6 +144,6 @@ function base64(bytes: readonly number[]): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }

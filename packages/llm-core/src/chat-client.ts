@@ -22,11 +22,12 @@ import {
   requestProblems,
   urlSecrets,
 } from "@loom/llm-types/internal";
-import { type Dispatcher, interceptors, Pool } from "undici";
+import { type Dispatcher, Pool } from "undici";
 import type { ChatClientOptions } from "./chat-client-options.js";
 import { HookRunner } from "./hooks/hook-runner.js";
 import { BodyWatchdog } from "./http/body-watchdog.js";
 import { CallSignal } from "./http/call-signal.js";
+import { decodeBody } from "./http/decode-body.js";
 import { nextTurn } from "./http/next-turn.js";
 import type { OpenResponse } from "./http/open-response.js";
 import { parseRetryAfter } from "./http/parse-retry-after.js";
@@ -58,9 +59,18 @@ export class ChatClient implements ChatModel {
   readonly #config: LLMConfig;
   readonly #ctx: LLMContext;
   readonly #pool: Pool;
-  /** The pool, decoding compressed bodies (a proxy may gzip them though nobody asked). */
-  readonly #dispatcher: Dispatcher;
-  readonly #watchdog = new BodyWatchdog();
+  readonly #watchdog = new BodyWatchdog<ResponseMeta>((meta) => {
+    const timeoutMs = meta.timeoutMs;
+    return new TimeoutError({
+      timeoutMs,
+      phase: "body",
+      message: `${meta.request}: the response did not arrive in full within ${timeoutMs} ms; not resent, since the server may have acted on it`,
+      retryable: false,
+      provider: meta.provider,
+      model: meta.model,
+      requestId: meta.requestId,
+    });
+  });
   /** Aborted by `close()`: waits between retries end at once. */
   readonly #closing = new AbortController();
   #closed = false;
@@ -105,7 +115,6 @@ export class ChatClient implements ChatModel {
       bodyTimeout: this.#config.timeoutMs,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     });
-    this.#dispatcher = this.#pool.compose(interceptors.decompress());
     const headers: Record<string, string> = {
       "content-type": "application/json",
       accept: "application/json",
@@ -198,20 +207,7 @@ export class ChatClient implements ChatModel {
       const started = performance.now();
       const response = await this.#open(request, info, meta, signal);
       progress.responseStarted = true;
-      const watched = {
-        body: response.body,
-        deadline: started + timeoutMs,
-        expire: () =>
-          new TimeoutError({
-            timeoutMs,
-            phase: "body",
-            message: `${meta.request}: the response did not arrive in full within ${timeoutMs} ms; not resent, since the server may have acted on it`,
-            retryable: false,
-            provider: meta.provider,
-            model: meta.model,
-            requestId: meta.requestId,
-          }),
-      };
+      const watched = { body: response.body, deadline: started + timeoutMs, context: meta };
       this.#watchdog.watch(watched);
       let text: string;
       try {
@@ -269,6 +265,8 @@ export class ChatClient implements ChatModel {
         !watched && logger?.debug === undefined
           ? undefined
           : (retry) => {
+              // Masked before a hook or the log sees it, as at the call's exit.
+              this.#redactorFor(request).redactError(retry.error);
               logger?.debug?.(
                 `${info.provider}: retrying ${info.model} in ${retry.delayMs} ms (${retry.reason})`,
                 {
@@ -349,7 +347,7 @@ export class ChatClient implements ChatModel {
     const body = JSON.stringify(wire);
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.#dispatcher.request({
+      response = await this.#pool.request({
         method: "POST",
         path: this.#path,
         headers: this.#requestHeaders(request, stream),
@@ -363,8 +361,9 @@ export class ChatClient implements ChatModel {
     }
     const headers = response.headers;
     meta.requestId = requestIdOf(headers);
+    const open = decodeBody(response as unknown as OpenResponse, meta);
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      const text = meta.redact(await readErrorBody(response.body));
+      const text = meta.redact(await readErrorBody(open.body));
       const shouldRetry = headers["x-should-retry"];
       throw createStatusError({
         status: response.statusCode,
@@ -385,7 +384,7 @@ export class ChatClient implements ChatModel {
             : undefined,
       });
     }
-    return response as unknown as OpenResponse;
+    return open;
   }
 
   /**
@@ -456,6 +455,7 @@ export class ChatClient implements ChatModel {
       request: this.#label,
       requestId: undefined,
       maxBytes: this.#config.maxResponseBytes,
+      timeoutMs: request.timeoutMs ?? this.#config.timeoutMs,
       tools: request.tools,
       responseFormat: request.responseFormat,
       lenientJson: !this.#config.enforcesResponseFormat,

@@ -3,6 +3,7 @@ import {
   completionChunk,
   createFakeServer,
   type FakeServer,
+  hostile,
   textStream,
 } from "@loom/llm-testing";
 import { AuthenticationError, ConnectionError, type StreamEvent } from "@loom/llm-types";
@@ -60,6 +61,18 @@ describe("withFallback", () => {
     await expect(withFallback([primary, local]).call(hello)).rejects.toBeInstanceOf(
       AuthenticationError,
     );
+    expect(localServer.requests).toHaveLength(0);
+  });
+
+  it("a response cut after it began does not fall back: the first server may have billed it", async () => {
+    primaryServer.enqueue(
+      hostile.resetAfterHeaders({ stream: false, how: "rst", after: "half-body" }),
+    );
+    localServer.enqueue({ type: "json", body: completionBody({ content: "local" }) });
+    const error = await withFallback([primary, local])
+      .call(hello)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
     expect(localServer.requests).toHaveLength(0);
   });
 

@@ -3,7 +3,6 @@ import {
   type ChatModel,
   type ChatRequest,
   type ChatStream,
-  ConnectionError,
   LLMError,
   type LLMResponse,
   type StreamEvent,
@@ -13,17 +12,22 @@ import { StreamOutcome } from "../stream/stream-outcome.js";
 /** Options for Fallback. */
 export interface FallbackOptions {
   /**
-   * Whether a failure moves on to the next model. @default retryable errors and connection
-   * errors (after each model's own retries); a 400 or 401 is raised at once.
+   * Whether a failure moves on to the next model. @default retryable errors (after each model's
+   * own retries: refused, reset before any byte, timeouts, 429, 5xx); a 400 or 401, a response
+   * cut after it began, an abort are raised at once.
    */
   shouldFallback?(error: unknown, index: number): boolean;
   /** Called when a model failed and the next one is tried. */
   onFallback?(error: unknown, index: number): void;
 }
 
-/** The default: what another server might answer (the first was down, slow or overloaded). */
+/**
+ * The default: what another server might answer (the first was down, slow or overloaded), as
+ * the error's `retryable` says after the model's own retries. Not a response cut after it
+ * began (the first server may have billed it), a closed provider, a 4xx or an abort.
+ */
 function canFallBack(error: unknown): boolean {
-  return LLMError.isInstance(error) && (error.retryable || ConnectionError.isInstance(error));
+  return LLMError.isInstance(error) && error.retryable;
 }
 
 /**

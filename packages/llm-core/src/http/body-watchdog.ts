@@ -1,12 +1,12 @@
 import type { BodyStream } from "./read-body.js";
 
 /** One body being read, and when it must be done. */
-export interface WatchedBody {
+export interface WatchedBody<T = unknown> {
   readonly body: BodyStream;
   /** `performance.now()` by which the body must have arrived in full. */
   readonly deadline: number;
-  /** The error the body is destroyed with when it is late. */
-  readonly expire: () => Error;
+  /** What the watchdog's `expire` needs to build the error. */
+  readonly context: T;
 }
 
 // How often bodies are checked. Timeouts are seconds long (undici checks its own on a
@@ -19,11 +19,17 @@ const TICK_MS = 100;
  * forever. One timer per client, running only while bodies are watched, instead of one per
  * call: watching costs a set insertion, not a timer.
  */
-export class BodyWatchdog {
-  readonly #watched = new Set<WatchedBody>();
+export class BodyWatchdog<T = unknown> {
+  readonly #watched = new Set<WatchedBody<T>>();
+  readonly #expire: (context: T) => Error;
   #timer: NodeJS.Timeout | undefined;
 
-  watch(watched: WatchedBody): void {
+  /** `expire` makes the error a late body is destroyed with. */
+  constructor(expire: (context: T) => Error) {
+    this.#expire = expire;
+  }
+
+  watch(watched: WatchedBody<T>): void {
     this.#watched.add(watched);
     if (this.#timer === undefined) {
       this.#timer = setInterval(this.#tick, TICK_MS);
@@ -31,7 +37,7 @@ export class BodyWatchdog {
     }
   }
 
-  unwatch(watched: WatchedBody): void {
+  unwatch(watched: WatchedBody<T>): void {
     this.#watched.delete(watched);
   }
 
@@ -45,7 +51,7 @@ export class BodyWatchdog {
     for (const watched of this.#watched) {
       if (now < watched.deadline) continue;
       this.#watched.delete(watched);
-      watched.body.destroy(watched.expire());
+      watched.body.destroy(this.#expire(watched.context));
     }
   };
 }

@@ -2,7 +2,7 @@
 // compressed bodies nobody asked for.
 import { gzipSync } from "node:zlib";
 import { completionBody, hostile, textStream } from "@loom/llm-testing";
-import { InvalidResponseError } from "@loom/llm-types";
+import { InvalidResponseError, RateLimitError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { failure, hello, serverAndClient, texts } from "../test-support.fixture.js";
 
@@ -48,5 +48,30 @@ describe("odd replies", () => {
     const error = await failure(() => llm.call(hello));
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error.message).toContain("could not be decoded");
+  });
+
+  it("a gzip error body is decoded too: its message is readable", async () => {
+    server.enqueue({
+      type: "raw",
+      status: 429,
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      chunks: [
+        gzipSync(JSON.stringify({ error: { message: "slow down", type: "rate_limit_error" } })),
+      ],
+    });
+    const error = await failure(() => llm.call(hello));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.message).toContain("slow down");
+  });
+
+  it("an encoding the client does not decode: InvalidResponseError naming it", async () => {
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "application/json", "content-encoding": "snappy" },
+      chunks: ["xx"],
+    });
+    const error = await failure(() => llm.call(hello));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain('encoded with "snappy"');
   });
 });

@@ -12,6 +12,8 @@ export interface ResponseMeta {
   requestId?: string | undefined;
   /** The largest SSE event or body accepted. */
   readonly maxBytes: number;
+  /** The call's `timeoutMs` (its own, or the config's). */
+  readonly timeoutMs: number;
   /** The request's tools: zod-defined ones validate the model's arguments. */
   readonly tools: readonly ToolDefinition[] | undefined;
   /** The request's response format: with a schema, the reply is parsed and validated. */

@@ -50,14 +50,19 @@ export interface StreamSource {
 
 type Item = string | StreamEvent;
 
+/** The items of a body, a batch per network read, then the final response. */
+type BodyReader = AsyncGenerator<Item[], LLMResponse>;
+
 /**
  * A streamed chat completion. One iteration drives it: the text pieces (`for await ... of`) or
  * `events()`. Leaving the loop early, or `abort()`, closes the connection at once. The final
  * response promise never rejects unobserved: a stream nobody awaits cannot crash the process.
  *
- * The path, top-down: `#run` runs the hooks around the attempts and retries; `#attempt` sends
- * one request and reads either an SSE body (`#readEvents`) or a whole JSON body
- * (`#readWholeBody`, for a server that ignored `stream: true`).
+ * The path, top-down: `#run` runs the hooks around the attempts and retries, and hands items to
+ * the caller; `#attempt` sends one request and returns a reader of its body: an SSE body
+ * (`#readEvents`) or a whole JSON body (`#readWholeBody`, for a server that ignored
+ * `stream: true`). Readers produce the items of each network read as one batch, so an item
+ * passes through one generator (this one), not one per level: that is per-chunk cost.
  */
 export class ProviderStream implements ChatStream {
   readonly #source: StreamSource;
@@ -156,7 +161,18 @@ export class ProviderStream implements ChatStream {
       for (;;) {
         attempt = new StreamAttempt();
         try {
-          const final = yield* this.#attempt(attempt, textOnly);
+          const reader = await this.#attempt(attempt, textOnly);
+          let final: LLMResponse;
+          for (;;) {
+            const step = await reader.next();
+            if (step.done === true) {
+              final = step.value;
+              break;
+            }
+            const batch = step.value;
+            for (let i = 0; i < batch.length; i++) yield batch[i] as Item;
+            batch.length = 0;
+          }
           final.attempts = retrier.attempts;
           hooks.response(final, request, info);
           this.#outcome.resolve(final);
@@ -197,8 +213,8 @@ export class ProviderStream implements ChatStream {
     }
   }
 
-  /** One attempt: a slot, the request, and its body read to the final response. */
-  async *#attempt(attempt: StreamAttempt, textOnly: boolean): AsyncGenerator<Item, LLMResponse> {
+  /** One attempt: a slot and the request; returns the reader of its body. */
+  async #attempt(attempt: StreamAttempt, textOnly: boolean): Promise<BodyReader> {
     const signal = this.#signal.signal;
     attempt.slot = await this.#source.acquire(signal);
     const response = await this.#source.open(signal);
@@ -206,19 +222,19 @@ export class ProviderStream implements ChatStream {
     const type = response.headers["content-type"];
     // The server ignored `stream: true` and answered in one body: still a valid answer.
     if (typeof type === "string" && type.toLowerCase().includes("application/json"))
-      return yield* this.#readWholeBody(attempt, response, textOnly);
+      return this.#readWholeBody(attempt, response, textOnly);
     // A login page or a proxy's error page with status 200: say what came, not "bad SSE".
     if (typeof type === "string" && /^\s*text\/html/i.test(type))
       throw await notAStream(response, type, this.#source.meta);
-    return yield* this.#readEvents(attempt, response, textOnly);
+    return this.#readEvents(attempt, response, textOnly);
   }
 
-  /** Decodes the SSE body, handing items to the caller as each read decodes them. */
+  /** Decodes the SSE body: the items of each read as one batch, then the final response. */
   async *#readEvents(
     attempt: StreamAttempt,
     response: OpenResponse,
     textOnly: boolean,
-  ): AsyncGenerator<Item, LLMResponse> {
+  ): BodyReader {
     const meta = this.#source.meta;
     this.#idle ??= this.#idleTimer();
     const idle = this.#idle;
@@ -251,8 +267,8 @@ export class ProviderStream implements ChatStream {
       }
       if (out.length > 0) {
         if (!this.#delivered) this.#firstDelivery();
-        for (let i = 0; i < out.length; i++) yield out[i] as Item;
-        out.length = 0;
+        // Emptied by `#run` once it has handed every item on.
+        yield out;
       }
     }
     const final = assembler.finish();
@@ -260,12 +276,12 @@ export class ProviderStream implements ChatStream {
     return final;
   }
 
-  /** A whole JSON body, handed to the caller as the items a stream of it would have given. */
+  /** A whole JSON body, as the one batch of items a stream of it would have given. */
   async *#readWholeBody(
     attempt: StreamAttempt,
     response: OpenResponse,
     textOnly: boolean,
-  ): AsyncGenerator<Item, LLMResponse> {
+  ): BodyReader {
     const meta = this.#source.meta;
     const text = await readBody(response.body, response.headers["content-length"], meta);
     attempt.ended = true;
@@ -281,7 +297,7 @@ export class ProviderStream implements ChatStream {
     }
     if (items.length > 0) {
       this.#firstDelivery();
-      yield* items;
+      yield items;
     }
     return final;
   }

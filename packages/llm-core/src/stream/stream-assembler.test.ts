@@ -13,6 +13,7 @@ const meta = (): ResponseMeta => ({
   request: "POST http://127.0.0.1/v1/chat/completions",
   requestId: undefined,
   maxBytes: 1 << 20,
+  timeoutMs: 30_000,
   tools: undefined,
   responseFormat: undefined,
   lenientJson: false,

@@ -65,13 +65,14 @@ export class StreamAssembler implements SseSink {
 
   onData(data: string, event: string | undefined): void {
     if (this.done) return;
+    // An empty or blank `data:` line carries nothing (some proxies send them as keep-alives):
+    // like a comment, it is not progress, and does not hold off the idle timeout.
+    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === "")) return;
     this.dataEvents++;
     if (data === "[DONE]") {
       this.done = true;
       return;
     }
-    // An empty or blank `data:` line carries nothing (some proxies send them as keep-alives).
-    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === "")) return;
     let chunk: Json;
     try {
       chunk = JSON.parse(data);

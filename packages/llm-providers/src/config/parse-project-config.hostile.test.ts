@@ -48,6 +48,7 @@ describe("loom.toml: prototype keys", () => {
   it("parsed tables have no prototype to pollute", () => {
     const project = parseProjectConfig('[llm.a]\nbase_url = "https://x.example/v1"\nmodel = "m"\n');
     expect(Object.getPrototypeOf(project.llm)).toBeNull();
+    expect(Object.getPrototypeOf(project.llm.a)).toBeNull();
   });
 });
 

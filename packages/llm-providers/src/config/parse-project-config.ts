@@ -136,7 +136,9 @@ function readTable(
     }
   }
   // A literal api_key prints masked, like a validated config's.
-  const table: ProviderTable = hideSecrets({ ...config } as ProviderTable);
+  const table: ProviderTable = hideSecrets(
+    Object.assign(Object.create(null), config) as ProviderTable,
+  );
   if (Object.keys(price).length > 0) {
     const checked = readPrice(price, at, issues);
     if (checked !== undefined) table.price = checked;

@@ -20,9 +20,18 @@ export function costHooks(options: CostHooksOptions = {}): ProviderHooks {
   const { price, tracker } = options;
   const table =
     options.prices === undefined ? MODEL_PRICES : { ...MODEL_PRICES, ...options.prices };
+  // Looked up once per model name: this runs on every response, and a name without a price
+  // would otherwise scan the whole table each time. Bounded: model names come from servers.
+  const known = new Map<string, ModelPrice | undefined>();
+  const lookup = (model: string): ModelPrice | undefined => {
+    if (known.has(model)) return known.get(model);
+    const found = findPrice(model, table);
+    if (known.size < 1_000) known.set(model, found);
+    return found;
+  };
   // The requested name first: servers report dated names (gpt-4o-mini-2024-07-18) or files.
   const priceFor = (requested: string, answered: string): ModelPrice | undefined =>
-    price ?? findPrice(requested, table) ?? findPrice(answered, table);
+    price ?? lookup(requested) ?? lookup(answered);
   const hooks: ProviderHooks = {
     onResponse(response, _request, info) {
       const modelPrice = priceFor(info.model, response.model);

@@ -13,12 +13,14 @@ export interface APIStatusErrorOptions extends LLMErrorOptions {
   retryAfterMs?: number | undefined;
 }
 
-// reliability.md: these statuses are worth another attempt; every other one is not.
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 409, 429, 500, 502, 503, 504]);
-
-/** Whether a response with this status is worth retrying, absent an `x-should-retry` hint. */
+/**
+ * Whether a response with this status is worth retrying, absent an `x-should-retry` hint: a
+ * timeout (408), a conflict (409), a rate limit (429), and any server error but 501 and 505,
+ * which say the server will never do this (gateways' 520–524 and overloaded 529 included).
+ */
 export function isRetryableStatus(status: number): boolean {
-  return RETRYABLE_STATUSES.has(status);
+  if (status === 408 || status === 409 || status === 429) return true;
+  return status >= 500 && status < 600 && status !== 501 && status !== 505;
 }
 
 /** The server answered with a non-2xx status. Base of every status-specific error. */

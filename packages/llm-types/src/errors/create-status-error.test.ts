@@ -32,6 +32,9 @@ describe("createStatusError: class and retryable per status", () => {
     [503, ServerError, true],
     [504, ServerError, true],
     [505, ServerError, false],
+    [507, ServerError, true],
+    [520, ServerError, true],
+    [529, ServerError, true],
   ])("%i", (status, Class, retryable) => {
     const error = createStatusError({ status, body: openAIBody("nope") });
     expect(error).toBeInstanceOf(Class);

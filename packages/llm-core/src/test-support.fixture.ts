@@ -72,3 +72,22 @@ export function raw(...chunks: (string | Uint8Array | { delayMs: number })[]): R
 
 /** One SSE data event. */
 export const data = (json: object): string => `data: ${JSON.stringify(json)}\n\n`;
+
+/**
+ * Cuts anything sliceable (bytes, text) at the given points, taken modulo its length: any point,
+ * even inside a character or a CRLF. For property tests of how input is split.
+ */
+export function splitAt<T extends { length: number; slice(start: number, end?: number): T }>(
+  whole: T,
+  cuts: readonly number[],
+): T[] {
+  const points = [...new Set(cuts.map((c) => c % (whole.length + 1)))].sort((a, b) => a - b);
+  const pieces: T[] = [];
+  let from = 0;
+  for (const point of points) {
+    pieces.push(whole.slice(from, point));
+    from = point;
+  }
+  pieces.push(whole.slice(from));
+  return pieces;
+}

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { splitAt } from "../test-support.fixture.js";
 import { SseDecoder, type SseSink } from "./sse-decoder.js";
 
 type Seen = ["data", string, string | undefined] | ["comment"];
@@ -158,19 +159,6 @@ function sse(events: string[][], eol: string, comments: boolean, bom: boolean): 
   return text;
 }
 
-/** Splits bytes at the given cut points (any point, even inside a character or a CRLF). */
-function split(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const pieces: Buffer[] = [];
-  let from = 0;
-  for (const point of points) {
-    pieces.push(bytes.subarray(from, point));
-    from = point;
-  }
-  pieces.push(bytes.subarray(from));
-  return pieces;
-}
-
 describe("SseDecoder properties", () => {
   // Data lines never hold a line end; anything else, multi-byte characters included.
   const line = fc.string({ unit: "grapheme", maxLength: 20 }).filter((l) => !/[\r\n]/.test(l));
@@ -186,7 +174,7 @@ describe("SseDecoder properties", () => {
         fc.array(fc.nat(), { maxLength: 12 }),
         (evs, eol, comments, bom, cuts) => {
           const bytes = Buffer.from(sse(evs, eol, comments, bom));
-          const seen = decode(split(bytes, cuts)).filter((s) => s[0] === "data");
+          const seen = decode(splitAt(bytes, cuts)).filter((s) => s[0] === "data");
           // A data line "x" written as `data: x` reads back as "x" (one leading space dropped).
           const expected = evs.map((lines) => ["data", lines.join("\n"), undefined]);
           expect(seen).toEqual(expected);
@@ -202,7 +190,7 @@ describe("SseDecoder properties", () => {
         fc.array(fc.nat(), { maxLength: 8 }),
         (raw, cuts) => {
           try {
-            const seen = decode(split(Buffer.from(raw), cuts), 256);
+            const seen = decode(splitAt(Buffer.from(raw), cuts), 256);
             for (const item of seen) expect(["data", "comment"]).toContain(item[0]);
           } catch (error) {
             expect((error as Error).message).toBe("too big");

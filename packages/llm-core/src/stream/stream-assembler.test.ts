@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCompletion } from "../response/parse-completion.js";
 import type { ResponseMeta } from "../response/response-meta.js";
+import { splitAt } from "../test-support.fixture.js";
 import { recordedStream } from "./recorded-stream.fixture.js";
 import { SseDecoder } from "./sse-decoder.js";
 import { StreamAssembler } from "./stream-assembler.js";
@@ -100,18 +101,7 @@ describe("StreamAssembler: a stream and its non-streamed equivalent", () => {
         fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
         fc.array(fc.nat(), { maxLength: 4 }),
       )
-      .map(([value, cuts]) => {
-        const text = JSON.stringify(value);
-        const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-        const out: string[] = [];
-        let from = 0;
-        for (const point of points) {
-          out.push(text.slice(from, point));
-          from = point;
-        }
-        out.push(text.slice(from));
-        return out;
-      }),
+      .map(([value, cuts]) => splitAt(JSON.stringify(value), cuts)),
   });
   const reply = fc.record({
     content: pieces,

@@ -2,6 +2,7 @@ import { pipeline, type Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { InvalidResponseError } from "@loom/llm-types";
 import type { ResponseMeta } from "../response/response-meta.js";
+import { discardBody } from "./discard-body.js";
 import type { OpenResponse } from "./open-response.js";
 import type { BodyStream } from "./read-body.js";
 
@@ -31,7 +32,7 @@ export function decodeBody(response: OpenResponse, meta: ResponseMeta): OpenResp
   if (codings.length === 0) return response;
   const unknown = codings.find((coding) => DECODERS[coding] === undefined);
   if (unknown !== undefined) {
-    response.body.destroy();
+    discardBody(response.body);
     throw new InvalidResponseError({
       message: `${meta.request}: the response is encoded with "${unknown}", which is not decoded (gzip, deflate and br are)`,
       provider: meta.provider,

@@ -1,5 +1,6 @@
 import { InvalidResponseError } from "@loom/llm-types";
 import type { ResponseMeta } from "../response/response-meta.js";
+import { discardBody } from "./discard-body.js";
 
 /** A response body as undici hands it over: a stream of Buffers that can be destroyed. */
 export interface BodyStream extends AsyncIterable<Buffer> {
@@ -20,7 +21,7 @@ export async function readBody(
 ): Promise<string> {
   const declared = Number(contentLength);
   if (declared > meta.maxBytes) {
-    body.destroy();
+    discardBody(body);
     throw tooLarge(meta, `declares ${declared} bytes`);
   }
   // A declared length within the limit is enforced by undici itself (a body that runs longer

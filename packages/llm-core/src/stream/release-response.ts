@@ -1,3 +1,4 @@
+import { discardBody } from "../http/discard-body.js";
 import type { OpenResponse } from "../http/open-response.js";
 
 // After `[DONE]` the rest of a response is normally just the chunked terminator: read up to
@@ -19,7 +20,7 @@ export function releaseResponse(
 ): void {
   const body = response.body;
   if (pending === undefined || iterator === undefined) {
-    body.destroy();
+    discardBody(body);
     return;
   }
   const timer = setTimeout(() => body.destroy(), DRAIN_TIMEOUT_MS);

@@ -174,7 +174,7 @@ export class ChatClient implements ChatModel {
           await nextTurn();
           return parsed as LLMResponse<TParsed>;
         } catch (error) {
-          retrier ??= this.#retrier(request, info, signal);
+          retrier ??= this.#retrier(request, info, meta, signal);
           if (!(await this.#retryAfter(retrier, error, progress, meta, signal, timeoutMs)))
             throw error;
         }
@@ -182,7 +182,7 @@ export class ChatClient implements ChatModel {
     } catch (error) {
       // The one exit of every failure: whatever the error carries is masked before anyone
       // (hooks, telemetry, the caller) sees it.
-      this.#redactorFor(request).redactError(error);
+      meta.redactor.redactError(error);
       hooks.error(error, request, info);
       throw error;
     } finally {
@@ -249,7 +249,12 @@ export class ChatClient implements ChatModel {
     return () => setImmediate(() => limit.release());
   }
 
-  #retrier(request: ChatRequest, info: CallInfo, signal: AbortSignal | undefined): Retrier {
+  #retrier(
+    request: ChatRequest,
+    info: CallInfo,
+    meta: ResponseMeta,
+    signal: AbortSignal | undefined,
+  ): Retrier {
     const hooks = this.#hooks;
     const logger = this.#ctx.logger;
     const watched = hooks.watchesRetries;
@@ -266,7 +271,7 @@ export class ChatClient implements ChatModel {
           ? undefined
           : (retry) => {
               // Masked before a hook or the log sees it, as at the call's exit.
-              this.#redactorFor(request).redactError(retry.error);
+              meta.redactor.redactError(retry.error);
               logger?.debug?.(
                 `${info.provider}: retrying ${info.model} in ${retry.delayMs} ms (${retry.reason})`,
                 {
@@ -315,9 +320,8 @@ export class ChatClient implements ChatModel {
     return new ProviderStream({
       open: (signal) => this.#open(request, info, meta, signal),
       acquire: (signal) => this.#acquire(signal, meta, timeoutMs),
-      retrier: (signal) => this.#retrier(request, info, signal),
+      retrier: (signal) => this.#retrier(request, info, meta, signal),
       hooks: this.#hooks,
-      redactor: this.#redactorFor(request),
       invalid,
       request,
       info,
@@ -449,6 +453,8 @@ export class ChatClient implements ChatModel {
   }
 
   #meta(request: ChatRequest): ResponseMeta {
+    // Built once per call, and only for a call that brings credential headers of its own.
+    const redactor = this.#redactorFor(request);
     return {
       provider: this.#config.provider,
       model: request.model ?? this.#config.model,
@@ -459,10 +465,8 @@ export class ChatClient implements ChatModel {
       tools: request.tools,
       responseFormat: request.responseFormat,
       lenientJson: !this.#config.enforcesResponseFormat,
-      redact:
-        request.headers === undefined
-          ? this.#redact
-          : (text) => this.#redactorFor(request).redact(text),
+      redactor,
+      redact: redactor === this.#redactor ? this.#redact : (text) => redactor.redact(text),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { ResponseFormat, ToolDefinition } from "@loom/llm-types";
+import type { Redactor } from "@loom/llm-types/internal";
 
 /** What one exchange knows about itself beyond the body: for responses and error messages. */
 export interface ResponseMeta {
@@ -20,6 +21,8 @@ export interface ResponseMeta {
   readonly responseFormat: ResponseFormat | undefined;
   /** The server may ignore `response_format`: look for JSON inside fences and prose too. */
   readonly lenientJson: boolean;
-  /** Masks the API key in text a server sent back (some echo it in their error messages). */
+  /** Masks every secret of the client, and of this call's own headers, in errors. */
+  readonly redactor: Redactor;
+  /** `redactor.redact`: masks secrets in text a server sent back (some echo the key). */
   readonly redact: (text: string) => string;
 }

@@ -8,7 +8,7 @@ import {
   type StreamEvent,
   TimeoutError,
 } from "@loom/llm-types";
-import { type Redactor, truncateText } from "@loom/llm-types/internal";
+import { truncateText } from "@loom/llm-types/internal";
 import type { HookRunner } from "../hooks/hook-runner.js";
 import { CallSignal } from "../http/call-signal.js";
 import { nextTurn } from "../http/next-turn.js";
@@ -34,8 +34,6 @@ export interface StreamSource {
   /** The retry state for this stream's attempts. */
   retrier(signal: AbortSignal): Retrier;
   hooks: HookRunner;
-  /** Masks the client's secrets in the error a stream fails with. */
-  redactor: Redactor;
   /** Why the request was refused before anything was sent (a bad option), if it was. */
   invalid: unknown;
   request: ChatRequest;
@@ -191,7 +189,7 @@ export class ProviderStream implements ChatStream {
       }
     } catch (error) {
       // The one exit of every failure: masked before hooks, telemetry or the caller see it.
-      this.#source.redactor.redactError(error);
+      meta.redactor.redactError(error);
       hooks.error(error, request, info);
       this.#outcome.reject(error);
       throw error;

@@ -1,4 +1,5 @@
 import type { StreamEvent } from "@loom/llm-types";
+import { Redactor } from "@loom/llm-types/internal";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCompletion } from "../response/parse-completion.js";
@@ -18,6 +19,7 @@ const meta = (): ResponseMeta => ({
   tools: undefined,
   responseFormat: undefined,
   lenientJson: false,
+  redactor: new Redactor([]),
   redact: (text) => text,
 });
 

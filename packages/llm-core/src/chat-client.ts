@@ -40,6 +40,7 @@ import { buildRequestBody } from "./request/build-request-body.js";
 import { parseCompletion } from "./response/parse-completion.js";
 import { parseJsonBody } from "./response/parse-json-body.js";
 import { parseStructuredReply } from "./response/parse-structured-reply.js";
+import { quoteServerText } from "./response/quote-server-text.js";
 import type { ResponseMeta } from "./response/response-meta.js";
 import { type AttemptProgress, Retrier } from "./retry/retrier.js";
 import { ProviderStream } from "./stream/provider-stream.js";
@@ -73,7 +74,8 @@ export class ChatClient implements ChatModel {
   });
   /** Aborted by `close()`: waits between retries end at once. */
   readonly #closing = new AbortController();
-  #closed = false;
+  /** Set by `close()`: what it is waiting for. */
+  #closed: Promise<void> | undefined;
   readonly #path: string;
   readonly #label: string;
   readonly #headers: Record<string, string>;
@@ -327,8 +329,9 @@ export class ChatClient implements ChatModel {
       info,
       streamIdleTimeoutMs: this.#config.streamIdleTimeoutMs,
       meta,
-      signal: request.signal,
-      deadlineMs: request.deadlineMs,
+      // A refused request arms nothing: its signal or deadline may be what is wrong with it.
+      signal: invalid === undefined ? request.signal : undefined,
+      deadlineMs: invalid === undefined ? request.deadlineMs : undefined,
       timeoutMs,
     });
   }
@@ -343,7 +346,7 @@ export class ChatClient implements ChatModel {
     meta: ResponseMeta,
     signal: AbortSignal | undefined,
   ): Promise<OpenResponse> {
-    if (this.#closed) throw this.#closedError(meta);
+    if (this.#closed !== undefined) throw this.#closedError(meta);
     const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     const stream = info.stream;
     const wire = buildRequestBody(this.#config, request, stream);
@@ -364,7 +367,9 @@ export class ChatClient implements ChatModel {
       throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
     }
     const headers = response.headers;
-    meta.requestId = requestIdOf(headers);
+    // A header the server chose: quoted as server text (masked, bounded) like any other.
+    const requestId = requestIdOf(headers);
+    meta.requestId = requestId === undefined ? undefined : quoteServerText(requestId, meta, 200);
     const open = decodeBody(response as unknown as OpenResponse, meta);
     if (response.statusCode < 200 || response.statusCode >= 300) {
       const text = meta.redact(await readErrorBody(open.body));
@@ -397,15 +402,15 @@ export class ChatClient implements ChatModel {
    * made afterwards. With `drain: true`, requests already sent are let finish first (no new
    * attempt starts: a retry fails as closed); `close()` then resolves when they are done.
    */
-  async close(options: { drain?: boolean } = {}): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      const meta = this.#meta({ messages: [] });
-      this.#limit?.close(this.#closedError(meta));
-      this.#closing.abort(this.#closedError(meta));
-    }
-    if (options.drain === true) await this.#pool.close();
-    else await this.#pool.destroy(this.#closedError(this.#meta({ messages: [] })));
+  close(options: { drain?: boolean } = {}): Promise<void> {
+    // Once: a second call (two shutdown handlers) waits for the first, never fails.
+    if (this.#closed !== undefined) return this.#closed;
+    const meta = this.#meta({ messages: [] });
+    this.#limit?.close(this.#closedError(meta));
+    this.#closing.abort(this.#closedError(meta));
+    this.#closed =
+      options.drain === true ? this.#pool.close() : this.#pool.destroy(this.#closedError(meta));
+    return this.#closed;
   }
 
   #closedError(meta: ResponseMeta): ConnectionError {
@@ -493,7 +498,12 @@ export class ChatClient implements ChatModel {
 
   /** The client's redactor, or one that also knows this request's credential headers. */
   #redactorFor(request: ChatRequest): Redactor {
-    const extra = request.headers === undefined ? [] : credentialHeaderValues(request.headers);
+    const headers: unknown = request.headers;
+    // Anything but an object is refused by `#check`; this runs first, to build the error.
+    const extra =
+      typeof headers === "object" && headers !== null
+        ? credentialHeaderValues(headers as Record<string, string>)
+        : [];
     return extra.length === 0
       ? this.#redactor
       : new Redactor([
@@ -508,6 +518,6 @@ export class ChatClient implements ChatModel {
 /** The values of headers whose names say they are credentials (`x-api-key`, `*-token`, …). */
 function credentialHeaderValues(headers: Readonly<Record<string, string>>): string[] {
   return Object.entries(headers)
-    .filter(([name]) => CREDENTIAL_HEADER.test(name))
+    .filter(([name, value]) => CREDENTIAL_HEADER.test(name) && typeof value === "string")
     .map(([, value]) => value);
 }

@@ -6,6 +6,20 @@ const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
 // trailing "…", a non-breaking space) is refused by undici at send time, as a network error.
 const NOT_VISIBLE_ASCII = /[^\t\x20-\x7e]/u;
 
+// Headers that frame the request itself: set by the HTTP client, never by a caller (a wrong
+// `content-length` or `host` breaks or redirects the request).
+const MANAGED = new Set([
+  "host",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+]);
+
 /**
  * What is wrong with a header, if anything: one message per problem. The value is never quoted:
  * headers may carry credentials. Config validation and per-call headers share this check.
@@ -13,6 +27,8 @@ const NOT_VISIBLE_ASCII = /[^\t\x20-\x7e]/u;
 export function headerProblems(name: string, value: string): string[] {
   const problems: string[] = [];
   if (!NAME.test(name)) problems.push("is not a valid header name");
+  else if (MANAGED.has(name.toLowerCase()))
+    problems.push("is set by the HTTP client, not by headers");
   if (FORBIDDEN_IN_VALUE.test(value)) {
     problems.push("header values must not contain CR, LF or NUL characters");
     return problems;

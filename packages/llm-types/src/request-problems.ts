@@ -13,7 +13,9 @@ const NONE: ConfigIssue[] = [];
 export function requestProblems(request: ChatRequest): ConfigIssue[] {
   // Most requests set none of these: nothing to allocate for them.
   if (
-    Array.isArray(request.messages) &&
+    messagesLookRight(request.messages) &&
+    (request.signal === undefined || isSignal(request.signal)) &&
+    (request.tools === undefined || Array.isArray(request.tools)) &&
     request.temperature === undefined &&
     request.topP === undefined &&
     request.maxTokens === undefined &&
@@ -43,15 +45,24 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
       issues.push({ path: key, message: `must be ${what}, got ${String(value)}` });
     }
   };
-  if (!Array.isArray(request.messages))
-    issues.push({ path: "messages", message: "must be an array of messages" });
+  messageProblems(request.messages, issues);
   check("temperature", request.temperature, 0, 2, false);
   check("topP", request.topP, 0, 1, false);
   check("maxTokens", request.maxTokens, 1, Number.MAX_SAFE_INTEGER, true);
   check("maxRetries", request.maxRetries, 0, Number.MAX_SAFE_INTEGER, true);
   check("timeoutMs", request.timeoutMs, 1, MAX_TIMER_MS, true);
   check("deadlineMs", request.deadlineMs, 1, MAX_TIMER_MS, true);
-  if (request.headers !== undefined) {
+  if (request.signal !== undefined && !isSignal(request.signal))
+    issues.push({ path: "signal", message: "must be an AbortSignal" });
+  if (request.tools !== undefined && !Array.isArray(request.tools))
+    issues.push({ path: "tools", message: "must be an array of tools" });
+  const headers = request.headers as unknown;
+  if (
+    headers !== undefined &&
+    (typeof headers !== "object" || headers === null || Array.isArray(headers))
+  ) {
+    issues.push({ path: "headers", message: "must be an object of header names to string values" });
+  } else if (request.headers !== undefined) {
     for (const [name, value] of Object.entries(request.headers)) {
       if (typeof value !== "string") {
         issues.push({ path: `headers.${name}`, message: "header values must be strings" });
@@ -62,4 +73,58 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
     }
   }
   return issues;
+}
+
+/** The common case, checked without allocating: an array of objects with a string role. */
+function messagesLookRight(messages: unknown): boolean {
+  if (!Array.isArray(messages)) return false;
+  for (const message of messages) {
+    if (typeof message !== "object" || message === null || typeof message.role !== "string")
+      return false;
+    const content = message.content;
+    if (
+      content !== undefined &&
+      content !== null &&
+      typeof content !== "string" &&
+      !Array.isArray(content)
+    )
+      return false;
+  }
+  return true;
+}
+
+function messageProblems(messages: unknown, issues: ConfigIssue[]): void {
+  if (!Array.isArray(messages)) {
+    issues.push({ path: "messages", message: "must be an array of messages" });
+    return;
+  }
+  messages.forEach((message: unknown, index) => {
+    if (typeof message !== "object" || message === null) {
+      issues.push({ path: `messages.${index}`, message: "must be a message object" });
+      return;
+    }
+    const { role, content } = message as { role?: unknown; content?: unknown };
+    if (typeof role !== "string")
+      issues.push({ path: `messages.${index}.role`, message: "must be a string" });
+    if (
+      content !== undefined &&
+      content !== null &&
+      typeof content !== "string" &&
+      !Array.isArray(content)
+    )
+      issues.push({
+        path: `messages.${index}.content`,
+        message: "must be a string or an array of content parts",
+      });
+  });
+}
+
+/** An `AbortSignal`, or anything that behaves as one (another realm's, a polyfill). */
+function isSignal(signal: unknown): boolean {
+  return (
+    typeof signal === "object" &&
+    signal !== null &&
+    typeof (signal as AbortSignal).aborted === "boolean" &&
+    typeof (signal as AbortSignal).addEventListener === "function"
+  );
 }

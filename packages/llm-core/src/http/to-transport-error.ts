@@ -57,7 +57,18 @@ export function toTransportError(error: unknown, context: TransportContext): unk
   }
   if (LLMError.isInstance(error)) return error;
   const code = codeOf(error);
-  const started = context.responseStarted ?? false;
+  if (
+    code?.startsWith("HPE_") ||
+    (error as { name?: unknown } | null)?.name === "HTTPParserError"
+  ) {
+    // Bytes that are not HTTP: a response had begun. No `cause`: the parser keeps them raw.
+    return new InvalidResponseError({
+      ...where,
+      message: `${meta.request}: the response is not valid HTTP (${code ?? "parse error"}: ${(error as Error).message}); not resent, since the server may have acted on it`,
+    });
+  }
+  // These failures mean bytes of a response arrived, whatever undici resolved or not.
+  const started = (context.responseStarted ?? false) || responseBegan(code, error);
   const retryable = isRetryableTransportFailure(context.delivered, started);
   // Said in the message, since it decides what the caller may do next.
   const cut = started
@@ -105,6 +116,22 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     retryable,
     cause: error,
   });
+}
+
+/** undici's failures that can only happen once part of a response was read. */
+const AFTER_RESPONSE_BYTES: ReadonlySet<string> = new Set([
+  "UND_ERR_HEADERS_OVERFLOW",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+  "UND_ERR_RES_EXCEEDED_MAX_SIZE",
+  "UND_ERR_INFO",
+]);
+
+function responseBegan(code: string | undefined, error: unknown): boolean {
+  if (code === undefined) return false;
+  if (AFTER_RESPONSE_BYTES.has(code)) return true;
+  // An unsolicited `100 Continue` or a malformed status: the server answered something.
+  const message = (error as { message?: unknown } | null)?.message;
+  return code === "UND_ERR_SOCKET" && (message === "bad response" || message === "bad upgrade");
 }
 
 /** The error code, looking inside the AggregateError Node raises when every address failed. */

@@ -4,9 +4,9 @@ import {
   type LLMResponse,
   type ToolCall,
 } from "@loom/llm-types";
-import { truncateText } from "@loom/llm-types/internal";
 import { normalizeUsage } from "./normalize-usage.js";
 import { parseToolCall } from "./parse-tool-call.js";
+import { quoteServerText } from "./quote-server-text.js";
 import type { ResponseMeta } from "./response-meta.js";
 
 type Json = Record<string, unknown>;
@@ -19,7 +19,7 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
   if (typeof message !== "object" || message === null) {
     throw new InvalidResponseError({
       message: `${meta.request} returned no choices[0].message`,
-      raw: truncateText(JSON.stringify(body) ?? String(body)),
+      raw: quoteServerText(describeBody(body), meta),
       provider: meta.provider,
       model: meta.model,
       requestId: meta.requestId,
@@ -84,8 +84,9 @@ function textOf(content: unknown): string {
 
 function toolCallsOf(wire: unknown, meta: ResponseMeta): ToolCall[] {
   if (!Array.isArray(wire) || wire.length === 0) return [];
-  return wire.map((call: Json) => {
-    const fn = (call.function ?? {}) as Json;
+  // An entry that is not an object (`null`, a string) is no call: skipped, not a TypeError.
+  return wire.filter(isObject).map((call: Json) => {
+    const fn = (isObject(call.function) ? call.function : {}) as Json;
     const args = fn.arguments;
     const raw =
       typeof args === "string"
@@ -100,4 +101,17 @@ function toolCallsOf(wire: unknown, meta: ResponseMeta): ToolCall[] {
       meta,
     );
   });
+}
+
+/** A body as text for an error, even one too deep or too odd for `JSON.stringify`. */
+function describeBody(body: unknown): string {
+  try {
+    return JSON.stringify(body) ?? String(body);
+  } catch {
+    return Object.prototype.toString.call(body);
+  }
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null;
 }

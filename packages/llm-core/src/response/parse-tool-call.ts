@@ -1,5 +1,6 @@
 import { InvalidResponseError, type ToolCall } from "@loom/llm-types";
-import { truncateText, validateToolCall } from "@loom/llm-types/internal";
+import { validateToolCall } from "@loom/llm-types/internal";
+import { quoteServerText } from "./quote-server-text.js";
 import type { ResponseMeta } from "./response-meta.js";
 
 let synthesized = 0;
@@ -23,14 +24,14 @@ export function parseToolCall(
   } else {
     try {
       args = JSON.parse(rawArguments);
-    } catch (cause) {
+    } catch {
+      // No `cause`: the parser's message quotes the text where it failed, unmasked.
       throw new InvalidResponseError({
-        message: `Tool call "${name}" has arguments that are not valid JSON: ${truncateText(rawArguments, 200)}`,
-        raw: truncateText(rawArguments),
+        message: `Tool call "${name}" has arguments that are not valid JSON: ${quoteServerText(rawArguments, meta, 200)}`,
+        raw: quoteServerText(rawArguments, meta),
         provider: meta.provider,
         model: meta.model,
         requestId: meta.requestId,
-        cause,
       });
     }
   }

@@ -5,10 +5,10 @@ import {
   type ToolCall,
   type ToolCallDeltaEvent,
 } from "@loom/llm-types";
-import { truncateText } from "@loom/llm-types/internal";
 import { normalizeUsage } from "../response/normalize-usage.js";
 import { assembleResponse } from "../response/parse-completion.js";
 import { parseToolCall } from "../response/parse-tool-call.js";
+import { quoteServerText } from "../response/quote-server-text.js";
 import type { ResponseMeta } from "../response/response-meta.js";
 import type { SseSink } from "./sse-decoder.js";
 import { streamError } from "./stream-error.js";
@@ -76,14 +76,14 @@ export class StreamAssembler implements SseSink {
     let chunk: Json;
     try {
       chunk = JSON.parse(data);
-    } catch (cause) {
+    } catch {
+      // No `cause`: the parser's message quotes the text where it failed, unmasked.
       throw new InvalidResponseError({
-        message: `${this.#meta.request} sent a stream event that is not JSON: ${truncateText(data, 200)}`,
-        raw: truncateText(data),
+        message: `${this.#meta.request} sent a stream event that is not JSON: ${quoteServerText(data, this.#meta, 200)}`,
+        raw: quoteServerText(data, this.#meta),
         provider: this.#meta.provider,
         model: this.#meta.model,
         requestId: this.#meta.requestId,
-        cause,
       });
     }
     if (
@@ -103,7 +103,9 @@ export class StreamAssembler implements SseSink {
       this.#usage = usage;
     }
     const choices = chunk.choices;
-    const choice = Array.isArray(choices) ? (choices[0] as Json | undefined) : undefined;
+    const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+    // `choices: [null]` or a string is no choice: ignored, not a TypeError.
+    const choice = typeof first === "object" && first !== null ? (first as Json) : undefined;
     if (choice !== undefined) {
       const delta = choice.delta as Json | undefined;
       if (delta !== undefined && delta !== null) this.#delta(delta);
@@ -134,12 +136,15 @@ export class StreamAssembler implements SseSink {
     }
     const toolCalls = delta.tool_calls;
     if (Array.isArray(toolCalls)) {
-      for (const call of toolCalls) this.#toolCallDelta(call as Json);
+      for (const call of toolCalls)
+        if (typeof call === "object" && call !== null) this.#toolCallDelta(call as Json);
     }
   }
 
   #toolCallDelta(delta: Json): void {
-    const fn = (delta.function ?? {}) as Json;
+    const fn = (
+      typeof delta.function === "object" && delta.function !== null ? delta.function : {}
+    ) as Json;
     const id = typeof delta.id === "string" && delta.id !== "" ? delta.id : undefined;
     let call: PartialToolCall | undefined;
     if (typeof delta.index === "number") {
@@ -233,7 +238,7 @@ export class StreamAssembler implements SseSink {
     if (!this.done && this.#finishReason === undefined) {
       throw new InvalidResponseError({
         message: `${this.#meta.request}: the stream ended before the model finished (no finish reason, no [DONE])`,
-        raw: truncateText(this.#content),
+        raw: quoteServerText(this.#content, this.#meta),
         provider: this.#meta.provider,
         model: this.#meta.model,
         requestId: this.#meta.requestId,

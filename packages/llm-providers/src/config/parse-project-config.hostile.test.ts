@@ -80,6 +80,17 @@ describe("loom.toml: a literal api_key", () => {
   });
 });
 
+describe("loom.toml: a syntax error on a line holding a key", () => {
+  it.each([
+    ["a string left open", `[llm.gw]\napi_key = "sk-open-LEAKCANARY-0123456789\nmodel = "m"\n`],
+    ["a single-quoted string left open", `[llm.gw]\napi_key = 'sk-open-LEAKCANARY-0123456789\n`],
+  ])("%s: quoted masked", (_name, text) => {
+    const error = configError(text);
+    expect(error.message).toContain("invalid TOML");
+    expect(inspect(error, { depth: 10 })).not.toContain("LEAKCANARY-0123456789");
+  });
+});
+
 describe("loom.toml: property", () => {
   const SECRET = "sk-prop-LEAKCANARY-abcdef";
   const key = fc.constantFrom(

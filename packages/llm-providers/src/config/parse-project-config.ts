@@ -176,9 +176,10 @@ function readPrice(
  * be `api_key = "sk-…"`, and the excerpt is for finding the mistake, not for reading values.
  */
 function maskStrings(excerpt: string): string {
+  // A string left open (`api_key = "sk-…` with no closing quote) runs to the end of its line.
   return excerpt.replace(
-    /(["'])([^"'\s]{16,})\1/g,
-    (_, quote: string, value: string) => `${quote}${redactSecret(value)}${quote}`,
+    /(["'])([^"'\s]{16,})(\1|(?=\s*$))/gm,
+    (_, quote: string, value: string, end: string) => `${quote}${redactSecret(value)}${end}`,
   );
 }
 

@@ -12,8 +12,8 @@ function show(value: unknown): string {
   if (typeof value === "object" && value !== null) return "an object";
   // A long string without spaces in a field that wanted a number or a name may be a key
   // pasted in the wrong place: shown like a key.
-  if (typeof value === "string" && value.length >= 16 && !/\s/.test(value))
-    return JSON.stringify(redactSecret(value));
+  if (typeof value === "string" && value.trim().length >= 16 && !/\s/.test(value.trim()))
+    return JSON.stringify(redactSecret(value.trim()));
   const text = typeof value === "string" ? JSON.stringify(value) : String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
@@ -115,6 +115,9 @@ const schema = z
         if (/\s/.test(value.trim()))
           ctx.addIssue({ code: "custom", message: "the key must not contain spaces" });
       })
+      // Sent as the server will see it (HTTP drops the spaces around a header value), so the
+      // key masked in replies is the key the server echoes.
+      .transform((value) => value.trim())
       .optional(),
     // Never echoed: a key pasted here by mistake is still a key.
     apiKeyEnv: z

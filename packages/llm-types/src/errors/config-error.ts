@@ -1,3 +1,4 @@
+import { redactSecret } from "../redact/redact-secret.js";
 import { LLMError, type LLMErrorOptions } from "./llm-error.js";
 
 /** One problem with one config key. */
@@ -28,16 +29,30 @@ export class ConfigError extends LLMError {
   readonly table: string | undefined;
 
   constructor(options: ConfigErrorOptions) {
-    const issues = options.issues ?? [];
+    // Paths repeat names as written: a header or table named with a pasted key is masked.
+    const issues = (options.issues ?? []).map((issue) =>
+      issue.path === maskTokens(issue.path) ? issue : { ...issue, path: maskTokens(issue.path) },
+    );
     super({ ...options, message: options.message ?? describe(options, issues), retryable: false });
     this.issues = issues;
     this.file = options.file;
-    this.table = options.table;
+    this.table = options.table === undefined ? undefined : maskTokens(options.table);
   }
 }
 
+/**
+ * Long runs of letters and digits (24 characters or more, both kinds present) shown masked like
+ * a key: names are rarely that long, keys always are.
+ */
+function maskTokens(text: string): string {
+  return text.replace(/[^\s.,:;"'[\]]{24,}/g, (token) =>
+    /\d/.test(token) && /[A-Za-z]/.test(token) ? redactSecret(token) : token,
+  );
+}
+
 function describe(options: ConfigErrorOptions, issues: readonly ConfigIssue[]): string {
-  const where = [options.file, options.table === undefined ? undefined : `[llm.${options.table}]`]
+  const table = options.table === undefined ? undefined : maskTokens(options.table);
+  const where = [options.file, table === undefined ? undefined : `[llm.${table}]`]
     .filter(Boolean)
     .join(" ");
   const head = `Invalid LLM config${where ? ` in ${where}` : ""}`;

@@ -18,16 +18,28 @@ export function redactUrl(url: string): string {
     );
 }
 
-/** The secrets a URL carries: its password and the values of credential-like parameters. */
+/**
+ * The secrets a URL carries: its password and the values of credential-like parameters, as
+ * written and as decoded (a `+` is a plus to a server that echoes the raw query, a space to one
+ * that decodes it as a form).
+ */
 export function urlSecrets(url: string): string[] {
   const secrets: string[] = [];
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") secrets.push(decode(parsed.password));
-    for (const [name, value] of parsed.searchParams)
-      if (CREDENTIAL_PARAM.test(name) && value !== "") secrets.push(value);
+    parsed = new URL(url);
   } catch {
     // Not a URL: nothing is sent to it, so nothing to mask in replies.
+    return secrets;
+  }
+  if (parsed.password !== "") secrets.push(decode(parsed.password));
+  for (const pair of parsed.search.slice(1).split(/[&;]/)) {
+    const equals = pair.indexOf("=");
+    if (equals <= 0) continue;
+    const name = decode(pair.slice(0, equals));
+    const value = pair.slice(equals + 1);
+    if (!CREDENTIAL_PARAM.test(name) || value === "") continue;
+    secrets.push(value, decode(value), decode(value.replaceAll("+", " ")));
   }
   return secrets;
 }

@@ -9,7 +9,7 @@ export const CREDENTIAL_HEADER: RegExp =
 
 /** Query parameters whose values are credentials (`?api-key=…`, Azure; `?key=…`, Google). */
 export const CREDENTIAL_PARAM: RegExp =
-  /^(key|api[-_]?key|apikey|token|access[-_]?token|auth|sig|signature|secret|password|code)$/i;
+  /(^|[-_.])(key|apikey|token|auth|sig|signature|secret|password|code)$/i;
 
 interface Pattern {
   readonly regex: RegExp;
@@ -27,7 +27,9 @@ export class Redactor {
 
   constructor(secrets: Iterable<string | undefined>) {
     const unique = new Set<string>();
-    for (const secret of secrets) {
+    for (const given of secrets) {
+      // Servers see a header value without the spaces around it, and echo it so.
+      const secret = given?.trim();
       if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH) unique.add(secret);
       // "Bearer sk-…" also hides "sk-…" itself.
       const token = secret?.replace(/^(bearer|basic|token)\s+/i, "");
@@ -67,7 +69,8 @@ export class Redactor {
     let current: unknown = error;
     for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
       const target = current as Record<string, unknown>;
-      for (const field of ["message", "stack", "raw"] as const) {
+      // `data`: undici's parser errors keep the raw bytes there.
+      for (const field of ["message", "stack", "raw", "data"] as const) {
         const value = target[field];
         if (typeof value === "string") rewrite(target, field, this.redact(value));
       }

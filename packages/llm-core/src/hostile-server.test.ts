@@ -1,0 +1,255 @@
+// Servers written here with node:net, byte by byte: what an HTTP library will not let the fake
+// server send (bad framing, informational responses, keys in odd places).
+import { createServer, type Server, type Socket } from "node:net";
+import { inspect } from "node:util";
+import { completionBody, createFakeServer, hostile } from "@loom/llm-testing";
+import { ConfigError, InvalidResponseError, LLMError } from "@loom/llm-types";
+import { afterEach, describe, expect, it } from "vitest";
+import { ChatClient } from "./chat-client.js";
+import { failure, hello, texts } from "./test-support.fixture.js";
+
+const KEY = "sk-LOOMsecretKEY0123456789abcdefQZ";
+
+/** Everything an error prints, down its causes. */
+function printed(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 10; depth++) {
+    parts.push(String(e), inspect(e, { depth: 10, showHidden: true }), JSON.stringify(e) ?? "");
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.join("\n");
+}
+
+/** No run of 12 characters of the key anywhere. */
+function expectNoKey(text: string): void {
+  for (let i = 0; i + 12 <= KEY.length; i++) expect(text).not.toContain(KEY.slice(i, i + 12));
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/** A TCP server answering every request with `answer(socket)`; counts the requests. */
+async function rawServer(
+  answer: (socket: Socket) => void,
+): Promise<{ url: string; posts: () => number }> {
+  let posts = 0;
+  const server: Server = createServer((socket) => {
+    socket.on("data", (data) => {
+      if (data.toString("latin1").startsWith("POST ")) {
+        posts++;
+        answer(socket);
+      }
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  closers.push(
+    () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.unref();
+      }),
+  );
+  return { url: `http://127.0.0.1:${port}/v1`, posts: () => posts };
+}
+
+function client(baseUrl: string, extra: Record<string, unknown> = {}): ChatClient {
+  const llm = new ChatClient({}, { baseUrl, model: "m", apiKey: KEY, maxRetries: 2, ...extra });
+  closers.push(() => llm.close());
+  return llm;
+}
+
+describe("keys in odd places", () => {
+  it("a key at the end of a long non-JSON body is masked before the quote is cut", async () => {
+    const server = await createFakeServer();
+    closers.push(() => server.close());
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "application/json" },
+      chunks: [`${"x".repeat(167)}${KEY}`],
+    });
+    const error = await failure(client(server.baseUrl).call(hello));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expectNoKey(printed(error));
+  });
+
+  it("a key sent back as the request id", async () => {
+    const server = await createFakeServer();
+    closers.push(() => server.close());
+    server.enqueue({ type: "error", status: 401, body: "no", headers: { "x-request-id": KEY } });
+    const error = await failure(client(server.baseUrl).call(hello));
+    expectNoKey(printed(error));
+    expectNoKey(String(error.requestId));
+  });
+
+  it("a key in a chunk-size line: InvalidResponseError, not undici's parser error with the bytes", async () => {
+    const { url, posts } = await rawServer((socket) =>
+      socket.end(
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n${KEY}\r\n`,
+      ),
+    );
+    const error = await failure(client(url).call(hello));
+    expect(LLMError.isInstance(error)).toBe(true);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expectNoKey(printed(error));
+    expect(posts()).toBe(1);
+  });
+
+  it("a key given with spaces around it is masked as the server echoes it (trimmed)", async () => {
+    const server = await createFakeServer();
+    closers.push(() => server.close());
+    server.enqueue(hostile.echoHeaders("raw"));
+    const error = await failure(client(server.baseUrl, { apiKey: `${KEY} ` }).call(hello));
+    expect(error.message).toContain("invalid request headers");
+    expectNoKey(printed(error));
+  });
+
+  it("a key in the base URL's query with a + in it, echoed as written", async () => {
+    const server = await createFakeServer();
+    closers.push(() => server.close());
+    const key = "azure+KEY0123456789abcdefXYZ";
+    server.enqueue((request) => ({
+      type: "error",
+      status: 400,
+      body: { error: { message: `bad ${request.path}` } },
+    }));
+    const error = await failure(
+      client(`${server.baseUrl}?api-version=1&subscription-key=${key}`, { apiKey: undefined }).call(
+        hello,
+      ),
+    );
+    expect(error.message).toContain("bad /v1/chat/completions?api-version=1");
+    expect(printed(error)).not.toContain("KEY0123456789abcdef");
+  });
+
+  it("a header named with a key: the ConfigError masks the name", () => {
+    let error: unknown;
+    try {
+      client("http://127.0.0.1:9/v1", { headers: { [`Authorization: Bearer ${KEY}`]: "x" } });
+    } catch (e) {
+      error = e;
+    }
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expectNoKey(printed(error));
+  });
+});
+
+describe("responses that began, however oddly: sent once", () => {
+  it("an unsolicited 100 Continue before the answer", async () => {
+    const body = JSON.stringify(completionBody());
+    const { url, posts } = await rawServer((socket) =>
+      socket.write(
+        `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+      ),
+    );
+    const error = await failure(client(url).call(hello));
+    expect(error.retryable).toBe(false);
+    expect(posts()).toBe(1);
+  });
+
+  it("a header block over the limit", async () => {
+    const { url, posts } = await rawServer((socket) =>
+      socket.end(`HTTP/1.1 200 OK\r\nx-big: ${"a".repeat(70_000)}\r\n\r\n`),
+    );
+    const error = await failure(client(url).call(hello));
+    expect(error.retryable).toBe(false);
+    expect(posts()).toBe(1);
+  });
+});
+
+describe("odd shapes and bad options: typed errors, never a TypeError", () => {
+  it.each([
+    [
+      "tool_calls: [null]",
+      {
+        choices: [
+          {
+            message: { role: "assistant", content: null, tool_calls: [null] },
+            finish_reason: "tool_calls",
+          },
+        ],
+      },
+    ],
+    ["choices: [null]", { choices: [null] }],
+  ])("a call answered with %s", async (_name, body) => {
+    const server = await createFakeServer();
+    closers.push(() => server.close());
+    server.enqueue({ type: "json", body });
+    const outcome = await client(server.baseUrl)
+      .call(hello)
+      .then(
+        (response) => response,
+        (error: unknown) => error,
+      );
+    expect(
+      LLMError.isInstance(outcome) || (outcome as { toolCalls?: unknown }).toolCalls !== undefined,
+    ).toBe(true);
+  });
+
+  it("a stream of choices: [null] and tool_calls: [null] chunks", async () => {
+    const server = await createFakeServer();
+    closers.push(() => server.close());
+    server.enqueue({
+      type: "sse",
+      events: [
+        { choices: [null] },
+        { choices: [{ delta: { tool_calls: [null] } }] },
+        { choices: [{ delta: { content: "ok" }, finish_reason: "stop" }] },
+      ],
+    });
+    expect(await texts(client(server.baseUrl))).toEqual(["ok"]);
+  });
+
+  it("a body nested 200 000 arrays deep", async () => {
+    const server = await createFakeServer();
+    closers.push(() => server.close());
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "application/json" },
+      chunks: ["[".repeat(200_000)],
+    });
+    expect(LLMError.isInstance(await failure(client(server.baseUrl).call(hello)))).toBe(true);
+  });
+
+  it.each([
+    ["headers: null", { headers: null }, "request.headers"],
+    ["signal: {}", { signal: {} }, "request.signal"],
+    ["deadlineMs: 10n", { deadlineMs: 10n }, "request.deadlineMs"],
+    ["a host header", { headers: { host: "evil.example" } }, "request.headers.host"],
+    ["messages: [null]", { messages: [null] }, "request.messages.0"],
+    [
+      "a numeric content",
+      { messages: [{ role: "user", content: 5 }] },
+      "request.messages.0.content",
+    ],
+    ["tools: null", { tools: null }, "request.tools"],
+  ])(
+    "%s: a ConfigError from call() and from the stream, never a throw from stream()",
+    async (_name, options, path) => {
+      const llm = client("http://127.0.0.1:9/v1");
+      const request = { ...hello, ...options } as never;
+      const call = await failure(llm.call(request));
+      let stream: ReturnType<ChatClient["stream"]> | undefined;
+      expect(() => {
+        stream = llm.stream(request);
+      }).not.toThrow();
+      const streamed = await failure(() => (stream as ReturnType<ChatClient["stream"]>).response());
+      for (const error of [call, streamed]) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).issues[0]?.path).toBe(path);
+      }
+    },
+  );
+});
+
+describe("close()", () => {
+  it("twice with drain: both resolve", async () => {
+    const llm = client("http://127.0.0.1:9/v1");
+    await expect(
+      Promise.all([llm.close({ drain: true }), llm.close({ drain: true }), llm.close()]),
+    ).resolves.toBeDefined();
+  });
+});

@@ -10,8 +10,10 @@ export interface ToolCall {
   /** The arguments exactly as the server sent them. */
   rawArguments?: string;
   /**
-   * Set when the tool's zod schema rejects the arguments; `arguments` is then the unvalidated
-   * JSON. Send `error.feedback` back as the tool result so the model can correct itself.
+   * Set when the arguments are unusable: the tool's zod schema rejects them (`arguments` is then
+   * the unvalidated JSON), or they are not JSON at all, cut by `max_tokens` or garbled
+   * (`arguments` is then `undefined`; `rawArguments` holds what came). Send `error.feedback`
+   * back as the tool result so the model can correct itself.
    */
   error?: InvalidToolArgumentsError;
 }

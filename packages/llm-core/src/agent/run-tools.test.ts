@@ -206,6 +206,30 @@ describe("runTools", () => {
     expect(result.steps[0]?.results[0]?.message.content).toBe("from the runtime");
   });
 
+  it("a turn cut by maxTokens while calling tools: nothing run, stopReason truncated", async () => {
+    let ran = 0;
+    const counted = defineTool({
+      name: "get_weather",
+      parameters: z.object({ city: z.string() }),
+      execute: () => {
+        ran++;
+        return "sun";
+      },
+    });
+    server.enqueue({
+      type: "json",
+      body: completionBody({
+        toolCalls: [{ id: "c", name: "get_weather", arguments: '{"city": "Ro' }],
+        finishReason: "length",
+      }),
+    });
+    const result = await runTools(llm, { messages: ask, tools: [counted] });
+    expect(result.stopReason).toBe("truncated");
+    expect(ran).toBe(0);
+    expect(result.pendingToolCalls.map((c) => c.id)).toEqual(["c"]);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("with no executor at all, returns the pending calls to the caller", async () => {
     server.enqueue(calls({ id: "p1", name: "search", arguments: { q: "x" } }));
     const result = await runTools(llm, { messages: ask, tools: [{ name: "search" }] });

@@ -37,7 +37,12 @@ export type StopReason =
   /** `maxIterations` model calls were made and the model still wanted tools. */
   | "max-iterations"
   /** A call has no `execute` and the context has no `tool` executor: it is the caller's to run. */
-  | "pending-tools";
+  | "pending-tools"
+  /**
+   * The model's turn was cut by `maxTokens` (finish reason `length`) while it called tools: its
+   * calls may be incomplete, so none is run. They are in `pendingToolCalls`; raise `maxTokens`.
+   */
+  | "truncated";
 
 /** What `runTools` runs: the conversation, the tools, and the per-call options of every model call. */
 export interface RunToolsOptions extends Omit<ChatRequest, "messages" | "tools" | "signal"> {
@@ -106,6 +111,12 @@ export async function runTools(
       steps.push(step);
       await onStep?.(step);
       return { stopReason: "answered", response, messages, steps, usage, pendingToolCalls: [] };
+    }
+    if (response.finishReason === "length") {
+      const step: ToolStep = { index, response, results: [] };
+      steps.push(step);
+      await onStep?.(step);
+      return { stopReason: "truncated", response, messages, steps, usage, pendingToolCalls: calls };
     }
     const runnable = calls.filter((call) => canRun(call, byName, context));
     const results = await Promise.all(

@@ -122,15 +122,34 @@ describe("the response", () => {
     expect((await llm.call(hello)).toolCalls[0]?.arguments).toEqual({});
   });
 
-  it("raises InvalidResponseError keeping the raw arguments when they are not JSON", async () => {
+  it("arguments that are not JSON: the call is kept, with its raw arguments and an error", async () => {
     server.enqueue({
       type: "json",
       body: completionBody({ toolCalls: [{ id: "c", name: "f", arguments: '{"city": "Par' }] }),
     });
-    const error = await failure(llm.call(hello));
-    expect(error).toBeInstanceOf(InvalidResponseError);
-    expect((error as InvalidResponseError).raw).toBe('{"city": "Par');
-    expect(error.message).toContain('Tool call "f"');
+    const res = await llm.call(hello);
+    expect(res.toolCalls[0]).toMatchObject({
+      id: "c",
+      name: "f",
+      arguments: undefined,
+      rawArguments: '{"city": "Par',
+    });
+    expect(res.toolCalls[0]?.error?.message).toContain("the arguments are not valid JSON");
+  });
+
+  it("a tool call cut by max_tokens is returned, not thrown: usage kept, the error says it was cut", async () => {
+    server.enqueue({
+      type: "json",
+      body: completionBody({
+        toolCalls: [{ id: "c", name: "f", arguments: '{"city": "Par' }],
+        finishReason: "length",
+        usage: { prompt_tokens: 10, completion_tokens: 16, total_tokens: 26 },
+      }),
+    });
+    const res = await llm.call(hello);
+    expect(res.finishReason).toBe("length");
+    expect(res.usage.completionTokens).toBe(16);
+    expect(res.toolCalls[0]?.error?.feedback).toContain("cut off before they were complete");
   });
 
   it.each([

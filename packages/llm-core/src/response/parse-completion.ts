@@ -27,13 +27,14 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
   }
   const json = body as Json;
   const content = textOf(message.content);
-  const toolCalls = toolCallsOf(message.tool_calls, meta);
+  const finishReason = typeof first?.finish_reason === "string" ? first.finish_reason : null;
+  const toolCalls = toolCallsOf(message.tool_calls, meta, finishReason);
   const reasoning = message.reasoning_content ?? message.reasoning;
   return assembleResponse({
     content,
     toolCalls,
     reasoningContent: typeof reasoning === "string" ? reasoning : undefined,
-    finishReason: typeof first?.finish_reason === "string" ? first.finish_reason : null,
+    finishReason,
     usage: json.usage,
     model: typeof json.model === "string" ? json.model : meta.model,
     id: typeof json.id === "string" ? json.id : "",
@@ -82,7 +83,7 @@ function textOf(content: unknown): string {
   return "";
 }
 
-function toolCallsOf(wire: unknown, meta: ResponseMeta): ToolCall[] {
+function toolCallsOf(wire: unknown, meta: ResponseMeta, finishReason: string | null): ToolCall[] {
   if (!Array.isArray(wire) || wire.length === 0) return [];
   // An entry that is not an object (`null`, a string) is no call: skipped, not a TypeError.
   return wire.filter(isObject).map((call: Json) => {
@@ -99,6 +100,7 @@ function toolCallsOf(wire: unknown, meta: ResponseMeta): ToolCall[] {
       typeof fn.name === "string" ? fn.name : "",
       raw,
       meta,
+      finishReason,
     );
   });
 }

@@ -1,4 +1,4 @@
-import { InvalidResponseError, type ToolCall } from "@loom/llm-types";
+import { InvalidToolArgumentsError, type ToolCall } from "@loom/llm-types";
 import { validateToolCall } from "@loom/llm-types/internal";
 import { quoteServerText } from "./quote-server-text.js";
 import type { ResponseMeta } from "./response-meta.js";
@@ -7,8 +7,10 @@ let synthesized = 0;
 
 /**
  * A tool call from its wire parts. llama.cpp may send `id: ""`: a unique `call_<n>` is made up
- * so the tool message answering it has an id that matches. Empty arguments mean `{}`; arguments
- * that are not JSON are an `InvalidResponseError` keeping the raw string. When the request
+ * so the tool message answering it has an id that matches. Empty arguments mean `{}`. Arguments
+ * that are not JSON (a call cut by `max_tokens`, a model's slip) are not thrown: the call is
+ * returned with its raw arguments and an `InvalidToolArgumentsError` in `error` saying why, so
+ * the paid response (content, usage, cost) is kept and a loop can react. When the request
  * defined the tool with a zod schema, the arguments are validated: the call then carries the
  * schema's output, or an `InvalidToolArgumentsError` in `error` for the agent loop to send back.
  */
@@ -17,7 +19,9 @@ export function parseToolCall(
   name: string,
   rawArguments: string,
   meta: ResponseMeta,
+  finishReason: string | null | undefined,
 ): ToolCall {
+  const callId = id || `call_${++synthesized}`;
   let args: unknown;
   if (rawArguments.trim() === "") {
     args = {};
@@ -25,16 +29,31 @@ export function parseToolCall(
     try {
       args = JSON.parse(rawArguments);
     } catch {
-      // No `cause`: the parser's message quotes the text where it failed, unmasked.
-      throw new InvalidResponseError({
-        message: `Tool call "${name}" has arguments that are not valid JSON: ${quoteServerText(rawArguments, meta, 200)}`,
-        raw: quoteServerText(rawArguments, meta),
-        provider: meta.provider,
-        model: meta.model,
-        requestId: meta.requestId,
-      });
+      const cut = finishReason === "length";
+      return {
+        id: callId,
+        name,
+        arguments: undefined,
+        rawArguments,
+        error: new InvalidToolArgumentsError({
+          toolName: name,
+          toolCallId: callId,
+          rawArguments: quoteServerText(rawArguments, meta),
+          issues: [
+            {
+              path: [],
+              message: cut
+                ? "the arguments were cut off before they were complete (finish reason length: raise maxTokens)"
+                : "the arguments are not valid JSON",
+            },
+          ],
+          provider: meta.provider,
+          model: meta.model,
+          requestId: meta.requestId,
+        }),
+      };
     }
   }
-  const call: ToolCall = { id: id || `call_${++synthesized}`, name, arguments: args, rawArguments };
+  const call: ToolCall = { id: callId, name, arguments: args, rawArguments };
   return validateToolCall(call, meta.tools, meta);
 }

@@ -96,8 +96,11 @@ export class StreamAssembler implements SseSink {
       throw streamError(chunk, data, this.#meta);
     }
     if (typeof chunk !== "object" || chunk === null) return;
-    if (this.#id === undefined && typeof chunk.id === "string") this.#id = chunk.id;
-    if (this.#model === undefined && typeof chunk.model === "string") this.#model = chunk.model;
+    // The first non-empty ones: Azure's first chunk (content filter results) has `""` for both.
+    if (this.#id === undefined && typeof chunk.id === "string" && chunk.id !== "")
+      this.#id = chunk.id;
+    if (this.#model === undefined && typeof chunk.model === "string" && chunk.model !== "")
+      this.#model = chunk.model;
     const usage = chunk.usage;
     if (typeof usage === "object" && usage !== null) {
       this.#usage = usage;
@@ -198,7 +201,9 @@ export class StreamAssembler implements SseSink {
   #flushToolCalls(): void {
     if (this.#toolCalls !== undefined || this.#calls.length === 0) return;
     const calls = [...this.#calls].sort((a, b) => a.index - b.index);
-    this.#toolCalls = calls.map((c) => parseToolCall(c.id, c.name, c.args, this.#meta));
+    this.#toolCalls = calls.map((c) =>
+      parseToolCall(c.id, c.name, c.args, this.#meta, this.#finishReason),
+    );
     if (!this.#textOnly) {
       for (const toolCall of this.#toolCalls) this.out.push({ type: "tool-call", toolCall });
     }

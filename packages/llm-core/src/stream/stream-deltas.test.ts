@@ -1,7 +1,7 @@
-import { completionChunk, type SseItem, wireUsage } from "@loom/llm-testing";
-import { InvalidResponseError, type StreamEvent } from "@loom/llm-types";
+import { completionBody, completionChunk, type SseItem, wireUsage } from "@loom/llm-testing";
+import type { StreamEvent } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
-import { data, failure, hello, raw, serverAndClient } from "../test-support.fixture.js";
+import { data, hello, raw, serverAndClient } from "../test-support.fixture.js";
 
 const { server, llm } = await serverAndClient();
 
@@ -213,16 +213,51 @@ describe("tool-call deltas (wire.md quirks)", () => {
     expect(response.finishReason).toBeNull();
   });
 
-  it("arguments that are not JSON: InvalidResponseError keeping the raw string", async () => {
+  it("arguments cut by max_tokens: the same result as the non-streamed reply, nothing thrown", async () => {
+    server.enqueue(
+      {
+        type: "sse",
+        events: [
+          tc([{ index: 0, id: "c1", function: { name: "f", arguments: '{"a": tru' } }]),
+          finish("length"),
+        ],
+      },
+      {
+        type: "json",
+        body: completionBody({
+          toolCalls: [{ id: "c1", name: "f", arguments: '{"a": tru' }],
+          finishReason: "length",
+        }),
+      },
+    );
+    const streamed = await llm.stream(hello).response();
+    const called = await llm.call(hello);
+    for (const res of [streamed, called]) {
+      expect(res.finishReason).toBe("length");
+      expect(res.toolCalls).toHaveLength(1);
+      expect(res.toolCalls[0]).toMatchObject({
+        id: "c1",
+        name: "f",
+        arguments: undefined,
+        rawArguments: '{"a": tru',
+      });
+      expect(res.toolCalls[0]?.error?.message).toContain("cut off before they were complete");
+    }
+  });
+
+  it("an Azure first chunk with empty id and model: the first non-empty ones win", async () => {
     server.enqueue({
       type: "sse",
       events: [
-        tc([{ index: 0, id: "c1", function: { name: "f", arguments: '{"a": tru' } }]),
-        finish(),
+        { id: "", model: "", choices: [], prompt_filter_results: [] },
+        {
+          id: "chatcmpl-azure",
+          model: "gpt-4o-2024-08-06",
+          choices: [{ index: 0, delta: { content: "hi" }, finish_reason: "stop" }],
+        },
       ],
     });
-    const error = await failure(() => llm.stream(hello).response());
-    expect(error).toBeInstanceOf(InvalidResponseError);
-    expect((error as InvalidResponseError).raw).toBe('{"a": tru');
+    const res = await llm.stream(hello).response();
+    expect(res).toMatchObject({ id: "chatcmpl-azure", model: "gpt-4o-2024-08-06", content: "hi" });
   });
 });

@@ -17,7 +17,8 @@ export interface InvalidToolArgumentsErrorOptions
 }
 
 /**
- * The model called a tool with arguments its zod schema rejects. Not thrown: it is set on the
+ * The model called a tool with arguments its zod schema rejects, or that are not JSON (cut off
+ * by `max_tokens`, or garbled). Not thrown: it is set on the
  * `ToolCall` (`call.error`), so an agent loop can send `feedback` back to the model as the tool
  * result and let it try again.
  */

@@ -1,0 +1,237 @@
+// Against a real OpenAI-compatible server: the bundled llama.cpp `llama-server` (tiny model with
+// random weights, so text is gibberish but the wire is real) when `../shared/peers/llama-server`
+// sits beside the repository, and any server named by LOOM_INTEROP_BASE_URL. Each test starts
+// and stops its own llama-server on a free loopback port.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import {
+  AuthenticationError,
+  ContextLengthError,
+  LLMProvider,
+  type LLMResponse,
+  type ToolDefinition,
+} from "@loom/llm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const exec = promisify(execFile);
+const peer = fileURLToPath(new URL("../../../shared/peers/llama-server/start.sh", import.meta.url));
+const hasPeer = existsSync(peer);
+const KEY = "sk-interop-0123456789abcdef";
+
+if (!hasPeer && process.env.LOOM_INTEROP_BASE_URL === undefined) {
+  console.log(
+    "real-server tests skipped: no ../shared/peers/llama-server beside the repository and no LOOM_INTEROP_BASE_URL (set it, and LOOM_INTEROP_API_KEY and LOOM_INTEROP_MODEL if needed, to run them against any OpenAI-compatible server)",
+  );
+}
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Starts a llama-server; resolves with its base URL and a stop function. */
+async function startPeer(
+  mode: "tools" | "plain",
+  apiKey?: string,
+): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const args = [String(port), mode, ...(apiKey === undefined ? [] : ["--api-key", apiKey])];
+  const { stdout } = await exec(peer, args, { timeout: 60_000 });
+  const pid = Number(/\(pid (\d+)\)/.exec(stdout)?.[1]);
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    async stop() {
+      try {
+        process.kill(pid);
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}
+
+const ask = { messages: [{ role: "user" as const, content: "Say hi." }], maxTokens: 8 };
+// An enum keeps the tiny model's arguments valid JSON (see the peer's README).
+const weather: ToolDefinition = {
+  name: "get_weather",
+  description: "The weather in a city",
+  parameters: {
+    type: "object",
+    properties: { city: { type: "string", enum: ["Paris", "Rome"] } },
+    required: ["city"],
+  },
+};
+
+describe.runIf(hasPeer)("llama.cpp llama-server", () => {
+  let open: { baseUrl: string; stop(): Promise<void> };
+  let keyed: { baseUrl: string; stop(): Promise<void> };
+  let llm: LLMProvider;
+  beforeAll(async () => {
+    [open, keyed] = await Promise.all([startPeer("tools"), startPeer("plain", KEY)]);
+    // The `local` preset, unchanged but for where the server is.
+    llm = LLMProvider.fromName({ env: {} }, "local", {
+      baseUrl: open.baseUrl,
+      maxRetries: 0,
+      telemetry: false,
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await llm?.close();
+    await Promise.all([open?.stop(), keyed?.stop()]);
+  });
+
+  it("call: content, finish reason, usage as the server reports them", async () => {
+    const res = await llm.call(ask);
+    expect(typeof res.content).toBe("string");
+    expect(res.finishReason).toBe("length");
+    expect(res.model).toBe("tiny");
+    expect(res.usage).toMatchObject({ completionTokens: 8, reported: true });
+    expect(res.usage.promptTokens).toBeGreaterThan(0);
+  });
+
+  it("stream: the pieces make the response's content; usage from the trailer chunk", async () => {
+    const stream = llm.stream(ask);
+    let text = "";
+    for await (const piece of stream) text += piece;
+    const res = await stream.response();
+    expect(res.content).toBe(text);
+    expect(res.finishReason).toBe("length");
+    expect(res.usage).toMatchObject({ completionTokens: 8, reported: true });
+  });
+
+  it("a forced tool call, called and streamed: the same call, valid arguments, a 32-character id", async () => {
+    const request = {
+      messages: [{ role: "user" as const, content: "Weather in Paris?" }],
+      tools: [weather],
+      toolChoice: "required" as const,
+      maxTokens: 64,
+    };
+    const called = await llm.call(request);
+    const stream = llm.stream(request);
+    const events: string[] = [];
+    for await (const event of stream.events()) events.push(event.type);
+    const streamed = await stream.response();
+    for (const res of [called, streamed]) {
+      expect(res.finishReason).toBe("tool_calls");
+      expect(res.toolCalls).toHaveLength(1);
+      expect(res.toolCalls[0]?.name).toBe("get_weather");
+      expect(["Paris", "Rome"]).toContain((res.toolCalls[0]?.arguments as { city: string }).city);
+      expect(res.toolCalls[0]?.id).toMatch(/^[A-Za-z0-9]{32}$/);
+    }
+    expect(events).toContain("tool-call-delta");
+    expect(events).toContain("tool-call");
+  });
+
+  it("a tool result round trip: the server takes the assistant turn and the tool message back", async () => {
+    const messages = [{ role: "user" as const, content: "Weather in Rome?" }];
+    const first = await llm.call({
+      messages,
+      tools: [weather],
+      toolChoice: "required",
+      maxTokens: 64,
+    });
+    const call = first.toolCalls[0];
+    expect(call).toBeDefined();
+    const second: LLMResponse = await llm.call({
+      messages: [
+        ...messages,
+        first.message,
+        { role: "tool", toolCallId: call?.id ?? "", content: '{"sky":"clear"}' },
+      ],
+      tools: [weather],
+      maxTokens: 64,
+    });
+    expect(second.finishReason).not.toBeNull();
+  });
+
+  it("a json_schema response format: the reply is parsed and validated", async () => {
+    const res = await llm.call({
+      messages: [{ role: "user" as const, content: "Which city?" }],
+      responseFormat: {
+        type: "json_schema",
+        schema: {
+          type: "object",
+          properties: { city: { type: "string", enum: ["Paris"] } },
+          required: ["city"],
+        },
+      },
+      maxTokens: 32,
+    });
+    expect(res.parsed).toEqual({ city: "Paris" });
+  });
+
+  it("a tool call cut by maxTokens: a response, not an error; usage kept", async () => {
+    const free: ToolDefinition = {
+      name: "get_weather",
+      parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+    };
+    const request = {
+      messages: [{ role: "user" as const, content: "Weather?" }],
+      tools: [free],
+      toolChoice: "required" as const,
+      maxTokens: 16,
+    };
+    for (const res of [await llm.call(request), await llm.stream(request).response()]) {
+      expect(res.finishReason).toBe("length");
+      expect(res.usage.completionTokens).toBe(16);
+      for (const call of res.toolCalls) expect(call.error).toBeDefined();
+    }
+  });
+
+  it("a prompt over the context size: ContextLengthError", async () => {
+    const error = await llm
+      .call({ messages: [{ role: "user", content: "word ".repeat(5_000) }], maxTokens: 4 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContextLengthError);
+    expect((error as Error).message).toContain("exceeds the available context size");
+  });
+
+  it("a wrong key: AuthenticationError, the key masked; the right key answers", async () => {
+    const wrong = new LLMProvider(
+      {},
+      { baseUrl: keyed.baseUrl, model: "tiny", apiKey: "sk-wrong-0123456789abcdef", maxRetries: 0 },
+      { telemetry: false },
+    );
+    const right = new LLMProvider(
+      {},
+      { baseUrl: keyed.baseUrl, model: "tiny", apiKey: KEY, maxRetries: 0 },
+      { telemetry: false },
+    );
+    const error = await wrong.call(ask).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).toContain("Invalid API Key");
+    expect(String(error)).not.toContain("0123456789abcdef");
+    expect((await right.call(ask)).usage.reported).toBe(true);
+    await Promise.all([wrong.close(), right.close()]);
+  });
+});
+
+describe.runIf(process.env.LOOM_INTEROP_BASE_URL !== undefined)("LOOM_INTEROP_BASE_URL", () => {
+  const llm = new LLMProvider(
+    {},
+    {
+      baseUrl: process.env.LOOM_INTEROP_BASE_URL ?? "http://127.0.0.1:1/v1",
+      model: process.env.LOOM_INTEROP_MODEL ?? "default",
+      ...(process.env.LOOM_INTEROP_API_KEY ? { apiKey: process.env.LOOM_INTEROP_API_KEY } : {}),
+      allowInsecureHttp: true,
+    },
+    { telemetry: false },
+  );
+  afterAll(() => llm.close());
+
+  it("call and stream answer, with usage", async () => {
+    const called = await llm.call({ ...ask, maxTokens: 16 });
+    expect(called.finishReason).not.toBeNull();
+    const stream = llm.stream({ ...ask, maxTokens: 16 });
+    let text = "";
+    for await (const piece of stream) text += piece;
+    expect((await stream.response()).content).toBe(text);
+  });
+});

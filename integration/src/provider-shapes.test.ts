@@ -19,7 +19,14 @@ afterAll(async () => {
   await server.close();
 });
 
-const shapes: ProviderShape[] = ["openai", "deepseek", "vllm", "ollama", "llama.cpp"];
+const shapes: ProviderShape[] = [
+  "openai",
+  "deepseek",
+  "vllm",
+  "ollama",
+  "llama.cpp",
+  "llama.cpp-2025",
+];
 const hello = { messages: [{ role: "user" as const, content: "hi" }] };
 
 describe("providerStream / providerCompletion", () => {
@@ -57,9 +64,12 @@ describe("providerStream / providerCompletion", () => {
       ["get_time", { tz: "CET" }],
     ]);
     expect(shape_(whole.toolCalls)).toEqual(shape_(streamed.toolCalls));
-    // llama.cpp sends empty ids: the client makes up unique ones.
+    // Early-2025 llama.cpp sends empty ids: the client makes up unique ones.
     expect(new Set(streamed.toolCalls.map((c) => c.id)).size).toBe(2);
-    expect(streamed.finishReason).toBe(shape === "ollama" ? "stop" : "tool_calls");
+    if (shape === "llama.cpp")
+      for (const call of streamed.toolCalls) expect(call.id).toMatch(/^[A-Za-z0-9]{32}$/);
+    // Ollama too since 2024 (replies) and 2025 (streams).
+    expect(streamed.finishReason).toBe("tool_calls");
   });
 
   it("usage: OpenAI in a trailing chunk, DeepSeek on the finish chunk with cache fields, Ollama only when asked", async () => {
@@ -83,9 +93,27 @@ describe("providerStream / providerCompletion", () => {
     await noUsage.close();
   });
 
-  it("llama.cpp names the model file and ends with [DONE] and no blank line", async () => {
-    server.enqueue(providerStream("llama.cpp", { text: ["x"] }));
+  it("early-2025 llama.cpp names the model file and ends with [DONE] and no blank line", async () => {
+    server.enqueue(providerStream("llama.cpp-2025", { text: ["x"] }));
     expect((await llm.stream(hello).response()).model).toBe("models/tiny.gguf");
+  });
+
+  it("a current llama.cpp: role delta first, usage only when asked, timings", async () => {
+    const usage = { prompt_tokens: 7, completion_tokens: 1, total_tokens: 8 };
+    server.enqueue(providerStream("llama.cpp", { text: ["x"], usage }));
+    const events: string[] = [];
+    const stream = llm.stream(hello);
+    for await (const event of stream.events()) events.push(event.type);
+    const res = await stream.response();
+    expect(res).toMatchObject({
+      model: "tiny",
+      content: "x",
+      usage: { promptTokens: 7, reported: true },
+    });
+    const noUsage = new ChatClient({}, { baseUrl: server.baseUrl, model: "m", streamUsage: false });
+    server.enqueue(providerStream("llama.cpp", { text: ["x"], usage }));
+    expect((await noUsage.stream(hello).response()).usage.reported).toBe(false);
+    await noUsage.close();
   });
 });
 

@@ -95,9 +95,15 @@ describe("createFakeServer", () => {
     );
   });
 
-  it("textStream builds a realistic OpenAI stream with a usage chunk", async () => {
-    server.enqueue(textStream(["Hi", "!"]));
-    const lines = (await (await post()).text()).split("\n\n").filter(Boolean);
+  it("textStream builds a realistic OpenAI stream, with the usage chunk when asked for", async () => {
+    server.enqueue(textStream(["Hi", "!"]), textStream(["Hi", "!"]));
+    const asked = {
+      model: "m",
+      messages: [],
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    const lines = (await (await post(asked)).text()).split("\n\n").filter(Boolean);
     expect(lines).toHaveLength(6);
     expect(JSON.parse(lines[1]?.slice(6) ?? "")).toMatchObject({
       choices: [{ delta: { content: "Hi" } }],
@@ -107,6 +113,12 @@ describe("createFakeServer", () => {
       usage: { completion_tokens: 2 },
     });
     expect(lines[5]).toBe("data: [DONE]");
+    // Not asked: no `choices: []` chunk, which a client's `chunk.choices[0]` would trip on.
+    const plain = (await (await post({ model: "m", messages: [], stream: true })).text())
+      .split("\n\n")
+      .filter(Boolean);
+    expect(plain).toHaveLength(5);
+    expect(plain.every((line) => !line.includes('"choices":[]'))).toBe(true);
   });
 
   it("raw replies send exact bytes", async () => {

@@ -83,7 +83,7 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
     requests.push(request);
     let reply = routed(request) ?? queue.shift() ?? fallback ?? unscripted(request);
     while (typeof reply === "function") reply = reply(request);
-    await send(reply, res);
+    await send(reply, res, wantsUsage(request));
   }
 
   function routed(request: RecordedRequest): FakeReply | undefined {
@@ -168,6 +168,7 @@ function unscripted(request: RecordedRequest): FakeReply {
 async function send(
   reply: Exclude<FakeReply, (request: RecordedRequest) => FakeReply>,
   res: ServerResponse,
+  usage: boolean,
 ): Promise<void> {
   if (reply.type === "hang") return;
   if (reply.type === "reset") {
@@ -209,6 +210,8 @@ async function send(
         }
       }
       for (const item of reply.events) {
+        // As real servers do: the usage-only trailer only for a request that asked for it.
+        if (!usage && isUsageTrailer(item)) continue;
         if (isDelay(item)) await sleep(item.delayMs);
         else if (!(await body.write(formatSse(item)))) return;
         if (res.destroyed) return;
@@ -308,6 +311,24 @@ function finish(res: ServerResponse, end: ReplyEnd | undefined): void {
   if (end === "destroy") res.socket?.destroy();
   else if (end === "reset") res.socket?.resetAndDestroy();
   else if (end !== "hang") res.end();
+}
+
+/** Whether a streamed request asked for usage (`stream_options.include_usage`). */
+function wantsUsage(request: RecordedRequest): boolean {
+  const body = request.body as { stream_options?: { include_usage?: unknown } } | undefined;
+  return body?.stream_options?.include_usage === true;
+}
+
+/** A `choices: []` chunk that carries only usage: sent only when the request asked for usage. */
+function isUsageTrailer(item: unknown): boolean {
+  if (typeof item !== "object" || item === null) return false;
+  const chunk = item as { choices?: unknown; usage?: unknown };
+  return (
+    Array.isArray(chunk.choices) &&
+    chunk.choices.length === 0 &&
+    typeof chunk.usage === "object" &&
+    chunk.usage !== null
+  );
 }
 
 function isDelay(item: unknown): item is { delayMs: number } {

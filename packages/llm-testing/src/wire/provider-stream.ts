@@ -4,8 +4,17 @@ import { completionBody } from "./completion-body.js";
 import { completionChunk, usageChunk } from "./completion-chunk.js";
 import { type WireUsage, wireUsage } from "./wire-usage.js";
 
-/** The servers whose stream shapes (wire.md) are reproduced. */
-export type ProviderShape = "openai" | "deepseek" | "vllm" | "ollama" | "llama.cpp";
+/**
+ * The servers whose stream shapes are reproduced. `llama.cpp` is a current `llama-server`
+ * (2026); `llama.cpp-2025` the builds of early 2025.
+ */
+export type ProviderShape =
+  | "openai"
+  | "deepseek"
+  | "vllm"
+  | "ollama"
+  | "llama.cpp"
+  | "llama.cpp-2025";
 
 /** What the model says; each provider shape frames it its own way. */
 export interface ProviderScript {
@@ -24,8 +33,10 @@ export interface ProviderScript {
  * A streamed reply framed exactly as `provider` frames it: OpenAI's `usage: null` on every chunk
  * and a trailing `choices: []` usage chunk; DeepSeek's `reasoning_content` (first chunk `""`,
  * content `null`) and usage on the finish chunk; vLLM's `reasoning` field and `name: null` on
- * later tool deltas; Ollama's whole tool calls in one chunk with `finish_reason: "stop"` and
- * usage only when asked; llama.cpp's missing role delta, empty tool-call ids, 1-3 character
+ * later tool deltas; Ollama's whole tool calls in one chunk with `finish_reason: "tool_calls"`
+ * and usage only when asked; a current llama.cpp's role delta with `content: null`, 32-character
+ * tool-call ids, a first argument fragment of `{`, `timings`, and a `choices: []` usage chunk only
+ * when asked; early-2025 llama.cpp's missing role delta, empty tool-call ids, 1-3 character
  * argument fragments, `timings`, and `data: [DONE]` without a blank line.
  */
 export function providerStream(provider: ProviderShape, script: ProviderScript): FakeReply {
@@ -37,10 +48,8 @@ export function providerStream(provider: ProviderShape, script: ProviderScript):
     args: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments),
   }));
   const usage = script.usage ?? wireUsage(text.length + reasoning.length + calls.length);
-  const model = {
-    model: script.model ?? (provider === "llama.cpp" ? "models/tiny.gguf" : "fake-model"),
-  };
-  const finishReason = calls.length > 0 && provider !== "ollama" ? "tool_calls" : "stop";
+  const model = { model: script.model ?? defaultModel(provider) };
+  const finishReason = calls.length > 0 ? "tool_calls" : "stop";
   const chunks: object[] = [];
   switch (provider) {
     case "openai": {
@@ -114,6 +123,25 @@ export function providerStream(provider: ProviderShape, script: ProviderScript):
         return { type: "sse", events };
       };
     case "llama.cpp": {
+      const timings = llamaTimings(usage);
+      chunks.push(completionChunk({ role: "assistant", content: null }, model));
+      for (const piece of text) chunks.push(completionChunk({ content: piece }, model));
+      const ids = calls.map((call) => ({
+        ...call,
+        id: call.id.length === 32 ? call.id : llamaId(call.id),
+      }));
+      chunks.push(...toolCallChunks(ids, 4, model, { firstArguments: "{" }));
+      chunks.push(Object.assign(completionChunk({}, { ...model, finishReason }), { timings }));
+      // The usage chunk is sent only for a request with stream_options.include_usage.
+      chunks.push(
+        Object.assign(
+          usageChunk({ ...usage, prompt_tokens_details: { cached_tokens: 0 } }, model),
+          { timings },
+        ),
+      );
+      return { type: "sse", events: chunks };
+    }
+    case "llama.cpp-2025": {
       for (const piece of text) chunks.push(completionChunk({ content: piece }, model));
       chunks.push(...toolCallChunks(calls, 3, model, { emptyIds: true }));
       const finish = completionChunk({}, { ...model, finishReason, usage });
@@ -140,23 +168,59 @@ export function providerCompletion(provider: ProviderShape, script: ProviderScri
     content:
       script.text === undefined
         ? calls.length > 0
-          ? provider === "llama.cpp"
+          ? provider.startsWith("llama.cpp")
             ? ""
             : null
           : ""
         : script.text.join(""),
     toolCalls: calls.map((call, i) => ({
       ...call,
-      id: provider === "llama.cpp" ? "" : (call.id ?? `call_${i + 1}`),
+      id: provider === "llama.cpp-2025" ? "" : (call.id ?? `call_${i + 1}`),
     })),
-    model: script.model ?? (provider === "llama.cpp" ? "models/tiny.gguf" : "fake-model"),
+    model: script.model ?? defaultModel(provider),
     usage: script.usage ?? wireUsage(script.text?.length ?? 1),
-    finishReason: calls.length > 0 && provider !== "ollama" ? "tool_calls" : "stop",
+    finishReason: calls.length > 0 ? "tool_calls" : "stop",
   });
+  if (provider === "llama.cpp") {
+    Object.assign(body, { timings: llamaTimings(body.usage as WireUsage) });
+    const toolCalls = (body.choices as { message: { tool_calls?: { id: string }[] } }[])[0]?.message
+      .tool_calls;
+    for (const call of toolCalls ?? []) call.id = llamaId(call.id);
+  }
   const message = (body.choices as { message: Record<string, unknown> }[])[0]?.message ?? {};
   const thinking = script.reasoning?.join("");
   if (thinking) message[provider === "vllm" ? "reasoning" : "reasoning_content"] = thinking;
   return { type: "json", body };
+}
+
+function defaultModel(provider: ProviderShape): string {
+  if (provider === "llama.cpp") return "tiny";
+  if (provider === "llama.cpp-2025") return "models/tiny.gguf";
+  return "fake-model";
+}
+
+/** A current llama.cpp's non-standard `timings` object. */
+function llamaTimings(usage: WireUsage): object {
+  return {
+    cache_n: 0,
+    prompt_n: usage.prompt_tokens,
+    prompt_ms: 1.2,
+    predicted_n: usage.completion_tokens,
+    predicted_ms: 40.5,
+    predicted_per_second: 345.2,
+  };
+}
+
+/** A 32-character alphanumeric id, as a current llama-server makes them (stable for a seed). */
+function llamaId(seed: string): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  let hash = 2166136261;
+  let id = "";
+  for (let i = 0; i < 32; i++) {
+    hash = Math.imul(hash ^ (seed.charCodeAt(i % Math.max(seed.length, 1)) || 0) ^ i, 16777619);
+    id += alphabet[(hash >>> 0) % alphabet.length];
+  }
+  return id;
 }
 
 /**
@@ -168,36 +232,46 @@ function toolCallChunks(
   calls: readonly { id: string; name: string; args: string }[],
   size: number,
   model: { model: string },
-  quirks: { laterName?: null; emptyIds?: boolean } = {},
+  quirks: { laterName?: null; emptyIds?: boolean; firstArguments?: string } = {},
 ): object[] {
-  return calls.flatMap((call, index) => [
-    completionChunk(
-      {
-        tool_calls: [
-          {
-            index,
-            id: quirks.emptyIds ? "" : call.id,
-            type: "function",
-            function: { name: call.name, arguments: "" },
-          },
-        ],
-      },
-      model,
-    ),
-    ...pieces(call.args, size).map((piece) =>
+  return calls.flatMap((call, index) => {
+    // A current llama.cpp sends the opening `{` with the name: the rest follows in pieces.
+    const first =
+      quirks.firstArguments !== undefined && call.args.startsWith(quirks.firstArguments)
+        ? quirks.firstArguments
+        : "";
+    return [
       completionChunk(
         {
           tool_calls: [
             {
               index,
-              function: { ...(quirks.laterName === null ? { name: null } : {}), arguments: piece },
+              id: quirks.emptyIds ? "" : call.id,
+              type: "function",
+              function: { name: call.name, arguments: first },
             },
           ],
         },
         model,
       ),
-    ),
-  ]);
+      ...pieces(call.args.slice(first.length), size).map((piece) =>
+        completionChunk(
+          {
+            tool_calls: [
+              {
+                index,
+                function: {
+                  ...(quirks.laterName === null ? { name: null } : {}),
+                  arguments: piece,
+                },
+              },
+            ],
+          },
+          model,
+        ),
+      ),
+    ];
+  });
 }
 
 /** Cuts a string into pieces of at most `size` characters (arguments stream in fragments). */

@@ -28,6 +28,8 @@ export function applyResponseFormat(
   options: ResponseFormatOptions = {},
 ): void {
   if (format === undefined || format.type === "text") return;
+  // The model declined: there is no reply to parse, and `refusal` says so.
+  if (response.refusal !== undefined && response.content.trim() === "") return;
   if (response.toolCalls.length > 0 && response.content.trim() === "") return;
   const value = parseJson(response.content, options.lenient ?? false);
   const fail = (why: string, issues?: InvalidResponseError["issues"]) =>

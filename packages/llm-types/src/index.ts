@@ -63,6 +63,7 @@ export type { ResponseFormat } from "./response-format.js";
 export type {
   FinishEvent,
   ReasoningEvent,
+  RefusalEvent,
   ResponseEvent,
   StreamEvent,
   TextEvent,

@@ -12,6 +12,11 @@ export interface LLMResponse<TParsed = unknown> {
   usage: Usage;
   /** Tool calls with parsed arguments; `[]` when none. */
   toolCalls: ToolCall[];
+  /**
+   * Why the model declined to answer, when it did (OpenAI's `refusal`, typically with structured
+   * outputs): `content` is then `""` and, with a response format, `parsed` is left unset.
+   */
+  refusal?: string;
   /** The model's reasoning, when it returned any (DeepSeek reasoner, vLLM `reasoning`). */
   reasoningContent?: string;
   /** The model the server says answered; it may differ from the one requested. */

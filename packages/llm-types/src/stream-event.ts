@@ -15,6 +15,12 @@ export interface ReasoningEvent {
   text: string;
 }
 
+/** A piece of the model's refusal (OpenAI's `delta.refusal`): it declined to answer. */
+export interface RefusalEvent {
+  type: "refusal";
+  text: string;
+}
+
 /** A piece of a tool call as it streams; `id` and `name` come once, arguments in pieces. */
 export interface ToolCallDeltaEvent {
   type: "tool-call-delta";
@@ -52,6 +58,7 @@ export interface ResponseEvent {
 export type StreamEvent =
   | TextEvent
   | ReasoningEvent
+  | RefusalEvent
   | ToolCallDeltaEvent
   | ToolCallEvent
   | UsageEvent

@@ -89,6 +89,7 @@ export {
   RateLimitError,
   type RateLimitErrorOptions,
   type ReasoningEvent,
+  type RefusalEvent,
   type ResponseEvent,
   type ResponseFormat,
   type RetryInfo,

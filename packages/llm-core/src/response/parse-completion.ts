@@ -32,6 +32,8 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
   const reasoning = message.reasoning_content ?? message.reasoning;
   return assembleResponse({
     content,
+    refusal:
+      typeof message.refusal === "string" && message.refusal !== "" ? message.refusal : undefined,
     toolCalls,
     reasoningContent: typeof reasoning === "string" ? reasoning : undefined,
     finishReason,
@@ -45,6 +47,7 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
 /** The parts every response has, from a whole body or from a stream. */
 export interface ResponseParts {
   content: string;
+  refusal: string | undefined;
   toolCalls: ToolCall[];
   reasoningContent: string | undefined;
   finishReason: string | null;
@@ -70,6 +73,7 @@ export function assembleResponse(parts: ResponseParts): LLMResponse {
     message,
   };
   if (parts.reasoningContent !== undefined) response.reasoningContent = parts.reasoningContent;
+  if (parts.refusal !== undefined) response.refusal = parts.refusal;
   if (parts.meta.requestId !== undefined) response.requestId = parts.meta.requestId;
   return response;
 }

@@ -103,4 +103,44 @@ describe("structured output", () => {
     server.enqueue(reply("just text"));
     expect((await strict.call({ messages })).parsed).toBeUndefined();
   });
+
+  it("a refusal, called and streamed: a response that says so, not 'the reply is not JSON'", async () => {
+    const schema = z.object({ city: z.string() });
+    const refused = completionBody({ content: "" });
+    const message = (refused.choices as { message: Record<string, unknown> }[])[0]?.message ?? {};
+    message.content = null;
+    message.refusal = "I can't help with that.";
+    server.enqueue({ type: "json", body: refused });
+    server.enqueue({
+      type: "sse",
+      events: [
+        {
+          id: "c",
+          model: "m",
+          choices: [{ index: 0, delta: { role: "assistant", content: null, refusal: "" } }],
+        },
+        { id: "c", model: "m", choices: [{ index: 0, delta: { refusal: "I can't " } }] },
+        {
+          id: "c",
+          model: "m",
+          choices: [{ index: 0, delta: { refusal: "help with that." }, finish_reason: "stop" }],
+        },
+      ],
+    });
+    const request = {
+      messages: [{ role: "user" as const, content: "x" }],
+      responseFormat: { type: "json_schema" as const, schema },
+    };
+    const called = await strict.call(request);
+    const events: string[] = [];
+    const stream = strict.stream(request);
+    for await (const event of stream.events()) events.push(event.type);
+    const streamed = await stream.response();
+    for (const res of [called, streamed]) {
+      expect(res.refusal).toBe("I can't help with that.");
+      expect(res.content).toBe("");
+      expect(res.parsed).toBeUndefined();
+    }
+    expect(events.filter((type) => type === "refusal")).toHaveLength(2);
+  });
 });

@@ -286,6 +286,8 @@ export class ProviderStream implements ChatStream {
     const final = parseCompletion(parseJsonBody(text, meta), meta);
     parseStructuredReply(final, meta);
     const items: Item[] = [];
+    if (!textOnly && final.refusal !== undefined)
+      items.push({ type: "refusal", text: final.refusal });
     if (final.content !== "")
       items.push(textOnly ? final.content : { type: "text", text: final.content });
     if (!textOnly) {

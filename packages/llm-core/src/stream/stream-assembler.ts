@@ -47,6 +47,7 @@ export class StreamAssembler implements SseSink {
   readonly #textOnly: boolean;
   #content = "";
   #reasoning: string | undefined;
+  #refusal: string | undefined;
   #finishReason: string | null | undefined;
   #usage: unknown;
   #model: string | undefined;
@@ -130,6 +131,12 @@ export class StreamAssembler implements SseSink {
       this.#grow(reasoning.length);
       this.#reasoning = (this.#reasoning ?? "") + reasoning;
       if (!this.#textOnly) this.out.push({ type: "reasoning", text: reasoning });
+    }
+    const refusal = delta.refusal;
+    if (typeof refusal === "string" && refusal !== "") {
+      this.#grow(refusal.length);
+      this.#refusal = (this.#refusal ?? "") + refusal;
+      if (!this.#textOnly) this.out.push({ type: "refusal", text: refusal });
     }
     const content = delta.content;
     if (typeof content === "string" && content !== "") {
@@ -257,6 +264,7 @@ export class StreamAssembler implements SseSink {
   response(): LLMResponse {
     return assembleResponse({
       content: this.#content,
+      refusal: this.#refusal,
       toolCalls: this.#toolCalls ?? [],
       reasoningContent: this.#reasoning,
       finishReason: this.#finishReason ?? null,

@@ -106,6 +106,42 @@ describe("presets", () => {
   });
 });
 
+describe("OpenAI's wire rules", () => {
+  it("maxTokens goes out as max_completion_tokens; other presets keep max_tokens", async () => {
+    server.enqueue(
+      { type: "json", body: completionBody() },
+      { type: "json", body: completionBody() },
+    );
+    await preset("openai", { env }).call({ ...hello, maxTokens: 50 });
+    expect(server.lastRequest?.body).toMatchObject({ max_completion_tokens: 50 });
+    expect(server.lastRequest?.body).not.toHaveProperty("max_tokens");
+    await preset("deepseek", { env }).call({ ...hello, maxTokens: 50 });
+    expect(server.lastRequest?.body).toMatchObject({ max_tokens: 50 });
+  });
+
+  it.each(["o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5", "gpt-5-mini"])(
+    "%s, a reasoning model: sampling options dropped with one warning each",
+    async (model) => {
+      const warnings: string[] = [];
+      const llm = preset("openai", { env, logger: { warn: (m) => warnings.push(m) } }, { model });
+      server.enqueue({ type: "json", body: completionBody() });
+      await llm.call({ ...hello, temperature: 0.2, topP: 0.5, maxTokens: 10 });
+      expect(server.lastRequest?.body).toEqual({
+        model,
+        messages: hello.messages,
+        max_completion_tokens: 10,
+      });
+      expect(warnings).toHaveLength(2);
+    },
+  );
+
+  it("gpt-4o keeps its sampling options", async () => {
+    server.enqueue({ type: "json", body: completionBody() });
+    await preset("openai", { env }, { model: "gpt-4o" }).call({ ...hello, temperature: 0.3 });
+    expect(server.lastRequest?.body).toMatchObject({ temperature: 0.3 });
+  });
+});
+
 describe("DeepSeek's wire rules", () => {
   it("deepseek-reasoner: temperature and top_p are not sent, with one warning per option", async () => {
     const warnings: string[] = [];

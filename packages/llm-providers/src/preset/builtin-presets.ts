@@ -1,5 +1,16 @@
 import type { ProviderPreset } from "./provider-preset.js";
 
+// What OpenAI's reasoning models (o1, o3, o4-mini, gpt-5) refuse: only default sampling.
+const REASONING_UNSUPPORTED = [
+  "temperature",
+  "top_p",
+  "presence_penalty",
+  "frequency_penalty",
+  "logprobs",
+  "top_logprobs",
+  "logit_bias",
+] as const;
+
 /** The built-in presets, with each API's known wire rules (docs/wire.md). */
 export const BUILTIN_PRESETS: Readonly<
   Record<"deepseek" | "openai" | "local", Readonly<ProviderPreset>>
@@ -33,6 +44,15 @@ export const BUILTIN_PRESETS: Readonly<
     model: "gpt-4o-mini",
     apiKeyEnv: "OPENAI_API_KEY",
     requiresKey: true,
+    // The current name: `max_tokens` is deprecated, and reasoning models answer 400 to it.
+    maxTokensField: "max_completion_tokens",
+    // Reasoning models accept only the default sampling: the options are dropped (one warning).
+    models: {
+      "o1*": { unsupportedOptions: REASONING_UNSUPPORTED },
+      "o3*": { unsupportedOptions: REASONING_UNSUPPORTED },
+      "o4*": { unsupportedOptions: REASONING_UNSUPPORTED },
+      "gpt-5*": { unsupportedOptions: REASONING_UNSUPPORTED },
+    },
   },
   local: {
     // vLLM's default; Ollama is :11434 and llama.cpp :8080 (override baseUrl).

@@ -1,5 +1,5 @@
 import type { ChatRequest, ProviderHooks } from "@loom/llm-types";
-import type { ProviderPreset, ReasoningReplay } from "./provider-preset.js";
+import type { ModelRules, ProviderPreset, ReasoningReplay } from "./provider-preset.js";
 
 /** The hooks that apply a preset's wire rules to every request body. */
 export function presetHooks(name: string, preset: Readonly<ProviderPreset>): ProviderHooks {
@@ -9,7 +9,12 @@ export function presetHooks(name: string, preset: Readonly<ProviderPreset>): Pro
   return {
     prepareBody(body, request, info) {
       const model = String(body.model);
-      const rules = preset.models?.[model];
+      const rules = rulesFor(preset.models, model);
+      if (preset.maxTokensField === "max_completion_tokens" && "max_tokens" in body) {
+        // Unless the caller set the new name itself (in `extraBody`): theirs wins.
+        if (!("max_completion_tokens" in body)) body.max_completion_tokens = body.max_tokens;
+        delete body.max_tokens;
+      }
       for (const option of rules?.unsupportedOptions ?? []) {
         if (!(option in body)) continue;
         delete body[option];
@@ -65,4 +70,22 @@ function downgradeJsonSchema(body: Record<string, unknown>): void {
   const system = messages.find((m) => m.role === "system" && typeof m.content === "string");
   if (system !== undefined) system.content = `${system.content as string}\n\n${instruction}`;
   else messages.unshift({ role: "system", content: instruction });
+}
+
+/** A model's rules: by its exact name, else by the longest family prefix (`o3*`) it starts with. */
+function rulesFor(
+  models: Readonly<Record<string, ModelRules>> | undefined,
+  model: string,
+): ModelRules | undefined {
+  if (models === undefined) return undefined;
+  const exact = models[model];
+  if (exact !== undefined) return exact;
+  let best: string | undefined;
+  for (const key in models) {
+    if (!key.endsWith("*")) continue;
+    const prefix = key.slice(0, -1);
+    if (model.startsWith(prefix) && (best === undefined || prefix.length > best.length - 1))
+      best = key;
+  }
+  return best === undefined ? undefined : models[best];
 }

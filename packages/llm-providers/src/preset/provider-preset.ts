@@ -7,7 +7,8 @@ export type WireOption =
   | "presence_penalty"
   | "frequency_penalty"
   | "logprobs"
-  | "top_logprobs";
+  | "top_logprobs"
+  | "logit_bias";
 
 /**
  * Whether earlier assistant turns' `reasoning_content` is sent back: `never` (DeepSeek R1
@@ -40,7 +41,15 @@ export interface ProviderPreset {
   reasoningReplay?: ReasoningReplay;
   /** Whether the server honours `response_format`; if not, JSON is also sought in fences and prose. @default true */
   enforcesResponseFormat?: boolean;
-  /** Rules by model name. */
+  /**
+   * The wire name of `maxTokens`: `max_tokens` (most servers), or `max_completion_tokens`
+   * (OpenAI's current name; its reasoning models refuse the old one). @default "max_tokens"
+   */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /**
+   * Rules by model name: an exact name, or a family as a prefix ending in `*` (`o3*`), the
+   * longest matching prefix winning.
+   */
   models?: Readonly<Record<string, ModelRules>>;
   /** Prices by model name, over the built-in table. */
   prices?: Readonly<Record<string, ModelPrice>>;

@@ -117,10 +117,12 @@ describe("the request on the wire", () => {
         json_schema: {
           name: "answer",
           strict: true,
+          // Strict: closed, as OpenAI's strict mode requires.
           schema: {
             type: "object",
             properties: { answer: { type: "string" } },
             required: ["answer"],
+            additionalProperties: false,
           },
         },
       },

@@ -22,7 +22,8 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
     request.maxRetries === undefined &&
     request.timeoutMs === undefined &&
     request.deadlineMs === undefined &&
-    request.headers === undefined
+    request.headers === undefined &&
+    (request.extraBody === undefined || !("n" in request.extraBody))
   )
     return NONE;
   const issues: ConfigIssue[] = [];
@@ -54,6 +55,13 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
   check("deadlineMs", request.deadlineMs, 1, MAX_TIMER_MS, true);
   if (request.signal !== undefined && !isSignal(request.signal))
     issues.push({ path: "signal", message: "must be an AbortSignal" });
+  const n = (request.extraBody as { n?: unknown } | undefined)?.n;
+  if (n !== undefined && n !== 1)
+    issues.push({
+      path: "extraBody.n",
+      message:
+        "must be 1: one choice per request (several choices are not assembled yet; make several requests)",
+    });
   if (request.tools !== undefined && !Array.isArray(request.tools))
     issues.push({ path: "tools", message: "must be an array of tools" });
   const headers = request.headers as unknown;

@@ -107,9 +107,7 @@ export class StreamAssembler implements SseSink {
       this.#usage = usage;
     }
     const choices = chunk.choices;
-    const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
-    // `choices: [null]` or a string is no choice: ignored, not a TypeError.
-    const choice = typeof first === "object" && first !== null ? (first as Json) : undefined;
+    const choice = primaryChoice(choices);
     if (choice !== undefined) {
       const delta = choice.delta as Json | undefined;
       if (delta !== undefined && delta !== null) this.#delta(delta);
@@ -274,4 +272,17 @@ export class StreamAssembler implements SseSink {
       meta: this.#meta,
     });
   }
+}
+
+/**
+ * The choice this answer is made of: index 0. Entries that are not objects (`choices: [null]`)
+ * are ignored, not a TypeError; chunks of other choices (a server answering `n > 1` anyway)
+ * are not this answer's: merging them would interleave two replies into one.
+ */
+function primaryChoice(choices: unknown): Json | undefined {
+  if (!Array.isArray(choices)) return undefined;
+  for (const choice of choices)
+    if (typeof choice === "object" && choice !== null && ((choice as Json).index ?? 0) === 0)
+      return choice as Json;
+  return undefined;
 }

@@ -4,7 +4,7 @@ import {
   completionBody,
   createFakeServer,
   type FakeServer,
-  type ProviderShape,
+  PROVIDER_SHAPES,
   providerCompletion,
   providerStream,
   textStream,
@@ -27,14 +27,7 @@ afterAll(() => server.close());
 beforeEach(() => server.reset());
 
 const messages = [{ role: "user" as const, content: "hi" }];
-const shapes: ProviderShape[] = [
-  "openai",
-  "deepseek",
-  "vllm",
-  "ollama",
-  "llama.cpp",
-  "llama.cpp-2025",
-];
+const shapes = PROVIDER_SHAPES;
 const tools = [
   {
     type: "function" as const,

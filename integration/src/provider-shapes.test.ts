@@ -2,7 +2,7 @@ import { ChatClient } from "@loom/llm-core";
 import {
   createFakeServer,
   type FakeServer,
-  type ProviderShape,
+  PROVIDER_SHAPES,
   providerCompletion,
   providerStream,
 } from "@loom/llm-testing";
@@ -19,14 +19,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const shapes: ProviderShape[] = [
-  "openai",
-  "deepseek",
-  "vllm",
-  "ollama",
-  "llama.cpp",
-  "llama.cpp-2025",
-];
+const shapes = PROVIDER_SHAPES;
 const hello = { messages: [{ role: "user" as const, content: "hi" }] };
 
 describe("providerStream / providerCompletion", () => {

@@ -42,6 +42,7 @@ export {
 } from "./wire/completion-body.js";
 export { type ChunkOptions, completionChunk, usageChunk } from "./wire/completion-chunk.js";
 export {
+  PROVIDER_SHAPES,
   type ProviderScript,
   type ProviderShape,
   providerCompletion,

@@ -1,15 +1,17 @@
 import type { ProviderPreset } from "./provider-preset.js";
 
-// What OpenAI's reasoning models (o1, o3, o4-mini, gpt-5) refuse: only default sampling.
-const REASONING_UNSUPPORTED = [
+// The sampling options reasoning models refuse or ignore: DeepSeek R1's list.
+const SAMPLING = [
   "temperature",
   "top_p",
   "presence_penalty",
   "frequency_penalty",
   "logprobs",
   "top_logprobs",
-  "logit_bias",
 ] as const;
+
+// OpenAI's reasoning models (o1, o3, o4-mini, gpt-5) accept only default sampling, no logit_bias.
+const REASONING_UNSUPPORTED = [...SAMPLING, "logit_bias"] as const;
 
 /** The built-in presets, with each API's known wire rules (docs/wire.md). */
 export const BUILTIN_PRESETS: Readonly<
@@ -27,14 +29,7 @@ export const BUILTIN_PRESETS: Readonly<
     models: {
       "deepseek-reasoner": {
         // R1 rejects or ignores sampling options, and answers 400 to earlier reasoning.
-        unsupportedOptions: [
-          "temperature",
-          "top_p",
-          "presence_penalty",
-          "frequency_penalty",
-          "logprobs",
-          "top_logprobs",
-        ],
+        unsupportedOptions: SAMPLING,
         reasoningReplay: "never",
       },
     },

@@ -16,6 +16,16 @@ export type ProviderShape =
   | "llama.cpp"
   | "llama.cpp-2025";
 
+/** Every provider shape, for tests that run against each. */
+export const PROVIDER_SHAPES: readonly ProviderShape[] = Object.freeze([
+  "openai",
+  "deepseek",
+  "vllm",
+  "ollama",
+  "llama.cpp",
+  "llama.cpp-2025",
+]);
+
 /** What the model says; each provider shape frames it its own way. */
 export interface ProviderScript {
   /** Text pieces, streamed in order. */

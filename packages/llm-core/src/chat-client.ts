@@ -82,7 +82,9 @@ export class ChatClient implements ChatModel {
   readonly #streamHeaders: Record<string, string>;
   readonly #hooks: HookRunner;
   readonly #limit: ConcurrencyLimit | undefined;
-  /** Masks every secret this client holds (key, credential headers, URL credentials). */
+  /** Every secret this client holds: the key, credential header values, URL credentials. */
+  readonly #secrets: readonly (string | undefined)[];
+  /** Masks `#secrets`, in every encoding. */
   readonly #redactor: Redactor;
   readonly #redact: (text: string) => string;
   /** The base URL as it may be shown (credentials in its query masked). */
@@ -96,11 +98,12 @@ export class ChatClient implements ChatModel {
     this.#ctx = ctx ?? {};
     this.#hooks = new HookRunner(options.hooks ?? []);
     this.#config = parseConfig(config as LLMConfigInput);
-    this.#redactor = new Redactor([
+    this.#secrets = [
       this.#config.apiKey,
       ...credentialHeaderValues(this.#config.headers),
       ...urlSecrets(this.#config.baseUrl),
-    ]);
+    ];
+    this.#redactor = new Redactor(this.#secrets);
     this.#baseUrl = redactUrl(this.#config.baseUrl);
     const redactor = this.#redactor;
     this.#redact = redactor.empty ? (text) => text : (text) => redactor.redact(text);
@@ -156,7 +159,6 @@ export class ChatClient implements ChatModel {
     const info = this.#info(meta, false);
     const hooks = this.#hooks;
     hooks.begin(request, info);
-    const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     const callSignal =
       request.signal !== undefined || request.deadlineMs !== undefined
         ? new CallSignal(request.signal, request.deadlineMs, meta)
@@ -170,15 +172,14 @@ export class ChatClient implements ChatModel {
       for (;;) {
         try {
           progress.responseStarted = false;
-          const parsed = await this.#attempt(request, info, meta, signal, timeoutMs, progress);
+          const parsed = await this.#attempt(request, info, meta, signal, progress);
           parsed.attempts = retrier?.attempts ?? 1;
           hooks.response(parsed, request, info);
           await nextTurn();
           return parsed as LLMResponse<TParsed>;
         } catch (error) {
           retrier ??= this.#retrier(request, info, meta, signal);
-          if (!(await this.#retryAfter(retrier, error, progress, meta, signal, timeoutMs)))
-            throw error;
+          if (!(await this.#retryAfter(retrier, error, progress, meta, signal))) throw error;
         }
       }
     } catch (error) {
@@ -201,27 +202,20 @@ export class ChatClient implements ChatModel {
     info: CallInfo,
     meta: ResponseMeta,
     signal: AbortSignal | undefined,
-    timeoutMs: number,
     progress: AttemptProgress,
   ): Promise<LLMResponse> {
-    const release = await this.#acquire(signal, meta, timeoutMs);
+    const release = await this.#acquire(signal, meta);
     try {
       const started = performance.now();
       const response = await this.#open(request, info, meta, signal);
       progress.responseStarted = true;
-      const watched = { body: response.body, deadline: started + timeoutMs, context: meta };
+      const watched = { body: response.body, deadline: started + meta.timeoutMs, context: meta };
       this.#watchdog.watch(watched);
       let text: string;
       try {
         text = await readBody(response.body, response.headers["content-length"], meta);
       } catch (error) {
-        throw toTransportError(error, {
-          meta,
-          signal,
-          timeoutMs,
-          delivered: false,
-          responseStarted: true,
-        });
+        throw toTransportError(error, { meta, signal, delivered: false, responseStarted: true });
       } finally {
         this.#watchdog.unwatch(watched);
       }
@@ -237,14 +231,13 @@ export class ChatClient implements ChatModel {
   async #acquire(
     signal: AbortSignal | undefined,
     meta: ResponseMeta,
-    timeoutMs: number,
   ): Promise<(() => void) | undefined> {
     const limit = this.#limit;
     if (limit === undefined) return undefined;
     try {
       await limit.acquire(signal);
     } catch (error) {
-      throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
+      throw toTransportError(error, { meta, signal, delivered: false });
     }
     // Released one turn later, once undici has the socket back in its pool (see `nextTurn`):
     // else the next waiter's request would open a socket beyond the limit.
@@ -298,12 +291,11 @@ export class ChatClient implements ChatModel {
     progress: AttemptProgress,
     meta: ResponseMeta,
     signal: AbortSignal | undefined,
-    timeoutMs: number,
   ): Promise<boolean> {
     try {
       return await retrier.retryAfter(error, progress);
     } catch (abort) {
-      throw toTransportError(abort, { meta, signal, timeoutMs, delivered: false });
+      throw toTransportError(abort, { meta, signal, delivered: false });
     }
   }
 
@@ -318,10 +310,9 @@ export class ChatClient implements ChatModel {
       // Raised when the stream starts, as a call rejects: `stream()` itself never throws.
       invalid = error;
     }
-    const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
     return new ProviderStream({
       open: (signal) => this.#open(request, info, meta, signal),
-      acquire: (signal) => this.#acquire(signal, meta, timeoutMs),
+      acquire: (signal) => this.#acquire(signal, meta),
       retrier: (signal) => this.#retrier(request, info, meta, signal),
       hooks: this.#hooks,
       invalid,
@@ -332,7 +323,6 @@ export class ChatClient implements ChatModel {
       // A refused request arms nothing: its signal or deadline may be what is wrong with it.
       signal: invalid === undefined ? request.signal : undefined,
       deadlineMs: invalid === undefined ? request.deadlineMs : undefined,
-      timeoutMs,
     });
   }
 
@@ -347,7 +337,7 @@ export class ChatClient implements ChatModel {
     signal: AbortSignal | undefined,
   ): Promise<OpenResponse> {
     if (this.#closed !== undefined) throw this.#closedError(meta);
-    const timeoutMs = request.timeoutMs ?? this.#config.timeoutMs;
+    const timeoutMs = meta.timeoutMs;
     const stream = info.stream;
     const wire = buildRequestBody(this.#config, request, stream);
     this.#hooks.prepareBody(wire, request, info);
@@ -364,7 +354,7 @@ export class ChatClient implements ChatModel {
         bodyTimeout: timeoutMs,
       });
     } catch (error) {
-      throw toTransportError(error, { meta, signal, timeoutMs, delivered: false });
+      throw toTransportError(error, { meta, signal, delivered: false });
     }
     const headers = response.headers;
     // A header the server chose: quoted as server text (masked, bounded) like any other.
@@ -504,14 +494,7 @@ export class ChatClient implements ChatModel {
       typeof headers === "object" && headers !== null
         ? credentialHeaderValues(headers as Record<string, string>)
         : [];
-    return extra.length === 0
-      ? this.#redactor
-      : new Redactor([
-          this.#config.apiKey,
-          ...credentialHeaderValues(this.#config.headers),
-          ...urlSecrets(this.#config.baseUrl),
-          ...extra,
-        ]);
+    return extra.length === 0 ? this.#redactor : new Redactor([...this.#secrets, ...extra]);
   }
 }
 

@@ -30,7 +30,6 @@ export interface TransportContext {
   meta: ResponseMeta;
   /** The signal the request was sent with: when it aborted, the failure is an abort. */
   signal: AbortSignal | undefined;
-  timeoutMs: number;
   /** Whether any part of the answer already reached the caller (then nothing is retryable). */
   delivered: boolean;
   /**
@@ -77,18 +76,18 @@ export function toTransportError(error: unknown, context: TransportContext): unk
   if (code === "UND_ERR_HEADERS_TIMEOUT") {
     return new TimeoutError({
       ...where,
-      timeoutMs: context.timeoutMs,
+      timeoutMs: meta.timeoutMs,
       phase: "headers",
-      message: `${meta.request}: no response within ${context.timeoutMs} ms`,
+      message: `${meta.request}: no response within ${meta.timeoutMs} ms`,
       cause: error,
     });
   }
   if (code === "UND_ERR_BODY_TIMEOUT") {
     return new TimeoutError({
       ...where,
-      timeoutMs: context.timeoutMs,
+      timeoutMs: meta.timeoutMs,
       phase: "idle",
-      message: `${meta.request}: no data for ${context.timeoutMs} ms while reading the response${cut}`,
+      message: `${meta.request}: no data for ${meta.timeoutMs} ms while reading the response${cut}`,
       retryable,
       cause: error,
     });

@@ -43,7 +43,6 @@ export interface StreamSource {
   meta: ResponseMeta;
   signal: AbortSignal | undefined;
   deadlineMs: number | undefined;
-  timeoutMs: number;
 }
 
 type Item = string | StreamEvent;
@@ -142,7 +141,7 @@ export class ProviderStream implements ChatStream {
   /** The hooks around the whole stream, and the attempts until one succeeds or the error is final. */
   async *#run(textOnly: boolean): AsyncGenerator<Item> {
     this.#running = true;
-    const { hooks, request, info, meta, timeoutMs } = this.#source;
+    const { hooks, request, info, meta } = this.#source;
     const signal = this.#signal.signal;
     try {
       if (this.#source.invalid !== undefined) throw this.#source.invalid;
@@ -182,7 +181,7 @@ export class ProviderStream implements ChatStream {
             // The status line arrived: a transport failure from here on is not resent.
             responseStarted: attempt.response !== undefined,
           };
-          const mapped = toTransportError(error, { meta, signal, timeoutMs, ...progress });
+          const mapped = toTransportError(error, { meta, signal, ...progress });
           attempt.release();
           if (!(await this.#retryAfter(retrier, mapped, progress))) throw mapped;
         }
@@ -313,11 +312,9 @@ export class ProviderStream implements ChatStream {
     try {
       return await retrier.retryAfter(error, progress);
     } catch (abort) {
-      const { meta, timeoutMs } = this.#source;
       throw toTransportError(abort, {
-        meta,
+        meta: this.#source.meta,
         signal: this.#signal.signal,
-        timeoutMs,
         delivered: this.#delivered,
       });
     }

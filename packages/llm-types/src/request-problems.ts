@@ -1,5 +1,5 @@
 import type { ChatRequest } from "./chat-request.js";
-import { MAX_TIMER_MS } from "./config/config-schema.js";
+import { OPTION_RANGES, type OptionRange } from "./config/config-schema.js";
 import type { ConfigIssue } from "./errors/config-error.js";
 import { headerProblems } from "./header-problems.js";
 
@@ -27,14 +27,9 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
   )
     return NONE;
   const issues: ConfigIssue[] = [];
-  const check = (
-    key: string,
-    value: number | undefined,
-    min: number,
-    max: number,
-    integer: boolean,
-  ) => {
+  const check = (key: string, value: number | undefined, range: OptionRange) => {
     if (value === undefined) return;
+    const { min, max, integer } = range;
     if (
       typeof value !== "number" ||
       Number.isNaN(value) ||
@@ -47,12 +42,13 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
     }
   };
   messageProblems(request.messages, issues);
-  check("temperature", request.temperature, 0, 2, false);
-  check("topP", request.topP, 0, 1, false);
-  check("maxTokens", request.maxTokens, 1, Number.MAX_SAFE_INTEGER, true);
-  check("maxRetries", request.maxRetries, 0, Number.MAX_SAFE_INTEGER, true);
-  check("timeoutMs", request.timeoutMs, 1, MAX_TIMER_MS, true);
-  check("deadlineMs", request.deadlineMs, 1, MAX_TIMER_MS, true);
+  check("temperature", request.temperature, OPTION_RANGES.temperature);
+  check("topP", request.topP, OPTION_RANGES.topP);
+  check("maxTokens", request.maxTokens, OPTION_RANGES.maxTokens);
+  check("maxRetries", request.maxRetries, OPTION_RANGES.maxRetries);
+  check("timeoutMs", request.timeoutMs, OPTION_RANGES.timeoutMs);
+  // A deadline is a timer like the timeout, with the same bounds.
+  check("deadlineMs", request.deadlineMs, OPTION_RANGES.timeoutMs);
   if (request.signal !== undefined && !isSignal(request.signal))
     issues.push({ path: "signal", message: "must be an AbortSignal" });
   const n = (request.extraBody as { n?: unknown } | undefined)?.n;

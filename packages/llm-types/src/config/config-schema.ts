@@ -51,6 +51,27 @@ const milliseconds = (min: 0 | 1) =>
       `must be at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${show(issue.input)}`,
   });
 
+/** A number option's bounds. */
+export interface OptionRange {
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+}
+
+/**
+ * The ranges of the options a request may set as well as the config: one table, read by the
+ * schema here and by `requestProblems` for each call.
+ */
+export const OPTION_RANGES: Readonly<
+  Record<"temperature" | "topP" | "maxTokens" | "maxRetries" | "timeoutMs", OptionRange>
+> = Object.freeze({
+  temperature: { min: 0, max: 2, integer: false },
+  topP: { min: 0, max: 1, integer: false },
+  maxTokens: { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true },
+  maxRetries: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
+  timeoutMs: { min: 1, max: MAX_TIMER_MS, integer: true },
+});
+
 const flag = z.boolean({ error: (issue) => `must be true or false, got ${show(issue.input)}` });
 
 const text = (what: string) =>
@@ -128,9 +149,9 @@ const schema = z
       })
       .optional(),
     provider: text("a provider name").default(CONFIG_DEFAULTS.provider),
-    temperature: between(0, 2).optional(),
+    temperature: between(OPTION_RANGES.temperature.min, OPTION_RANGES.temperature.max).optional(),
     maxTokens: integer(1).optional(),
-    topP: between(0, 1).optional(),
+    topP: between(OPTION_RANGES.topP.min, OPTION_RANGES.topP.max).optional(),
     headers: headers.default({}),
     timeoutMs: milliseconds(1).default(CONFIG_DEFAULTS.timeoutMs),
     streamIdleTimeoutMs: milliseconds(1).default(CONFIG_DEFAULTS.streamIdleTimeoutMs),

@@ -1,24 +1,13 @@
 // Servers written here with node:net, byte by byte: what an HTTP library will not let the fake
 // server send (bad framing, informational responses, keys in odd places).
 import { createServer, type Server, type Socket } from "node:net";
-import { inspect } from "node:util";
 import { completionBody, createFakeServer, hostile } from "@loom/llm-testing";
 import { ConfigError, InvalidResponseError, LLMError } from "@loom/llm-types";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatClient } from "./chat-client.js";
-import { failure, hello, texts } from "./test-support.fixture.js";
+import { failure, hello, printed, texts } from "./test-support.fixture.js";
 
 const KEY = "sk-LOOMsecretKEY0123456789abcdefQZ";
-
-/** Everything an error prints, down its causes. */
-function printed(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 10; depth++) {
-    parts.push(String(e), inspect(e, { depth: 10, showHidden: true }), JSON.stringify(e) ?? "");
-    e = (e as { cause?: unknown }).cause;
-  }
-  return parts.join("\n");
-}
 
 /** No run of 12 characters of the key anywhere. */
 function expectNoKey(text: string): void {

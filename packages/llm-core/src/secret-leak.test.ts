@@ -13,6 +13,7 @@ import { ConfigError } from "@loom/llm-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatClient } from "./chat-client.js";
 import { withFallback } from "./fallback/with-fallback.js";
+import { printed } from "./test-support.fixture.js";
 
 const KEY = "sk-LEAKCANARY-7f3a9c2e1b5d4f6a8c0e";
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
@@ -45,22 +46,6 @@ afterAll(async () => {
   await llm.close();
   await server.close();
 });
-
-/** Everything an error can print, down its cause chain. */
-function printed(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 10; depth++) {
-    parts.push(String(e), inspect(e, { depth: 10, showHidden: true }));
-    try {
-      parts.push(JSON.stringify(e));
-    } catch {
-      // circular causes are fine
-    }
-    if (e instanceof Error) parts.push(e.message, e.stack ?? "");
-    e = (e as { cause?: unknown }).cause;
-  }
-  return parts.join("\n");
-}
 
 const echo = (status: number) => ({
   type: "error" as const,

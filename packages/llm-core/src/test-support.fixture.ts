@@ -1,4 +1,5 @@
 // Test helpers shared by this package's tests (not built into dist).
+import { inspect } from "node:util";
 import { createFakeServer, type FakeServer, type RawReply } from "@loom/llm-testing";
 import {
   type ChatModel,
@@ -90,4 +91,20 @@ export function splitAt<T extends { length: number; slice(start: number, end?: n
   }
   pieces.push(whole.slice(from));
   return pieces;
+}
+
+/** Everything an error can print, down its cause chain: String, JSON, util.inspect, stack. */
+export function printed(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 10; depth++) {
+    parts.push(String(e), inspect(e, { depth: 10, showHidden: true }));
+    try {
+      parts.push(JSON.stringify(e) ?? "");
+    } catch {
+      // circular causes are fine
+    }
+    if (e instanceof Error) parts.push(e.message, e.stack ?? "");
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.join("\n");
 }

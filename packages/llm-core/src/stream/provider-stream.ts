@@ -8,7 +8,6 @@ import {
   type StreamEvent,
   TimeoutError,
 } from "@loom/llm-types";
-import { truncateText } from "@loom/llm-types/internal";
 import type { HookRunner } from "../hooks/hook-runner.js";
 import { CallSignal } from "../http/call-signal.js";
 import { nextTurn } from "../http/next-turn.js";
@@ -18,6 +17,7 @@ import { toTransportError } from "../http/to-transport-error.js";
 import { parseCompletion } from "../response/parse-completion.js";
 import { parseJsonBody } from "../response/parse-json-body.js";
 import { parseStructuredReply } from "../response/parse-structured-reply.js";
+import { quoteServerText } from "../response/quote-server-text.js";
 import type { ResponseMeta } from "../response/response-meta.js";
 import type { AttemptProgress, Retrier } from "../retry/retrier.js";
 import { SseDecoder } from "./sse-decoder.js";
@@ -349,10 +349,10 @@ async function notAStream(
   type: string,
   meta: ResponseMeta,
 ): Promise<InvalidResponseError> {
-  const text = meta.redact(await readErrorBody(response.body, 4 * 1024));
+  const text = await readErrorBody(response.body, 4 * 1024);
   return new InvalidResponseError({
-    message: `${meta.request} answered a stream with content-type ${type}, not text/event-stream: ${truncateText(text, 200)}`,
-    raw: truncateText(text),
+    message: `${meta.request} answered a stream with content-type ${type}, not text/event-stream: ${quoteServerText(text, meta, 200)}`,
+    raw: quoteServerText(text, meta),
     provider: meta.provider,
     model: meta.model,
     requestId: meta.requestId,

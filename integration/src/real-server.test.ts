@@ -106,6 +106,28 @@ describe.runIf(hasPeer)("llama.cpp llama-server", () => {
     expect(res.usage).toMatchObject({ completionTokens: 8, reported: true });
   });
 
+  it("n = 2, called and streamed: two answers, interleaved on the wire, assembled apart", async () => {
+    const called = await llm.call({ ...ask, n: 2 });
+    expect(called.choices?.map((c) => [c.index, c.finishReason])).toEqual([
+      [0, "length"],
+      [1, "length"],
+    ]);
+    const stream = llm.stream({ ...ask, n: 2 });
+    let first = "";
+    const second: string[] = [];
+    for await (const event of stream.events()) {
+      if (event.type !== "text") continue;
+      if (event.choice === undefined) first += event.text;
+      else if (event.choice === 1) second.push(event.text);
+    }
+    const streamed = await stream.response();
+    expect(streamed.choices).toHaveLength(2);
+    expect(streamed.content).toBe(first);
+    expect(streamed.choices?.[0]?.content).toBe(first);
+    expect(streamed.choices?.[1]?.content).toBe(second.join(""));
+    expect(streamed.choices?.map((c) => c.finishReason)).toEqual(["length", "length"]);
+  });
+
   it("a forced tool call, called and streamed: the same call, valid arguments, a 32-character id", async () => {
     const request = {
       messages: [{ role: "user" as const, content: "Weather in Paris?" }],

@@ -158,6 +158,22 @@ describe("spans", () => {
     expect(only().attributes[names.GEN_AI_RESPONSE_FINISH_REASONS]).toEqual(["tool_calls"]);
   });
 
+  it("several answers (n = 2): the count asked for, every answer's finish reason", async () => {
+    const answer = (index: number, finish: string) => ({
+      index,
+      message: { role: "assistant", content: `answer ${index}` },
+      finish_reason: finish,
+    });
+    server.enqueue({
+      type: "json",
+      body: { ...completionBody(), choices: [answer(0, "stop"), answer(1, "length")] },
+    });
+    await llm.call({ ...hello, n: 2 });
+    const span = only();
+    expect(span.attributes[names.GEN_AI_REQUEST_CHOICE_COUNT]).toBe(2);
+    expect(span.attributes[names.GEN_AI_RESPONSE_FINISH_REASONS]).toEqual(["stop", "length"]);
+  });
+
   it("a failed call (401): status ERROR, error.type, the exception recorded", async () => {
     server.enqueue({
       type: "error",

@@ -1,4 +1,10 @@
-import { type CallInfo, type ChatRequest, LLMError, type ProviderHooks } from "@loom/llm-types";
+import {
+  type CallInfo,
+  type ChatRequest,
+  LLMError,
+  type LLMResponse,
+  type ProviderHooks,
+} from "@loom/llm-types";
 import {
   type Attributes,
   context,
@@ -130,8 +136,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
         span.setAttributes({
           [names.GEN_AI_RESPONSE_MODEL]: response.model,
           [names.GEN_AI_RESPONSE_ID]: response.id,
-          [names.GEN_AI_RESPONSE_FINISH_REASONS]:
-            response.finishReason === null ? [] : [response.finishReason],
+          [names.GEN_AI_RESPONSE_FINISH_REASONS]: finishReasons(response),
           [names.LLM_TOKENS_PROMPT]: usage.promptTokens,
           [names.GEN_AI_USAGE_INPUT_TOKENS]: usage.promptTokens,
           [names.LLM_TOKENS_COMPLETION]: usage.completionTokens,
@@ -236,6 +241,8 @@ function requestAttributes(
   if (request.maxTokens !== undefined)
     attributes[names.GEN_AI_REQUEST_MAX_TOKENS] = request.maxTokens;
   if (request.topP !== undefined) attributes[names.GEN_AI_REQUEST_TOP_P] = request.topP;
+  if (request.n !== undefined && request.n !== 1)
+    attributes[names.GEN_AI_REQUEST_CHOICE_COUNT] = request.n;
   if (captureContent)
     attributes[names.GEN_AI_INPUT_MESSAGES] = info.redact(inputMessages(request.messages));
   return attributes;
@@ -292,4 +299,12 @@ function instrumentsOf(meter: Meter): Instruments {
     instrumentsByMeter.set(meter, instruments);
   }
   return instruments;
+}
+
+/** Every answer's finish reason, in choice order (one per answer with `n > 1`). */
+function finishReasons(response: LLMResponse): string[] {
+  const reasons: string[] = [];
+  for (const answer of response.choices ?? [response])
+    if (answer.finishReason !== null) reasons.push(answer.finishReason);
+  return reasons;
 }

@@ -31,6 +31,8 @@ export const GEN_AI_REQUEST_MODEL = "gen_ai.request.model";
 export const GEN_AI_RESPONSE_MODEL = "gen_ai.response.model";
 /** `gen_ai.response.id` */
 export const GEN_AI_RESPONSE_ID = "gen_ai.response.id";
+/** `gen_ai.request.choice.count`, set when more than one answer was asked for. */
+export const GEN_AI_REQUEST_CHOICE_COUNT = "gen_ai.request.choice.count";
 /** `gen_ai.response.finish_reasons` */
 export const GEN_AI_RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons";
 /** `gen_ai.response.time_to_first_chunk` */

@@ -23,7 +23,7 @@ export interface ResponseFormatOptions extends ErrorContext {
  * tool calls without text is left alone: there is no reply to parse yet.
  */
 export function applyResponseFormat(
-  response: LLMResponse,
+  response: Pick<LLMResponse, "content" | "refusal" | "toolCalls" | "parsed">,
   format: ResponseFormat | undefined,
   options: ResponseFormatOptions = {},
 ): void {

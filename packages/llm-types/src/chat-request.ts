@@ -12,6 +12,12 @@ export interface ChatRequest<TParsed = unknown> {
   topP?: number;
   stop?: string | string[];
   seed?: number;
+  /**
+   * How many answers to sample (`n` on the wire, 1 to 128): the response's `choices` holds
+   * them all, billed together. Not every server supports it; presets that do not refuse it.
+   * @default 1
+   */
+  n?: number;
   /** With a schema, the response's `parsed` is the validated value, typed by a zod schema. */
   responseFormat?: ResponseFormat<TParsed>;
   tools?: ToolDefinition[];

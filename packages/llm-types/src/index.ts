@@ -49,6 +49,7 @@ export type { CallInfo } from "./hooks/call-info.js";
 export type { ProviderHooks } from "./hooks/provider-hooks.js";
 export type { RetryInfo } from "./hooks/retry-info.js";
 export type { JsonSchema } from "./json-schema.js";
+export type { LLMChoice } from "./llm-choice.js";
 export type { LLMContext, LLMLogger, ToolExecutor } from "./llm-context.js";
 export type { LLMResponse } from "./llm-response.js";
 export type {

@@ -1,9 +1,13 @@
 import type { FinishReason } from "./finish-reason.js";
+import type { LLMChoice } from "./llm-choice.js";
 import type { AssistantMessage } from "./message.js";
 import type { ToolCall } from "./tool-call.js";
 import type { Usage } from "./usage.js";
 
-/** The answer to one call (or a whole stream), normalised across providers. */
+/**
+ * The answer to one call (or a whole stream), normalised across providers. With `n > 1` the
+ * top-level fields are the first choice's, and `choices` holds them all.
+ */
 export interface LLMResponse<TParsed = unknown> {
   /** The text of the reply; `""` when the model only called tools. */
   content: string;
@@ -38,4 +42,10 @@ export interface LLMResponse<TParsed = unknown> {
   parsed?: TParsed;
   /** The assistant turn, ready to push into `messages` for the next request. */
   message: AssistantMessage;
+  /**
+   * Every answer, in `index` order, when the server returned more than one (`n > 1`); the first
+   * is the one the top-level fields describe. Absent for a single answer. `usage` and
+   * `costUsd` cover them all.
+   */
+  choices?: LLMChoice<TParsed>[];
 }

@@ -23,7 +23,7 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
     request.timeoutMs === undefined &&
     request.deadlineMs === undefined &&
     request.headers === undefined &&
-    (request.extraBody === undefined || !("n" in request.extraBody))
+    request.n === undefined
   )
     return NONE;
   const issues: ConfigIssue[] = [];
@@ -46,18 +46,12 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
   check("topP", request.topP, OPTION_RANGES.topP);
   check("maxTokens", request.maxTokens, OPTION_RANGES.maxTokens);
   check("maxRetries", request.maxRetries, OPTION_RANGES.maxRetries);
+  check("n", request.n, OPTION_RANGES.n);
   check("timeoutMs", request.timeoutMs, OPTION_RANGES.timeoutMs);
   // A deadline is a timer like the timeout, with the same bounds.
   check("deadlineMs", request.deadlineMs, OPTION_RANGES.timeoutMs);
   if (request.signal !== undefined && !isSignal(request.signal))
     issues.push({ path: "signal", message: "must be an AbortSignal" });
-  const n = (request.extraBody as { n?: unknown } | undefined)?.n;
-  if (n !== undefined && n !== 1)
-    issues.push({
-      path: "extraBody.n",
-      message:
-        "must be 1: one choice per request (several choices are not assembled yet; make several requests)",
-    });
   if (request.tools !== undefined && !Array.isArray(request.tools))
     issues.push({ path: "tools", message: "must be an array of tools" });
   const headers = request.headers as unknown;

@@ -6,24 +6,32 @@ import type { Usage } from "./usage.js";
 /** A piece of reply text. */
 export interface TextEvent {
   type: "text";
+  /** The choice this belongs to, when it is not the first (`n > 1`). */
+  choice?: number;
   text: string;
 }
 
 /** A piece of the model's reasoning. */
 export interface ReasoningEvent {
   type: "reasoning";
+  /** The choice this belongs to, when it is not the first (`n > 1`). */
+  choice?: number;
   text: string;
 }
 
 /** A piece of the model's refusal (OpenAI's `delta.refusal`): it declined to answer. */
 export interface RefusalEvent {
   type: "refusal";
+  /** The choice this belongs to, when it is not the first (`n > 1`). */
+  choice?: number;
   text: string;
 }
 
 /** A piece of a tool call as it streams; `id` and `name` come once, arguments in pieces. */
 export interface ToolCallDeltaEvent {
   type: "tool-call-delta";
+  /** The choice this belongs to, when it is not the first (`n > 1`). */
+  choice?: number;
   index: number;
   id?: string;
   name?: string;
@@ -33,6 +41,8 @@ export interface ToolCallDeltaEvent {
 /** A tool call whose arguments are complete and parsed. */
 export interface ToolCallEvent {
   type: "tool-call";
+  /** The choice this belongs to, when it is not the first (`n > 1`). */
+  choice?: number;
   toolCall: ToolCall;
 }
 
@@ -45,6 +55,8 @@ export interface UsageEvent {
 /** The `finish` stream event. */
 export interface FinishEvent {
   type: "finish";
+  /** The choice this belongs to, when it is not the first (`n > 1`). */
+  choice?: number;
   finishReason: FinishReason | null;
 }
 

@@ -26,6 +26,8 @@ export function buildRequestBody(
   if (topP !== undefined) body.top_p = topP;
   if (request.stop !== undefined) body.stop = request.stop;
   if (request.seed !== undefined) body.seed = request.seed;
+  // One answer is every server's default: `n: 1` is left out for those that reject the field.
+  if (request.n !== undefined && request.n !== 1) body.n = request.n;
   if (request.tools !== undefined && request.tools.length > 0)
     body.tools = toWireTools(request.tools);
   if (request.toolChoice !== undefined) body.tool_choice = toWireToolChoice(request.toolChoice);

@@ -1,6 +1,7 @@
 import {
   type AssistantMessage,
   InvalidResponseError,
+  type LLMChoice,
   type LLMResponse,
   type ToolCall,
 } from "@loom/llm-types";
@@ -11,12 +12,23 @@ import type { ResponseMeta } from "./response-meta.js";
 
 type Json = Record<string, unknown>;
 
-/** An `LLMResponse` from a parsed `chat.completion` body. No schema validation on this hot path: each field is checked where it is read. */
+/**
+ * An `LLMResponse` from a parsed `chat.completion` body: every choice, by its `index`. No schema
+ * validation on this hot path: each field is checked where it is read.
+ */
 export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse {
-  const choice = (body as { choices?: unknown } | null)?.choices;
-  const first = Array.isArray(choice) ? (choice[0] as Json | undefined) : undefined;
-  const message = first?.message as Json | undefined;
-  if (typeof message !== "object" || message === null) {
+  const wire = (body as { choices?: unknown } | null)?.choices;
+  const choices: ChoiceParts[] = [];
+  if (Array.isArray(wire)) {
+    for (let position = 0; position < wire.length; position++) {
+      const choice = wire[position] as Json | null | undefined;
+      const message = choice?.message as Json | undefined;
+      // An entry without a message object (`null`, a string) is no answer: skipped.
+      if (typeof message !== "object" || message === null) continue;
+      choices.push(choiceOf(choice as Json, message, position, meta));
+    }
+  }
+  if (choices.length === 0) {
     throw new InvalidResponseError({
       message: `${meta.request} returned no choices[0].message`,
       raw: quoteServerText(describeBody(body), meta),
@@ -25,18 +37,10 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
       requestId: meta.requestId,
     });
   }
+  if (choices.length > 1) choices.sort((a, b) => a.index - b.index);
   const json = body as Json;
-  const content = textOf(message.content);
-  const finishReason = typeof first?.finish_reason === "string" ? first.finish_reason : null;
-  const toolCalls = toolCallsOf(message.tool_calls, meta, finishReason);
-  const reasoning = message.reasoning_content ?? message.reasoning;
   return assembleResponse({
-    content,
-    refusal:
-      typeof message.refusal === "string" && message.refusal !== "" ? message.refusal : undefined,
-    toolCalls,
-    reasoningContent: typeof reasoning === "string" ? reasoning : undefined,
-    finishReason,
+    choices,
     usage: json.usage,
     model: typeof json.model === "string" ? json.model : meta.model,
     id: typeof json.id === "string" ? json.id : "",
@@ -44,38 +48,81 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
   });
 }
 
-/** The parts every response has, from a whole body or from a stream. */
-export interface ResponseParts {
+function choiceOf(choice: Json, message: Json, position: number, meta: ResponseMeta): ChoiceParts {
+  const finishReason = typeof choice.finish_reason === "string" ? choice.finish_reason : null;
+  const reasoning = message.reasoning_content ?? message.reasoning;
+  return {
+    index: typeof choice.index === "number" ? choice.index : position,
+    content: textOf(message.content),
+    refusal:
+      typeof message.refusal === "string" && message.refusal !== "" ? message.refusal : undefined,
+    toolCalls: toolCallsOf(message.tool_calls, meta, finishReason),
+    reasoningContent: typeof reasoning === "string" ? reasoning : undefined,
+    finishReason,
+  };
+}
+
+/** One answer's parts, from a whole body or from a stream. */
+export interface ChoiceParts {
+  index: number;
   content: string;
   refusal: string | undefined;
   toolCalls: ToolCall[];
   reasoningContent: string | undefined;
   finishReason: string | null;
+}
+
+/** The parts every response has: its answers (at least one, in index order) and the rest. */
+export interface ResponseParts {
+  choices: readonly ChoiceParts[];
   usage: unknown;
   model: string;
   id: string;
   meta: ResponseMeta;
 }
 
-/** Builds the response and the assistant message for the next turn from its parts. */
+/**
+ * Builds the response from its parts: the first answer at the top level, with the assistant
+ * message for the next turn; with several answers, all of them in `choices`.
+ */
 export function assembleResponse(parts: ResponseParts): LLMResponse {
-  const message: AssistantMessage = { role: "assistant", content: parts.content };
-  if (parts.toolCalls.length > 0) message.toolCalls = parts.toolCalls;
-  if (parts.reasoningContent !== undefined) message.reasoningContent = parts.reasoningContent;
+  const first = parts.choices[0] as ChoiceParts;
+  const message = messageOf(first);
   const response: LLMResponse = {
-    content: parts.content,
-    finishReason: parts.finishReason,
+    content: first.content,
+    finishReason: first.finishReason,
     usage: normalizeUsage(parts.usage),
-    toolCalls: parts.toolCalls,
+    toolCalls: first.toolCalls,
     model: parts.model,
     id: parts.id,
     provider: parts.meta.provider,
     message,
   };
-  if (parts.reasoningContent !== undefined) response.reasoningContent = parts.reasoningContent;
-  if (parts.refusal !== undefined) response.refusal = parts.refusal;
+  if (first.reasoningContent !== undefined) response.reasoningContent = first.reasoningContent;
+  if (first.refusal !== undefined) response.refusal = first.refusal;
   if (parts.meta.requestId !== undefined) response.requestId = parts.meta.requestId;
+  if (parts.choices.length > 1) {
+    response.choices = parts.choices.map((choice) => {
+      const out: LLMChoice = {
+        index: choice.index,
+        content: choice.content,
+        finishReason: choice.finishReason,
+        toolCalls: choice.toolCalls,
+        message: choice === first ? message : messageOf(choice),
+      };
+      if (choice.refusal !== undefined) out.refusal = choice.refusal;
+      if (choice.reasoningContent !== undefined) out.reasoningContent = choice.reasoningContent;
+      return out;
+    });
+  }
   return response;
+}
+
+function messageOf(choice: ChoiceParts): AssistantMessage {
+  const message: AssistantMessage = { role: "assistant", content: choice.content };
+  if (choice.toolCalls.length > 0) message.toolCalls = choice.toolCalls;
+  if (choice.reasoningContent !== undefined) message.reasoningContent = choice.reasoningContent;
+  return message;
 }
 
 /** `content` is a string, `null` with tool calls, or (a few servers) an array of text parts. */

@@ -285,13 +285,19 @@ export class ProviderStream implements ChatStream {
     const final = parseCompletion(parseJsonBody(text, meta), meta);
     parseStructuredReply(final, meta);
     const items: Item[] = [];
-    if (!textOnly && final.refusal !== undefined)
-      items.push({ type: "refusal", text: final.refusal });
-    if (final.content !== "")
-      items.push(textOnly ? final.content : { type: "text", text: final.content });
-    if (!textOnly) {
-      for (const toolCall of final.toolCalls) items.push({ type: "tool-call", toolCall });
-      items.push({ type: "finish", finishReason: final.finishReason });
+    if (textOnly) {
+      if (final.content !== "") items.push(final.content);
+    } else {
+      // Each answer's events in turn, tagged as a stream's are when it is not the first.
+      for (const answer of final.choices ?? [final]) {
+        const tag = "index" in answer && answer.index !== 0 ? { choice: answer.index } : {};
+        if (answer.refusal !== undefined)
+          items.push({ type: "refusal", text: answer.refusal, ...tag });
+        if (answer.content !== "") items.push({ type: "text", text: answer.content, ...tag });
+        for (const toolCall of answer.toolCalls)
+          items.push({ type: "tool-call", toolCall, ...tag });
+        items.push({ type: "finish", finishReason: answer.finishReason, ...tag });
+      }
       items.push({ type: "usage", usage: final.usage });
     }
     if (items.length > 0) {

@@ -1,65 +1,48 @@
-import {
-  InvalidResponseError,
-  type LLMResponse,
-  type StreamEvent,
-  type ToolCall,
-  type ToolCallDeltaEvent,
-} from "@loom/llm-types";
+import { InvalidResponseError, type LLMResponse, type StreamEvent } from "@loom/llm-types";
 import { normalizeUsage } from "../response/normalize-usage.js";
 import { assembleResponse } from "../response/parse-completion.js";
-import { parseToolCall } from "../response/parse-tool-call.js";
 import { quoteServerText } from "../response/quote-server-text.js";
 import type { ResponseMeta } from "../response/response-meta.js";
+import { type AssemblySink, ChoiceAssembly } from "./choice-assembly.js";
 import type { SseSink } from "./sse-decoder.js";
 import { streamError } from "./stream-error.js";
 
 type Json = Record<string, unknown>;
 
-/**
- * The most tool calls one response may carry. Real models make a handful per turn; a server
- * inventing thousands of indices would otherwise make every delta a long search.
- */
-export const MAX_TOOL_CALLS = 128;
-
-/** A tool call being assembled from its deltas. */
-interface PartialToolCall {
-  index: number;
-  id: string;
-  name: string;
-  args: string;
-}
+/** The most answers one stream may carry: OpenAI's bound on `n`. */
+export const MAX_CHOICES = 128;
 
 /**
  * Turns decoded SSE events (`chat.completion.chunk`s) into stream items and, at the end, the
- * final response. In text mode the items are the text pieces alone, so iterating text costs
- * no event objects. Handles every chunk shape in wire.md: reasoning as `reasoning_content` or
- * `reasoning`, usage on any chunk, tool-call deltas with or without `index`, with `name: null`
- * or `""` after the first, names arriving late, whole calls in one chunk, empty `tool_calls`.
+ * final response. In text mode the items are the first answer's text pieces alone, so
+ * iterating text costs no event objects. Handles every chunk shape in wire.md: reasoning as
+ * `reasoning_content` or `reasoning`, usage on any chunk, the tool-call deltas of
+ * `ChoiceAssembly`, and several answers (`n > 1`) interleaved, each assembled by its `index`.
  */
-export class StreamAssembler implements SseSink {
+export class StreamAssembler implements SseSink, AssemblySink {
   /** Items decoded but not yet handed to the consumer. */
   readonly out: (string | StreamEvent)[] = [];
   /** `[DONE]` was seen: stop reading. */
   done = false;
   /** Data events seen (keep-alive comments excluded): progress, for the idle timer. */
   dataEvents = 0;
-  readonly #meta: ResponseMeta;
-  readonly #textOnly: boolean;
-  #content = "";
-  #reasoning: string | undefined;
-  #refusal: string | undefined;
-  #finishReason: string | null | undefined;
+  readonly meta: ResponseMeta;
+  readonly textOnly: boolean;
+  /** The answer at index 0: the response's own. */
+  readonly #first: ChoiceAssembly;
+  /** Answers at other indices, in order of arrival; none unless the server sends several. */
+  #others: ChoiceAssembly[] | undefined;
+  #firstSeen = false;
   #usage: unknown;
   #model: string | undefined;
   #id: string | undefined;
-  #calls: PartialToolCall[] = [];
-  #toolCalls: ToolCall[] | undefined;
   /** Characters assembled (content, reasoning, tool-call arguments): bounded by `maxBytes`. */
   #assembled = 0;
 
   constructor(meta: ResponseMeta, textOnly: boolean) {
-    this.#meta = meta;
-    this.#textOnly = textOnly;
+    this.meta = meta;
+    this.textOnly = textOnly;
+    this.#first = new ChoiceAssembly(0, this);
   }
 
   onComment(): void {}
@@ -74,17 +57,18 @@ export class StreamAssembler implements SseSink {
       this.done = true;
       return;
     }
+    const meta = this.meta;
     let chunk: Json;
     try {
       chunk = JSON.parse(data);
     } catch {
       // No `cause`: the parser's message quotes the text where it failed, unmasked.
       throw new InvalidResponseError({
-        message: `${this.#meta.request} sent a stream event that is not JSON: ${quoteServerText(data, this.#meta, 200)}`,
-        raw: quoteServerText(data, this.#meta),
-        provider: this.#meta.provider,
-        model: this.#meta.model,
-        requestId: this.#meta.requestId,
+        message: `${meta.request} sent a stream event that is not JSON: ${quoteServerText(data, meta, 200)}`,
+        raw: quoteServerText(data, meta),
+        provider: meta.provider,
+        model: meta.model,
+        requestId: meta.requestId,
       });
     }
     if (
@@ -94,7 +78,7 @@ export class StreamAssembler implements SseSink {
         chunk.error !== undefined &&
         chunk.error !== null)
     ) {
-      throw streamError(chunk, data, this.#meta);
+      throw streamError(chunk, data, meta);
     }
     if (typeof chunk !== "object" || chunk === null) return;
     // The first non-empty ones: Azure's first chunk (content filter results) has `""` for both.
@@ -107,125 +91,58 @@ export class StreamAssembler implements SseSink {
       this.#usage = usage;
     }
     const choices = chunk.choices;
-    const choice = primaryChoice(choices);
-    if (choice !== undefined) {
-      const delta = choice.delta as Json | undefined;
-      if (delta !== undefined && delta !== null) this.#delta(delta);
-      const finish = choice.finish_reason;
-      if (typeof finish === "string" && finish !== "") {
-        this.#finishReason = finish;
-        this.#flushToolCalls();
-        if (!this.#textOnly) this.out.push({ type: "finish", finishReason: finish });
+    if (Array.isArray(choices)) {
+      for (let i = 0; i < choices.length; i++) {
+        const choice = choices[i];
+        // Entries that are not objects (`choices: [null]`) are ignored, not a TypeError.
+        if (typeof choice === "object" && choice !== null) this.#choice(choice.index).apply(choice);
       }
     }
-    if (!this.#textOnly && typeof usage === "object" && usage !== null) {
+    if (!this.textOnly && typeof usage === "object" && usage !== null) {
       this.out.push({ type: "usage", usage: normalizeUsage(usage) });
     }
   }
 
-  #delta(delta: Json): void {
-    const reasoning = delta.reasoning_content ?? delta.reasoning;
-    if (typeof reasoning === "string" && reasoning !== "") {
-      this.#grow(reasoning.length);
-      this.#reasoning = (this.#reasoning ?? "") + reasoning;
-      if (!this.#textOnly) this.out.push({ type: "reasoning", text: reasoning });
+  /** The answer a chunk's choice belongs to: by its `index` (absent means 0). */
+  #choice(index: unknown): ChoiceAssembly {
+    if (index === undefined || index === null || index === 0) {
+      this.#firstSeen = true;
+      return this.#first;
     }
-    const refusal = delta.refusal;
-    if (typeof refusal === "string" && refusal !== "") {
-      this.#grow(refusal.length);
-      this.#refusal = (this.#refusal ?? "") + refusal;
-      if (!this.#textOnly) this.out.push({ type: "refusal", text: refusal });
+    if (
+      typeof index !== "number" ||
+      !Number.isInteger(index) ||
+      index < 0 ||
+      index >= MAX_CHOICES
+    ) {
+      throw new InvalidResponseError({
+        message: `${this.meta.request}: the stream sent a choice index outside 0 to ${MAX_CHOICES - 1}: ${quoteServerText(String(index), this.meta, 40)}`,
+        provider: this.meta.provider,
+        model: this.meta.model,
+        requestId: this.meta.requestId,
+      });
     }
-    const content = delta.content;
-    if (typeof content === "string" && content !== "") {
-      this.#grow(content.length);
-      this.#content += content;
-      this.out.push(this.#textOnly ? content : { type: "text", text: content });
+    this.#others ??= [];
+    let choice = this.#others.find((c) => c.index === index);
+    if (choice === undefined) {
+      choice = new ChoiceAssembly(index, this);
+      this.#others.push(choice);
     }
-    const toolCalls = delta.tool_calls;
-    if (Array.isArray(toolCalls)) {
-      for (const call of toolCalls)
-        if (typeof call === "object" && call !== null) this.#toolCallDelta(call as Json);
-    }
-  }
-
-  #toolCallDelta(delta: Json): void {
-    const fn = (
-      typeof delta.function === "object" && delta.function !== null ? delta.function : {}
-    ) as Json;
-    const id = typeof delta.id === "string" && delta.id !== "" ? delta.id : undefined;
-    let call: PartialToolCall | undefined;
-    if (typeof delta.index === "number") {
-      call = this.#calls.find((c) => c.index === delta.index);
-    } else if (id !== undefined) {
-      // No index (some servers): a new id is a new call, a known id the same call.
-      call = this.#calls.find((c) => c.id === id);
-    } else {
-      call = this.#calls.at(-1);
-    }
-    if (call === undefined) {
-      if (this.#calls.length >= MAX_TOOL_CALLS) {
-        throw new InvalidResponseError({
-          message: `${this.#meta.request}: the stream sent more than ${MAX_TOOL_CALLS} tool calls in one response`,
-          provider: this.#meta.provider,
-          model: this.#meta.model,
-          requestId: this.#meta.requestId,
-        });
-      }
-      const index = typeof delta.index === "number" ? delta.index : this.#calls.length;
-      call = { index, id: "", name: "", args: "" };
-      this.#calls.push(call);
-      // A call after the finish chunk (rare) reopens the list.
-      this.#toolCalls = undefined;
-    }
-    // Later deltas may repeat the name as null (vLLM) or "" (LM Studio): never erase it.
-    if (id !== undefined && call.id === "") call.id = id;
-    const name = typeof fn.name === "string" && fn.name !== "" ? fn.name : undefined;
-    if (name !== undefined && call.name === "") call.name = name;
-    const args = fn.arguments;
-    const piece =
-      typeof args === "string"
-        ? args
-        : args !== undefined && args !== null
-          ? JSON.stringify(args)
-          : "";
-    this.#grow(piece.length);
-    call.args += piece;
-    if (!this.#textOnly) {
-      const event: ToolCallDeltaEvent = {
-        type: "tool-call-delta",
-        index: call.index,
-        argumentsDelta: piece,
-      };
-      if (id !== undefined) event.id = id;
-      if (name !== undefined) event.name = name;
-      this.out.push(event);
-    }
-  }
-
-  #flushToolCalls(): void {
-    if (this.#toolCalls !== undefined || this.#calls.length === 0) return;
-    const calls = [...this.#calls].sort((a, b) => a.index - b.index);
-    this.#toolCalls = calls.map((c) =>
-      parseToolCall(c.id, c.name, c.args, this.#meta, this.#finishReason),
-    );
-    if (!this.#textOnly) {
-      for (const toolCall of this.#toolCalls) this.out.push({ type: "tool-call", toolCall });
-    }
+    return choice;
   }
 
   /**
    * Counts what the response holds, so an endless stream of valid events cannot grow it past
    * `maxResponseBytes` (counted in UTF-16 code units, never more than the UTF-8 bytes).
    */
-  #grow(length: number): void {
+  grow(length: number): void {
     this.#assembled += length;
-    if (this.#assembled > this.#meta.maxBytes) {
+    if (this.#assembled > this.meta.maxBytes) {
       throw new InvalidResponseError({
-        message: `${this.#meta.request}: the streamed response grew past maxResponseBytes (${this.#meta.maxBytes}); content, reasoning and tool-call arguments count together`,
-        provider: this.#meta.provider,
-        model: this.#meta.model,
-        requestId: this.#meta.requestId,
+        message: `${this.meta.request}: the streamed response grew past maxResponseBytes (${this.meta.maxBytes}); content, reasoning and tool-call arguments count together`,
+        provider: this.meta.provider,
+        model: this.meta.model,
+        requestId: this.meta.requestId,
       });
     }
   }
@@ -233,56 +150,48 @@ export class StreamAssembler implements SseSink {
   /** The error for an SSE event larger than `maxResponseBytes`. */
   overflow(): InvalidResponseError {
     return new InvalidResponseError({
-      message: `${this.#meta.request}: a stream event exceeded maxResponseBytes (${this.#meta.maxBytes})`,
-      provider: this.#meta.provider,
-      model: this.#meta.model,
-      requestId: this.#meta.requestId,
+      message: `${this.meta.request}: a stream event exceeded maxResponseBytes (${this.meta.maxBytes})`,
+      provider: this.meta.provider,
+      model: this.meta.model,
+      requestId: this.meta.requestId,
     });
   }
 
   /**
-   * The final response. A stream that ended before any finish reason and without `[DONE]` was
-   * cut short: an `InvalidResponseError`, not a silently partial answer.
+   * The final response. A stream that ended without `[DONE]` before every answer had its
+   * finish reason was cut short: an `InvalidResponseError`, not a silently partial answer.
    */
   finish(): LLMResponse {
-    if (!this.done && this.#finishReason === undefined) {
+    const answers = this.#answers();
+    if (!this.done && answers.some((c) => c.finishReason === undefined)) {
       throw new InvalidResponseError({
-        message: `${this.#meta.request}: the stream ended before the model finished (no finish reason, no [DONE])`,
-        raw: quoteServerText(this.#content, this.#meta),
-        provider: this.#meta.provider,
-        model: this.#meta.model,
-        requestId: this.#meta.requestId,
+        message: `${this.meta.request}: the stream ended before the model finished (no finish reason, no [DONE])`,
+        raw: quoteServerText(this.#first.content, this.meta),
+        provider: this.meta.provider,
+        model: this.meta.model,
+        requestId: this.meta.requestId,
       });
     }
-    this.#flushToolCalls();
+    for (const answer of answers) answer.flushToolCalls();
     return this.response();
   }
 
   /** The response as assembled so far. */
   response(): LLMResponse {
     return assembleResponse({
-      content: this.#content,
-      refusal: this.#refusal,
-      toolCalls: this.#toolCalls ?? [],
-      reasoningContent: this.#reasoning,
-      finishReason: this.#finishReason ?? null,
+      choices: this.#answers().map((c) => c.parts()),
       usage: this.#usage,
-      model: this.#model ?? this.#meta.model,
+      model: this.#model ?? this.meta.model,
       id: this.#id ?? "",
-      meta: this.#meta,
+      meta: this.meta,
     });
   }
-}
 
-/**
- * The choice this answer is made of: index 0. Entries that are not objects (`choices: [null]`)
- * are ignored, not a TypeError; chunks of other choices (a server answering `n > 1` anyway)
- * are not this answer's: merging them would interleave two replies into one.
- */
-function primaryChoice(choices: unknown): Json | undefined {
-  if (!Array.isArray(choices)) return undefined;
-  for (const choice of choices)
-    if (typeof choice === "object" && choice !== null && ((choice as Json).index ?? 0) === 0)
-      return choice as Json;
-  return undefined;
+  /** The answers, in index order: the first alone, unless others came. */
+  #answers(): ChoiceAssembly[] {
+    if (this.#others === undefined) return [this.#first];
+    const answers = [...this.#others].sort((a, b) => a.index - b.index);
+    if (this.#firstSeen) answers.unshift(this.#first);
+    return answers;
+  }
 }

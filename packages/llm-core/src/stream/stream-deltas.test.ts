@@ -1,7 +1,7 @@
 import { completionBody, completionChunk, type SseItem, wireUsage } from "@loom/llm-testing";
 import type { StreamEvent } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
-import { data, failure, hello, raw, serverAndClient } from "../test-support.fixture.js";
+import { data, hello, raw, serverAndClient } from "../test-support.fixture.js";
 
 const { server, llm } = await serverAndClient();
 
@@ -259,31 +259,5 @@ describe("tool-call deltas (wire.md quirks)", () => {
     });
     const res = await llm.stream(hello).response();
     expect(res).toMatchObject({ id: "chatcmpl-azure", model: "gpt-4o-2024-08-06", content: "hi" });
-  });
-
-  it("chunks of other choices (a server answering n > 1 anyway) are not merged into this answer", async () => {
-    const chunk = (index: number, content: string, finish: string | null = null) => ({
-      id: "c",
-      model: "m",
-      choices: [{ index, delta: { content }, finish_reason: finish }],
-    });
-    server.enqueue({
-      type: "sse",
-      events: [
-        chunk(0, '{"ci'),
-        chunk(1, '{"ci'),
-        chunk(0, 'ty":1}'),
-        chunk(1, 'ty":2}', "stop"),
-        chunk(0, "", "stop"),
-      ],
-    });
-    expect((await llm.stream(hello).response()).content).toBe('{"city":1}');
-  });
-
-  it("n > 1 is refused before anything is sent", async () => {
-    const error = await failure(() => llm.stream({ ...hello, extraBody: { n: 3 } }).response());
-    expect(error.name).toBe("ConfigError");
-    expect(error.message).toContain("extraBody.n");
-    expect(server.requests).toHaveLength(0);
   });
 });

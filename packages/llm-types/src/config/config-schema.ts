@@ -63,13 +63,15 @@ export interface OptionRange {
  * schema here and by `requestProblems` for each call.
  */
 export const OPTION_RANGES: Readonly<
-  Record<"temperature" | "topP" | "maxTokens" | "maxRetries" | "timeoutMs", OptionRange>
+  Record<"temperature" | "topP" | "maxTokens" | "maxRetries" | "timeoutMs" | "n", OptionRange>
 > = Object.freeze({
   temperature: { min: 0, max: 2, integer: false },
   topP: { min: 0, max: 1, integer: false },
   maxTokens: { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true },
   maxRetries: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
   timeoutMs: { min: 1, max: MAX_TIMER_MS, integer: true },
+  // OpenAI's bound for `n`.
+  n: { min: 1, max: 128, integer: true },
 });
 
 const flag = z.boolean({ error: (issue) => `must be true or false, got ${show(issue.input)}` });

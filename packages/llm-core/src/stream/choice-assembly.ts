@@ -1,0 +1,185 @@
+import {
+  InvalidResponseError,
+  type StreamEvent,
+  type ToolCall,
+  type ToolCallDeltaEvent,
+} from "@loom/llm-types";
+import type { ChoiceParts } from "../response/parse-completion.js";
+import { parseToolCall } from "../response/parse-tool-call.js";
+import type { ResponseMeta } from "../response/response-meta.js";
+
+type Json = Record<string, unknown>;
+
+/**
+ * The most tool calls one answer may carry. Real models make a handful per turn; a server
+ * inventing thousands of indices would otherwise make every delta a long search.
+ */
+export const MAX_TOOL_CALLS = 128;
+
+/** What a choice reports to: the stream's items, its mode and its size bound. */
+export interface AssemblySink {
+  readonly out: (string | StreamEvent)[];
+  /** Text mode: the items are the first choice's text pieces alone. */
+  readonly textOnly: boolean;
+  readonly meta: ResponseMeta;
+  /** Counts assembled characters against `maxResponseBytes`; throws past it. */
+  grow(length: number): void;
+}
+
+/** A tool call being assembled from its deltas. */
+interface PartialToolCall {
+  index: number;
+  id: string;
+  name: string;
+  args: string;
+}
+
+/**
+ * One answer of a stream, assembled from its deltas: text, reasoning, refusal, tool calls (with
+ * or without `index`, `name: null` or `""` after the first, names arriving late, whole calls in
+ * one chunk), finish reason. Its events carry `choice` unless it is the first answer.
+ */
+export class ChoiceAssembly {
+  readonly index: number;
+  content = "";
+  reasoning: string | undefined;
+  refusal: string | undefined;
+  finishReason: string | undefined;
+  readonly #sink: AssemblySink;
+  /** `choice` on this answer's events; undefined for the first, whose events stay as they were. */
+  readonly #tag: number | undefined;
+  #calls: PartialToolCall[] = [];
+  #toolCalls: ToolCall[] | undefined;
+
+  constructor(index: number, sink: AssemblySink) {
+    this.index = index;
+    this.#sink = sink;
+    this.#tag = index === 0 ? undefined : index;
+  }
+
+  /** Applies one chunk's `choices[i]`: its delta, then its finish reason. */
+  apply(choice: Json): void {
+    const delta = choice.delta as Json | undefined;
+    if (delta !== undefined && delta !== null) this.#delta(delta);
+    const finish = choice.finish_reason;
+    if (typeof finish === "string" && finish !== "") {
+      this.finishReason = finish;
+      this.flushToolCalls();
+      if (!this.#sink.textOnly) this.#emit({ type: "finish", finishReason: finish });
+    }
+  }
+
+  #delta(delta: Json): void {
+    const sink = this.#sink;
+    const reasoning = delta.reasoning_content ?? delta.reasoning;
+    if (typeof reasoning === "string" && reasoning !== "") {
+      sink.grow(reasoning.length);
+      this.reasoning = (this.reasoning ?? "") + reasoning;
+      if (!sink.textOnly) this.#emit({ type: "reasoning", text: reasoning });
+    }
+    const refusal = delta.refusal;
+    if (typeof refusal === "string" && refusal !== "") {
+      sink.grow(refusal.length);
+      this.refusal = (this.refusal ?? "") + refusal;
+      if (!sink.textOnly) this.#emit({ type: "refusal", text: refusal });
+    }
+    const content = delta.content;
+    if (typeof content === "string" && content !== "") {
+      sink.grow(content.length);
+      this.content += content;
+      // Text mode yields the first answer's text: other answers' pieces would interleave.
+      if (!sink.textOnly) this.#emit({ type: "text", text: content });
+      else if (this.#tag === undefined) sink.out.push(content);
+    }
+    const toolCalls = delta.tool_calls;
+    if (Array.isArray(toolCalls)) {
+      for (const call of toolCalls)
+        if (typeof call === "object" && call !== null) this.#toolCallDelta(call as Json);
+    }
+  }
+
+  #toolCallDelta(delta: Json): void {
+    const fn = (
+      typeof delta.function === "object" && delta.function !== null ? delta.function : {}
+    ) as Json;
+    const id = typeof delta.id === "string" && delta.id !== "" ? delta.id : undefined;
+    let call: PartialToolCall | undefined;
+    if (typeof delta.index === "number") {
+      call = this.#calls.find((c) => c.index === delta.index);
+    } else if (id !== undefined) {
+      // No index (some servers): a new id is a new call, a known id the same call.
+      call = this.#calls.find((c) => c.id === id);
+    } else {
+      call = this.#calls.at(-1);
+    }
+    const meta = this.#sink.meta;
+    if (call === undefined) {
+      if (this.#calls.length >= MAX_TOOL_CALLS) {
+        throw new InvalidResponseError({
+          message: `${meta.request}: the stream sent more than ${MAX_TOOL_CALLS} tool calls in one response`,
+          provider: meta.provider,
+          model: meta.model,
+          requestId: meta.requestId,
+        });
+      }
+      const index = typeof delta.index === "number" ? delta.index : this.#calls.length;
+      call = { index, id: "", name: "", args: "" };
+      this.#calls.push(call);
+      // A call after the finish chunk (rare) reopens the list.
+      this.#toolCalls = undefined;
+    }
+    // Later deltas may repeat the name as null (vLLM) or "" (LM Studio): never erase it.
+    if (id !== undefined && call.id === "") call.id = id;
+    const name = typeof fn.name === "string" && fn.name !== "" ? fn.name : undefined;
+    if (name !== undefined && call.name === "") call.name = name;
+    const args = fn.arguments;
+    const piece =
+      typeof args === "string"
+        ? args
+        : args !== undefined && args !== null
+          ? JSON.stringify(args)
+          : "";
+    this.#sink.grow(piece.length);
+    call.args += piece;
+    if (!this.#sink.textOnly) {
+      const event: ToolCallDeltaEvent = {
+        type: "tool-call-delta",
+        index: call.index,
+        argumentsDelta: piece,
+      };
+      if (id !== undefined) event.id = id;
+      if (name !== undefined) event.name = name;
+      this.#emit(event);
+    }
+  }
+
+  /** Parses the calls assembled so far (once per finish) and reports each as an event. */
+  flushToolCalls(): void {
+    if (this.#toolCalls !== undefined || this.#calls.length === 0) return;
+    const meta = this.#sink.meta;
+    const calls = [...this.#calls].sort((a, b) => a.index - b.index);
+    this.#toolCalls = calls.map((c) =>
+      parseToolCall(c.id, c.name, c.args, meta, this.finishReason),
+    );
+    if (!this.#sink.textOnly) {
+      for (const toolCall of this.#toolCalls) this.#emit({ type: "tool-call", toolCall });
+    }
+  }
+
+  /** This answer as assembled so far. */
+  parts(): ChoiceParts {
+    return {
+      index: this.index,
+      content: this.content,
+      refusal: this.refusal,
+      toolCalls: this.#toolCalls ?? [],
+      reasoningContent: this.reasoning,
+      finishReason: this.finishReason ?? null,
+    };
+  }
+
+  #emit(event: Exclude<StreamEvent, { type: "usage" | "response" }>): void {
+    if (this.#tag !== undefined) event.choice = this.#tag;
+    this.#sink.out.push(event);
+  }
+}

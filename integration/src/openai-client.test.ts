@@ -95,7 +95,29 @@ describe("the official openai client against the fake server", () => {
     expect((error as Error).message).toBe("missing role for choice 0");
   });
 
-  it.each(shapes.filter((shape) => shape !== "llama.cpp-2025"))(
+  // Mistral streams each tool call whole, without `index`: the helper reads its text, and
+  // refuses its tool calls, as it does against Mistral's own API.
+  it("mistral: the .stream() helper reads text, and refuses tool calls without an index", async () => {
+    server.enqueue(
+      providerStream("mistral", { text: ["a", "b"] }),
+      providerStream("mistral", {
+        toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }],
+      }),
+    );
+    const text = await client.chat.completions
+      .stream({ model: "m", messages })
+      .finalChatCompletion();
+    expect(text.choices[0]?.message.content).toBe("ab");
+    const error = await client.chat.completions
+      .stream({ model: "m", messages, tools })
+      .finalChatCompletion()
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "Chat completion stream contains an invalid tool call index: undefined",
+    );
+  });
+
+  it.each(shapes.filter((shape) => shape !== "llama.cpp-2025" && shape !== "mistral"))(
     "%s: the .stream() helper assembles text and tool calls",
     async (shape) => {
       server.enqueue(

@@ -28,7 +28,7 @@ describe("providerStream / providerCompletion", () => {
     async (shape) => {
       const script = {
         text: ["Bon", "jour"],
-        reasoning: shape === "deepseek" || shape === "vllm" ? ["Think", "ing"] : [],
+        reasoning: ["deepseek", "vllm", "groq"].includes(shape) ? ["Think", "ing"] : [],
       };
       server.enqueue(providerStream(shape, script), providerCompletion(shape, script));
       const streamed = await llm.stream(hello).response();

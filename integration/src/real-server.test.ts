@@ -233,6 +233,18 @@ describe.runIf(hasPeer)("llama.cpp llama-server", () => {
     expect((await right.call(ask)).usage.reported).toBe(true);
     await Promise.all([wrong.close(), right.close()]);
   });
+
+  it("the llamacpp preset: its key from LLAMA_API_KEY, the variable llama-server itself reads", async () => {
+    const preset = LLMProvider.fromName({ env: { LLAMA_API_KEY: KEY } }, "llamacpp", {
+      baseUrl: keyed.baseUrl,
+      maxRetries: 0,
+    });
+    const res = await preset.call(ask);
+    expect(res.usage.reported).toBe(true);
+    // One model loaded: the preset's model name "default" is answered by it.
+    expect(res.model).toBe("tiny");
+    await preset.close();
+  });
 });
 
 describe.runIf(process.env.LOOM_INTEROP_BASE_URL !== undefined)("LOOM_INTEROP_BASE_URL", () => {

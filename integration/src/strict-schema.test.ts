@@ -71,23 +71,30 @@ describe("strict schemas", () => {
     expect(tool?.function.parameters).toEqual(officialSchema());
   });
 
-  it("an optional property is listed as required in strict mode; a non-strict schema is sent as converted", async () => {
-    const loose = z.object({ a: z.string(), b: z.string().optional() });
+  it("an optional property: required and nullable in strict mode, as the helper makes .nullish() (it refuses .optional())", async () => {
+    const loose = z.object({
+      a: z.string(),
+      b: z.string().optional(),
+      c: z.enum(["x", "y"]).optional(),
+      d: z.object({ e: z.number().optional() }).optional(),
+    });
+    expect(() => zodResponseFormat(loose, "r")).toThrow("uses `.optional()` without `.nullable()`");
     await llm.call({
       messages: [{ role: "user", content: "x" }],
       tools: [{ name: "s", parameters: loose, strict: true }],
     });
-    const strictTool = (
-      server.lastJson() as {
-        tools: {
-          function: { parameters: { required: string[]; additionalProperties: boolean } };
-        }[];
-      }
-    ).tools[0];
-    expect(strictTool?.function.parameters).toMatchObject({
-      required: ["a", "b"],
-      additionalProperties: false,
-    });
+    const strictTool = (server.lastJson() as { tools: { function: { parameters: unknown } }[] })
+      .tools[0];
+    const { $schema: _, ...nullish } = zodResponseFormat(
+      z.object({
+        a: z.string(),
+        b: z.string().nullish(),
+        c: z.enum(["x", "y"]).nullish(),
+        d: z.object({ e: z.number().nullish() }).nullish(),
+      }),
+      "r",
+    ).json_schema.schema as Record<string, unknown>;
+    expect(strictTool?.function.parameters).toEqual(nullish);
     await llm.call({
       messages: [{ role: "user", content: "x" }],
       tools: [{ name: "s", parameters: loose }],
@@ -96,5 +103,27 @@ describe("strict schemas", () => {
       server.lastJson() as { tools: { function: { parameters: { required: string[] } } }[] }
     ).tools[0];
     expect(plain?.function.parameters.required).toEqual(["a"]);
+  });
+
+  it("the model's null for an optional property reads as left out, in tool arguments and replies", async () => {
+    const loose = z.object({ a: z.string(), b: z.string().optional() });
+    server.enqueue({
+      type: "json",
+      body: completionBody({
+        toolCalls: [{ id: "c1", name: "s", arguments: { a: "x", b: null } }],
+      }),
+    });
+    const called = await llm.call({
+      messages: [{ role: "user", content: "x" }],
+      tools: [{ name: "s", parameters: loose, strict: true }],
+    });
+    expect(called.toolCalls[0]?.error).toBeUndefined();
+    expect(called.toolCalls[0]?.arguments).toEqual({ a: "x" });
+    server.enqueue({ type: "json", body: completionBody({ content: '{"a":"y","b":null}' }) });
+    const replied = await llm.call({
+      messages: [{ role: "user", content: "x" }],
+      responseFormat: { type: "json_schema", name: "r", schema: loose, strict: true },
+    });
+    expect(replied.parsed).toEqual({ a: "y" });
   });
 });

@@ -364,7 +364,8 @@ describe("the preset registry", () => {
       apiKeyEnv: "GW_KEY",
       requiresKey: true,
     });
-    expect(presetNames()).toEqual(["deepseek", "openai", "local", name]);
+    expect(presetNames().at(-1)).toBe(name);
+    expect(presetNames().slice(0, 3)).toEqual(["deepseek", "openai", "local"]);
     expect(getPreset(name)).toMatchObject({ model: "gw-model" });
     expect(() => createProvider({ env: {} }, name)).toThrow("set the GW_KEY environment variable");
     const llm = createProvider({ env: { GW_KEY: "gw-secret-1234567890" } }, name);

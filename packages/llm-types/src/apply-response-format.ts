@@ -1,8 +1,9 @@
 import type { ErrorContext } from "./error-context.js";
 import { InvalidResponseError } from "./errors/invalid-response-error.js";
 import type { LLMResponse } from "./llm-response.js";
+import { omitNullOptionals } from "./omit-null-optionals.js";
 import type { ResponseFormat } from "./response-format.js";
-import { toZodSchema } from "./to-json-schema.js";
+import { toJsonSchema, toZodSchema } from "./to-json-schema.js";
 import { truncateText } from "./truncate-text.js";
 
 // A fenced block, ```json ... ``` or ``` ... ```, anywhere in the reply.
@@ -53,7 +54,7 @@ export function applyResponseFormat(
     response.parsed = value;
     return;
   }
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(omitNullOptionals(value, toJsonSchema(format.schema)));
   if (!result.success) {
     const summary = result.error.issues
       .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)

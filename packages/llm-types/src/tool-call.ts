@@ -16,4 +16,10 @@ export interface ToolCall {
    * back as the tool result so the model can correct itself.
    */
   error?: InvalidToolArgumentsError;
+  /**
+   * The provider's own fields on the call (`extra_content` on the wire, e.g. Gemini's
+   * `google.thought_signature`), sent back unchanged with the assistant turn, which the
+   * provider requires.
+   */
+  extraContent?: Record<string, unknown>;
 }

@@ -1,6 +1,7 @@
 import type { ErrorContext } from "./error-context.js";
 import { InvalidToolArgumentsError } from "./errors/invalid-tool-arguments-error.js";
-import { isZodSchema } from "./to-json-schema.js";
+import { omitNullOptionals } from "./omit-null-optionals.js";
+import { isZodSchema, toJsonSchema } from "./to-json-schema.js";
 import type { ToolCall } from "./tool-call.js";
 import type { ToolDefinition } from "./tool-definition.js";
 
@@ -17,7 +18,7 @@ export function validateToolCall(
 ): ToolCall {
   const schema = tools?.find((tool) => tool.name === call.name)?.parameters;
   if (schema === undefined || !isZodSchema(schema)) return call;
-  const result = schema.safeParse(call.arguments);
+  const result = schema.safeParse(omitNullOptionals(call.arguments, toJsonSchema(schema)));
   if (result.success) {
     call.arguments = result.data;
   } else {

@@ -32,14 +32,19 @@ function toWireMessage(message: Message): Record<string, unknown> {
         content: message.content ?? (hasTools ? null : ""),
       };
       if (hasTools) {
-        wire.tool_calls = toolCalls.map((call) => ({
-          id: call.id,
-          type: "function",
-          function: {
-            name: call.name,
-            arguments: call.rawArguments ?? JSON.stringify(call.arguments ?? {}),
-          },
-        }));
+        wire.tool_calls = toolCalls.map((call) => {
+          const out: Record<string, unknown> = {
+            id: call.id,
+            type: "function",
+            function: {
+              name: call.name,
+              arguments: call.rawArguments ?? JSON.stringify(call.arguments ?? {}),
+            },
+          };
+          // Back as it came: Gemini answers 400 to a turn that lost its thought signature.
+          if (call.extraContent !== undefined) out.extra_content = call.extraContent;
+          return out;
+        });
       }
       return withName(wire, message.name);
     }

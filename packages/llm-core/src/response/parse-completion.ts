@@ -5,6 +5,7 @@ import {
   type LLMResponse,
   type ToolCall,
 } from "@loom/llm-types";
+import { normalizeFinishReason } from "./normalize-finish-reason.js";
 import { normalizeUsage } from "./normalize-usage.js";
 import { parseToolCall } from "./parse-tool-call.js";
 import { quoteServerText } from "./quote-server-text.js";
@@ -49,7 +50,8 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
 }
 
 function choiceOf(choice: Json, message: Json, position: number, meta: ResponseMeta): ChoiceParts {
-  const finishReason = typeof choice.finish_reason === "string" ? choice.finish_reason : null;
+  const finishReason =
+    typeof choice.finish_reason === "string" ? normalizeFinishReason(choice.finish_reason) : null;
   const reasoning = message.reasoning_content ?? message.reasoning;
   return {
     index: typeof choice.index === "number" ? choice.index : position,
@@ -146,13 +148,15 @@ function toolCallsOf(wire: unknown, meta: ResponseMeta, finishReason: string | n
         : args === undefined || args === null
           ? ""
           : JSON.stringify(args);
-    return parseToolCall(
+    const toolCall = parseToolCall(
       typeof call.id === "string" ? call.id : undefined,
       typeof fn.name === "string" ? fn.name : "",
       raw,
       meta,
       finishReason,
     );
+    if (isObject(call.extra_content)) toolCall.extraContent = call.extra_content;
+    return toolCall;
   });
 }
 

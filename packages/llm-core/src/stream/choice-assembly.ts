@@ -4,6 +4,7 @@ import {
   type ToolCall,
   type ToolCallDeltaEvent,
 } from "@loom/llm-types";
+import { normalizeFinishReason } from "../response/normalize-finish-reason.js";
 import type { ChoiceParts } from "../response/parse-completion.js";
 import { parseToolCall } from "../response/parse-tool-call.js";
 import type { ResponseMeta } from "../response/response-meta.js";
@@ -32,6 +33,8 @@ interface PartialToolCall {
   id: string;
   name: string;
   args: string;
+  /** Provider fields sent back with the call (Gemini's thought signature). */
+  extra: Json | undefined;
 }
 
 /**
@@ -63,9 +66,10 @@ export class ChoiceAssembly {
     if (delta !== undefined && delta !== null) this.#delta(delta);
     const finish = choice.finish_reason;
     if (typeof finish === "string" && finish !== "") {
-      this.finishReason = finish;
+      const reason = normalizeFinishReason(finish);
+      this.finishReason = reason;
       this.flushToolCalls();
-      if (!this.#sink.textOnly) this.#emit({ type: "finish", finishReason: finish });
+      if (!this.#sink.textOnly) this.#emit({ type: "finish", finishReason: reason });
     }
   }
 
@@ -123,7 +127,7 @@ export class ChoiceAssembly {
         });
       }
       const index = typeof delta.index === "number" ? delta.index : this.#calls.length;
-      call = { index, id: "", name: "", args: "" };
+      call = { index, id: "", name: "", args: "", extra: undefined };
       this.#calls.push(call);
       // A call after the finish chunk (rare) reopens the list.
       this.#toolCalls = undefined;
@@ -141,6 +145,9 @@ export class ChoiceAssembly {
           : "";
     this.#sink.grow(piece.length);
     call.args += piece;
+    // Gemini may send it in a delta of its own, without arguments.
+    const extra = delta.extra_content;
+    if (typeof extra === "object" && extra !== null) call.extra = { ...call.extra, ...extra };
     if (!this.#sink.textOnly) {
       const event: ToolCallDeltaEvent = {
         type: "tool-call-delta",
@@ -158,9 +165,11 @@ export class ChoiceAssembly {
     if (this.#toolCalls !== undefined || this.#calls.length === 0) return;
     const meta = this.#sink.meta;
     const calls = [...this.#calls].sort((a, b) => a.index - b.index);
-    this.#toolCalls = calls.map((c) =>
-      parseToolCall(c.id, c.name, c.args, meta, this.finishReason),
-    );
+    this.#toolCalls = calls.map((c) => {
+      const toolCall = parseToolCall(c.id, c.name, c.args, meta, this.finishReason);
+      if (c.extra !== undefined) toolCall.extraContent = c.extra;
+      return toolCall;
+    });
     if (!this.#sink.textOnly) {
       for (const toolCall of this.#toolCalls) this.#emit({ type: "tool-call", toolCall });
     }

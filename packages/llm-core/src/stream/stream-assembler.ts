@@ -71,22 +71,32 @@ export class StreamAssembler implements SseSink, AssemblySink {
         requestId: meta.requestId,
       });
     }
+    if (typeof chunk !== "object" || chunk === null) {
+      if (event === "error") throw streamError(chunk, data, meta);
+      return;
+    }
+    // An error inside the stream: OpenAI's `{"error": ...}`, vLLM's `{"object": "error", ...}`,
+    // Gemini's `[{"error": ...}]`, or any event named `error`.
     if (
       event === "error" ||
-      (chunk !== null &&
-        typeof chunk === "object" &&
-        chunk.error !== undefined &&
-        chunk.error !== null)
-    ) {
+      (chunk.error !== undefined && chunk.error !== null) ||
+      chunk.object === "error"
+    )
       throw streamError(chunk, data, meta);
+    if (Array.isArray(chunk)) {
+      const first: unknown = chunk[0];
+      if (typeof first === "object" && first !== null && "error" in first)
+        throw streamError(first, JSON.stringify(first), meta);
+      return;
     }
-    if (typeof chunk !== "object" || chunk === null) return;
     // The first non-empty ones: Azure's first chunk (content filter results) has `""` for both.
     if (this.#id === undefined && typeof chunk.id === "string" && chunk.id !== "")
       this.#id = chunk.id;
     if (this.#model === undefined && typeof chunk.model === "string" && chunk.model !== "")
       this.#model = chunk.model;
-    const usage = chunk.usage;
+    let usage = chunk.usage;
+    // Groq's older streams report usage only under `x_groq`.
+    if (usage === undefined && chunk.x_groq !== undefined) usage = (chunk.x_groq as Json)?.usage;
     if (typeof usage === "object" && usage !== null) {
       this.#usage = usage;
     }

@@ -25,6 +25,41 @@ describe("errors inside a 200 stream", () => {
     expect(error.message).toContain("Rate limit reached");
   });
 
+  it('vLLM\'s {"object": "error"} and Gemini\'s [{"error": ...}] are errors too, not silence', async () => {
+    server.enqueue(
+      raw(
+        data(completionChunk({ content: "a" })),
+        data({
+          object: "error",
+          message: "This model's maximum context length is 4096 tokens",
+          type: "BadRequestError",
+          param: null,
+          code: 400,
+        }),
+      ),
+    );
+    const vllm = await failure(() => texts(llm));
+    expect(vllm.name).toBe("ContextLengthError");
+    expect(vllm.message).toContain("maximum context length is 4096");
+
+    server.enqueue(
+      raw(
+        data([
+          {
+            error: {
+              code: 429,
+              message: "Resource has been exhausted",
+              status: "RESOURCE_EXHAUSTED",
+            },
+          },
+        ]),
+      ),
+    );
+    const gemini = await failure(() => texts(llm));
+    expect(gemini).toBeInstanceOf(RateLimitError);
+    expect(gemini.message).toContain("Resource has been exhausted");
+  });
+
   it("event: error", async () => {
     server.enqueue(
       raw(

@@ -1,4 +1,4 @@
-import type { ChatRequest, ProviderHooks } from "@loom/llm-types";
+import { type ChatRequest, ConfigError, type ProviderHooks } from "@loom/llm-types";
 import type { ModelRules, ProviderPreset, ReasoningReplay } from "./provider-preset.js";
 
 /** The hooks that apply a preset's wire rules to every request body. */
@@ -6,16 +6,29 @@ export function presetHooks(name: string, preset: Readonly<ProviderPreset>): Pro
   // One warning per option per provider: a loop of 10 000 calls must not log 10 000 lines.
   const warned = new Set<string>();
   const formats = preset.responseFormats;
+  const renamed = preset.renamedOptions;
   return {
     prepareBody(body, request, info) {
       const model = String(body.model);
       const rules = rulesFor(preset.models, model);
+      const n = body.n;
+      if (preset.maxChoices !== undefined && typeof n === "number" && n > preset.maxChoices) {
+        throw new ConfigError({
+          provider: name,
+          issues: [
+            {
+              path: "n",
+              message: `${name} answers at most ${preset.maxChoices} choice${preset.maxChoices === 1 ? "" : "s"} per request, got ${n}: make several requests`,
+            },
+          ],
+        });
+      }
       if (preset.maxTokensField === "max_completion_tokens" && "max_tokens" in body) {
         // Unless the caller set the new name itself (in `extraBody`): theirs wins.
         if (!("max_completion_tokens" in body)) body.max_completion_tokens = body.max_tokens;
         delete body.max_tokens;
       }
-      for (const option of rules?.unsupportedOptions ?? []) {
+      for (const option of rules?.unsupportedOptions ?? preset.unsupportedOptions ?? []) {
         if (!(option in body)) continue;
         delete body[option];
         if (!warned.has(option)) {
@@ -30,9 +43,16 @@ export function presetHooks(name: string, preset: Readonly<ProviderPreset>): Pro
           );
         }
       }
+      if (renamed !== undefined) {
+        for (const [option, wireName] of Object.entries(renamed)) {
+          if (!(option in body) || wireName === undefined || wireName in body) continue;
+          body[wireName] = body[option];
+          delete body[option];
+        }
+      }
       const replay = rules?.reasoningReplay ?? preset.reasoningReplay ?? "never";
       if (shouldReplay(replay, body)) replayReasoning(body, request);
-      if (formats !== undefined && !formats.includes("json_schema")) downgradeJsonSchema(body);
+      if (formats !== undefined) fitResponseFormat(body, formats);
     },
   };
 }
@@ -55,17 +75,42 @@ function replayReasoning(body: Record<string, unknown>, request: ChatRequest): v
   });
 }
 
+type Format = "text" | "json_object" | "json_schema";
+
 /**
- * For APIs with `json_object` only: the schema moves into the system message and the wire asks
- * for `json_object`. The caller still validates the reply against the schema.
+ * Sends a response format the API accepts. `json_schema` without support: `json_object` with
+ * the schema in the system message, or that instruction alone when the API has neither (it
+ * would ignore the field). `json_object` without support: a `json_schema` that allows any
+ * object (LM Studio), or an instruction. The caller validates the reply whatever was sent.
  */
-function downgradeJsonSchema(body: Record<string, unknown>): void {
+function fitResponseFormat(body: Record<string, unknown>, formats: readonly Format[]): void {
   const format = body.response_format as
     | { type?: unknown; json_schema?: { schema?: unknown } }
     | undefined;
-  if (format?.type !== "json_schema") return;
-  body.response_format = { type: "json_object" };
-  const instruction = `Reply with one JSON object that matches this JSON Schema, and nothing else:\n${JSON.stringify(format.json_schema?.schema ?? {})}`;
+  if (format === undefined || formats.includes(format.type as Format)) return;
+  if (format.type === "json_schema") {
+    const schema = JSON.stringify(format.json_schema?.schema ?? {});
+    instruct(
+      body,
+      `Reply with one JSON object that matches this JSON Schema, and nothing else:\n${schema}`,
+    );
+    if (formats.includes("json_object")) body.response_format = { type: "json_object" };
+    else delete body.response_format;
+  } else if (format.type === "json_object") {
+    if (formats.includes("json_schema")) {
+      body.response_format = {
+        type: "json_schema",
+        json_schema: { name: "response", schema: { type: "object" } },
+      };
+    } else {
+      instruct(body, "Reply with one JSON object, and nothing else.");
+      delete body.response_format;
+    }
+  }
+}
+
+/** Appends an instruction to the first system message, or puts a new one first. */
+function instruct(body: Record<string, unknown>, instruction: string): void {
   const messages = body.messages as { role: string; content: unknown }[];
   const system = messages.find((m) => m.role === "system" && typeof m.content === "string");
   if (system !== undefined) system.content = `${system.content as string}\n\n${instruction}`;

@@ -8,7 +8,11 @@ export type WireOption =
   | "frequency_penalty"
   | "logprobs"
   | "top_logprobs"
-  | "logit_bias";
+  | "logit_bias"
+  | "stop"
+  | "seed"
+  | "user"
+  | "parallel_tool_calls";
 
 /**
  * Whether earlier assistant turns' `reasoning_content` is sent back: `never` (DeepSeek R1
@@ -20,7 +24,10 @@ export type ReasoningReplay = "never" | "always" | "when-thinking";
 
 /** Rules for one model of a preset; they win over the preset's own. */
 export interface ModelRules {
-  /** Options the model rejects: not sent, with a one-time warning if the caller set them. */
+  /**
+   * Options the model rejects: not sent, with a one-time warning if the caller set them. Replaces
+   * the preset's list (`[]` lifts it for a model that accepts everything).
+   */
   unsupportedOptions?: readonly WireOption[];
   reasoningReplay?: ReasoningReplay;
 }
@@ -35,8 +42,22 @@ export interface ProviderPreset {
   requiresKey?: boolean;
   /** Send `stream_options.include_usage`. @default true */
   streamUsage?: boolean;
-  /** Response formats the API accepts; `json_schema` requests are otherwise sent as `json_object` with the schema in the system message. @default all */
+  /**
+   * Response formats the API accepts. A `json_schema` request it does not accept is sent as
+   * `json_object` with the schema in the system message, or, without `json_object` either, as
+   * that instruction alone; a `json_object` request it does not accept goes as a `json_schema`
+   * for any object, or as an instruction. The reply is validated either way. @default all
+   */
   responseFormats?: readonly ("text" | "json_object" | "json_schema")[];
+  /** Options every model of the API rejects: not sent, with a one-time warning (see `ModelRules`). */
+  unsupportedOptions?: readonly WireOption[];
+  /** Options the API knows by another name (Mistral's `random_seed` for `seed`). */
+  renamedOptions?: Readonly<Partial<Record<WireOption, string>>>;
+  /**
+   * The most answers (`n`) one request may ask for; a call asking for more is a `ConfigError`
+   * before anything is sent, rather than fewer answers than asked or a 400. @default unbounded
+   */
+  maxChoices?: number;
   /** @default "never" */
   reasoningReplay?: ReasoningReplay;
   /** Whether the server honours `response_format`; if not, JSON is also sought in fences and prose. @default true */

@@ -14,7 +14,9 @@ export type ProviderShape =
   | "vllm"
   | "ollama"
   | "llama.cpp"
-  | "llama.cpp-2025";
+  | "llama.cpp-2025"
+  | "mistral"
+  | "groq";
 
 /** Every provider shape, for tests that run against each. */
 export const PROVIDER_SHAPES: readonly ProviderShape[] = Object.freeze([
@@ -24,6 +26,8 @@ export const PROVIDER_SHAPES: readonly ProviderShape[] = Object.freeze([
   "ollama",
   "llama.cpp",
   "llama.cpp-2025",
+  "mistral",
+  "groq",
 ]);
 
 /** What the model says; each provider shape frames it its own way. */
@@ -47,7 +51,10 @@ export interface ProviderScript {
  * and usage only when asked; a current llama.cpp's role delta with `content: null`, 32-character
  * tool-call ids, a first argument fragment of `{`, `timings`, and a `choices: []` usage chunk only
  * when asked; early-2025 llama.cpp's missing role delta, empty tool-call ids, 1-3 character
- * argument fragments, `timings`, and `data: [DONE]` without a blank line.
+ * argument fragments, `timings`, and `data: [DONE]` without a blank line; Mistral's whole tool
+ * calls with 9-character ids and neither `index` nor `type`, in the finish chunk, and usage on
+ * the finish chunk whether asked or not; Groq's whole tool calls, `reasoning` field, and usage
+ * on the finish chunk both under `x_groq` and at the top level, whether asked or not.
  */
 export function providerStream(provider: ProviderShape, script: ProviderScript): FakeReply {
   const text = script.text ?? [];
@@ -151,6 +158,57 @@ export function providerStream(provider: ProviderShape, script: ProviderScript):
       );
       return { type: "sse", events: chunks };
     }
+    case "mistral": {
+      chunks.push(completionChunk({ role: "assistant", content: "" }, model));
+      for (const piece of text) chunks.push(completionChunk({ content: piece }, model));
+      const finish =
+        calls.length > 0
+          ? completionChunk(
+              {
+                content: null,
+                tool_calls: calls.map((call) => ({
+                  id: shortId(call.id),
+                  function: { name: call.name, arguments: call.args },
+                })),
+              },
+              { ...model, finishReason, usage },
+            )
+          : completionChunk({ content: "" }, { ...model, finishReason, usage });
+      chunks.push(finish);
+      return { type: "sse", events: chunks };
+    }
+    case "groq": {
+      const xGroq = { id: "req_01kh52nj5yfcat8hrmvrk2j2hj" };
+      chunks.push(
+        Object.assign(completionChunk({ role: "assistant", content: null }, model), {
+          x_groq: xGroq,
+        }),
+      );
+      for (const piece of reasoning) chunks.push(completionChunk({ reasoning: piece }, model));
+      for (const piece of text) chunks.push(completionChunk({ content: piece }, model));
+      if (calls.length > 0) {
+        chunks.push(
+          completionChunk(
+            {
+              tool_calls: calls.map((call, index) => ({
+                id: shortId(call.id),
+                type: "function",
+                function: { name: call.name, arguments: call.args },
+                index,
+              })),
+            },
+            model,
+          ),
+        );
+      }
+      const timed = { queue_time: 0.04, prompt_time: 0.01, completion_time: 0.05, ...usage };
+      chunks.push(
+        Object.assign(completionChunk({}, { ...model, finishReason, usage: timed }), {
+          x_groq: { ...xGroq, usage: timed },
+        }),
+      );
+      return { type: "sse", events: chunks };
+    }
     case "llama.cpp-2025": {
       for (const piece of text) chunks.push(completionChunk({ content: piece }, model));
       chunks.push(...toolCallChunks(calls, 3, model, { emptyIds: true }));
@@ -183,10 +241,18 @@ export function providerCompletion(provider: ProviderShape, script: ProviderScri
             : null
           : ""
         : script.text.join(""),
-    toolCalls: calls.map((call, i) => ({
-      ...call,
-      id: provider === "llama.cpp-2025" ? "" : (call.id ?? `call_${i + 1}`),
-    })),
+    toolCalls: calls.map((call, i) => {
+      const id = call.id ?? `call_${i + 1}`;
+      return {
+        ...call,
+        id:
+          provider === "llama.cpp-2025"
+            ? ""
+            : provider === "mistral" || provider === "groq"
+              ? shortId(id)
+              : id,
+      };
+    }),
     model: script.model ?? defaultModel(provider),
     usage: script.usage ?? wireUsage(script.text?.length ?? 1),
     finishReason: calls.length > 0 ? "tool_calls" : "stop",
@@ -199,14 +265,23 @@ export function providerCompletion(provider: ProviderShape, script: ProviderScri
   }
   const message = (body.choices as { message: Record<string, unknown> }[])[0]?.message ?? {};
   const thinking = script.reasoning?.join("");
-  if (thinking) message[provider === "vllm" ? "reasoning" : "reasoning_content"] = thinking;
+  if (thinking)
+    message[provider === "vllm" || provider === "groq" ? "reasoning" : "reasoning_content"] =
+      thinking;
   return { type: "json", body };
 }
 
 function defaultModel(provider: ProviderShape): string {
   if (provider === "llama.cpp") return "tiny";
+  if (provider === "mistral") return "mistral-small-latest";
+  if (provider === "groq") return "llama-3.3-70b-versatile";
   if (provider === "llama.cpp-2025") return "models/tiny.gguf";
   return "fake-model";
+}
+
+/** A 9-character id, as Mistral and Groq make them (stable for a seed). */
+function shortId(seed: string): string {
+  return llamaId(seed).slice(0, 9);
 }
 
 /** A current llama.cpp's non-standard `timings` object. */

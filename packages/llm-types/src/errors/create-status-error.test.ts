@@ -110,6 +110,53 @@ describe("createStatusError: reading bodies", () => {
     ).toBe("HTTP 422: messages: field required");
   });
 
+  it("reads Gemini's error wrapped in an array", () => {
+    const body = JSON.stringify([
+      {
+        error: {
+          code: 400,
+          message:
+            'Invalid JSON payload received. Unknown name "web_search_options": Cannot find field.',
+          status: "INVALID_ARGUMENT",
+        },
+      },
+    ]);
+    const error = createStatusError({ status: 400, body });
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.message).toBe(
+      'HTTP 400: Invalid JSON payload received. Unknown name "web_search_options": Cannot find field.',
+    );
+    expect(error.code).toBe("400");
+  });
+
+  it("reads a validation report: Mistral's 422 with a message object, FastAPI's detail list", () => {
+    const mistral = JSON.stringify({
+      object: "error",
+      message: {
+        detail: [
+          {
+            type: "extra_forbidden",
+            loc: ["body", "stream_options"],
+            msg: "Extra inputs are not permitted",
+            input: { include_usage: true },
+          },
+        ],
+      },
+      type: "invalid_request_error",
+      param: null,
+      code: null,
+    });
+    const error = createStatusError({ status: 422, body: mistral });
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.message).toBe("HTTP 422: body.stream_options: Extra inputs are not permitted");
+    const fastApi = JSON.stringify({
+      detail: [{ loc: ["body", "messages"], msg: "Field required", type: "missing" }],
+    });
+    expect(createStatusError({ status: 422, body: fastApi }).message).toBe(
+      "HTTP 422: body.messages: Field required",
+    );
+  });
+
   it("turns a proxy's HTML page into a short readable message and keeps the raw body truncated", () => {
     const html = `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center>${"<!-- padding -->".repeat(1000)}</body></html>`;
     const error = createStatusError({ status: 502, body: html });

@@ -96,11 +96,19 @@ export function createStatusError(input: StatusErrorInput): APIStatusError {
 
 function parseBody(text: string): unknown {
   if (!/^\s*[{[]/.test(text)) return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
+  // Gemini's OpenAI endpoint wraps its error in an array: `[{"error": {...}}]`.
+  if (Array.isArray(parsed) && parsed.length > 0 && isErrorHolder(parsed[0])) return parsed[0];
+  return parsed;
+}
+
+function isErrorHolder(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "error" in value;
 }
 
 /** The `error` object of an OpenAI-style body, or the body itself. */
@@ -116,9 +124,8 @@ function describeBody(parsed: unknown, raw: string): string {
     const outer = parsed as Record<string, unknown>;
     const inner = errorObject(parsed);
     for (const candidate of [inner?.message, outer?.error, outer?.detail, outer?.message]) {
-      if (typeof candidate === "string" && candidate.trim()) {
-        return truncateText(candidate, MAX_MESSAGE_CHARS);
-      }
+      const text = messageText(candidate);
+      if (text !== undefined) return truncateText(text, MAX_MESSAGE_CHARS);
     }
   }
   // Not JSON (a proxy's HTML page, plain text): strip tags so the message stays readable.
@@ -127,6 +134,26 @@ function describeBody(parsed: unknown, raw: string): string {
     .replace(/\s+/g, " ")
     .trim();
   return truncateText(text, MAX_MESSAGE_CHARS);
+}
+
+/**
+ * A message as text: a string, or a validation report, which FastAPI servers (vLLM, Mistral's
+ * 422 `{"message": {"detail": [...]}}`) send as `[{loc, msg}]` rather than words.
+ */
+function messageText(candidate: unknown): string | undefined {
+  if (typeof candidate === "string") return candidate.trim() ? candidate : undefined;
+  if (typeof candidate !== "object" || candidate === null) return undefined;
+  const items = Array.isArray(candidate) ? candidate : (candidate as { detail?: unknown }).detail;
+  if (typeof items === "string") return items.trim() ? items : undefined;
+  if (!Array.isArray(items)) return undefined;
+  const parts: string[] = [];
+  for (const item of items.slice(0, 5)) {
+    const { loc, msg } = (item ?? {}) as { loc?: unknown; msg?: unknown };
+    if (typeof msg !== "string") continue;
+    const where = Array.isArray(loc) ? loc.map(String).join(".") : "";
+    parts.push(where ? `${where}: ${msg}` : msg);
+  }
+  return parts.length > 0 ? parts.join("; ") : undefined;
 }
 
 function field(parsed: unknown, name: "type" | "code"): string | undefined {

@@ -18,9 +18,12 @@ export function providersCommand(args: CliArgs, io: CliIo): void {
     const keyState =
       key !== undefined && key !== ""
         ? `set${keyEnv ? ` (${keyEnv}` : " (in loom.toml"}: ${redactSecret(key)})`
-        : keyEnv !== undefined
-          ? `missing: set ${keyEnv}`
-          : "none needed";
+        : keyEnv === undefined
+          ? "none needed"
+          : preset !== undefined && preset.requiresKey !== true
+            ? // A local server takes a key only when it was started with one.
+              `none needed (or set ${keyEnv})`
+            : `missing: set ${keyEnv}`;
     rows.push([
       name,
       table === undefined

@@ -175,6 +175,11 @@ describe("loom-llm", () => {
     expect(run.stdout).toMatch(
       /ollama\s+.*providers\.toml\s+http:\/\/localhost:11434\/v1\s+llama3\.2\s+none needed/,
     );
+    expect(run.stdout).toMatch(
+      /vllm\s+preset\s+http:\/\/localhost:8000\/v1\s+\S+\s+none needed \(or set VLLM_API_KEY\)/,
+    );
+    for (const name of ["groq", "mistral", "xai", "gemini", "anthropic", "openrouter"])
+      expect(run.stdout).toMatch(new RegExp(`^${name}\\s+preset\\s+https://.*missing: set `, "m"));
     expect(run.stdout).toContain("api-version=1&api-key=…");
     expect(run.stdout).not.toContain("0123456789abcd");
   });

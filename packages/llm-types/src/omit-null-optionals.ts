@@ -28,7 +28,9 @@ function walk(value: unknown, node: unknown, root: JsonSchema, depth: number): u
     let out: unknown[] | undefined;
     value.forEach((item, i) => {
       const next = walk(item, items, root, depth + 1);
-      if (next !== item) (out ??= [...value])[i] = next;
+      if (next === item) return;
+      out ??= [...value];
+      out[i] = next;
     });
     return out ?? value;
   }
@@ -48,7 +50,9 @@ function walk(value: unknown, node: unknown, root: JsonSchema, depth: number): u
       continue;
     }
     const next = walk(current, sub, root, depth + 1);
-    if (next !== current) (out ??= { ...object })[key] = next;
+    if (next === current) continue;
+    out ??= { ...object };
+    out[key] = next;
   }
   return out ?? value;
 }

@@ -114,7 +114,8 @@ export class ChatClient implements ChatModel {
     // Error messages name the request: with any credential in its query masked.
     this.#label = redactUrl(`POST ${url.origin}${this.#path}`);
     this.#pool = new Pool(url.origin, {
-      connections: this.#config.maxConnections,
+      // `null`: undici's own default, a socket per request in flight.
+      connections: this.#config.maxConnections ?? null,
       // undici's 300 s defaults would hide a hung server for five minutes.
       headersTimeout: this.#config.timeoutMs,
       bodyTimeout: this.#config.timeoutMs,
@@ -455,6 +456,7 @@ export class ChatClient implements ChatModel {
       model: request.model ?? this.#config.model,
       request: this.#label,
       requestId: undefined,
+      choices: choiceCount(request),
       maxBytes: this.#config.maxResponseBytes,
       timeoutMs: request.timeoutMs ?? this.#config.timeoutMs,
       tools: request.tools,
@@ -503,4 +505,10 @@ function credentialHeaderValues(headers: Readonly<Record<string, string>>): stri
   return Object.entries(headers)
     .filter(([name, value]) => CREDENTIAL_HEADER.test(name) && typeof value === "string")
     .map(([, value]) => value);
+}
+
+/** How many answers a request asks for: its `n`, else a numeric `n` in `extraBody`, else 1. */
+function choiceCount(request: ChatRequest): number {
+  const n = request.n ?? (request.extraBody as { n?: unknown } | undefined)?.n;
+  return typeof n === "number" && Number.isInteger(n) && n > 1 ? n : 1;
 }

@@ -74,6 +74,9 @@ describe("Gemini's OpenAI endpoint", () => {
             },
           ],
         }),
+        completionChunk({
+          tool_calls: [{ id: "function-call-1", extra_content: { google: { other: 1 } } }],
+        }),
         completionChunk({ tool_calls: [{ id: "function-call-1", extra_content: signature }] }),
         completionChunk(
           {
@@ -92,14 +95,16 @@ describe("Gemini's OpenAI endpoint", () => {
     });
     const response = await llm.stream(hello).response();
     expect(response.finishReason).toBe("stop");
+    // Pieces merge at every depth: a later piece adds to the signature's object, never erases.
+    const merged = { google: { other: 1, thought_signature: signature.google.thought_signature } };
     expect(response.toolCalls.map((c) => [c.id, c.arguments, c.extraContent])).toEqual([
-      ["function-call-1", { city: "Paris" }, signature],
+      ["function-call-1", { city: "Paris" }, merged],
       ["function-call-2", { city: "Rome" }, undefined],
     ]);
     server.enqueue({ type: "json", body: completionBody() });
     await llm.call(nextTurn(response));
     const sent = server.lastJson().messages as { tool_calls?: Record<string, unknown>[] }[];
-    expect(sent[1]?.tool_calls?.map((c) => c.extra_content)).toEqual([signature, undefined]);
+    expect(sent[1]?.tool_calls?.map((c) => c.extra_content)).toEqual([merged, undefined]);
   });
 });
 

@@ -272,3 +272,54 @@ describe("the key never leaks, whatever a hostile server echoes and however it d
     }
   });
 });
+
+describe("a key a proxy wrote back with JSON escapes inside a string (double-encoded)", () => {
+  // A key with `/` and `g`: a PHP-style proxy escapes `/` as `\/`, another writes `\u0067`.
+  const slashKey = "sk-proj-AbC123/xyz+789_def=GHIjklMNOpgq";
+  let proxy: FakeServer;
+  let client: ChatClient;
+  beforeAll(async () => {
+    proxy = await createFakeServer();
+    client = new ChatClient(
+      {},
+      { baseUrl: proxy.baseUrl, model: "m", apiKey: slashKey, maxRetries: 0 },
+    );
+  });
+  afterAll(async () => {
+    await client.close();
+    await proxy.close();
+  });
+  const upstream = (key: string) =>
+    `upstream rejected: {"headers":{"authorization":"Bearer ${key}"}}`;
+  const disguises = [
+    ["\\/", slashKey.replaceAll("/", "\\/")],
+    ["\\u0067", slashKey.replaceAll("g", "\\u0067")],
+  ] as const;
+  const expectClean = (error: unknown) => {
+    expect(error).toBeDefined();
+    const text = printed(error);
+    for (const [, disguised] of disguises) expect(text).not.toContain(disguised);
+    expect(text).not.toContain(slashKey);
+    expect(text).not.toContain("xyz+789_def=GHI");
+  };
+  const failure = (run: Promise<unknown>) =>
+    run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+  it.each(disguises)(
+    "%s: in a 401 body, a 200 body without choices, an error in a stream",
+    async (_, key) => {
+      proxy.enqueue({ type: "error", status: 401, body: { error: { message: upstream(key) } } });
+      expectClean(await failure(client.call(hello)));
+      proxy.enqueue({ type: "json", body: { error_detail: upstream(key), choices: [] } });
+      expectClean(await failure(client.call(hello)));
+      proxy.enqueue({
+        type: "sse",
+        events: [completionChunk({ content: "a" }), { error: { message: upstream(key) } }],
+      });
+      expectClean(await failure(client.stream(hello).response()));
+    },
+  );
+});

@@ -15,6 +15,8 @@ export interface ResponseFormatOptions extends ErrorContext {
    * leading prose too. Elsewhere those mean something is wrong. @default false
    */
   lenient?: boolean;
+  /** The whole response, carried by the error when the reply fails: what was paid for. */
+  paid?: LLMResponse | undefined;
 }
 
 /**
@@ -38,6 +40,7 @@ export function applyResponseFormat(
       message: `${options.request ? `${options.request}: ` : ""}the reply ${why}: ${truncateText(response.content, 200)}`,
       raw: truncateText(response.content, 2_000),
       issues,
+      response: options.paid,
       provider: options.provider,
       model: options.model,
       requestId: options.requestId,

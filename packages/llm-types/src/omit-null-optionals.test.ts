@@ -80,3 +80,37 @@ describe("omitNullOptionals", () => {
     );
   });
 });
+
+describe("omitNullOptionals through unions, tuples and records", () => {
+  const shapes = z.object({
+    inner: z.object({ x: z.string().optional() }).nullable(),
+    shape: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("a"), x: z.number().optional() }),
+      z.object({ kind: z.literal("b"), y: z.string().optional(), z: z.string().nullable() }),
+    ]),
+    pair: z.tuple([z.object({ p: z.string().optional() }), z.number()]),
+    list: z.array(z.object({ q: z.string().optional() }).nullable()),
+    byName: z.record(z.string(), z.object({ r: z.string().optional() })),
+  });
+  const json = toJsonSchema(shapes);
+
+  it("finds the branch a value fits and drops its optional nulls, keeping nullable ones", () => {
+    const answer = {
+      inner: { x: null },
+      shape: { kind: "b", y: null, z: null },
+      pair: [{ p: null }, 3],
+      list: [{ q: null }, null],
+      byName: { one: { r: null } },
+    };
+    const cleaned = omitNullOptionals(answer, json);
+    expect(cleaned).toEqual({
+      inner: {},
+      shape: { kind: "b", z: null },
+      pair: [{}, 3],
+      list: [{}, null],
+      byName: { one: {} },
+    });
+    expect(shapes.safeParse(answer).success).toBe(false);
+    expect(shapes.safeParse(cleaned).success).toBe(true);
+  });
+});

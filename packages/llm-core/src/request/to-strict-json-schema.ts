@@ -40,6 +40,10 @@ function strict(node: unknown, root: JsonSchema): unknown {
   for (const key of SCHEMA_LISTS)
     if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map((sub) => strict(sub, root));
   if (typeof out.items === "object" && out.items !== null) out.items = strict(out.items, root);
+  // A record's values: closed like any object (strict mode refuses the record itself, but the
+  // schema sent is then the caller's to change, not half-converted).
+  if (typeof out.additionalProperties === "object" && out.additionalProperties !== null)
+    out.additionalProperties = strict(out.additionalProperties, root);
   const isObject =
     out.type === "object" ||
     (Array.isArray(out.type) && out.type.includes("object")) ||

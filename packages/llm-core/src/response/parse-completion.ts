@@ -5,6 +5,8 @@ import {
   type LLMResponse,
   type ToolCall,
 } from "@loom/llm-types";
+import { bodyError, errorIn } from "./body-error.js";
+import { choiceIndex } from "./choice-index.js";
 import { normalizeFinishReason } from "./normalize-finish-reason.js";
 import { normalizeUsage } from "./normalize-usage.js";
 import { parseToolCall } from "./parse-tool-call.js";
@@ -18,6 +20,16 @@ type Json = Record<string, unknown>;
  * validation on this hot path: each field is checked where it is read.
  */
 export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse {
+  // An error answered with status 200 (proxies, OpenRouter once generation started): typed
+  // as if its status had said so, not "no choices".
+  const error = errorIn(body);
+  if (error !== undefined)
+    throw bodyError(
+      error,
+      JSON.stringify(meta.redactor.redactValue(error)),
+      meta,
+      "error in a 200 body",
+    );
   const wire = (body as { choices?: unknown } | null)?.choices;
   const choices: ChoiceParts[] = [];
   if (Array.isArray(wire)) {
@@ -32,17 +44,32 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
   if (choices.length === 0) {
     throw new InvalidResponseError({
       message: `${meta.request} returned no choices[0].message`,
-      raw: quoteServerText(describeBody(body), meta),
+      // Masked as values first: serialised again, an escaped secret would be escaped twice.
+      raw: quoteServerText(describeBody(meta.redactor.redactValue(body)), meta),
       provider: meta.provider,
       model: meta.model,
       requestId: meta.requestId,
     });
   }
-  if (choices.length > 1) choices.sort((a, b) => a.index - b.index);
+  if (choices.length > 1) {
+    choices.sort((a, b) => a.index - b.index);
+    for (let i = 1; i < choices.length; i++) {
+      if (choices[i]?.index === choices[i - 1]?.index) {
+        throw new InvalidResponseError({
+          message: `${meta.request} returned two choices with index ${choices[i]?.index}: which is the answer is unknown`,
+          raw: quoteServerText(describeBody(meta.redactor.redactValue(body)), meta),
+          provider: meta.provider,
+          model: meta.model,
+          requestId: meta.requestId,
+        });
+      }
+    }
+  }
   const json = body as Json;
   return assembleResponse({
     choices,
-    usage: json.usage,
+    // Groq's older bodies report usage only under `x_groq`.
+    usage: json.usage ?? (json.x_groq as Json | null | undefined)?.usage,
     model: typeof json.model === "string" ? json.model : meta.model,
     id: typeof json.id === "string" ? json.id : "",
     meta,
@@ -54,7 +81,7 @@ function choiceOf(choice: Json, message: Json, position: number, meta: ResponseM
     typeof choice.finish_reason === "string" ? normalizeFinishReason(choice.finish_reason) : null;
   const reasoning = message.reasoning_content ?? message.reasoning;
   return {
-    index: typeof choice.index === "number" ? choice.index : position,
+    index: choiceIndex(choice.index, position, meta),
     content: textOf(message.content),
     refusal:
       typeof message.refusal === "string" && message.refusal !== "" ? message.refusal : undefined,

@@ -10,7 +10,7 @@ import type { ResponseMeta } from "./response-meta.js";
 export function parseStructuredReply(response: LLMResponse, meta: ResponseMeta): void {
   if (meta.responseFormat === undefined) return;
   const options = { ...meta, lenient: meta.lenientJson };
-  applyResponseFormat(response, meta.responseFormat, options);
+  applyResponseFormat(response, meta.responseFormat, { ...options, paid: response });
   const choices = response.choices;
   if (choices === undefined) return;
   for (const choice of choices) {

@@ -11,6 +11,8 @@ export interface ResponseMeta {
   readonly request: string;
   /** The server's request id header, when it sent one. */
   requestId?: string | undefined;
+  /** The answers the request asked for (`n`, or `extraBody.n`): 1 unless more were. */
+  readonly choices: number;
   /** The largest SSE event or body accepted. */
   readonly maxBytes: number;
   /** The call's `timeoutMs` (its own, or the config's). */

@@ -194,12 +194,73 @@ describe("several answers (n > 1)", () => {
     expect(res.choices).toBeUndefined();
   });
 
-  it("a choice index no request can produce is an InvalidResponseError, not a huge table", async () => {
-    for (const index of [1e9, -1, "1"]) {
+  it("a choice index no request can produce is an InvalidResponseError, called or streamed", async () => {
+    for (const index of [1e9, -1, 1.5, "1"]) {
       server.enqueue({ type: "sse", events: [chunk(index as number, { content: "x" }, "stop")] });
-      const error = await failure(llm.stream(hello).response());
-      expect(error.name).toBe("InvalidResponseError");
-      expect(error.message).toContain("choice index outside 0 to 127");
+      const streamed = await failure(llm.stream(hello).response());
+      expect(streamed.name).toBe("InvalidResponseError");
+      expect(streamed.message).toContain("choice index outside 0 to 127");
+      server.enqueue({
+        type: "json",
+        body: {
+          ...twoAnswersBody,
+          choices: [{ index, message: { role: "assistant", content: "x" }, finish_reason: "stop" }],
+        },
+      });
+      const called = await failure(llm.call(hello));
+      expect(called.message).toContain("choice index outside 0 to 127");
     }
+  });
+
+  it("two choices with one index in a body: an InvalidResponseError, not a guess", async () => {
+    const answer = { message: { role: "assistant", content: "x" }, finish_reason: "stop" };
+    server.enqueue({
+      type: "json",
+      body: {
+        ...twoAnswersBody,
+        choices: [
+          { index: 0, ...answer },
+          { index: 0, ...answer },
+        ],
+      },
+    });
+    const error = await failure(llm.call({ ...hello, n: 2 }));
+    expect(error.message).toContain("two choices with index 0");
+  });
+
+  it("a stream chunk whose choices is not a list is an error, as in a body", async () => {
+    server.enqueue({ type: "sse", events: [{ id: "c", choices: { index: 0 } }] });
+    const error = await failure(llm.stream(hello).response());
+    expect(error.message).toContain("choices is not a list");
+  });
+
+  it("a stream cut before an asked-for answer ever began is an error, not fewer answers", async () => {
+    server.enqueue({ type: "sse", done: false, events: [chunk(0, { content: "A" }, "stop")] });
+    const error = await failure(llm.stream({ ...hello, n: 2 }).response());
+    expect(error.message).toContain("no finish reason for every answer");
+  });
+
+  it("usage reported after each answer (llama.cpp) is summed: the prompt once, completions added", async () => {
+    const usage = (completion: number) => ({
+      id: "c",
+      choices: [],
+      usage: { prompt_tokens: 29, completion_tokens: completion, total_tokens: 29 + completion },
+    });
+    server.enqueue({
+      type: "sse",
+      events: [
+        chunk(1, { content: "b" }),
+        chunk(0, { content: "a" }),
+        chunk(1, {}, "length"),
+        usage(2),
+        chunk(0, {}, "length"),
+        usage(3),
+      ],
+    });
+    const res = await llm.stream({ ...hello, n: 2 }).response();
+    expect(res.usage).toMatchObject({ promptTokens: 29, completionTokens: 5, totalTokens: 34 });
+    // One report for all (OpenAI) is taken as it is.
+    server.enqueue({ type: "sse", events: twoAnswers });
+    expect((await llm.stream({ ...hello, n: 2 }).response()).usage.completionTokens).toBe(9);
   });
 });

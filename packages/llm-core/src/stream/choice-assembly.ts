@@ -147,7 +147,8 @@ export class ChoiceAssembly {
     call.args += piece;
     // Gemini may send it in a delta of its own, without arguments.
     const extra = delta.extra_content;
-    if (typeof extra === "object" && extra !== null) call.extra = { ...call.extra, ...extra };
+    if (typeof extra === "object" && extra !== null && !Array.isArray(extra))
+      call.extra = mergeDeep(call.extra ?? {}, extra as Json);
     if (!this.#sink.textOnly) {
       const event: ToolCallDeltaEvent = {
         type: "tool-call-delta",
@@ -191,4 +192,18 @@ export class ChoiceAssembly {
     if (this.#tag !== undefined) event.choice = this.#tag;
     this.#sink.out.push(event);
   }
+}
+
+/** `base` with `next` merged in, objects key by key at any depth: later pieces add, not erase. */
+function mergeDeep(base: Json, next: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(next)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -72,6 +72,12 @@ export class ProviderStream implements ChatStream {
   #delivered = false;
   /** Aborts the stream when no data event arrives for `streamIdleTimeoutMs`. */
   #idle: NodeJS.Timeout | undefined;
+  /**
+   * When the last read with data events arrived (`performance.now()`). The idle timer reads it
+   * when it fires instead of being re-armed on every read: a per-token stream makes a read per
+   * event, and re-arming a timer costs more than reading the clock.
+   */
+  #lastData = 0;
 
   constructor(source: StreamSource) {
     this.#source = source;
@@ -234,7 +240,6 @@ export class ProviderStream implements ChatStream {
   ): BodyReader {
     const meta = this.#source.meta;
     this.#idle ??= this.#idleTimer();
-    const idle = this.#idle;
     const assembler = new StreamAssembler(meta, textOnly);
     const decoder = new SseDecoder(meta.maxBytes, () => assembler.overflow());
     const iterator = attempt.read(response);
@@ -251,7 +256,7 @@ export class ProviderStream implements ChatStream {
         decoder.push(next.value, assembler);
         if (assembler.dataEvents !== seenData) {
           seenData = assembler.dataEvents;
-          idle.refresh();
+          this.#lastData = performance.now();
         }
         if (assembler.done) {
           // The chunked terminator usually follows [DONE] at once: give it one turn of the
@@ -330,7 +335,14 @@ export class ProviderStream implements ChatStream {
     const { meta, streamIdleTimeoutMs } = this.#source;
     // Keep-alive comments reset undici's body timeout, so a server can send them forever:
     // this bounds the gap between data events.
-    const timer = setTimeout(() => {
+    const fire = () => {
+      const quiet = performance.now() - this.#lastData;
+      if (quiet < streamIdleTimeoutMs) {
+        // Data came since the timer was armed: wait out the rest of the bound from it.
+        this.#idle = setTimeout(fire, Math.ceil(streamIdleTimeoutMs - quiet));
+        this.#idle.unref();
+        return;
+      }
       this.#signal.abort(
         new TimeoutError({
           timeoutMs: streamIdleTimeoutMs,
@@ -343,7 +355,9 @@ export class ProviderStream implements ChatStream {
           requestId: meta.requestId,
         }),
       );
-    }, streamIdleTimeoutMs);
+    };
+    this.#lastData = performance.now();
+    const timer = setTimeout(fire, streamIdleTimeoutMs);
     timer.unref();
     return timer;
   }

@@ -14,6 +14,7 @@ const meta = (): ResponseMeta => ({
   model: "m",
   request: "POST http://127.0.0.1/v1/chat/completions",
   requestId: undefined,
+  choices: 1,
   maxBytes: 1 << 20,
   timeoutMs: 30_000,
   tools: undefined,

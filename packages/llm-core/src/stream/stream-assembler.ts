@@ -1,16 +1,14 @@
 import { InvalidResponseError, type LLMResponse, type StreamEvent } from "@loom/llm-types";
+import { bodyError, errorIn } from "../response/body-error.js";
+import { choiceIndex } from "../response/choice-index.js";
 import { normalizeUsage } from "../response/normalize-usage.js";
 import { assembleResponse } from "../response/parse-completion.js";
 import { quoteServerText } from "../response/quote-server-text.js";
 import type { ResponseMeta } from "../response/response-meta.js";
 import { type AssemblySink, ChoiceAssembly } from "./choice-assembly.js";
 import type { SseSink } from "./sse-decoder.js";
-import { streamError } from "./stream-error.js";
 
 type Json = Record<string, unknown>;
-
-/** The most answers one stream may carry: OpenAI's bound on `n`. */
-export const MAX_CHOICES = 128;
 
 /**
  * Turns decoded SSE events (`chat.completion.chunk`s) into stream items and, at the end, the
@@ -34,6 +32,11 @@ export class StreamAssembler implements SseSink, AssemblySink {
   #others: ChoiceAssembly[] | undefined;
   #firstSeen = false;
   #usage: unknown;
+  /**
+   * With several answers, usage reported after each answer's finish (llama.cpp sends one per
+   * answer, where OpenAI sends one for all), by the answer it followed.
+   */
+  #perAnswer: Map<number, Json> | undefined;
   #model: string | undefined;
   #id: string | undefined;
   /** Characters assembled (content, reasoning, tool-call arguments): bounded by `maxBytes`. */
@@ -71,35 +74,24 @@ export class StreamAssembler implements SseSink, AssemblySink {
         requestId: meta.requestId,
       });
     }
-    if (typeof chunk !== "object" || chunk === null) {
-      if (event === "error") throw streamError(chunk, data, meta);
-      return;
-    }
+    if (event === "error") throw bodyError(chunk, data, meta);
+    if (typeof chunk !== "object" || chunk === null) return;
     // An error inside the stream: OpenAI's `{"error": ...}`, vLLM's `{"object": "error", ...}`,
-    // Gemini's `[{"error": ...}]`, or any event named `error`.
-    if (
-      event === "error" ||
-      (chunk.error !== undefined && chunk.error !== null) ||
-      chunk.object === "error"
-    )
-      throw streamError(chunk, data, meta);
-    if (Array.isArray(chunk)) {
-      const first: unknown = chunk[0];
-      if (typeof first === "object" && first !== null && "error" in first)
-        throw streamError(first, JSON.stringify(first), meta);
-      return;
-    }
+    // Gemini's `[{"error": ...}]`.
+    const error = errorIn(chunk);
+    if (error === chunk) throw bodyError(chunk, data, meta);
+    if (error !== undefined)
+      throw bodyError(error, JSON.stringify(meta.redactor.redactValue(error)), meta);
+    if (Array.isArray(chunk)) return;
     // The first non-empty ones: Azure's first chunk (content filter results) has `""` for both.
     if (this.#id === undefined && typeof chunk.id === "string" && chunk.id !== "")
       this.#id = chunk.id;
     if (this.#model === undefined && typeof chunk.model === "string" && chunk.model !== "")
       this.#model = chunk.model;
     let usage = chunk.usage;
-    // Groq's older streams report usage only under `x_groq`.
-    if (usage === undefined && chunk.x_groq !== undefined) usage = (chunk.x_groq as Json)?.usage;
-    if (typeof usage === "object" && usage !== null) {
-      this.#usage = usage;
-    }
+    // Groq's older streams report usage only under `x_groq` (and some `usage: null` beside it).
+    if ((usage === undefined || usage === null) && chunk.x_groq !== undefined)
+      usage = (chunk.x_groq as Json | null)?.usage;
     const choices = chunk.choices;
     if (Array.isArray(choices)) {
       for (let i = 0; i < choices.length; i++) {
@@ -107,30 +99,64 @@ export class StreamAssembler implements SseSink, AssemblySink {
         // Entries that are not objects (`choices: [null]`) are ignored, not a TypeError.
         if (typeof choice === "object" && choice !== null) this.#choice(choice.index).apply(choice);
       }
+    } else if (choices !== undefined && choices !== null) {
+      throw new InvalidResponseError({
+        message: `${meta.request} sent a stream chunk whose choices is not a list: ${quoteServerText(data, meta, 200)}`,
+        raw: quoteServerText(data, meta),
+        provider: meta.provider,
+        model: meta.model,
+        requestId: meta.requestId,
+      });
     }
+    if (typeof usage === "object" && usage !== null) this.#report(usage as Json);
     if (!this.textOnly && typeof usage === "object" && usage !== null) {
       this.out.push({ type: "usage", usage: normalizeUsage(usage) });
     }
   }
 
+  /** Takes a usage report: the latest wins, unless each answer reports its own (below). */
+  #report(usage: Json): void {
+    this.#usage = usage;
+    if (this.meta.choices < 2) return;
+    // The answer that finished since the last report, if exactly one did: this report is its.
+    const finished = this.#answers().filter(
+      (c) => c.finishReason !== undefined && !this.#perAnswer?.has(c.index),
+    );
+    if (finished.length !== 1) return;
+    this.#perAnswer ??= new Map();
+    this.#perAnswer.set(finished[0]?.index ?? 0, usage);
+  }
+
+  /**
+   * The usage to report: with one report per answer, their sum (completion tokens added, the
+   * prompt counted once, as OpenAI counts `n > 1`); otherwise the latest report.
+   */
+  #totalUsage(): unknown {
+    const reports = this.#perAnswer;
+    if (reports === undefined || reports.size < 2) return this.#usage;
+    let prompt = 0;
+    let completion = 0;
+    for (const report of reports.values()) {
+      prompt = Math.max(prompt, numberOf(report.prompt_tokens));
+      completion += numberOf(report.completion_tokens);
+    }
+    return {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+    };
+  }
+
   /** The answer a chunk's choice belongs to: by its `index` (absent means 0). */
-  #choice(index: unknown): ChoiceAssembly {
-    if (index === undefined || index === null || index === 0) {
+  #choice(wireIndex: unknown): ChoiceAssembly {
+    if (wireIndex === 0 || wireIndex === undefined) {
       this.#firstSeen = true;
       return this.#first;
     }
-    if (
-      typeof index !== "number" ||
-      !Number.isInteger(index) ||
-      index < 0 ||
-      index >= MAX_CHOICES
-    ) {
-      throw new InvalidResponseError({
-        message: `${this.meta.request}: the stream sent a choice index outside 0 to ${MAX_CHOICES - 1}: ${quoteServerText(String(index), this.meta, 40)}`,
-        provider: this.meta.provider,
-        model: this.meta.model,
-        requestId: this.meta.requestId,
-      });
+    const index = choiceIndex(wireIndex, 0, this.meta);
+    if (index === 0) {
+      this.#firstSeen = true;
+      return this.#first;
     }
     this.#others ??= [];
     let choice = this.#others.find((c) => c.index === index);
@@ -173,9 +199,12 @@ export class StreamAssembler implements SseSink, AssemblySink {
    */
   finish(): LLMResponse {
     const answers = this.#answers();
-    if (!this.done && answers.some((c) => c.finishReason === undefined)) {
+    if (
+      !this.done &&
+      (answers.some((c) => c.finishReason === undefined) || answers.length < this.meta.choices)
+    ) {
       throw new InvalidResponseError({
-        message: `${this.meta.request}: the stream ended before the model finished (no finish reason, no [DONE])`,
+        message: `${this.meta.request}: the stream ended before the model finished (no finish reason${this.meta.choices > 1 ? " for every answer" : ""}, no [DONE])`,
         raw: quoteServerText(this.#first.content, this.meta),
         provider: this.meta.provider,
         model: this.meta.model,
@@ -190,7 +219,7 @@ export class StreamAssembler implements SseSink, AssemblySink {
   response(): LLMResponse {
     return assembleResponse({
       choices: this.#answers().map((c) => c.parts()),
-      usage: this.#usage,
+      usage: this.#totalUsage(),
       model: this.#model ?? this.meta.model,
       id: this.#id ?? "",
       meta: this.meta,
@@ -204,4 +233,8 @@ export class StreamAssembler implements SseSink, AssemblySink {
     if (this.#firstSeen) answers.unshift(this.#first);
     return answers;
   }
+}
+
+function numberOf(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }

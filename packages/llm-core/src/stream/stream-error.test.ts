@@ -60,6 +60,26 @@ describe("errors inside a 200 stream", () => {
     expect(gemini.message).toContain("Resource has been exhausted");
   });
 
+  it("the same errors answered as a whole 200 body are typed the same, not 'no choices'", async () => {
+    const bodies: [unknown, string][] = [
+      [{ error: { message: "Rate limit reached", type: "rate_limit_error" } }, "RateLimitError"],
+      [
+        { object: "error", message: "maximum context length is 4096", code: 400 },
+        "ContextLengthError",
+      ],
+      [
+        [{ error: { code: 403, message: "Permission denied", status: "PERMISSION_DENIED" } }],
+        "PermissionDeniedError",
+      ],
+    ];
+    for (const [body, name] of bodies) {
+      server.enqueue({ type: "json", body });
+      const error = await failure(llm.call({ messages: [{ role: "user", content: "hi" }] }));
+      expect(error.name).toBe(name);
+      expect(error.message).toContain("error in a 200 body");
+    }
+  });
+
   it("event: error", async () => {
     server.enqueue(
       raw(

@@ -1,4 +1,9 @@
-import type { ProviderHooks } from "@loom/llm-types";
+import {
+  type CallInfo,
+  InvalidResponseError,
+  type LLMResponse,
+  type ProviderHooks,
+} from "@loom/llm-types";
 import type { CostTracker } from "./cost-tracker.js";
 import { estimateCost } from "./estimate-cost.js";
 import { findPrice, MODEL_PRICES, type ModelPrice } from "./model-price.js";
@@ -34,16 +39,24 @@ export function costHooks(options: CostHooksOptions = {}): ProviderHooks {
     price ?? lookup(requested) ?? lookup(answered);
   const hooks: ProviderHooks = {
     onResponse(response, _request, info) {
-      const modelPrice = priceFor(info.model, response.model);
-      const cost =
-        modelPrice === undefined ? undefined : estimateCost(info.model, response.usage, modelPrice);
-      if (cost !== undefined) response.costUsd = cost.usd;
-      tracker?.record(info.provider, info.model, response.usage, cost?.usd);
+      charge(response, info);
+    },
+    onError(error, _request, info) {
+      // A response that arrived whole but whose reply could not be read was still paid for.
+      const paid = InvalidResponseError.isInstance(error) ? error.response : undefined;
+      if (paid !== undefined) charge(paid, info);
+      tracker?.recordError(info.provider, info.model);
     },
   };
+  function charge(response: LLMResponse, info: CallInfo): void {
+    const modelPrice = priceFor(info.model, response.model);
+    const cost =
+      modelPrice === undefined ? undefined : estimateCost(info.model, response.usage, modelPrice);
+    if (cost !== undefined) response.costUsd = cost.usd;
+    tracker?.record(info.provider, info.model, response.usage, cost?.usd);
+  }
   if (tracker !== undefined) {
     hooks.beforeRequest = (_request, info) => tracker.checkBudget(info.provider, info.model);
-    hooks.onError = (_error, _request, info) => tracker.recordError(info.provider, info.model);
   }
   return hooks;
 }

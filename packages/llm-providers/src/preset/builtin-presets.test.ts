@@ -116,6 +116,11 @@ describe("wire rules", () => {
       stream: true,
     });
     expect(res.usage.reported).toBe(true);
+    // A random_seed of the caller's own (through extraBody) wins: never both names.
+    server.enqueue({ type: "json", body: completionBody() });
+    await preset("mistral").call({ ...hello, seed: 7, extraBody: { random_seed: 9 } });
+    expect(server.lastJson()).toMatchObject({ random_seed: 9 });
+    expect(server.lastJson()).not.toHaveProperty("seed");
   });
 
   it("groq: logprobs options dropped with a warning; n > 1 refused before sending", async () => {
@@ -189,6 +194,9 @@ describe("wire rules", () => {
     ["grok-4.20-reasoning", false],
     ["grok-4.20-non-reasoning", true],
     ["grok-4-1-fast-non-reasoning", true],
+    ["grok-4-fast-non-reasoning", true],
+    ["grok-4-fast-reasoning", false],
+    ["grok-3-mini-fast", false],
     ["grok-3", true],
   ])("xai %s: stop and penalties sent: %s", async (model, kept) => {
     server.enqueue({ type: "json", body: completionBody() });

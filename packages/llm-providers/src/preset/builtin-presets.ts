@@ -188,9 +188,8 @@ export const BUILTIN_PRESETS: Readonly<Record<BuiltinPresetName, Readonly<Provid
         "grok-3-mini*": { unsupportedOptions: XAI_REASONING_UNSUPPORTED },
         "grok-4*": { unsupportedOptions: XAI_REASONING_UNSUPPORTED },
         "grok-code-fast*": { unsupportedOptions: XAI_REASONING_UNSUPPORTED },
-        "grok-4.20-non-reasoning*": { unsupportedOptions: [] },
-        "grok-4.20-0309-non-reasoning*": { unsupportedOptions: [] },
-        "grok-4-1-fast-non-reasoning*": { unsupportedOptions: [] },
+        // Non-reasoning variants of those families keep them.
+        "grok-*non-reasoning*": { unsupportedOptions: [] },
       },
       // Prompts under 200K tokens; longer ones cost twice as much.
       prices: {

@@ -45,8 +45,9 @@ export function presetHooks(name: string, preset: Readonly<ProviderPreset>): Pro
       }
       if (renamed !== undefined) {
         for (const [option, wireName] of Object.entries(renamed)) {
-          if (!(option in body) || wireName === undefined || wireName in body) continue;
-          body[wireName] = body[option];
+          if (!(option in body) || wireName === undefined) continue;
+          // A value under the API's own name (from `extraBody`) wins over the renamed one.
+          if (!(wireName in body)) body[wireName] = body[option];
           delete body[option];
         }
       }
@@ -112,12 +113,17 @@ function fitResponseFormat(body: Record<string, unknown>, formats: readonly Form
 /** Appends an instruction to the first system message, or puts a new one first. */
 function instruct(body: Record<string, unknown>, instruction: string): void {
   const messages = body.messages as { role: string; content: unknown }[];
-  const system = messages.find((m) => m.role === "system" && typeof m.content === "string");
-  if (system !== undefined) system.content = `${system.content as string}\n\n${instruction}`;
-  else messages.unshift({ role: "system", content: instruction });
+  const system = messages.find((m) => m.role === "system");
+  if (system === undefined) messages.unshift({ role: "system", content: instruction });
+  else if (Array.isArray(system.content)) system.content.push({ type: "text", text: instruction });
+  else system.content = `${String(system.content ?? "")}\n\n${instruction}`;
 }
 
-/** A model's rules: by its exact name, else by the longest family prefix (`o3*`) it starts with. */
+/**
+ * A model's rules: by its exact name, else by the most specific pattern it matches, a pattern
+ * being a name with `*` for any run of characters (`o3*`, `*-non-reasoning`), and the most
+ * specific the one with the most characters besides its `*`s.
+ */
 function rulesFor(
   models: Readonly<Record<string, ModelRules>> | undefined,
   model: string,
@@ -126,11 +132,29 @@ function rulesFor(
   const exact = models[model];
   if (exact !== undefined) return exact;
   let best: string | undefined;
+  let bestLength = -1;
   for (const key in models) {
-    if (!key.endsWith("*")) continue;
-    const prefix = key.slice(0, -1);
-    if (model.startsWith(prefix) && (best === undefined || prefix.length > best.length - 1))
+    if (!key.includes("*")) continue;
+    const literal = key.replaceAll("*", "").length;
+    if (literal > bestLength && matches(key, model)) {
       best = key;
+      bestLength = literal;
+    }
   }
   return best === undefined ? undefined : models[best];
+}
+
+/** Whether `name` matches `pattern`, where each `*` stands for any run of characters. */
+function matches(pattern: string, name: string): boolean {
+  const parts = pattern.split("*");
+  const first = parts[0] ?? "";
+  const last = parts.at(-1) ?? "";
+  if (!name.startsWith(first) || name.length < first.length + last.length) return false;
+  let at = first.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = name.indexOf(part, at);
+    if (found === -1) return false;
+    at = found + part.length;
+  }
+  return name.length - last.length >= at && name.endsWith(last);
 }

@@ -68,8 +68,9 @@ export interface ProviderPreset {
    */
   maxTokensField?: "max_tokens" | "max_completion_tokens";
   /**
-   * Rules by model name: an exact name, or a family as a prefix ending in `*` (`o3*`), the
-   * longest matching prefix winning.
+   * Rules by model name: an exact name, or a pattern where `*` stands for any run of
+   * characters (`o3*`, `grok-*non-reasoning*`). An exact name wins, then the pattern with the
+   * most characters besides its `*`s.
    */
   models?: Readonly<Record<string, ModelRules>>;
   /** Prices by model name, over the built-in table. */

@@ -129,18 +129,19 @@ const schema = z
     // Never echo the value: this is the secret.
     apiKey: z
       .string({ error: "must be a string" })
-      .refine((v) => v.trim().length > 0, { error: "must not be empty; omit it instead" })
+      // A key copied with its line break (`$(cat key.txt)`, a `.env` with CRLF) is that key:
+      // HTTP would drop the whitespace around a header value anyway.
+      .trim()
+      .refine((v) => v.length > 0, { error: "must not be empty; omit it instead" })
       // The key travels in the Authorization header: the same characters are forbidden, and a
       // space would split the Bearer token.
       .superRefine((value, ctx) => {
         for (const message of headerProblems("authorization", value))
           ctx.addIssue({ code: "custom", message: message.replace("header values", "the key") });
-        if (/\s/.test(value.trim()))
+        // Line breaks and other controls are named by the header check above.
+        if (/[ \t]/.test(value))
           ctx.addIssue({ code: "custom", message: "the key must not contain spaces" });
       })
-      // Sent as the server will see it (HTTP drops the spaces around a header value), so the
-      // key masked in replies is the key the server echoes.
-      .transform((value) => value.trim())
       .optional(),
     // Never echoed: a key pasted here by mistake is still a key.
     apiKeyEnv: z
@@ -160,7 +161,8 @@ const schema = z
     maxRetries: integer(0).default(CONFIG_DEFAULTS.maxRetries),
     maxRetryDelayMs: milliseconds(0).default(CONFIG_DEFAULTS.maxRetryDelayMs),
     maxConcurrency: integer(1).optional(),
-    maxConnections: integer(1).default(CONFIG_DEFAULTS.maxConnections),
+    // No default: a fixed cap would hold the 65th of 500 agents' streams behind a whole stream.
+    maxConnections: integer(1).optional(),
     maxResponseBytes: integer(1).default(CONFIG_DEFAULTS.maxResponseBytes),
     streamUsage: flag.default(CONFIG_DEFAULTS.streamUsage),
     enforcesResponseFormat: flag.default(CONFIG_DEFAULTS.enforcesResponseFormat),

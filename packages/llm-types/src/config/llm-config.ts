@@ -31,7 +31,10 @@ export interface LLMConfigInput {
   maxRetryDelayMs?: number | undefined;
   /** Calls in flight at once; more wait in a queue. No limit beyond the pool when unset. */
   maxConcurrency?: number | undefined;
-  /** Sockets in the keep-alive pool. @default 64 */
+  /**
+   * Sockets in the keep-alive pool; requests beyond it wait inside the pool for a free one.
+   * @default unbounded (a socket per request in flight, reused once free, as `fetch` does)
+   */
   maxConnections?: number | undefined;
   /** Largest response body, and largest single SSE event, accepted. @default 33554432 (32 MiB) */
   maxResponseBytes?: number | undefined;
@@ -54,7 +57,6 @@ export const CONFIG_DEFAULTS: {
   readonly streamIdleTimeoutMs: number;
   readonly maxRetries: number;
   readonly maxRetryDelayMs: number;
-  readonly maxConnections: number;
   readonly maxResponseBytes: number;
   readonly streamUsage: boolean;
   readonly enforcesResponseFormat: boolean;
@@ -69,8 +71,6 @@ export const CONFIG_DEFAULTS: {
   maxRetries: 2,
   // Past a minute, an agent is better told at once (the error carries `retryAfterMs`).
   maxRetryDelayMs: 60_000,
-  // Enough for heavy fan-out from one agent; `maxConcurrency` is the knob for rate limits.
-  maxConnections: 64,
   // A chat completion is kilobytes; 32 MiB means a broken or hostile server, not a reply.
   maxResponseBytes: 32 * 1024 * 1024,
   streamUsage: true,
@@ -95,7 +95,7 @@ export interface LLMConfig {
   readonly maxRetries: number;
   readonly maxRetryDelayMs: number;
   readonly maxConcurrency?: number | undefined;
-  readonly maxConnections: number;
+  readonly maxConnections?: number | undefined;
   readonly maxResponseBytes: number;
   readonly streamUsage: boolean;
   readonly enforcesResponseFormat: boolean;

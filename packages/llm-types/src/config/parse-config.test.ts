@@ -37,7 +37,6 @@ describe("parseConfig: valid configs from the docs", () => {
       streamIdleTimeoutMs: CONFIG_DEFAULTS.streamIdleTimeoutMs,
       maxRetries: 2,
       maxRetryDelayMs: 60_000,
-      maxConnections: 64,
       maxResponseBytes: 32 * 1024 * 1024,
       streamUsage: true,
       enforcesResponseFormat: true,
@@ -255,7 +254,7 @@ describe("parseConfig: each bad value is named with its reason", () => {
   it.each([
     ["empty", "", "must not be empty; omit it instead"],
     ["a number", 12345, "must be a string"],
-    ["with a newline", `${KEY}\n`, "the key must not contain CR, LF or NUL characters"],
+    ["with a newline inside", `${KEY}\nX`, "the key must not contain CR, LF or NUL characters"],
     [
       "pasted with a trailing ellipsis",
       `${KEY}\u2026`,
@@ -267,6 +266,17 @@ describe("parseConfig: each bad value is named with its reason", () => {
     expect(error.issues).toEqual([{ path: "apiKey", message }]);
     expect(error.message).not.toContain(KEY);
     expect(error.message).not.toContain("12345");
+  });
+});
+
+describe("parseConfig: a key copied with its line break", () => {
+  const base = { baseUrl: "https://x.example/v1", model: "m" };
+  it.each([
+    ["LF", `${KEY}\n`],
+    ["CRLF", `${KEY}\r\n`],
+    ["spaces and a tab", ` ${KEY}\t `],
+  ])("trailing %s is dropped: the key is the key", (_name, apiKey) => {
+    expect(parseConfig({ ...base, apiKey }).apiKey).toBe(KEY);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { LLMResponse } from "../llm-response.js";
 import type { SchemaIssue } from "./invalid-tool-arguments-error.js";
 import { LLMError, type LLMErrorOptions } from "./llm-error.js";
 
@@ -6,6 +7,8 @@ export interface InvalidResponseErrorOptions extends LLMErrorOptions {
   raw?: string | undefined;
   /** Why the reply failed its schema, when it did. */
   issues?: readonly SchemaIssue[] | undefined;
+  /** The response, when it arrived whole and only its reply could not be read. */
+  response?: LLMResponse | undefined;
 }
 
 /** The server's answer could not be understood: malformed JSON or SSE, a truncated stream. */
@@ -14,10 +17,16 @@ export class InvalidResponseError extends LLMError {
   override readonly name: string = "InvalidResponseError";
   readonly raw: string | undefined;
   readonly issues: readonly SchemaIssue[] | undefined;
+  /**
+   * The response as it arrived, when only its reply failed (not JSON, off its schema): its
+   * usage and `costUsd` were paid for, and its content is there to inspect or repair.
+   */
+  readonly response: LLMResponse | undefined;
 
   constructor(options: InvalidResponseErrorOptions) {
     super(options);
     this.raw = options.raw;
     this.issues = options.issues;
+    this.response = options.response;
   }
 }

@@ -61,6 +61,38 @@ export class Redactor {
   }
 
   /**
+   * A parsed value (an error body) with every string in it masked, keys included, walked as
+   * values rather than as JSON text: a secret the server wrote with escapes (`\/`, `\u0067`)
+   * inside a string is matched as written, where re-serialising would escape it a second time.
+   * Returns the value itself when nothing changed, else a copy; past `MAX_VALUE_DEPTH` levels a
+   * branch is replaced by a note rather than kept unmasked.
+   */
+  redactValue(value: unknown, depth = 0): unknown {
+    if (typeof value === "string") return this.redact(value);
+    if (typeof value !== "object" || value === null) return value;
+    if (depth >= MAX_VALUE_DEPTH) return "(nested too deep to show)";
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      value.forEach((item, i) => {
+        const masked = this.redactValue(item, depth + 1);
+        if (masked === item) return;
+        out ??= [...value];
+        out[i] = masked;
+      });
+      return out ?? value;
+    }
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const maskedKey = this.redact(key);
+      const masked = this.redactValue(item, depth + 1);
+      if (maskedKey !== key || masked !== item) changed = true;
+      out[maskedKey] = masked;
+    }
+    return changed ? out : value;
+  }
+
+  /**
    * Masks secrets in an error in place, down its `cause` chain: `message`, `stack`, and the
    * `raw` and `body` that Loom's errors carry. Returns the same error.
    */
@@ -75,12 +107,7 @@ export class Redactor {
         if (typeof value === "string") rewrite(target, field, this.redact(value));
       }
       const body = target.body;
-      if (typeof body === "string") rewrite(target, "body", this.redact(body));
-      else if (typeof body === "object" && body !== null) {
-        const json = JSON.stringify(body);
-        const masked = this.redact(json);
-        if (masked !== json) rewrite(target, "body", JSON.parse(masked));
-      }
+      if (body !== undefined) rewrite(target, "body", this.redactValue(body));
       const errors = target.errors;
       if (Array.isArray(errors)) for (const inner of errors) this.redactError(inner);
       current = target.cause;
@@ -88,6 +115,9 @@ export class Redactor {
     return error;
   }
 }
+
+/** How deep `redactValue` walks: server bodies nest a few levels, not hundreds. */
+const MAX_VALUE_DEPTH = 32;
 
 function rewrite(target: Record<string, unknown>, field: string, value: unknown): void {
   if (target[field] === value) return;

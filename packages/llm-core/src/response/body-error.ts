@@ -1,13 +1,35 @@
 import type { LLMError } from "@loom/llm-types";
 import { createStatusError } from "@loom/llm-types/internal";
-import type { ResponseMeta } from "../response/response-meta.js";
+import type { ResponseMeta } from "./response-meta.js";
 
 /**
- * The typed error for an error sent inside a 200 stream (`data: {"error": ...}`, `event: error`,
- * llama.cpp's `error:` line). The status comes from the error's numeric `code` (llama.cpp) or
- * is inferred from its `type`, so a rate limit is a `RateLimitError` wherever it was reported.
+ * The error a 200 answer holds instead of a completion, if it is one: OpenAI's `{"error": ...}`
+ * (a non-null `error`), vLLM's `{"object": "error", ...}`, or Gemini's `[{"error": ...}]`.
  */
-export function streamError(payload: unknown, raw: string, meta: ResponseMeta): LLMError {
+export function errorIn(value: unknown): object | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (Array.isArray(value)) {
+    const first: unknown = value[0];
+    return typeof first === "object" && first !== null && "error" in first ? first : undefined;
+  }
+  const record = value as { error?: unknown; object?: unknown };
+  return (record.error !== undefined && record.error !== null) || record.object === "error"
+    ? value
+    : undefined;
+}
+
+/**
+ * The typed error for an error sent with status 200: inside a stream (`data: {"error": ...}`,
+ * `event: error`, llama.cpp's `error:` line) or as the whole body. The status comes from the
+ * error's numeric `code` (llama.cpp, vLLM, Gemini) or is inferred from its `type`, so a rate
+ * limit is a `RateLimitError` wherever it was reported.
+ */
+export function bodyError(
+  payload: unknown,
+  raw: string,
+  meta: ResponseMeta,
+  where = "error inside the stream",
+): LLMError {
   // A server may echo the key in its message: parse the masked text instead.
   const safe = meta.redact(raw);
   const value = safe === raw ? payload : parseOr(safe, payload);
@@ -27,7 +49,7 @@ export function streamError(payload: unknown, raw: string, meta: ResponseMeta): 
     provider: meta.provider,
     model: meta.model,
     requestId: meta.requestId,
-    request: `${meta.request} (error inside the stream)`,
+    request: `${meta.request} (${where})`,
   });
 }
 

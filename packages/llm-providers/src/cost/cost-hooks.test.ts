@@ -1,0 +1,43 @@
+// What was paid for is counted, even when the reply then fails: a response whose content is
+// not JSON, or off its schema, still carries usage, and the tracker still counts its cost.
+import { completionBody, createFakeServer, wireUsage } from "@loom/llm-testing";
+import { InvalidResponseError } from "@loom/llm-types";
+import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createProvider } from "../create-provider.js";
+import { CostTracker } from "./cost-tracker.js";
+
+const server = await createFakeServer();
+const tracker = new CostTracker();
+const llm = createProvider({ env: { OPENAI_API_KEY: "sk-test-0123456789abcdef" } }, "openai", {
+  baseUrl: server.baseUrl,
+  tracker,
+});
+afterAll(async () => {
+  await llm.close();
+  await server.close();
+});
+
+describe("a reply that fails its response format", () => {
+  it("the error carries the paid response, priced; the tracker counts its tokens and cost", async () => {
+    server.enqueue({
+      type: "json",
+      body: completionBody({ content: '{"town": 3}', usage: wireUsage(1_000, 2_000) }),
+    });
+    const error = await llm
+      .call({
+        messages: [{ role: "user", content: "Where?" }],
+        responseFormat: { type: "json_schema", schema: z.object({ city: z.string() }) },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    const paid = (error as InvalidResponseError).response;
+    expect(paid?.content).toBe('{"town": 3}');
+    expect(paid?.usage).toMatchObject({ promptTokens: 2_000, completionTokens: 1_000 });
+    // gpt-4o-mini: 2 000 × 0.15 + 1 000 × 0.60 per million.
+    expect(paid?.costUsd).toBeCloseTo(0.0009, 10);
+    const totals = tracker.snapshot().total;
+    expect(totals).toMatchObject({ promptTokens: 2_000, completionTokens: 1_000, errors: 1 });
+    expect(totals.costUsd).toBeCloseTo(0.0009, 10);
+  });
+});

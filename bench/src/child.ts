@@ -1,9 +1,13 @@
 // One client, one scenario, in a fresh process: validate the answers, warm up, then measure
 // wall time, CPU, peak RSS and heap, and time to first chunk. Prints one JSON line.
 import { isDeepStrictEqual } from "node:util";
+import type { Driver } from "./drivers/driver.ts";
 import { DRIVERS } from "./drivers/index.ts";
 import {
+  AGENT_ANSWER,
+  AGENT_STEPS,
   CALL_CONTENT,
+  FLEET_SIZE,
   piece,
   quick,
   SCENARIOS,
@@ -16,7 +20,7 @@ export interface Measurement {
   driver: string;
   scenario: string;
   ops: number;
-  /** Per op (a call, a stream chunk, or a stream, by the scenario's unit), microseconds. */
+  /** Per unit (a call, a stream chunk, a stream, an agent step, a process), microseconds. */
   wallUs: number;
   cpuUs: number;
   opsPerSecond: number;
@@ -24,6 +28,8 @@ export interface Measurement {
   peakHeapMiB: number;
   /** Streams: median time to first chunk, milliseconds. */
   ttfcMs?: number;
+  /** Fleet: heap held per client (with its connection), KiB. */
+  heapPerClientKiB?: number;
 }
 
 const [driverName = "", scenarioName = "", baseUrl = "", mode = ""] = process.argv.slice(2);
@@ -32,14 +38,31 @@ const found = SCENARIOS.find((s) => s.name === scenarioName);
 if (load === undefined || found === undefined)
   throw new Error(`unknown driver or scenario: ${driverName} ${scenarioName}`);
 const scenario: Scenario = mode === "quick" ? quick(found) : found;
-const driver = (await load())(baseUrl, { connections: Math.max(64, scenario.concurrency) });
+const factory = await load();
 const expectedText = Array.from({ length: scenario.chunks }, (_, i) => piece(i)).join("");
 const expectedArgs = JSON.parse(TOOL_ARGS);
 const firstChunks: number[] = [];
 
+// The fleet: one client per agent, each with its own connection, calls spread over them.
+let heapPerClientKiB: number | undefined;
+let clients: Driver[];
+if (scenario.kind === "fleet") {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  clients = Array.from({ length: FLEET_SIZE }, () => factory(baseUrl));
+  // Each client makes its first call: its pool and socket are part of what it holds.
+  for (let i = 0; i < clients.length; i += 64)
+    await Promise.all(clients.slice(i, i + 64).map((c) => once(c, true)));
+  gc?.();
+  heapPerClientKiB = (process.memoryUsage().heapUsed - before) / 1024 / FLEET_SIZE;
+} else {
+  clients = [factory(baseUrl)];
+}
+
 /** One operation, checked: a wrong answer fails the whole run. */
-async function once(check: boolean): Promise<void> {
-  if (scenario.kind === "call") {
+async function once(driver: Driver, check: boolean): Promise<void> {
+  if (scenario.kind === "call" || scenario.kind === "fleet") {
     const res = await driver.call(scenario.model);
     if (check && (res.content !== CALL_CONTENT || res.promptTokens !== 14))
       fail(`call returned ${JSON.stringify(res)}`);
@@ -58,6 +81,10 @@ async function once(check: boolean): Promise<void> {
         `stream returned ${res.chunks} chunks, ${res.completionTokens} tokens, text ${res.content === expectedText ? "ok" : "wrong"}`,
       );
     }
+  } else if (scenario.kind === "agent") {
+    const res = await driver.agent(scenario.model);
+    if (check && (res.steps !== AGENT_STEPS || res.content !== AGENT_ANSWER))
+      fail(`agent made ${res.steps} steps and answered ${JSON.stringify(res.content)}`);
   } else {
     const res = await driver.tools(scenario.model);
     if (check && (res.name !== TOOL_NAME || !isDeepStrictEqual(res.args, expectedArgs)))
@@ -74,12 +101,15 @@ async function run(count: number, check: boolean): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(scenario.concurrency, count) }, async () => {
-      while (next++ < count) await once(check);
+      while (next < count) {
+        const client = clients[next++ % clients.length] as Driver;
+        await once(client, check);
+      }
     }),
   );
 }
 
-await once(true);
+await once(clients[0] as Driver, true);
 await run(scenario.warmup, false);
 firstChunks.length = 0;
 let peakHeap = process.memoryUsage().heapUsed;
@@ -92,9 +122,10 @@ await run(scenario.ops, true);
 const wallMs = performance.now() - started;
 const used = process.cpuUsage(cpu);
 clearInterval(sampler);
-await driver.close();
+await Promise.all(clients.map((c) => c.close()));
 
-const units = scenario.unit === "chunk" ? scenario.ops * scenario.chunks : scenario.ops;
+const perOp = scenario.unit === "chunk" || scenario.unit === "step" ? scenario.chunks : 1;
+const units = scenario.ops * perOp;
 const sorted = firstChunks.sort((a, b) => a - b);
 const measurement: Measurement = {
   driver: driverName,
@@ -107,5 +138,6 @@ const measurement: Measurement = {
   peakHeapMiB: Math.max(peakHeap, process.memoryUsage().heapUsed) / 1024 / 1024,
 };
 if (sorted.length > 0) measurement.ttfcMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
+if (heapPerClientKiB !== undefined) measurement.heapPerClientKiB = heapPerClientKiB;
 process.stdout.write(`${JSON.stringify(measurement)}\n`);
 process.exit(0);

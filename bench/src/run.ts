@@ -1,7 +1,7 @@
 // pnpm bench [--quick] [--json] [--only=scenario,...]
 // Each client runs each scenario in its own fresh process against a server in another;
 // rounds alternate the client order, and each figure is the median over rounds of the ratio
-// to raw undici measured in the same round.
+// to raw undici measured in the same round, with the range of those ratios beside it.
 import { execFile, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { chart } from "./chart.ts";
 import type { Measurement } from "./child.ts";
 import { DRIVERS } from "./drivers/index.ts";
-import { SCENARIOS } from "./scenarios.ts";
+import { type Metric, SCENARIOS, type Scenario } from "./scenarios.ts";
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -20,19 +20,12 @@ const only = args
   .find((a) => a.startsWith("--only="))
   ?.slice(7)
   .split(",");
-const rounds = isQuick ? 2 : 5;
+const rounds = isQuick ? 2 : 7;
 const here = fileURLToPath(new URL(".", import.meta.url));
+const cli = fileURLToPath(new URL("../../packages/llm/dist/cli/main.js", import.meta.url));
 const scenarios = SCENARIOS.filter((s) => only === undefined || only.includes(s.name));
 const drivers = Object.keys(DRIVERS);
-
-// CPU per op for timing scenarios; peak RSS for the memory one.
-const TARGETS: Record<string, number> = {
-  "call-seq": 1.2,
-  "call-par": 1.2,
-  "stream-1000": 1.2,
-  "tools-200": 1.3,
-  "mem-par-streams": 1.15,
-};
+const FLOOR = "raw-undici";
 
 const server = spawn(process.execPath, [`${here}server.ts`], {
   stdio: ["ignore", "pipe", "inherit"],
@@ -42,31 +35,11 @@ const port = await new Promise<string>((resolve) =>
 );
 const baseUrl = `http://127.0.0.1:${port}/v1`;
 
-const results: Record<string, Record<string, Measurement[]>> = {};
-try {
-  for (let round = 0; round < rounds; round++) {
-    for (const scenario of scenarios) {
-      // Alternate the order each round: no client always runs on a warmer or cooler machine.
-      const order = round % 2 === 0 ? drivers : [...drivers].reverse();
-      for (const driver of order) {
-        const { stdout } = await run(
-          process.execPath,
-          [`${here}child.ts`, driver, scenario.name, baseUrl, isQuick ? "quick" : "full"],
-          { maxBuffer: 1 << 20 },
-        );
-        const measurement = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Measurement;
-        const byDriver = results[scenario.name] ?? {};
-        results[scenario.name] = byDriver;
-        byDriver[driver] = [...(byDriver[driver] ?? []), measurement];
-        if (!asJson)
-          process.stderr.write(
-            `round ${round + 1}/${rounds} ${scenario.name} ${driver}: ${measurement.cpuUs.toFixed(2)} µs CPU/op\n`,
-          );
-      }
-    }
-  }
-} finally {
-  server.kill();
+/** Wall time of a whole process, spawn to exit, milliseconds. */
+async function processMs(command: string[]): Promise<number> {
+  const started = performance.now();
+  await run(process.execPath, command, { maxBuffer: 1 << 20 });
+  return performance.now() - started;
 }
 
 const median = (values: number[]) => {
@@ -74,47 +47,169 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
+/** A cold start: `ops` fresh processes, the median of their wall times. */
+async function coldStart(driver: string, scenario: Scenario): Promise<Measurement> {
+  const times: number[] = [];
+  for (let i = 0; i < scenario.ops; i++)
+    times.push(await processMs([`${here}cold.ts`, driver, baseUrl]));
+  const wallMs = median(times);
+  return {
+    driver,
+    scenario: scenario.name,
+    ops: scenario.ops,
+    wallUs: wallMs * 1000,
+    cpuUs: Number.NaN,
+    opsPerSecond: 1000 / wallMs,
+    peakRssMiB: Number.NaN,
+    peakHeapMiB: Number.NaN,
+  };
+}
+
+const results: Record<string, Record<string, Measurement[]>> = {};
+/** `loom-llm --help` and `node -e 0`, per round: medians of 10 processes each. */
+const cliRounds: { help: number; node: number }[] = [];
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (const scenario of scenarios) {
+      // Alternate the order each round: no client always runs on a warmer or cooler machine.
+      const order = round % 2 === 0 ? drivers : [...drivers].reverse();
+      for (const driver of order) {
+        let measurement: Measurement;
+        if (scenario.kind === "cold") {
+          measurement = await coldStart(driver, scenario);
+        } else {
+          const flags = scenario.kind === "fleet" ? ["--expose-gc"] : [];
+          const { stdout } = await run(
+            process.execPath,
+            [
+              ...flags,
+              `${here}child.ts`,
+              driver,
+              scenario.name,
+              baseUrl,
+              isQuick ? "quick" : "full",
+            ],
+            { maxBuffer: 1 << 20 },
+          );
+          measurement = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Measurement;
+        }
+        const byDriver = results[scenario.name] ?? {};
+        results[scenario.name] = byDriver;
+        byDriver[driver] = [...(byDriver[driver] ?? []), measurement];
+        if (!asJson)
+          process.stderr.write(
+            `round ${round + 1}/${rounds} ${scenario.name} ${driver}: ${(scenario.kind === "cold" ? measurement.wallUs / 1000 : measurement.cpuUs).toFixed(2)} ${scenario.kind === "cold" ? "ms wall" : "µs CPU"}/${scenario.unit}\n`,
+          );
+      }
+    }
+    if (only === undefined || only.includes("cli-help")) {
+      const help: number[] = [];
+      const node: number[] = [];
+      for (let i = 0; i < (isQuick ? 3 : 10); i++) {
+        node.push(await processMs(["-e", "0"]));
+        help.push(await processMs([cli, "--help"]));
+      }
+      cliRounds.push({ help: median(help), node: median(node) });
+    }
+  }
+} finally {
+  server.kill();
+}
+
+/** A measurement's figure for a metric. */
+function figure(m: Measurement | undefined, metric: Metric): number {
+  if (m === undefined) return Number.NaN;
+  switch (metric) {
+    case "cpu":
+      return m.cpuUs;
+    case "wall":
+      return m.wallUs;
+    case "rss":
+      return m.peakRssMiB;
+    case "ttfc":
+      return m.ttfcMs ?? Number.NaN;
+    case "heap-per-client":
+      return m.heapPerClientKiB ?? Number.NaN;
+  }
+}
+
+const UNITS: Record<Metric, string> = {
+  cpu: "µs CPU",
+  wall: "µs wall",
+  rss: "MiB peak RSS",
+  ttfc: "ms to first chunk",
+  "heap-per-client": "KiB heap held per client",
+};
+
 interface Row {
   driver: string;
-  wallUs: number;
-  cpuUs: number;
-  opsPerSecond: number;
-  peakRssMiB: number;
-  peakHeapMiB: number;
-  ttfcMs: number | undefined;
+  /** The metric's own figure (median over rounds). */
+  value: number;
+  /** Median over rounds of the per-round ratio to raw undici, and its range. */
   ratio: number;
+  min: number;
+  max: number;
 }
-const report: Record<
-  string,
-  { unit: string; metric: string; target: number | undefined; rows: Row[] }
-> = {};
+interface Entry {
+  scenario: string;
+  metric: Metric;
+  unit: string;
+  target: number;
+  about: string;
+  rows: Row[];
+}
+const report: Entry[] = [];
 for (const scenario of scenarios) {
   const byDriver = results[scenario.name] ?? {};
-  const floor = byDriver["raw-undici"] ?? [];
-  const memory = scenario.name === "mem-par-streams";
-  const rows = drivers.map((driver): Row => {
-    const runs = byDriver[driver] ?? [];
-    const ratios = runs.map((m, i) =>
-      memory ? m.peakRssMiB / (floor[i]?.peakRssMiB ?? 1) : m.cpuUs / (floor[i]?.cpuUs ?? 1),
-    );
-    const ttfc = runs.map((m) => m.ttfcMs).filter((v): v is number => v !== undefined);
-    return {
-      driver,
-      wallUs: median(runs.map((m) => m.wallUs)),
-      cpuUs: median(runs.map((m) => m.cpuUs)),
-      opsPerSecond: median(runs.map((m) => m.opsPerSecond)),
-      peakRssMiB: median(runs.map((m) => m.peakRssMiB)),
-      peakHeapMiB: median(runs.map((m) => m.peakHeapMiB)),
-      ttfcMs: ttfc.length > 0 ? median(ttfc) : undefined,
-      ratio: median(ratios),
-    };
+  const floor = byDriver[FLOOR] ?? [];
+  for (const { metric, target } of scenario.metrics) {
+    const rows = drivers.map((driver): Row => {
+      const runs = byDriver[driver] ?? [];
+      const ratios = runs.map((m, i) => figure(m, metric) / figure(floor[i], metric));
+      return {
+        driver,
+        value: median(runs.map((m) => figure(m, metric))),
+        ratio: median(ratios),
+        min: Math.min(...ratios),
+        max: Math.max(...ratios),
+      };
+    });
+    report.push({
+      scenario: scenario.name,
+      metric,
+      // Time to first chunk is per stream, heap per client, whatever the scenario counts.
+      unit: `${UNITS[metric]}${metric === "ttfc" ? " per stream" : metric === "heap-per-client" ? "" : ` per ${scenario.unit}`}`,
+      target,
+      about: scenario.about,
+      rows,
+    });
+  }
+}
+if (cliRounds.length > 0) {
+  const ratios = cliRounds.map((r) => r.help / r.node);
+  report.push({
+    scenario: "cli-help",
+    metric: "wall",
+    unit: "ms wall per process",
+    target: 3.5,
+    about: "`loom-llm --help` in a fresh process, against `node -e 0`",
+    rows: [
+      {
+        driver: "node -e 0",
+        value: median(cliRounds.map((r) => r.node)),
+        ratio: 1,
+        min: 1,
+        max: 1,
+      },
+      {
+        driver: "loom-llm --help",
+        value: median(cliRounds.map((r) => r.help)),
+        ratio: median(ratios),
+        min: Math.min(...ratios),
+        max: Math.max(...ratios),
+      },
+    ],
   });
-  report[scenario.name] = {
-    unit: scenario.unit,
-    metric: memory ? "peak RSS" : "CPU per op",
-    target: TARGETS[scenario.name],
-    rows,
-  };
 }
 
 // Telemetry on (no SDK registered) against off, per round: the cost of tracing nobody reads.
@@ -122,46 +217,33 @@ const telemetry: Record<string, number> = {};
 for (const scenario of scenarios) {
   const on = results[scenario.name]?.loom ?? [];
   const off = results[scenario.name]?.["loom (no telemetry)"] ?? [];
-  const memory = scenario.name === "mem-par-streams";
-  telemetry[scenario.name] = median(
-    on.map((m, i) =>
-      memory ? m.peakRssMiB / (off[i]?.peakRssMiB ?? 1) : m.cpuUs / (off[i]?.cpuUs ?? 1),
-    ),
-  );
+  const metric = scenario.metrics[0]?.metric ?? "cpu";
+  telemetry[scenario.name] = median(on.map((m, i) => figure(m, metric) / figure(off[i], metric)));
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}`;
 const stamp = new Date().toISOString().slice(0, 10);
+const summary = { date: stamp, machine, rounds, quick: isQuick, report, telemetry };
 if (asJson) {
-  process.stdout.write(
-    `${JSON.stringify({ date: stamp, machine, rounds, quick: isQuick, report, telemetry }, null, 2)}\n`,
-  );
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 } else {
-  for (const [name, { unit, metric, target, rows }] of Object.entries(report)) {
-    console.log(
-      `\n${name} (per ${unit}; ratio = ${metric} / raw-undici's${target ? `, target <= ${target}` : ""})`,
-    );
-    console.log(
-      "client                 wall µs    CPU µs      ops/s  RSS MiB  heap MiB  TTFC ms   ratio",
-    );
+  for (const { scenario, metric, unit, target, about, rows } of report) {
+    console.log(`\n${scenario}, ${metric} (${unit}; target <= ${target}): ${about}`);
+    console.log("client                       value     ratio   range (per round)");
     for (const r of rows) {
       console.log(
         [
-          r.driver.padEnd(20),
-          r.wallUs.toFixed(2).padStart(9),
-          r.cpuUs.toFixed(2).padStart(9),
-          Math.round(r.opsPerSecond).toString().padStart(10),
-          r.peakRssMiB.toFixed(0).padStart(8),
-          r.peakHeapMiB.toFixed(1).padStart(9),
-          (r.ttfcMs === undefined ? "" : r.ttfcMs.toFixed(2)).padStart(8),
-          `${r.ratio.toFixed(2)}×`.padStart(7),
+          r.driver.padEnd(22),
+          (Number.isNaN(r.value) ? "" : r.value.toFixed(2)).padStart(11),
+          `${r.ratio.toFixed(2)}×`.padStart(9),
+          `  ${r.min.toFixed(2)}–${r.max.toFixed(2)}`,
         ].join(" "),
       );
     }
   }
   console.log("\ntelemetry on (no SDK) / off, per scenario (target <= 1.03):");
   for (const [name, ratio] of Object.entries(telemetry))
-    console.log(`  ${name.padEnd(16)} ${ratio.toFixed(2)}×`);
+    console.log(`  ${name.padEnd(20)} ${ratio.toFixed(2)}×`);
   console.log(
     `\n${machine}; ${rounds} rounds${isQuick ? " (quick)" : ""}; medians of per-round ratios.`,
   );
@@ -169,17 +251,16 @@ if (asJson) {
 
 const out = `${here}../results`;
 mkdirSync(out, { recursive: true });
-writeFileSync(
-  `${out}/results.json`,
-  `${JSON.stringify({ date: stamp, machine, rounds, quick: isQuick, report, telemetry }, null, 2)}\n`,
-);
+writeFileSync(`${out}/results.json`, `${JSON.stringify(summary, null, 2)}\n`);
 writeFileSync(
   `${out}/ratios.svg`,
   chart(
-    Object.entries(report).map(([scenario, { target, rows }]) => ({
-      scenario,
+    report.map(({ scenario, metric, target, rows }) => ({
+      scenario: `${scenario} (${metric})`,
       target,
-      ratios: rows.map((r) => ({ driver: r.driver, ratio: r.ratio })),
+      ratios: rows
+        .filter((r) => DRIVERS[r.driver] !== undefined || r.driver === "loom-llm --help")
+        .map((r) => ({ driver: r.driver, ratio: r.ratio })),
     })),
     `Cost relative to raw undici (lower is better) — ${stamp}, ${machine}`,
   ),

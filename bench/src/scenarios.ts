@@ -5,46 +5,43 @@ export type ScenarioName =
   | "call-par"
   | "stream-1000"
   | "tools-200"
-  | "mem-par-streams";
+  | "stream-1000-batched"
+  | "tools-200-batched"
+  | "par-500-streams"
+  | "agent-loop"
+  | "fleet-1000"
+  | "cold-start";
+
+/** What a scenario's ratio divides: CPU per op, wall time per op, peak RSS, time to first chunk. */
+export type Metric = "cpu" | "wall" | "rss" | "ttfc" | "heap-per-client";
 
 export interface Scenario {
   name: ScenarioName;
   /** The `model` the request names: the server answers by it. */
   model: string;
-  kind: "call" | "stream" | "tools";
-  /** Operations measured (calls, or streams). */
+  kind: "call" | "stream" | "tools" | "agent" | "fleet" | "cold";
+  /** Operations measured (calls, streams, agent runs). */
   ops: number;
   /** Operations run first, untimed, for the JIT. */
   warmup: number;
   /** In flight at once. */
   concurrency: number;
-  /** Chunks per stream (per-chunk CPU divides by ops × this). */
+  /** Chunks per stream, or steps per agent run (per-unit figures divide by ops × this). */
   chunks: number;
   /** What the table reports per op. */
-  unit: "call" | "chunk" | "stream";
+  unit: "call" | "chunk" | "stream" | "step" | "process";
+  /** The ratios reported, the first being the headline; each has its target. */
+  metrics: readonly { metric: Metric; target: number }[];
+  /** What the scenario stands for, printed under its table. */
+  about: string;
 }
 
+/** Agent runs: model turns per run (the last one answers), two tool calls per turn before it. */
+export const AGENT_STEPS = 10;
+/** Clients in the fleet scenario. */
+export const FLEET_SIZE = 1_000;
+
 export const SCENARIOS: readonly Scenario[] = [
-  {
-    name: "call-seq",
-    model: "call",
-    kind: "call",
-    ops: 3_000,
-    warmup: 1_500,
-    concurrency: 1,
-    chunks: 1,
-    unit: "call",
-  },
-  {
-    name: "call-par",
-    model: "call",
-    kind: "call",
-    ops: 10_000,
-    warmup: 2_000,
-    concurrency: 64,
-    chunks: 1,
-    unit: "call",
-  },
   {
     name: "stream-1000",
     model: "stream-1000",
@@ -54,6 +51,11 @@ export const SCENARIOS: readonly Scenario[] = [
     concurrency: 1,
     chunks: 1_000,
     unit: "chunk",
+    metrics: [
+      { metric: "cpu", target: 1.1 },
+      { metric: "ttfc", target: 1.1 },
+    ],
+    about: "a 1 000-token stream, one SSE event per write as servers flush tokens",
   },
   {
     name: "tools-200",
@@ -64,9 +66,11 @@ export const SCENARIOS: readonly Scenario[] = [
     concurrency: 1,
     chunks: 200,
     unit: "chunk",
+    metrics: [{ metric: "cpu", target: 1.2 }],
+    about: "a tool call streamed in 200 argument pieces, one event per write",
   },
   {
-    name: "mem-par-streams",
+    name: "par-500-streams",
     model: "slow-stream",
     kind: "stream",
     ops: 500,
@@ -74,15 +78,109 @@ export const SCENARIOS: readonly Scenario[] = [
     concurrency: 500,
     chunks: 20,
     unit: "stream",
+    metrics: [
+      { metric: "wall", target: 1.1 },
+      { metric: "cpu", target: 1.15 },
+      { metric: "rss", target: 1.1 },
+    ],
+    about: "500 agents streaming at once, 20 tokens 50 ms apart each, default client settings",
+  },
+  {
+    name: "call-seq",
+    model: "call",
+    kind: "call",
+    ops: 3_000,
+    warmup: 1_500,
+    concurrency: 1,
+    chunks: 1,
+    unit: "call",
+    metrics: [{ metric: "cpu", target: 1.1 }],
+    about: "one call after another",
+  },
+  {
+    name: "call-par",
+    model: "call",
+    kind: "call",
+    ops: 10_000,
+    warmup: 2_000,
+    concurrency: 64,
+    chunks: 1,
+    unit: "call",
+    metrics: [{ metric: "cpu", target: 1.1 }],
+    about: "10 000 calls, 64 in flight",
+  },
+  {
+    name: "agent-loop",
+    model: "agent",
+    kind: "agent",
+    ops: 150,
+    warmup: 50,
+    concurrency: 1,
+    chunks: AGENT_STEPS,
+    unit: "step",
+    metrics: [{ metric: "cpu", target: 1.2 }],
+    about: `an agent loop: ${AGENT_STEPS} model turns, two tool calls in each but the last`,
+  },
+  {
+    name: "fleet-1000",
+    model: "call",
+    kind: "fleet",
+    ops: 5_000,
+    warmup: 0,
+    concurrency: 64,
+    chunks: 1,
+    unit: "call",
+    metrics: [
+      { metric: "cpu", target: 1.2 },
+      { metric: "heap-per-client", target: 1.5 },
+    ],
+    about: `${FLEET_SIZE} clients in one process (one per agent), calls spread over them, 64 in flight`,
+  },
+  {
+    name: "cold-start",
+    model: "call",
+    kind: "cold",
+    ops: 10,
+    warmup: 0,
+    concurrency: 1,
+    chunks: 1,
+    unit: "process",
+    metrics: [{ metric: "wall", target: 1.25 }],
+    about: "a fresh process: import the client, make it, one call, exit",
+  },
+  {
+    name: "stream-1000-batched",
+    model: "stream-1000-batched",
+    kind: "stream",
+    ops: 40,
+    warmup: 20,
+    concurrency: 1,
+    chunks: 1_000,
+    unit: "chunk",
+    metrics: [{ metric: "cpu", target: 1.1 }],
+    about: "the same stream written in a few large writes (a proxy that buffers)",
+  },
+  {
+    name: "tools-200-batched",
+    model: "tools-200-batched",
+    kind: "tools",
+    ops: 150,
+    warmup: 50,
+    concurrency: 1,
+    chunks: 200,
+    unit: "chunk",
+    metrics: [{ metric: "cpu", target: 1.2 }],
+    about: "the same tool call written in a few large writes",
   },
 ];
 
 /** `--quick`: the same shapes, fewer operations. */
 export function quick(scenario: Scenario): Scenario {
-  const scale = scenario.name === "mem-par-streams" ? 1 : 0.25;
+  const keep = scenario.name === "par-500-streams" || scenario.kind === "cold";
+  const scale = keep ? 1 : 0.25;
   return {
     ...scenario,
-    ops: Math.max(10, Math.round(scenario.ops * scale)),
+    ops: Math.max(scenario.kind === "cold" ? 3 : 10, Math.round(scenario.ops * scale)),
     warmup: Math.round(scenario.warmup * scale),
   };
 }
@@ -90,6 +188,8 @@ export function quick(scenario: Scenario): Scenario {
 /** The text of the one-shot reply. */
 export const CALL_CONTENT = "The capital of France is Paris.";
 export const CALL_USAGE = { prompt_tokens: 14, completion_tokens: 8, total_tokens: 22 };
+/** The agent's last answer. */
+export const AGENT_ANSWER = "Done: looked up nine things.";
 
 /** The i-th streamed piece: varied lengths and a multi-byte character now and then. */
 export function piece(i: number): string {

@@ -1,29 +1,61 @@
 // The benchmark's server, in its own process: every body precomputed, keep-alive, nothing
 // decided per request but which body to send. Prints its port on stdout.
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CALL_CONTENT, CALL_USAGE, piece, SCENARIOS, TOOL_NAME, toolPieces } from "./scenarios.ts";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import {
+  AGENT_ANSWER,
+  AGENT_STEPS,
+  CALL_CONTENT,
+  CALL_USAGE,
+  piece,
+  SCENARIOS,
+  TOOL_NAME,
+  toolPieces,
+} from "./scenarios.ts";
 
 const id = "chatcmpl-bench";
 const chunk = (delta: object, finish: string | null = null, usage?: object) =>
   `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1, model: "bench", choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
 
-const callBody = Buffer.from(
-  JSON.stringify({
-    id,
-    object: "chat.completion",
-    created: 1,
-    model: "bench",
-    choices: [
-      {
-        index: 0,
-        message: { role: "assistant", content: CALL_CONTENT },
-        logprobs: null,
-        finish_reason: "stop",
-      },
-    ],
-    usage: CALL_USAGE,
-  }),
+const completion = (message: object, finish: string, usage: object) =>
+  Buffer.from(
+    JSON.stringify({
+      id,
+      object: "chat.completion",
+      created: 1,
+      model: "bench",
+      choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
+      usage,
+    }),
+  );
+
+const callBody = completion({ role: "assistant", content: CALL_CONTENT }, "stop", CALL_USAGE);
+
+/** The agent's turn after `step` earlier turns: two tool calls, or the answer at the end. */
+const agentBodies = Array.from({ length: AGENT_STEPS }, (_, step) =>
+  step === AGENT_STEPS - 1
+    ? completion({ role: "assistant", content: AGENT_ANSWER }, "stop", CALL_USAGE)
+    : completion(
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            {
+              id: `call_${step}_a`,
+              type: "function",
+              function: { name: "lookup", arguments: JSON.stringify({ query: `q${step}` }) },
+            },
+            {
+              id: `call_${step}_b`,
+              type: "function",
+              function: { name: "clock", arguments: "{}" },
+            },
+          ],
+        },
+        "tool_calls",
+        CALL_USAGE,
+      ),
 );
 
 function textStream(count: number): Buffer[] {
@@ -63,10 +95,25 @@ function toolStream(count: number): Buffer[] {
 }
 
 const chunksOf = (name: string) => SCENARIOS.find((s) => s.name === name)?.chunks ?? 0;
-// A big stream goes out in a few large writes, as a fast server's would.
-const stream1000 = Buffer.concat(textStream(chunksOf("stream-1000")));
-const tools200 = Buffer.concat(toolStream(chunksOf("tools-200")));
-const slow = textStream(chunksOf("mem-par-streams"));
+const stream1000 = textStream(chunksOf("stream-1000"));
+const tools200 = toolStream(chunksOf("tools-200"));
+// A proxy that buffers sends the same stream in a few large writes.
+const stream1000Batched = Buffer.concat(stream1000);
+const tools200Batched = Buffer.concat(tools200);
+const slow = textStream(chunksOf("par-500-streams"));
+
+/**
+ * One SSE event per write, a turn of the event loop apart, as a server flushing each token
+ * sends them: each arrives in a read of its own, not batched with the next.
+ */
+async function perEvent(res: ServerResponse, events: readonly Buffer[]): Promise<void> {
+  for (const event of events) {
+    if (res.destroyed) return;
+    res.write(event);
+    await nextTurn();
+  }
+  res.end();
+}
 
 const server = createServer({ keepAliveTimeout: 60_000, noDelay: true }, (req, res) => {
   const body: Buffer[] = [];
@@ -74,14 +121,22 @@ const server = createServer({ keepAliveTimeout: 60_000, noDelay: true }, (req, r
   req.on("end", () => {
     const text = Buffer.concat(body).toString();
     const model = /"model":"([^"]+)"/.exec(text)?.[1];
-    if (model === "call") {
-      res.writeHead(200, { "content-type": "application/json", "content-length": callBody.length });
-      res.end(callBody);
+    if (model === "call" || model === "agent") {
+      // The agent's step is the number of tool results it sent back, two per earlier turn.
+      const reply =
+        model === "call"
+          ? callBody
+          : (agentBodies[Math.min(text.split('"role":"tool"').length - 1, 2 * AGENT_STEPS) / 2] ??
+            callBody);
+      res.writeHead(200, { "content-type": "application/json", "content-length": reply.length });
+      res.end(reply);
       return;
     }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    if (model === "stream-1000") res.end(stream1000);
-    else if (model === "tools-200") res.end(tools200);
+    if (model === "stream-1000") void perEvent(res, stream1000);
+    else if (model === "tools-200") void perEvent(res, tools200);
+    else if (model === "stream-1000-batched") res.end(stream1000Batched);
+    else if (model === "tools-200-batched") res.end(tools200Batched);
     else if (model === "slow-stream") {
       let i = 0;
       const timer = setInterval(() => {

@@ -9,15 +9,13 @@ export interface Driver {
   ): Promise<{ content: string; chunks: number; completionTokens: number }>;
   /** One streamed tool call: its name and parsed arguments. */
   tools(model: string): Promise<{ name: string; args: unknown }>;
+  /** An agent loop to the end: model turns made, and the last answer. */
+  agent(model: string): Promise<{ steps: number; content: string }>;
   close(): Promise<void>;
 }
 
-/** How many sockets a client may open: as many as the scenario keeps in flight (at least 64). */
-export interface DriverOptions {
-  connections: number;
-}
-
-export type DriverFactory = (baseUrl: string, options: DriverOptions) => Driver;
+/** A client as its users make one: its defaults, nothing tuned for the benchmark. */
+export type DriverFactory = (baseUrl: string) => Driver;
 
 export const MESSAGES = [{ role: "user" as const, content: "What is the capital of France?" }];
 export const TOOL_SCHEMA = {
@@ -25,3 +23,19 @@ export const TOOL_SCHEMA = {
   properties: { query: { type: "string" } },
   required: ["query"],
 } as const;
+
+/** The agent's tools, run the same way by every client's loop. */
+export function runTool(name: string, args: unknown): string {
+  if (name === "lookup") return `found ${(args as { query?: string }).query ?? ""}`;
+  if (name === "clock") return "12:00";
+  throw new Error(`unknown tool ${name}`);
+}
+
+/** The agent's tools on the wire, for the clients that send them by hand. */
+export const WIRE_TOOLS = [
+  { type: "function" as const, function: { name: "lookup", parameters: TOOL_SCHEMA } },
+  {
+    type: "function" as const,
+    function: { name: "clock", parameters: { type: "object", properties: {} } },
+  },
+];

@@ -1,12 +1,18 @@
 // @loom/llm, as an agent uses it: telemetry hooks on (no SDK registered), or off.
-import { LLMProvider } from "@loom/llm";
-import { type DriverFactory, MESSAGES, TOOL_SCHEMA } from "./driver.ts";
+import { LLMProvider, runTools, type ToolDefinition } from "@loom/llm";
+import { AGENT_STEPS } from "../scenarios.ts";
+import { type DriverFactory, MESSAGES, runTool, TOOL_SCHEMA } from "./driver.ts";
+
+const AGENT_TOOLS: ToolDefinition[] = [
+  { name: "lookup", parameters: TOOL_SCHEMA, execute: (args) => runTool("lookup", args) },
+  { name: "clock", execute: (args) => runTool("clock", args) },
+];
 
 function loomDriver(telemetry: boolean): DriverFactory {
-  return (baseUrl, { connections }) => {
+  return (baseUrl) => {
     const llm = new LLMProvider(
       {},
-      { baseUrl, model: "bench", apiKey: "bench-key-0123456789", maxConnections: connections },
+      { baseUrl, model: "bench", apiKey: "bench-key-0123456789" },
       { telemetry },
     );
     return {
@@ -38,6 +44,15 @@ function loomDriver(telemetry: boolean): DriverFactory {
           .response();
         const call = res.toolCalls[0];
         return { name: call?.name ?? "", args: call?.arguments };
+      },
+      async agent(model) {
+        const run = await runTools(llm, {
+          model,
+          messages: [...MESSAGES],
+          tools: AGENT_TOOLS,
+          maxIterations: AGENT_STEPS,
+        });
+        return { steps: run.steps.length, content: run.response.content };
       },
       close: () => llm.close(),
     };

@@ -1,6 +1,12 @@
 // Node's built-in fetch, parsed by hand as the floor is.
-import { collectText, collectToolCall, sseChunks } from "./chat-chunks.ts";
-import { type DriverFactory, MESSAGES } from "./driver.ts";
+import {
+  collectText,
+  collectToolCall,
+  handLoop,
+  sseChunks,
+  type WireMessage,
+} from "./chat-chunks.ts";
+import { type DriverFactory, MESSAGES, WIRE_TOOLS } from "./driver.ts";
 
 export const nodeFetch: DriverFactory = (baseUrl) => {
   const url = `${baseUrl}/chat/completions`;
@@ -24,6 +30,16 @@ export const nodeFetch: DriverFactory = (baseUrl) => {
     },
     stream: async (model, onFirst) => collectText(sseChunks(await body(model)), onFirst),
     tools: async (model) => collectToolCall(sseChunks(await body(model))),
+    agent: (model) =>
+      handLoop(async (messages) => {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: "Bearer bench" },
+          body: JSON.stringify({ model, messages, tools: WIRE_TOOLS }),
+        });
+        const json = (await res.json()) as { choices: { message: WireMessage }[] };
+        return json.choices[0]?.message;
+      }),
     close: async () => {},
   };
 };

@@ -1,7 +1,7 @@
 // The official openai SDK.
 import OpenAI from "openai";
-import { collectText, collectToolCall } from "./chat-chunks.ts";
-import { type DriverFactory, MESSAGES, TOOL_SCHEMA } from "./driver.ts";
+import { collectText, collectToolCall, handLoop, type WireMessage } from "./chat-chunks.ts";
+import { type DriverFactory, MESSAGES, TOOL_SCHEMA, WIRE_TOOLS } from "./driver.ts";
 
 export const openaiSdk: DriverFactory = (baseUrl) => {
   const client = new OpenAI({ baseURL: baseUrl, apiKey: "bench", maxRetries: 0 });
@@ -32,6 +32,15 @@ export const openaiSdk: DriverFactory = (baseUrl) => {
           tools: [{ type: "function", function: { name: "lookup", parameters: TOOL_SCHEMA } }],
         }),
       ),
+    agent: (model) =>
+      handLoop(async (messages) => {
+        const res = await client.chat.completions.create({
+          model,
+          messages: messages as OpenAI.ChatCompletionMessageParam[],
+          tools: WIRE_TOOLS,
+        });
+        return res.choices[0]?.message as WireMessage | undefined;
+      }),
     close: async () => {},
   };
 };

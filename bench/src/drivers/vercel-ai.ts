@@ -1,7 +1,8 @@
 // The Vercel AI SDK with its OpenAI-compatible provider.
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { generateText, jsonSchema, streamText, tool } from "ai";
-import { type DriverFactory, MESSAGES, TOOL_SCHEMA } from "./driver.ts";
+import { generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
+import { AGENT_STEPS } from "../scenarios.ts";
+import { type DriverFactory, MESSAGES, runTool, TOOL_SCHEMA } from "./driver.ts";
 
 export const vercelAi: DriverFactory = (baseUrl) => {
   const provider = createOpenAICompatible({
@@ -37,6 +38,25 @@ export const vercelAi: DriverFactory = (baseUrl) => {
       }
       const call = (await res.toolCalls)[0];
       return { name: call?.toolName ?? "", args: call?.input };
+    },
+    async agent(model) {
+      const res = await generateText({
+        model: provider(model),
+        messages: MESSAGES,
+        maxRetries: 0,
+        tools: {
+          lookup: tool({
+            inputSchema: jsonSchema<{ query: string }>(TOOL_SCHEMA),
+            execute: async (args) => runTool("lookup", args),
+          }),
+          clock: tool({
+            inputSchema: jsonSchema<Record<string, never>>({ type: "object", properties: {} }),
+            execute: async (args) => runTool("clock", args),
+          }),
+        },
+        stopWhen: stepCountIs(AGENT_STEPS),
+      });
+      return { steps: res.steps.length, content: res.text };
     },
     close: async () => {},
   };

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // The `loom-llm` binary.
-import { runCli } from "./run-cli.js";
+import { enableCompileCache } from "node:module";
+
+// Node caches the compiled code of every module loaded after this line, so each later run of
+// the CLI skips compiling the library again (imports are hoisted: the CLI is loaded below).
+enableCompileCache?.();
+const { runCli } = await import("./run-cli.js");
 
 const controller = new AbortController();
 // Ctrl-C aborts the request or stream cleanly; a second one exits at once.

@@ -1,11 +1,11 @@
 import { createRequire } from "node:module";
-import { APIStatusError, ConfigError, LLMError } from "@loom/llm-types";
-import { type CliIo, chatCommand } from "./chat-command.js";
+import type { CliIo } from "./chat-command.js";
 import { parseCliArgs } from "./cli-args.js";
-import { configCheckCommand } from "./config-command.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
-import { providersCommand } from "./providers-command.js";
+
+// Each command, and the library behind it, is loaded when it runs: `--help` and `--version`
+// load nothing but this file's own, so they answer in the time Node takes to start.
 
 /** Runs the CLI and returns its exit status; never throws. */
 export async function runCli(
@@ -27,13 +27,13 @@ export async function runCli(
         return EXIT.ok;
       }
       case "providers":
-        providersCommand(args, io);
+        (await import("./providers-command.js")).providersCommand(args, io);
         return EXIT.ok;
       case "config-check":
-        configCheckCommand(args, io);
+        (await import("./config-command.js")).configCheckCommand(args, io);
         return EXIT.ok;
       case "chat":
-        await chatCommand(args, io, signal);
+        await (await import("./chat-command.js")).chatCommand(args, io, signal);
         return EXIT.ok;
     }
   } catch (error) {
@@ -41,19 +41,22 @@ export async function runCli(
       io.stderr.write("\nloom-llm: interrupted\n");
       return EXIT.interrupted;
     }
-    io.stderr.write(`loom-llm: ${message(error)}\n`);
-    return exitCode(error);
+    const errors = await import("@loom/llm-types");
+    io.stderr.write(`loom-llm: ${message(error, errors)}\n`);
+    return exitCode(error, errors);
   }
 }
 
-function exitCode(error: unknown): number {
+type Errors = typeof import("@loom/llm-types");
+
+function exitCode(error: unknown, { ConfigError, LLMError }: Errors): number {
   if (error instanceof CliError) return error.exitCode;
   if (ConfigError.isInstance(error)) return EXIT.config;
   if (LLMError.isInstance(error)) return EXIT.api;
   return EXIT.failure;
 }
 
-function message(error: unknown): string {
+function message(error: unknown, { APIStatusError }: Errors): string {
   if (APIStatusError.isInstance(error)) return `API error ${error.status}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }

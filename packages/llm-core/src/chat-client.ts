@@ -50,6 +50,23 @@ import { ProviderStream } from "./stream/provider-stream.js";
 const KEEP_ALIVE_TIMEOUT_MS = 4_000;
 
 /**
+ * One watchdog for every client of the process: a fleet of a thousand clients keeps one timer
+ * ticking while bodies are read, not a thousand.
+ */
+const WATCHDOG = new BodyWatchdog<ResponseMeta>((meta) => {
+  const timeoutMs = meta.timeoutMs;
+  return new TimeoutError({
+    timeoutMs,
+    phase: "body",
+    message: `${meta.request}: the response did not arrive in full within ${timeoutMs} ms; not resent, since the server may have acted on it`,
+    retryable: false,
+    provider: meta.provider,
+    model: meta.model,
+    requestId: meta.requestId,
+  });
+});
+
+/**
  * A client for one OpenAI-compatible chat-completions API. It owns one keep-alive connection
  * pool to the server; `close()` releases it. Config is validated once, here.
  *
@@ -60,18 +77,6 @@ export class ChatClient implements ChatModel {
   readonly #config: LLMConfig;
   readonly #ctx: LLMContext;
   readonly #pool: Pool;
-  readonly #watchdog = new BodyWatchdog<ResponseMeta>((meta) => {
-    const timeoutMs = meta.timeoutMs;
-    return new TimeoutError({
-      timeoutMs,
-      phase: "body",
-      message: `${meta.request}: the response did not arrive in full within ${timeoutMs} ms; not resent, since the server may have acted on it`,
-      retryable: false,
-      provider: meta.provider,
-      model: meta.model,
-      requestId: meta.requestId,
-    });
-  });
   /** Aborted by `close()`: waits between retries end at once. */
   readonly #closing = new AbortController();
   /** Set by `close()`: what it is waiting for. */
@@ -211,14 +216,14 @@ export class ChatClient implements ChatModel {
       const response = await this.#open(request, info, meta, signal);
       progress.responseStarted = true;
       const watched = { body: response.body, deadline: started + meta.timeoutMs, context: meta };
-      this.#watchdog.watch(watched);
+      WATCHDOG.watch(watched);
       let text: string;
       try {
         text = await readBody(response.body, response.headers["content-length"], meta);
       } catch (error) {
         throw toTransportError(error, { meta, signal, delivered: false, responseStarted: true });
       } finally {
-        this.#watchdog.unwatch(watched);
+        WATCHDOG.unwatch(watched);
       }
       const parsed = parseCompletion(parseJsonBody(text, meta), meta);
       parseStructuredReply(parsed, meta);

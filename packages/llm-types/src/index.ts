@@ -1,7 +1,6 @@
 export type { ChatModel } from "./chat-model.js";
 export type { ChatRequest } from "./chat-request.js";
 export type { ChatStream } from "./chat-stream.js";
-export { llmConfigSchema } from "./config/config-schema.js";
 export {
   CONFIG_DEFAULTS,
   type LLMConfig,

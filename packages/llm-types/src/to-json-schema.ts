@@ -1,5 +1,6 @@
-import { type ZodType, z } from "zod";
+import type { ZodType } from "zod";
 import type { JsonSchema } from "./json-schema.js";
+import { loadZod } from "./load-zod.js";
 
 // Agents send the same tool schemas on every turn: convert each zod schema once.
 const cache = new WeakMap<object, JsonSchema>();
@@ -21,6 +22,7 @@ export function toZodSchema(schema: JsonSchema | ZodType): ZodType | undefined {
   let converted = zodCache.get(schema);
   if (converted === undefined) {
     try {
+      const { z } = loadZod();
       converted = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
     } catch {
       converted = null;
@@ -39,7 +41,15 @@ export function toJsonSchema(schema: JsonSchema | ZodType): JsonSchema {
   if (!isZodSchema(schema)) return schema;
   let converted = cache.get(schema);
   if (!converted) {
-    const { $schema: _dropped, ...rest } = z.toJSONSchema(schema, { io: "input" }) as JsonSchema;
+    // The schema's own method: the caller's zod is loaded already, this package's need not be.
+    const params = { io: "input" } as const;
+    const own = (schema as { toJSONSchema?: (p: typeof params) => unknown }).toJSONSchema;
+    const json = (
+      typeof own === "function"
+        ? own.call(schema, params)
+        : loadZod().z.toJSONSchema(schema, params)
+    ) as JsonSchema;
+    const { $schema: _dropped, ...rest } = json;
     converted = rest;
     cache.set(schema, converted);
   }

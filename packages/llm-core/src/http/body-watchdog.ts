@@ -16,8 +16,9 @@ const TICK_MS = 100;
 /**
  * Bounds how long a body may take to arrive in full. undici's `bodyTimeout` bounds the gap
  * between two reads only: a server dripping one byte a second would keep a call waiting
- * forever. One timer per client, running only while bodies are watched, instead of one per
- * call: watching costs a set insertion, not a timer.
+ * forever. One timer for all the bodies watched (one watchdog serves every client of the
+ * process), running only while there are any, instead of one per call: watching costs a set
+ * insertion, not a timer.
  */
 export class BodyWatchdog<T = unknown> {
   readonly #watched = new Set<WatchedBody<T>>();

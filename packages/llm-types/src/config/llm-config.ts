@@ -101,3 +101,26 @@ export interface LLMConfig {
   readonly enforcesResponseFormat: boolean;
   readonly allowInsecureHttp: boolean;
 }
+
+/** Every key an `LLMConfigInput` may have, in the schema's order (checked against it). */
+export const CONFIG_KEYS: readonly (keyof LLMConfigInput)[] = Object.freeze([
+  "baseUrl",
+  "model",
+  "apiKey",
+  "apiKeyEnv",
+  "provider",
+  "temperature",
+  "maxTokens",
+  "topP",
+  "headers",
+  "timeoutMs",
+  "streamIdleTimeoutMs",
+  "maxRetries",
+  "maxRetryDelayMs",
+  "maxConcurrency",
+  "maxConnections",
+  "maxResponseBytes",
+  "streamUsage",
+  "enforcesResponseFormat",
+  "allowInsecureHttp",
+] as const);

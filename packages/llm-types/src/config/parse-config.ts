@@ -2,9 +2,13 @@ import type { z } from "zod";
 import { closestName } from "../closest-name.js";
 import type { ConfigIssue } from "../errors/config-error.js";
 import { ConfigError } from "../errors/config-error.js";
+import { loadZod } from "../load-zod.js";
 import { hideSecrets } from "../redact/hide-secrets.js";
-import { CONFIG_KEYS, llmConfigSchema } from "./config-schema.js";
-import type { LLMConfig, LLMConfigInput } from "./llm-config.js";
+import { checkConfig } from "./check-config.js";
+import { buildConfigSchema } from "./config-schema.js";
+import { CONFIG_KEYS, type LLMConfig, type LLMConfigInput } from "./llm-config.js";
+
+let schema: z.ZodType<LLMConfig, LLMConfigInput> | undefined;
 
 /** Where a config came from, named in the `ConfigError` (`loom.toml`, `[llm.deepseek]`). */
 export interface ConfigSource {
@@ -19,7 +23,11 @@ export interface ConfigSource {
  * `util.inspect`, which show it redacted.
  */
 export function parseConfig(input: LLMConfigInput, source: ConfigSource = {}): LLMConfig {
-  const result = llmConfigSchema.safeParse(input);
+  const checked = checkConfig(input);
+  if (checked !== undefined) return Object.freeze(hideSecrets(checked)) as LLMConfig;
+  // Something is wrong, or unusual: the schema decides, and says what.
+  schema ??= buildConfigSchema(loadZod().z);
+  const result = schema.safeParse(input);
   if (!result.success) {
     throw new ConfigError({
       issues: result.error.issues.flatMap((issue) => toIssues(issue, input)),

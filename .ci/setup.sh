@@ -22,6 +22,13 @@ loom_setup() {
     npm install -g --prefix "$loom_tools" --no-audit --no-fund --loglevel=error "pnpm@$loom_pnpm" || return 1
     hash -r
   fi
+  # The shared-limit tests of @loom/llm-redis run a real redis-server; they skip without one.
+  if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing redis-server from Debian's packages"
+    apt-get install -y -q redis-server >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q redis-server >/dev/null 2>&1; } ||
+      echo "setup: redis-server could not be installed; the Redis tests will skip"
+  fi
   echo "setup: node $(node --version), pnpm $(pnpm --version)"
   (cd "$loom_root" && pnpm install --frozen-lockfile)
 }

@@ -1,5 +1,5 @@
 // Every example runs offline, as `pnpm example NAME` runs it, with no API key in its environment.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,15 @@ const run = promisify(execFile);
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => !/_API_KEY$/.test(name)),
 );
+
+function hasRedis(): boolean {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const examples: [string, string[]][] = [
   [
@@ -46,6 +55,12 @@ const examples: [string, string[]][] = [
       "deepseek  deepseek-chat",
       "cost unknown (no price)",
     ],
+  ],
+  [
+    "fleet.ts",
+    // With a redis-server (CI installs one) three workers share the limit and the budget;
+    // without, one process shows the in-process limit.
+    [hasRedis() ? "spent together: $" : "with the in-process limit instead"],
   ],
   [
     "tracing.ts",

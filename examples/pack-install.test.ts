@@ -67,6 +67,7 @@ describe("installed from tarballs", () => {
       "@loom/llm-core",
       "@loom/llm-otel",
       "@loom/llm-providers",
+      "@loom/llm-redis",
       "@loom/llm-testing",
       "@loom/llm-types",
     ]);

@@ -1,11 +1,16 @@
 import { inspect } from "node:util";
 import {
+  APIStatusError,
+  type CallGate,
   type CallInfo,
   type ChatModel,
   type ChatRequest,
   type ChatStream,
   ConfigError,
   ConnectionError,
+  type GateEntry,
+  type GateOutcome,
+  type GatePass,
   type LLMConfig,
   type LLMConfigInput,
   type LLMContext,
@@ -35,7 +40,10 @@ import { readBody, readErrorBody } from "./http/read-body.js";
 import { requestIdOf } from "./http/request-id.js";
 import { toTransportError } from "./http/to-transport-error.js";
 import { userAgent } from "./http/user-agent.js";
+import type { Admission } from "./limit/admission.js";
 import { ConcurrencyLimit } from "./limit/concurrency-limit.js";
+import { estimateTokens } from "./limit/estimate-tokens.js";
+import { sharedRateLimit } from "./limit/shared-rate-limit.js";
 import { buildRequestBody } from "./request/build-request-body.js";
 import { parseCompletion } from "./response/parse-completion.js";
 import { parseJsonBody } from "./response/parse-json-body.js";
@@ -87,6 +95,8 @@ export class ChatClient implements ChatModel {
   readonly #streamHeaders: Record<string, string>;
   readonly #hooks: HookRunner;
   readonly #limit: ConcurrencyLimit | undefined;
+  /** What each request passes before it is sent: the config's rate limit, then `gates`. */
+  readonly #gates: readonly CallGate[];
   /** Every secret this client holds: the key, credential header values, URL credentials. */
   readonly #secrets: readonly (string | undefined)[];
   /** Masks `#secrets`, in every encoding. */
@@ -114,6 +124,8 @@ export class ChatClient implements ChatModel {
     this.#redact = redactor.empty ? (text) => text : (text) => redactor.redact(text);
     const max = this.#config.maxConcurrency;
     this.#limit = max === undefined ? undefined : new ConcurrencyLimit(max);
+    const own = sharedRateLimit(this.#config);
+    this.#gates = [...(own === undefined ? [] : [own]), ...(options.gates ?? [])];
     const url = new URL(this.#config.baseUrl);
     this.#path = `${url.pathname.replace(/\/+$/, "")}/chat/completions${url.search}`;
     // Error messages name the request: with any credential in its query masked.
@@ -170,6 +182,8 @@ export class ChatClient implements ChatModel {
         ? new CallSignal(request.signal, request.deadlineMs, meta)
         : undefined;
     const signal = callSignal?.signal;
+    const deadline =
+      request.deadlineMs === undefined ? undefined : performance.now() + request.deadlineMs;
     // Made on the first failure: most calls succeed at once and need no retry state.
     let retrier: Retrier | undefined;
     // A call hands nothing to its caller before it succeeds: never "delivered".
@@ -178,7 +192,7 @@ export class ChatClient implements ChatModel {
       for (;;) {
         try {
           progress.responseStarted = false;
-          const parsed = await this.#attempt(request, info, meta, signal, progress);
+          const parsed = await this.#attempt(request, info, meta, signal, progress, deadline);
           parsed.attempts = retrier?.attempts ?? 1;
           hooks.response(parsed, request, info);
           await nextTurn();
@@ -209,12 +223,23 @@ export class ChatClient implements ChatModel {
     meta: ResponseMeta,
     signal: AbortSignal | undefined,
     progress: AttemptProgress,
+    deadline: number | undefined,
   ): Promise<LLMResponse> {
-    const release = await this.#acquire(signal, meta);
+    const admission = await this.#admit(request, info, meta, signal, deadline);
+    let outcome: GateOutcome = { sent: false };
     try {
       const started = performance.now();
-      const response = await this.#open(request, info, meta, signal);
+      let response: OpenResponse;
+      try {
+        response = await this.#open(request, info, meta, signal);
+      } catch (error) {
+        // The server answered (a 429 counts against its limits) or the request was lost.
+        if (APIStatusError.isInstance(error))
+          outcome = { sent: true, retryAfterMs: error.retryAfterMs };
+        throw error;
+      }
       progress.responseStarted = true;
+      outcome = { sent: true, headers: response.headers };
       const watched = { body: response.body, deadline: started + meta.timeoutMs, context: meta };
       WATCHDOG.watch(watched);
       let text: string;
@@ -226,11 +251,70 @@ export class ChatClient implements ChatModel {
         WATCHDOG.unwatch(watched);
       }
       const parsed = parseCompletion(parseJsonBody(text, meta), meta);
+      outcome = { sent: true, headers: response.headers, usage: parsed.usage };
       parseStructuredReply(parsed, meta);
       return parsed;
     } finally {
-      release?.();
+      admission.leave(outcome);
+      admission.release();
     }
+  }
+
+  /**
+   * Lets a request through: every gate (rate limits, budgets) in order, then a slot under
+   * `maxConcurrency`, so a request waiting on a limit holds no slot. Waiting is abortable; a
+   * refusal leaves the gates already passed as if nothing was sent.
+   */
+  async #admit(
+    request: ChatRequest,
+    info: CallInfo,
+    meta: ResponseMeta,
+    signal: AbortSignal | undefined,
+    deadline: number | undefined,
+  ): Promise<Admission> {
+    const gates = this.#gates;
+    let passes: GatePass[] | undefined;
+    if (gates.length > 0) {
+      passes = [];
+      const entry: GateEntry = {
+        provider: meta.provider,
+        model: meta.model,
+        estimatedTokens: estimateTokens(request, this.#config.maxTokens),
+        request,
+        deadline,
+      };
+      let waitedMs = 0;
+      try {
+        for (const gate of gates) {
+          const pass = await gate.enter(entry, signal);
+          passes.push(pass);
+          waitedMs += pass.waitedMs;
+        }
+        // Passing a gate takes a few microseconds: only a real wait is reported.
+        if (waitedMs >= 1) this.#hooks.wait(waitedMs, request, info);
+      } catch (error) {
+        for (const pass of passes) pass.leave({ sent: false });
+        throw toTransportError(error, { meta, signal, delivered: false });
+      }
+    }
+    let release: (() => void) | undefined;
+    try {
+      release = await this.#acquire(signal, meta);
+    } catch (error) {
+      for (const pass of passes ?? []) pass.leave({ sent: false });
+      throw error;
+    }
+    return {
+      leave(outcome) {
+        if (passes === undefined) return;
+        for (const pass of passes) pass.leave(outcome);
+        passes = undefined;
+      },
+      release() {
+        release?.();
+        release = undefined;
+      },
+    };
   }
 
   /** A slot under `maxConcurrency` (none to take without a limit); waiting is abortable. */
@@ -318,7 +402,7 @@ export class ChatClient implements ChatModel {
     }
     return new ProviderStream({
       open: (signal) => this.#open(request, info, meta, signal),
-      acquire: (signal) => this.#acquire(signal, meta),
+      admit: (signal, deadline) => this.#admit(request, info, meta, signal, deadline),
       retrier: (signal) => this.#retrier(request, info, meta, signal),
       hooks: this.#hooks,
       invalid,

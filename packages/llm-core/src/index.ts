@@ -5,6 +5,7 @@ export {
   type AssistantMessage,
   AuthenticationError,
   BadRequestError,
+  type CallGate,
   type CallInfo,
   type ChatModel,
   type ChatRequest,
@@ -13,6 +14,9 @@ export {
   ConnectionError,
   ContextLengthError,
   defineTool,
+  type GateEntry,
+  type GateOutcome,
+  type GatePass,
   InsufficientBalanceError,
   InvalidResponseError,
   InvalidToolArgumentsError,
@@ -25,6 +29,7 @@ export {
   NotFoundError,
   PermissionDeniedError,
   type ProviderHooks,
+  type RateLimitConfig,
   RateLimitError,
   type ResponseFormat,
   type RetryInfo,
@@ -50,3 +55,5 @@ export {
 export { ChatClient } from "./chat-client.js";
 export type { ChatClientOptions } from "./chat-client-options.js";
 export { type FallbackOptions, withFallback } from "./fallback/with-fallback.js";
+export { RateLimitGate, type RateLimitOptions } from "./limit/rate-limit-gate.js";
+export { type RateLimitHeaders, readRateLimitHeaders } from "./limit/rate-limit-headers.js";

@@ -1,4 +1,4 @@
-import { ChatClient, type ProviderHooks } from "@loom/llm-core";
+import { ChatClient, type ProviderHooks, RateLimitGate } from "@loom/llm-core";
 import {
   completionBody,
   completionChunk,
@@ -23,7 +23,7 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { otelHooks } from "./otel-hooks.js";
+import { budgetGauge, otelHooks } from "./otel-hooks.js";
 import * as names from "./semantic-names.js";
 
 class TestReader extends MetricReader {
@@ -350,6 +350,46 @@ describe("metrics", () => {
     expect(duration[0]?.value.buckets.boundaries).toEqual(names.DURATION_BUCKETS);
     const ttfc = points(names.METRIC_TIME_TO_FIRST_CHUNK);
     expect(ttfc.reduce((n, p) => n + p.value.count, 0)).toBe(1);
+  });
+
+  it("a request held by a rate limit: an llm.gate.wait span event and the wait histogram", async () => {
+    const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 150 });
+    const limited = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "limited-model", maxRetries: 0 },
+      { hooks: [otelHooks()], gates: [gate] },
+    );
+    server.enqueue(
+      { type: "json", body: completionBody() },
+      { type: "json", body: completionBody() },
+    );
+    await limited.call(hello);
+    exporter.reset();
+    await limited.call(hello);
+    await limited.close();
+    const event = only().events.find((e) => e.name === names.GATE_WAIT_EVENT);
+    expect(event?.attributes?.[names.GATE_WAIT_MS]).toBeGreaterThanOrEqual(100);
+    const { resourceMetrics } = await reader.collect();
+    const wait = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === names.METRIC_GATE_WAIT);
+    const point = wait?.dataPoints.find(
+      (p) => p.attributes[names.GEN_AI_REQUEST_MODEL] === "limited-model",
+    ) as DataPoint<Histogram> | undefined;
+    expect(point?.value.count).toBe(1);
+    expect(point?.value.sum).toBeGreaterThanOrEqual(0.1);
+  });
+
+  it("the budget gauge reads what is left of a tracker's budget at each collection", async () => {
+    const tracker = { remainingUsd: 4.5 as number | undefined };
+    budgetGauge(tracker);
+    const gauge = async () =>
+      (await reader.collect()).resourceMetrics.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .find((m) => m.descriptor.name === names.METRIC_BUDGET_REMAINING)?.dataPoints[0]?.value;
+    expect(await gauge()).toBe(4.5);
+    tracker.remainingUsd = 1.25;
+    expect(await gauge()).toBe(1.25);
   });
 
   it("a failure's duration carries error.type", async () => {

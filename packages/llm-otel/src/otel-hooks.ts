@@ -51,6 +51,7 @@ interface Instruments {
   tokens: Histogram;
   duration: Histogram;
   firstChunk: Histogram;
+  gateWait: Histogram;
 }
 
 const instrumentsByMeter = new WeakMap<Meter, Instruments>();
@@ -109,6 +110,12 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       });
       if (span.isRecording())
         span.setAttributes(requestAttributes(request, info, common, capture(options, info)));
+    },
+    onWait(waitedMs, _request, info) {
+      const call = calls.get(info);
+      if (call === undefined) return;
+      call.span.addEvent(names.GATE_WAIT_EVENT, { [names.GATE_WAIT_MS]: waitedMs });
+      call.instruments.gateWait.record(waitedMs / 1_000, call.common);
     },
     onRetry(retry, _request, info) {
       calls.get(info)?.span.addEvent(names.RETRY_EVENT, {
@@ -295,6 +302,11 @@ function instrumentsOf(meter: Meter): Instruments {
         description: "Time from the request to a stream's first chunk",
         advice: { explicitBucketBoundaries: [...names.DURATION_BUCKETS] },
       }),
+      gateWait: meter.createHistogram(names.METRIC_GATE_WAIT, {
+        unit: "s",
+        description: "Time an attempt waited at a rate limit (or another gate) before it was sent",
+        advice: { explicitBucketBoundaries: [...names.DURATION_BUCKETS] },
+      }),
     };
     instrumentsByMeter.set(meter, instruments);
   }
@@ -307,4 +319,30 @@ function finishReasons(response: LLMResponse): string[] {
   for (const answer of response.choices ?? [response])
     if (answer.finishReason !== null) reasons.push(answer.finishReason);
   return reasons;
+}
+
+/** What a budget gauge reads: a `CostTracker`, or anything that knows what is left. */
+export interface BudgetSource {
+  readonly remainingUsd: number | undefined;
+}
+
+const gauged = new WeakSet<BudgetSource>();
+
+/**
+ * Reports what is left of a tracker's budget as the `llm.client.budget.remaining` gauge (USD),
+ * read at each collection: the shared budget's remainder when the tracker has a store. Once per
+ * tracker, whatever number of providers report into it.
+ */
+export function budgetGauge(tracker: BudgetSource, meter?: Meter): void {
+  if (gauged.has(tracker)) return;
+  gauged.add(tracker);
+  (meter ?? metrics.getMeter(SCOPE))
+    .createObservableGauge(names.METRIC_BUDGET_REMAINING, {
+      unit: "USD",
+      description: "What is left of the cost tracker's budget",
+    })
+    .addCallback((result) => {
+      const remaining = tracker.remainingUsd;
+      if (remaining !== undefined) result.observe(remaining);
+    });
 }

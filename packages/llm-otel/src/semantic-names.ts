@@ -69,6 +69,15 @@ export const ERROR_TYPE = "error.type";
 /** The `gen_ai.operation.name` of every span here. */
 export const OPERATION_CHAT = "chat";
 
+/** The span event for an attempt that waited at a gate (a rate limit) before it was sent. */
+export const GATE_WAIT_EVENT = "llm.gate.wait";
+/** `llm.gate.wait_ms`: how long it waited. */
+export const GATE_WAIT_MS = "llm.gate.wait_ms";
+/** Histogram: seconds each attempt waited at the client's gates (0 for most). */
+export const METRIC_GATE_WAIT = "llm.client.gate.wait";
+/** Gauge: what is left of a cost tracker's budget, in USD (the shared one with a store). */
+export const METRIC_BUDGET_REMAINING = "llm.client.budget.remaining";
+
 /** The span event for each retry. */
 export const RETRY_EVENT = "llm.retry";
 /** `llm.retry.attempt` */

@@ -1,7 +1,7 @@
 import { ChatClient } from "@loom/llm-core";
 import type { LLMContext } from "@loom/llm-types";
 import type { ProjectConfig } from "./config/project-config.js";
-import { costHooks } from "./cost/cost-hooks.js";
+import { costGates, costHooks } from "./cost/cost-hooks.js";
 import type { ProviderOverrides } from "./provider-overrides.js";
 import { resolveFromConfig, resolvePreset } from "./resolve-provider.js";
 
@@ -16,7 +16,10 @@ export function createProvider(
   overrides?: ProviderOverrides,
 ): ChatClient {
   const { config, hooks, cost } = resolvePreset(ctx, name, overrides);
-  return new ChatClient(ctx, config, { hooks: [...hooks, costHooks(cost)] });
+  return new ChatClient(ctx, config, {
+    hooks: [...hooks, costHooks(cost)],
+    gates: costGates(cost),
+  });
 }
 
 /** A `ChatClient` for a `[llm.NAME]` table of a loaded `loom.toml` (or the preset of that name). */
@@ -27,5 +30,8 @@ export function createProviderFromConfig(
   overrides?: ProviderOverrides,
 ): ChatClient {
   const { config, hooks, cost } = resolveFromConfig(ctx, name, project, overrides);
-  return new ChatClient(ctx, config, { hooks: [...hooks, costHooks(cost)] });
+  return new ChatClient(ctx, config, {
+    hooks: [...hooks, costHooks(cost)],
+    gates: costGates(cost),
+  });
 }

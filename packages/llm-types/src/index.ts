@@ -5,6 +5,7 @@ export {
   CONFIG_DEFAULTS,
   type LLMConfig,
   type LLMConfigInput,
+  type RateLimitConfig,
 } from "./config/llm-config.js";
 export { type ConfigSource, parseConfig } from "./config/parse-config.js";
 export { defineTool } from "./define-tool.js";
@@ -48,6 +49,7 @@ export type { CallInfo } from "./hooks/call-info.js";
 export type { ProviderHooks } from "./hooks/provider-hooks.js";
 export type { RetryInfo } from "./hooks/retry-info.js";
 export type { JsonSchema } from "./json-schema.js";
+export type { CallGate, GateEntry, GateOutcome, GatePass } from "./limit/call-gate.js";
 export type { LLMChoice } from "./llm-choice.js";
 export type { LLMContext, LLMLogger, ToolExecutor } from "./llm-context.js";
 export type { LLMResponse } from "./llm-response.js";

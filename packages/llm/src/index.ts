@@ -5,6 +5,8 @@
 export {
   type ChatClientOptions,
   type FallbackOptions,
+  RateLimitGate,
+  type RateLimitOptions,
   type RunToolsOptions,
   type RunToolsResult,
   runTools,
@@ -15,6 +17,9 @@ export {
 } from "@loom/llm-core";
 export type { OtelOptions } from "@loom/llm-otel";
 export {
+  type BudgetRequest,
+  type BudgetReservation,
+  type BudgetStore,
   type CostEstimate,
   type CostHooksOptions,
   type CostSnapshot,
@@ -22,6 +27,7 @@ export {
   type CostTrackerOptions,
   estimateCost,
   getPreset,
+  InProcessBudgetStore,
   loadProjectConfig,
   loadProjectConfigSync,
   MODEL_PRICES,
@@ -49,6 +55,7 @@ export {
   BadRequestError,
   BudgetExceededError,
   type BudgetExceededErrorOptions,
+  type CallGate,
   type CallInfo,
   type ChatModel,
   type ChatRequest,
@@ -67,6 +74,9 @@ export {
   type ErrorContext,
   type FinishEvent,
   type FinishReason,
+  type GateEntry,
+  type GateOutcome,
+  type GatePass,
   InsufficientBalanceError,
   InvalidResponseError,
   type InvalidResponseErrorOptions,
@@ -86,6 +96,7 @@ export {
   PermissionDeniedError,
   type ProviderHooks,
   parseConfig,
+  type RateLimitConfig,
   RateLimitError,
   type RateLimitErrorOptions,
   type ReasoningEvent,

@@ -1,7 +1,8 @@
 import { ChatClient, type ChatClientOptions } from "@loom/llm-core";
-import { type OtelOptions, otelHooks } from "@loom/llm-otel";
+import { budgetGauge, type OtelOptions, otelHooks } from "@loom/llm-otel";
 import {
   type CostHooksOptions,
+  costGates,
   costHooks,
   type ProjectConfig,
   type ProviderOverrides,
@@ -27,7 +28,7 @@ export interface LLMProviderOptions extends ChatClientOptions, CostHooksOptions,
 
 /**
  * `fromName` / `fromConfig` options: a preset's overrides (config fields, `price`, `tracker`),
- * extra hooks (run after the preset's own), and telemetry.
+ * extra hooks (run after the preset's own), gates (a shared rate limit), and telemetry.
  */
 export type FactoryOptions = ProviderOverrides & ChatClientOptions & TelemetryOption;
 
@@ -44,9 +45,17 @@ export class LLMProvider extends ChatClient {
     config: LLMConfigInput | LLMConfig,
     options: LLMProviderOptions = {},
   ) {
-    const { hooks = [], telemetry, price, prices, tracker } = options;
+    const { hooks = [], telemetry, price, prices, tracker, gates = [] } = options;
     const priced = [...hooks, costHooks({ price, prices, tracker })];
-    super(ctx, config, { hooks: withTelemetry(priced, telemetry) });
+    // A traced provider with a budget reports what is left of it.
+    if (telemetry !== false && tracker?.budgetUsd !== undefined) {
+      const meter = typeof telemetry === "object" ? telemetry.meter : undefined;
+      budgetGauge(tracker, meter ?? (ctx?.meter as OtelOptions["meter"]));
+    }
+    super(ctx, config, {
+      hooks: withTelemetry(priced, telemetry),
+      gates: [...gates, ...costGates({ price, prices, tracker })],
+    });
   }
 
   /**
@@ -58,12 +67,12 @@ export class LLMProvider extends ChatClient {
     name: string,
     overrides: FactoryOptions = {},
   ): LLMProvider {
-    const { telemetry, hooks: extra = [], ...rest } = overrides;
+    const { telemetry, hooks: extra = [], gates, ...rest } = overrides;
     const { config, hooks, cost } = resolvePreset(ctx, name, rest);
     return new LLMProvider(
       ctx,
       config,
-      telemetryOf({ hooks: [...hooks, ...extra], ...cost }, telemetry),
+      telemetryOf({ hooks: [...hooks, ...extra], ...cost, ...(gates ? { gates } : {}) }, telemetry),
     );
   }
 
@@ -74,12 +83,12 @@ export class LLMProvider extends ChatClient {
     config: ProjectConfig,
     overrides: FactoryOptions = {},
   ): LLMProvider {
-    const { telemetry, hooks: extra = [], ...rest } = overrides;
+    const { telemetry, hooks: extra = [], gates, ...rest } = overrides;
     const { config: resolved, hooks, cost } = resolveFromConfig(ctx, name, config, rest);
     return new LLMProvider(
       ctx,
       resolved,
-      telemetryOf({ hooks: [...hooks, ...extra], ...cost }, telemetry),
+      telemetryOf({ hooks: [...hooks, ...extra], ...cost, ...(gates ? { gates } : {}) }, telemetry),
     );
   }
 }

@@ -1,6 +1,6 @@
 import type { CallInfo, ChatRequest, LLMResponse, ProviderHooks, RetryInfo } from "@loom/llm-types";
 
-type Observer = "onResponse" | "onRetry" | "onFirstChunk" | "onCancel" | "onError";
+type Observer = "onResponse" | "onWait" | "onRetry" | "onFirstChunk" | "onCancel" | "onError";
 
 /**
  * Runs a provider's hooks, in the order given, for one call or stream at a time. The one place
@@ -41,6 +41,11 @@ export class HookRunner {
 
   prepareBody(body: Record<string, unknown>, request: ChatRequest, info: CallInfo): void {
     for (const hook of this.#hooks) hook.prepareBody?.(body, request, info);
+  }
+
+  wait(waitedMs: number, request: ChatRequest, info: CallInfo): void {
+    for (let i = 0; i < this.#hooks.length; i++)
+      this.#observe(i, "onWait", info, waitedMs, request, info);
   }
 
   retry(retry: RetryInfo, request: ChatRequest, info: CallInfo): void {

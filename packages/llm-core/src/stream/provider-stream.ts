@@ -1,5 +1,6 @@
 import {
   AbortError,
+  APIStatusError,
   type CallInfo,
   type ChatRequest,
   type ChatStream,
@@ -14,6 +15,7 @@ import { nextTurn } from "../http/next-turn.js";
 import type { OpenResponse } from "../http/open-response.js";
 import { readBody, readErrorBody } from "../http/read-body.js";
 import { toTransportError } from "../http/to-transport-error.js";
+import type { Admission } from "../limit/admission.js";
 import { parseCompletion } from "../response/parse-completion.js";
 import { parseJsonBody } from "../response/parse-json-body.js";
 import { parseStructuredReply } from "../response/parse-structured-reply.js";
@@ -29,8 +31,8 @@ import { StreamOutcome } from "./stream-outcome.js";
 export interface StreamSource {
   /** Sends the request (one attempt) and returns the open 2xx response. */
   open(signal: AbortSignal): Promise<OpenResponse>;
-  /** A slot under the client's `maxConcurrency`; its release, or none without a limit. */
-  acquire(signal: AbortSignal): Promise<(() => void) | undefined>;
+  /** Past the client's gates and a slot under its `maxConcurrency`: see `Admission`. */
+  admit(signal: AbortSignal, deadline: number | undefined): Promise<Admission>;
   /** The retry state for this stream's attempts. */
   retrier(signal: AbortSignal): Retrier;
   hooks: HookRunner;
@@ -64,6 +66,8 @@ type BodyReader = AsyncGenerator<Item[], LLMResponse>;
 export class ProviderStream implements ChatStream {
   readonly #source: StreamSource;
   readonly #signal: CallSignal;
+  /** `performance.now()` by which the stream must be done (its `deadlineMs`), if it has one. */
+  readonly #deadline: number | undefined;
   readonly #outcome = new StreamOutcome();
   #started = false;
   /** `#run` began (its `finally` will settle the outcome). */
@@ -82,6 +86,8 @@ export class ProviderStream implements ChatStream {
   constructor(source: StreamSource) {
     this.#source = source;
     this.#signal = new CallSignal(source.signal, source.deadlineMs, source.meta);
+    this.#deadline =
+      source.deadlineMs === undefined ? undefined : performance.now() + source.deadlineMs;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<string> {
@@ -177,6 +183,7 @@ export class ProviderStream implements ChatStream {
             batch.length = 0;
           }
           final.attempts = retrier.attempts;
+          attempt.outcome = { ...attempt.outcome, sent: true, usage: final.usage };
           hooks.response(final, request, info);
           this.#outcome.resolve(final);
           if (!textOnly) yield { type: "response", response: final };
@@ -219,8 +226,17 @@ export class ProviderStream implements ChatStream {
   /** One attempt: a slot and the request; returns the reader of its body. */
   async #attempt(attempt: StreamAttempt, textOnly: boolean): Promise<BodyReader> {
     const signal = this.#signal.signal;
-    attempt.slot = await this.#source.acquire(signal);
-    const response = await this.#source.open(signal);
+    attempt.admission = await this.#source.admit(signal, this.#deadline);
+    let response: OpenResponse;
+    try {
+      response = await this.#source.open(signal);
+    } catch (error) {
+      // The server answered (a 429 counts against its limits): else nothing was sent.
+      if (APIStatusError.isInstance(error))
+        attempt.outcome = { sent: true, retryAfterMs: error.retryAfterMs };
+      throw error;
+    }
+    attempt.outcome = { sent: true, headers: response.headers };
     attempt.response = response;
     const type = response.headers["content-type"];
     // The server ignored `stream: true` and answered in one body: still a valid answer.

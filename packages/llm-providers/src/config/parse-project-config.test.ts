@@ -76,6 +76,18 @@ X-Team = "agents"
     });
   });
 
+  it("reads a rate limit as the config's rateLimit", () => {
+    const project = parseProjectConfig(
+      `[llm.deepseek]\nrate_limit = { requests_per_minute = 500, tokens_per_minute = 200000 }\n`,
+      "loom.toml",
+      quiet,
+    );
+    expect(project.llm.deepseek?.rateLimit).toEqual({
+      requestsPerMinute: 500,
+      tokensPerMinute: 200_000,
+    });
+  });
+
   it("an empty file has no tables", () => {
     expect(parseProjectConfig("").llm).toEqual({});
   });
@@ -157,6 +169,16 @@ describe("parseProjectConfig: each bad file names file, table and key", () => {
       "a provider that is not a table",
       `[llm]\ndeepseek = "fast"\n`,
       "llm.deepseek: must be a table ([llm.NAME])",
+    ],
+    [
+      "a rate limit that is not a positive integer",
+      `[llm.deepseek]\nrate_limit = { requests_per_minute = 0.5 }\n`,
+      "llm.deepseek.rate_limit.requests_per_minute: must be a positive integer, got 0.5",
+    ],
+    [
+      "a misspelt rate limit",
+      `[llm.deepseek]\nrate_limit = { request_per_minute = 5 }\n`,
+      'llm.deepseek.rate_limit.request_per_minute: unknown key (did you mean "requests_per_minute"?)',
     ],
     [
       "a literal key over plain http",

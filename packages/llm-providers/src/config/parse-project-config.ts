@@ -6,11 +6,11 @@ import {
   parseConfig,
 } from "@loom/llm-types";
 import { closestName, hideSecrets, redactSecret } from "@loom/llm-types/internal";
-import { parse, TomlError } from "smol-toml";
 import type { ModelPrice } from "../cost/model-price.js";
 import { presets } from "../preset/presets.js";
+import { loadToml } from "./load-toml.js";
 import type { ProjectConfig, ProviderTable } from "./project-config.js";
-import { PRICE_KEYS, snakeCase, TABLE_CONFIG_KEYS } from "./toml-keys.js";
+import { PRICE_KEYS, RATE_LIMIT_KEYS, snakeCase, TABLE_CONFIG_KEYS } from "./toml-keys.js";
 
 /** Options for ProjectConfig. */
 export interface ProjectConfigOptions {
@@ -36,9 +36,9 @@ export function parseProjectConfig(
 ): ProjectConfig {
   let document: Record<string, unknown>;
   try {
-    document = parse(text);
+    document = loadToml().parse(text);
   } catch (error) {
-    if (error instanceof TomlError) {
+    if (error instanceof loadToml().TomlError) {
       const reason = error.message.replace(/^Invalid TOML document: /, "").split("\n")[0];
       throw new ConfigError({
         message: `${source}:${error.line}:${error.column}: invalid TOML: ${reason}\n${maskStrings(error.codeblock)}`,
@@ -93,7 +93,8 @@ function readTable(
   for (const [key, value] of Object.entries(raw)) {
     const configKey = TABLE_CONFIG_KEYS.get(key);
     const priceKey = PRICE_KEYS.get(key);
-    if (configKey !== undefined) config[configKey] = value;
+    if (configKey === "rateLimit") config.rateLimit = readRateLimit(value, at(key), issues);
+    else if (configKey !== undefined) config[configKey] = value;
     else if (priceKey !== undefined) price[priceKey] = value;
     else {
       const near = closestName(key, known);
@@ -131,8 +132,11 @@ function readTable(
         config[key] === undefined
       )
         continue;
-      const rest = issue.path.slice(key.length);
-      issues.push({ path: at(`${snakeCase(key)}${rest}`), message: issue.message });
+      // The key and, within `rate_limit`, its limit are named as the file writes them; a
+      // header's name is its own.
+      const [, ...rest] = issue.path.split(".");
+      const inner = key === "rateLimit" ? rest.map(snakeCase) : rest;
+      issues.push({ path: at([snakeCase(key), ...inner].join(".")), message: issue.message });
     }
   }
   // A literal api_key prints masked, like a validated config's.
@@ -198,4 +202,23 @@ function isTable(value: unknown): value is Record<string, unknown> {
   return (
     typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date)
   );
+}
+
+/** `rate_limit = { requests_per_minute = 500 }` as the config's `rateLimit`; its values are checked with the rest. */
+function readRateLimit(value: unknown, path: string, issues: ConfigIssue[]): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const limits: Record<string, unknown> = Object.create(null);
+  for (const [key, limit] of Object.entries(value)) {
+    const name = RATE_LIMIT_KEYS.get(key);
+    if (name !== undefined) {
+      limits[name] = limit;
+      continue;
+    }
+    const near = closestName(key, [...RATE_LIMIT_KEYS.keys()]);
+    issues.push({
+      path: `${path}.${key}`,
+      message: near ? `unknown key (did you mean "${near}"?)` : "unknown key",
+    });
+  }
+  return { ...limits };
 }

@@ -20,3 +20,10 @@ export const PRICE_KEYS: ReadonlyMap<
   ["cached_input_per_mtok", "cachedInputPerMtok"],
   ["output_per_mtok", "outputPerMtok"],
 ]);
+
+/** Keys of a table's `rate_limit`. */
+export const RATE_LIMIT_KEYS: ReadonlyMap<string, "requestsPerMinute" | "tokensPerMinute"> =
+  new Map([
+    ["requests_per_minute", "requestsPerMinute"],
+    ["tokens_per_minute", "tokensPerMinute"],
+  ]);

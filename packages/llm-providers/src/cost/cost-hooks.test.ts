@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createProvider } from "../create-provider.js";
 import { CostTracker } from "./cost-tracker.js";
+import { InProcessBudgetStore } from "./in-process-budget-store.js";
 
 const server = await createFakeServer();
 const tracker = new CostTracker();
@@ -39,5 +40,38 @@ describe("a reply that fails its response format", () => {
     const totals = tracker.snapshot().total;
     expect(totals).toMatchObject({ promptTokens: 2_000, completionTokens: 1_000, errors: 1 });
     expect(totals.costUsd).toBeCloseTo(0.0009, 10);
+  });
+});
+
+describe("a budget shared through a store", () => {
+  it("two trackers on one budget stop together, each call reserving before it is sent", async () => {
+    server.reset();
+    const store = new InProcessBudgetStore();
+    const env = { OPENAI_API_KEY: "sk-test-0123456789abcdef" };
+    const trackers = [0, 1].map(
+      () => new CostTracker({ budgetUsd: 0.003, store, budgetKey: "team" }),
+    );
+    const providers = trackers.map((t) =>
+      createProvider({ env }, "openai", { baseUrl: server.baseUrl, tracker: t }),
+    );
+    // Each call: 2 000 prompt and 1 000 completion tokens of gpt-4o-mini, $0.0009.
+    server.setFallback({
+      type: "json",
+      body: completionBody({ usage: wireUsage(1_000, 2_000) }),
+    });
+    const hello = { messages: [{ role: "user" as const, content: "hi" }], maxTokens: 100 };
+    let refused: unknown;
+    for (let i = 0; i < 10 && refused === undefined; i++) {
+      await providers[i % 2]?.call(hello).catch((e: unknown) => {
+        refused = e;
+      });
+    }
+    expect((refused as Error).name).toBe("BudgetExceededError");
+    // 0.0009 × 4 = 0.0036 reaches 0.003: the fifth call is refused, whichever tracker sends it.
+    expect(store.spentUsd("team")).toBeCloseTo(0.0036, 9);
+    expect(server.requests).toHaveLength(4);
+    expect(trackers[0]?.remainingUsd).toBeGreaterThanOrEqual(0);
+    server.setFallback(undefined);
+    await Promise.all(providers.map((p) => p.close()));
   });
 });

@@ -1,4 +1,5 @@
 import { BudgetExceededError, type Usage } from "@loom/llm-types";
+import type { BudgetStore } from "./budget-store.js";
 
 /** Running totals for one provider and model, or for everything. */
 export interface UsageTotals {
@@ -28,6 +29,14 @@ export interface CostSnapshot {
 export interface CostTrackerOptions {
   /** Once this much is spent, the next call fails with `BudgetExceededError` before sending. */
   budgetUsd?: number;
+  /**
+   * Where the budget's spending is kept when processes share it (`RedisBudgetStore` of
+   * `@loom/llm-redis`): each call reserves its estimate there before it is sent. Without one,
+   * the budget is this tracker's own.
+   */
+  store?: BudgetStore;
+  /** Which budget of the store: processes sharing one use the same key. @default "default" */
+  budgetKey?: string;
 }
 
 const empty = (): UsageTotals => ({
@@ -50,11 +59,31 @@ const empty = (): UsageTotals => ({
  */
 export class CostTracker {
   readonly budgetUsd: number | undefined;
+  readonly store: BudgetStore | undefined;
+  readonly budgetKey: string;
+  /** What the shared budget had left at the last reservation (with a store only). */
+  #remaining: number | undefined;
   #total: UsageTotals = empty();
   #byModel = new Map<string, UsageTotals & { provider: string; model: string }>();
 
   constructor(options: CostTrackerOptions = {}) {
     this.budgetUsd = options.budgetUsd;
+    this.store = options.store;
+    this.budgetKey = options.budgetKey ?? "default";
+  }
+
+  /**
+   * What is left of the budget, in USD: the shared one as of the last reservation when there
+   * is a store, else this tracker's own; `undefined` without a budget.
+   */
+  get remainingUsd(): number | undefined {
+    if (this.budgetUsd === undefined) return undefined;
+    return this.#remaining ?? Math.max(0, this.budgetUsd - this.#total.costUsd);
+  }
+
+  /** The shared budget's remainder as a reservation saw it (called by the budget gate). */
+  noteRemaining(remainingUsd: number): void {
+    this.#remaining = Math.max(0, remainingUsd);
   }
 
   /** Total spent so far, in USD. */

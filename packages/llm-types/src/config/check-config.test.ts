@@ -56,6 +56,13 @@ const config = fc.record(
     maxRetries: anything,
     maxRetryDelayMs: anything,
     maxConcurrency: anything,
+    rateLimit: fc.oneof(
+      anything,
+      fc.record(
+        { requestsPerMinute: anything, tokensPerMinute: anything, burst: anything },
+        { requiredKeys: [] },
+      ),
+    ),
     maxConnections: anything,
     maxResponseBytes: anything,
     streamUsage: anything,
@@ -75,6 +82,7 @@ describe("checkConfig against the zod schema", () => {
     for (const input of [
       { baseUrl: "https://api.deepseek.com/v1/", model: "deepseek-chat", apiKey: "sk-abc123456 " },
       { baseUrl: "http://localhost:8000/v1", model: "m", headers: { "x-a": "b" }, maxRetries: 0 },
+      { baseUrl: "http://localhost:8000/v1", model: "m", rateLimit: { requestsPerMinute: 60 } },
       { baseUrl: "http://10.0.0.2/v1", model: "m", apiKey: "k", allowInsecureHttp: true },
     ]) {
       const checked = checkConfig(input);

@@ -30,6 +30,7 @@ export function checkConfig(input: unknown): LLMConfig | undefined {
     maxRetries = CONFIG_DEFAULTS.maxRetries,
     maxRetryDelayMs = CONFIG_DEFAULTS.maxRetryDelayMs,
     maxConcurrency,
+    rateLimit,
     maxConnections,
     maxResponseBytes = CONFIG_DEFAULTS.maxResponseBytes,
     streamUsage = CONFIG_DEFAULTS.streamUsage,
@@ -72,6 +73,17 @@ export function checkConfig(input: unknown): LLMConfig | undefined {
     typeof allowInsecureHttp !== "boolean"
   )
     return undefined;
+  let limits: Record<string, number> | undefined;
+  if (rateLimit !== undefined) {
+    if (!isPlainObject(rateLimit)) return undefined;
+    limits = {};
+    for (const [name, value] of Object.entries(rateLimit)) {
+      if (name !== "requestsPerMinute" && name !== "tokensPerMinute") return undefined;
+      if (value === undefined) continue;
+      if (!isInteger(value, 1)) return undefined;
+      limits[name] = value as number;
+    }
+  }
   if (!isPlainObject(headers)) return undefined;
   const headerCopy: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -96,6 +108,7 @@ export function checkConfig(input: unknown): LLMConfig | undefined {
   config.maxRetries = maxRetries;
   config.maxRetryDelayMs = maxRetryDelayMs;
   if (maxConcurrency !== undefined) config.maxConcurrency = maxConcurrency;
+  if (limits !== undefined) config.rateLimit = limits;
   if (maxConnections !== undefined) config.maxConnections = maxConnections;
   config.maxResponseBytes = maxResponseBytes;
   config.streamUsage = streamUsage;

@@ -174,6 +174,15 @@ function schemaOf(z: Zod) {
       maxRetries: integer(0).default(CONFIG_DEFAULTS.maxRetries),
       maxRetryDelayMs: milliseconds(0).default(CONFIG_DEFAULTS.maxRetryDelayMs),
       maxConcurrency: integer(1).optional(),
+      rateLimit: z
+        .strictObject(
+          {
+            requestsPerMinute: integer(1).optional(),
+            tokensPerMinute: integer(1).optional(),
+          },
+          { error: (issue) => `must be an object of limits, got ${show(issue.input)}` },
+        )
+        .optional(),
       // No default: a fixed cap would hold the 65th of 500 agents' streams behind a whole stream.
       maxConnections: integer(1).optional(),
       maxResponseBytes: integer(1).default(CONFIG_DEFAULTS.maxResponseBytes),

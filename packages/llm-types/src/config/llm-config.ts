@@ -32,6 +32,12 @@ export interface LLMConfigInput {
   /** Calls in flight at once; more wait in a queue. No limit beyond the pool when unset. */
   maxConcurrency?: number | undefined;
   /**
+   * The provider account's limits, kept in this process: requests wait (abortably, never past
+   * their deadline) rather than draw 429s. Clients with the same provider, base URL and limits
+   * share one. For several processes, pass a shared gate (`@loom/llm-redis`) instead.
+   */
+  rateLimit?: RateLimitConfig | undefined;
+  /**
    * Sockets in the keep-alive pool; requests beyond it wait inside the pool for a free one.
    * @default unbounded (a socket per request in flight, reused once free, as `fetch` does)
    */
@@ -95,6 +101,7 @@ export interface LLMConfig {
   readonly maxRetries: number;
   readonly maxRetryDelayMs: number;
   readonly maxConcurrency?: number | undefined;
+  readonly rateLimit?: Readonly<RateLimitConfig> | undefined;
   readonly maxConnections?: number | undefined;
   readonly maxResponseBytes: number;
   readonly streamUsage: boolean;
@@ -118,9 +125,16 @@ export const CONFIG_KEYS: readonly (keyof LLMConfigInput)[] = Object.freeze([
   "maxRetries",
   "maxRetryDelayMs",
   "maxConcurrency",
+  "rateLimit",
   "maxConnections",
   "maxResponseBytes",
   "streamUsage",
   "enforcesResponseFormat",
   "allowInsecureHttp",
 ] as const);
+
+/** Requests and tokens a provider account allows per minute (`rate_limit` in `loom.toml`). */
+export interface RateLimitConfig {
+  requestsPerMinute?: number | undefined;
+  tokensPerMinute?: number | undefined;
+}

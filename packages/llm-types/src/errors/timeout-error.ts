@@ -1,7 +1,7 @@
 import { LLMError, type LLMErrorOptions } from "./llm-error.js";
 
 /** Which limit ran out. */
-export type TimeoutPhase = "headers" | "body" | "idle" | "deadline";
+export type TimeoutPhase = "headers" | "body" | "idle" | "deadline" | "rate-limit";
 
 /** What a `TimeoutError` is built from. */
 export interface TimeoutErrorOptions extends Omit<LLMErrorOptions, "message"> {
@@ -22,6 +22,7 @@ const DESCRIPTIONS: Record<TimeoutPhase, string> = {
   body: "the response did not arrive in full",
   idle: "no data from the stream",
   deadline: "the call's deadline passed",
+  "rate-limit": "the rate limit would hold the request past the call's deadline",
 };
 
 /** A time limit ran out. Retryable by default: a slow server often answers the next time. */

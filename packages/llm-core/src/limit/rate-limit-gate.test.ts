@@ -1,0 +1,168 @@
+// Rate limits in this process, over real HTTP: what the fake server sees never exceeds the limit
+// in any window; waits are abortable and bounded by the deadline; the provider's headers and a
+// 429's Retry-After hold requests back; token estimates are corrected by reported usage.
+import { completionBody, createFakeServer, type FakeServer, wireUsage } from "@loom/llm-testing";
+import type { ChatRequest } from "@loom/llm-types";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ChatClient } from "../chat-client.js";
+import { failure } from "../test-support.fixture.js";
+import { RateLimitGate } from "./rate-limit-gate.js";
+
+const hello: ChatRequest = { messages: [{ role: "user", content: "hello" }] };
+let server: FakeServer;
+/** When each request reached the server (`performance.now()`). */
+let arrivals: number[] = [];
+const clients: ChatClient[] = [];
+
+function client(gate: RateLimitGate, extra: Record<string, unknown> = {}): ChatClient {
+  const llm = new ChatClient(
+    {},
+    { baseUrl: server.baseUrl, model: "m", maxRetries: 0, ...extra },
+    { gates: [gate] },
+  );
+  clients.push(llm);
+  return llm;
+}
+
+beforeAll(async () => {
+  server = await createFakeServer({
+    fallback: () => {
+      arrivals.push(performance.now());
+      return { type: "json", body: completionBody({ usage: wireUsage(5, 10) }) };
+    },
+  });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await server.close();
+});
+beforeEach(() => {
+  server.reset();
+  arrivals = [];
+});
+
+/** The most requests that arrived within any `windowMs`. */
+function busiest(windowMs: number): number {
+  let most = 0;
+  for (let i = 0; i < arrivals.length; i++) {
+    let n = 0;
+    for (let j = i; j < arrivals.length && (arrivals[j] ?? 0) - (arrivals[i] ?? 0) < windowMs; j++)
+      n++;
+    most = Math.max(most, n);
+  }
+  return most;
+}
+
+describe("RateLimitGate", () => {
+  it("never more requests in any window than the limit, from parallel calls", async () => {
+    const llm = client(new RateLimitGate({ requestsPerMinute: 5, windowMs: 200 }));
+    // Five sockets opened first: each request's way to the server then takes about as long,
+    // and the windows the server sees are the ones the client kept.
+    await Promise.all(Array.from({ length: 5 }, () => llm.call(hello)));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    arrivals = [];
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 12 }, () => llm.call(hello)));
+    expect(arrivals).toHaveLength(12);
+    // A request's way to the server varies by a few milliseconds: the window is checked a
+    // little short of its length.
+    expect(busiest(180)).toBeLessThanOrEqual(5);
+    // 12 requests at 5 per 200 ms: at least two full windows.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+  });
+
+  it("a wait past the call's deadline fails at once, with nothing sent", async () => {
+    const llm = client(new RateLimitGate({ requestsPerMinute: 1, windowMs: 5_000 }));
+    await llm.call(hello);
+    const started = performance.now();
+    const error = await failure(llm.call({ ...hello, deadlineMs: 300 }));
+    expect(error.name).toBe("TimeoutError");
+    expect((error as { phase?: string }).phase).toBe("rate-limit");
+    expect(error.message).toContain("past its deadline; nothing was sent");
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(arrivals).toHaveLength(1);
+  });
+
+  it("a wait is abortable; the aborted request takes no place, the next goes when due", async () => {
+    const llm = client(new RateLimitGate({ requestsPerMinute: 1, windowMs: 300 }));
+    await llm.call(hello);
+    const controller = new AbortController();
+    const waiting = failure(llm.call({ ...hello, signal: controller.signal }));
+    setTimeout(() => controller.abort(), 50);
+    expect((await waiting).name).toBe("AbortError");
+    await llm.call(hello);
+    expect(arrivals).toHaveLength(2);
+    expect((arrivals[1] ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(290);
+  });
+
+  it("the provider's headers hold requests back: none left until the reset", async () => {
+    const llm = client(new RateLimitGate({ requestsPerMinute: 100, windowMs: 60_000 }));
+    server.enqueue({
+      type: "json",
+      body: completionBody(),
+      headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "300ms" },
+    });
+    await llm.call(hello);
+    const before = performance.now();
+    await llm.call(hello);
+    expect(performance.now() - before).toBeGreaterThanOrEqual(280);
+  });
+
+  it("a 429's Retry-After holds the next request", async () => {
+    const llm = client(new RateLimitGate({ requestsPerMinute: 100, windowMs: 60_000 }));
+    server.enqueue({
+      type: "error",
+      status: 429,
+      headers: { "retry-after-ms": "250" },
+      body: { error: { message: "slow down", type: "rate_limit_error" } },
+    });
+    expect((await failure(llm.call(hello))).name).toBe("RateLimitError");
+    const before = performance.now();
+    await llm.call(hello);
+    expect(performance.now() - before).toBeGreaterThanOrEqual(230);
+  });
+
+  it("a token estimate is corrected by the usage reported, so the next request need not wait", async () => {
+    // Each request is estimated at its prompt plus maxTokens 60; each reports 15 tokens.
+    const llm = client(new RateLimitGate({ tokensPerMinute: 100, windowMs: 2_000 }));
+    const started = performance.now();
+    await llm.call({ ...hello, maxTokens: 60 });
+    await llm.call({ ...hello, maxTokens: 60 });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    // Without the correction the third would wait: 15 + 15 + 62 is within 100.
+    await llm.call({ ...hello, maxTokens: 60 });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it("waits are reported to onWait hooks; the config's rateLimit is shared by clients of one account", async () => {
+    const waits: number[] = [];
+    const config = { baseUrl: server.baseUrl, model: "m", maxRetries: 0, provider: "shared-acct" };
+    const a = new ChatClient(
+      {},
+      { ...config, rateLimit: { requestsPerMinute: 2 } },
+      {
+        hooks: [{ onWait: (ms) => waits.push(ms) }],
+      },
+    );
+    const b = new ChatClient({}, { ...config, rateLimit: { requestsPerMinute: 2 } });
+    clients.push(a, b);
+    await a.call(hello);
+    await b.call(hello);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    // The third of a 2-per-minute account waits whichever client sends it.
+    expect((await failure(a.call({ ...hello, signal: controller.signal }))).name).toBe(
+      "AbortError",
+    );
+    expect(arrivals).toHaveLength(2);
+    const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 150 });
+    const c = new ChatClient({}, config, {
+      gates: [gate],
+      hooks: [{ onWait: (ms) => waits.push(ms) }],
+    });
+    clients.push(c);
+    await c.call(hello);
+    await c.call(hello);
+    expect(waits.at(-1)).toBeGreaterThanOrEqual(100);
+  });
+});

@@ -1,0 +1,3 @@
+export { RedisBudgetStore, type RedisBudgetStoreOptions } from "./redis-budget-store.js";
+export { RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
+export { RedisRateLimiter, type RedisRateLimitOptions } from "./redis-rate-limiter.js";

@@ -1,0 +1,153 @@
+import { createHash } from "node:crypto";
+import { ConnectionError, type LLMLogger } from "@loom/llm-types";
+import { createClient, type RedisClientType } from "redis";
+
+/** How the shared limits reach Redis. */
+export interface RedisConnectionOptions {
+  /** `redis://host:port` (or `rediss://` for TLS). @default "redis://127.0.0.1:6379" */
+  url?: string | undefined;
+  /** Put before every key, so several fleets can share one Redis. @default "loom" */
+  prefix?: string | undefined;
+  /**
+   * What a request does while Redis cannot be reached: `"open"` goes through without the
+   * shared limit (with a warning through `logger` and the `unavailable` count), `"closed"` is
+   * refused with a `ConnectionError`. Either way the client reconnects on its own, and the
+   * limit holds again once Redis is back. @default "open"
+   */
+  whenUnavailable?: "open" | "closed" | undefined;
+  /** Where the warnings go. @default console */
+  logger?: LLMLogger | undefined;
+}
+
+// How long a request waits for a first connection before Redis counts as unreachable.
+const CONNECT_WAIT_MS = 1_500;
+
+/** `promise`, or a rejection once `ms` have passed (the promise keeps running). */
+function within(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not connected within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One Redis client for a gate or a store: connected on first use, reconnecting on its own with
+ * a bounded backoff, failing fast (no offline queue) while Redis is away, scripts sent once and
+ * run by their digest.
+ */
+export class RedisConnection {
+  readonly prefix: string;
+  readonly whenUnavailable: "open" | "closed";
+  /** Requests let through (or refused) while Redis was away, since this connection was made. */
+  unavailable = 0;
+  readonly #url: string;
+  readonly #logger: LLMLogger;
+  readonly #client: RedisClientType;
+  #connecting: Promise<unknown> | undefined;
+  /** Whether the outage being reported was reported already: one warning per outage. */
+  #warned = false;
+  #closed = false;
+
+  constructor(options: RedisConnectionOptions = {}) {
+    this.#url = options.url ?? "redis://127.0.0.1:6379";
+    this.prefix = options.prefix ?? "loom";
+    this.whenUnavailable = options.whenUnavailable ?? "open";
+    this.#logger = options.logger ?? console;
+    this.#client = createClient({
+      url: this.#url,
+      // Fail at once while Redis is away rather than queue: the request decides what to do.
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: 1_000,
+        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
+      },
+    }) as RedisClientType;
+    // Without a listener an error event would crash the process: it is reported, not thrown.
+    this.#client.on("error", (error: unknown) => this.#away(error));
+    this.#client.on("ready", () => {
+      if (this.#warned) this.#logger.info?.(`loom: Redis at ${this.#where()} is back`);
+      this.#warned = false;
+    });
+  }
+
+  /**
+   * Runs a script (by its digest, sending it once) with keys and arguments.
+   * @internal
+   */
+  async run(
+    script: { readonly source: string; readonly sha: string },
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<unknown> {
+    if (this.#closed)
+      throw new ConnectionError({ message: "loom: the Redis connection is closed" });
+    if (!this.#client.isOpen) {
+      this.#connecting ??= this.#client.connect().catch((error: unknown) => {
+        this.#connecting = undefined;
+        throw error;
+      });
+    }
+    // The first connection keeps trying in the background; a request waits for it briefly.
+    if (!this.#client.isReady && this.#connecting !== undefined)
+      await within(this.#connecting, CONNECT_WAIT_MS);
+    const options = { keys, arguments: args.map(String) };
+    try {
+      return await this.#client.evalSha(script.sha, options);
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+      return await this.#client.eval(script.source, options);
+    }
+  }
+
+  /**
+   * What a request does when Redis failed it: with `"open"`, nothing (the caller lets it
+   * through); with `"closed"`, a `ConnectionError` to throw. Counted, and warned once an outage.
+   * @internal
+   */
+  unreachable(error: unknown, what: string): ConnectionError | undefined {
+    this.unavailable++;
+    this.#away(error);
+    if (this.whenUnavailable === "open") return undefined;
+    return new ConnectionError({
+      message: `loom: Redis at ${this.#where()} is unreachable, so the ${what} cannot be checked; the request was refused (whenUnavailable: "closed")`,
+      retryable: true,
+      cause: error,
+    });
+  }
+
+  #away(error: unknown): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    this.#logger.warn?.(
+      `loom: Redis at ${this.#where()} is unreachable (${(error as Error)?.message ?? String(error)}); ${this.whenUnavailable === "open" ? "requests go through without the shared limits until it is back" : "requests are refused until it is back"}`,
+    );
+  }
+
+  /** The URL without its password. */
+  #where(): string {
+    try {
+      const url = new URL(this.#url);
+      if (url.password !== "") url.password = "…";
+      return url.toString();
+    } catch {
+      return "(the configured URL)";
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#client.isOpen) await this.#client.close();
+    else this.#client.destroy();
+  }
+}
+
+/** A Lua script and its digest. */
+export interface Script {
+  readonly source: string;
+  readonly sha: string;
+}
+
+export function script(source: string): Script {
+  return { source, sha: createHash("sha1").update(source).digest("hex") };
+}

@@ -1,0 +1,81 @@
+// The shared rate limit's single-process behaviour against a real redis-server: deadlines,
+// aborts, token estimates corrected by usage, and one client's provider headers holding another.
+import { ChatClient } from "@loom/llm-core";
+import { completionBody, createFakeServer, type FakeServer, wireUsage } from "@loom/llm-testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisRateLimiter, type RedisRateLimitOptions } from "./redis-rate-limiter.js";
+import { hasRedis, startRedis, type TestRedis } from "./redis-server.fixture.js";
+
+const hello = { messages: [{ role: "user" as const, content: "hello" }] };
+let redis: TestRedis;
+let server: FakeServer;
+const open: { close(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  if (!hasRedis) return;
+  redis = await startRedis();
+  server = await createFakeServer({
+    fallback: { type: "json", body: completionBody({ usage: wireUsage(5, 10) }) },
+  });
+});
+afterAll(async () => {
+  await Promise.all(open.map((c) => c.close()));
+  await server?.close();
+  await redis?.stop();
+});
+
+let n = 0;
+/** A client with its own limiter (its own Redis connection) on the limit `key`. */
+function client(options: Partial<RedisRateLimitOptions>, key = `limit-${++n}`): ChatClient {
+  const limiter = new RedisRateLimiter({ url: redis.url, key, ...options });
+  const llm = new ChatClient(
+    {},
+    { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+    { gates: [limiter] },
+  );
+  open.push(llm, limiter);
+  return llm;
+}
+
+describe.runIf(hasRedis)("RedisRateLimiter", () => {
+  it("a wait past the call's deadline fails at once, with nothing sent; a wait is abortable", async () => {
+    const llm = client({ requestsPerMinute: 1, windowMs: 10_000 });
+    await llm.call(hello);
+    const before = server.requests.length;
+    const started = performance.now();
+    const late = await llm.call({ ...hello, deadlineMs: 500 }).catch((e: unknown) => e);
+    expect((late as { phase?: string }).phase).toBe("rate-limit");
+    expect(performance.now() - started).toBeLessThan(400);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const aborted = await llm
+      .call({ ...hello, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((aborted as Error).name).toBe("AbortError");
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("token estimates are corrected by the reported usage", async () => {
+    // Estimated at prompt + maxTokens 60 each; each reports 15 tokens.
+    const llm = client({ tokensPerMinute: 100, windowMs: 5_000 });
+    const started = performance.now();
+    for (let i = 0; i < 3; i++) await llm.call({ ...hello, maxTokens: 60 });
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("one client's provider headers hold another's requests on the same limit", async () => {
+    const a = client({ requestsPerMinute: 100 }, "shared-headers");
+    const b = client({ requestsPerMinute: 100 }, "shared-headers");
+    server.enqueue({
+      type: "json",
+      body: completionBody(),
+      headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "600ms" },
+    });
+    await a.call(hello);
+    // The headers are recorded as the call ends; give Redis the moment it takes.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await b.call(hello);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+  });
+});

@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import { readRateLimitHeaders } from "@loom/llm-core";
+import {
+  type CallGate,
+  type GateEntry,
+  type GateOutcome,
+  type GatePass,
+  TimeoutError,
+} from "@loom/llm-types";
+import { RedisConnection, type RedisConnectionOptions, script } from "./redis-connection.js";
+import { ACQUIRE, ADJUST, OBSERVE } from "./sliding-window-script.js";
+
+/** A provider account's limits, shared through Redis by every process that names them. */
+export interface RedisRateLimitOptions extends RedisConnectionOptions {
+  requestsPerMinute?: number | undefined;
+  tokensPerMinute?: number | undefined;
+  /** The window the limits count over. @default 60000 (a minute; tests use a second) */
+  windowMs?: number | undefined;
+  /**
+   * Which limit: processes naming the same one share it. @default the request's provider and
+   * model (`deepseek:deepseek-chat`), as providers count per model
+   */
+  key?: string | ((entry: GateEntry) => string) | undefined;
+  /** An open connection to share with other gates and stores, instead of one of its own. */
+  connection?: RedisConnection | undefined;
+}
+
+const acquire = script(ACQUIRE);
+const adjust = script(ADJUST);
+const observe = script(OBSERVE);
+const NO_PASS: GatePass = { waitedMs: 0, leave() {} };
+
+/**
+ * A rate limit shared by every process and machine that uses the same Redis and key: in any
+ * window, what they all send together never exceeds the requests or tokens allowed. Each
+ * request is let in by one atomic script (a sliding window per limit, on Redis's clock); one
+ * that must wait sleeps (abortably, never past its call's deadline) and asks again. Token
+ * estimates are corrected by the reported usage; the provider's `x-ratelimit-*` headers and a
+ * 429's `Retry-After` count against the shared windows, so the whole fleet slows down.
+ */
+export class RedisRateLimiter implements CallGate {
+  readonly name = "rate-limit";
+  readonly #connection: RedisConnection;
+  readonly #ownsConnection: boolean;
+  readonly #requests: number;
+  readonly #tokens: number;
+  readonly #windowMs: number;
+  readonly #key: (entry: GateEntry) => string;
+
+  constructor(options: RedisRateLimitOptions) {
+    this.#connection = options.connection ?? new RedisConnection(options);
+    this.#ownsConnection = options.connection === undefined;
+    this.#requests = options.requestsPerMinute ?? 0;
+    this.#tokens = options.tokensPerMinute ?? 0;
+    this.#windowMs = options.windowMs ?? 60_000;
+    const key = options.key;
+    this.#key =
+      typeof key === "function"
+        ? key
+        : key !== undefined
+          ? () => key
+          : (entry) => `${entry.provider}:${entry.model}`;
+  }
+
+  /** Requests that went through (or were refused) while Redis was unreachable. */
+  get unavailable(): number {
+    return this.#connection.unavailable;
+  }
+
+  async enter(entry: GateEntry, signal: AbortSignal | undefined): Promise<GatePass> {
+    const started = performance.now();
+    const keys = this.#keys(this.#key(entry));
+    const id = randomUUID();
+    const tokens = this.#tokens > 0 ? Math.max(0, Math.round(entry.estimatedTokens)) : 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      let reply: unknown;
+      try {
+        reply = await this.#connection.run(acquire, keys, [
+          this.#windowMs,
+          this.#requests,
+          this.#tokens,
+          id,
+          tokens,
+        ]);
+      } catch (error) {
+        const refusal = this.#connection.unreachable(error, "rate limit");
+        if (refusal !== undefined) throw refusal;
+        return NO_PASS;
+      }
+      const [allowed, wait] = reply as [number, number];
+      if (allowed === 1) break;
+      const now = performance.now();
+      if (entry.deadline !== undefined && now + wait > entry.deadline) {
+        throw new TimeoutError({
+          timeoutMs: Math.round(entry.deadline - started),
+          phase: "rate-limit",
+          message: `${entry.provider}: the shared rate limit would hold this request for ${wait} ms, past its deadline; nothing was sent`,
+          retryable: false,
+          provider: entry.provider,
+          model: entry.model,
+        });
+      }
+      // A little later than due, so requests waiting on the same entry do not all ask at once.
+      await sleep(wait + Math.random() * 10, signal);
+    }
+    let left = false;
+    return {
+      waitedMs: performance.now() - started,
+      leave: (outcome: GateOutcome) => {
+        if (left) return;
+        left = true;
+        void this.#leave(keys, id, outcome).catch((error: unknown) => {
+          this.#connection.unreachable(error, "rate limit");
+        });
+      },
+    };
+  }
+
+  async #leave(keys: string[], id: string, outcome: GateOutcome): Promise<void> {
+    const usage = outcome.usage;
+    const tokens = outcome.sent && usage?.reported ? usage.totalTokens : undefined;
+    if (!outcome.sent || tokens !== undefined)
+      await this.#connection.run(adjust, keys, [id, tokens ?? 0, outcome.sent ? 1 : 0]);
+    const said = readRateLimitHeaders(outcome.headers);
+    const retryAfter = outcome.retryAfterMs;
+    const requestKeys = keys.slice(0, 3);
+    const tokenKeys = keys.slice(3);
+    // A 429's Retry-After: nothing more in either window until it passed.
+    if (retryAfter !== undefined) {
+      if (this.#requests > 0) await this.#observe(requestKeys, this.#requests, 0, retryAfter);
+      if (this.#tokens > 0) await this.#observe(tokenKeys, this.#tokens, 0, retryAfter);
+    }
+    if (said?.remainingRequests !== undefined && this.#requests > 0)
+      await this.#observe(
+        requestKeys,
+        this.#requests,
+        said.remainingRequests,
+        said.resetRequestsMs,
+      );
+    if (said?.remainingTokens !== undefined && this.#tokens > 0)
+      await this.#observe(tokenKeys, this.#tokens, said.remainingTokens, said.resetTokensMs);
+  }
+
+  #observe(keys: string[], limit: number, remaining: number, resetMs: number | undefined) {
+    const leaves = Math.min(resetMs ?? this.#windowMs, this.#windowMs);
+    return this.#connection.run(observe, keys, [
+      this.#windowMs,
+      limit,
+      remaining,
+      randomUUID(),
+      leaves,
+    ]);
+  }
+
+  /** The six keys of a limit, in one cluster slot (the braces), expiring with the window. */
+  #keys(name: string): string[] {
+    const base = `${this.#connection.prefix}:rl:{${name}}`;
+    return ["req:t", "req:a", "req:n", "tok:t", "tok:a", "tok:n"].map((part) => `${base}:${part}`);
+  }
+
+  /** Closes the Redis connection, when it is this limiter's own. */
+  async close(): Promise<void> {
+    if (this.#ownsConnection) await this.#connection.close();
+  }
+}
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -167,15 +167,10 @@ export class RateLimitGate implements CallGate {
     } finally {
       done();
     }
-    return this.#pass(entry, performance.now() - started, request, tokens);
+    return this.#pass(performance.now() - started, request, tokens);
   }
 
-  #pass(
-    entry: GateEntry,
-    waitedMs: number,
-    request: Entry | undefined,
-    tokens: Entry | undefined,
-  ): GatePass {
+  #pass(waitedMs: number, request: Entry | undefined, tokens: Entry | undefined): GatePass {
     let left = false;
     return {
       waitedMs,

@@ -327,6 +327,7 @@ describe("the release command publishes", () => {
       "@loom/llm-core",
       "@loom/llm-otel",
       "@loom/llm-providers",
+      "@loom/llm-redis",
       "@loom/llm-testing",
       "@loom/llm-types",
     ]);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { readRateLimitHeaders } from "@loom/llm-core";
 import {
   type CallGate,
@@ -102,7 +103,7 @@ export class RedisRateLimiter implements CallGate {
         });
       }
       // A little later than due, so requests waiting on the same entry do not all ask at once.
-      await sleep(wait + Math.random() * 10, signal);
+      await sleep(wait + Math.random() * 10, undefined, { signal });
     }
     let left = false;
     return {
@@ -163,20 +164,4 @@ export class RedisRateLimiter implements CallGate {
   async close(): Promise<void> {
     if (this.#ownsConnection) await this.#connection.close();
   }
-}
-
-/** Waits `ms`, or rejects with the signal's reason when it aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -234,6 +234,29 @@ describe.runIf(hasPeer)("llama.cpp llama-server", () => {
     await Promise.all([wrong.close(), right.close()]);
   });
 
+  it("loom-llm compare against it: two models side by side, one table, as JSON too", async () => {
+    const cli = fileURLToPath(new URL("../../packages/llm/dist/cli/main.js", import.meta.url));
+    const args = ["compare", "Say hi.", "--base-url", open.baseUrl, "--model", "tiny,tiny-b"];
+    const { stdout } = await exec(process.execPath, [cli, ...args, "--max-tokens", "8"]);
+    expect(stdout).toMatch(/── 127\.0\.0\.1:\d+ · tiny ──/);
+    expect(stdout).toMatch(/· tiny\s+\d+ ms\s+\d+ ms\s+\d+\s+8\s+unknown\s+length\n/);
+    expect(stdout).toMatch(/· tiny-b\s+\d+ ms\s+\d+ ms\s+\d+\s+8\s+unknown\s+length\n/);
+    const json = await exec(process.execPath, [
+      cli,
+      ...args,
+      "--max-tokens",
+      "4",
+      "--runs",
+      "2",
+      "--json",
+    ]);
+    const result = JSON.parse(json.stdout) as { runs: { completionTokens: number }[] }[];
+    expect(result.map((c) => c.runs.map((r) => r.completionTokens))).toEqual([
+      [4, 4],
+      [4, 4],
+    ]);
+  });
+
   it("the llamacpp preset: its key from LLAMA_API_KEY, the variable llama-server itself reads", async () => {
     const preset = LLMProvider.fromName({ env: { LLAMA_API_KEY: KEY } }, "llamacpp", {
       baseUrl: keyed.baseUrl,

@@ -1,66 +1,127 @@
-import { estimateCost } from "@loom/llm-providers";
-import type { LLMResponse, Message } from "@loom/llm-types";
+import { type FSWatcher, watch } from "node:fs";
+import type { Message } from "@loom/llm-types";
 import type { CliArgs } from "./cli-args.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { resolveCliProvider, systemMessage } from "./resolve-cli-provider.js";
+import { type MeasuredRun, measuredRun, usd } from "./measured-run.js";
+import { promptOf, systemOf } from "./prompt-source.js";
+import { resolveCliProvider } from "./resolve-cli-provider.js";
+import { paintFor, showDiff } from "./terminal.js";
+import { wordDiff } from "./word-diff.js";
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
 }
 
-/** `loom-llm chat`: streams the answer to stdout, usage and cost to stderr. */
+/**
+ * `loom-llm chat`: streams the answer to stdout, usage and cost to stderr. With `--watch`,
+ * runs again each time the prompt or system file is saved, showing what changed in the answer
+ * and in its tokens and cost; Ctrl-C ends it with what was spent.
+ */
 export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal): Promise<void> {
-  const prompt =
-    args.positionals.length > 0 ? args.positionals.join(" ") : await readStdin(io.stdin);
-  if (prompt.trim() === "")
-    throw new CliError(
-      'no prompt: loom-llm chat "your question" (or pipe it on stdin)',
-      EXIT.usage,
-    );
-  const messages: Message[] = [];
-  const system = systemMessage(args);
-  if (system !== undefined) messages.push({ role: "system", content: system });
-  messages.push({ role: "user", content: prompt });
+  if (args.watch && args.promptFile === undefined && args.systemFile === undefined)
+    throw new CliError("--watch needs a --prompt-file or --system-file to watch", EXIT.usage);
   const { llm, stop } = await resolveCliProvider(args, io.env);
-  const started = performance.now();
+  let spent = 0;
+  let runs = 0;
   try {
-    let response: LLMResponse;
-    if (args.stream) {
-      const stream = llm.stream({ messages, signal });
-      for await (const chunk of stream) io.stdout.write(chunk);
-      response = await stream.response();
-      io.stdout.write("\n");
-    } else {
-      response = await llm.call({ messages, signal });
-      io.stdout.write(
-        args.json ? `${JSON.stringify(response, null, 2)}\n` : `${response.content}\n`,
+    let previous: MeasuredRun | undefined;
+    for (;;) {
+      const messages = await messagesOf(args, io);
+      const run = await measuredRun(llm, messages, {
+        stream: args.stream,
+        signal,
+        onText: (text) => io.stdout.write(text),
+      });
+      spent += run.costUsd ?? 0;
+      runs++;
+      if (args.stream) io.stdout.write("\n");
+      else
+        io.stdout.write(
+          args.json ? `${JSON.stringify(run.response, null, 2)}\n` : `${run.response.content}\n`,
+        );
+      io.stderr.write(`${usageLine(run, llm.name)}\n`);
+      if (!args.watch) return;
+      if (previous !== undefined) io.stdout.write(changes(previous, run, io));
+      previous = run;
+      io.stderr.write(
+        `watching ${[args.promptFile, args.systemFile].filter(Boolean).join(" and ")}; $${spent.toFixed(6)} spent so far; Ctrl-C to stop\n`,
       );
+      await savedAgain([args.promptFile, args.systemFile], signal);
     }
-    io.stderr.write(`${usageLine(response, llm.name, (performance.now() - started) / 1000)}\n`);
+  } catch (error) {
+    // Ctrl-C ends a watch: say what the session spent.
+    if (signal.aborted && runs > 0)
+      io.stderr.write(`\n${runs} run${runs === 1 ? "" : "s"}, $${spent.toFixed(6)} spent\n`);
+    throw error;
   } finally {
     await llm.close();
     await stop();
   }
 }
 
-function usageLine(response: LLMResponse, provider: string, seconds: number): string {
-  const u = response.usage;
+/** The conversation of one run: the system message, then the prompt. */
+async function messagesOf(args: CliArgs, io: CliIo): Promise<Message[]> {
+  const messages: Message[] = [];
+  const system = systemOf(args);
+  if (system !== undefined) messages.push({ role: "system", content: system });
+  messages.push({ role: "user", content: await promptOf(args, io, args.positionals) });
+  return messages;
+}
+
+/** What changed since the last run: the answer word by word, then tokens and cost. */
+function changes(before: MeasuredRun, after: MeasuredRun, io: CliIo): string {
+  const paint = paintFor(io.stdout, io.env);
+  const diff = showDiff(wordDiff(before.response.content, after.response.content), paint);
+  const delta = (a: number, b: number) => `${b - a >= 0 ? "+" : ""}${b - a}`;
+  const u = before.response.usage;
+  const v = after.response.usage;
+  const cost =
+    before.costUsd !== undefined && after.costUsd !== undefined
+      ? `, cost ${usd(before.costUsd)} → ${usd(after.costUsd)}`
+      : "";
+  return `${paint.bold("changed:")} ${diff}\n${paint.dim(`tokens ${u.promptTokens}+${u.completionTokens} → ${v.promptTokens}+${v.completionTokens} (prompt ${delta(u.promptTokens, v.promptTokens)}, completion ${delta(u.completionTokens, v.completionTokens)})${cost}`)}\n`;
+}
+
+/** Resolves when one of the files is saved (a burst of events counts once), or rejects on abort. */
+function savedAgain(paths: readonly (string | undefined)[], signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watchers: FSWatcher[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => {
+      for (const watcher of watchers) watcher.close();
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    for (const path of paths) {
+      if (path === undefined) continue;
+      watchers.push(
+        watch(path, () => {
+          // Editors save in several writes: wait for them to settle.
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            done();
+            resolve();
+          }, 100);
+        }),
+      );
+    }
+  });
+}
+
+function usageLine(run: MeasuredRun, provider: string): string {
+  const u = run.response.usage;
   const tokens = u.reported
     ? `${u.promptTokens} prompt + ${u.completionTokens} completion tokens`
     : "usage not reported";
-  const usd = response.costUsd ?? estimateCost(response.model, u)?.usd;
-  const cost = usd === undefined ? "cost unknown" : `$${usd.toFixed(6)}`;
-  return `[${provider} ${response.model}] ${tokens}, ${cost}, ${seconds.toFixed(1)} s`;
-}
-
-async function readStdin(stdin: CliIo["stdin"]): Promise<string> {
-  if (stdin.isTTY) return "";
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString("utf8").trim();
+  return `[${provider} ${run.response.model}] ${tokens}, ${usd(run.costUsd)}, ${(run.totalMs / 1000).toFixed(1)} s`;
 }

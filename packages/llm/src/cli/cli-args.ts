@@ -3,12 +3,26 @@ import { CliError, EXIT } from "./exit-codes.js";
 
 /** The command line, parsed and checked. */
 export interface CliArgs {
-  command: "chat" | "providers" | "config-check" | "help" | "version";
+  command: "chat" | "compare" | "replay" | "providers" | "config-check" | "help" | "version";
   /** The prompt words (chat), or the config path (config check). */
   positionals: string[];
   provider: string | undefined;
   config: string | undefined;
   model: string | undefined;
+  /** Any OpenAI-compatible server, without a loom.toml. */
+  baseUrl: string | undefined;
+  /** The environment variable holding the key for `--base-url`. */
+  apiKeyEnv: string | undefined;
+  /** `--header NAME=VALUE`, repeatable. */
+  headers: Record<string, string>;
+  /** `--prompt-file PATH`: the prompt, with `{{name}}` variables. */
+  promptFile: string | undefined;
+  /** `--var name=value`, repeatable: what fills `{{name}}`. */
+  vars: Record<string, string>;
+  /** Rerun when a prompt or system file is saved. */
+  watch: boolean;
+  /** `compare --runs N`. */
+  runs: number;
   temperature: number | undefined;
   maxTokens: number | undefined;
   system: string | undefined;
@@ -33,6 +47,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.help) command = "help";
   else if (values.version) command = "version";
   else if (first === "chat") command = "chat";
+  else if (first === "compare") command = "compare";
+  else if (first === "replay") command = "replay";
   else if (first === "providers") command = "providers";
   else if (first === "config" && rest[0] === "check") {
     command = "config-check";
@@ -49,6 +65,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     provider: values.provider,
     config: values.config,
     model: values.model,
+    baseUrl: values["base-url"],
+    apiKeyEnv: values["api-key-env"],
+    headers: pairs("--header", values.header ?? []),
+    promptFile: values["prompt-file"],
+    vars: pairs("--var", values.var ?? []),
+    watch: values.watch ?? false,
+    runs: runs(values.runs),
     temperature: number("--temperature", values.temperature),
     maxTokens: number("--max-tokens", values["max-tokens"]),
     system: values.system,
@@ -68,6 +91,13 @@ function parse(argv: readonly string[]) {
       provider: { type: "string" },
       config: { type: "string" },
       model: { type: "string" },
+      "base-url": { type: "string" },
+      "api-key-env": { type: "string" },
+      header: { type: "string", multiple: true },
+      "prompt-file": { type: "string" },
+      var: { type: "string", multiple: true },
+      watch: { type: "boolean" },
+      runs: { type: "string" },
       temperature: { type: "string" },
       "max-tokens": { type: "string" },
       system: { type: "string" },
@@ -86,5 +116,32 @@ function number(flag: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n))
     throw new CliError(`${flag} must be a number, got ${JSON.stringify(value)}`, EXIT.usage);
+  return n;
+}
+
+/** `NAME=VALUE` pairs of a repeatable flag; the value may hold `=` itself. */
+function pairs(flag: string, values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf("=");
+    // A header's value may be a credential: never echoed, even when malformed.
+    if (at <= 0)
+      throw new CliError(
+        `${flag} takes NAME=VALUE${flag === "--header" ? "" : `, got ${JSON.stringify(value)}`}`,
+        EXIT.usage,
+      );
+    out[value.slice(0, at).trim()] = value.slice(at + 1);
+  }
+  return out;
+}
+
+function runs(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new CliError(
+      `--runs must be a whole number from 1 to 100, got ${JSON.stringify(value)}`,
+      EXIT.usage,
+    );
   return n;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { loadProjectConfigSync, type ProjectConfig } from "@loom/llm-providers";
 import type { LLMContext } from "@loom/llm-types";
 import { type FactoryOptions, LLMProvider } from "../llm-provider.js";
@@ -10,6 +10,7 @@ export const SETUP_HELP = `no provider configured. Pick one:
   export DEEPSEEK_API_KEY=sk-...     then: loom-llm chat "hello"
   export OPENAI_API_KEY=sk-...       then: loom-llm chat "hello"
   a local server (vLLM on :8000):    loom-llm chat --provider local "hello"
+  any OpenAI-compatible server:      loom-llm chat --base-url http://localhost:8080/v1 "hello"
   a loom.toml with [llm.NAME] tables: loom-llm chat --provider NAME "hello"
   no key, no network:                loom-llm chat --offline "hello"`;
 
@@ -25,27 +26,61 @@ export function cliProjectConfig(args: CliArgs): ProjectConfig | undefined {
   return path === undefined ? undefined : loadProjectConfigSync(path);
 }
 
+/** Which provider and model one run talks to: the command line's, or one of compare's. */
+export interface CliTarget {
+  provider?: string | undefined;
+  model?: string | undefined;
+}
+
 export async function resolveCliProvider(
   args: CliArgs,
   env: NodeJS.ProcessEnv,
+  target: CliTarget = {},
 ): Promise<CliProvider> {
   const ctx: LLMContext = { env, agentId: "loom-llm-cli" };
+  const model = target.model ?? args.model;
   const overrides: FactoryOptions = { telemetry: false };
-  if (args.model !== undefined) overrides.model = args.model;
+  if (model !== undefined) overrides.model = model;
   if (args.temperature !== undefined) overrides.temperature = args.temperature;
   if (args.maxTokens !== undefined) overrides.maxTokens = args.maxTokens;
+  if (Object.keys(args.headers).length > 0) overrides.headers = args.headers;
+  if (args.apiKeyEnv !== undefined) {
+    const key = env[args.apiKeyEnv];
+    if (key === undefined || key.trim() === "")
+      throw new CliError(`--api-key-env ${args.apiKeyEnv}: that variable is not set`, EXIT.config);
+    overrides.apiKey = key;
+  }
   if (args.offline) {
     const server = await startOfflineServer();
     const llm = LLMProvider.fromName(ctx, "local", {
       ...overrides,
       baseUrl: server.baseUrl,
-      model: args.model ?? "offline",
+      model: model ?? "offline",
+      ...(target.provider === undefined ? {} : { provider: target.provider }),
     });
     return { llm, stop: () => server.close() };
   }
+  const provider = target.provider ?? args.provider;
+  // Any server, no file: `--base-url` alone is a provider of its own.
+  if (args.baseUrl !== undefined && provider === undefined) {
+    const { telemetry: _, ...fields } = overrides;
+    const llm = new LLMProvider(
+      ctx,
+      {
+        ...fields,
+        baseUrl: args.baseUrl,
+        // A one-model server (llama.cpp, a single vLLM model) answers whatever name it is asked.
+        model: model ?? "default",
+        provider: URL.canParse(args.baseUrl) ? new URL(args.baseUrl).host : "custom",
+      },
+      { telemetry: false },
+    );
+    return { llm, stop: async () => {} };
+  }
+  if (args.baseUrl !== undefined) overrides.baseUrl = args.baseUrl;
   const project = cliProjectConfig(args);
   const name =
-    args.provider ??
+    provider ??
     Object.keys(project?.llm ?? {})[0] ??
     (env.DEEPSEEK_API_KEY ? "deepseek" : env.OPENAI_API_KEY ? "openai" : undefined);
   if (name === undefined) throw new CliError(SETUP_HELP, EXIT.config);
@@ -54,20 +89,4 @@ export async function resolveCliProvider(
       ? LLMProvider.fromName(ctx, name, overrides)
       : LLMProvider.fromConfig(ctx, name, project, overrides);
   return { llm, stop: async () => {} };
-}
-
-/** The system message from --system or --system-file. */
-export function systemMessage(args: CliArgs): string | undefined {
-  if (args.system !== undefined && args.systemFile !== undefined) {
-    throw new CliError("use --system or --system-file, not both", EXIT.usage);
-  }
-  if (args.systemFile === undefined) return args.system;
-  try {
-    return readFileSync(args.systemFile, "utf8");
-  } catch (error) {
-    throw new CliError(
-      `cannot read --system-file ${args.systemFile}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      EXIT.usage,
-    );
-  }
 }

@@ -2,35 +2,11 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { completionBody, createFakeServer, textStream } from "@loom/llm-testing";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
-
-/** Runs the CLI in process with captured output. */
-async function cli(
-  argv: string[],
-  options: { env?: NodeJS.ProcessEnv; stdin?: string; signal?: AbortSignal } = {},
-) {
-  let stdout = "";
-  let stderr = "";
-  const out = new PassThrough().on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  const err = new PassThrough().on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const stdin = Object.assign(new PassThrough(), { isTTY: options.stdin === undefined });
-  if (options.stdin !== undefined) stdin.end(options.stdin);
-  const code = await runCli(
-    argv,
-    { stdout: out, stderr: err, stdin, env: options.env ?? {} },
-    options.signal ?? new AbortController().signal,
-  );
-  return { code, stdout, stderr };
-}
+import { cli } from "./cli.fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "loom-cli-"));
 

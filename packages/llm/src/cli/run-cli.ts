@@ -35,6 +35,12 @@ export async function runCli(
       case "chat":
         await (await import("./chat-command.js")).chatCommand(args, io, signal);
         return EXIT.ok;
+      case "compare":
+        await (await import("./compare-command.js")).compareCommand(args, io, signal);
+        return EXIT.ok;
+      case "replay":
+        await (await import("./replay-command.js")).replayCommand(args, io, signal);
+        return EXIT.ok;
     }
   } catch (error) {
     if (signal.aborted) {

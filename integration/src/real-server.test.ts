@@ -3,8 +3,10 @@
 // sits beside the repository, and any server named by LOOM_INTEROP_BASE_URL. Each test starts
 // and stops its own llama-server on a free loopback port.
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import {
@@ -69,7 +71,8 @@ const weather: ToolDefinition = {
   },
 };
 
-describe.runIf(hasPeer)("llama.cpp llama-server", () => {
+// A real model on 2 shared cores: an answer can take seconds while other suites run.
+describe.runIf(hasPeer)("llama.cpp llama-server", { timeout: 30_000 }, () => {
   let open: { baseUrl: string; stop(): Promise<void> };
   let keyed: { baseUrl: string; stop(): Promise<void> };
   let llm: LLMProvider;
@@ -234,7 +237,7 @@ describe.runIf(hasPeer)("llama.cpp llama-server", () => {
     await Promise.all([wrong.close(), right.close()]);
   });
 
-  it("loom-llm compare against it: two models side by side, one table, as JSON too", async () => {
+  it("loom-llm compare, chat and replay against it: side by side, one table, as JSON too", async () => {
     const cli = fileURLToPath(new URL("../../packages/llm/dist/cli/main.js", import.meta.url));
     const args = ["compare", "Say hi.", "--base-url", open.baseUrl, "--model", "tiny,tiny-b"];
     const { stdout } = await exec(process.execPath, [cli, ...args, "--max-tokens", "8"]);
@@ -255,7 +258,59 @@ describe.runIf(hasPeer)("llama.cpp llama-server", () => {
       [4, 4],
       [4, 4],
     ]);
-  });
+    // chat and replay reach it the same way, no loom.toml.
+    const chat = await exec(process.execPath, [
+      cli,
+      "chat",
+      "Say hi.",
+      "--base-url",
+      open.baseUrl,
+      "--max-tokens",
+      "4",
+      "--json",
+    ]);
+    expect(JSON.parse(chat.stdout)).toMatchObject({
+      finishReason: "length",
+      usage: { completionTokens: 4 },
+    });
+    const transcript = join(mkdtempSync(join(tmpdir(), "loom-replay-")), "t.jsonl");
+    writeFileSync(
+      transcript,
+      `${JSON.stringify({
+        request: {
+          method: "POST",
+          path: "/v1/chat/completions",
+          headers: {},
+          body: { model: "m", messages: [{ role: "user", content: "Say hi." }] },
+        },
+        response: {
+          status: 200,
+          headers: {},
+          body: JSON.stringify({
+            choices: [{ message: { content: "Hi!" } }],
+            usage: { prompt_tokens: 3, completion_tokens: 1 },
+          }),
+        },
+      })}\n`,
+    );
+    const replay = await exec(process.execPath, [
+      cli,
+      "replay",
+      transcript,
+      "--base-url",
+      open.baseUrl,
+      "--max-tokens",
+      "4",
+      "--json",
+    ]);
+    const turns = JSON.parse(replay.stdout) as {
+      recorded: { content: string };
+      replayed: { usage: { completionTokens: number } };
+    }[];
+    expect(turns).toHaveLength(1);
+    expect(turns[0]?.recorded.content).toBe("Hi!");
+    expect(turns[0]?.replayed.usage.completionTokens).toBe(4);
+  }, 60_000);
 
   it("the llamacpp preset: its key from LLAMA_API_KEY, the variable llama-server itself reads", async () => {
     const preset = LLMProvider.fromName({ env: { LLAMA_API_KEY: KEY } }, "llamacpp", {

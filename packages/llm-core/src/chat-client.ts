@@ -251,7 +251,7 @@ export class ChatClient implements ChatModel {
         WATCHDOG.unwatch(watched);
       }
       const parsed = parseCompletion(parseJsonBody(text, meta), meta);
-      outcome = { sent: true, headers: response.headers, usage: parsed.usage };
+      outcome = { sent: true, headers: response.headers, usage: parsed.usage, model: parsed.model };
       parseStructuredReply(parsed, meta);
       return parsed;
     } finally {
@@ -283,19 +283,23 @@ export class ChatClient implements ChatModel {
         request,
         deadline,
       };
-      let waitedMs = 0;
+      // `close()` ends a wait at a gate too, as it ends a wait for a slot.
+      const closing = this.#closing.signal;
+      const gateSignal = signal === undefined ? closing : AbortSignal.any([signal, closing]);
+      const started = performance.now();
       try {
-        for (const gate of gates) {
-          const pass = await gate.enter(entry, signal);
-          passes.push(pass);
-          waitedMs += pass.waitedMs;
-        }
-        // Passing a gate takes a few microseconds: only a real wait is reported.
-        if (waitedMs >= 1) this.#hooks.wait(waitedMs, request, info);
+        for (const gate of gates) passes.push(await gate.enter(entry, gateSignal));
       } catch (error) {
         for (const pass of passes) pass.leave({ sent: false });
+        // A wait that ended in an abort, a deadline or a refusal is worth seeing most.
+        const waitedMs = performance.now() - started;
+        if (waitedMs >= 1) this.#hooks.wait(waitedMs, request, info);
+        if (closing.aborted && !signal?.aborted) throw this.#closedError(meta);
         throw toTransportError(error, { meta, signal, delivered: false });
       }
+      const waitedMs = performance.now() - started;
+      // Passing a gate takes a few microseconds: only a real wait is reported.
+      if (waitedMs >= 1) this.#hooks.wait(waitedMs, request, info);
     }
     let release: (() => void) | undefined;
     try {

@@ -278,7 +278,8 @@ describe("fault matrix", () => {
       .stream(hello)
       .response();
     expect(res.content).toBe("after the wait");
-  });
+    // Five seconds of keep-alives by design: more than the default test bound.
+  }, 15_000);
 
   it("keep-alives without data past streamIdleTimeoutMs: TimeoutError (idle)", async () => {
     server.enqueue({ ...textStream(["never"]), keepAlive: { everyMs: 50, forMs: 3_000 } });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ConnectionError, type LLMLogger } from "@loom/llm-types";
+import { ConfigError, ConnectionError, type LLMLogger } from "@loom/llm-types";
 import { createClient, type RedisClientType } from "redis";
 
 /** How the shared limits reach Redis. */
@@ -48,9 +48,28 @@ export class RedisConnection {
   /** Whether the outage being reported was reported already: one warning per outage. */
   #warned = false;
   #closed = false;
+  /** The first connection did not come in time: requests stop waiting for it. */
+  #gaveUp = false;
 
   constructor(options: RedisConnectionOptions = {}) {
     this.#url = options.url ?? "redis://127.0.0.1:6379";
+    // Checked here, masked: the client would throw a TypeError holding the whole URL.
+    const url = URL.canParse(this.#url) ? new URL(this.#url) : null;
+    if (
+      url === null ||
+      (url.protocol !== "redis:" && url.protocol !== "rediss:") ||
+      !/^\d*$/.test(url.port) ||
+      !/^\/?\d*$/.test(url.pathname)
+    ) {
+      throw new ConfigError({
+        issues: [
+          {
+            path: "url",
+            message: `must be redis://[user:password@]host[:port][/db] (or rediss://), got ${JSON.stringify(maskUrl(this.#url))}`,
+          },
+        ],
+      });
+    }
     this.prefix = options.prefix ?? "loom";
     this.whenUnavailable = options.whenUnavailable ?? "open";
     this.#logger = options.logger ?? console;
@@ -68,6 +87,7 @@ export class RedisConnection {
     this.#client.on("ready", () => {
       if (this.#warned) this.#logger.info?.(`loom: Redis at ${this.#where()} is back`);
       this.#warned = false;
+      this.#gaveUp = false;
     });
   }
 
@@ -88,9 +108,18 @@ export class RedisConnection {
         throw error;
       });
     }
-    // The first connection keeps trying in the background; a request waits for it briefly.
-    if (!this.#client.isReady && this.#connecting !== undefined)
-      await within(this.#connecting, CONNECT_WAIT_MS);
+    // The first connection keeps trying in the background; a request waits for it briefly,
+    // once an outage: after that, requests fail fast until Redis is back.
+    if (!this.#client.isReady && this.#connecting !== undefined && !this.#gaveUp) {
+      try {
+        await within(this.#connecting, CONNECT_WAIT_MS);
+      } catch (error) {
+        this.#gaveUp = true;
+        throw error;
+      }
+    }
+    if (!this.#client.isReady && this.#gaveUp)
+      throw new Error("not connected (still trying in the background)");
     const options = { keys, arguments: args.map(String) };
     try {
       return await this.#client.evalSha(script.sha, options);
@@ -126,13 +155,12 @@ export class RedisConnection {
 
   /** The URL without its password. */
   #where(): string {
-    try {
-      const url = new URL(this.#url);
-      if (url.password !== "") url.password = "…";
-      return url.toString();
-    } catch {
-      return "(the configured URL)";
-    }
+    return maskUrl(this.#url);
+  }
+
+  /** Whether `close()` was called: gates and stores refuse from then on. */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   async close(): Promise<void> {
@@ -140,6 +168,11 @@ export class RedisConnection {
     if (this.#client.isOpen) await this.#client.close();
     else this.#client.destroy();
   }
+}
+
+/** A Redis URL as it may be shown: its password replaced by `…`. */
+function maskUrl(text: string): string {
+  return text.replace(/^(\w+:\/\/[^:/@]*:)[^@/]*@/, "$1…@");
 }
 
 /** A Lua script and its digest. */

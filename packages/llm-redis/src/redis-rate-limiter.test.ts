@@ -78,4 +78,68 @@ describe.runIf(hasRedis)("RedisRateLimiter", () => {
     await b.call(hello);
     expect(performance.now() - started).toBeGreaterThanOrEqual(450);
   });
+
+  it("close() ends the waits: those requests fail unsent, none goes through unlimited", async () => {
+    const limiter = new RedisRateLimiter({
+      url: redis.url,
+      key: "closing",
+      requestsPerMinute: 1,
+      windowMs: 5_000,
+    });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [limiter] },
+    );
+    open.push(llm);
+    await llm.call(hello);
+    const before = server.requests.length;
+    const waiting = [
+      llm.call(hello).catch((e: unknown) => e),
+      llm.call(hello).catch((e: unknown) => e),
+    ];
+    setTimeout(() => void limiter.close(), 100);
+    const started = performance.now();
+    const errors = (await Promise.all(waiting)) as Error[];
+    expect(performance.now() - started).toBeLessThan(1_000);
+    for (const error of errors) expect(error.message).toContain("the rate limiter was closed");
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("a malformed URL is a ConfigError that never shows the password; limits must be positive", () => {
+    for (const url of ["redis://:s3cretPW@127.0.0.1:notaport", "http://:s3cretPW@127.0.0.1:6379"]) {
+      const error = (() => {
+        try {
+          new RedisRateLimiter({ url, requestsPerMinute: 1 });
+          return undefined;
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error?.name).toBe("ConfigError");
+      expect(`${error?.message} ${JSON.stringify(error)}`).not.toContain("s3cretPW");
+    }
+    expect(() => new RedisRateLimiter({ url: redis.url, requestsPerMinute: 0 })).toThrow(
+      "must be a positive integer",
+    );
+  });
+
+  it("Redis never reached: one request waits for the first connection, the next fail fast", async () => {
+    const limiter = new RedisRateLimiter({
+      url: "redis://127.0.0.1:9",
+      logger: { warn() {} },
+      requestsPerMinute: 10,
+    });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [limiter] },
+    );
+    open.push(llm, limiter);
+    await llm.call(hello);
+    const started = performance.now();
+    await llm.call(hello);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(limiter.unavailable).toBe(2);
+  });
 });

@@ -3,6 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { readRateLimitHeaders } from "@loom/llm-core";
 import {
   type CallGate,
+  ConfigError,
+  type ConfigIssue,
+  ConnectionError,
   type GateEntry,
   type GateOutcome,
   type GatePass,
@@ -47,8 +50,24 @@ export class RedisRateLimiter implements CallGate {
   readonly #tokens: number;
   readonly #windowMs: number;
   readonly #key: (entry: GateEntry) => string;
+  readonly #closing = new AbortController();
 
   constructor(options: RedisRateLimitOptions) {
+    const issues: ConfigIssue[] = [];
+    for (const [path, value] of [
+      ["requestsPerMinute", options.requestsPerMinute],
+      ["tokensPerMinute", options.tokensPerMinute],
+      ["windowMs", options.windowMs],
+    ] as const) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 2_147_483_647))
+        issues.push({ path, message: `must be a positive integer, got ${String(value)}` });
+    }
+    if (options.requestsPerMinute === undefined && options.tokensPerMinute === undefined)
+      issues.push({
+        path: "requestsPerMinute",
+        message: "a limit is required (or tokensPerMinute)",
+      });
+    if (issues.length > 0) throw new ConfigError({ issues });
     this.#connection = options.connection ?? new RedisConnection(options);
     this.#ownsConnection = options.connection === undefined;
     this.#requests = options.requestsPerMinute ?? 0;
@@ -73,8 +92,12 @@ export class RedisRateLimiter implements CallGate {
     const keys = this.#keys(this.#key(entry));
     const id = randomUUID();
     const tokens = this.#tokens > 0 ? Math.max(0, Math.round(entry.estimatedTokens)) : 0;
+    // `close()` ends the waits: a closed limiter lets nothing through.
+    const waits =
+      signal === undefined ? this.#closing.signal : AbortSignal.any([signal, this.#closing.signal]);
     for (;;) {
       signal?.throwIfAborted();
+      if (this.#closing.signal.aborted) throw this.#closedError();
       let reply: unknown;
       try {
         reply = await this.#connection.run(acquire, keys, [
@@ -85,6 +108,7 @@ export class RedisRateLimiter implements CallGate {
           tokens,
         ]);
       } catch (error) {
+        if (this.#closing.signal.aborted || this.#connection.closed) throw this.#closedError();
         const refusal = this.#connection.unreachable(error, "rate limit");
         if (refusal !== undefined) throw refusal;
         return NO_PASS;
@@ -103,7 +127,12 @@ export class RedisRateLimiter implements CallGate {
         });
       }
       // A little later than due, so requests waiting on the same entry do not all ask at once.
-      await sleep(wait + Math.random() * 10, undefined, { signal });
+      try {
+        await sleep(wait + Math.random() * 10, undefined, { signal: waits });
+      } catch (error) {
+        if (this.#closing.signal.aborted && !signal?.aborted) throw this.#closedError();
+        throw error;
+      }
     }
     let left = false;
     return {
@@ -160,8 +189,16 @@ export class RedisRateLimiter implements CallGate {
     return ["req:t", "req:a", "req:n", "tok:t", "tok:a", "tok:n"].map((part) => `${base}:${part}`);
   }
 
-  /** Closes the Redis connection, when it is this limiter's own. */
+  #closedError(): ConnectionError {
+    return new ConnectionError({
+      message: "loom: the rate limiter was closed; the request was not sent",
+      retryable: false,
+    });
+  }
+
+  /** Ends every wait (those requests fail, unsent) and closes the connection if it is its own. */
   async close(): Promise<void> {
+    this.#closing.abort();
     if (this.#ownsConnection) await this.#connection.close();
   }
 }

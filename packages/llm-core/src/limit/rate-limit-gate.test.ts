@@ -165,4 +165,48 @@ describe("RateLimitGate", () => {
     await c.call(hello);
     expect(waits.at(-1)).toBeGreaterThanOrEqual(100);
   });
+
+  it("a far-off reset or Retry-After holds for one window at most, not forever", async () => {
+    const llm = client(new RateLimitGate({ requestsPerMinute: 100, windowMs: 300 }));
+    server.enqueue({
+      type: "json",
+      body: completionBody(),
+      headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "99999999h" },
+    });
+    await llm.call(hello);
+    const before = performance.now();
+    await llm.call(hello);
+    const waited = performance.now() - before;
+    expect(waited).toBeGreaterThanOrEqual(250);
+    expect(waited).toBeLessThan(1_000);
+  });
+
+  it("close() ends the waits at once: those calls fail as closed, unsent; a wait that ended is reported", async () => {
+    const waits: number[] = [];
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      {
+        gates: [new RateLimitGate({ requestsPerMinute: 1, windowMs: 5_000 })],
+        hooks: [{ onWait: (ms) => waits.push(ms) }],
+      },
+    );
+    await llm.call(hello);
+    const waiting = [failure(llm.call(hello)), failure(llm.stream(hello).response())];
+    setTimeout(() => void llm.close(), 100);
+    const started = performance.now();
+    const errors = await Promise.all(waiting);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    for (const error of errors)
+      expect((error as { code?: string }).code).toBe("LOOM_CLIENT_CLOSED");
+    expect(arrivals).toHaveLength(1);
+    expect(waits.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("limits that are not positive integers are refused when the gate is made", () => {
+    for (const requestsPerMinute of [0, -1, 0.5, Number.NaN])
+      expect(() => new RateLimitGate({ requestsPerMinute })).toThrow(
+        "requestsPerMinute: must be a positive integer",
+      );
+  });
 });

@@ -1,11 +1,17 @@
 import {
   type CallGate,
+  ConfigError,
+  type ConfigIssue,
   type GateEntry,
   type GateOutcome,
   type GatePass,
   TimeoutError,
 } from "@loom/llm-types";
 import { sleep } from "../retry/sleep.js";
+
+// The longest wait a timer holds (a longer one fires at once): no limit window is longer.
+const MAX_TIMER_MS = 2_147_483_647;
+
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
 
 /** Requests and tokens a provider account allows per window. */
@@ -105,8 +111,14 @@ class SlidingWindow {
     if (remaining === 0 && resetMs !== undefined) this.hold(resetMs, now);
   }
 
+  /**
+   * Nothing more for `ms`, at most one window: a provider's limit is whole again after a
+   * window whatever its header says, and a far-off reset (`99999999h`) must not stall the
+   * process (nor overflow a timer).
+   */
   hold(ms: number, now: number): void {
-    this.#heldUntil = Math.max(this.#heldUntil, now + ms);
+    if (!(ms > 0)) return;
+    this.#heldUntil = Math.max(this.#heldUntil, now + Math.min(ms, this.#windowMs));
   }
 }
 
@@ -127,6 +139,16 @@ export class RateLimitGate implements CallGate {
   constructor(options: RateLimitOptions) {
     const windowMs = options.windowMs ?? 60_000;
     const { requestsPerMinute: requests, tokensPerMinute: tokens } = options;
+    const issues: ConfigIssue[] = [];
+    for (const [path, value] of [
+      ["requestsPerMinute", requests],
+      ["tokensPerMinute", tokens],
+      ["windowMs", windowMs],
+    ] as const) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS))
+        issues.push({ path, message: `must be a positive integer, got ${String(value)}` });
+    }
+    if (issues.length > 0) throw new ConfigError({ issues });
     this.#requests = requests === undefined ? undefined : new SlidingWindow(requests, windowMs);
     this.#tokens = tokens === undefined ? undefined : new SlidingWindow(tokens, windowMs);
   }

@@ -183,7 +183,12 @@ export class ProviderStream implements ChatStream {
             batch.length = 0;
           }
           final.attempts = retrier.attempts;
-          attempt.outcome = { ...attempt.outcome, sent: true, usage: final.usage };
+          attempt.outcome = {
+            ...attempt.outcome,
+            sent: true,
+            usage: final.usage,
+            model: final.model,
+          };
           hooks.response(final, request, info);
           this.#outcome.resolve(final);
           if (!textOnly) yield { type: "response", response: final };

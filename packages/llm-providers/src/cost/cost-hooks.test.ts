@@ -74,4 +74,29 @@ describe("a budget shared through a store", () => {
     server.setFallback(undefined);
     await Promise.all(providers.map((p) => p.close()));
   });
+
+  it("a model asked for by an alias with no price is charged at the price of the model that answered", async () => {
+    server.reset();
+    const store = new InProcessBudgetStore();
+    const tracker = new CostTracker({ budgetUsd: 0.001, store, budgetKey: "alias" });
+    const llm = createProvider({ env: { OPENAI_API_KEY: "sk-test-0123456789abcdef" } }, "openai", {
+      baseUrl: server.baseUrl,
+      tracker,
+      model: "my-proxy-alias",
+    });
+    // Answered by gpt-4o-mini: 2 000 prompt and 1 000 completion tokens, $0.0009 a call.
+    server.setFallback({
+      type: "json",
+      body: completionBody({ model: "gpt-4o-mini-2024-07-18", usage: wireUsage(1_000, 2_000) }),
+    });
+    const hello = { messages: [{ role: "user" as const, content: "hi" }] };
+    await llm.call(hello);
+    await llm.call(hello);
+    const third = await llm.call(hello).catch((e: unknown) => e);
+    expect((third as Error).name).toBe("BudgetExceededError");
+    expect(store.spentUsd("alias")).toBeCloseTo(0.0018, 9);
+    expect(tracker.remainingUsd).toBe(0);
+    server.setFallback(undefined);
+    await llm.close();
+  });
 });

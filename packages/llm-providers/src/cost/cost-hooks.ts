@@ -1,10 +1,12 @@
 import {
+  BudgetExceededError,
   type CallGate,
   type CallInfo,
   InvalidResponseError,
   type LLMResponse,
   type ProviderHooks,
 } from "@loom/llm-types";
+import type { BudgetReservation } from "./budget-store.js";
 import type { CostTracker } from "./cost-tracker.js";
 import { estimateCost } from "./estimate-cost.js";
 import { findPrice, MODEL_PRICES, type ModelPrice } from "./model-price.js";
@@ -69,13 +71,20 @@ export function costGates(options: CostHooksOptions = {}): CallGate[] {
         // At the dearer of the two rates: the estimate is a bound, not a bill.
         const rate = price === undefined ? 0 : Math.max(price.inputPerMtok, price.outputPerMtok);
         const estimateUsd = (entry.estimatedTokens * rate) / 1_000_000;
-        const reservation = await store.reserve({
-          key: tracker.budgetKey,
-          budgetUsd,
-          estimateUsd,
-          provider: entry.provider,
-          model: entry.model,
-        });
+        let reservation: BudgetReservation;
+        try {
+          reservation = await store.reserve({
+            key: tracker.budgetKey,
+            budgetUsd,
+            estimateUsd,
+            provider: entry.provider,
+            model: entry.model,
+          });
+        } catch (error) {
+          // Refused: nothing is left, whatever the last reservation saw.
+          if (BudgetExceededError.isInstance(error)) tracker.noteRemaining(0);
+          throw error;
+        }
         tracker.noteRemaining(reservation.remainingUsd);
         return {
           waitedMs: 0,
@@ -83,9 +92,11 @@ export function costGates(options: CostHooksOptions = {}): CallGate[] {
             const usage = outcome.usage;
             if (!outcome.sent) reservation.commit(0);
             else {
+              // Priced as the response is: by the name asked for, else the one that answered.
+              const paid = priceFor(entry.model, outcome.model ?? entry.model);
               const cost =
-                usage?.reported && price !== undefined
-                  ? estimateCost(entry.model, usage, price)?.usd
+                usage?.reported && paid !== undefined
+                  ? estimateCost(entry.model, usage, paid)?.usd
                   : undefined;
               // Sent, cost unknown: counted at its estimate rather than as free.
               reservation.commit(cost ?? estimateUsd);

@@ -21,6 +21,8 @@ export interface GateOutcome {
   readonly sent: boolean;
   /** The usage the server reported, when it answered. */
   readonly usage?: Usage | undefined;
+  /** The model the server says answered (it may differ from the one asked for). */
+  readonly model?: string | undefined;
   /** The response headers, when it answered: the provider's own rate-limit headers. */
   readonly headers?: Readonly<Record<string, string | string[] | undefined>> | undefined;
   /** How long the server asked to wait (a 429's `Retry-After`), in milliseconds. */

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { BudgetExceededError, CostTracker, LLMProvider } from "@loom/llm";
 import { RedisBudgetStore, RedisConnection, RedisRateLimiter } from "@loom/llm-redis";
-import { completionBody, createFakeServer } from "@loom/llm-testing";
+import { completionBody, createFakeServer, mostInWindow } from "@loom/llm-testing";
 
 const hello = {
   messages: [{ role: "user" as const, content: "Summarise the news." }],
@@ -69,21 +69,6 @@ const server = await createFakeServer({
     };
   },
 });
-
-/**
- * The most requests the server received within any window, a little shorter than the limit's
- * (a request reaches the server a few milliseconds after Redis let it go).
- */
-function busiest(windowMs: number): number {
-  let most = 0;
-  for (let i = 0; i < arrivals.length; i++) {
-    let n = 0;
-    for (let j = i; j < arrivals.length && (arrivals[j] ?? 0) - (arrivals[i] ?? 0) < windowMs; j++)
-      n++;
-    most = Math.max(most, n);
-  }
-  return most;
-}
 
 let redisAvailable = true;
 try {
@@ -153,7 +138,7 @@ if (!redisAvailable) {
     const spent = results.reduce((sum, r) => sum + r.spentUsd, 0);
     const span = ((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)) / 1000;
     console.log(
-      `${arrivals.length} requests in ${span.toFixed(1)} s; the most in any ${WINDOW_MS - 50} ms: ${busiest(WINDOW_MS - 50)} (limit ${PER_WINDOW} a second)`,
+      `${arrivals.length} requests in ${span.toFixed(1)} s; the most in any ${WINDOW_MS - 50} ms: ${mostInWindow(arrivals, WINDOW_MS - 50)} (limit ${PER_WINDOW} a second)`,
     );
     console.log(`spent together: $${spent.toFixed(4)} of a $${BUDGET_USD} budget`);
   } finally {

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { ChatClient } from "@loom/llm-core";
-import { completionBody, createFakeServer, type FakeServer } from "@loom/llm-testing";
+import { completionBody, createFakeServer, type FakeServer, mostInWindow } from "@loom/llm-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RedisBudgetStore } from "./redis-budget-store.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
@@ -43,18 +43,6 @@ beforeEach(() => {
   arrivals = [];
 });
 
-/** The most requests that arrived within any `windowMs`. */
-function busiest(windowMs: number): number {
-  let most = 0;
-  for (let i = 0; i < arrivals.length; i++) {
-    let n = 0;
-    for (let j = i; j < arrivals.length && (arrivals[j] ?? 0) - (arrivals[i] ?? 0) < windowMs; j++)
-      n++;
-    most = Math.max(most, n);
-  }
-  return most;
-}
-
 async function workers(count: number, args: string[]): Promise<Record<string, number>[]> {
   const outputs = await Promise.all(
     Array.from({ length: count }, () =>
@@ -75,7 +63,7 @@ describe.runIf(hasRedis)("a fleet on Redis", () => {
     arrivals = measured;
     // A request reaches the server a little after Redis let it go: the windows are checked a
     // little short of a second.
-    expect(busiest(900)).toBeLessThanOrEqual(5);
+    expect(mostInWindow(arrivals, 900)).toBeLessThanOrEqual(5);
     expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(4 * 1_000 - 150);
   }, 30_000);
 

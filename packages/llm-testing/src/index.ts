@@ -19,6 +19,7 @@ export type {
   SseItem,
   SseReply,
 } from "./fake-server/fake-reply.js";
+export { mostInWindow } from "./fake-server/most-in-window.js";
 export type { RecordedRequest } from "./fake-server/recorded-request.js";
 export { type EchoEncoding, hostile } from "./hostile/hostile.js";
 export { MockExhaustedError, type MockExhaustedErrorOptions } from "./mock/mock-exhausted-error.js";

@@ -1,7 +1,13 @@
 // Rate limits in this process, over real HTTP: what the fake server sees never exceeds the limit
 // in any window; waits are abortable and bounded by the deadline; the provider's headers and a
 // 429's Retry-After hold requests back; token estimates are corrected by reported usage.
-import { completionBody, createFakeServer, type FakeServer, wireUsage } from "@loom/llm-testing";
+import {
+  completionBody,
+  createFakeServer,
+  type FakeServer,
+  mostInWindow,
+  wireUsage,
+} from "@loom/llm-testing";
 import type { ChatRequest } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
@@ -41,18 +47,6 @@ beforeEach(() => {
   arrivals = [];
 });
 
-/** The most requests that arrived within any `windowMs`. */
-function busiest(windowMs: number): number {
-  let most = 0;
-  for (let i = 0; i < arrivals.length; i++) {
-    let n = 0;
-    for (let j = i; j < arrivals.length && (arrivals[j] ?? 0) - (arrivals[i] ?? 0) < windowMs; j++)
-      n++;
-    most = Math.max(most, n);
-  }
-  return most;
-}
-
 describe("RateLimitGate", () => {
   it("never more requests in any window than the limit, from parallel calls", async () => {
     const llm = client(new RateLimitGate({ requestsPerMinute: 5, windowMs: 200 }));
@@ -66,7 +60,7 @@ describe("RateLimitGate", () => {
     expect(arrivals).toHaveLength(12);
     // A request's way to the server varies by a few milliseconds: the window is checked a
     // little short of its length.
-    expect(busiest(180)).toBeLessThanOrEqual(5);
+    expect(mostInWindow(arrivals, 180)).toBeLessThanOrEqual(5);
     // 12 requests at 5 per 200 ms: at least two full windows.
     expect(performance.now() - started).toBeGreaterThanOrEqual(390);
   });

@@ -69,6 +69,7 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
   const connections = new ConnectionTracker(server);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString("utf8");
@@ -79,6 +80,7 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
       headers: { ...req.headers },
       body: parseJson(rawBody),
       rawBody,
+      receivedAt,
     };
     requests.push(request);
     let reply = routed(request) ?? queue.shift() ?? fallback ?? unscripted(request);

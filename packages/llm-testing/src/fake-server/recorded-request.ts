@@ -10,4 +10,6 @@ export interface RecordedRequest {
   /** The body parsed as JSON, or `undefined` when it was not JSON. */
   readonly body: unknown;
   readonly rawBody: string;
+  /** When its headers arrived (`performance.now()` of the server's process): for rate checks. */
+  readonly receivedAt: number;
 }

@@ -5,19 +5,8 @@ import {
   type LLMResponse,
   type ProviderHooks,
 } from "@loom/llm-types";
-import {
-  type Attributes,
-  context,
-  createNoopMeter,
-  type Histogram,
-  type Meter,
-  metrics,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from "@opentelemetry/api";
+import type { Attributes, Histogram, Meter, Span, Tracer } from "@opentelemetry/api";
+import { otelApi, otelRegistered } from "./otel-api.js";
 import { inputMessages, outputMessages } from "./otel-messages.js";
 import * as names from "./semantic-names.js";
 
@@ -36,7 +25,15 @@ export interface OtelOptions {
 
 const SCOPE = "@loom/llm-otel";
 // The API's no-op meter hands out one shared histogram: seeing it means no metrics SDK.
-const NOOP_HISTOGRAM = createNoopMeter().createHistogram(SCOPE);
+let noopHistogram: Histogram | undefined;
+const isNoop = (histogram: Histogram): boolean => {
+  noopHistogram ??= otelApi().createNoopMeter().createHistogram(SCOPE);
+  return histogram === noopHistogram;
+};
+// `SpanKind.CLIENT`, `SpanStatusCode.OK` and `.ERROR`: fixed by the specification.
+const CLIENT = 2;
+const STATUS_OK = 1;
+const STATUS_ERROR = 2;
 
 /** What one call's span needs between its hooks. */
 interface CallSpan {
@@ -61,8 +58,8 @@ const servers = new Map<string, { address: string; port: number }>();
  * Hooks that trace every call of a provider: one `CLIENT` span per call or whole stream, named
  * `chat {model}`, with Loom's `llm.*` and the GenAI `gen_ai.*` attributes, retries as
  * events, errors with `error.type`, time to first chunk, and the GenAI client metrics. Spans
- * nest under the caller's active span. With no SDK registered the tracer and meter are the API's
- * no-ops and a call pays for little more than a few property reads.
+ * nest under the caller's active span. With nothing registered with the OpenTelemetry API (and
+ * no tracer or meter given), a call pays one property read, and the API is not even loaded.
  */
 export function otelHooks(options: OtelOptions = {}): ProviderHooks {
   // Each call's state rides on its CallInfo (one object per call) under a key of this hooks
@@ -70,12 +67,12 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
   const calls = new CallState();
   // The global tracer is a proxy that follows later SDK registration, so one is enough. The
   // global meter is not: fetch it again only when the registered provider changes.
-  const globalTracer = trace.getTracer(SCOPE);
-  let meterProvider = metrics.getMeterProvider();
-  let globalMeter = meterProvider.getMeter(SCOPE);
+  let globalTracer: Tracer | undefined;
+  let meterProvider: ReturnType<ReturnType<typeof otelApi>["metrics"]["getMeterProvider"]>;
+  let globalMeter: Meter | undefined;
   const currentGlobalMeter = (): Meter => {
-    const provider = metrics.getMeterProvider();
-    if (provider !== meterProvider) {
+    const provider = otelApi().metrics.getMeterProvider();
+    if (provider !== meterProvider || globalMeter === undefined) {
       meterProvider = provider;
       globalMeter = provider.getMeter(SCOPE);
     }
@@ -83,17 +80,22 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
   };
   return {
     beforeRequest(request, info) {
-      const tracer = options.tracer ?? (info.context.tracer as Tracer | undefined) ?? globalTracer;
-      const meter =
-        options.meter ?? (info.context.meter as Meter | undefined) ?? currentGlobalMeter();
+      const ownTracer = options.tracer ?? (info.context.tracer as Tracer | undefined);
+      const ownMeter = options.meter ?? (info.context.meter as Meter | undefined);
+      // Nothing registered and nothing given: every span and metric would be a no-op.
+      if (ownTracer === undefined && ownMeter === undefined && !otelRegistered()) return;
+      const api = otelApi();
+      globalTracer ??= api.trace.getTracer(SCOPE);
+      const tracer = ownTracer ?? globalTracer;
+      const meter = ownMeter ?? currentGlobalMeter();
       const instruments = instrumentsOf(meter);
       const span = tracer.startSpan(
         `${names.OPERATION_CHAT} ${info.model}`,
-        { kind: SpanKind.CLIENT },
-        context.active(),
+        { kind: CLIENT },
+        api.context.active(),
       );
       // No SDK (or sampled out, with no-op metrics): nothing will be recorded, so keep nothing.
-      if (!span.isRecording() && instruments.duration === NOOP_HISTOGRAM) return;
+      if (!span.isRecording() && isNoop(instruments.duration)) return;
       const server = serverOf(info.baseUrl);
       const common: Attributes = {
         [names.GEN_AI_OPERATION_NAME]: names.OPERATION_CHAT,
@@ -191,7 +193,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
           ? { stack: info.redact(withoutPaths(error.stack)) }
           : {}),
       });
-      call.span.setStatus({ code: SpanStatusCode.ERROR, message });
+      call.span.setStatus({ code: STATUS_ERROR, message });
       call.span.end();
       call.instruments.duration.record((performance.now() - call.started) / 1_000, {
         ...call.common,
@@ -203,7 +205,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       if (call === undefined) return;
       // The caller stopped reading (it had what it needed): not a failure.
       call.span.setAttribute(names.LLM_STREAM_CANCELLED, true);
-      call.span.setStatus({ code: SpanStatusCode.OK });
+      call.span.setStatus({ code: STATUS_OK });
       call.span.end();
       call.instruments.duration.record((performance.now() - call.started) / 1_000, call.common);
     },
@@ -334,9 +336,10 @@ const gauged = new WeakSet<BudgetSource>();
  * tracker, whatever number of providers report into it.
  */
 export function budgetGauge(tracker: BudgetSource, meter?: Meter): void {
-  if (gauged.has(tracker)) return;
+  // Without a meter or anything registered, the gauge would go to the no-op meter.
+  if (gauged.has(tracker) || (meter === undefined && !otelRegistered())) return;
   gauged.add(tracker);
-  (meter ?? metrics.getMeter(SCOPE))
+  (meter ?? otelApi().metrics.getMeter(SCOPE))
     .createObservableGauge(names.METRIC_BUDGET_REMAINING, {
       unit: "USD",
       description: "What is left of the cost tracker's budget",

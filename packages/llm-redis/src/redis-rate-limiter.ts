@@ -21,6 +21,12 @@ export interface RedisRateLimitOptions extends RedisConnectionOptions {
   /** The window the limits count over. @default 60000 (a minute; tests use a second) */
   windowMs?: number | undefined;
   /**
+   * How late a request may reach the provider after Redis let it go (the network, a busy event
+   * loop): each request then counts for `windowMs + marginMs`, so the provider never sees more
+   * than the limit in any `windowMs` of its own, at the cost of that much throughput. @default 0
+   */
+  marginMs?: number | undefined;
+  /**
    * Which limit: processes naming the same one share it. @default the request's provider and
    * model (`deepseek:deepseek-chat`), as providers count per model
    */
@@ -62,6 +68,15 @@ export class RedisRateLimiter implements CallGate {
       if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 2_147_483_647))
         issues.push({ path, message: `must be a positive integer, got ${String(value)}` });
     }
+    const margin = options.marginMs;
+    if (
+      margin !== undefined &&
+      !(Number.isInteger(margin) && margin >= 0 && margin <= 2_147_483_647)
+    )
+      issues.push({
+        path: "marginMs",
+        message: `must be a whole number of milliseconds, got ${String(margin)}`,
+      });
     if (options.requestsPerMinute === undefined && options.tokensPerMinute === undefined)
       issues.push({
         path: "requestsPerMinute",
@@ -72,7 +87,7 @@ export class RedisRateLimiter implements CallGate {
     this.#ownsConnection = options.connection === undefined;
     this.#requests = options.requestsPerMinute ?? 0;
     this.#tokens = options.tokensPerMinute ?? 0;
-    this.#windowMs = options.windowMs ?? 60_000;
+    this.#windowMs = (options.windowMs ?? 60_000) + (options.marginMs ?? 0);
     const key = options.key;
     this.#key =
       typeof key === "function"

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConfigError, ConnectionError, type LLMLogger } from "@loom/llm-types";
+import { redactUrl } from "@loom/llm-types/internal";
 import { createClient, type RedisClientType } from "redis";
 
 /** How the shared limits reach Redis. */
@@ -65,7 +66,7 @@ export class RedisConnection {
         issues: [
           {
             path: "url",
-            message: `must be redis://[user:password@]host[:port][/db] (or rediss://), got ${JSON.stringify(maskUrl(this.#url))}`,
+            message: `must be redis://[user:password@]host[:port][/db] (or rediss://), got ${JSON.stringify(redactUrl(this.#url))}`,
           },
         ],
       });
@@ -153,9 +154,9 @@ export class RedisConnection {
     );
   }
 
-  /** The URL without its password. */
+  /** The URL without its credentials. */
   #where(): string {
-    return maskUrl(this.#url);
+    return redactUrl(this.#url);
   }
 
   /** Whether `close()` was called: gates and stores refuse from then on. */
@@ -171,10 +172,6 @@ export class RedisConnection {
 }
 
 /** A Redis URL as it may be shown: its password replaced by `…`. */
-function maskUrl(text: string): string {
-  return text.replace(/^(\w+:\/\/[^:/@]*:)[^@/]*@/, "$1…@");
-}
-
 /** A Lua script and its digest. */
 export interface Script {
   readonly source: string;

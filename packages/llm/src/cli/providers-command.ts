@@ -3,6 +3,7 @@ import { redactSecret, redactUrl } from "@loom/llm-types/internal";
 import type { CliIo } from "./chat-command.js";
 import type { CliArgs } from "./cli-args.js";
 import { cliProjectConfig } from "./resolve-cli-provider.js";
+import { table } from "./terminal.js";
 
 /** `loom-llm providers`: every preset and loom.toml table, with whether its key is set. */
 export function providersCommand(args: CliArgs, io: CliIo): void {
@@ -12,9 +13,9 @@ export function providersCommand(args: CliArgs, io: CliIo): void {
   const names = new Set([...presets, ...Object.keys(project?.llm ?? {})]);
   for (const name of names) {
     const preset = presets.includes(name) ? getPreset(name) : undefined;
-    const table = project?.llm[name];
-    const keyEnv = table?.apiKeyEnv ?? preset?.apiKeyEnv;
-    const key = table?.apiKey ?? (keyEnv === undefined ? undefined : io.env[keyEnv]);
+    const configured = project?.llm[name];
+    const keyEnv = configured?.apiKeyEnv ?? preset?.apiKeyEnv;
+    const key = configured?.apiKey ?? (keyEnv === undefined ? undefined : io.env[keyEnv]);
     const keyState =
       key !== undefined && key !== ""
         ? `set${keyEnv ? ` (${keyEnv}` : " (in loom.toml"}: ${redactSecret(key)})`
@@ -26,22 +27,15 @@ export function providersCommand(args: CliArgs, io: CliIo): void {
             : `missing: set ${keyEnv}`;
     rows.push([
       name,
-      table === undefined
+      configured === undefined
         ? "preset"
         : preset === undefined
           ? `${project?.source}`
           : `preset + ${project?.source}`,
-      redactUrl(table?.baseUrl ?? preset?.baseUrl ?? ""),
-      table?.model ?? preset?.model ?? "",
+      redactUrl(configured?.baseUrl ?? preset?.baseUrl ?? ""),
+      configured?.model ?? preset?.model ?? "",
       keyState,
     ]);
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  for (const row of rows)
-    io.stdout.write(
-      `${row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd()}\n`,
-    );
+  io.stdout.write(`${table(rows)}\n`);
 }

@@ -4,7 +4,7 @@ import type { CliArgs } from "./cli-args.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { type MeasuredRun, measuredRun, usd } from "./measured-run.js";
 import { promptOf, systemOf } from "./prompt-source.js";
-import { type CliTarget, resolveCliProvider } from "./resolve-cli-provider.js";
+import { baseUrlHost, type CliTarget, resolveCliProvider } from "./resolve-cli-provider.js";
 import { paintFor, table } from "./terminal.js";
 
 /** One provider and model of a comparison, and its runs. */
@@ -100,18 +100,16 @@ function contendersOf(args: CliArgs): Contender[] {
       EXIT.usage,
     );
   return targets.map((target) => ({
-    label: [target.provider ?? (args.offline ? "offline" : hostOf(args.baseUrl)), target.model]
-      .filter(Boolean)
-      .join(" · "),
+    label: [target.provider ?? serverOf(args), target.model].filter(Boolean).join(" · "),
     target,
     runs: [],
   }));
 }
 
-/** The server a contender is named after: the host of `--base-url`, else the default provider. */
-function hostOf(baseUrl: string | undefined): string {
-  if (baseUrl === undefined) return "default";
-  return URL.canParse(baseUrl) ? new URL(baseUrl).host : baseUrl;
+/** The server a contender is named after: the offline fake, `--base-url`'s host, or the default. */
+function serverOf(args: CliArgs): string {
+  if (args.offline) return "offline";
+  return args.baseUrl === undefined ? "default" : baseUrlHost(args.baseUrl);
 }
 
 function list(value: string | undefined): string[] {

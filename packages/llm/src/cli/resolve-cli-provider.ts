@@ -71,7 +71,7 @@ export async function resolveCliProvider(
         baseUrl: args.baseUrl,
         // A one-model server (llama.cpp, a single vLLM model) answers whatever name it is asked.
         model: model ?? "default",
-        provider: URL.canParse(args.baseUrl) ? new URL(args.baseUrl).host : "custom",
+        provider: baseUrlHost(args.baseUrl),
       },
       { telemetry: false },
     );
@@ -89,4 +89,9 @@ export async function resolveCliProvider(
       ? LLMProvider.fromName(ctx, name, overrides)
       : LLMProvider.fromConfig(ctx, name, project, overrides);
   return { llm, stop: async () => {} };
+}
+
+/** The name a server given by `--base-url` alone goes by: its host (never its credentials). */
+export function baseUrlHost(baseUrl: string): string {
+  return URL.canParse(baseUrl) ? new URL(baseUrl).host : "custom";
 }

@@ -107,7 +107,12 @@ describe.runIf(hasRedis)("RedisRateLimiter", () => {
   });
 
   it("a malformed URL is a ConfigError that never shows the password; limits must be positive", () => {
-    for (const url of ["redis://:s3cretPW@127.0.0.1:notaport", "http://:s3cretPW@127.0.0.1:6379"]) {
+    for (const url of [
+      "redis://:s3cretPW@127.0.0.1:notaport",
+      "http://:s3cretPW@127.0.0.1:6379",
+      // A raw `/` in a pasted password makes the URL unparseable.
+      "redis://:s3cretPW/x+y=@127.0.0.1:6379",
+    ]) {
       const error = (() => {
         try {
           new RedisRateLimiter({ url, requestsPerMinute: 1 });

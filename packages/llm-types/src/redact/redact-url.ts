@@ -2,6 +2,9 @@ import { CREDENTIAL_PARAM } from "./redactor.js";
 
 // `scheme://user:password@` (or any `//…@` in text that is not a valid URL).
 const USERINFO = /(\/\/)[^/?#@\s]+@/g;
+// In text that is not a URL, up to the last `@` before the query: a pasted password holding a raw
+// `/` (base64 keys do) is what breaks the parse, so the `/` cannot end its user-info there.
+const LOOSE_USERINFO = /(\/\/)[^?#\s]*@/g;
 // `?name=value` and `&name=value` pairs.
 const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
 
@@ -12,7 +15,7 @@ const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
  */
 export function redactUrl(url: string): string {
   return url
-    .replace(USERINFO, "$1…@")
+    .replace(URL.canParse(url) ? USERINFO : LOOSE_USERINFO, "$1…@")
     .replace(QUERY_PAIR, (pair, separator: string, name: string) =>
       CREDENTIAL_PARAM.test(decode(name)) ? `${separator}${name}=…` : pair,
     );

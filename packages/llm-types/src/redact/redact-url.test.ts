@@ -1,0 +1,36 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { redactUrl } from "./redact-url.js";
+
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+
+describe("redactUrl", () => {
+  it.each([
+    ["https://user:pw-0123456789@example.com/v1", "https://…@example.com/v1"],
+    ["redis://:pw-0123456789@127.0.0.1:6379/0", "redis://…@127.0.0.1:6379/0"],
+    // Not URLs: a raw `/` in the password is what broke the parse.
+    ["http://user:ab/cd+ef==@host/v1", "http://…@host/v1"],
+    ["redis://:ab/cd@127.0.0.1:6379", "redis://…@127.0.0.1:6379"],
+    // A valid URL's `@` in its path is not user-info.
+    ["https://host.example/v1/models/a@b", "https://host.example/v1/models/a@b"],
+  ])("%s shows as %s", (url, shown) => {
+    expect(redactUrl(url)).toBe(shown);
+  });
+
+  it("a pasted base64 password never shows, `/`, `+` and `=` included", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz"),
+        fc.string({ unit: fc.constantFrom(...BASE64), minLength: 8, maxLength: 40 }),
+        fc.constantFrom("http", "https", "redis", "rediss"),
+        fc.constantFrom("", "user"),
+        (first, rest, scheme, user) => {
+          const secret = `${first}${rest}`;
+          const shown = redactUrl(`${scheme}://${user}:${secret}@host.example:6379/v1?x=1`);
+          expect(shown).not.toContain(secret);
+          expect(shown).toContain("host.example:6379/v1?x=1");
+        },
+      ),
+    );
+  });
+});

@@ -297,9 +297,11 @@ export class ChatClient implements ChatModel {
         if (closing.aborted && !signal?.aborted) throw this.#closedError(meta);
         throw toTransportError(error, { meta, signal, delivered: false });
       }
-      const waitedMs = performance.now() - started;
-      // Passing a gate takes a few microseconds: only a real wait is reported.
-      if (waitedMs >= 1) this.#hooks.wait(waitedMs, request, info);
+      // What the gates held the request for: the time to pass one that did not hold it (a busy
+      // event loop, a round trip to a shared store) is not a wait.
+      let waitedMs = 0;
+      for (const pass of passes) waitedMs += pass.waitedMs;
+      if (waitedMs > 0) this.#hooks.wait(waitedMs, request, info);
     }
     let release: (() => void) | undefined;
     try {

@@ -55,6 +55,27 @@ describe.runIf(hasRedis)("RedisRateLimiter", () => {
     expect(server.requests.length).toBe(before);
   });
 
+  it("a round trip to Redis is not a wait: only a hold it ordered is", async () => {
+    const limiter = new RedisRateLimiter({
+      url: redis.url,
+      key: `limit-${++n}`,
+      requestsPerMinute: 1,
+      windowMs: 200,
+    });
+    open.push(limiter);
+    const entry = {
+      provider: "p",
+      model: "m",
+      estimatedTokens: 1,
+      request: hello,
+      deadline: undefined,
+    };
+    const first = await limiter.enter(entry, undefined);
+    expect(first.waitedMs).toBe(0);
+    first.leave({ sent: true });
+    expect((await limiter.enter(entry, undefined)).waitedMs).toBeGreaterThanOrEqual(100);
+  });
+
   it("token estimates are corrected by the reported usage", async () => {
     // Estimated at prompt + maxTokens 60 each; each reports 15 tokens.
     const llm = client({ tokensPerMinute: 100, windowMs: 5_000 });

@@ -110,6 +110,7 @@ export class RedisRateLimiter implements CallGate {
     // `close()` ends the waits: a closed limiter lets nothing through.
     const waits =
       signal === undefined ? this.#closing.signal : AbortSignal.any([signal, this.#closing.signal]);
+    let held = false;
     for (;;) {
       signal?.throwIfAborted();
       if (this.#closing.signal.aborted) throw this.#closedError();
@@ -142,6 +143,7 @@ export class RedisRateLimiter implements CallGate {
         });
       }
       // A little later than due, so requests waiting on the same entry do not all ask at once.
+      held = true;
       try {
         await sleep(wait + Math.random() * 10, undefined, { signal: waits });
       } catch (error) {
@@ -151,7 +153,8 @@ export class RedisRateLimiter implements CallGate {
     }
     let left = false;
     return {
-      waitedMs: performance.now() - started,
+      // Asking Redis takes a round trip: only a hold it ordered is a wait.
+      waitedMs: held ? performance.now() - started : 0,
       leave: (outcome: GateOutcome) => {
         if (left) return;
         left = true;

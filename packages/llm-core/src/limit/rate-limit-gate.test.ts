@@ -8,7 +8,7 @@ import {
   mostInWindow,
   wireUsage,
 } from "@loom/llm-testing";
-import type { ChatRequest } from "@loom/llm-types";
+import type { CallGate, ChatRequest } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
 import { failure } from "../test-support.fixture.js";
@@ -195,6 +195,56 @@ describe("RateLimitGate", () => {
       expect((error as { code?: string }).code).toBe("LOOM_CLIENT_CLOSED");
     expect(arrivals).toHaveLength(1);
     expect(waits.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("only a hold is a wait: a busy event loop or a slow gate is not; a request behind a held one is held", async () => {
+    const gate = new RateLimitGate({ requestsPerMinute: 2, windowMs: 200 });
+    const entry = {
+      provider: "p",
+      model: "m",
+      estimatedTokens: 1,
+      request: hello,
+      deadline: undefined,
+    };
+    const first = gate.enter(entry, undefined);
+    // The event loop busy for 5 ms while the first request passes a gate with room.
+    const busyUntil = performance.now() + 5;
+    while (performance.now() < busyUntil);
+    expect((await first).waitedMs).toBe(0);
+    expect((await gate.enter(entry, undefined)).waitedMs).toBe(0);
+    // The window is full: the third is held, and the fourth behind it.
+    const [third, fourth] = await Promise.all([
+      gate.enter(entry, undefined),
+      gate.enter(entry, undefined),
+    ]);
+    expect(third.waitedMs).toBeGreaterThanOrEqual(150);
+    expect(fourth.waitedMs).toBeGreaterThanOrEqual(150);
+
+    // A gate that asks a store for 5 ms and lets the request through reports no wait; the
+    // waits of several gates add up.
+    const asking = (waitedMs: number): CallGate => ({
+      name: "store",
+      async enter() {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { waitedMs, leave() {} };
+      },
+    });
+    const waits: number[] = [];
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [asking(0), asking(0)], hooks: [{ onWait: (ms) => waits.push(ms) }] },
+    );
+    const held = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [asking(30), asking(12)], hooks: [{ onWait: (ms) => waits.push(ms) }] },
+    );
+    clients.push(llm, held);
+    await llm.call(hello);
+    expect(waits).toEqual([]);
+    await held.call(hello);
+    expect(waits).toEqual([42]);
   });
 
   it("limits that are not positive integers are refused when the gate is made", () => {

@@ -22,6 +22,12 @@ export interface RateLimitOptions {
   windowMs?: number | undefined;
 }
 
+/** A request's place in line: whether the limit held it, and when it has passed. */
+interface Turn {
+  held: boolean;
+  readonly passed: Promise<void>;
+}
+
 /** One request's share of a window: when it went, and how much it counted. */
 interface Entry {
   readonly at: number;
@@ -133,8 +139,8 @@ export class RateLimitGate implements CallGate {
   readonly name = "rate-limit";
   readonly #requests: SlidingWindow | undefined;
   readonly #tokens: SlidingWindow | undefined;
-  /** The last request in line: each waits for the one before it, so the order is kept. */
-  #line: Promise<void> = Promise.resolve();
+  /** The last request in line (none when it is empty): each waits for the one before it. */
+  #last: Turn | undefined;
 
   constructor(options: RateLimitOptions) {
     const windowMs = options.windowMs ?? 60_000;
@@ -157,13 +163,22 @@ export class RateLimitGate implements CallGate {
     const started = performance.now();
     let request: Entry | undefined;
     let tokens: Entry | undefined;
-    const before = this.#line;
+    const ahead = this.#last;
     let done = (): void => {};
-    this.#line = new Promise((resolve) => {
-      done = resolve;
-    });
+    const turn: Turn = {
+      held: false,
+      passed: new Promise((resolve) => {
+        done = resolve;
+      }),
+    };
+    this.#last = turn;
     try {
-      await abortable(before, signal);
+      if (ahead !== undefined) {
+        await abortable(ahead.passed, signal);
+        // Waiting behind a request the limit held is being held too; behind one that went at
+        // once it is not, however long a busy event loop took.
+        turn.held = ahead.held;
+      }
       for (;;) {
         const now = performance.now();
         const wait = Math.max(
@@ -181,15 +196,17 @@ export class RateLimitGate implements CallGate {
             model: entry.model,
           });
         }
+        turn.held = true;
         await sleep(Math.ceil(wait), signal);
       }
       const now = performance.now();
       request = this.#requests?.add(1, now);
       tokens = this.#tokens?.add(entry.estimatedTokens, now);
     } finally {
+      if (this.#last === turn) this.#last = undefined;
       done();
     }
-    return this.#pass(performance.now() - started, request, tokens);
+    return this.#pass(turn.held ? performance.now() - started : 0, request, tokens);
   }
 
   #pass(waitedMs: number, request: Entry | undefined, tokens: Entry | undefined): GatePass {

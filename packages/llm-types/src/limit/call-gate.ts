@@ -31,7 +31,10 @@ export interface GateOutcome {
 
 /** A request let through: report how it ended, exactly once. */
 export interface GatePass {
-  /** How long the request waited at the gate, in milliseconds (0 when it did not). */
+  /**
+   * How long the gate held the request, in milliseconds: 0 when it let it through at once (the
+   * time to ask a shared store, or a busy event loop, is not a hold).
+   */
   readonly waitedMs: number;
   leave(outcome: GateOutcome): void;
 }

@@ -70,8 +70,8 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
     choices,
     // Groq's older bodies report usage only under `x_groq`.
     usage: json.usage ?? (json.x_groq as Json | null | undefined)?.usage,
-    model: typeof json.model === "string" ? json.model : meta.model,
-    id: typeof json.id === "string" ? json.id : "",
+    model: typeof json.model === "string" ? meta.redact(json.model) : meta.model,
+    id: typeof json.id === "string" ? meta.redact(json.id) : "",
     meta,
   });
 }
@@ -80,13 +80,17 @@ function choiceOf(choice: Json, message: Json, position: number, meta: ResponseM
   const finishReason =
     typeof choice.finish_reason === "string" ? normalizeFinishReason(choice.finish_reason) : null;
   const reasoning = message.reasoning_content ?? message.reasoning;
+  // Every text handed back is masked: a hostile server may write the key into any of them.
+  const redact = meta.redact;
   return {
     index: choiceIndex(choice.index, position, meta),
-    content: textOf(message.content),
+    content: redact(textOf(message.content)),
     refusal:
-      typeof message.refusal === "string" && message.refusal !== "" ? message.refusal : undefined,
+      typeof message.refusal === "string" && message.refusal !== ""
+        ? redact(message.refusal)
+        : undefined,
     toolCalls: toolCallsOf(message.tool_calls, meta, finishReason),
-    reasoningContent: typeof reasoning === "string" ? reasoning : undefined,
+    reasoningContent: typeof reasoning === "string" ? redact(reasoning) : undefined,
     finishReason,
   };
 }
@@ -175,14 +179,16 @@ function toolCallsOf(wire: unknown, meta: ResponseMeta, finishReason: string | n
         : args === undefined || args === null
           ? ""
           : JSON.stringify(args);
+    // Masked before parsing, so the parsed arguments and any error about them are masked too.
     const toolCall = parseToolCall(
-      typeof call.id === "string" ? call.id : undefined,
-      typeof fn.name === "string" ? fn.name : "",
-      raw,
+      typeof call.id === "string" ? meta.redact(call.id) : undefined,
+      typeof fn.name === "string" ? meta.redact(fn.name) : "",
+      meta.redact(raw),
       meta,
       finishReason,
     );
-    if (isObject(call.extra_content)) toolCall.extraContent = call.extra_content;
+    if (isObject(call.extra_content))
+      toolCall.extraContent = meta.redactor.redactValue(call.extra_content) as Json;
     return toolCall;
   });
 }

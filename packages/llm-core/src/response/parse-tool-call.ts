@@ -54,6 +54,16 @@ export function parseToolCall(
       };
     }
   }
-  const call: ToolCall = { id: callId, name, arguments: args, rawArguments };
+  // The text was masked before parsing; a value that held a secret written with JSON escapes
+  // inside a string (`\\u0073…`) is masked now, and the raw text is the masked value's.
+  let raw = rawArguments;
+  if (!meta.redactor.empty) {
+    const masked = meta.redactor.redactValue(args);
+    if (masked !== args) {
+      args = masked;
+      raw = JSON.stringify(masked);
+    }
+  }
+  const call: ToolCall = { id: callId, name, arguments: args, rawArguments: raw };
   return validateToolCall(call, meta.tools, meta);
 }

@@ -4,6 +4,7 @@ import {
   type ToolCall,
   type ToolCallDeltaEvent,
 } from "@loom/llm-types";
+import type { StreamingRedaction } from "@loom/llm-types/internal";
 import { normalizeFinishReason } from "../response/normalize-finish-reason.js";
 import type { ChoiceParts } from "../response/parse-completion.js";
 import { parseToolCall } from "../response/parse-tool-call.js";
@@ -35,12 +36,21 @@ interface PartialToolCall {
   args: string;
   /** Provider fields sent back with the call (Gemini's thought signature). */
   extra: Json | undefined;
+  /** Masks the arguments as they stream, when the client has secrets to mask. */
+  redaction: StreamingRedaction | undefined;
 }
+
+/** A text of the answer that streams in pieces: content, reasoning or refusal. */
+type Channel = "text" | "reasoning" | "refusal";
 
 /**
  * One answer of a stream, assembled from its deltas: text, reasoning, refusal, tool calls (with
  * or without `index`, `name: null` or `""` after the first, names arriving late, whole calls in
  * one chunk), finish reason. Its events carry `choice` unless it is the first answer.
+ *
+ * Every text is masked as it streams (a hostile server may write the key into any of them):
+ * each piece is handed on masked, and an end that may be the beginning of a secret is held
+ * until the next piece, or the finish, shows whether it is one (`StreamingRedaction`).
  */
 export class ChoiceAssembly {
   readonly index: number;
@@ -53,11 +63,15 @@ export class ChoiceAssembly {
   readonly #tag: number | undefined;
   #calls: PartialToolCall[] = [];
   #toolCalls: ToolCall[] | undefined;
+  /** Whether the client has secrets to mask; without, pieces pass as they came. */
+  readonly #masks: boolean;
+  #redactions: Record<Channel, StreamingRedaction | undefined> | undefined;
 
   constructor(index: number, sink: AssemblySink) {
     this.index = index;
     this.#sink = sink;
     this.#tag = index === 0 ? undefined : index;
+    this.#masks = !sink.meta.redactor.empty;
   }
 
   /** Applies one chunk's `choices[i]`: its delta, then its finish reason. */
@@ -68,6 +82,7 @@ export class ChoiceAssembly {
     if (typeof finish === "string" && finish !== "") {
       const reason = normalizeFinishReason(finish);
       this.finishReason = reason;
+      this.flushText();
       this.flushToolCalls();
       if (!this.#sink.textOnly) this.#emit({ type: "finish", finishReason: reason });
     }
@@ -78,22 +93,20 @@ export class ChoiceAssembly {
     const reasoning = delta.reasoning_content ?? delta.reasoning;
     if (typeof reasoning === "string" && reasoning !== "") {
       sink.grow(reasoning.length);
-      this.reasoning = (this.reasoning ?? "") + reasoning;
-      if (!sink.textOnly) this.#emit({ type: "reasoning", text: reasoning });
+      this.#add(
+        "reasoning",
+        this.#masks ? this.#redaction("reasoning").push(reasoning) : reasoning,
+      );
     }
     const refusal = delta.refusal;
     if (typeof refusal === "string" && refusal !== "") {
       sink.grow(refusal.length);
-      this.refusal = (this.refusal ?? "") + refusal;
-      if (!sink.textOnly) this.#emit({ type: "refusal", text: refusal });
+      this.#add("refusal", this.#masks ? this.#redaction("refusal").push(refusal) : refusal);
     }
     const content = delta.content;
     if (typeof content === "string" && content !== "") {
       sink.grow(content.length);
-      this.content += content;
-      // Text mode yields the first answer's text: other answers' pieces would interleave.
-      if (!sink.textOnly) this.#emit({ type: "text", text: content });
-      else if (this.#tag === undefined) sink.out.push(content);
+      this.#add("text", this.#masks ? this.#redaction("text").push(content) : content);
     }
     const toolCalls = delta.tool_calls;
     if (Array.isArray(toolCalls)) {
@@ -102,11 +115,46 @@ export class ChoiceAssembly {
     }
   }
 
+  /** Adds a (masked) piece to one of the answer's texts and reports it. */
+  #add(channel: Channel, piece: string): void {
+    if (piece === "") return;
+    const sink = this.#sink;
+    if (channel === "text") {
+      this.content += piece;
+      // Text mode yields the first answer's text: other answers' pieces would interleave.
+      if (!sink.textOnly) this.#emit({ type: "text", text: piece });
+      else if (this.#tag === undefined) sink.out.push(piece);
+      return;
+    }
+    if (channel === "reasoning") this.reasoning = (this.reasoning ?? "") + piece;
+    else this.refusal = (this.refusal ?? "") + piece;
+    if (!sink.textOnly) this.#emit({ type: channel, text: piece });
+  }
+
+  #redaction(channel: Channel): StreamingRedaction {
+    this.#redactions ??= { text: undefined, reasoning: undefined, refusal: undefined };
+    let redaction = this.#redactions[channel];
+    if (redaction === undefined) {
+      redaction = this.#sink.meta.redactor.streaming();
+      this.#redactions[channel] = redaction;
+    }
+    return redaction;
+  }
+
+  /** Hands on what the masking held back: the answer finished, so it can be no secret's start. */
+  flushText(): void {
+    const redactions = this.#redactions;
+    if (redactions === undefined) return;
+    for (const channel of ["reasoning", "refusal", "text"] as const)
+      this.#add(channel, redactions[channel]?.end() ?? "");
+  }
+
   #toolCallDelta(delta: Json): void {
     const fn = (
       typeof delta.function === "object" && delta.function !== null ? delta.function : {}
     ) as Json;
-    const id = typeof delta.id === "string" && delta.id !== "" ? delta.id : undefined;
+    const meta = this.#sink.meta;
+    const id = typeof delta.id === "string" && delta.id !== "" ? meta.redact(delta.id) : undefined;
     let call: PartialToolCall | undefined;
     if (typeof delta.index === "number") {
       call = this.#calls.find((c) => c.index === delta.index);
@@ -116,7 +164,6 @@ export class ChoiceAssembly {
     } else {
       call = this.#calls.at(-1);
     }
-    const meta = this.#sink.meta;
     if (call === undefined) {
       if (this.#calls.length >= MAX_TOOL_CALLS) {
         throw new InvalidResponseError({
@@ -127,23 +174,31 @@ export class ChoiceAssembly {
         });
       }
       const index = typeof delta.index === "number" ? delta.index : this.#calls.length;
-      call = { index, id: "", name: "", args: "", extra: undefined };
+      call = {
+        index,
+        id: "",
+        name: "",
+        args: "",
+        extra: undefined,
+        redaction: this.#masks ? meta.redactor.streaming() : undefined,
+      };
       this.#calls.push(call);
       // A call after the finish chunk (rare) reopens the list.
       this.#toolCalls = undefined;
     }
     // Later deltas may repeat the name as null (vLLM) or "" (LM Studio): never erase it.
     if (id !== undefined && call.id === "") call.id = id;
-    const name = typeof fn.name === "string" && fn.name !== "" ? fn.name : undefined;
+    const name = typeof fn.name === "string" && fn.name !== "" ? meta.redact(fn.name) : undefined;
     if (name !== undefined && call.name === "") call.name = name;
     const args = fn.arguments;
-    const piece =
+    const raw =
       typeof args === "string"
         ? args
         : args !== undefined && args !== null
           ? JSON.stringify(args)
           : "";
-    this.#sink.grow(piece.length);
+    this.#sink.grow(raw.length);
+    const piece = call.redaction === undefined ? raw : call.redaction.push(raw);
     call.args += piece;
     // Gemini may send it in a delta of its own, without arguments.
     const extra = delta.extra_content;
@@ -166,9 +221,16 @@ export class ChoiceAssembly {
     if (this.#toolCalls !== undefined || this.#calls.length === 0) return;
     const meta = this.#sink.meta;
     const calls = [...this.#calls].sort((a, b) => a.index - b.index);
+    for (const call of calls) {
+      const rest = call.redaction?.end() ?? "";
+      if (rest === "") continue;
+      call.args += rest;
+      if (!this.#sink.textOnly)
+        this.#emit({ type: "tool-call-delta", index: call.index, argumentsDelta: rest });
+    }
     this.#toolCalls = calls.map((c) => {
       const toolCall = parseToolCall(c.id, c.name, c.args, meta, this.finishReason);
-      if (c.extra !== undefined) toolCall.extraContent = c.extra;
+      if (c.extra !== undefined) toolCall.extraContent = meta.redactor.redactValue(c.extra) as Json;
       return toolCall;
     });
     if (!this.#sink.textOnly) {

@@ -266,7 +266,8 @@ export class ProviderStream implements ChatStream {
     const iterator = attempt.read(response);
     const out = assembler.out;
     let seenData = 0;
-    for (let finished = false; !finished; ) {
+    let final: LLMResponse | undefined;
+    for (let finished = false; final === undefined; ) {
       const next = await iterator.next();
       if (next.done) {
         attempt.ended = true;
@@ -293,8 +294,14 @@ export class ProviderStream implements ChatStream {
         // Emptied by `#run` once it has handed every item on.
         yield out;
       }
+      // The end: what was held back (text that might have begun a secret, tool calls not yet
+      // reported) is handed on before the response.
+      if (finished) final = assembler.finish();
     }
-    const final = assembler.finish();
+    if (out.length > 0) {
+      if (!this.#delivered) this.#firstDelivery();
+      yield out;
+    }
     parseStructuredReply(final, meta);
     return final;
   }

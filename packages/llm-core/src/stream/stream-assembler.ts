@@ -211,7 +211,10 @@ export class StreamAssembler implements SseSink, AssemblySink {
         requestId: this.meta.requestId,
       });
     }
-    for (const answer of answers) answer.flushToolCalls();
+    for (const answer of answers) {
+      answer.flushText();
+      answer.flushToolCalls();
+    }
     return this.response();
   }
 
@@ -220,8 +223,8 @@ export class StreamAssembler implements SseSink, AssemblySink {
     return assembleResponse({
       choices: this.#answers().map((c) => c.parts()),
       usage: this.#totalUsage(),
-      model: this.#model ?? this.meta.model,
-      id: this.#id ?? "",
+      model: this.#model === undefined ? this.meta.model : this.meta.redact(this.#model),
+      id: this.#id === undefined ? "" : this.meta.redact(this.#id),
       meta: this.meta,
     });
   }

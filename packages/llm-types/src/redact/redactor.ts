@@ -1,7 +1,5 @@
-import { redactSecret } from "./redact-secret.js";
-
-/** Secrets shorter than this are not searched for: they would match ordinary text. */
-const MIN_SECRET_LENGTH = 8;
+import { MIN_SECRET_LENGTH, type Pattern, type SecretForms, secretForms } from "./secret-forms.js";
+import { StreamingRedaction } from "./streaming-redaction.js";
 
 /** Header names whose values are credentials more often than not (`authorization`, `x-api-key`, `*-token`, …). */
 export const CREDENTIAL_HEADER: RegExp =
@@ -11,11 +9,6 @@ export const CREDENTIAL_HEADER: RegExp =
 export const CREDENTIAL_PARAM: RegExp =
   /(^|[-_.])(key|apikey|token|auth|sig|signature|secret|password|code)$/i;
 
-interface Pattern {
-  readonly regex: RegExp;
-  readonly mask: string;
-}
-
 /**
  * Masks a set of secrets in any text, in every form a server or a library may give them back:
  * as is, JSON-escaped (`\u0073`, `\/`), URL-encoded (`%73`), any mix of those character by
@@ -23,6 +16,7 @@ interface Pattern {
  * are masked: errors, their `raw` and `body`, their causes, and what telemetry records.
  */
 export class Redactor {
+  readonly #forms: readonly SecretForms[];
   readonly #patterns: readonly Pattern[];
 
   constructor(secrets: Iterable<string | undefined>) {
@@ -37,9 +31,8 @@ export class Redactor {
         unique.add(token);
     }
     // Longest first, so a secret containing another is masked whole.
-    this.#patterns = [...unique]
-      .sort((a, b) => b.length - a.length)
-      .flatMap((secret) => patternsOf(secret));
+    this.#forms = [...unique].sort((a, b) => b.length - a.length).map(secretForms);
+    this.#patterns = this.#forms.flatMap((forms) => forms.patterns);
   }
 
   /** Whether there is anything to mask. */
@@ -58,6 +51,15 @@ export class Redactor {
       }
     }
     return out;
+  }
+
+  /**
+   * A redaction for text that arrives in pieces (a streamed answer): each piece is handed on
+   * masked, except an end that could be the beginning of a secret, which is held until the
+   * next piece says. What it hands on, joined, is `redact` of the whole text.
+   */
+  streaming(): StreamingRedaction {
+    return new StreamingRedaction((text) => this.redact(text), this.#forms, this.#patterns);
   }
 
   /**
@@ -127,56 +129,4 @@ function rewrite(target: Record<string, unknown>, field: string, value: unknown)
   } catch {
     // A frozen object keeps its field: nothing Loom builds is frozen.
   }
-}
-
-function patternsOf(secret: string): Pattern[] {
-  const patterns: Pattern[] = [
-    {
-      regex: new RegExp([...secret].map(characterForms).join(""), "g"),
-      mask: redactSecret(secret),
-    },
-  ];
-  const bytes = UTF8.encode(secret);
-  const cores = new Set<string>();
-  for (let offset = 0; offset < 3; offset++) {
-    const encoded = base64([...new Uint8Array(offset), ...bytes]);
-    // Characters that depend on the unknown bytes around the secret are left out.
-    const total = offset + bytes.length;
-    const core = encoded.slice(offset > 0 ? 4 : 0, total % 3 === 0 ? encoded.length : -4);
-    if (core.length >= MIN_SECRET_LENGTH) {
-      cores.add(core);
-      cores.add(core.replaceAll("+", "-").replaceAll("/", "_"));
-    }
-  }
-  for (const core of cores)
-    patterns.push({ regex: new RegExp(escapeRegExp(core), "g"), mask: "…" });
-  return patterns;
-}
-
-/** One character of a secret, as is, JSON-escaped or percent-encoded. */
-function characterForms(char: string): string {
-  const forms = [escapeRegExp(char)];
-  const code = char.codePointAt(0) ?? 0;
-  if (code <= 0xffff) forms.push(`\\\\u${hexForms(code.toString(16).padStart(4, "0"))}`);
-  if (char === "/") forms.push("\\\\/");
-  if (char === '"' || char === "\\") forms.push(`\\\\${escapeRegExp(char)}`);
-  const utf8 = UTF8.encode(char);
-  forms.push([...utf8].map((byte) => `%${hexForms(byte.toString(16).padStart(2, "0"))}`).join(""));
-  return `(?:${forms.join("|")})`;
-}
-
-/** Hex digits matching either case. */
-function hexForms(hex: string): string {
-  return [...hex].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join("");
-}
-
-// Web APIs rather than Buffer: this package does no I/O and imports nothing from Node.
-const UTF8 = new TextEncoder();
-
-function base64(bytes: readonly number[]): string {
-  return btoa(String.fromCharCode(...bytes));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }

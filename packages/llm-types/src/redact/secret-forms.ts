@@ -1,0 +1,102 @@
+import { redactSecret } from "./redact-secret.js";
+
+/** Secrets shorter than this are not searched for: they would match ordinary text. */
+export const MIN_SECRET_LENGTH = 8;
+
+/** A regular expression for one written form of a secret, and what replaces a match. */
+export interface Pattern {
+  readonly regex: RegExp;
+  readonly mask: string;
+}
+
+/**
+ * One way a character of a secret may be written: as is, JSON-escaped or percent-encoded.
+ * Escapes are stored with lower-case hex and compared case-insensitively (`hex`).
+ */
+export interface CharacterForm {
+  readonly text: string;
+  readonly hex: boolean;
+}
+
+/**
+ * Every form in which a secret may come back: one pattern for the secret written character by
+ * character in any mix of encodings, and one per base64 core (the part of a base64 encoding
+ * that does not depend on the bytes around the secret). `characters` and `cores` describe the
+ * same forms piece by piece, for `StreamingRedaction`, which must tell whether the end of a
+ * text could be the beginning of a secret before the rest has arrived.
+ */
+export interface SecretForms {
+  readonly patterns: readonly Pattern[];
+  /** Per character of the secret, every way it may be written. */
+  readonly characters: readonly (readonly CharacterForm[])[];
+  /** The base64 cores, matched as they are. */
+  readonly cores: readonly string[];
+  /** The longest text any one form of the secret can take. */
+  readonly longest: number;
+}
+
+export function secretForms(secret: string): SecretForms {
+  const characters = [...secret].map(characterForms);
+  const patterns: Pattern[] = [
+    {
+      regex: new RegExp(characters.map(characterPattern).join(""), "g"),
+      mask: redactSecret(secret),
+    },
+  ];
+  const bytes = UTF8.encode(secret);
+  const cores = new Set<string>();
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = base64([...new Uint8Array(offset), ...bytes]);
+    // Characters that depend on the unknown bytes around the secret are left out.
+    const total = offset + bytes.length;
+    const core = encoded.slice(offset > 0 ? 4 : 0, total % 3 === 0 ? encoded.length : -4);
+    if (core.length >= MIN_SECRET_LENGTH) {
+      cores.add(core);
+      cores.add(core.replaceAll("+", "-").replaceAll("/", "_"));
+    }
+  }
+  for (const core of cores)
+    patterns.push({ regex: new RegExp(escapeRegExp(core), "g"), mask: "…" });
+  let longest = 0;
+  for (const forms of characters) longest += Math.max(...forms.map((form) => form.text.length));
+  for (const core of cores) longest = Math.max(longest, core.length);
+  return { patterns, characters, cores: [...cores], longest };
+}
+
+/** One character of a secret, as is, JSON-escaped or percent-encoded. */
+function characterForms(char: string): CharacterForm[] {
+  const forms: CharacterForm[] = [{ text: char, hex: false }];
+  const code = char.codePointAt(0) ?? 0;
+  if (code <= 0xffff) forms.push({ text: `\\u${code.toString(16).padStart(4, "0")}`, hex: true });
+  if (char === "/") forms.push({ text: "\\/", hex: false });
+  if (char === '"' || char === "\\") forms.push({ text: `\\${char}`, hex: false });
+  const utf8 = UTF8.encode(char);
+  forms.push({
+    text: [...utf8].map((byte) => `%${byte.toString(16).padStart(2, "0")}`).join(""),
+    hex: true,
+  });
+  return forms;
+}
+
+/** The forms of one character as a regular expression (hex digits in either case). */
+function characterPattern(forms: readonly CharacterForm[]): string {
+  const alternatives = forms.map((form) =>
+    form.hex
+      ? [...form.text]
+          .map((c) => (/[a-f]/.test(c) ? `[${c}${c.toUpperCase()}]` : escapeRegExp(c)))
+          .join("")
+      : escapeRegExp(form.text),
+  );
+  return `(?:${alternatives.join("|")})`;
+}
+
+// Web APIs rather than Buffer: this package does no I/O and imports nothing from Node.
+const UTF8 = new TextEncoder();
+
+function base64(bytes: readonly number[]): string {
+  return btoa(String.fromCharCode(...bytes));
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}

@@ -1,0 +1,107 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Redactor } from "./redactor.js";
+
+const KEY = "sk-proj-AbC123/xyz+789_def=GHI";
+const OTHER = 'tok-é9Z%x"y\\q-42';
+
+/** How a hostile server may write a secret into an answer. */
+const encodings: ((secret: string) => string)[] = [
+  (s) => s,
+  (s) => JSON.stringify(s).slice(1, -1),
+  (s) => [...s].map((c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`).join(""),
+  (s) => s.replaceAll("/", "\\/"),
+  (s) => encodeURIComponent(s),
+  (s) => encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+  (s) => Buffer.from(`Bearer ${s}`).toString("base64"),
+  (s) => Buffer.from(`x${s}`).toString("base64url"),
+];
+
+/** `text` cut at the given places (sorted, within bounds). */
+function split(text: string, cuts: number[]): string[] {
+  const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const cut of at) {
+    pieces.push(text.slice(from, cut));
+    from = cut;
+  }
+  pieces.push(text.slice(from));
+  return pieces;
+}
+
+function streamed(redactor: Redactor, pieces: string[]): { out: string; handed: string[] } {
+  const redaction = redactor.streaming();
+  const handed = pieces.map((piece) => redaction.push(piece));
+  handed.push(redaction.end());
+  return { out: handed.join(""), handed };
+}
+
+/** Text made of ordinary words, secrets in any encoding, and beginnings of secrets. */
+const fragment = (secrets: string[]) =>
+  fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom("s", "sk-", "sk-proj-", "%73", "\\u0073", "\\", "%", "tok-", "Bearer "),
+    fc
+      .tuple(fc.constantFrom(...secrets), fc.constantFrom(...encodings))
+      .map(([secret, encode]) => encode(secret)),
+    fc
+      .tuple(fc.constantFrom(...secrets), fc.constantFrom(...encodings), fc.nat())
+      .map(([secret, encode, n]) => {
+        const written = encode(secret);
+        return written.slice(0, n % written.length);
+      }),
+  );
+
+describe("StreamingRedaction", () => {
+  const redactor = new Redactor([KEY, OTHER]);
+
+  it("hands on exactly the whole text masked, however the text is cut into pieces", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fragment([KEY, OTHER]), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (fragments, cuts) => {
+          const text = fragments.join("");
+          expect(streamed(redactor, split(text, cuts)).out).toBe(redactor.redact(text));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("masks a key that arrives a character at a time, in every encoding", () => {
+    for (const encode of encodings) {
+      const text = `the key is ${encode(KEY)} ok`;
+      const { out } = streamed(redactor, [...text]);
+      expect(out).toBe(redactor.redact(text));
+      expect(out).not.toContain(encode(KEY));
+      expect(out).toContain(" ok");
+    }
+  });
+
+  it("holds nothing back from text that cannot begin a secret, and returns it as it is", () => {
+    const redaction = new Redactor(["zq-0123456789abcdef"]).streaming();
+    const piece = "Hello, world. ";
+    expect(redaction.push(piece)).toBe(piece);
+    expect(redaction.end()).toBe("");
+  });
+
+  it("holds only the end that could still become a secret, and gives it back at the end", () => {
+    const redaction = redactor.streaming();
+    expect(redaction.push("answer: sk-pr")).toBe("answer: ");
+    expect(redaction.push("ose is here")).toBe("sk-prose is here");
+    expect(redaction.push(" and sk-proj-AbC")).toBe(" and ");
+    expect(redaction.end()).toBe("sk-proj-AbC");
+  });
+
+  it("never holds more than the longest written form of a secret", () => {
+    const redaction = redactor.streaming();
+    const longest = [...KEY].map(() => "\\u0000").join("").length;
+    let held = 0;
+    for (const piece of ["s".repeat(500), "%73".repeat(300), "\\u0073k".repeat(100)]) {
+      held += piece.length - redaction.push(piece).length;
+      expect(held).toBeLessThanOrEqual(2 * longest);
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import type { CharacterForm, Pattern, SecretForms } from "./secret-forms.js";
+
+/**
+ * Masks secrets in text that arrives in pieces, such as a streamed answer a hostile server
+ * writes the key into: a secret split across two pieces is masked as if the text had come
+ * whole. Each `push` returns what is safe to hand on, masked; an end that could still grow into
+ * a secret (in any of its forms) is held until the next piece shows whether it does, and `end`
+ * returns what is held. Joined, the pieces returned are exactly the whole text masked.
+ *
+ * The common piece holds no character a secret's form can begin with, and is returned as it
+ * is: a streamed answer pays one character-class test per piece.
+ */
+export class StreamingRedaction {
+  readonly #redact: (text: string) => string;
+  readonly #forms: readonly SecretForms[];
+  readonly #patterns: readonly Pattern[];
+  /** A character any form of any secret may begin with. */
+  readonly #start: RegExp;
+  /** How far back from the end a form of a secret may begin and not be complete yet. */
+  readonly #window: number;
+  #held = "";
+
+  constructor(
+    redact: (text: string) => string,
+    forms: readonly SecretForms[],
+    patterns: readonly Pattern[],
+  ) {
+    this.#redact = redact;
+    this.#forms = forms;
+    this.#patterns = patterns;
+    const starts = new Set<string>();
+    let window = 0;
+    for (const secret of forms) {
+      for (const form of secret.characters[0] ?? []) starts.add(form.text.charAt(0));
+      for (const core of secret.cores) starts.add(core.charAt(0));
+      window = Math.max(window, secret.longest);
+    }
+    this.#start = new RegExp(`[${[...starts].map(escapeClass).join("")}]`);
+    this.#window = window;
+  }
+
+  /** The text safe to hand on after `piece`, masked ("" while all of it is held). */
+  push(piece: string): string {
+    if (this.#held === "" && !this.#start.test(piece)) return piece;
+    const text = this.#held + piece;
+    const cut = this.#cut(text);
+    this.#held = text.slice(cut);
+    return cut === 0 ? "" : this.#redact(text.slice(0, cut));
+  }
+
+  /** The text still held, masked: the stream ended, so it cannot grow into a secret any more. */
+  end(): string {
+    const rest = this.#held;
+    this.#held = "";
+    return rest === "" ? "" : this.#redact(rest);
+  }
+
+  /**
+   * Where to cut `text`: before the earliest place a form of a secret begins without being
+   * complete yet, and never inside a complete one (which `redact` must see whole).
+   */
+  #cut(text: string): number {
+    let cut = text.length;
+    const from = Math.max(0, text.length - this.#window);
+    for (let i = from; i < text.length; i++) {
+      if (this.#start.test(text.charAt(i)) && this.#beginsHere(text, i)) {
+        cut = i;
+        break;
+      }
+    }
+    // A complete form may begin before the cut and end after it: cut before it instead. Moving
+    // the cut back can put it inside another match, so look again until it stays.
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const { regex } of this.#patterns) {
+        regex.lastIndex = 0;
+        for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+          if (match.index >= cut) break;
+          if (match.index + match[0].length > cut) {
+            cut = match.index;
+            moved = true;
+            break;
+          }
+        }
+      }
+    }
+    return cut;
+  }
+
+  /** Whether `text` from `at` to its end is the beginning, not the whole, of a secret's form. */
+  #beginsHere(text: string, at: number): boolean {
+    const rest = text.length - at;
+    for (const secret of this.#forms) {
+      if (beginsSpelled(text, at, secret.characters, 0)) return true;
+      for (const core of secret.cores) {
+        if (rest < core.length && core.startsWith(text.slice(at))) return true;
+      }
+    }
+    return false;
+  }
+}
+
+/**
+ * Whether `text` from `at` runs out while spelling `characters` from `index` on: each character
+ * written in one of its forms, the last one possibly cut short.
+ */
+function beginsSpelled(
+  text: string,
+  at: number,
+  characters: readonly (readonly CharacterForm[])[],
+  index: number,
+): boolean {
+  if (at >= text.length) return index < characters.length;
+  if (index >= characters.length) return false;
+  for (const form of characters[index] ?? []) {
+    const matched = matchedLength(text, at, form);
+    if (matched === -1) continue;
+    // The text ended inside this form: a secret may be arriving.
+    if (matched < form.text.length) return true;
+    if (beginsSpelled(text, at + matched, characters, index + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * How many characters of `form` the text at `at` agrees with: the whole form, fewer when the
+ * text ends first, or -1 when it differs.
+ */
+function matchedLength(text: string, at: number, form: CharacterForm): number {
+  const expected = form.text;
+  const length = Math.min(expected.length, text.length - at);
+  for (let k = 0; k < length; k++) {
+    const wanted = expected.charCodeAt(k);
+    let got = text.charCodeAt(at + k);
+    // Hex digits of an escape match in either case (`%2F` and `%2f`, `\u00E9` and `\u00e9`).
+    if (form.hex && wanted >= 0x61 && wanted <= 0x66 && got >= 0x41 && got <= 0x46) got += 0x20;
+    if (got !== wanted) return -1;
+  }
+  return length;
+}
+
+function escapeClass(char: string): string {
+  return char.replace(/[\\\]^-]/g, "\\$&");
+}

@@ -1,3 +1,6 @@
+// First, so an unsupported Node.js is named before undici fails inside its own code.
+import "./node-version.js";
+
 // The vocabulary a user of the provider needs, so `@loom/llm-core` works on its own.
 export {
   AbortError,

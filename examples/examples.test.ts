@@ -1,11 +1,12 @@
 // Every example runs offline, as `pnpm example NAME` runs it, with no API key in its environment.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const run = promisify(execFile);
 // The example's environment: this one's, less any key that would make it go online.
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => !/_API_KEY$/.test(name)),
@@ -72,13 +73,96 @@ const examples: [string, string[]][] = [
   ],
 ];
 
-describe("examples run offline", () => {
-  it.each(examples)("%s", async (file, expected) => {
-    const { stdout } = await run(process.execPath, [`${here}${file}`], {
+/** Process groups of the examples started by the current test. */
+const groups = new Set<number>();
+
+// Whatever the example started (workers, redis-server) is in its process group: the whole group
+// ends with the test, passed, failed or timed out.
+afterEach(() => {
+  for (const pid of groups) killGroup(pid);
+  groups.clear();
+});
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Runs an example in a process group of its own; its output, or an error within `timeoutMs`. */
+function runExample(
+  file: string,
+  timeoutMs: number,
+  environment: NodeJS.ProcessEnv = env,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${here}${file}`], {
       cwd: here,
-      env,
-      timeout: 30_000,
+      env: environment,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    for (const fragment of expected) expect(stdout).toContain(fragment);
+    if (child.pid !== undefined) groups.add(child.pid);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (data: Buffer) => {
+      stdout += data.toString();
+    });
+    child.stderr.on("data", (data: Buffer) => {
+      stderr += data.toString();
+    });
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) killGroup(child.pid);
+      reject(new Error(`${file} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${file} exited with ${code ?? signal}\n${stdout}\n${stderr}`));
+    });
   });
+}
+
+describe("examples run offline", () => {
+  // Each within 45 s, well inside the test's own bound, so a slow one fails with its output.
+  it.each(examples)(
+    "%s",
+    async (file, expected) => {
+      const stdout = await runExample(file, 45_000);
+      for (const fragment of expected) expect(stdout).toContain(fragment);
+    },
+    60_000,
+  );
+});
+
+describe("an example whose server cannot start says so within seconds", () => {
+  it("fleet.ts with a redis-server that fails at once", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "loom-fake-redis-"));
+    try {
+      // Answers --version (so the example takes the Redis path), then fails as a taken port does.
+      const fake = join(bin, "redis-server");
+      writeFileSync(
+        fake,
+        '#!/bin/sh\n[ "$1" = --version ] && { echo "Redis server v=7"; exit 0; }\necho "Could not create server TCP listening socket: bind: Permission denied" >&2\nexit 1\n',
+      );
+      chmodSync(fake, 0o755);
+      const started = performance.now();
+      const failure = await runExample("fleet.ts", 20_000, {
+        ...env,
+        PATH: `${bin}:${env.PATH ?? ""}`,
+      }).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+      expect(failure).toContain("redis-server exited (code 1) before it was ready");
+      expect(failure).toContain("Permission denied");
+      // Not the 20 s bound: it failed as soon as redis-server did.
+      expect(performance.now() - started).toBeLessThan(15_000);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -4,6 +4,7 @@
 // redis-server is installed, Redis; without one it shows the in-process limit instead).
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +20,8 @@ const hello = {
 const WINDOW_MS = 1_000;
 const PER_WINDOW = 5;
 const BUDGET_USD = 0.01;
+/** A worker stops here even if the budget never says stop: an example must end. */
+const MAX_CALLS_PER_WORKER = 50;
 
 if (process.argv[2] === "--worker") {
   // One worker: calls until the shared budget says stop, within the shared rate limit.
@@ -41,10 +44,9 @@ if (process.argv[2] === "--worker") {
     { gates: [limiter], tracker, telemetry: false },
   );
   let calls = 0;
-  for (;;) {
+  for (; calls < MAX_CALLS_PER_WORKER; calls++) {
     try {
       await llm.call(hello);
-      calls++;
     } catch (error) {
       if (!BudgetExceededError.isInstance(error)) throw error;
       break;
@@ -93,40 +95,25 @@ if (!redisAvailable) {
   await llm.close();
 } else {
   const dir = mkdtempSync(join(tmpdir(), "loom-fleet-"));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const redis: ChildProcess = spawn(
-    "redis-server",
-    [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--dir",
-      dir,
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-    ],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  await new Promise<void>((resolve) =>
-    redis.stdout?.on("data", (data: Buffer) => {
-      if (data.toString().includes("Ready to accept connections")) resolve();
-    }),
-  );
+  const { redis, port } = await startRedis(dir);
+  // However this process ends (an error, Ctrl-C, a test runner's SIGTERM), Redis goes with it.
+  const cleanup = () => {
+    redis.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", cleanup);
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => process.exit(signal === "SIGINT" ? 130 : 143));
   try {
     const run = promisify(execFile);
     const me = fileURLToPath(import.meta.url);
     const results = await Promise.all(
       ["worker-1", "worker-2", "worker-3"].map(async (name) => {
-        const { stdout } = await run(process.execPath, [
-          me,
-          "--worker",
-          server.baseUrl,
-          `redis://127.0.0.1:${port}`,
-          name,
-        ]);
+        const { stdout } = await run(
+          process.execPath,
+          [me, "--worker", server.baseUrl, `redis://127.0.0.1:${port}`, name],
+          { timeout: 30_000, killSignal: "SIGKILL" },
+        );
         return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
           name: string;
           calls: number;
@@ -142,8 +129,78 @@ if (!redisAvailable) {
     );
     console.log(`spent together: $${spent.toFixed(4)} of a $${BUDGET_USD} budget`);
   } finally {
-    redis.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
 }
 await server.close();
+
+/**
+ * A redis-server on a loopback port the OS picked, in `dir`, nothing persisted: ready, or an
+ * error saying why within 10 s (a port taken in between is tried again with another).
+ */
+async function startRedis(dir: string): Promise<{ redis: ChildProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const redis = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        dir,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    try {
+      await ready(redis);
+      return { redis, port };
+    } catch (error) {
+      redis.kill("SIGKILL");
+      if (attempt >= 3 || !String(error).includes("in use")) throw error;
+    }
+  }
+}
+
+/** Resolves when redis-server says it accepts connections; rejects if it exits or is slow. */
+function ready(redis: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => {
+      reject(new Error(`redis-server did not start within 10 s: ${seen.slice(-500)}`));
+    }, 10_000);
+    const read = (data: Buffer) => {
+      seen += data.toString();
+      if (seen.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    redis.stdout?.on("data", read);
+    redis.stderr?.on("data", read);
+    redis.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server could not be started: ${error.message}`));
+    });
+    redis.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`redis-server exited (code ${code}) before it was ready: ${seen.slice(-500)}`),
+      );
+    });
+  });
+}
+
+/** A loopback port nobody listens on, as the OS hands it out. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -2,9 +2,11 @@ import { type FSWatcher, watch } from "node:fs";
 import type { Message } from "@loom/llm-types";
 import type { CliArgs } from "./cli-args.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { type MeasuredRun, measuredRun, usd } from "./measured-run.js";
+import { InterruptedRun, type MeasuredRun, measuredRun } from "./measured-run.js";
 import { promptOf, systemOf } from "./prompt-source.js";
 import { resolveCliProvider } from "./resolve-cli-provider.js";
+import { Spending, usd } from "./spending.js";
+import { STDIN } from "./standard-input.js";
 import { paintFor, showDiff } from "./terminal.js";
 import { wordDiff } from "./word-diff.js";
 
@@ -19,25 +21,31 @@ export interface CliIo {
 /**
  * `loom-llm chat`: streams the answer to stdout, usage and cost to stderr. With `--watch`,
  * runs again each time the prompt or system file is saved, showing what changed in the answer
- * and in its tokens and cost; Ctrl-C ends it with what was spent.
+ * and in its tokens and cost. Ctrl-C, mid-answer or between runs, ends it with what was spent.
  */
 export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal): Promise<void> {
-  if (args.watch && args.promptFile === undefined && args.systemFile === undefined)
-    throw new CliError("--watch needs a --prompt-file or --system-file to watch", EXIT.usage);
-  const { llm, stop } = await resolveCliProvider(args, io.env);
-  let spent = 0;
-  let runs = 0;
+  // Standard input (`-`) is read once and never changes: there is nothing to watch there.
+  const watched = [args.promptFile, args.systemFile].filter(
+    (path): path is string => path !== undefined && path !== STDIN,
+  );
+  if (args.watch && watched.length === 0)
+    throw new CliError(
+      "--watch needs a --prompt-file or --system-file to watch (a file, not - for stdin)",
+      EXIT.usage,
+    );
+  const provider = await resolveCliProvider(args, io.env);
+  const { llm, stop } = provider;
+  const spending = new Spending();
   try {
     let previous: MeasuredRun | undefined;
     for (;;) {
       const messages = await messagesOf(args, io);
-      const run = await measuredRun(llm, messages, {
+      const run = await measuredRun(provider, messages, {
         stream: args.stream,
         signal,
         onText: (text) => io.stdout.write(text),
       });
-      spent += run.costUsd ?? 0;
-      runs++;
+      spending.add(run.costUsd);
       if (args.stream) io.stdout.write("\n");
       else
         io.stdout.write(
@@ -48,14 +56,16 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
       if (previous !== undefined) io.stdout.write(changes(previous, run, io));
       previous = run;
       io.stderr.write(
-        `watching ${[args.promptFile, args.systemFile].filter(Boolean).join(" and ")}; $${spent.toFixed(6)} spent so far; Ctrl-C to stop\n`,
+        `watching ${watched.join(" and ")}; so far ${spending.spent()}; Ctrl-C to stop\n`,
       );
-      await savedAgain([args.promptFile, args.systemFile], signal);
+      await savedAgain(watched, signal);
     }
   } catch (error) {
-    // Ctrl-C ends a watch: say what the session spent.
-    if (signal.aborted && runs > 0)
-      io.stderr.write(`\n${runs} run${runs === 1 ? "" : "s"}, $${spent.toFixed(6)} spent\n`);
+    if (signal.aborted) {
+      // Ctrl-C: what the session spent, the answer it cut short included.
+      if (error instanceof InterruptedRun) spending.addInterrupted(error.costUsd);
+      throw spending.interrupted();
+    }
     throw error;
   } finally {
     await llm.close();
@@ -66,7 +76,7 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
 /** The conversation of one run: the system message, then the prompt. */
 async function messagesOf(args: CliArgs, io: CliIo): Promise<Message[]> {
   const messages: Message[] = [];
-  const system = systemOf(args);
+  const system = await systemOf(args, io);
   if (system !== undefined) messages.push({ role: "system", content: system });
   messages.push({ role: "user", content: await promptOf(args, io, args.positionals) });
   return messages;
@@ -87,7 +97,7 @@ function changes(before: MeasuredRun, after: MeasuredRun, io: CliIo): string {
 }
 
 /** Resolves when one of the files is saved (a burst of events counts once), or rejects on abort. */
-function savedAgain(paths: readonly (string | undefined)[], signal: AbortSignal): Promise<void> {
+function savedAgain(paths: readonly string[], signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const watchers: FSWatcher[] = [];
     let timer: NodeJS.Timeout | undefined;
@@ -103,7 +113,6 @@ function savedAgain(paths: readonly (string | undefined)[], signal: AbortSignal)
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
     for (const path of paths) {
-      if (path === undefined) continue;
       watchers.push(
         watch(path, () => {
           // Editors save in several writes: wait for them to settle.
@@ -123,5 +132,6 @@ function usageLine(run: MeasuredRun, provider: string): string {
   const tokens = u.reported
     ? `${u.promptTokens} prompt + ${u.completionTokens} completion tokens`
     : "usage not reported";
-  return `[${provider} ${run.response.model}] ${tokens}, ${usd(run.costUsd)}, ${(run.totalMs / 1000).toFixed(1)} s`;
+  const cost = run.costUsd === undefined ? "cost unknown" : usd(run.costUsd);
+  return `[${provider} ${run.response.model}] ${tokens}, ${cost}, ${(run.totalMs / 1000).toFixed(1)} s`;
 }

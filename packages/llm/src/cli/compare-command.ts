@@ -2,9 +2,10 @@ import type { Message } from "@loom/llm-types";
 import type { CliIo } from "./chat-command.js";
 import type { CliArgs } from "./cli-args.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { type MeasuredRun, measuredRun, usd } from "./measured-run.js";
+import { InterruptedRun, type MeasuredRun, measuredRun } from "./measured-run.js";
 import { promptOf, systemOf } from "./prompt-source.js";
 import { baseUrlHost, type CliTarget, resolveCliProvider } from "./resolve-cli-provider.js";
+import { Spending, usd } from "./spending.js";
 import { paintFor, table } from "./terminal.js";
 
 /** One provider and model of a comparison, and its runs. */
@@ -26,58 +27,64 @@ interface Contender {
 export async function compareCommand(args: CliArgs, io: CliIo, signal: AbortSignal): Promise<void> {
   const contenders = contendersOf(args);
   const messages: Message[] = [];
-  const system = systemOf(args);
+  const system = await systemOf(args, io);
   if (system !== undefined) messages.push({ role: "system", content: system });
   messages.push({ role: "user", content: await promptOf(args, io, args.positionals) });
   const paint = paintFor(io.stdout, io.env);
   const progress = paintFor(io.stderr, io.env);
   const live = io.stderr.isTTY === true;
-  try {
-    for (let round = 0; round < args.runs; round++) {
-      await Promise.all(
-        contenders.map(async (contender) => {
-          if (contender.error !== undefined) return;
-          const { llm, stop } = await resolveCliProvider(args, io.env, contender.target);
-          try {
-            if (live) io.stderr.write(progress.dim(`${contender.label}: asking…\n`));
-            const run = await measuredRun(llm, messages, { stream: true, signal });
-            contender.runs.push(run);
-            if (live)
-              io.stderr.write(
-                progress.dim(
-                  `${contender.label}: ${run.response.usage.completionTokens} tokens in ${(run.totalMs / 1000).toFixed(1)} s\n`,
-                ),
-              );
-            // The first round's answers, each in its own section as it completes.
-            if (round === 0 && !args.json)
-              io.stdout.write(
-                `${paint.bold(`── ${contender.label} ──`)}\n${run.response.content}\n\n`,
-              );
-          } catch (error) {
-            if (signal.aborted) throw error;
+  // The answers Ctrl-C cut short, each with its cost when its usage had arrived.
+  const interrupted: (number | undefined)[] = [];
+  for (let round = 0; round < args.runs && !signal.aborted; round++) {
+    // Every contender settles before the round ends, so on Ctrl-C each stream in flight is
+    // counted, not only the first to fail.
+    await Promise.all(
+      contenders.map(async (contender) => {
+        if (contender.error !== undefined) return;
+        const provider = await resolveCliProvider(args, io.env, contender.target);
+        try {
+          if (live) io.stderr.write(progress.dim(`${contender.label}: asking…\n`));
+          const run = await measuredRun(provider, messages, { stream: true, signal });
+          contender.runs.push(run);
+          if (live)
+            io.stderr.write(
+              progress.dim(
+                `${contender.label}: ${run.response.usage.completionTokens} tokens in ${(run.totalMs / 1000).toFixed(1)} s\n`,
+              ),
+            );
+          // The first round's answers, each in its own section as it completes.
+          if (round === 0 && !args.json)
+            io.stdout.write(
+              `${paint.bold(`── ${contender.label} ──`)}\n${run.response.content}\n\n`,
+            );
+        } catch (error) {
+          if (error instanceof InterruptedRun) interrupted.push(error.costUsd);
+          else if (!signal.aborted) {
             contender.error =
               error instanceof Error ? `${error.name}: ${error.message}` : String(error);
             if (!args.json)
               io.stdout.write(
                 `${paint.bold(`── ${contender.label} ──`)}\n${paint.red(contender.error)}\n\n`,
               );
-          } finally {
-            await llm.close();
-            await stop();
           }
-        }),
-      );
-    }
-  } catch (error) {
-    if (signal.aborted) io.stderr.write(`interrupted; ${spentLine(contenders)}\n`);
-    throw error;
+        } finally {
+          await provider.llm.close();
+          await provider.stop();
+        }
+      }),
+    );
+  }
+  const spending = spendingOf(contenders);
+  if (signal.aborted) {
+    for (const costUsd of interrupted) spending.addInterrupted(costUsd);
+    throw spending.interrupted();
   }
   if (args.json) {
     io.stdout.write(`${JSON.stringify(contenders.map(asJson), null, 2)}\n`);
   } else {
     io.stdout.write(`${summary(contenders, args.runs)}\n`);
   }
-  io.stderr.write(`${spentLine(contenders)}\n`);
+  io.stderr.write(`${spending.spent()}\n`);
   if (contenders.every((c) => c.error !== undefined))
     throw new CliError("every contender failed", EXIT.api);
 }
@@ -188,12 +195,11 @@ function summary(contenders: readonly Contender[], runs: number): string {
   return table(rows);
 }
 
-function spentLine(contenders: readonly Contender[]): string {
-  const runs = contenders.flatMap((c) => c.runs);
-  const priced = runs.filter((r) => r.costUsd !== undefined);
-  const total = priced.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
-  const unknown = runs.length - priced.length;
-  return `spent ${usd(total)} on ${runs.length} answer${runs.length === 1 ? "" : "s"}${unknown > 0 ? ` (${unknown} of unknown cost)` : ""}`;
+/** What every finished answer cost, as far as it is known. */
+function spendingOf(contenders: readonly Contender[]): Spending {
+  const spending = new Spending();
+  for (const run of contenders.flatMap((c) => c.runs)) spending.add(run.costUsd);
+  return spending;
 }
 
 function asJson(c: Contender) {

@@ -2,10 +2,11 @@
 export const HELP = `loom-llm: talk to an LLM from the command line (Loom LLM)
 
 Usage:
-  loom-llm chat [PROMPT] [options]   stream an answer (the prompt from stdin when not given)
-  loom-llm compare [PROMPT] --provider a,b | --model m1,m2 [--runs N] [--json]
+  loom-llm chat [PROMPT | -] [options]
+                                     stream an answer (- or no PROMPT: read it from stdin)
+  loom-llm compare [PROMPT | -] --provider a,b | --model m1,m2 [--runs N] [--json]
                                      the same prompt to several at once, then one table
-  loom-llm replay TRANSCRIPT.jsonl --provider NAME
+  loom-llm replay TRANSCRIPT.jsonl | - --provider NAME
                                      re-run a recorded conversation, turn by turn, and diff
   loom-llm providers [--config PATH] list presets and loom.toml providers, and whether each key is set
   loom-llm config check [PATH]       validate a loom.toml (default ./loom.toml)
@@ -22,8 +23,9 @@ Options (chat, compare, replay):
   --temperature N      sampling temperature, 0..2
   --max-tokens N       upper bound on completion tokens
   --system TEXT        a system message
-  --system-file PATH   a system message read from a file
-  --prompt-file PATH   the prompt read from a file; {{name}} filled by --var name=value
+  --system-file PATH   a system message read from a file (- for stdin)
+  --prompt-file PATH   the prompt read from a file (- for stdin); {{name}} filled by
+                       --var name=value
   --var NAME=VALUE     a value for {{NAME}} in the prompt and system files (repeatable)
   --watch              chat: run again each time a prompt or system file is saved, and show
                        what changed in the answer, tokens and cost (Ctrl-C to stop)
@@ -34,7 +36,9 @@ Options (chat, compare, replay):
 
 Without --provider or --base-url: the first table of loom.toml, else deepseek when
 DEEPSEEK_API_KEY is set, else openai when OPENAI_API_KEY is set. The answer goes to stdout;
-usage, cost and progress to stderr (colour only on a terminal, never with NO_COLOR).
-Ctrl-C stops every stream and prints what was spent.
+usage, cost and progress to stderr (colour only on a terminal, never with NO_COLOR). A cost
+that is not known (no price, or no usage) is said to be unknown, never counted as $0.
+Ctrl-C stops every stream and prints what was spent, the answers it cut short included (their
+cost unknown unless their usage had arrived).
 
 Exit status: 0 ok, 2 usage error, 3 config error, 4 API error, 130 interrupted.`;

@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 // The `loom-llm` binary.
-import { enableCompileCache } from "node:module";
+// A namespace import: Node.js older than 22 has no `enableCompileCache`, and a named import of
+// it would fail before the version check below could say why.
+import * as nodeModule from "node:module";
+
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(
+    `loom-llm: needs Node.js >= 22.19; this is Node.js ${process.versions.node}. Install a newer Node.js (nodejs.org, or a version manager such as nvm or fnm).\n`,
+  );
+  process.exit(1);
+}
 
 // Node caches the compiled code of every module loaded after this line, so each later run of
 // the CLI skips compiling the library again (imports are hoisted: the CLI is loaded below).
-enableCompileCache?.();
+nodeModule.enableCompileCache?.();
 const { runCli } = await import("./run-cli.js");
 
 const controller = new AbortController();

@@ -1,6 +1,6 @@
 import { estimateCost } from "@loom/llm-providers";
-import type { LLMResponse, Message } from "@loom/llm-types";
-import type { LLMProvider } from "../llm-provider.js";
+import type { LLMResponse, Message, Usage } from "@loom/llm-types";
+import type { CliProvider } from "./resolve-cli-provider.js";
 
 /** One answer and what it took. */
 export interface MeasuredRun {
@@ -12,24 +12,55 @@ export interface MeasuredRun {
   costUsd: number | undefined;
 }
 
-/** Asks once, streamed or not, timing the first piece of text and the whole answer. */
+/**
+ * An answer cut short by Ctrl-C. Its cost is known only when the server had reported usage
+ * before the cut (a server sending usage on every chunk, or the last chunk before `[DONE]`);
+ * otherwise it is unknown, never 0.
+ */
+export class InterruptedRun extends Error {
+  override readonly name: string = "InterruptedRun";
+  readonly costUsd: number | undefined;
+
+  constructor(costUsd: number | undefined, cause: unknown) {
+    super("the answer was interrupted", { cause });
+    this.costUsd = costUsd;
+  }
+}
+
+/**
+ * Asks once, streamed or not, timing the first piece of text and the whole answer. When the
+ * signal aborts it, it throws an `InterruptedRun` with what is known of the answer's cost.
+ */
 export async function measuredRun(
-  llm: LLMProvider,
+  { llm, priceOf }: Pick<CliProvider, "llm" | "priceOf">,
   messages: Message[],
   options: { stream: boolean; signal: AbortSignal; onText?: (text: string) => void },
 ): Promise<MeasuredRun> {
+  // Ctrl-C before the question was asked: nothing was sent, so no answer was cut short.
+  options.signal.throwIfAborted();
   const started = performance.now();
   let ttftMs: number | undefined;
-  let response: LLMResponse;
-  if (options.stream) {
-    const stream = llm.stream({ messages, signal: options.signal });
-    for await (const text of stream) {
-      ttftMs ??= performance.now() - started;
-      options.onText?.(text);
+  let response: LLMResponse | undefined;
+  // The latest usage the stream reported: what the answer had cost when it was cut short.
+  let usage: Usage | undefined;
+  try {
+    if (options.stream) {
+      const stream = llm.stream({ messages, signal: options.signal });
+      for await (const event of stream.events()) {
+        if (event.type === "text" && event.choice === undefined) {
+          ttftMs ??= performance.now() - started;
+          options.onText?.(event.text);
+        } else if (event.type === "usage") usage = event.usage;
+        else if (event.type === "response") response = event.response;
+      }
+      response ??= await stream.response();
+    } else {
+      response = await llm.call({ messages, signal: options.signal });
     }
-    response = await stream.response();
-  } else {
-    response = await llm.call({ messages, signal: options.signal });
+  } catch (error) {
+    if (options.signal.aborted)
+      throw new InterruptedRun(usage === undefined ? undefined : priceOf(usage), error);
+    throw error;
   }
   return {
     response,
@@ -37,9 +68,4 @@ export async function measuredRun(
     totalMs: performance.now() - started,
     costUsd: response.costUsd ?? estimateCost(response.model, response.usage)?.usd,
   };
-}
-
-/** `$0.000123`, or `cost unknown`. */
-export function usd(costUsd: number | undefined): string {
-  return costUsd === undefined ? "cost unknown" : `$${costUsd.toFixed(6)}`;
 }

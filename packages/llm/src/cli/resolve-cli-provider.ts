@@ -1,7 +1,18 @@
 import { existsSync } from "node:fs";
-import { loadProjectConfigSync, type ProjectConfig } from "@loom/llm-providers";
-import type { LLMContext } from "@loom/llm-types";
-import { type FactoryOptions, LLMProvider } from "../llm-provider.js";
+import {
+  estimateCost,
+  loadProjectConfigSync,
+  MODEL_PRICES,
+  type ProjectConfig,
+  type ProviderOverrides,
+} from "@loom/llm-providers";
+import {
+  type ResolvedProvider,
+  resolveFromConfig,
+  resolvePreset,
+} from "@loom/llm-providers/internal";
+import type { LLMContext, Usage } from "@loom/llm-types";
+import { LLMProvider } from "../llm-provider.js";
 import type { CliArgs } from "./cli-args.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { startOfflineServer } from "./offline-server.js";
@@ -18,6 +29,11 @@ export const SETUP_HELP = `no provider configured. Pick one:
 export interface CliProvider {
   llm: LLMProvider;
   stop(): Promise<void>;
+  /**
+   * USD for usage the provider reported but never priced, as it prices its responses: the
+   * usage that had arrived when Ctrl-C cut a stream short. Undefined when no price is known.
+   */
+  priceOf(usage: Usage): number | undefined;
 }
 
 /** The project config the CLI reads: `--config`, else ./loom.toml when it exists. */
@@ -39,7 +55,7 @@ export async function resolveCliProvider(
 ): Promise<CliProvider> {
   const ctx: LLMContext = { env, agentId: "loom-llm-cli" };
   const model = target.model ?? args.model;
-  const overrides: FactoryOptions = { telemetry: false };
+  const overrides: ProviderOverrides = {};
   if (model !== undefined) overrides.model = model;
   if (args.temperature !== undefined) overrides.temperature = args.temperature;
   if (args.maxTokens !== undefined) overrides.maxTokens = args.maxTokens;
@@ -52,30 +68,31 @@ export async function resolveCliProvider(
   }
   if (args.offline) {
     const server = await startOfflineServer();
-    const llm = LLMProvider.fromName(ctx, "local", {
-      ...overrides,
-      baseUrl: server.baseUrl,
-      model: model ?? "offline",
-      ...(target.provider === undefined ? {} : { provider: target.provider }),
-    });
-    return { llm, stop: () => server.close() };
+    try {
+      const resolved = resolvePreset(ctx, "local", {
+        ...overrides,
+        baseUrl: server.baseUrl,
+        model: model ?? "offline",
+        ...(target.provider === undefined ? {} : { provider: target.provider }),
+      });
+      return { ...priced(ctx, resolved), stop: () => server.close() };
+    } catch (error) {
+      // Nobody else holds the server yet: an unbuilt provider must not leave it listening.
+      await server.close();
+      throw error;
+    }
   }
   const provider = target.provider ?? args.provider;
   // Any server, no file: `--base-url` alone is a provider of its own.
   if (args.baseUrl !== undefined && provider === undefined) {
-    const { telemetry: _, ...fields } = overrides;
-    const llm = new LLMProvider(
-      ctx,
-      {
-        ...fields,
-        baseUrl: args.baseUrl,
-        // A one-model server (llama.cpp, a single vLLM model) answers whatever name it is asked.
-        model: model ?? "default",
-        provider: baseUrlHost(args.baseUrl),
-      },
-      { telemetry: false },
-    );
-    return { llm, stop: async () => {} };
+    const config = {
+      ...overrides,
+      baseUrl: args.baseUrl,
+      // A one-model server (llama.cpp, a single vLLM model) answers whatever name it is asked.
+      model: model ?? "default",
+      provider: baseUrlHost(args.baseUrl),
+    };
+    return { ...priced(ctx, { config, hooks: [], cost: {} }), stop: async () => {} };
   }
   if (args.baseUrl !== undefined) overrides.baseUrl = args.baseUrl;
   const project = cliProjectConfig(args);
@@ -84,11 +101,24 @@ export async function resolveCliProvider(
     Object.keys(project?.llm ?? {})[0] ??
     (env.DEEPSEEK_API_KEY ? "deepseek" : env.OPENAI_API_KEY ? "openai" : undefined);
   if (name === undefined) throw new CliError(SETUP_HELP, EXIT.config);
-  const llm =
+  const resolved =
     project === undefined
-      ? LLMProvider.fromName(ctx, name, overrides)
-      : LLMProvider.fromConfig(ctx, name, project, overrides);
-  return { llm, stop: async () => {} };
+      ? resolvePreset(ctx, name, overrides)
+      : resolveFromConfig(ctx, name, project, overrides);
+  return { ...priced(ctx, resolved), stop: async () => {} };
+}
+
+/**
+ * The provider, built as `LLMProvider.fromName` and `fromConfig` build it (untraced), with its
+ * price lookup kept: the CLI prices what a stream cut short had reported with the same price
+ * the provider's cost hooks would have used for the whole answer.
+ */
+function priced(ctx: LLMContext, resolved: ResolvedProvider): Omit<CliProvider, "stop"> {
+  const { config, hooks, cost } = resolved;
+  const llm = new LLMProvider(ctx, config, { hooks, ...cost, telemetry: false });
+  // The lookup of the cost hooks: the provider's one price, else its table over the built-in one.
+  const prices = cost.price ?? { ...MODEL_PRICES, ...cost.prices };
+  return { llm, priceOf: (usage) => estimateCost(llm.model, usage, prices)?.usd };
 }
 
 /** The name a server given by `--base-url` alone goes by: its host (never its credentials). */

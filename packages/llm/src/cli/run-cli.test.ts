@@ -14,7 +14,7 @@ describe("loom-llm", () => {
   it("--help and no arguments print the usage", async () => {
     const help = await cli(["--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("loom-llm chat [PROMPT] [options]");
+    expect(help.stdout).toContain("loom-llm chat [PROMPT | -] [options]");
     expect((await cli([])).stdout).toBe(help.stdout);
   });
 

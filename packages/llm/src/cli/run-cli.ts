@@ -44,7 +44,12 @@ export async function runCli(
     }
   } catch (error) {
     if (signal.aborted) {
-      io.stderr.write("\nloom-llm: interrupted\n");
+      // A command that asked anything ends with what it spent (a CliError of exit 130).
+      const said =
+        error instanceof CliError && error.exitCode === EXIT.interrupted
+          ? error.message
+          : "interrupted";
+      io.stderr.write(`\nloom-llm: ${said}\n`);
       return EXIT.interrupted;
     }
     const errors = await import("@loom/llm-types");

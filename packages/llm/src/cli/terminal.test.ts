@@ -57,7 +57,7 @@ describe.runIf(hasScript)("in a terminal", () => {
     expect(screen).toContain("\u001b[1m── offline · small ──\u001b[22m");
     expect(screen).toContain("\u001b[1m── offline · large ──\u001b[22m");
     expect(screen).toMatch(/provider · model\s+first token/);
-    expect(screen).toContain("spent $0.000000 on 2 answers");
+    expect(screen).toContain("spent an unknown amount on 2 answers");
   });
 
   it("NO_COLOR: the same screen without colour", async () => {

@@ -1,0 +1,262 @@
+// Ctrl-C mid-answer, in every command that asks: exit 130 and what was spent, the answer cut
+// short included (its cost known only when its usage had arrived). In process, Ctrl-C is the
+// abort of the signal `main.ts` aborts on SIGINT; the last test sends a real SIGINT.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  completionBody,
+  completionChunk,
+  createFakeServer,
+  type FakeServer,
+  textStream,
+  wireUsage,
+} from "@loom/llm-testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { cli } from "./cli.fixture.js";
+
+const dir = mkdtempSync(join(tmpdir(), "loom-interrupt-"));
+const servers: FakeServer[] = [];
+const controllers: AbortController[] = [];
+let child: ChildProcess | undefined;
+
+afterEach(async () => {
+  // Nothing a test starts outlives it, even when it failed half-way: the CLI runs in process
+  // stop with their signal, the child is killed, the servers closed.
+  for (const controller of controllers.splice(0)) controller.abort();
+  if (child !== undefined && child.exitCode === null && child.signalCode === null)
+    child.kill("SIGKILL");
+  child = undefined;
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function server(options: Parameters<typeof createFakeServer>[0]): Promise<FakeServer> {
+  const started = await createFakeServer(options);
+  servers.push(started);
+  return started;
+}
+
+/** A stream that sends `pieces` (the first with `usage`, when given), then stalls. */
+function stalling(pieces: string[], usage?: ReturnType<typeof wireUsage>) {
+  return {
+    type: "sse" as const,
+    events: [
+      ...pieces.map((content, i) =>
+        completionChunk({ content }, i === 0 && usage ? { usage } : {}),
+      ),
+      { delayMs: 60_000 },
+    ],
+  };
+}
+
+/** The Ctrl-C of one in-process run; pressed in `afterEach` if the test did not. */
+function ctrlC(): AbortController {
+  const controller = new AbortController();
+  controllers.push(controller);
+  return controller;
+}
+
+/** Resolves once `ready()` holds; polls, so a loaded machine only makes it slower. */
+async function until(ready: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A loom.toml of the given `[llm.NAME]` tables, each a base URL and a price per Mtok. */
+function config(tables: Record<string, { baseUrl: string; input?: number; output?: number }>) {
+  const file = join(dir, `${Object.keys(tables).join("-")}-${servers.length}.toml`);
+  writeFileSync(
+    file,
+    Object.entries(tables)
+      .map(
+        ([name, t]) =>
+          `[llm.${name}]\nbase_url = "${t.baseUrl}"\nmodel = "m"\n${t.input === undefined ? "" : `input_per_mtok = ${t.input}\noutput_per_mtok = ${t.output}\n`}`,
+      )
+      .join("\n"),
+  );
+  return file;
+}
+
+describe("Ctrl-C says what was spent", () => {
+  it("chat, mid-stream before any usage arrived: the interrupted answer's cost is unknown", async () => {
+    const slow = await server({ replies: [stalling(["Bon"])] });
+    const controller = ctrlC();
+    const run = await cli(["chat", "--base-url", slow.baseUrl, "hi"], {
+      signal: controller.signal,
+      onOutput: (stdout) => stdout.includes("Bon") && controller.abort(),
+    });
+    expect(run.stdout).toBe("Bon");
+    expect(run.stderr).toBe(
+      "\nloom-llm: interrupted; spent an unknown amount on 1 answer (1 interrupted, cost unknown)\n",
+    );
+    expect(run.code).toBe(130);
+  });
+
+  it("chat, mid-stream after usage arrived: priced with the provider's own price", async () => {
+    // A server reporting usage on every chunk (vLLM's continuous usage stats).
+    const slow = await server({
+      replies: [stalling(["Bon", "jour"], wireUsage(1_000_000, 1_000_000))],
+    });
+    const file = config({ box: { baseUrl: slow.baseUrl, input: 0.5, output: 1 } });
+    const controller = ctrlC();
+    const run = await cli(["chat", "--config", file, "--provider", "box", "hi"], {
+      signal: controller.signal,
+      onOutput: (stdout) => stdout.includes("Bonjour") && controller.abort(),
+    });
+    expect(run.stderr).toBe(
+      "\nloom-llm: interrupted; spent $1.500000 on 1 answer (1 interrupted)\n",
+    );
+    expect(run.code).toBe(130);
+  });
+
+  it("chat --watch: the runs so far, then the run cut short", async () => {
+    const priced = await server({
+      replies: [
+        textStream(["Sea."], { usage: wireUsage(1_000_000, 1_000_000) }),
+        stalling(["Moun"]),
+      ],
+    });
+    const file = config({ box: { baseUrl: priced.baseUrl, input: 0.5, output: 1 } });
+    const prompt = join(dir, "prompt.md");
+    writeFileSync(prompt, "Describe the sea.");
+    const controller = ctrlC();
+    let saved = false;
+    const run = await cli(
+      ["chat", "--config", file, "--provider", "box", "--prompt-file", prompt, "--watch"],
+      {
+        signal: controller.signal,
+        onOutput: (stdout, stderr) => {
+          if (!saved && stderr.includes("Ctrl-C to stop")) {
+            saved = true;
+            // Saved once this write returns: the CLI starts watching right after it.
+            setTimeout(() => writeFileSync(prompt, "Describe the mountains."), 0);
+          }
+          if (stdout.includes("Moun")) controller.abort();
+        },
+      },
+    );
+    expect(run.stderr).toContain(
+      `watching ${prompt}; so far spent $1.500000 on 1 answer; Ctrl-C to stop\n`,
+    );
+    expect(run.stderr).toMatch(
+      /\nloom-llm: interrupted; spent \$1\.500000 on 2 answers \(1 interrupted, cost unknown\)\n$/,
+    );
+    expect(run.code).toBe(130);
+  });
+
+  it("chat --watch waiting for a save: the runs so far, unknown cost never $0", async () => {
+    const prompt = join(dir, "wait.md");
+    writeFileSync(prompt, "Describe the sea.");
+    const controller = ctrlC();
+    const run = await cli(["chat", "--offline", "--prompt-file", prompt, "--watch"], {
+      signal: controller.signal,
+      onOutput: (_, stderr) => stderr.includes("Ctrl-C to stop") && controller.abort(),
+    });
+    expect(run.stderr).toContain(
+      `watching ${prompt}; so far spent an unknown amount on 1 answer; Ctrl-C to stop\n`,
+    );
+    expect(run.stderr).toMatch(/\nloom-llm: interrupted; spent an unknown amount on 1 answer\n$/);
+    expect(run.code).toBe(130);
+  });
+
+  it("compare: the finished answers, and each stream still in flight", async () => {
+    const fast = await server({
+      fallback: textStream(["fine"], { usage: wireUsage(500_000, 1_000_000) }),
+    });
+    const slow = await server({ replies: [stalling(["sl"])] });
+    const file = config({
+      fast: { baseUrl: fast.baseUrl, input: 0.1, output: 0.2 },
+      slow: { baseUrl: slow.baseUrl, input: 0.1, output: 0.2 },
+    });
+    const controller = ctrlC();
+    let stdout = "";
+    const running = cli(["compare", "--config", file, "--provider", "fast,slow", "hi"], {
+      signal: controller.signal,
+      onOutput: (out) => {
+        stdout = out;
+      },
+    });
+    await until(
+      () => stdout.includes("── fast ──") && slow.requests.length === 1,
+      "the fast answer and the slow request",
+    );
+    controller.abort();
+    const run = await running;
+    expect(run.stderr).toBe(
+      "\nloom-llm: interrupted; spent $0.200000 on 2 answers (1 interrupted, cost unknown)\n",
+    );
+    expect(run.code).toBe(130);
+  });
+
+  it("replay: the turns replayed, and the one cut short", async () => {
+    const transcript = join(dir, "two-turns.jsonl");
+    const entry = (content: string) =>
+      JSON.stringify({
+        request: {
+          method: "POST",
+          path: "/v1/chat/completions",
+          headers: {},
+          body: { model: "deepseek-chat", messages: [{ role: "user", content }] },
+        },
+        response: { status: 200, headers: {}, body: JSON.stringify(completionBody()) },
+      });
+    writeFileSync(transcript, `${entry("one")}\n${entry("two")}\n`);
+    const target = await server({
+      replies: [
+        {
+          type: "json",
+          body: completionBody({ usage: wireUsage(1_000_000, 1_000_000) }),
+        },
+        { type: "hang" },
+      ],
+    });
+    const file = config({ box: { baseUrl: target.baseUrl, input: 0.5, output: 1 } });
+    const controller = ctrlC();
+    let stdout = "";
+    const running = cli(["replay", transcript, "--config", file, "--provider", "box"], {
+      signal: controller.signal,
+      onOutput: (out) => {
+        stdout = out;
+      },
+    });
+    await until(
+      () => stdout.includes("turn 1 of 2") && target.requests.length === 2,
+      "the first turn and the second request",
+    );
+    controller.abort();
+    const run = await running;
+    expect(run.stderr).toBe(
+      "\nloom-llm: interrupted; spent $1.500000 on 2 answers (1 interrupted, cost unknown)\n",
+    );
+    expect(run.code).toBe(130);
+  });
+
+  it("a real SIGINT to the built binary mid-stream: exit 130, what was spent", async () => {
+    const slow = await server({ replies: [stalling(["Bon"])] });
+    const main = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+    const started = spawn(process.execPath, [main, "chat", "--base-url", slow.baseUrl, "hi"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = started;
+    let stdout = "";
+    let stderr = "";
+    started.stdout?.on("data", (data: Buffer) => {
+      stdout += data.toString();
+    });
+    started.stderr?.on("data", (data: Buffer) => {
+      stderr += data.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => started.once("exit", resolve));
+    await until(() => stdout.includes("Bon"), "the first words of the answer");
+    started.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toBe(
+      "\nloom-llm: interrupted; spent an unknown amount on 1 answer (1 interrupted, cost unknown)\n",
+    );
+  });
+});

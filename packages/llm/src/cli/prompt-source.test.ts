@@ -1,0 +1,128 @@
+// Where a run's prompt and system message come from: `-` means standard input, as in shell
+// tools, wherever a prompt or an input file is expected.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { completionBody, createFakeServer, type FakeServer } from "@loom/llm-testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cli } from "./cli.fixture.js";
+
+const dir = mkdtempSync(join(tmpdir(), "loom-prompt-"));
+let server: FakeServer;
+const controllers: AbortController[] = [];
+
+beforeEach(async () => {
+  server = await createFakeServer({ fallback: { type: "json", body: completionBody() } });
+});
+
+afterEach(async () => {
+  for (const controller of controllers.splice(0)) controller.abort();
+  await server.close();
+});
+
+/** The messages of each request the server received. */
+const asked = () => server.requests.map((r) => (r.body as { messages: unknown }).messages);
+
+describe("- reads standard input", () => {
+  it("chat -: the prompt is stdin, not the text -", async () => {
+    const run = await cli(["chat", "--base-url", server.baseUrl, "-"], {
+      stdin: "What is 2 + 2?\n",
+    });
+    expect(run.code).toBe(0);
+    expect(asked()).toEqual([[{ role: "user", content: "What is 2 + 2?" }]]);
+  });
+
+  it("compare -: every contender is asked what stdin holds", async () => {
+    const run = await cli(["compare", "--base-url", server.baseUrl, "--model", "a,b", "-"], {
+      stdin: "Name a colour.\n",
+    });
+    expect(run.code).toBe(0);
+    expect(asked()).toEqual([
+      [{ role: "user", content: "Name a colour." }],
+      [{ role: "user", content: "Name a colour." }],
+    ]);
+  });
+
+  it("--prompt-file - and --system-file -: stdin as the file, {{variables}} filled", async () => {
+    const prompt = await cli(
+      ["chat", "--base-url", server.baseUrl, "--prompt-file", "-", "--var", "lang=Italian"],
+      { stdin: "Say hello in {{lang}}.\n" },
+    );
+    expect(prompt.code).toBe(0);
+    const system = await cli(
+      ["chat", "--base-url", server.baseUrl, "--system-file", "-", "--var", "lang=Italian", "hi"],
+      { stdin: "Answer in {{lang}}." },
+    );
+    expect(system.code).toBe(0);
+    expect(asked()).toEqual([
+      [{ role: "user", content: "Say hello in Italian.\n" }],
+      [
+        { role: "system", content: "Answer in Italian." },
+        { role: "user", content: "hi" },
+      ],
+    ]);
+  });
+
+  it("a - among other words is part of the sentence", async () => {
+    const run = await cli(["chat", "--base-url", server.baseUrl, "5", "-", "3"]);
+    expect(run.code).toBe(0);
+    expect(asked()).toEqual([[{ role: "user", content: "5 - 3" }]]);
+  });
+
+  it.each([
+    [
+      ["--system-file", "-", "--prompt-file", "-"],
+      "--system-file - and --prompt-file - would both read standard input",
+    ],
+    [
+      ["--system-file", "-", "-"],
+      "--system-file - and the prompt - would both read standard input",
+    ],
+    [
+      ["--system-file", "-"],
+      "--system-file - and the prompt (no words given) would both read standard input",
+    ],
+    [["-"], "no prompt: loom-llm chat"],
+    [["--watch", "--prompt-file", "-"], "--watch needs a --prompt-file or --system-file to watch"],
+  ])("usage errors, nothing sent: %j", async (argv, message) => {
+    const run = await cli(["chat", "--base-url", server.baseUrl, ...argv], { stdin: "" });
+    expect(run.stderr).toContain(message);
+    expect(run.code).toBe(2);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("chat --watch with the prompt on stdin: every run asks it, read once", async () => {
+    const system = join(dir, "system.md");
+    writeFileSync(system, "Be brief.");
+    const controller = new AbortController();
+    controllers.push(controller);
+    let saved = false;
+    const run = await cli(
+      ["chat", "--base-url", server.baseUrl, "--system-file", system, "--watch", "-"],
+      {
+        stdin: "Why is the sky blue?",
+        signal: controller.signal,
+        onOutput: (_, stderr) => {
+          const watching = stderr.split("Ctrl-C to stop").length - 1;
+          if (watching === 1 && !saved) {
+            saved = true;
+            // Saved once this write returns: the CLI starts watching right after it.
+            setTimeout(() => writeFileSync(system, "Be very brief."), 0);
+          }
+          if (watching === 2) controller.abort();
+        },
+      },
+    );
+    expect(run.code).toBe(130);
+    expect(asked()).toEqual([
+      [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "Why is the sky blue?" },
+      ],
+      [
+        { role: "system", content: "Be very brief." },
+        { role: "user", content: "Why is the sky blue?" },
+      ],
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+import { CliError, EXIT } from "./exit-codes.js";
+
+/** `$0.000123`: what the CLI shows for an amount it knows. */
+export function usd(amountUsd: number): string {
+  return `$${amountUsd.toFixed(6)}`;
+}
+
+/**
+ * What a session's answers cost, as far as it is known. An answer whose cost is unknown (no
+ * price, no usage, or cut short by Ctrl-C before its usage arrived) is counted as unknown, never
+ * as $0 (docs/cost.md): every command that sums costs says so through `describe()`, so they all
+ * word it the same way.
+ */
+export class Spending {
+  #knownUsd = 0;
+  #answers = 0;
+  #priced = 0;
+  /** Finished answers of unknown cost. */
+  #unknown = 0;
+  #interrupted = 0;
+  #interruptedUnknown = 0;
+
+  /** A finished answer; `costUsd` undefined when its cost is unknown. */
+  add(costUsd: number | undefined): void {
+    this.#answers++;
+    if (costUsd === undefined) this.#unknown++;
+    else this.#price(costUsd);
+  }
+
+  /** An answer cut short; its cost is known only when its usage had arrived. */
+  addInterrupted(costUsd: number | undefined): void {
+    this.#answers++;
+    this.#interrupted++;
+    if (costUsd === undefined) this.#interruptedUnknown++;
+    else this.#price(costUsd);
+  }
+
+  /**
+   * `$0.000120 on 3 answers (1 of unknown cost)`, `an unknown amount on 2 answers`,
+   * `$0.000120 on 2 answers (1 interrupted, cost unknown)`, or `nothing`.
+   */
+  describe(): string {
+    if (this.#answers === 0) return "nothing";
+    const answers = `${this.#answers} answer${this.#answers === 1 ? "" : "s"}`;
+    const notes: string[] = [];
+    // With nothing known, "an unknown amount" already says every answer's cost is unknown.
+    if (this.#priced > 0 && this.#unknown > 0) notes.push(`${this.#unknown} of unknown cost`);
+    if (this.#interrupted > 0) notes.push(this.#interruptedNote());
+    const amount = this.#priced > 0 ? usd(this.#knownUsd) : "an unknown amount";
+    return `${amount} on ${answers}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
+  }
+
+  /** `spent …`: the line a command ends with, or writes when Ctrl-C stops it. */
+  spent(): string {
+    return `spent ${this.describe()}`;
+  }
+
+  /** The error a command ends with when Ctrl-C stopped it: exit 130, and what was spent. */
+  interrupted(): CliError {
+    return new CliError(`interrupted; ${this.spent()}`, EXIT.interrupted);
+  }
+
+  #price(costUsd: number): void {
+    this.#priced++;
+    this.#knownUsd += costUsd;
+  }
+
+  #interruptedNote(): string {
+    const note = `${this.#interrupted} interrupted`;
+    if (this.#interruptedUnknown === 0) return note;
+    if (this.#interruptedUnknown === this.#interrupted) return `${note}, cost unknown`;
+    return `${note}, ${this.#interruptedUnknown} of them of unknown cost`;
+  }
+}

@@ -1,20 +1,44 @@
 // The shared budget's steps, each one atomic script run in Redis. `KEYS[1]`: what was spent (a
 // float); `KEYS[2]`: the claims in flight, by id (a hash of estimates); `KEYS[3]`: when each
 // claim lapses (a sorted set), so the claim of a process that died mid-call frees itself.
+//
+// Redis does not undo a script that fails halfway: what it wrote before the error stays. So
+// each script checks every argument before it writes anything (a bad one is answered with a
+// `LOOM_BAD_ARGUMENT` error, a bug in the call), and writes in the order whose failure errs
+// towards counting too much: never a claim without its lapse, never a claim freed before its
+// cost is added.
+const ARGUMENTS = `
+local function number(i, name, min)
+  local value = tonumber(ARGV[i])
+  -- nil: not a number; value ~= value: NaN; math.huge: an infinity.
+  if value == nil or value ~= value or value == math.huge or value < min then
+    error({err = 'LOOM_BAD_ARGUMENT ' .. name .. ' must be a finite number of at least ' .. min .. ', got ' .. tostring(ARGV[i])})
+  end
+  return value
+end
+local function id(i)
+  if ARGV[i] == nil or ARGV[i] == '' then
+    error({err = 'LOOM_BAD_ARGUMENT the claim id must not be empty'})
+  end
+  return ARGV[i]
+end
+`;
 
 /**
- * Claims an estimate if spending and the claims in flight have not reached the budget. ARGV:
- * budget, estimate, claim id, claim lifetime ms, keys' lifetime ms (0: none). Returns
- * `{1, spent, remaining}` when claimed, `{0, spent, 0}` when the budget is spent. Numbers go
- * back as strings: Redis would cut Lua's floats to integers.
+ * Claims an estimate if it fits in the budget with what was spent and the claims in flight
+ * (the rule of `admits` in `@loom/llm-providers`: a positive estimate must fit whole; one of 0
+ * goes while any of the budget is left). ARGV: budget, estimate, claim id, claim lifetime ms,
+ * keys' lifetime ms (0: none). Returns `{1, spent, remaining}` when claimed, `{0, spent, 0}`
+ * when the budget has no room for it. Numbers go back as strings: Redis would cut Lua's floats
+ * to integers.
  */
-export const RESERVE: string = `
+export const RESERVE: string = `${ARGUMENTS}
 local spentKey, claims, lapses = KEYS[1], KEYS[2], KEYS[3]
-local budget = tonumber(ARGV[1])
-local estimate = tonumber(ARGV[2])
-local id = ARGV[3]
-local lifetime = tonumber(ARGV[4])
-local ttl = tonumber(ARGV[5])
+local budget = number(1, 'the budget', 0)
+local estimate = number(2, 'the estimate', 0)
+local claim = id(3)
+local lifetime = number(4, 'the claim lifetime', 1)
+local ttl = number(5, 'the keys lifetime', 0)
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 for _, old in ipairs(redis.call('ZRANGEBYSCORE', lapses, '-inf', now)) do
@@ -26,26 +50,32 @@ local claimed = 0
 for _, value in ipairs(redis.call('HVALS', claims)) do
   claimed = claimed + tonumber(value)
 end
-if spent + claimed >= budget then
+local fits
+if estimate > 0 then fits = spent + claimed + estimate <= budget else fits = spent + claimed < budget end
+if not fits then
   return {0, tostring(spent), '0'}
 end
-redis.call('HSET', claims, id, estimate)
-redis.call('ZADD', lapses, now + lifetime, id)
+-- The lapse first: a claim that could not be given one would never be freed.
+redis.call('ZADD', lapses, now + lifetime, claim)
+redis.call('HSET', claims, claim, ARGV[2])
 if ttl > 0 then
   for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ttl) end
 end
 return {1, tostring(spent), tostring(budget - spent - claimed - estimate)}
 `;
 
-/** Frees a claim and adds what the call actually cost. ARGV: claim id, cost, keys' lifetime ms. */
-export const COMMIT: string = `
+/**
+ * Adds what a call actually cost and frees its claim. ARGV: claim id, cost, keys' lifetime ms.
+ */
+export const COMMIT: string = `${ARGUMENTS}
 local spentKey, claims, lapses = KEYS[1], KEYS[2], KEYS[3]
-local id = ARGV[1]
-local cost = tonumber(ARGV[2])
-local ttl = tonumber(ARGV[3])
-redis.call('HDEL', claims, id)
-redis.call('ZREM', lapses, id)
-local spent = redis.call('INCRBYFLOAT', spentKey, cost)
+local claim = id(1)
+number(2, 'the cost', 0)
+local ttl = number(3, 'the keys lifetime', 0)
+-- The cost first: a claim freed before its cost is added would let the budget be passed.
+local spent = redis.call('INCRBYFLOAT', spentKey, ARGV[2])
+redis.call('HDEL', claims, claim)
+redis.call('ZREM', lapses, claim)
 if ttl > 0 then
   for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ttl) end
 end

@@ -1,8 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { BudgetRequest, BudgetReservation, BudgetStore } from "@loom/llm-providers";
-import { BudgetExceededError } from "@loom/llm-types";
+import {
+  BudgetExceededError,
+  ConfigError,
+  type ConfigIssue,
+  ConnectionError,
+} from "@loom/llm-types";
+import { type NumberRule, numberProblem } from "@loom/llm-types/internal";
 import { COMMIT, RESERVE } from "./budget-script.js";
 import { RedisConnection, type RedisConnectionOptions, script } from "./redis-connection.js";
+import { RedisScriptError } from "./redis-script-error.js";
 
 /** A budget shared through Redis. */
 export interface RedisBudgetStoreOptions extends RedisConnectionOptions {
@@ -17,15 +24,21 @@ export interface RedisBudgetStoreOptions extends RedisConnectionOptions {
   connection?: RedisConnection | undefined;
 }
 
-const reserve = script(RESERVE);
-const commit = script(COMMIT);
+const reserve = script(RESERVE, "reserve");
+const commit = script(COMMIT, "commit");
+const readSpent = script("return redis.call('GET', KEYS[1]) or '0'", "spent");
+
+// Milliseconds as Redis scores and expiries: whole, and exact as a double.
+const LIFETIME: NumberRule = { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true };
+const TTL: NumberRule = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true };
 
 /**
  * A budget every process spends from together (`new CostTracker({ budgetUsd, store })`): each
  * call claims its estimated cost before it is sent and commits its actual cost after, in atomic
- * scripts, so the fleet stops once spending and the claims in flight reach the budget. What
- * is spent beyond it is bounded by the calls already in flight (their cost beyond their
- * estimate). A claim whose process died frees itself after `claimLifetimeMs`.
+ * scripts, and goes only if what was spent, the claims in flight and its estimate fit in the
+ * budget. With estimates not below the actual costs the budget is never exceeded; beyond it
+ * goes at most what the calls in flight at the last claim cost beyond their estimates. A claim
+ * whose process died frees itself after `claimLifetimeMs`.
  */
 export class RedisBudgetStore implements BudgetStore {
   readonly #connection: RedisConnection;
@@ -34,6 +47,16 @@ export class RedisBudgetStore implements BudgetStore {
   readonly #ttlMs: number;
 
   constructor(options: RedisBudgetStoreOptions = {}) {
+    const issues: ConfigIssue[] = [];
+    for (const [path, value, rule] of [
+      ["claimLifetimeMs", options.claimLifetimeMs, LIFETIME],
+      ["ttlMs", options.ttlMs, TTL],
+    ] as const) {
+      const problem = value === undefined ? undefined : numberProblem(value, rule);
+      if (problem !== undefined) issues.push({ path, message: problem });
+    }
+    // Checked before a connection is made: a refused store leaves nothing open.
+    if (issues.length > 0) throw new ConfigError({ issues });
     this.#connection = options.connection ?? new RedisConnection(options);
     this.#ownsConnection = options.connection === undefined;
     this.#claimLifetimeMs = options.claimLifetimeMs ?? 600_000;
@@ -58,6 +81,9 @@ export class RedisBudgetStore implements BudgetStore {
         this.#ttlMs,
       ]);
     } catch (error) {
+      // A bug (a bad argument), or a store closed: refused, never let through unaccounted.
+      if (RedisScriptError.isInstance(error)) throw error;
+      if (this.#connection.closed) throw closedError();
       const refusal = this.#connection.unreachable(error, "budget");
       if (refusal !== undefined) throw refusal;
       // Open: the call goes, unaccounted here (the tracker still counts it in this process).
@@ -81,18 +107,14 @@ export class RedisBudgetStore implements BudgetStore {
         committed = true;
         void this.#connection
           .run(commit, keys, [id, actualUsd ?? 0, this.#ttlMs])
-          .catch((error: unknown) => this.#connection.unreachable(error, "budget"));
+          .catch((error: unknown) => this.#connection.report(error, "budget"));
       },
     };
   }
 
   /** What was spent from a budget so far, by every process. */
   async spentUsd(key = "default"): Promise<number> {
-    const reply = await this.#connection.run(
-      script("return redis.call('GET', KEYS[1]) or '0'"),
-      [this.#keys(key)[0] as string],
-      [],
-    );
+    const reply = await this.#connection.run(readSpent, [this.#keys(key)[0] as string], []);
     return Number(reply);
   }
 
@@ -106,4 +128,11 @@ export class RedisBudgetStore implements BudgetStore {
   async close(): Promise<void> {
     if (this.#ownsConnection) await this.#connection.close();
   }
+}
+
+function closedError(): ConnectionError {
+  return new ConnectionError({
+    message: "loom: the budget store's Redis connection was closed; the request was not sent",
+    retryable: false,
+  });
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { ConfigError, ConnectionError, type LLMLogger } from "@loom/llm-types";
 import { redactUrl } from "@loom/llm-types/internal";
-import { createClient, type RedisClientType } from "redis";
+import { createClient, ErrorReply, type RedisClientType } from "redis";
+import { RedisScriptError } from "./redis-script-error.js";
 
 /** How the shared limits reach Redis. */
 export interface RedisConnectionOptions {
@@ -51,6 +52,8 @@ export class RedisConnection {
   #closed = false;
   /** The first connection did not come in time: requests stop waiting for it. */
   #gaveUp = false;
+  /** Aborted by `close()`: the gates sharing this connection end their waits on it. */
+  readonly #closing = new AbortController();
 
   constructor(options: RedisConnectionOptions = {}) {
     this.#url = options.url ?? "redis://127.0.0.1:6379";
@@ -67,6 +70,18 @@ export class RedisConnection {
           {
             path: "url",
             message: `must be redis://[user:password@]host[:port][/db] (or rediss://), got ${JSON.stringify(redactUrl(this.#url))}`,
+          },
+        ],
+      });
+    }
+    const when: unknown = options.whenUnavailable;
+    // A misspelt "closed" must not quietly fail open (or the reverse).
+    if (when !== undefined && when !== "open" && when !== "closed") {
+      throw new ConfigError({
+        issues: [
+          {
+            path: "whenUnavailable",
+            message: `must be "open" or "closed", got ${typeof when === "string" ? JSON.stringify(when.slice(0, 40)) : typeof when}`,
           },
         ],
       });
@@ -96,11 +111,7 @@ export class RedisConnection {
    * Runs a script (by its digest, sending it once) with keys and arguments.
    * @internal
    */
-  async run(
-    script: { readonly source: string; readonly sha: string },
-    keys: string[],
-    args: (string | number)[],
-  ): Promise<unknown> {
+  async run(script: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
     if (this.#closed)
       throw new ConnectionError({ message: "loom: the Redis connection is closed" });
     if (!this.#client.isOpen) {
@@ -123,11 +134,29 @@ export class RedisConnection {
       throw new Error("not connected (still trying in the background)");
     const options = { keys, arguments: args.map(String) };
     try {
-      return await this.#client.evalSha(script.sha, options);
+      try {
+        return await this.#client.evalSha(script.sha, options);
+      } catch (error) {
+        if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+        return await this.#client.eval(script.source, options);
+      }
     } catch (error) {
-      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-      return await this.#client.eval(script.source, options);
+      // The script failed, in a Redis that answered: a bug, never an outage to fail open on.
+      if (isScriptFailure(error)) throw new RedisScriptError({ script: script.name, cause: error });
+      throw error;
     }
+  }
+
+  /**
+   * A step nobody waits for (a commit, a correction) that failed: a script failure is logged as
+   * the bug it is; anything else is an outage, counted and warned about.
+   * @internal
+   */
+  report(error: unknown, what: string): void {
+    // Closed on purpose while the step was on its way: no outage to warn about.
+    if (this.#closed && !RedisScriptError.isInstance(error)) return;
+    if (RedisScriptError.isInstance(error)) this.#logger.error?.(error.message);
+    else this.unreachable(error, what);
   }
 
   /**
@@ -164,20 +193,46 @@ export class RedisConnection {
     return this.#closed;
   }
 
+  /**
+   * Aborted when `close()` is called: what waits on this connection stops waiting.
+   * @internal
+   */
+  get closing(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /** Closes the client; the gates using it fail their waiting requests at once, unsent. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.abort();
     if (this.#client.isOpen) await this.#client.close();
     else this.#client.destroy();
   }
 }
 
-/** A Redis URL as it may be shown: its password replaced by `…`. */
-/** A Lua script and its digest. */
+/** A Lua script, its digest, and its name for errors. */
 export interface Script {
   readonly source: string;
   readonly sha: string;
+  readonly name: string;
 }
 
-export function script(source: string): Script {
-  return { source, sha: createHash("sha1").update(source).digest("hex") };
+export function script(source: string, name = "script"): Script {
+  return { source, sha: createHash("sha1").update(source).digest("hex"), name };
+}
+
+// Replies that mean Redis cannot serve now (loading, busy, failing over, full, refusing our
+// credentials): an outage, even when a script's own command got them.
+const UNAVAILABLE_REPLY =
+  /^(BUSY|LOADING|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOAUTH|WRONGPASS|NOPERM)\b/;
+
+/**
+ * Whether Redis answered that a script failed: an argument it refused (`LOOM_BAD_ARGUMENT`), or
+ * an error while it ran (Redis names the `user_script` and its line).
+ */
+function isScriptFailure(error: unknown): boolean {
+  if (!(error instanceof ErrorReply)) return false;
+  const message = error.message;
+  if (UNAVAILABLE_REPLY.test(message)) return false;
+  return message.includes("LOOM_BAD_ARGUMENT") || message.includes("user_script");
 }

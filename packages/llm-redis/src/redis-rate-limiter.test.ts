@@ -3,8 +3,11 @@
 import { ChatClient } from "@loom/llm-core";
 import { completionBody, createFakeServer, type FakeServer, wireUsage } from "@loom/llm-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisConnection, script } from "./redis-connection.js";
 import { RedisRateLimiter, type RedisRateLimitOptions } from "./redis-rate-limiter.js";
+import { RedisScriptError } from "./redis-script-error.js";
 import { hasRedis, startRedis, type TestRedis } from "./redis-server.fixture.js";
+import { ACQUIRE } from "./sliding-window-script.js";
 
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
 let redis: TestRedis;
@@ -128,6 +131,58 @@ describe.runIf(hasRedis)("RedisRateLimiter", () => {
     expect(server.requests.length).toBe(before);
   });
 
+  it("closing a shared connection ends the waits of the gates using it: they fail unsent, at once", async () => {
+    const connection = new RedisConnection({ url: redis.url });
+    const limiter = new RedisRateLimiter({
+      connection,
+      key: "closing-connection",
+      requestsPerMinute: 1,
+      windowMs: 5_000,
+    });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [limiter] },
+    );
+    open.push(llm, limiter, connection);
+    await llm.call(hello);
+    const before = server.requests.length;
+    const waiting = llm.call(hello).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await connection.close();
+    const error = (await waiting) as Error & { retryable?: boolean };
+    const tookMs = performance.now() - started;
+    // Ends at once (tens of ms when idle), far inside the 5 s the window would hold it.
+    expect(tookMs).toBeLessThan(2_000);
+    expect(error.name).toBe("ConnectionError");
+    expect(error.message).toContain("connection was closed; the request was not sent");
+    expect(error.retryable).toBe(false);
+    expect(server.requests.length).toBe(before);
+    // And a later request is refused at once, not let through without the limit.
+    const later = (await llm.call(hello).catch((e: unknown) => e)) as Error;
+    expect(later.name).toBe("ConnectionError");
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("a bad argument to the window script is a RedisScriptError, not an outage, and writes nothing", async () => {
+    const connection = new RedisConnection({ url: redis.url });
+    open.push(connection);
+    const keys = ["req:t", "req:a", "req:n", "tok:t", "tok:a", "tok:n"].map(
+      (k) => `t:rl:{bad}:${k}`,
+    );
+    // Unchecked, a NaN estimate went into the window's sums: answered as if valid (held for a
+    // while, or half an entry written), never as the bug it is.
+    const error = await connection
+      .run(script(ACQUIRE, "acquire"), keys, [1_000, 5, 100, "entry-1", Number.NaN])
+      .catch((e: unknown) => e);
+    expect(RedisScriptError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("the tokens must be a whole number");
+    expect(connection.unavailable).toBe(0);
+    const check = await connection.run(script("return redis.call('KEYS', 't:rl:*')"), [], []);
+    expect(check).toEqual([]);
+  });
+
   it("a malformed URL is a ConfigError that never shows the password; limits must be positive", () => {
     for (const url of [
       "redis://:s3cretPW@127.0.0.1:notaport",
@@ -149,6 +204,22 @@ describe.runIf(hasRedis)("RedisRateLimiter", () => {
     expect(() => new RedisRateLimiter({ url: redis.url, requestsPerMinute: 0 })).toThrow(
       "must be a positive integer",
     );
+    // A number as text says so: "got 5" would read as a valid value.
+    expect(
+      () => new RedisRateLimiter({ url: redis.url, requestsPerMinute: "5" as unknown as number }),
+    ).toThrow('requestsPerMinute: must be a positive integer up to 2147483647, got the string "5"');
+    expect(
+      () => new RedisRateLimiter({ url: redis.url, requestsPerMinute: 1, marginMs: Number.NaN }),
+    ).toThrow("marginMs: must be a whole number of milliseconds (0 or more), got NaN");
+    // A misspelt mode must not quietly fail open.
+    expect(
+      () =>
+        new RedisRateLimiter({
+          url: redis.url,
+          requestsPerMinute: 1,
+          whenUnavailable: "clsoed" as "closed",
+        }),
+    ).toThrow('whenUnavailable: must be "open" or "closed", got "clsoed"');
   });
 
   it("Redis never reached: one request waits for the first connection, the next fail fast", async () => {

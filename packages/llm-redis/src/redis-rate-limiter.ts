@@ -11,7 +11,9 @@ import {
   type GatePass,
   TimeoutError,
 } from "@loom/llm-types";
+import { type NumberRule, numberProblem } from "@loom/llm-types/internal";
 import { RedisConnection, type RedisConnectionOptions, script } from "./redis-connection.js";
+import { RedisScriptError } from "./redis-script-error.js";
 import { ACQUIRE, ADJUST, OBSERVE } from "./sliding-window-script.js";
 
 /** A provider account's limits, shared through Redis by every process that names them. */
@@ -35,9 +37,17 @@ export interface RedisRateLimitOptions extends RedisConnectionOptions {
   connection?: RedisConnection | undefined;
 }
 
-const acquire = script(ACQUIRE);
-const adjust = script(ADJUST);
-const observe = script(OBSERVE);
+const acquire = script(ACQUIRE, "acquire");
+const adjust = script(ADJUST, "adjust");
+const observe = script(OBSERVE, "observe");
+// Limits and windows as Redis keeps them: whole numbers its INCRBY and PEXPIRE take.
+const LIMIT: NumberRule = { min: 1, max: 2_147_483_647, integer: true };
+const MARGIN: NumberRule = {
+  min: 0,
+  max: 2_147_483_647,
+  integer: true,
+  what: "a whole number of milliseconds (0 or more)",
+};
 const NO_PASS: GatePass = { waitedMs: 0, leave() {} };
 
 /**
@@ -57,26 +67,20 @@ export class RedisRateLimiter implements CallGate {
   readonly #windowMs: number;
   readonly #key: (entry: GateEntry) => string;
   readonly #closing = new AbortController();
+  /** Aborted when this limiter or its connection (shared or not) is closed: waits end. */
+  readonly #stopped: AbortSignal;
 
   constructor(options: RedisRateLimitOptions) {
     const issues: ConfigIssue[] = [];
-    for (const [path, value] of [
-      ["requestsPerMinute", options.requestsPerMinute],
-      ["tokensPerMinute", options.tokensPerMinute],
-      ["windowMs", options.windowMs],
+    for (const [path, value, rule] of [
+      ["requestsPerMinute", options.requestsPerMinute, LIMIT],
+      ["tokensPerMinute", options.tokensPerMinute, LIMIT],
+      ["windowMs", options.windowMs, LIMIT],
+      ["marginMs", options.marginMs, MARGIN],
     ] as const) {
-      if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 2_147_483_647))
-        issues.push({ path, message: `must be a positive integer, got ${String(value)}` });
+      const problem = value === undefined ? undefined : numberProblem(value, rule);
+      if (problem !== undefined) issues.push({ path, message: problem });
     }
-    const margin = options.marginMs;
-    if (
-      margin !== undefined &&
-      !(Number.isInteger(margin) && margin >= 0 && margin <= 2_147_483_647)
-    )
-      issues.push({
-        path: "marginMs",
-        message: `must be a whole number of milliseconds, got ${String(margin)}`,
-      });
     if (options.requestsPerMinute === undefined && options.tokensPerMinute === undefined)
       issues.push({
         path: "requestsPerMinute",
@@ -85,6 +89,7 @@ export class RedisRateLimiter implements CallGate {
     if (issues.length > 0) throw new ConfigError({ issues });
     this.#connection = options.connection ?? new RedisConnection(options);
     this.#ownsConnection = options.connection === undefined;
+    this.#stopped = AbortSignal.any([this.#closing.signal, this.#connection.closing]);
     this.#requests = options.requestsPerMinute ?? 0;
     this.#tokens = options.tokensPerMinute ?? 0;
     this.#windowMs = (options.windowMs ?? 60_000) + (options.marginMs ?? 0);
@@ -107,13 +112,14 @@ export class RedisRateLimiter implements CallGate {
     const keys = this.#keys(this.#key(entry));
     const id = randomUUID();
     const tokens = this.#tokens > 0 ? Math.max(0, Math.round(entry.estimatedTokens)) : 0;
-    // `close()` ends the waits: a closed limiter lets nothing through.
-    const waits =
-      signal === undefined ? this.#closing.signal : AbortSignal.any([signal, this.#closing.signal]);
+    // `close()`, of the limiter or of its connection, ends the waits: a closed limiter lets
+    // nothing through.
+    const stopped = this.#stopped;
+    const waits = signal === undefined ? stopped : AbortSignal.any([signal, stopped]);
     let held = false;
     for (;;) {
       signal?.throwIfAborted();
-      if (this.#closing.signal.aborted) throw this.#closedError();
+      if (stopped.aborted) throw this.#closedError();
       let reply: unknown;
       try {
         reply = await this.#connection.run(acquire, keys, [
@@ -124,7 +130,9 @@ export class RedisRateLimiter implements CallGate {
           tokens,
         ]);
       } catch (error) {
-        if (this.#closing.signal.aborted || this.#connection.closed) throw this.#closedError();
+        if (stopped.aborted || this.#connection.closed) throw this.#closedError();
+        // A bug in the script or its call: refused, never let through as an outage would be.
+        if (RedisScriptError.isInstance(error)) throw error;
         const refusal = this.#connection.unreachable(error, "rate limit");
         if (refusal !== undefined) throw refusal;
         return NO_PASS;
@@ -147,7 +155,7 @@ export class RedisRateLimiter implements CallGate {
       try {
         await sleep(wait + Math.random() * 10, undefined, { signal: waits });
       } catch (error) {
-        if (this.#closing.signal.aborted && !signal?.aborted) throw this.#closedError();
+        if (stopped.aborted && !signal?.aborted) throw this.#closedError();
         throw error;
       }
     }
@@ -159,7 +167,7 @@ export class RedisRateLimiter implements CallGate {
         if (left) return;
         left = true;
         void this.#leave(keys, id, outcome).catch((error: unknown) => {
-          this.#connection.unreachable(error, "rate limit");
+          this.#connection.report(error, "rate limit");
         });
       },
     };
@@ -209,7 +217,9 @@ export class RedisRateLimiter implements CallGate {
 
   #closedError(): ConnectionError {
     return new ConnectionError({
-      message: "loom: the rate limiter was closed; the request was not sent",
+      message: this.#closing.signal.aborted
+        ? "loom: the rate limiter was closed; the request was not sent"
+        : "loom: the rate limiter's Redis connection was closed; the request was not sent",
       retryable: false,
     });
   }

@@ -2,8 +2,26 @@
 // window: a sorted set of entries by time, each entry's amount in a hash, and the window's total;
 // requests and tokens each have their own three keys (`KEYS[1..3]` and `KEYS[4..6]`). What all
 // processes send in any window never exceeds either limit. Time is Redis's own: the one clock
-// every process and machine shares.
+// every process and machine shares. Redis does not undo a script that fails halfway, so each
+// checks its arguments before it writes anything: a bad one (a NaN estimate) is answered with a
+// \`LOOM_BAD_ARGUMENT\` error, never half an entry that would break the window until it expires.
 const WINDOW = `
+-- ARGV[i] as a number of at least min (a whole one when whole), or the error of a bad call.
+local function number(i, name, min, whole)
+  local value = tonumber(ARGV[i])
+  -- nil: not a number; value ~= value: NaN; math.huge: an infinity.
+  if value == nil or value ~= value or value == math.huge or value < min
+    or (whole and value % 1 ~= 0) then
+    error({err = 'LOOM_BAD_ARGUMENT ' .. name .. ' must be a ' .. (whole and 'whole ' or '') .. 'number of at least ' .. min .. ', got ' .. tostring(ARGV[i])})
+  end
+  return value
+end
+local function id(i)
+  if ARGV[i] == nil or ARGV[i] == '' then
+    error({err = 'LOOM_BAD_ARGUMENT the entry id must not be empty'})
+  end
+  return ARGV[i]
+end
 local function clock()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -50,11 +68,11 @@ end
  * when the request was let in, `{0, wait}` with the milliseconds to wait before trying again.
  */
 export const ACQUIRE: string = `${WINDOW}
-local window = tonumber(ARGV[1])
-local maxRequests = tonumber(ARGV[2])
-local maxTokens = tonumber(ARGV[3])
-local id = ARGV[4]
-local tokens = tonumber(ARGV[5])
+local window = number(1, 'the window', 1, true)
+local maxRequests = number(2, 'the request limit', 0, true)
+local maxTokens = number(3, 'the token limit', 0, true)
+local entry = id(4)
+local tokens = number(5, 'the tokens', 0, true)
 local now = clock()
 prune(KEYS[1], KEYS[2], KEYS[3], window, now)
 prune(KEYS[4], KEYS[5], KEYS[6], window, now)
@@ -62,8 +80,8 @@ local wait = math.max(
   waitFor(KEYS[1], KEYS[2], KEYS[3], maxRequests, 1, window, now),
   waitFor(KEYS[4], KEYS[5], KEYS[6], maxTokens, tokens, window, now))
 if wait > 0 then return {0, wait} end
-if maxRequests > 0 then add(KEYS[1], KEYS[2], KEYS[3], id, 1, now, window) end
-if maxTokens > 0 then add(KEYS[4], KEYS[5], KEYS[6], id, tokens, now, window) end
+if maxRequests > 0 then add(KEYS[1], KEYS[2], KEYS[3], entry, 1, now, window) end
+if maxTokens > 0 then add(KEYS[4], KEYS[5], KEYS[6], entry, tokens, now, window) end
 return {1, 0}
 `;
 
@@ -72,18 +90,18 @@ return {1, 0}
  * whether it was sent (0: it never reached the server, so it counts nothing).
  */
 export const ADJUST: string = `${WINDOW}
-local id = ARGV[1]
-local tokens = tonumber(ARGV[2])
+local entry = id(1)
+local tokens = number(2, 'the tokens', 0, true)
 local sent = ARGV[3] == '1'
 local function set(times, amounts, total, amount)
-  local before = tonumber(redis.call('HGET', amounts, id))
+  local before = tonumber(redis.call('HGET', amounts, entry))
   if before == nil then return end
   redis.call('INCRBY', total, amount - before)
   if amount == 0 then
-    redis.call('HDEL', amounts, id)
-    redis.call('ZREM', times, id)
+    redis.call('HDEL', amounts, entry)
+    redis.call('ZREM', times, entry)
   else
-    redis.call('HSET', amounts, id, amount)
+    redis.call('HSET', amounts, entry, amount)
   end
 end
 if not sent then set(KEYS[1], KEYS[2], KEYS[3], 0) end
@@ -98,14 +116,15 @@ return 1
  * is left, an id, milliseconds until the reset. `KEYS[1..3]`: the window it is about.
  */
 export const OBSERVE: string = `${WINDOW}
-local window = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local remaining = tonumber(ARGV[3])
+local window = number(1, 'the window', 1, true)
+local limit = number(2, 'the limit', 1, true)
+local remaining = number(3, 'what is left', 0, true)
+local entry = id(4)
+local leaves = number(5, 'the reset', 0, false)
 local now = clock()
 prune(KEYS[1], KEYS[2], KEYS[3], window, now)
 local room = limit - (tonumber(redis.call('GET', KEYS[3])) or 0)
 if remaining >= room then return 0 end
-local leaves = tonumber(ARGV[5])
-add(KEYS[1], KEYS[2], KEYS[3], ARGV[4], room - remaining, now + leaves - window, window)
+add(KEYS[1], KEYS[2], KEYS[3], entry, room - remaining, now + leaves - window, window)
 return room - remaining
 `;

@@ -2,6 +2,7 @@ import type { ChatRequest } from "./chat-request.js";
 import { OPTION_RANGES, type OptionRange } from "./config/config-schema.js";
 import type { ConfigIssue } from "./errors/config-error.js";
 import { headerProblems } from "./header-problems.js";
+import { showGot } from "./show-value.js";
 
 const NONE: ConfigIssue[] = [];
 
@@ -38,7 +39,7 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
       (integer && !Number.isInteger(value))
     ) {
       const what = integer ? `an integer from ${min} to ${max}` : `a number from ${min} to ${max}`;
-      issues.push({ path: key, message: `must be ${what}, got ${String(value)}` });
+      issues.push({ path: key, message: `must be ${what}, got ${showGot(value)}` });
     }
   };
   messageProblems(request.messages, issues);

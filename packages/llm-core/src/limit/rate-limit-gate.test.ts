@@ -253,5 +253,12 @@ describe("RateLimitGate", () => {
       expect(() => new RateLimitGate({ requestsPerMinute })).toThrow(
         "requestsPerMinute: must be a positive integer",
       );
+    // What is not a number says so: "got 5" would read as a valid value.
+    expect(() => new RateLimitGate({ requestsPerMinute: "5" as unknown as number })).toThrow(
+      'requestsPerMinute: must be a positive integer up to 2147483647, got the string "5"',
+    );
+    expect(() => new RateLimitGate({ tokensPerMinute: 10, windowMs: Number.NaN })).toThrow(
+      "windowMs: must be a positive integer up to 2147483647, got NaN",
+    );
   });
 });

@@ -7,12 +7,13 @@ import {
   type GatePass,
   TimeoutError,
 } from "@loom/llm-types";
+import { MAX_TIMER_MS, type NumberRule, numberProblem } from "@loom/llm-types/internal";
 import { sleep } from "../retry/sleep.js";
-
-// The longest wait a timer holds (a longer one fires at once): no limit window is longer.
-const MAX_TIMER_MS = 2_147_483_647;
-
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
+
+// A limit, or a window no longer than the longest wait a timer holds (a longer one fires at
+// once).
+const LIMIT: NumberRule = { min: 1, max: MAX_TIMER_MS, integer: true };
 
 /** Requests and tokens a provider account allows per window. */
 export interface RateLimitOptions {
@@ -151,8 +152,8 @@ export class RateLimitGate implements CallGate {
       ["tokensPerMinute", tokens],
       ["windowMs", windowMs],
     ] as const) {
-      if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS))
-        issues.push({ path, message: `must be a positive integer, got ${String(value)}` });
+      const problem = value === undefined ? undefined : numberProblem(value, LIMIT);
+      if (problem !== undefined) issues.push({ path, message: problem });
     }
     if (issues.length > 0) throw new ConfigError({ issues });
     this.#requests = requests === undefined ? undefined : new SlidingWindow(requests, windowMs);

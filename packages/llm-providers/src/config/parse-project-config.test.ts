@@ -128,7 +128,7 @@ describe("parseProjectConfig: each bad file names file, table and key", () => {
     [
       "a wrong type",
       `[llm.deepseek]\ntemperature = "hot"\n`,
-      'llm.deepseek.temperature: must be a number between 0 and 2, got "hot"',
+      'llm.deepseek.temperature: must be a number between 0 and 2, got the string "hot"',
     ],
     [
       "a value out of range",
@@ -159,6 +159,11 @@ describe("parseProjectConfig: each bad file names file, table and key", () => {
       "a negative price",
       `[llm.local]\ninput_per_mtok = -1\noutput_per_mtok = 1\n`,
       "llm.local.input_per_mtok: must be a non-negative number (USD per million tokens), got -1",
+    ],
+    [
+      "a price as text",
+      `[llm.local]\ninput_per_mtok = "0.5"\noutput_per_mtok = 1\n`,
+      'llm.local.input_per_mtok: must be a non-negative number (USD per million tokens), got the string "0.5"',
     ],
     [
       "a price without its output rate",

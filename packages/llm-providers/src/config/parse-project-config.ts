@@ -5,7 +5,13 @@ import {
   type LLMLogger,
   parseConfig,
 } from "@loom/llm-types";
-import { closestName, hideSecrets, redactSecret } from "@loom/llm-types/internal";
+import {
+  closestName,
+  hideSecrets,
+  type NumberRule,
+  numberProblem,
+  redactSecret,
+} from "@loom/llm-types/internal";
 import type { ModelPrice } from "../cost/model-price.js";
 import { presets } from "../preset/presets.js";
 import { loadToml } from "./load-toml.js";
@@ -150,6 +156,14 @@ function readTable(
   return issues.length === before ? table : undefined;
 }
 
+/** A price: what the cost tracker and the budget can add up (never NaN, never infinite). */
+const USD_PER_MTOK: NumberRule = {
+  min: 0,
+  max: Number.MAX_VALUE,
+  integer: false,
+  what: "a non-negative number (USD per million tokens)",
+};
+
 function readPrice(
   price: Record<string, unknown>,
   at: (key: string) => string,
@@ -163,13 +177,12 @@ function readPrice(
         issues.push({ path: at(toml), message: "is required when a table sets prices" });
         ok = false;
       }
-    } else if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      issues.push({
-        path: at(toml),
-        // A number is shown; anything else only named (it could be a key in the wrong place).
-        message: `must be a non-negative number (USD per million tokens), got ${typeof value === "number" ? value : `a ${Array.isArray(value) ? "list" : typeof value === "object" ? "table" : typeof value}`}`,
-      });
-      ok = false;
+    } else {
+      const problem = numberProblem(value, USD_PER_MTOK);
+      if (problem !== undefined) {
+        issues.push({ path: at(toml), message: problem });
+        ok = false;
+      }
     }
   }
   return ok ? (price as unknown as ModelPrice) : undefined;

@@ -5,6 +5,7 @@ import { InvalidResponseError } from "@loom/llm-types";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createProvider } from "../create-provider.js";
+import { costGates, costHooks } from "./cost-hooks.js";
 import { CostTracker } from "./cost-tracker.js";
 import { InProcessBudgetStore } from "./in-process-budget-store.js";
 
@@ -98,5 +99,17 @@ describe("a budget shared through a store", () => {
     expect(tracker.remainingUsd).toBe(0);
     server.setFallback(undefined);
     await llm.close();
+  });
+});
+
+describe("prices given in code", () => {
+  it("are checked when the hooks are made: a NaN or negative rate is a ConfigError", () => {
+    const tracker = new CostTracker({ budgetUsd: 1 });
+    expect(() =>
+      costGates({ tracker, price: { inputPerMtok: Number.NaN, outputPerMtok: 1 } }),
+    ).toThrow("price.inputPerMtok: must be a non-negative number, got NaN");
+    expect(() => costHooks({ prices: { m: { inputPerMtok: 1, outputPerMtok: -1 } } })).toThrow(
+      "prices.m.outputPerMtok: must be a non-negative number, got -1",
+    );
   });
 });

@@ -2,10 +2,14 @@ import {
   BudgetExceededError,
   type CallGate,
   type CallInfo,
+  ConfigError,
+  type ConfigIssue,
   InvalidResponseError,
   type LLMResponse,
   type ProviderHooks,
 } from "@loom/llm-types";
+import { numberProblem } from "@loom/llm-types/internal";
+import { USD } from "./budget-rule.js";
 import type { BudgetReservation } from "./budget-store.js";
 import type { CostTracker } from "./cost-tracker.js";
 import { estimateCost } from "./estimate-cost.js";
@@ -45,7 +49,9 @@ export function costHooks(options: CostHooksOptions = {}): ProviderHooks {
     if (cost !== undefined) response.costUsd = cost.usd;
     tracker?.record(info.provider, info.model, response.usage, cost?.usd);
   }
-  // A shared budget is checked by its gate (`costGates`), which reserves before sending.
+  // The budget is kept by its gate (`costGates`), which counts the calls in flight. For a
+  // client made with these hooks alone, the tracker's own budget is still checked (coarsely:
+  // by what was recorded) before each request.
   if (tracker !== undefined && tracker.store === undefined) {
     hooks.beforeRequest = (_request, info) => tracker.checkBudget(info.provider, info.model);
   }
@@ -53,16 +59,18 @@ export function costHooks(options: CostHooksOptions = {}): ProviderHooks {
 }
 
 /**
- * The gate of a tracker whose budget is shared (`CostTracker({ store })`): each request
- * reserves its estimated cost in the store before it is sent, and commits its actual cost
- * after. None for a tracker without a store: its budget is checked in process by `costHooks`.
+ * The gate of a tracker with a budget: each request reserves its estimated cost (its token
+ * estimate at the model's dearer rate, 0 when the model has no price) before it is sent, in the
+ * tracker's `store` or its own, and commits its actual cost after. A request goes only if what
+ * was spent, the claims in flight and its estimate fit in the budget. None without a budget.
  */
 export function costGates(options: CostHooksOptions = {}): CallGate[] {
   const { tracker } = options;
-  const store = tracker?.store;
+  const store = tracker?.budgetStore;
   const budgetUsd = tracker?.budgetUsd;
   if (tracker === undefined || store === undefined || budgetUsd === undefined) return [];
   const priceFor = pricing(options);
+  const shared = tracker.store !== undefined;
   return [
     {
       name: "budget",
@@ -82,10 +90,11 @@ export function costGates(options: CostHooksOptions = {}): CallGate[] {
           });
         } catch (error) {
           // Refused: nothing is left, whatever the last reservation saw.
-          if (BudgetExceededError.isInstance(error)) tracker.noteRemaining(0);
+          if (BudgetExceededError.isInstance(error) && shared) tracker.noteRemaining(0);
           throw error;
         }
-        tracker.noteRemaining(reservation.remainingUsd);
+        // The tracker's own budget has its remainder at hand; a shared one only as seen here.
+        if (shared) tracker.noteRemaining(reservation.remainingUsd);
         return {
           waitedMs: 0,
           leave(outcome) {
@@ -98,8 +107,9 @@ export function costGates(options: CostHooksOptions = {}): CallGate[] {
                 usage?.reported && paid !== undefined
                   ? estimateCost(entry.model, usage, paid)?.usd
                   : undefined;
-              // Sent, cost unknown: counted at its estimate rather than as free.
-              reservation.commit(cost ?? estimateUsd);
+              // Sent, cost unknown: counted at its estimate rather than as free. (A cost past
+              // what a float holds, from absurd usage, too: a store refuses to add it up.)
+              reservation.commit(cost !== undefined && Number.isFinite(cost) ? cost : estimateUsd);
             }
           },
         };
@@ -113,6 +123,7 @@ function pricing(
   options: CostHooksOptions,
 ): (requested: string, answered: string) => ModelPrice | undefined {
   const { price } = options;
+  checkPrices(options);
   const table =
     options.prices === undefined ? MODEL_PRICES : { ...MODEL_PRICES, ...options.prices };
   // Looked up once per model name: this runs on every response, and a name without a price
@@ -126,4 +137,28 @@ function pricing(
   };
   // The requested name first: servers report dated names (gpt-4o-mini-2024-07-18) or files.
   return (requested, answered) => price ?? lookup(requested) ?? lookup(answered);
+}
+
+/**
+ * Prices given in code are checked as loom.toml's are: a NaN or negative rate would make every
+ * cost, and every estimate the budget adds up, NaN or negative.
+ */
+function checkPrices(options: CostHooksOptions): void {
+  const issues: ConfigIssue[] = [];
+  const check = (path: string, price: Readonly<ModelPrice>) => {
+    if (typeof price !== "object" || price === null) {
+      issues.push({ path, message: "must be a price ({ inputPerMtok, outputPerMtok })" });
+      return;
+    }
+    for (const key of ["inputPerMtok", "outputPerMtok", "cachedInputPerMtok"] as const) {
+      const value: unknown = price[key];
+      if (value === undefined && key === "cachedInputPerMtok") continue;
+      const problem = numberProblem(value, USD);
+      if (problem !== undefined) issues.push({ path: `${path}.${key}`, message: problem });
+    }
+  };
+  if (options.price !== undefined) check("price", options.price);
+  for (const [model, price] of Object.entries(options.prices ?? {}))
+    check(`prices.${model}`, price);
+  if (issues.length > 0) throw new ConfigError({ issues });
 }

@@ -1,4 +1,4 @@
-import { BudgetExceededError, type Usage } from "@loom/llm-types";
+import { BudgetExceededError, ConfigError, type Usage } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { CostTracker } from "./cost-tracker.js";
 
@@ -89,6 +89,30 @@ describe("CostTracker", () => {
     });
     expect((refused as Error).message).toBe(
       "p/m: Budget of $0.01 spent ($0.012000 so far): call refused before sending",
+    );
+  });
+
+  it("a budget that is not a number of dollars is refused when the tracker is made", () => {
+    for (const [budgetUsd, got] of [
+      [Number.NaN, "got NaN"],
+      [-1, "got -1"],
+      [Number.POSITIVE_INFINITY, "got Infinity"],
+      ["5", 'got the string "5"'],
+    ] as const) {
+      let error: unknown;
+      try {
+        new CostTracker({ budgetUsd: budgetUsd as number });
+      } catch (e) {
+        error = e;
+      }
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain(
+        `budgetUsd: must be a non-negative number, ${got}`,
+      );
+    }
+    expect(() => new CostTracker({ budgetUsd: 0 })).not.toThrow();
+    expect(() => new CostTracker({ budgetUsd: 1, budgetKey: "" })).toThrow(
+      "budgetKey: must be a non-empty string",
     );
   });
 

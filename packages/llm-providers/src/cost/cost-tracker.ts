@@ -1,5 +1,8 @@
-import { BudgetExceededError, type Usage } from "@loom/llm-types";
+import { BudgetExceededError, ConfigError, type ConfigIssue, type Usage } from "@loom/llm-types";
+import { numberProblem } from "@loom/llm-types/internal";
+import { USD } from "./budget-rule.js";
 import type { BudgetStore } from "./budget-store.js";
+import { InProcessBudgetStore } from "./in-process-budget-store.js";
 
 /** Running totals for one provider and model, or for everything. */
 export interface UsageTotals {
@@ -27,7 +30,11 @@ export interface CostSnapshot {
 
 /** Options for CostTracker. */
 export interface CostTrackerOptions {
-  /** Once this much is spent, the next call fails with `BudgetExceededError` before sending. */
+  /**
+   * What may be spent, in USD (0 or more). A call goes only if what was spent, the estimates of
+   * the calls in flight and its own estimate fit in it; otherwise it fails with
+   * `BudgetExceededError` before sending.
+   */
   budgetUsd?: number;
   /**
    * Where the budget's spending is kept when processes share it (`RedisBudgetStore` of
@@ -63,13 +70,36 @@ export class CostTracker {
   readonly budgetKey: string;
   /** What the shared budget had left at the last reservation (with a store only). */
   #remaining: number | undefined;
+  /** Where this tracker's own budget (no `store`) keeps its spending and its claims. */
+  readonly #own: InProcessBudgetStore | undefined;
   #total: UsageTotals = empty();
   #byModel = new Map<string, UsageTotals & { provider: string; model: string }>();
 
   constructor(options: CostTrackerOptions = {}) {
-    this.budgetUsd = options.budgetUsd;
+    const issues: ConfigIssue[] = [];
+    const budget = options.budgetUsd;
+    // A NaN budget would never refuse anything, a negative one everything.
+    const problem = budget === undefined ? undefined : numberProblem(budget, USD);
+    if (problem !== undefined) issues.push({ path: "budgetUsd", message: problem });
+    const key: unknown = options.budgetKey;
+    if (key !== undefined && (typeof key !== "string" || key === ""))
+      issues.push({ path: "budgetKey", message: "must be a non-empty string" });
+    if (issues.length > 0) throw new ConfigError({ issues });
+    this.budgetUsd = budget;
     this.store = options.store;
     this.budgetKey = options.budgetKey ?? "default";
+    // Its own budget is reserved like a shared one, so that calls in flight count against it.
+    this.#own =
+      budget !== undefined && options.store === undefined ? new InProcessBudgetStore() : undefined;
+  }
+
+  /**
+   * Where each call reserves its estimate before it is sent (`costGates`): the shared `store`,
+   * else the tracker's own; none without a budget.
+   * @internal
+   */
+  get budgetStore(): BudgetStore | undefined {
+    return this.store ?? this.#own;
   }
 
   /**
@@ -91,7 +121,11 @@ export class CostTracker {
     return this.#total.costUsd;
   }
 
-  /** Throws `BudgetExceededError` when the budget is spent. Providers call it before each request. */
+  /**
+   * Throws `BudgetExceededError` when the recorded spend has reached the budget. `costHooks`
+   * calls it before each request, for clients made without `costGates`: it cannot see the
+   * calls in flight, which the budget gate counts.
+   */
   checkBudget(provider?: string, model?: string): void {
     if (this.budgetUsd !== undefined && this.#total.costUsd >= this.budgetUsd) {
       throw new BudgetExceededError({
@@ -135,6 +169,7 @@ export class CostTracker {
   reset(): void {
     this.#total = empty();
     this.#byModel.clear();
+    this.#own?.reset(this.budgetKey);
   }
 
   /** A small table for a terminal. */

@@ -1,22 +1,8 @@
 import type { z as Z } from "zod";
 import { headerProblems } from "../header-problems.js";
-import { redactSecret } from "../redact/redact-secret.js";
 import { redactUrl } from "../redact/redact-url.js";
+import { showValue as show, showGot } from "../show-value.js";
 import { CONFIG_DEFAULTS, type LLMConfig, type LLMConfigInput } from "./llm-config.js";
-
-/** A value as it may appear in a message: short, and never a secret (callers make sure). */
-function show(value: unknown): string {
-  // Objects are named, never printed: they may hold secrets, and one without a prototype
-  // (from a TOML parser) cannot even be turned into a string.
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object" && value !== null) return "an object";
-  // A long string without spaces in a field that wanted a number or a name may be a key
-  // pasted in the wrong place: shown like a key.
-  if (typeof value === "string" && value.trim().length >= 16 && !/\s/.test(value.trim()))
-    return JSON.stringify(redactSecret(value.trim()));
-  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
 
 /** A URL as it may appear in a message: credentials masked, the rest as written. */
 function showUrl(value: string): string {
@@ -69,24 +55,24 @@ export function buildConfigSchema(z: Zod): Z.ZodType<LLMConfig, LLMConfigInput> 
 /** The schema with its full type, for the checks below. */
 function schemaOf(z: Zod) {
   const number = (what: string) =>
-    z.number({ error: (issue) => `must be ${what}, got ${show(issue.input)}` });
+    z.number({ error: (issue) => `must be ${what}, got ${showGot(issue.input)}` });
 
   const between = (min: number, max: number) =>
     number(`a number between ${min} and ${max}`).refine((v) => v >= min && v <= max, {
-      error: (issue) => `must be between ${min} and ${max}, got ${show(issue.input)}`,
+      error: (issue) => `must be between ${min} and ${max}, got ${showGot(issue.input)}`,
     });
 
   const integer = (min: 0 | 1) => {
     const what = min === 0 ? "a non-negative integer" : "a positive integer";
     return number(what).refine((v) => Number.isInteger(v) && v >= min, {
-      error: (issue) => `must be ${what}, got ${show(issue.input)}`,
+      error: (issue) => `must be ${what}, got ${showGot(issue.input)}`,
     });
   };
 
   const milliseconds = (min: 0 | 1) =>
     integer(min).refine((v) => v <= MAX_TIMER_MS, {
       error: (issue) =>
-        `must be at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${show(issue.input)}`,
+        `must be at most ${MAX_TIMER_MS} ms (about 24.8 days), got ${showGot(issue.input)}`,
     });
 
   const flag = z.boolean({ error: (issue) => `must be true or false, got ${show(issue.input)}` });

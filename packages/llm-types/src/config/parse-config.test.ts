@@ -138,7 +138,13 @@ describe("parseConfig: each bad value is named with its reason", () => {
       "temperature as text",
       { temperature: "hot" },
       "temperature",
-      'must be a number between 0 and 2, got "hot"',
+      'must be a number between 0 and 2, got the string "hot"',
+    ],
+    [
+      "a limit as text",
+      { rateLimit: { requestsPerMinute: "5" } },
+      "rateLimit.requestsPerMinute",
+      'must be a positive integer, got the string "5"',
     ],
     ["topP above 1", { topP: 1.5 }, "topP", "must be between 0 and 1, got 1.5"],
     [
@@ -217,7 +223,7 @@ describe("parseConfig: each bad value is named with its reason", () => {
         "m: Invalid LLM config:",
         "  - temperature: must be between 0 and 2, got 3",
         "  - maxTokens: must be a positive integer, got -1",
-        '  - timeoutMs: must be a positive integer, got "x"',
+        '  - timeoutMs: must be a positive integer, got the string "x"',
       ].join("\n"),
     );
   });

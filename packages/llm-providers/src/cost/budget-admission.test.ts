@@ -1,0 +1,77 @@
+// A budget admits a call only if what was spent, the claims of the calls in flight and the
+// call's own estimate fit in it: with exact estimates it is never exceeded, one call at a time
+// or many at once, whether the budget is the tracker's own or kept in a store.
+import { completionBody, createFakeServer, wireUsage } from "@loom/llm-testing";
+import { BudgetExceededError } from "@loom/llm-types";
+import { afterAll, describe, expect, it } from "vitest";
+import { createProvider } from "../create-provider.js";
+import { CostTracker } from "./cost-tracker.js";
+import { InProcessBudgetStore } from "./in-process-budget-store.js";
+
+const server = await createFakeServer();
+afterAll(() => server.close());
+
+// "hi" is 1 token by the estimate, plus maxTokens 99: 100 tokens at $100 per million on both
+// rates, $0.01. The server reports 1 prompt and 99 completion tokens: each call costs $0.01,
+// exactly its estimate.
+const price = { inputPerMtok: 100, outputPerMtok: 100 };
+const hello = { messages: [{ role: "user" as const, content: "hi" }], maxTokens: 99 };
+const env = { OPENAI_API_KEY: "sk-test-0123456789abcdef" };
+
+const budgets = [
+  ["the tracker's own budget", () => new CostTracker({ budgetUsd: 0.035 })],
+  [
+    "a budget in a store",
+    () => new CostTracker({ budgetUsd: 0.035, store: new InProcessBudgetStore() }),
+  ],
+] as const;
+
+describe.each(budgets)("%s, each call costing exactly its $0.01 estimate", (_name, make) => {
+  it("$0.035 admits three calls one at a time, never a fourth: $0.03 spent", async () => {
+    server.reset();
+    server.setFallback({ type: "json", body: completionBody({ usage: wireUsage(99, 1) }) });
+    const tracker = make();
+    const llm = createProvider({ env }, "openai", {
+      baseUrl: server.baseUrl,
+      tracker,
+      price,
+      maxRetries: 0,
+    });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++)
+      outcomes.push(
+        await llm.call(hello).then(
+          () => "sent",
+          (e: unknown) => (BudgetExceededError.isInstance(e) ? "refused" : String(e)),
+        ),
+      );
+    expect(outcomes).toEqual(["sent", "sent", "sent", "refused", "refused"]);
+    expect(server.requests).toHaveLength(3);
+    expect(tracker.spentUsd).toBeCloseTo(0.03, 12);
+    expect(tracker.spentUsd).toBeLessThanOrEqual(0.035);
+    server.setFallback(undefined);
+    await llm.close();
+  });
+
+  it("ten calls at once: the calls in flight count, three go and seven are refused unsent", async () => {
+    server.reset();
+    server.setFallback({ type: "json", body: completionBody({ usage: wireUsage(99, 1) }) });
+    const tracker = make();
+    const llm = createProvider({ env }, "openai", {
+      baseUrl: server.baseUrl,
+      tracker,
+      price,
+      maxRetries: 0,
+    });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => llm.call(hello)));
+    const refused = results.filter(
+      (r) => r.status === "rejected" && BudgetExceededError.isInstance(r.reason),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
+    expect(refused).toHaveLength(7);
+    expect(server.requests).toHaveLength(3);
+    expect(tracker.spentUsd).toBeCloseTo(0.03, 12);
+    server.setFallback(undefined);
+    await llm.close();
+  });
+});

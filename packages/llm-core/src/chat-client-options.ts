@@ -1,4 +1,4 @@
-import type { CallGate, ProviderHooks } from "@loom/llm-types";
+import type { CallGate, ProviderHooks, TransportFactory } from "@loom/llm-types";
 
 /** Options of a `ChatClient` beyond its config. */
 export interface ChatClientOptions {
@@ -9,4 +9,10 @@ export interface ChatClientOptions {
    * `rateLimit`: a rate limit or budget shared with other clients or processes (Redis).
    */
   gates?: readonly CallGate[];
+  /**
+   * Makes the client's transport for the origin of its base URL. Default: undici's pooled
+   * keep-alive connections. Retries, timeouts, aborts and the rule that nothing is resent once
+   * a response began hold above it, for any transport.
+   */
+  transport?: TransportFactory;
 }

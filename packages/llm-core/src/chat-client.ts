@@ -1,82 +1,44 @@
 import { inspect } from "node:util";
 import {
-  APIStatusError,
-  type CallGate,
   type CallInfo,
   type ChatModel,
   type ChatRequest,
   type ChatStream,
   ConfigError,
   ConnectionError,
-  type GateEntry,
-  type GateOutcome,
-  type GatePass,
+  type ExchangeFacts,
   type LLMConfig,
   type LLMConfigInput,
   type LLMContext,
   type LLMResponse,
   parseConfig,
-  TimeoutError,
 } from "@loom/llm-types";
 import {
   CREDENTIAL_HEADER,
-  createStatusError,
   Redactor,
   redactSecret,
   redactUrl,
   requestProblems,
   urlSecrets,
 } from "@loom/llm-types/internal";
-import { type Dispatcher, Pool } from "undici";
 import type { ChatClientOptions } from "./chat-client-options.js";
+import { CallContext } from "./exchange/call-context.js";
+import type { ClientCore } from "./exchange/client-core.js";
+import { exchange } from "./exchange/exchange.js";
 import { HookRunner } from "./hooks/hook-runner.js";
-import { BodyWatchdog } from "./http/body-watchdog.js";
 import { CallSignal } from "./http/call-signal.js";
-import { decodeBody } from "./http/decode-body.js";
-import { nextTurn } from "./http/next-turn.js";
-import type { OpenResponse } from "./http/open-response.js";
-import { parseRetryAfter } from "./http/parse-retry-after.js";
-import { readBody, readErrorBody } from "./http/read-body.js";
-import { requestIdOf } from "./http/request-id.js";
-import { toTransportError } from "./http/to-transport-error.js";
-import { userAgent } from "./http/user-agent.js";
-import type { Admission } from "./limit/admission.js";
 import { ConcurrencyLimit } from "./limit/concurrency-limit.js";
-import { estimateTokens } from "./limit/estimate-tokens.js";
 import { sharedRateLimit } from "./limit/shared-rate-limit.js";
-import { buildRequestBody } from "./request/build-request-body.js";
-import { parseCompletion } from "./response/parse-completion.js";
-import { parseJsonBody } from "./response/parse-json-body.js";
-import { parseStructuredReply } from "./response/parse-structured-reply.js";
-import { quoteServerText } from "./response/quote-server-text.js";
-import type { ResponseMeta } from "./response/response-meta.js";
-import { type AttemptProgress, Retrier } from "./retry/retrier.js";
 import { ProviderStream } from "./stream/provider-stream.js";
-
-// Keep-alive idle time: shorter than the usual server-side 60 s (and llama.cpp's 5 s hint is
-// honoured by undici itself), so a socket the server is about to drop is rarely reused.
-const KEEP_ALIVE_TIMEOUT_MS = 4_000;
+import { undiciTransport } from "./transport/undici-transport.js";
+import { protocolFor } from "./wire/protocols.js";
 
 /**
- * One watchdog for every client of the process: a fleet of a thousand clients keeps one timer
- * ticking while bodies are read, not a thousand.
- */
-const WATCHDOG = new BodyWatchdog<ResponseMeta>((meta) => {
-  const timeoutMs = meta.timeoutMs;
-  return new TimeoutError({
-    timeoutMs,
-    phase: "body",
-    message: `${meta.request}: the response did not arrive in full within ${timeoutMs} ms; not resent, since the server may have acted on it`,
-    retryable: false,
-    provider: meta.provider,
-    model: meta.model,
-    requestId: meta.requestId,
-  });
-});
-
-/**
- * A client for one OpenAI-compatible chat-completions API. It owns one keep-alive connection
- * pool to the server; `close()` releases it. Config is validated once, here.
+ * A client for one chat API: its config (validated once, here), a connection pool to its
+ * server, and `call()`, `stream()` and `close()`. Both kinds of request go through one exchange
+ * (`exchange/exchange.ts`): gates, the concurrency slot, the request, status errors, retries,
+ * deadlines; the wire protocol (`wire/`) says how requests and answers are written, the
+ * transport (`transport/`) sends them.
  *
  * This is the building block: it knows no presets and traces nothing by itself. `LLMProvider`
  * in `@loom/llm` extends it with presets, `loom.toml`, pricing and telemetry.
@@ -84,19 +46,11 @@ const WATCHDOG = new BodyWatchdog<ResponseMeta>((meta) => {
 export class ChatClient implements ChatModel {
   readonly #config: LLMConfig;
   readonly #ctx: LLMContext;
-  readonly #pool: Pool;
-  /** Aborted by `close()`: waits between retries end at once. */
+  readonly #core: ClientCore;
+  /** Aborted by `close()`. */
   readonly #closing = new AbortController();
   /** Set by `close()`: what it is waiting for. */
   #closed: Promise<void> | undefined;
-  readonly #path: string;
-  readonly #label: string;
-  readonly #headers: Record<string, string>;
-  readonly #streamHeaders: Record<string, string>;
-  readonly #hooks: HookRunner;
-  readonly #limit: ConcurrencyLimit | undefined;
-  /** What each request passes before it is sent: the config's rate limit, then `gates`. */
-  readonly #gates: readonly CallGate[];
   /** Every secret this client holds: the key, credential header values, URL credentials. */
   readonly #secrets: readonly (string | undefined)[];
   /** Masks `#secrets`, in every encoding. */
@@ -104,6 +58,8 @@ export class ChatClient implements ChatModel {
   readonly #redact: (text: string) => string;
   /** The base URL as it may be shown (credentials in its query masked). */
   readonly #baseUrl: string;
+  /** `POST https://host/v1/chat/completions`, credentials masked: errors name the request so. */
+  readonly #label: string;
 
   constructor(
     ctx: LLMContext | undefined,
@@ -111,43 +67,42 @@ export class ChatClient implements ChatModel {
     options: ChatClientOptions = {},
   ) {
     this.#ctx = ctx ?? {};
-    this.#hooks = new HookRunner(options.hooks ?? []);
+    const hooks = new HookRunner(options.hooks ?? []);
     this.#config = parseConfig(config as LLMConfigInput);
+    const cfg = this.#config;
     this.#secrets = [
-      this.#config.apiKey,
-      ...credentialHeaderValues(this.#config.headers),
-      ...urlSecrets(this.#config.baseUrl),
+      cfg.apiKey,
+      ...credentialHeaderValues(cfg.headers),
+      ...urlSecrets(cfg.baseUrl),
     ];
     this.#redactor = new Redactor(this.#secrets);
-    this.#baseUrl = redactUrl(this.#config.baseUrl);
+    this.#baseUrl = redactUrl(cfg.baseUrl);
     const redactor = this.#redactor;
     this.#redact = redactor.empty ? (text) => text : (text) => redactor.redact(text);
-    const max = this.#config.maxConcurrency;
-    this.#limit = max === undefined ? undefined : new ConcurrencyLimit(max);
-    const own = sharedRateLimit(this.#config);
-    this.#gates = [...(own === undefined ? [] : [own]), ...(options.gates ?? [])];
-    const url = new URL(this.#config.baseUrl);
-    this.#path = `${url.pathname.replace(/\/+$/, "")}/chat/completions${url.search}`;
-    // Error messages name the request: with any credential in its query masked.
-    this.#label = redactUrl(`POST ${url.origin}${this.#path}`);
-    this.#pool = new Pool(url.origin, {
-      // `null`: undici's own default, a socket per request in flight.
-      connections: this.#config.maxConnections ?? null,
-      // undici's 300 s defaults would hide a hung server for five minutes.
-      headersTimeout: this.#config.timeoutMs,
-      bodyTimeout: this.#config.timeoutMs,
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    });
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: "application/json",
-      "user-agent": userAgent(),
+    const own = sharedRateLimit(cfg);
+    const wire = protocolFor("openai-chat");
+    const url = new URL(cfg.baseUrl);
+    const path = `${url.pathname.replace(/\/+$/, "")}${wire.path}${url.search}`;
+    this.#label = redactUrl(`POST ${url.origin}${path}`);
+    const makeTransport = options.transport ?? undiciTransport;
+    this.#core = {
+      config: cfg,
+      ctx: this.#ctx,
+      wire,
+      transport: makeTransport(url.origin, {
+        maxConnections: cfg.maxConnections,
+        timeoutMs: cfg.timeoutMs,
+      }),
+      hooks,
+      gates: [...(own === undefined ? [] : [own]), ...(options.gates ?? [])],
+      limit:
+        cfg.maxConcurrency === undefined ? undefined : new ConcurrencyLimit(cfg.maxConcurrency),
+      closing: this.#closing.signal,
+      path,
+      headers: wire.headers(cfg, false),
+      streamHeaders: wire.headers(cfg, true),
+      closedError: (facts) => closedError(facts),
     };
-    for (const [name, value] of Object.entries(this.#config.headers))
-      headers[name.toLowerCase()] = value;
-    if (this.#config.apiKey !== undefined) headers.authorization = `Bearer ${this.#config.apiKey}`;
-    this.#headers = headers;
-    this.#streamHeaders = { ...headers, accept: "text/event-stream" };
   }
 
   /** The provider's name (`deepseek`, `openai`, `local`, or the custom one). */
@@ -173,232 +128,22 @@ export class ChatClient implements ChatModel {
   /** One chat completion. */
   async call<TParsed = unknown>(request: ChatRequest<TParsed>): Promise<LLMResponse<TParsed>> {
     this.#check(request);
-    const meta = this.#meta(request);
-    const info = this.#info(meta, false);
-    const hooks = this.#hooks;
-    hooks.begin(request, info);
-    const callSignal =
+    const facts = this.#facts(request);
+    // A signal only for a call that has a reason to end early: most calls need none.
+    const signal =
       request.signal !== undefined || request.deadlineMs !== undefined
-        ? new CallSignal(request.signal, request.deadlineMs, meta)
+        ? new CallSignal(request.signal, request.deadlineMs, facts)
         : undefined;
-    const signal = callSignal?.signal;
-    const deadline =
-      request.deadlineMs === undefined ? undefined : performance.now() + request.deadlineMs;
-    // Made on the first failure: most calls succeed at once and need no retry state.
-    let retrier: Retrier | undefined;
-    // A call hands nothing to its caller before it succeeds: never "delivered".
-    const progress: AttemptProgress = { responseStarted: false, delivered: false };
-    try {
-      for (;;) {
-        try {
-          progress.responseStarted = false;
-          const parsed = await this.#attempt(request, info, meta, signal, progress, deadline);
-          parsed.attempts = retrier?.attempts ?? 1;
-          hooks.response(parsed, request, info);
-          await nextTurn();
-          return parsed as LLMResponse<TParsed>;
-        } catch (error) {
-          retrier ??= this.#retrier(request, info, meta, signal);
-          if (!(await this.#retryAfter(retrier, error, progress, meta, signal))) throw error;
-        }
-      }
-    } catch (error) {
-      // The one exit of every failure: whatever the error carries is masked before anyone
-      // (hooks, telemetry, the caller) sees it.
-      meta.redactor.redactError(error);
-      hooks.error(error, request, info);
-      throw error;
-    } finally {
-      callSignal?.dispose();
-    }
-  }
-
-  /**
-   * One attempt of a call: a slot under `maxConcurrency`, the request, the whole body within
-   * `timeoutMs` of the attempt's start, parsed.
-   */
-  async #attempt(
-    request: ChatRequest,
-    info: CallInfo,
-    meta: ResponseMeta,
-    signal: AbortSignal | undefined,
-    progress: AttemptProgress,
-    deadline: number | undefined,
-  ): Promise<LLMResponse> {
-    const admission = await this.#admit(request, info, meta, signal, deadline);
-    let outcome: GateOutcome = { sent: false };
-    try {
-      const started = performance.now();
-      let response: OpenResponse;
-      try {
-        response = await this.#open(request, info, meta, signal);
-      } catch (error) {
-        // The server answered (a 429 counts against its limits) or the request was lost.
-        if (APIStatusError.isInstance(error))
-          outcome = { sent: true, retryAfterMs: error.retryAfterMs };
-        throw error;
-      }
-      progress.responseStarted = true;
-      outcome = { sent: true, headers: response.headers };
-      const watched = { body: response.body, deadline: started + meta.timeoutMs, context: meta };
-      WATCHDOG.watch(watched);
-      let text: string;
-      try {
-        text = await readBody(response.body, response.headers["content-length"], meta);
-      } catch (error) {
-        throw toTransportError(error, { meta, signal, delivered: false, responseStarted: true });
-      } finally {
-        WATCHDOG.unwatch(watched);
-      }
-      const parsed = parseCompletion(parseJsonBody(text, meta), meta);
-      outcome = { sent: true, headers: response.headers, usage: parsed.usage, model: parsed.model };
-      parseStructuredReply(parsed, meta);
-      return parsed;
-    } finally {
-      admission.leave(outcome);
-      admission.release();
-    }
-  }
-
-  /**
-   * Lets a request through: every gate (rate limits, budgets) in order, then a slot under
-   * `maxConcurrency`, so a request waiting on a limit holds no slot. Waiting is abortable; a
-   * refusal leaves the gates already passed as if nothing was sent.
-   */
-  async #admit(
-    request: ChatRequest,
-    info: CallInfo,
-    meta: ResponseMeta,
-    signal: AbortSignal | undefined,
-    deadline: number | undefined,
-  ): Promise<Admission> {
-    const gates = this.#gates;
-    let passes: GatePass[] | undefined;
-    if (gates.length > 0) {
-      passes = [];
-      const entry: GateEntry = {
-        provider: meta.provider,
-        model: meta.model,
-        estimatedTokens: estimateTokens(request, this.#config.maxTokens),
-        request,
-        deadline,
-      };
-      // `close()` ends a wait at a gate too, as it ends a wait for a slot.
-      const closing = this.#closing.signal;
-      const gateSignal = signal === undefined ? closing : AbortSignal.any([signal, closing]);
-      const started = performance.now();
-      try {
-        for (const gate of gates) passes.push(await gate.enter(entry, gateSignal));
-      } catch (error) {
-        for (const pass of passes) pass.leave({ sent: false });
-        // A wait that ended in an abort, a deadline or a refusal is worth seeing most.
-        const waitedMs = performance.now() - started;
-        if (waitedMs >= 1) this.#hooks.wait(waitedMs, request, info);
-        if (closing.aborted && !signal?.aborted) throw this.#closedError(meta);
-        throw toTransportError(error, { meta, signal, delivered: false });
-      }
-      // What the gates held the request for: the time to pass one that did not hold it (a busy
-      // event loop, a round trip to a shared store) is not a wait.
-      let waitedMs = 0;
-      for (const pass of passes) waitedMs += pass.waitedMs;
-      if (waitedMs > 0) this.#hooks.wait(waitedMs, request, info);
-    }
-    let release: (() => void) | undefined;
-    try {
-      release = await this.#acquire(signal, meta);
-    } catch (error) {
-      for (const pass of passes ?? []) pass.leave({ sent: false });
-      throw error;
-    }
-    return {
-      leave(outcome) {
-        if (passes === undefined) return;
-        for (const pass of passes) pass.leave(outcome);
-        passes = undefined;
-      },
-      release() {
-        release?.();
-        release = undefined;
-      },
-    };
-  }
-
-  /** A slot under `maxConcurrency` (none to take without a limit); waiting is abortable. */
-  async #acquire(
-    signal: AbortSignal | undefined,
-    meta: ResponseMeta,
-  ): Promise<(() => void) | undefined> {
-    const limit = this.#limit;
-    if (limit === undefined) return undefined;
-    try {
-      await limit.acquire(signal);
-    } catch (error) {
-      throw toTransportError(error, { meta, signal, delivered: false });
-    }
-    // Released one turn later, once undici has the socket back in its pool (see `nextTurn`):
-    // else the next waiter's request would open a socket beyond the limit.
-    return () => setImmediate(() => limit.release());
-  }
-
-  #retrier(
-    request: ChatRequest,
-    info: CallInfo,
-    meta: ResponseMeta,
-    signal: AbortSignal | undefined,
-  ): Retrier {
-    const hooks = this.#hooks;
-    const logger = this.#ctx.logger;
-    const watched = hooks.watchesRetries;
-    return new Retrier({
-      maxRetries: request.maxRetries ?? this.#config.maxRetries,
-      maxRetryDelayMs: this.#config.maxRetryDelayMs,
-      // `close()` ends the wait too; joined only here, on the failure path.
-      signal:
-        signal === undefined
-          ? this.#closing.signal
-          : AbortSignal.any([signal, this.#closing.signal]),
-      onRetry:
-        !watched && logger?.debug === undefined
-          ? undefined
-          : (retry) => {
-              // Masked before a hook or the log sees it, as at the call's exit.
-              meta.redactor.redactError(retry.error);
-              logger?.debug?.(
-                `${info.provider}: retrying ${info.model} in ${retry.delayMs} ms (${retry.reason})`,
-                {
-                  provider: info.provider,
-                  model: info.model,
-                  attempt: retry.attempt,
-                  delayMs: retry.delayMs,
-                  reason: retry.reason,
-                  // The error's message, never its object: its cause may hold undici's request.
-                  error: retry.error instanceof Error ? retry.error.message : String(retry.error),
-                },
-              );
-              if (watched) hooks.retry(retry, request, info);
-            },
-    });
-  }
-
-  /** Whether to try again after `error`; an abort while waiting is reported as the abort. */
-  async #retryAfter(
-    retrier: Retrier,
-    error: unknown,
-    progress: AttemptProgress,
-    meta: ResponseMeta,
-    signal: AbortSignal | undefined,
-  ): Promise<boolean> {
-    try {
-      return await retrier.retryAfter(error, progress);
-    } catch (abort) {
-      throw toTransportError(abort, { meta, signal, delivered: false });
-    }
+    const info = this.#info(facts, false);
+    const ctx = new CallContext(this.#core, request, facts, info, signal, request.deadlineMs);
+    // A call's body is read whole: the exchange yields nothing before its response.
+    const step = await exchange(ctx, undefined).next();
+    return step.value as LLMResponse<TParsed>;
   }
 
   /** A streamed chat completion; the request is sent when iteration (or `response()`) starts. */
   stream(request: ChatRequest): ChatStream {
-    const meta = this.#meta(request);
-    const info = this.#info(meta, true);
+    const facts = this.#facts(request);
     let invalid: unknown;
     try {
       this.#check(request);
@@ -406,80 +151,13 @@ export class ChatClient implements ChatModel {
       // Raised when the stream starts, as a call rejects: `stream()` itself never throws.
       invalid = error;
     }
-    return new ProviderStream({
-      open: (signal) => this.#open(request, info, meta, signal),
-      admit: (signal, deadline) => this.#admit(request, info, meta, signal, deadline),
-      retrier: (signal) => this.#retrier(request, info, meta, signal),
-      hooks: this.#hooks,
-      invalid,
-      request,
-      info,
-      streamIdleTimeoutMs: this.#config.streamIdleTimeoutMs,
-      meta,
-      // A refused request arms nothing: its signal or deadline may be what is wrong with it.
-      signal: invalid === undefined ? request.signal : undefined,
-      deadlineMs: invalid === undefined ? request.deadlineMs : undefined,
-    });
-  }
-
-  /**
-   * One attempt: sends the request and returns the open response when its status is 2xx, or
-   * throws the typed error for the status or the transport failure. Retries wrap this.
-   */
-  async #open(
-    request: ChatRequest,
-    info: CallInfo,
-    meta: ResponseMeta,
-    signal: AbortSignal | undefined,
-  ): Promise<OpenResponse> {
-    if (this.#closed !== undefined) throw this.#closedError(meta);
-    const timeoutMs = meta.timeoutMs;
-    const stream = info.stream;
-    const wire = buildRequestBody(this.#config, request, stream);
-    this.#hooks.prepareBody(wire, request, info);
-    const body = JSON.stringify(wire);
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await this.#pool.request({
-        method: "POST",
-        path: this.#path,
-        headers: this.#requestHeaders(request, stream),
-        body,
-        signal: signal ?? null,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-    } catch (error) {
-      throw toTransportError(error, { meta, signal, delivered: false });
-    }
-    const headers = response.headers;
-    // A header the server chose: quoted as server text (masked, bounded) like any other.
-    const requestId = requestIdOf(headers);
-    meta.requestId = requestId === undefined ? undefined : quoteServerText(requestId, meta, 200);
-    const open = decodeBody(response as unknown as OpenResponse, meta);
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      const text = meta.redact(await readErrorBody(open.body));
-      const shouldRetry = headers["x-should-retry"];
-      throw createStatusError({
-        status: response.statusCode,
-        body: text,
-        provider: meta.provider,
-        model: meta.model,
-        requestId: meta.requestId,
-        request: meta.request,
-        retryAfterMs: parseRetryAfter(headers),
-        shouldRetry: shouldRetry === "true" ? true : shouldRetry === "false" ? false : undefined,
-        hint:
-          response.statusCode === 401
-            ? this.#config.apiKey === undefined
-              ? `No API key was sent${this.#config.apiKeyEnv ? `: set ${this.#config.apiKeyEnv}` : ""}`
-              : this.#config.apiKeyEnv
-                ? `Check the key in ${this.#config.apiKeyEnv}`
-                : undefined
-            : undefined,
-      });
-    }
-    return open;
+    // A refused request arms nothing: its signal or deadline may be what is wrong with it.
+    const valid = invalid === undefined;
+    const deadlineMs = valid ? request.deadlineMs : undefined;
+    const signal = new CallSignal(valid ? request.signal : undefined, deadlineMs, facts);
+    const info = this.#info(facts, true);
+    const ctx = new CallContext(this.#core, request, facts, info, signal, deadlineMs);
+    return new ProviderStream(ctx, invalid);
   }
 
   /**
@@ -491,22 +169,11 @@ export class ChatClient implements ChatModel {
   close(options: { drain?: boolean } = {}): Promise<void> {
     // Once: a second call (two shutdown handlers) waits for the first, never fails.
     if (this.#closed !== undefined) return this.#closed;
-    const meta = this.#meta({ messages: [] });
-    this.#limit?.close(this.#closedError(meta));
-    this.#closing.abort(this.#closedError(meta));
-    this.#closed =
-      options.drain === true ? this.#pool.close() : this.#pool.destroy(this.#closedError(meta));
+    const error = closedError(this.#facts({ messages: [] }));
+    this.#core.limit?.close(error);
+    this.#closing.abort(error);
+    this.#closed = this.#core.transport.close({ drain: options.drain === true, reason: error });
     return this.#closed;
-  }
-
-  #closedError(meta: ResponseMeta): ConnectionError {
-    return new ConnectionError({
-      message: `${meta.request}: the ${meta.provider} provider was closed`,
-      code: "LOOM_CLIENT_CLOSED",
-      retryable: false,
-      provider: meta.provider,
-      model: meta.model,
-    });
   }
 
   toString(): string {
@@ -532,18 +199,18 @@ export class ChatClient implements ChatModel {
     });
   }
 
-  #info(meta: ResponseMeta, stream: boolean): CallInfo {
+  #info(facts: ExchangeFacts, stream: boolean): CallInfo {
     return {
-      provider: meta.provider,
-      model: meta.model,
+      provider: facts.provider,
+      model: facts.model,
       stream,
       context: this.#ctx,
       baseUrl: this.#baseUrl,
-      redact: meta.redact,
+      redact: facts.redact,
     };
   }
 
-  #meta(request: ChatRequest): ResponseMeta {
+  #facts(request: ChatRequest): ExchangeFacts {
     // Built once per call, and only for a call that brings credential headers of its own.
     const redactor = this.#redactorFor(request);
     return {
@@ -560,16 +227,6 @@ export class ChatClient implements ChatModel {
       redactor,
       redact: redactor === this.#redactor ? this.#redact : (text) => redactor.redact(text),
     };
-  }
-
-  #requestHeaders(request: ChatRequest, stream: boolean): Record<string, string> {
-    const base = stream ? this.#streamHeaders : this.#headers;
-    if (request.headers === undefined) return base;
-    const headers = { ...base };
-    // Checked by `#check` before anything was sent.
-    for (const [name, value] of Object.entries(request.headers))
-      headers[name.toLowerCase()] = value;
-    return headers;
   }
 
   /** A request's own options follow the config's rules; a bad one is a `ConfigError`, sent nowhere. */
@@ -593,6 +250,17 @@ export class ChatClient implements ChatModel {
         : [];
     return extra.length === 0 ? this.#redactor : new Redactor([...this.#secrets, ...extra]);
   }
+}
+
+/** The error of anything tried after `close()`. */
+function closedError(facts: ExchangeFacts): ConnectionError {
+  return new ConnectionError({
+    message: `${facts.request}: the ${facts.provider} provider was closed`,
+    code: "LOOM_CLIENT_CLOSED",
+    retryable: false,
+    provider: facts.provider,
+    model: facts.model,
+  });
 }
 
 /** The values of headers whose names say they are credentials (`x-api-key`, `*-token`, …). */

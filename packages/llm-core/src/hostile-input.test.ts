@@ -4,8 +4,8 @@ import { completionChunk, createFakeServer, hostile } from "@loom/llm-testing";
 import { ConfigError, InvalidResponseError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { ChatClient } from "./chat-client.js";
-import { MAX_TOOL_CALLS } from "./stream/choice-assembly.js";
 import { failure, hello, raw, serverAndClient, texts } from "./test-support.fixture.js";
+import { MAX_TOOL_CALLS } from "./wire/openai-chat/stream/choice-assembly.js";
 
 const { server, llm } = await serverAndClient();
 

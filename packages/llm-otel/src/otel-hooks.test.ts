@@ -220,7 +220,8 @@ describe("spans", () => {
   it("an aborted stream: the span ends with status ERROR", async () => {
     server.enqueue({
       type: "sse",
-      events: [completionChunk({ content: "a" }), { delayMs: 5_000 }],
+      // A piece that cannot begin the key in any form, so masking holds none of it back.
+      events: [completionChunk({ content: "Hi there" }), { delayMs: 5_000 }],
     });
     const stream = llm.stream(hello);
     await expect(
@@ -236,7 +237,8 @@ describe("spans", () => {
   it("a stream left early with break: the span ends, status OK, marked cancelled", async () => {
     server.enqueue({
       type: "sse",
-      events: [completionChunk({ content: "a" }), { delayMs: 5_000 }],
+      // A piece that cannot begin the key in any form, so masking holds none of it back.
+      events: [completionChunk({ content: "Hi there" }), { delayMs: 5_000 }],
     });
     for await (const _ of llm.stream(hello)) break;
     const span = only();

@@ -76,4 +76,20 @@ export type {
 export type { ToolCall } from "./tool-call.js";
 export type { ToolChoice } from "./tool-choice.js";
 export type { ToolDefinition, ToolExecutionContext, ToolParameters } from "./tool-definition.js";
+export type {
+  ResponseBody,
+  Transport,
+  TransportFactory,
+  TransportOptions,
+  TransportRequest,
+  TransportResponse,
+} from "./transport/transport.js";
 export type { Usage } from "./usage.js";
+export type { ExchangeFacts } from "./wire/exchange-facts.js";
+export type { SecretMask, TextMasking } from "./wire/secret-mask.js";
+export type {
+  ProtocolName,
+  StatusReply,
+  WireProtocol,
+  WireStreamReader,
+} from "./wire/wire-protocol.js";

@@ -14,7 +14,6 @@ export { hideSecrets } from "./redact/hide-secrets.js";
 export { redactSecret } from "./redact/redact-secret.js";
 export { redactUrl, urlSecrets } from "./redact/redact-url.js";
 export { CREDENTIAL_HEADER, CREDENTIAL_PARAM, Redactor } from "./redact/redactor.js";
-export type { StreamingRedaction } from "./redact/streaming-redaction.js";
 export { requestProblems } from "./request-problems.js";
 export { allowsNull } from "./schema-allows-null.js";
 export { showGot, showValue } from "./show-value.js";

@@ -1,8 +1,8 @@
-import type { BodyStream } from "./read-body.js";
+import type { ResponseBody } from "@loom/llm-types";
 
 /** One body being read, and when it must be done. */
 export interface WatchedBody<T = unknown> {
-  readonly body: BodyStream;
+  readonly body: ResponseBody;
   /** `performance.now()` by which the body must have arrived in full. */
   readonly deadline: number;
   /** What the watchdog's `expire` needs to build the error. */

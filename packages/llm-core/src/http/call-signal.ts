@@ -1,5 +1,5 @@
+import type { ExchangeFacts } from "@loom/llm-types";
 import { TimeoutError } from "@loom/llm-types";
-import type { ResponseMeta } from "../response/response-meta.js";
 
 /**
  * The signal one call is sent with: aborted by the caller's signal, by the call's own `abort()`
@@ -12,7 +12,7 @@ export class CallSignal {
   readonly #user: AbortSignal | undefined;
   readonly #timer: NodeJS.Timeout | undefined;
 
-  constructor(user: AbortSignal | undefined, deadlineMs: number | undefined, meta: ResponseMeta) {
+  constructor(user: AbortSignal | undefined, deadlineMs: number | undefined, meta: ExchangeFacts) {
     this.#user = user;
     if (user?.aborted) {
       this.#controller.abort(user.reason);

@@ -1,40 +1,31 @@
-import { InvalidResponseError } from "@loom/llm-types";
-import type { ResponseMeta } from "../response/response-meta.js";
+import { type ExchangeFacts, InvalidResponseError, type ResponseBody } from "@loom/llm-types";
 import { discardBody } from "./discard-body.js";
 
-/** A response body as undici hands it over: a stream of Buffers that can be destroyed. */
-export interface BodyStream extends AsyncIterable<Buffer> {
-  destroy(error?: Error): unknown;
-  /** The whole body as UTF-8 (undici's own consumer: faster than iterating). */
-  text(): Promise<string>;
-}
-
 /**
- * Reads a whole body as UTF-8, refusing more than `meta.maxBytes` (checked against
+ * Reads a whole body as UTF-8, refusing more than `facts.maxBytes` (checked against
  * `content-length` first, then while reading) so a broken or hostile server cannot exhaust
  * memory.
  */
 export async function readBody(
-  body: BodyStream,
+  body: ResponseBody,
   contentLength: unknown,
-  meta: ResponseMeta,
+  facts: ExchangeFacts,
 ): Promise<string> {
   const declared = Number(contentLength);
-  if (declared > meta.maxBytes) {
+  if (declared > facts.maxBytes) {
     discardBody(body);
-    throw tooLarge(meta, `declares ${declared} bytes`);
+    throw tooLarge(facts, `declares ${declared} bytes`);
   }
-  // A declared length within the limit is enforced by undici itself (a body that runs longer
-  // or shorter fails the response): let it read the body in one go.
+  // A declared length within the limit is enforced by the transport itself (a body that runs
+  // longer or shorter fails the response): let it read the body in one go.
   if (declared >= 0) return body.text();
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
-    if (size > meta.maxBytes) throw tooLarge(meta, `sent more than ${meta.maxBytes} bytes`);
+    if (size > facts.maxBytes) throw tooLarge(facts, `sent more than ${facts.maxBytes} bytes`);
     chunks.push(chunk);
   }
-  if (chunks.length === 1) return (chunks[0] as Buffer).toString("utf8");
   return Buffer.concat(chunks, size).toString("utf8");
 }
 
@@ -42,8 +33,11 @@ export async function readBody(
  * Reads at most `limit` bytes of an error body and drops the rest: the message needs the first
  * few hundred characters, not a proxy's whole page. Never throws.
  */
-export async function readErrorBody(body: BodyStream, limit: number = 64 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
+export async function readErrorBody(
+  body: ResponseBody,
+  limit: number = 64 * 1024,
+): Promise<string> {
+  const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for await (const chunk of body) {
@@ -57,11 +51,11 @@ export async function readErrorBody(body: BodyStream, limit: number = 64 * 1024)
   return Buffer.concat(chunks, size).toString("utf8");
 }
 
-function tooLarge(meta: ResponseMeta, what: string): InvalidResponseError {
+function tooLarge(facts: ExchangeFacts, what: string): InvalidResponseError {
   return new InvalidResponseError({
-    message: `${meta.request}: the response ${what}, over maxResponseBytes (${meta.maxBytes})`,
-    provider: meta.provider,
-    model: meta.model,
-    requestId: meta.requestId,
+    message: `${facts.request}: the response ${what}, over maxResponseBytes (${facts.maxBytes})`,
+    provider: facts.provider,
+    model: facts.model,
+    requestId: facts.requestId,
   });
 }

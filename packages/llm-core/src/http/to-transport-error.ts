@@ -1,3 +1,4 @@
+import type { ExchangeFacts } from "@loom/llm-types";
 import {
   AbortError,
   ConnectionError,
@@ -5,8 +6,8 @@ import {
   LLMError,
   TimeoutError,
 } from "@loom/llm-types";
-import type { ResponseMeta } from "../response/response-meta.js";
 import { isRetryableTransportFailure } from "../retry/retry-decision.js";
+import { UNSUPPORTED_ENCODING } from "../transport/decode-body.js";
 
 // What each low-level failure means, in words a user can act on.
 const CONNECTION_CODES: Readonly<Record<string, string>> = {
@@ -27,7 +28,7 @@ const CONNECTION_CODES: Readonly<Record<string, string>> = {
 
 /** Context for mapping a transport failure. */
 export interface TransportContext {
-  meta: ResponseMeta;
+  meta: ExchangeFacts;
   /** The signal the request was sent with: when it aborted, the failure is an abort. */
   signal: AbortSignal | undefined;
   /** Whether any part of the answer already reached the caller (then nothing is retryable). */
@@ -96,6 +97,13 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     return new AbortError({ ...where, message: `${meta.request} was aborted`, cause: error });
   }
   if (code === undefined) return error;
+  if (code === UNSUPPORTED_ENCODING) {
+    // The transport got a body in a coding it does not decode: the response had begun.
+    return new InvalidResponseError({
+      ...where,
+      message: `${meta.request}: ${(error as Error).message}`,
+    });
+  }
   if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code === "ERR__ERROR") {
     // A compressed body (from a proxy) that does not decode.
     return new InvalidResponseError({

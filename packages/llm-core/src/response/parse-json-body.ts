@@ -1,9 +1,9 @@
+import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidResponseError } from "@loom/llm-types";
 import { quoteServerText } from "./quote-server-text.js";
-import type { ResponseMeta } from "./response-meta.js";
 
 /** `JSON.parse` with a typed error that names the request and keeps the offending text, truncated. */
-export function parseJsonBody(text: string, meta: ResponseMeta): unknown {
+export function parseJsonBody(text: string, meta: ExchangeFacts): unknown {
   try {
     return JSON.parse(text);
   } catch {

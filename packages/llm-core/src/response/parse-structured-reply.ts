@@ -1,13 +1,13 @@
+import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidResponseError, type LLMResponse } from "@loom/llm-types";
 import { applyResponseFormat } from "@loom/llm-types/internal";
-import type { ResponseMeta } from "./response-meta.js";
 
 /**
  * Fills `response.parsed` when the request asked for JSON, with the leniency of the provider
  * (a server that ignores `response_format` may wrap the JSON in fences or prose). With several
  * answers each is parsed: the first's failure is the call's, the others' go to their `error`.
  */
-export function parseStructuredReply(response: LLMResponse, meta: ResponseMeta): void {
+export function parseStructuredReply(response: LLMResponse, meta: ExchangeFacts): void {
   if (meta.responseFormat === undefined) return;
   const options = { ...meta, lenient: meta.lenientJson };
   applyResponseFormat(response, meta.responseFormat, { ...options, paid: response });

@@ -1,7 +1,7 @@
+import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidToolArgumentsError, type ToolCall } from "@loom/llm-types";
 import { validateToolCall } from "@loom/llm-types/internal";
 import { quoteServerText } from "./quote-server-text.js";
-import type { ResponseMeta } from "./response-meta.js";
 
 let synthesized = 0;
 
@@ -18,7 +18,7 @@ export function parseToolCall(
   id: string | undefined,
   name: string,
   rawArguments: string,
-  meta: ResponseMeta,
+  meta: ExchangeFacts,
   finishReason: string | null | undefined,
 ): ToolCall {
   const callId = id || `call_${++synthesized}`;

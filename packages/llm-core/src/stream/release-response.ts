@@ -1,24 +1,23 @@
+import type { ResponseBody } from "@loom/llm-types";
 import { discardBody } from "../http/discard-body.js";
-import type { OpenResponse } from "../http/open-response.js";
 
-// After `[DONE]` the rest of a response is normally just the chunked terminator: read up to
-// this much, for this long, so the socket goes back to the pool; past that, close it.
+// After a stream's end the rest of a response is normally just the chunked terminator: read up
+// to this much, for this long, so the connection goes back to the pool; past that, close it.
 const DRAIN_LIMIT_BYTES = 64 * 1024;
 const DRAIN_TIMEOUT_MS = 1_000;
 
 const noop = (): void => {};
 
 /**
- * Gives a stream's connection back. After `[DONE]` (`pending` is the read already begun) the
- * rest is drained in the background so the socket can be reused; a stream left early (break,
- * abort, error) closes its socket at once.
+ * Gives a response's connection back. After a stream's end (`pending` is the read already
+ * begun) the rest is drained in the background so the connection can be reused; a body left
+ * early (break, abort, error) closes its connection at once.
  */
 export function releaseResponse(
-  response: OpenResponse,
-  iterator: AsyncIterator<Buffer> | undefined,
-  pending: Promise<IteratorResult<Buffer>> | undefined,
+  body: ResponseBody,
+  iterator: AsyncIterator<Uint8Array> | undefined,
+  pending: Promise<IteratorResult<Uint8Array>> | undefined,
 ): void {
-  const body = response.body;
   if (pending === undefined || iterator === undefined) {
     discardBody(body);
     return;

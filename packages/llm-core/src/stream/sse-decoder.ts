@@ -44,8 +44,11 @@ export class SseDecoder {
   }
 
   /** Decodes a chunk, reporting each complete event and comment to `sink`. */
-  push(chunk: Buffer, sink: SseSink): void {
-    let buf = chunk;
+  push(chunk: Uint8Array, sink: SseSink): void {
+    // A transport may hand plain bytes: viewed as a Buffer (no copy) for its decoding methods.
+    let buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.#skipLF) {
       this.#skipLF = false;
       if (buf.length > 0 && buf[0] === LF) buf = buf.subarray(1);

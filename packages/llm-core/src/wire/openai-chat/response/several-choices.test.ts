@@ -5,7 +5,7 @@ import { completionBody, type SseItem, wireUsage } from "@loom/llm-testing";
 import type { LLMResponse, StreamEvent } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { failure, hello, serverAndClient } from "../test-support.fixture.js";
+import { failure, hello, serverAndClient } from "../../../test-support.fixture.js";
 
 const { server, llm } = await serverAndClient();
 

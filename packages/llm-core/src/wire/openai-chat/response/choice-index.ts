@@ -1,6 +1,6 @@
+import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidResponseError } from "@loom/llm-types";
-import { quoteServerText } from "./quote-server-text.js";
-import type { ResponseMeta } from "./response-meta.js";
+import { quoteServerText } from "../../../response/quote-server-text.js";
 
 /** The most answers one response may carry: OpenAI's bound on `n`. */
 export const MAX_CHOICES = 128;
@@ -11,7 +11,7 @@ export const MAX_CHOICES = 128;
  * produce (negative, fractional, a string, past `MAX_CHOICES`) is an `InvalidResponseError`,
  * the same for `call()` and `stream()`, rather than a table a server can grow at will.
  */
-export function choiceIndex(index: unknown, fallback: number, meta: ResponseMeta): number {
+export function choiceIndex(index: unknown, fallback: number, meta: ExchangeFacts): number {
   if (index === undefined || index === null) return fallback;
   if (typeof index === "number" && Number.isInteger(index) && index >= 0 && index < MAX_CHOICES)
     return index;

@@ -1,15 +1,14 @@
-import type { StreamEvent } from "@loom/llm-types";
+import type { ExchangeFacts, StreamEvent } from "@loom/llm-types";
 import { Redactor } from "@loom/llm-types/internal";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { recordedStream } from "../../../stream/recorded-stream.fixture.js";
+import { SseDecoder } from "../../../stream/sse-decoder.js";
+import { splitAt } from "../../../test-support.fixture.js";
 import { parseCompletion } from "../response/parse-completion.js";
-import type { ResponseMeta } from "../response/response-meta.js";
-import { splitAt } from "../test-support.fixture.js";
-import { recordedStream } from "./recorded-stream.fixture.js";
-import { SseDecoder } from "./sse-decoder.js";
 import { StreamAssembler } from "./stream-assembler.js";
 
-const meta = (): ResponseMeta => ({
+const meta = (): ExchangeFacts => ({
   provider: "fake",
   model: "m",
   request: "POST http://127.0.0.1/v1/chat/completions",

@@ -1,6 +1,5 @@
-import type { LLMError } from "@loom/llm-types";
+import type { ExchangeFacts, LLMError } from "@loom/llm-types";
 import { createStatusError } from "@loom/llm-types/internal";
-import type { ResponseMeta } from "./response-meta.js";
 
 /**
  * The error a 200 answer holds instead of a completion, if it is one: OpenAI's `{"error": ...}`
@@ -27,7 +26,7 @@ export function errorIn(value: unknown): object | undefined {
 export function bodyError(
   payload: unknown,
   raw: string,
-  meta: ResponseMeta,
+  meta: ExchangeFacts,
   where = "error inside the stream",
 ): LLMError {
   // A server may echo the key in its message: parse the masked text instead.

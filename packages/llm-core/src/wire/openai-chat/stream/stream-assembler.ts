@@ -1,12 +1,17 @@
-import { InvalidResponseError, type LLMResponse, type StreamEvent } from "@loom/llm-types";
+import type { ExchangeFacts } from "@loom/llm-types";
+import {
+  InvalidResponseError,
+  type LLMResponse,
+  type StreamEvent,
+  type WireStreamReader,
+} from "@loom/llm-types";
+import { quoteServerText } from "../../../response/quote-server-text.js";
+
 import { bodyError, errorIn } from "../response/body-error.js";
 import { choiceIndex } from "../response/choice-index.js";
 import { normalizeUsage } from "../response/normalize-usage.js";
 import { assembleResponse } from "../response/parse-completion.js";
-import { quoteServerText } from "../response/quote-server-text.js";
-import type { ResponseMeta } from "../response/response-meta.js";
 import { type AssemblySink, ChoiceAssembly } from "./choice-assembly.js";
-import type { SseSink } from "./sse-decoder.js";
 
 type Json = Record<string, unknown>;
 
@@ -17,14 +22,14 @@ type Json = Record<string, unknown>;
  * `reasoning_content` or `reasoning`, usage on any chunk, the tool-call deltas of
  * `ChoiceAssembly`, and several answers (`n > 1`) interleaved, each assembled by its `index`.
  */
-export class StreamAssembler implements SseSink, AssemblySink {
+export class StreamAssembler implements WireStreamReader, AssemblySink {
   /** Items decoded but not yet handed to the consumer. */
   readonly out: (string | StreamEvent)[] = [];
   /** `[DONE]` was seen: stop reading. */
   done = false;
   /** Data events seen (keep-alive comments excluded): progress, for the idle timer. */
   dataEvents = 0;
-  readonly meta: ResponseMeta;
+  readonly meta: ExchangeFacts;
   readonly textOnly: boolean;
   /** The answer at index 0: the response's own. */
   readonly #first: ChoiceAssembly;
@@ -42,7 +47,7 @@ export class StreamAssembler implements SseSink, AssemblySink {
   /** Characters assembled (content, reasoning, tool-call arguments): bounded by `maxBytes`. */
   #assembled = 0;
 
-  constructor(meta: ResponseMeta, textOnly: boolean) {
+  constructor(meta: ExchangeFacts, textOnly: boolean) {
     this.meta = meta;
     this.textOnly = textOnly;
     this.#first = new ChoiceAssembly(0, this);

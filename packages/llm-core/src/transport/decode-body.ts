@@ -1,10 +1,10 @@
 import { pipeline, type Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { InvalidResponseError } from "@loom/llm-types";
-import type { ResponseMeta } from "../response/response-meta.js";
-import { discardBody } from "./discard-body.js";
-import type { OpenResponse } from "./open-response.js";
-import type { BodyStream } from "./read-body.js";
+import type { ResponseBody, TransportResponse } from "@loom/llm-types";
+import { discardBody } from "../http/discard-body.js";
+
+/** The code of the error for a body in a coding that is not decoded. */
+export const UNSUPPORTED_ENCODING = "LOOM_UNSUPPORTED_ENCODING";
 
 const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = {
   gzip: createGunzip,
@@ -13,15 +13,13 @@ const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = {
   br: createBrotliDecompress,
 };
 
-type Body = OpenResponse["body"];
-
 /**
  * The response with its body decoded when it came compressed: no `accept-encoding` is sent, but
  * a proxy may compress anyway. Costs nothing for the usual response without `content-encoding`.
  * Decoding is streamed, so `maxResponseBytes` bounds the decoded size as it does any body; a
- * coding this client does not know is an `InvalidResponseError` naming it.
+ * coding not known here is an error with code `LOOM_UNSUPPORTED_ENCODING` naming it.
  */
-export function decodeBody(response: OpenResponse, meta: ResponseMeta): OpenResponse {
+export function decodeBody(response: TransportResponse): TransportResponse {
   const header = response.headers["content-encoding"];
   if (header === undefined) return response;
   const codings = String(header)
@@ -33,12 +31,12 @@ export function decodeBody(response: OpenResponse, meta: ResponseMeta): OpenResp
   const unknown = codings.find((coding) => DECODERS[coding] === undefined);
   if (unknown !== undefined) {
     discardBody(response.body);
-    throw new InvalidResponseError({
-      message: `${meta.request}: the response is encoded with "${unknown}", which is not decoded (gzip, deflate and br are)`,
-      provider: meta.provider,
-      model: meta.model,
-      requestId: meta.requestId,
-    });
+    throw Object.assign(
+      new Error(
+        `the response is encoded with "${unknown}", which is not decoded (gzip, deflate and br are)`,
+      ),
+      { code: UNSUPPORTED_ENCODING },
+    );
   }
   // Codings are listed in the order they were applied: undo them last first.
   const decoders = codings
@@ -53,23 +51,20 @@ export function decodeBody(response: OpenResponse, meta: ResponseMeta): OpenResp
     },
   ) as unknown as Readable;
   const { "content-encoding": _, "content-length": __, ...headers } = response.headers;
-  return { headers, body: decodedBody(decoded, original) };
+  return { status: response.status, headers, body: decodedBody(decoded, original) };
 }
 
-function decodedBody(decoded: Readable, original: Body): Body {
-  const body: BodyStream = {
-    [Symbol.asyncIterator]: () => decoded[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
+function decodedBody(decoded: Readable, original: ResponseBody): ResponseBody {
+  return {
+    [Symbol.asyncIterator]: () => decoded[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>,
     destroy(error?: Error) {
       decoded.destroy(error);
       original.destroy(error);
     },
     async text() {
-      const chunks: Buffer[] = [];
-      for await (const chunk of decoded) chunks.push(chunk as Buffer);
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of decoded) chunks.push(chunk as Uint8Array);
       return Buffer.concat(chunks).toString("utf8");
     },
   };
-  return Object.assign(body, {
-    dump: (options?: { limit?: number; signal?: AbortSignal }) => original.dump(options),
-  });
 }

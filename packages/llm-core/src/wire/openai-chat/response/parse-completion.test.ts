@@ -1,8 +1,8 @@
 import { completionBody } from "@loom/llm-testing";
 import { InvalidResponseError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
-import { ChatClient } from "../chat-client.js";
-import { failure, hello, serverAndClient } from "../test-support.fixture.js";
+import { ChatClient } from "../../../chat-client.js";
+import { failure, hello, serverAndClient } from "../../../test-support.fixture.js";
 
 const KEY = "sk-test-0123456789abcdefKEYKEY";
 const { server, llm } = await serverAndClient({ apiKey: KEY, apiKeyEnv: "FAKE_API_KEY" });

@@ -1,14 +1,15 @@
 import {
+  type ExchangeFacts,
   InvalidResponseError,
   type StreamEvent,
+  type TextMasking,
   type ToolCall,
   type ToolCallDeltaEvent,
 } from "@loom/llm-types";
-import type { StreamingRedaction } from "@loom/llm-types/internal";
+
+import { parseToolCall } from "../../../response/parse-tool-call.js";
 import { normalizeFinishReason } from "../response/normalize-finish-reason.js";
 import type { ChoiceParts } from "../response/parse-completion.js";
-import { parseToolCall } from "../response/parse-tool-call.js";
-import type { ResponseMeta } from "../response/response-meta.js";
 
 type Json = Record<string, unknown>;
 
@@ -23,7 +24,7 @@ export interface AssemblySink {
   readonly out: (string | StreamEvent)[];
   /** Text mode: the items are the first choice's text pieces alone. */
   readonly textOnly: boolean;
-  readonly meta: ResponseMeta;
+  readonly meta: ExchangeFacts;
   /** Counts assembled characters against `maxResponseBytes`; throws past it. */
   grow(length: number): void;
 }
@@ -37,7 +38,7 @@ interface PartialToolCall {
   /** Provider fields sent back with the call (Gemini's thought signature). */
   extra: Json | undefined;
   /** Masks the arguments as they stream, when the client has secrets to mask. */
-  redaction: StreamingRedaction | undefined;
+  redaction: TextMasking | undefined;
 }
 
 /** A text of the answer that streams in pieces: content, reasoning or refusal. */
@@ -50,7 +51,7 @@ type Channel = "text" | "reasoning" | "refusal";
  *
  * Every text is masked as it streams (a hostile server may write the key into any of them):
  * each piece is handed on masked, and an end that may be the beginning of a secret is held
- * until the next piece, or the finish, shows whether it is one (`StreamingRedaction`).
+ * until the next piece, or the finish, shows whether it is one (`TextMasking`).
  */
 export class ChoiceAssembly {
   readonly index: number;
@@ -65,7 +66,7 @@ export class ChoiceAssembly {
   #toolCalls: ToolCall[] | undefined;
   /** Whether the client has secrets to mask; without, pieces pass as they came. */
   readonly #masks: boolean;
-  #redactions: Record<Channel, StreamingRedaction | undefined> | undefined;
+  #redactions: Record<Channel, TextMasking | undefined> | undefined;
 
   constructor(index: number, sink: AssemblySink) {
     this.index = index;
@@ -131,7 +132,7 @@ export class ChoiceAssembly {
     if (!sink.textOnly) this.#emit({ type: channel, text: piece });
   }
 
-  #redaction(channel: Channel): StreamingRedaction {
+  #redaction(channel: Channel): TextMasking {
     this.#redactions ??= { text: undefined, reasoning: undefined, refusal: undefined };
     let redaction = this.#redactions[channel];
     if (redaction === undefined) {

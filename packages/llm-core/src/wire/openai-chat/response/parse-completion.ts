@@ -1,3 +1,4 @@
+import type { ExchangeFacts } from "@loom/llm-types";
 import {
   type AssistantMessage,
   InvalidResponseError,
@@ -5,13 +6,12 @@ import {
   type LLMResponse,
   type ToolCall,
 } from "@loom/llm-types";
+import { parseToolCall } from "../../../response/parse-tool-call.js";
+import { quoteServerText } from "../../../response/quote-server-text.js";
 import { bodyError, errorIn } from "./body-error.js";
 import { choiceIndex } from "./choice-index.js";
 import { normalizeFinishReason } from "./normalize-finish-reason.js";
 import { normalizeUsage } from "./normalize-usage.js";
-import { parseToolCall } from "./parse-tool-call.js";
-import { quoteServerText } from "./quote-server-text.js";
-import type { ResponseMeta } from "./response-meta.js";
 
 type Json = Record<string, unknown>;
 
@@ -19,7 +19,7 @@ type Json = Record<string, unknown>;
  * An `LLMResponse` from a parsed `chat.completion` body: every choice, by its `index`. No schema
  * validation on this hot path: each field is checked where it is read.
  */
-export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse {
+export function parseCompletion(body: unknown, meta: ExchangeFacts): LLMResponse {
   // An error answered with status 200 (proxies, OpenRouter once generation started): typed
   // as if its status had said so, not "no choices".
   const error = errorIn(body);
@@ -76,7 +76,7 @@ export function parseCompletion(body: unknown, meta: ResponseMeta): LLMResponse 
   });
 }
 
-function choiceOf(choice: Json, message: Json, position: number, meta: ResponseMeta): ChoiceParts {
+function choiceOf(choice: Json, message: Json, position: number, meta: ExchangeFacts): ChoiceParts {
   const finishReason =
     typeof choice.finish_reason === "string" ? normalizeFinishReason(choice.finish_reason) : null;
   const reasoning = message.reasoning_content ?? message.reasoning;
@@ -111,7 +111,7 @@ export interface ResponseParts {
   usage: unknown;
   model: string;
   id: string;
-  meta: ResponseMeta;
+  meta: ExchangeFacts;
 }
 
 /**
@@ -167,7 +167,7 @@ function textOf(content: unknown): string {
   return "";
 }
 
-function toolCallsOf(wire: unknown, meta: ResponseMeta, finishReason: string | null): ToolCall[] {
+function toolCallsOf(wire: unknown, meta: ExchangeFacts, finishReason: string | null): ToolCall[] {
   if (!Array.isArray(wire) || wire.length === 0) return [];
   // An entry that is not an object (`null`, a string) is no call: skipped, not a TypeError.
   return wire.filter(isObject).map((call: Json) => {

@@ -1,0 +1,57 @@
+import type { GateEntry, GatePass } from "@loom/llm-types";
+import { toTransportError } from "../http/to-transport-error.js";
+import { estimateTokens } from "../limit/estimate-tokens.js";
+import type { Attempt } from "./attempt.js";
+import type { CallContext } from "./call-context.js";
+
+/**
+ * Lets an attempt through: every gate (rate limits, budgets) in order, then a slot under
+ * `maxConcurrency`, so a request waiting on a limit holds no slot. Waiting is abortable (the
+ * call's signal, `close()`); a refusal leaves the gates already passed as if nothing was sent.
+ * The attempt holds what was passed until it is released.
+ */
+export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
+  const { client, request, info, facts } = ctx;
+  const signal = ctx.signal;
+  const gates = client.gates;
+  let passes: GatePass[] | undefined;
+  if (gates.length > 0) {
+    passes = [];
+    const entry: GateEntry = {
+      provider: facts.provider,
+      model: facts.model,
+      estimatedTokens: estimateTokens(request, client.config.maxTokens),
+      request,
+      deadline: ctx.deadline,
+    };
+    // `close()` ends a wait at a gate too, as it ends a wait for a slot.
+    const closing = client.closing;
+    const gateSignal = signal === undefined ? closing : AbortSignal.any([signal, closing]);
+    const started = performance.now();
+    try {
+      for (const gate of gates) passes.push(await gate.enter(entry, gateSignal));
+    } catch (error) {
+      for (const pass of passes) pass.leave({ sent: false });
+      // A wait that ended in an abort, a deadline or a refusal is worth seeing most.
+      const waitedMs = performance.now() - started;
+      if (waitedMs >= 1) client.hooks.wait(waitedMs, request, info);
+      if (closing.aborted && !signal?.aborted) throw client.closedError(facts);
+      throw toTransportError(error, { meta: facts, signal, delivered: false });
+    }
+    // What the gates held the request for: the time to pass one that did not hold it (a busy
+    // event loop, a round trip to a shared store) is not a wait.
+    let waitedMs = 0;
+    for (const pass of passes) waitedMs += pass.waitedMs;
+    if (waitedMs > 0) client.hooks.wait(waitedMs, request, info);
+  }
+  const limit = client.limit;
+  if (limit !== undefined) {
+    try {
+      await limit.acquire(signal);
+    } catch (error) {
+      for (const pass of passes ?? []) pass.leave({ sent: false });
+      throw toTransportError(error, { meta: facts, signal, delivered: false });
+    }
+  }
+  attempt.admit(passes, limit);
+}

@@ -1,0 +1,60 @@
+import type { GateOutcome, GatePass, LLMResponse, TransportResponse } from "@loom/llm-types";
+import type { ConcurrencyLimit } from "../limit/concurrency-limit.js";
+import { releaseResponse } from "../stream/release-response.js";
+
+/**
+ * The state of one attempt of a call or stream: the gates it passed and the slot it holds under
+ * `maxConcurrency`, its response, the body's reader, and whether the body was read to its end.
+ * `release()` hands everything back, whichever way the attempt ended, and tells the gates how
+ * it ended (`outcome`).
+ */
+export class Attempt {
+  response: TransportResponse | undefined;
+  iterator: AsyncIterator<Uint8Array> | undefined;
+  /** The read begun after the stream's end, drained in the background on release. */
+  pending: Promise<IteratorResult<Uint8Array>> | undefined;
+  /** The body was read to its end: the connection is already free. */
+  ended = false;
+  /** How the attempt ended, as the gates are told: updated as it goes. */
+  outcome: GateOutcome = { sent: false };
+  #passes: GatePass[] | undefined;
+  #limit: ConcurrencyLimit | undefined;
+
+  /** Holds what `admit` let it through with. */
+  admit(passes: GatePass[] | undefined, limit: ConcurrencyLimit | undefined): void {
+    this.#passes = passes;
+    this.#limit = limit;
+  }
+
+  /** The request was answered: the gates learn the usage and the model that answered. */
+  answered(response: LLMResponse): void {
+    this.outcome = {
+      sent: true,
+      headers: this.response?.headers,
+      usage: response.usage,
+      model: response.model,
+    };
+  }
+
+  /** Starts reading the body. */
+  read(response: TransportResponse): AsyncIterator<Uint8Array> {
+    this.response = response;
+    this.iterator = response.body[Symbol.asyncIterator]();
+    return this.iterator;
+  }
+
+  release(): void {
+    const passes = this.#passes;
+    this.#passes = undefined;
+    if (passes !== undefined) for (const pass of passes) pass.leave(this.outcome);
+    const limit = this.#limit;
+    this.#limit = undefined;
+    // Freed one turn later, once the connection is back in the pool (see `nextTurn`): else the
+    // next waiter's request would open a connection beyond the limit.
+    if (limit !== undefined) setImmediate(() => limit.release());
+    const response = this.response;
+    this.response = undefined;
+    if (response !== undefined && !this.ended)
+      releaseResponse(response.body, this.iterator, this.pending);
+  }
+}

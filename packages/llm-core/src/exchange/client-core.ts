@@ -1,0 +1,36 @@
+import type {
+  CallGate,
+  ConnectionError,
+  ExchangeFacts,
+  LLMConfig,
+  LLMContext,
+  Transport,
+  WireProtocol,
+} from "@loom/llm-types";
+import type { HookRunner } from "../hooks/hook-runner.js";
+import type { ConcurrencyLimit } from "../limit/concurrency-limit.js";
+
+/**
+ * What every exchange of one client shares, made once when the client is: its config, how it
+ * speaks (wire protocol) and sends (transport), its hooks, gates and concurrency limit, and the
+ * signal `close()` aborts. The exchange reads it; nothing calls back into the client.
+ */
+export interface ClientCore {
+  readonly config: LLMConfig;
+  readonly ctx: LLMContext;
+  readonly wire: WireProtocol;
+  readonly transport: Transport;
+  readonly hooks: HookRunner;
+  /** What each request passes before it is sent: the config's rate limit, then `gates`. */
+  readonly gates: readonly CallGate[];
+  readonly limit: ConcurrencyLimit | undefined;
+  /** Aborted by `close()`: no new attempt starts, waits at gates and between retries end. */
+  readonly closing: AbortSignal;
+  /** The path and query of a chat request below the origin. */
+  readonly path: string;
+  /** Headers of every request; `streamHeaders` for streams. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly streamHeaders: Readonly<Record<string, string>>;
+  /** The error of an attempt made after `close()`. */
+  closedError(facts: ExchangeFacts): ConnectionError;
+}

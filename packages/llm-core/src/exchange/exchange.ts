@@ -1,0 +1,104 @@
+import { APIStatusError, type LLMResponse, type TransportResponse } from "@loom/llm-types";
+import { toTransportError } from "../http/to-transport-error.js";
+import type { AttemptProgress } from "../retry/retrier.js";
+import { admit } from "./admit.js";
+import { Attempt } from "./attempt.js";
+import type { CallContext } from "./call-context.js";
+import type { EventStreamReading, Item } from "./read-event-stream.js";
+import { readWholeBody } from "./read-whole-body.js";
+import { sendRequest } from "./send-request.js";
+
+/**
+ * One exchange, for a call and a stream alike: the hooks around it, then attempts until one
+ * succeeds or the error is final. Each attempt passes the gates and takes a slot (`admit`),
+ * sends the request (`sendRequest`), and reads the body: whole for a call, as server-sent
+ * events for a stream (`reading`), whose batches of items are yielded as they come. A failed
+ * attempt is typed, released, and tried again if `decideRetry` (through the call's `Retrier`)
+ * says so: never once anything reached the caller, never once the server began its response.
+ *
+ * Exactly one of `onResponse`, `onError` or `onCancel` (the caller left a stream early) ends
+ * it; every failure leaves through one `catch`, where it is masked before anyone sees it.
+ */
+export async function* exchange(
+  ctx: CallContext,
+  reading: EventStreamReading | undefined,
+): AsyncGenerator<Item[], LLMResponse> {
+  const { client, request, info, facts } = ctx;
+  const hooks = client.hooks;
+  try {
+    hooks.begin(request, info);
+  } catch (error) {
+    // Stopped before it began (a spent budget): not a failed call, and nothing to release.
+    ctx.callSignal?.dispose();
+    throw error;
+  }
+  let attempt: Attempt | undefined;
+  let ended = false;
+  try {
+    for (;;) {
+      attempt = new Attempt();
+      try {
+        await admit(ctx, attempt);
+        const started = performance.now();
+        let response: TransportResponse;
+        try {
+          response = await sendRequest(ctx);
+        } catch (error) {
+          // The server answered (a 429 counts against its limits): else nothing was sent.
+          if (APIStatusError.isInstance(error))
+            attempt.outcome = { sent: true, retryAfterMs: error.retryAfterMs };
+          throw error;
+        }
+        // The status line arrived: from here on the request is never resent.
+        attempt.response = response;
+        attempt.outcome = { sent: true, headers: response.headers };
+        const final =
+          reading === undefined
+            ? await readWholeBody(ctx, attempt, response, started)
+            : yield* reading.read(attempt, response);
+        final.attempts = ctx.attempts;
+        ended = true;
+        hooks.response(final, request, info);
+        return final;
+      } catch (error) {
+        const progress: AttemptProgress = {
+          delivered: ctx.delivered,
+          // The status line arrived: a transport failure from here on is not resent.
+          responseStarted: attempt.response !== undefined,
+        };
+        const mapped = toTransportError(error, { meta: facts, signal: ctx.signal, ...progress });
+        attempt.release();
+        if (!(await retryAfter(ctx, mapped, progress))) throw mapped;
+      }
+    }
+  } catch (error) {
+    ended = true;
+    // The one exit of every failure: masked before hooks, telemetry or the caller see it.
+    facts.redactor.redactError(error);
+    hooks.error(error, request, info);
+    throw error;
+  } finally {
+    reading?.dispose();
+    ctx.callSignal?.dispose();
+    attempt?.release();
+    // The caller left before the end (a stream's loop broken, or aborted between items).
+    if (!ended) hooks.cancel(request, info);
+  }
+}
+
+/** Whether to try again after `error`; an abort while waiting is reported as the abort. */
+async function retryAfter(
+  ctx: CallContext,
+  error: unknown,
+  progress: AttemptProgress,
+): Promise<boolean> {
+  try {
+    return await ctx.retrier().retryAfter(error, progress);
+  } catch (abort) {
+    throw toTransportError(abort, {
+      meta: ctx.facts,
+      signal: ctx.signal,
+      delivered: ctx.delivered,
+    });
+  }
+}

@@ -1,0 +1,213 @@
+import {
+  type ExchangeFacts,
+  InvalidResponseError,
+  type LLMResponse,
+  type StreamEvent,
+  TimeoutError,
+  type TransportResponse,
+} from "@loom/llm-types";
+import { nextTurn } from "../http/next-turn.js";
+import { readBody, readErrorBody } from "../http/read-body.js";
+import { parseJsonBody } from "../response/parse-json-body.js";
+import { parseStructuredReply } from "../response/parse-structured-reply.js";
+import { quoteServerText } from "../response/quote-server-text.js";
+import { SseDecoder } from "../stream/sse-decoder.js";
+import type { Attempt } from "./attempt.js";
+import type { CallContext } from "./call-context.js";
+
+/** What a stream hands its caller: text pieces (text mode) or events. */
+export type Item = string | StreamEvent;
+
+/**
+ * How a stream reads the body of each attempt: server-sent events decoded and handed to the
+ * wire protocol's reader, the items of each network read as one batch; a whole JSON body (a
+ * server that ignored `stream: true`) as the one batch a stream of it would have given. It also
+ * bounds the gap between data events (`streamIdleTimeoutMs`) over the whole stream.
+ */
+export class EventStreamReading {
+  readonly #ctx: CallContext;
+  readonly #textOnly: boolean;
+  /** Aborts the stream when no data event arrives for `streamIdleTimeoutMs`. */
+  #idle: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * When the last read with data events arrived (`performance.now()`). The idle timer reads it
+   * when it fires instead of being re-armed on every read: a per-token stream makes a read per
+   * event, and re-arming a timer costs more than reading the clock.
+   */
+  #lastData = 0;
+
+  constructor(ctx: CallContext, textOnly: boolean) {
+    this.#ctx = ctx;
+    this.#textOnly = textOnly;
+  }
+
+  /** Reads one attempt's open response: batches of items, then the final response. */
+  async *read(attempt: Attempt, response: TransportResponse): AsyncGenerator<Item[], LLMResponse> {
+    const type = response.headers["content-type"];
+    // The server ignored `stream: true` and answered in one body: still a valid answer.
+    if (typeof type === "string" && type.toLowerCase().includes("application/json"))
+      return yield* this.#whole(attempt, response);
+    // A login page or a proxy's error page with status 200: say what came, not "bad SSE".
+    if (typeof type === "string" && /^\s*text\/html/i.test(type))
+      throw await notAStream(response, type, this.#ctx.facts);
+    return yield* this.#events(attempt, response);
+  }
+
+  /** Ends what the stream set up: the idle timer. */
+  dispose(): void {
+    if (this.#idle !== undefined) clearTimeout(this.#idle);
+  }
+
+  async *#events(
+    attempt: Attempt,
+    response: TransportResponse,
+  ): AsyncGenerator<Item[], LLMResponse> {
+    const ctx = this.#ctx;
+    const facts = ctx.facts;
+    this.#idle ??= this.#idleTimer();
+    const reader = ctx.client.wire.streamReader(facts, this.#textOnly);
+    const decoder = new SseDecoder(facts.maxBytes, () => reader.overflow());
+    const iterator = attempt.read(response);
+    const out = reader.out;
+    let seenData = 0;
+    let final: LLMResponse | undefined;
+    while (final === undefined) {
+      const next = await iterator.next();
+      let finished = false;
+      if (next.done === true) {
+        attempt.ended = true;
+        decoder.end(reader);
+        await nextTurn();
+        finished = true;
+      } else {
+        decoder.push(next.value, reader);
+        if (reader.dataEvents !== seenData) {
+          seenData = reader.dataEvents;
+          this.#lastData = performance.now();
+        }
+        if (reader.done) {
+          // The chunked terminator usually follows the end at once: give it one turn of the
+          // event loop to arrive, so the connection goes back to the pool before the caller's
+          // next request (else that request opens a second connection).
+          attempt.pending = iterator.next();
+          attempt.ended = await endsWithinATurn(attempt.pending);
+          finished = true;
+        }
+      }
+      if (out.length > 0) {
+        ctx.deliver();
+        // Emptied once every item was handed on.
+        yield out;
+      }
+      // The end: what was held back (text that might have begun a secret, tool calls not yet
+      // reported) is handed on before the response.
+      if (finished) final = reader.finish();
+    }
+    attempt.answered(final);
+    if (out.length > 0) {
+      ctx.deliver();
+      yield out;
+    }
+    parseStructuredReply(final, facts);
+    return final;
+  }
+
+  /** A whole JSON body, as the one batch of items a stream of it would have given. */
+  async *#whole(
+    attempt: Attempt,
+    response: TransportResponse,
+  ): AsyncGenerator<Item[], LLMResponse> {
+    const ctx = this.#ctx;
+    const facts = ctx.facts;
+    const text = await readBody(response.body, response.headers["content-length"], facts);
+    attempt.ended = true;
+    const final = ctx.client.wire.parseResponse(parseJsonBody(text, facts), facts);
+    attempt.answered(final);
+    parseStructuredReply(final, facts);
+    const items = itemsOf(final, this.#textOnly);
+    if (items.length > 0) {
+      ctx.deliver();
+      yield items;
+    }
+    return final;
+  }
+
+  #idleTimer(): ReturnType<typeof setTimeout> {
+    const ctx = this.#ctx;
+    const facts = ctx.facts;
+    const idleMs = ctx.client.config.streamIdleTimeoutMs;
+    // Keep-alive comments reset the transport's read timeout, so a server can send them
+    // forever: this bounds the gap between data events.
+    const fire = () => {
+      const quiet = performance.now() - this.#lastData;
+      if (quiet < idleMs) {
+        // Data came since the timer was armed: wait out the rest of the bound from it.
+        this.#idle = setTimeout(fire, Math.ceil(idleMs - quiet));
+        this.#idle.unref?.();
+        return;
+      }
+      ctx.callSignal?.abort(
+        new TimeoutError({
+          timeoutMs: idleMs,
+          phase: "idle",
+          message: `${facts.request}: no data for ${idleMs} ms (keep-alive comments do not count)`,
+          // The stream is aborted to stop it, so it cannot be tried again on the same signal.
+          retryable: false,
+          provider: facts.provider,
+          model: facts.model,
+          requestId: facts.requestId,
+        }),
+      );
+    };
+    this.#lastData = performance.now();
+    const timer = setTimeout(fire, idleMs);
+    timer.unref?.();
+    return timer;
+  }
+}
+
+/** Each answer's events in turn, tagged as a stream's are when it is not the first. */
+function itemsOf(final: LLMResponse, textOnly: boolean): Item[] {
+  const items: Item[] = [];
+  if (textOnly) {
+    if (final.content !== "") items.push(final.content);
+    return items;
+  }
+  for (const answer of final.choices ?? [final]) {
+    const tag = "index" in answer && answer.index !== 0 ? { choice: answer.index } : {};
+    if (answer.refusal !== undefined) items.push({ type: "refusal", text: answer.refusal, ...tag });
+    if (answer.content !== "") items.push({ type: "text", text: answer.content, ...tag });
+    for (const toolCall of answer.toolCalls) items.push({ type: "tool-call", toolCall, ...tag });
+    items.push({ type: "finish", finishReason: answer.finishReason, ...tag });
+  }
+  items.push({ type: "usage", usage: final.usage });
+  return items;
+}
+
+/** The error for a 2xx reply to a stream that is neither SSE nor JSON, with what it began with. */
+async function notAStream(
+  response: TransportResponse,
+  type: string,
+  facts: ExchangeFacts,
+): Promise<InvalidResponseError> {
+  const text = await readErrorBody(response.body, 4 * 1024);
+  return new InvalidResponseError({
+    message: `${facts.request} answered a stream with content-type ${type}, not text/event-stream: ${quoteServerText(text, facts, 200)}`,
+    raw: quoteServerText(text, facts),
+    provider: facts.provider,
+    model: facts.model,
+    requestId: facts.requestId,
+  });
+}
+
+/**
+ * Whether `next` reports the end of the body within one turn of the event loop; if it does, the
+ * turn is waited out so the connection is back in the pool (see `nextTurn`).
+ */
+async function endsWithinATurn(next: Promise<IteratorResult<Uint8Array>>): Promise<boolean> {
+  const turn = nextTurn();
+  const result = await Promise.race([next, turn]);
+  if (result?.done !== true) return false;
+  await turn;
+  return true;
+}

@@ -1,0 +1,51 @@
+import type { LLMConfig, StatusReply, WireProtocol } from "@loom/llm-types";
+import { createStatusError } from "@loom/llm-types/internal";
+import { userAgent } from "../../http/user-agent.js";
+import { buildRequestBody } from "./request/build-request-body.js";
+import { parseCompletion } from "./response/parse-completion.js";
+import { StreamAssembler } from "./stream/stream-assembler.js";
+
+/**
+ * OpenAI's chat completions (`POST /chat/completions`), as OpenAI, DeepSeek, vLLM, llama.cpp,
+ * Ollama and most gateways speak it: a bearer key, a `messages` body in snake_case, a
+ * `chat.completion` body or `chat.completion.chunk` events ending with `[DONE]`, and errors as
+ * `{"error": {"message", "type", "code"}}`. Everything this folder holds is a fact of this wire.
+ */
+export const openAIChat: WireProtocol = {
+  name: "openai-chat",
+  path: "/chat/completions",
+
+  headers(config: LLMConfig, stream: boolean): Record<string, string> {
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: stream ? "text/event-stream" : "application/json",
+      "user-agent": userAgent(),
+    };
+    for (const [name, value] of Object.entries(config.headers)) headers[name.toLowerCase()] = value;
+    if (config.apiKey !== undefined) headers.authorization = `Bearer ${config.apiKey}`;
+    return headers;
+  },
+
+  body: buildRequestBody,
+
+  parseResponse: parseCompletion,
+
+  streamReader(facts, textOnly) {
+    return new StreamAssembler(facts, textOnly);
+  },
+
+  statusError(reply: StatusReply, facts) {
+    const shouldRetry = reply.headers["x-should-retry"];
+    return createStatusError({
+      status: reply.status,
+      body: reply.body,
+      provider: facts.provider,
+      model: facts.model,
+      requestId: facts.requestId,
+      request: facts.request,
+      retryAfterMs: reply.retryAfterMs,
+      shouldRetry: shouldRetry === "true" ? true : shouldRetry === "false" ? false : undefined,
+      hint: reply.hint,
+    });
+  },
+};

@@ -1,0 +1,56 @@
+/**
+ * Sends one HTTP request and hands back its status, headers and body stream: the seam between
+ * an exchange and the runtime's HTTP client (undici's pooled keep-alive connections on Node).
+ * Retries, timeouts beyond the transport's own, aborts and the rule that nothing is resent once
+ * a response began are decided above it, the same for every transport.
+ */
+export interface Transport {
+  /**
+   * Sends a request; resolves once the status line and headers arrived. Failures are thrown as
+   * the runtime reports them (with their `code`, as `ECONNREFUSED`), to be typed above.
+   */
+  send(request: TransportRequest): Promise<TransportResponse>;
+  /**
+   * Releases the connections: with `drain`, requests already sent finish first; otherwise they
+   * fail at once with `reason`.
+   */
+  close(options: { readonly drain: boolean; readonly reason: Error }): Promise<void>;
+}
+
+/** One request to the transport's origin. */
+export interface TransportRequest {
+  /** The path and query below the origin (`/v1/chat/completions?api-version=1`). */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly signal: AbortSignal | undefined;
+  /** The longest wait for the headers, and between two reads of the body. */
+  readonly timeoutMs: number;
+}
+
+/** A response whose headers arrived; its body not yet read. */
+export interface TransportResponse {
+  readonly status: number;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: ResponseBody;
+}
+
+/** A response body: read once, as chunks or as text, or destroyed (its connection closed). */
+export interface ResponseBody extends AsyncIterable<Uint8Array> {
+  /** The whole body as UTF-8. */
+  text(): Promise<string>;
+  /** Stops reading and closes the connection. */
+  destroy(error?: Error): void;
+}
+
+/** Makes the transport of one client, for the origin of its base URL. */
+export type TransportFactory = (origin: string, options: TransportOptions) => Transport;
+
+/** What a client asks of its transport. */
+export interface TransportOptions {
+  /** The most connections to the origin; `undefined` for the transport's own default. */
+  readonly maxConnections: number | undefined;
+  /** The config's `timeoutMs`: headers and read gaps. */
+  readonly timeoutMs: number;
+}

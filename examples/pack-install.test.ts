@@ -64,6 +64,7 @@ describe("installed from tarballs", () => {
   it("each tarball holds dist, README, LICENSE and package.json only", () => {
     expect(Object.keys(contents).sort()).toEqual([
       "@loom/llm",
+      "@loom/llm-cli",
       "@loom/llm-core",
       "@loom/llm-otel",
       "@loom/llm-providers",
@@ -101,7 +102,15 @@ await server.close();
     expect(stdout.trim()).toBe("installed and working");
   });
 
-  it("the facade's CLI: --help and an --offline chat", async () => {
+  it("the CLI's package: --help and an --offline chat; the facade has no binary", async () => {
+    const facade = JSON.parse(
+      readFileSync(join(project, "node_modules", "@loom", "llm", "package.json"), "utf8"),
+    ) as { bin?: unknown };
+    expect(facade.bin).toBeUndefined();
+    const cli = JSON.parse(
+      readFileSync(join(project, "node_modules", "@loom", "llm-cli", "package.json"), "utf8"),
+    ) as { bin?: unknown };
+    expect(cli.bin).toEqual({ "loom-llm": "./dist/main.js" });
     const bin = join(project, "node_modules", ".bin", "loom-llm");
     expect((await sh(bin, ["--help"], project)).stdout).toContain("Usage:");
     const chat = await sh(bin, ["chat", "--offline", "installed?"], project);
@@ -160,7 +169,7 @@ export const provider: LLMProvider = LLMProvider.fromName({ env: {} }, "local");
   // Last: it removes the testing package from the project.
   it("without @loom/llm-testing, --offline says what to install", async () => {
     const manifest = JSON.parse(
-      readFileSync(join(project, "node_modules", "@loom", "llm", "package.json"), "utf8"),
+      readFileSync(join(project, "node_modules", "@loom", "llm-cli", "package.json"), "utf8"),
     ) as { dependencies: Record<string, string>; peerDependenciesMeta: Record<string, unknown> };
     expect(Object.keys(manifest.dependencies)).not.toContain("@loom/llm-testing");
     expect(manifest.peerDependenciesMeta["@loom/llm-testing"]).toEqual({ optional: true });

@@ -324,6 +324,7 @@ describe("the release command publishes", () => {
   it("every @loom package, at one new version, and tags it in git", async () => {
     expect(names).toEqual([
       "@loom/llm",
+      "@loom/llm-cli",
       "@loom/llm-core",
       "@loom/llm-otel",
       "@loom/llm-providers",
@@ -333,11 +334,15 @@ describe("the release command publishes", () => {
     ]);
     expect(first).toMatch(/^\d+\.\d+\.\d+$/);
     expect(rank(first), `${before} -> ${first}`).toBeGreaterThan(rank(before));
+    const bins: Record<string, string> = {};
     for (const name of names) {
       const doc = await packument(name);
       expect(Object.keys(doc.versions), name).toEqual([first]);
       expect(doc["dist-tags"], name).toEqual({ latest: first });
+      for (const bin of Object.keys(doc.versions[first]?.bin ?? {})) bins[bin] = name;
     }
+    // One binary, in the CLI's own package: the facade is the library alone.
+    expect(bins).toEqual({ "loom-llm": "@loom/llm-cli" });
     const tags = (await sh("git", ["tag", "--points-at", "HEAD"], checkout)).split("\n");
     expect(tags.filter(Boolean).sort()).toEqual(names.map((name) => `${name}@${first}`).sort());
     // The token was needed: nobody publishes without it. And the registry serves nothing else
@@ -522,6 +527,8 @@ const FACADE = [
   "@loom/llm-providers",
   "@loom/llm-types",
 ];
+/** The facade's project once the CLI is added to it. */
+const WITH_CLI = [...FACADE, "@loom/llm-cli"].sort();
 const managers: Manager[] = ["npm", "pnpm"];
 
 describe.each(managers)("installed with %s", (manager) => {
@@ -550,12 +557,23 @@ describe.each(managers)("installed with %s", (manager) => {
     expect(report).toEqual({ passed: report.total, failed: 0, total: report.total });
   }, 180_000);
 
-  it("@loom/llm alone: the CLI answers, and --offline says what to install until it is", async () => {
+  it("@loom/llm alone: the library, with no binary", async () => {
     const cwd = project(facade, manager);
     // zod and Node's types: what a TypeScript user defining tools has anyway (checked below).
     await add(manager, cwd, ["@loom/llm", "zod@^4.6.7", "@types/node@^24"]);
     expect(await installedLoom(manager, cwd)).toEqual(allAt(first, FACADE));
+    expect(existsSync(join(cwd, "node_modules", ".bin", "loom-llm"))).toBe(false);
+  }, 180_000);
+
+  it("@loom/llm-cli as a dev dependency: the CLI answers, and --offline says what to install until it is", async () => {
+    const cwd = join(work, facade);
+    await add(manager, cwd, ["@loom/llm-cli"], true);
+    const manifest = readJson<Manifest>(join(cwd, "package.json"));
+    expect(manifest.devDependencies?.["@loom/llm-cli"]).toBe(`^${first}`);
+    expect(await installedLoom(manager, cwd)).toEqual(allAt(first, WITH_CLI));
     const bin = join(cwd, "node_modules", ".bin", "loom-llm");
+    const version = await attempt(bin, ["--version"], cwd);
+    expect(version).toMatchObject({ code: 0, stdout: `${first}\n` });
     const help = await attempt(bin, ["--help"], cwd);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage:");
@@ -616,6 +634,33 @@ export const server: Promise<{ baseUrl: string }> = createFakeServer({ replies: 
   }, 120_000);
 });
 
+describe("installed globally with npm", () => {
+  it("npm install -g @loom/llm-cli: loom-llm answers from the global bin folder", async () => {
+    const prefix = join(work, "npm-global");
+    mkdirSync(prefix, { recursive: true });
+    await sh(
+      "npm",
+      [
+        "install",
+        "-g",
+        "--prefix",
+        prefix,
+        `--@loom:registry=${registryUrl}`,
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        "@loom/llm-cli",
+      ],
+      work,
+    );
+    const bin = join(prefix, "bin", "loom-llm");
+    const help = await attempt(bin, ["--help"], work);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage:");
+    expect((await attempt(bin, ["--version"], work)).stdout).toBe(`${first}\n`);
+  }, 180_000);
+});
+
 describe("a patch release", () => {
   let second = "";
   beforeAll(async () => {
@@ -666,7 +711,7 @@ describe("a patch release", () => {
       }
       expect(await installedLoom(manager, core)).toEqual(allAt(second, CORE_ONLY));
       expect(await installedLoom(manager, facade)).toEqual(
-        allAt(second, [...FACADE, "@loom/llm-testing"].sort()),
+        allAt(second, [...WITH_CLI, "@loom/llm-testing"].sort()),
       );
       // The consumer's tests still pass on the update.
       const report = await vitest(core);

@@ -3,8 +3,9 @@
 // rounds alternate the client order, and each figure is the median over rounds of the ratio
 // to raw undici measured in the same round, with the range of those ratios beside it.
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { chart } from "./chart.ts";
@@ -22,7 +23,14 @@ const only = args
   .split(",");
 const rounds = isQuick ? 2 : 7;
 const here = fileURLToPath(new URL(".", import.meta.url));
-const cli = fileURLToPath(new URL("../../packages/llm/dist/cli/main.js", import.meta.url));
+/** The `loom-llm` binary, as @loom/llm-cli's `bin` names it. */
+const cliManifest = fileURLToPath(import.meta.resolve("@loom/llm-cli/package.json"));
+const cli = join(
+  dirname(cliManifest),
+  (JSON.parse(readFileSync(cliManifest, "utf8")) as { bin: Record<string, string> }).bin[
+    "loom-llm"
+  ] ?? "",
+);
 const scenarios = SCENARIOS.filter((s) => only === undefined || only.includes(s.name));
 const drivers = Object.keys(DRIVERS);
 const FLOOR = "raw-undici";

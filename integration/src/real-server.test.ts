@@ -238,7 +238,7 @@ describe.runIf(hasPeer)("llama.cpp llama-server", { timeout: 30_000 }, () => {
   });
 
   it("loom-llm compare, chat and replay against it: side by side, one table, as JSON too", async () => {
-    const cli = fileURLToPath(new URL("../../packages/llm/dist/cli/main.js", import.meta.url));
+    const cli = fileURLToPath(new URL("../../packages/llm-cli/dist/main.js", import.meta.url));
     const args = ["compare", "Say hi.", "--base-url", open.baseUrl, "--model", "tiny,tiny-b"];
     const { stdout } = await exec(process.execPath, [cli, ...args, "--max-tokens", "8"]);
     expect(stdout).toMatch(/── 127\.0\.0\.1:\d+ · tiny ──/);

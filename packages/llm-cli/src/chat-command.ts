@@ -1,6 +1,7 @@
 import { type FSWatcher, watch } from "node:fs";
 import type { Message } from "@loom/llm-types";
 import type { CliArgs } from "./cli-args.js";
+import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { InterruptedRun, type MeasuredRun, measuredRun } from "./measured-run.js";
 import { promptOf, systemOf } from "./prompt-source.js";
@@ -9,14 +10,6 @@ import { Spending, usd } from "./spending.js";
 import { STDIN } from "./standard-input.js";
 import { paintFor, showDiff } from "./terminal.js";
 import { wordDiff } from "./word-diff.js";
-
-/** Where the CLI writes; tests pass their own. */
-export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-}
 
 /**
  * `loom-llm chat`: streams the answer to stdout, usage and cost to stderr. With `--watch`,

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import type { CliIo } from "./chat-command.js";
 import { parseCliArgs } from "./cli-args.js";
+import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
 
@@ -20,7 +20,7 @@ export async function runCli(
         io.stdout.write(`${HELP}\n`);
         return EXIT.ok;
       case "version": {
-        const { version } = createRequire(import.meta.url)("../../package.json") as {
+        const { version } = createRequire(import.meta.url)("../package.json") as {
           version: string;
         };
         io.stdout.write(`${version}\n`);

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { LLMProvider } from "@loom/llm";
 import {
   estimateCost,
   loadProjectConfigSync,
@@ -12,7 +13,6 @@ import {
   resolvePreset,
 } from "@loom/llm-providers/internal";
 import type { LLMContext, Usage } from "@loom/llm-types";
-import { LLMProvider } from "../llm-provider.js";
 import type { CliArgs } from "./cli-args.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { startOfflineServer } from "./offline-server.js";

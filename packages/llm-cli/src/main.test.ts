@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const main = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
 describe("loom-llm on an unsupported Node.js", () => {
   it("says which Node.js it needs, in one line, and exits 1", async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { CliIo } from "./chat-command.js";
+import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 
 /** `-` where a prompt or a file is expected: standard input, as in shell tools. */

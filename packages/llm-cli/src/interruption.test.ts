@@ -238,7 +238,7 @@ describe("Ctrl-C says what was spent", () => {
 
   it("a real SIGINT to the built binary mid-stream: exit 130, what was spent", async () => {
     const slow = await server({ replies: [stalling(["Bon"])] });
-    const main = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+    const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
     const started = spawn(process.execPath, [main, "chat", "--base-url", slow.baseUrl, "hi"], {
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -8,7 +8,7 @@ export interface OfflineServer {
 }
 
 export const OFFLINE_HELP =
-  "--offline runs a local fake server from @loom/llm-testing, which is not installed. Install it next to @loom/llm (npm install --save-dev @loom/llm-testing), or drop --offline";
+  "--offline runs a local fake server from @loom/llm-testing, which is not installed. Install it next to @loom/llm-cli (npm install --save-dev @loom/llm-testing), or drop --offline";
 
 /**
  * Starts the fake server that answers `--offline` calls. `@loom/llm-testing` is an optional

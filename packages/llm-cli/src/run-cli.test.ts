@@ -179,7 +179,7 @@ describe("loom-llm", () => {
   });
 
   it("the built binary runs with node (shebang, exit status)", async () => {
-    const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+    const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, [bin, "--help"]);
     expect(stdout).toContain("Usage:");
     const failed = await promisify(execFile)(process.execPath, [bin, "bogus"]).catch(

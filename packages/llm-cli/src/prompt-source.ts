@@ -1,5 +1,5 @@
-import type { CliIo } from "./chat-command.js";
 import type { CliArgs } from "./cli-args.js";
+import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { readInput, readStdin, STDIN } from "./standard-input.js";
 

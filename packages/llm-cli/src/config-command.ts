@@ -1,6 +1,6 @@
 import { loadProjectConfigSync, presetNames } from "@loom/llm-providers";
-import type { CliIo } from "./chat-command.js";
 import type { CliArgs } from "./cli-args.js";
+import type { CliIo } from "./cli-io.js";
 
 /** `loom-llm config check [PATH]`: the same validation, and the same errors, as the library. */
 export function configCheckCommand(args: CliArgs, io: CliIo): void {

@@ -1,4 +1,4 @@
-import type { CliIo } from "./chat-command.js";
+import type { CliIo } from "./cli-io.js";
 import type { DiffPart } from "./word-diff.js";
 
 /** Colours for a stream: ANSI only on a terminal, and never when `NO_COLOR` is set. */

@@ -1,7 +1,7 @@
 import { estimateCost } from "@loom/llm-providers";
 import type { Usage } from "@loom/llm-types";
-import type { CliIo } from "./chat-command.js";
 import type { CliArgs } from "./cli-args.js";
+import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { InterruptedRun, measuredRun } from "./measured-run.js";
 import { parseTranscript } from "./recorded-turns.js";

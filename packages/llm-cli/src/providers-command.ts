@@ -1,7 +1,7 @@
 import { getPreset, presetNames } from "@loom/llm-providers";
 import { redactSecret, redactUrl } from "@loom/llm-types/internal";
-import type { CliIo } from "./chat-command.js";
 import type { CliArgs } from "./cli-args.js";
+import type { CliIo } from "./cli-io.js";
 import { cliProjectConfig } from "./resolve-cli-provider.js";
 import { table } from "./terminal.js";
 

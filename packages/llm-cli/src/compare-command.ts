@@ -1,6 +1,6 @@
 import type { Message } from "@loom/llm-types";
-import type { CliIo } from "./chat-command.js";
 import type { CliArgs } from "./cli-args.js";
+import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { InterruptedRun, type MeasuredRun, measuredRun } from "./measured-run.js";
 import { promptOf, systemOf } from "./prompt-source.js";

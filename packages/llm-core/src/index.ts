@@ -60,3 +60,4 @@ export type { ChatClientOptions } from "./chat-client-options.js";
 export { type FallbackOptions, withFallback } from "./fallback/with-fallback.js";
 export { RateLimitGate, type RateLimitOptions } from "./limit/rate-limit-gate.js";
 export { type RateLimitHeaders, readRateLimitHeaders } from "./limit/rate-limit-headers.js";
+export { UndiciTransport, undiciTransport } from "./transport/undici-transport.js";

@@ -1,0 +1,230 @@
+// Calls and streams go through one exchange: each rule of the attempt loop (gates and their
+// order, the concurrency slot, retries, the rule that nothing is resent once a response began)
+// is asserted here once, for both, from the same table.
+import {
+  completionBody,
+  completionChunk,
+  createFakeServer,
+  type FakeReply,
+  type FakeServer,
+} from "@loom/llm-testing";
+import type {
+  CallGate,
+  ChatRequest,
+  GateEntry,
+  GateOutcome,
+  LLMResponse,
+  Transport,
+  TransportRequest,
+} from "@loom/llm-types";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ChatClient } from "../chat-client.js";
+import type { ChatClientOptions } from "../chat-client-options.js";
+import { failure, hello } from "../test-support.fixture.js";
+import { undiciTransport } from "../transport/undici-transport.js";
+
+/** A gate that lets everything through and writes down what it saw, under its name. */
+function recordingGate(name: string, log: string[], refuse = false): CallGate {
+  return {
+    async enter(entry: GateEntry) {
+      log.push(`${name}: enter ${entry.model}`);
+      if (refuse) throw new Error(`${name} refused`);
+      return {
+        waitedMs: 0,
+        leave(outcome: GateOutcome) {
+          log.push(`${name}: leave sent=${outcome.sent}${outcome.usage ? " usage" : ""}`);
+        },
+      };
+    },
+  };
+}
+
+const ways = {
+  call: (llm: ChatClient, request: ChatRequest = hello) => llm.call(request),
+  stream: (llm: ChatClient, request: ChatRequest = hello) => llm.stream(request).response(),
+} satisfies Record<string, (llm: ChatClient, request?: ChatRequest) => Promise<LLMResponse>>;
+
+/** A reply as a call or a stream expects it. */
+const answer = (way: keyof typeof ways, content = "ok"): FakeReply =>
+  way === "call"
+    ? { type: "json", body: completionBody({ content }) }
+    : {
+        type: "sse",
+        events: [completionChunk({ content }), completionChunk({}, { finishReason: "stop" })],
+      };
+
+let server: FakeServer;
+beforeAll(async () => {
+  server = await createFakeServer();
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+const clients: ChatClient[] = [];
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+});
+function client(options: ChatClientOptions = {}, maxRetries = 2): ChatClient {
+  const llm = new ChatClient(
+    {},
+    { baseUrl: server.baseUrl, model: "m", maxRetries, maxRetryDelayMs: 50 },
+    options,
+  );
+  clients.push(llm);
+  return llm;
+}
+
+describe.each(Object.keys(ways) as (keyof typeof ways)[])("one exchange: %s", (way) => {
+  const run = ways[way];
+
+  it("gates in their order, then the request; a retry passes them again", async () => {
+    const log: string[] = [];
+    const llm = client({ gates: [recordingGate("a", log), recordingGate("b", log)] });
+    server.enqueue({ type: "error", status: 503, body: "busy" }, answer(way));
+    const response = await run(llm);
+    expect(response.content).toBe("ok");
+    expect(response.attempts).toBe(2);
+    expect(log).toEqual([
+      "a: enter m",
+      "b: enter m",
+      "a: leave sent=true",
+      "b: leave sent=true",
+      "a: enter m",
+      "b: enter m",
+      "a: leave sent=true usage",
+      "b: leave sent=true usage",
+    ]);
+  });
+
+  it("a gate that refuses: the gates before it are left as if nothing was sent", async () => {
+    const log: string[] = [];
+    const llm = client({ gates: [recordingGate("a", log), recordingGate("b", log, true)] });
+    await expect(run(llm)).rejects.toThrow("b refused");
+    expect(log).toEqual(["a: enter m", "b: enter m", "a: leave sent=false"]);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("retries what failed before the response began, as decideRetry says", async () => {
+    const llm = client();
+    server.enqueue(
+      { type: "reset" },
+      { type: "error", status: 429, body: "slow down" },
+      answer(way),
+    );
+    const response = await run(llm);
+    expect(response.attempts).toBe(3);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("never resends once the response began", async () => {
+    const llm = client();
+    // The status line and part of the body, then the connection cut.
+    server.enqueue(
+      way === "call"
+        ? {
+            type: "raw",
+            headers: { "content-type": "application/json", "content-length": "400" },
+            chunks: ['{"id":"x","choices":[', { delayMs: 20 }],
+            end: "reset",
+          }
+        : {
+            type: "raw",
+            chunks: [
+              `data: ${JSON.stringify(completionChunk({ content: "a" }))}\n\n`,
+              { delayMs: 20 },
+            ],
+            end: "reset",
+          },
+      answer(way),
+    );
+    const error = await failure(run(llm));
+    expect(error.name).toMatch(/ConnectionError|InvalidResponseError/);
+    expect(error.retryable).toBe(false);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("close() ends the wait between attempts at once, with the closed error", async () => {
+    const closing = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 3, maxRetryDelayMs: 10_000 },
+    );
+    // The server asks for a 5 s wait before the next attempt.
+    server.enqueue({ type: "error", status: 503, body: "busy", headers: { "retry-after": "5" } });
+    const started = performance.now();
+    const waiting = failure(run(closing));
+    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await closing.close();
+    const error = await waiting;
+    expect(error.name).toBe("ConnectionError");
+    expect(error.message).toContain("provider was closed");
+    expect(server.requests).toHaveLength(1);
+    // Not the 5 s the server asked for.
+    expect(performance.now() - started).toBeLessThan(4_000);
+  });
+});
+
+describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %s", (way) => {
+  const run = ways[way];
+
+  /** undici's transport, wrapped to count what is sent through it. */
+  function countingTransport(sent: TransportRequest[], closed: string[]) {
+    return (origin: string, options: Parameters<typeof undiciTransport>[1]): Transport => {
+      const inner = undiciTransport(origin, options);
+      return {
+        send(request) {
+          sent.push(request);
+          return inner.send(request);
+        },
+        close(how) {
+          closed.push(how.drain ? "drain" : "destroy");
+          return inner.close(how);
+        },
+      };
+    };
+  }
+
+  it("every attempt goes through the transport given; retries stay above it", async () => {
+    const sent: TransportRequest[] = [];
+    const closed: string[] = [];
+    const llm = new ChatClient(
+      {},
+      { baseUrl: `${server.baseUrl}?api-version=1`, model: "m", apiKey: "sk-seam-0123456789" },
+      { transport: countingTransport(sent, closed) },
+    );
+    server.enqueue({ type: "error", status: 503, body: "busy" }, answer(way));
+    const response = await run(llm);
+    expect(response.attempts).toBe(2);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]?.path).toBe("/v1/chat/completions?api-version=1");
+    expect(sent[0]?.headers.authorization).toBe("Bearer sk-seam-0123456789");
+    expect(JSON.parse(sent[0]?.body ?? "{}").stream).toBe(way === "stream" ? true : undefined);
+    await llm.close();
+    expect(closed).toEqual(["destroy"]);
+  });
+
+  it("a transport's failure before any response is typed and retried; an abort is not", async () => {
+    let calls = 0;
+    const flaky = (origin: string, options: Parameters<typeof undiciTransport>[1]): Transport => {
+      const inner = undiciTransport(origin, options);
+      return {
+        send(request) {
+          calls++;
+          if (calls === 1)
+            return Promise.reject(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }));
+          return inner.send(request);
+        },
+        close: (how) => inner.close(how),
+      };
+    };
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetryDelayMs: 50 },
+      { transport: flaky },
+    );
+    server.enqueue(answer(way));
+    expect((await run(llm)).attempts).toBe(2);
+    const error = await failure(run(llm, { ...hello, signal: AbortSignal.abort() }));
+    expect(error.name).toBe("AbortError");
+    await llm.close();
+  });
+});

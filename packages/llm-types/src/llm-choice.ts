@@ -1,4 +1,4 @@
-import type { InvalidResponseError } from "./errors/invalid-response-error.js";
+import type { LLMError } from "./errors/llm-error.js";
 import type { FinishReason } from "./finish-reason.js";
 import type { AssistantMessage } from "./message.js";
 import type { ToolCall } from "./tool-call.js";
@@ -23,9 +23,11 @@ export interface LLMChoice<TParsed = unknown> {
   /**
    * Why this answer could not be parsed with the request's response format. Only the first
    * choice's failure fails the call (it is the response's own reply); the others are reported
-   * here, so one bad sample does not throw away the rest.
+   * here, so one bad sample does not throw away the rest. It is an `InvalidResponseError`
+   * (`issues`, `raw`), typed as its base: that error carries whole responses, which hold
+   * choices, and the types would import each other in a circle.
    */
-  error?: InvalidResponseError;
+  error?: LLMError;
   /** This answer as an assistant turn, to continue the conversation from it. */
   message: AssistantMessage;
 }

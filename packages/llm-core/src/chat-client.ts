@@ -80,7 +80,7 @@ export class ChatClient implements ChatModel {
     const redactor = this.#redactor;
     this.#redact = redactor.empty ? (text) => text : (text) => redactor.redact(text);
     const own = sharedRateLimit(cfg);
-    const wire = protocolFor("openai-chat");
+    const wire = protocolFor(cfg.protocol);
     const url = new URL(cfg.baseUrl);
     const path = `${url.pathname.replace(/\/+$/, "")}${wire.path}${url.search}`;
     this.#label = redactUrl(`POST ${url.origin}${path}`);

@@ -5,6 +5,7 @@ import {
   ConfigError,
   InvalidResponseError,
   type LLMContext,
+  type ProtocolName,
 } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -383,6 +384,34 @@ describe("the preset registry", () => {
     );
     open.push(fromToml);
     expect(fromToml.config).toMatchObject({ baseUrl: `${server.baseUrl}`, model: "other" });
+  });
+
+  it("a preset's protocol reaches the client's config; the built-in ones speak openai-chat", () => {
+    const registry = new ProviderRegistry().register("wire", {
+      baseUrl: server.baseUrl,
+      model: "m",
+      protocol: "openai-chat",
+    });
+    expect(resolvePreset({ env: {} }, "wire", {}, registry).config.protocol).toBe("openai-chat");
+    expect(preset("deepseek").config.protocol).toBe("openai-chat");
+    // One the client does not speak (yet) gets as far as the client's config, which refuses it.
+    const name = `future-wire-${process.pid}`;
+    registerProvider(name, {
+      baseUrl: server.baseUrl,
+      model: "m",
+      protocol: "anthropic-messages" as ProtocolName,
+    });
+    expect(resolvePreset({ env: {} }, name).config.protocol).toBe("anthropic-messages");
+    let error: unknown;
+    try {
+      open.push(createProvider({ env: {} }, name));
+    } catch (e) {
+      error = e;
+    }
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).issues).toEqual([
+      { path: "protocol", message: 'must be "openai-chat", got "anthropic-messages"' },
+    ]);
   });
 
   it("an unknown name suggests the closest preset", () => {

@@ -102,6 +102,7 @@ function resolve(
     provider: name,
     baseUrl: preset.baseUrl,
     model: preset.model,
+    ...(preset.protocol === undefined ? {} : { protocol: preset.protocol }),
     ...(preset.streamUsage === undefined ? {} : { streamUsage: preset.streamUsage }),
     ...(preset.enforcesResponseFormat === undefined
       ? {}

@@ -86,10 +86,6 @@ export type {
 } from "./transport/transport.js";
 export type { Usage } from "./usage.js";
 export type { ExchangeFacts } from "./wire/exchange-facts.js";
+export type { ProtocolName } from "./wire/protocol-name.js";
 export type { SecretMask, TextMasking } from "./wire/secret-mask.js";
-export type {
-  ProtocolName,
-  StatusReply,
-  WireProtocol,
-  WireStreamReader,
-} from "./wire/wire-protocol.js";
+export type { StatusReply, WireProtocol, WireStreamReader } from "./wire/wire-protocol.js";

@@ -2,7 +2,7 @@
 // may change or go in any release, semver notwithstanding. Import from "@loom/llm-types/internal".
 export { applyResponseFormat, type ResponseFormatOptions } from "./apply-response-format.js";
 export { closestName } from "./closest-name.js";
-export { MAX_TIMER_MS } from "./config/config-schema.js";
+export { MAX_TIMER_MS } from "./config/config-rules.js";
 export { CONFIG_KEYS } from "./config/llm-config.js";
 export { isRetryableStatus } from "./errors/api-status-error.js";
 export { createStatusError, type StatusErrorInput } from "./errors/create-status-error.js";

@@ -5,10 +5,9 @@ type ZodModule = typeof import("zod");
 let zod: ZodModule | undefined;
 
 /**
- * zod, loaded the first time something needs it: a config that fails its plain check (for the
- * messages), a JSON Schema to validate against, a zod schema too old to convert itself. Loading
- * it costs about as much as loading undici: a provider made from a good config, and a call
- * without schemas, never pay it. Synchronous, so the callers stay so (`require` takes zod's
+ * zod, loaded the first time something needs it: a JSON Schema to validate against, a zod
+ * schema too old to convert itself. Loading it costs about as much as loading undici: a call
+ * without schemas never pays it (configs are checked in plain code, `config/validate-config.ts`). Synchronous, so the callers stay so (`require` takes zod's
  * CommonJS build; schemas from the caller's own zod are read through their `_zod` internals,
  * and zod keeps one registry of metadata for every copy).
  */

@@ -1,5 +1,5 @@
 import type { ChatRequest } from "./chat-request.js";
-import { OPTION_RANGES, type OptionRange } from "./config/config-schema.js";
+import { OPTION_RANGES, type OptionRange } from "./config/config-rules.js";
 import type { ConfigIssue } from "./errors/config-error.js";
 import { headerProblems } from "./header-problems.js";
 import { showGot } from "./show-value.js";

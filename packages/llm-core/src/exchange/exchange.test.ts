@@ -26,6 +26,7 @@ import { undiciTransport } from "../transport/undici-transport.js";
 /** A gate that lets everything through and writes down what it saw, under its name. */
 function recordingGate(name: string, log: string[], refuse = false): CallGate {
   return {
+    name,
     async enter(entry: GateEntry) {
       log.push(`${name}: enter ${entry.model}`);
       if (refuse) throw new Error(`${name} refused`);

@@ -88,6 +88,13 @@ X-Team = "agents"
     });
   });
 
+  it("reads protocol, the wire protocol the server speaks", () => {
+    const project = parseProjectConfig(
+      `[llm.box]\nbase_url = "http://localhost:8000/v1"\nmodel = "m"\nprotocol = "openai-chat"\n`,
+    );
+    expect(project.llm.box?.protocol).toBe("openai-chat");
+  });
+
   it("an empty file has no tables", () => {
     expect(parseProjectConfig("").llm).toEqual({});
   });
@@ -195,6 +202,21 @@ describe("parseProjectConfig: each bad file names file, table and key", () => {
     expect(error.message).toContain(`  - ${line}`);
     expect(error.message).toMatch(/^Invalid LLM config in loom\.toml/);
     expect(error.message).not.toMatch(/ZodError|at .*\.js/);
+  });
+
+  it("a protocol it does not speak names the ones it does, masked like any value", () => {
+    const error = configError(`[llm.deepseek]\nprotocol = "anthropic"\n`);
+    expect(error.issues).toEqual([
+      { path: "llm.deepseek.protocol", message: 'must be "openai-chat", got "anthropic"' },
+    ]);
+    expect(error.message).toBe(
+      'Invalid LLM config in loom.toml [llm.deepseek]:\n  - llm.deepseek.protocol: must be "openai-chat", got "anthropic"',
+    );
+    const key = "sk-live-0123456789abcdefSECRET";
+    const pasted = configError(`[llm.deepseek]\nprotocol = "${key}"\n`);
+    expect(pasted.issues[0]?.path).toBe("llm.deepseek.protocol");
+    expect(pasted.message).not.toContain(key);
+    expect(pasted.message).not.toContain("0123456789abcdef");
   });
 
   it("reports every problem of every table at once", () => {

@@ -1,3 +1,4 @@
+import type { ProtocolName } from "@loom/llm-types";
 import type { ModelPrice } from "../cost/model-price.js";
 
 /** Wire option names (snake_case, as sent) a model may reject. */
@@ -36,6 +37,11 @@ export interface ModelRules {
 export interface ProviderPreset {
   baseUrl: string;
   model: string;
+  /**
+   * The wire protocol the API speaks, for the client's config (`protocol`). Every built-in
+   * preset speaks `openai-chat`. @default "openai-chat"
+   */
+  protocol?: ProtocolName;
   /** The environment variable holding the key. */
   apiKeyEnv?: string;
   /** Whether a call without a key is pointless (hosted APIs); then a missing key fails construction. */

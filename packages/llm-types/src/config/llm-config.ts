@@ -1,3 +1,6 @@
+import type { ProtocolName } from "../wire/protocol-name.js";
+import { CONFIG_RULES, type KeyRule, type MAX_TIMER_MS, scalarDefaults } from "./config-rules.js";
+
 /**
  * A provider's settings as the user writes them: TypeScript's camelCase twin of a `[llm.NAME]`
  * table in `loom.toml`. Only `baseUrl` and `model` are required.
@@ -13,6 +16,12 @@ export interface LLMConfigInput {
   apiKeyEnv?: string | undefined;
   /** Name in errors, logs and spans: `deepseek`, `openai`, `local` or your own. @default "custom" */
   provider?: string | undefined;
+  /**
+   * The wire protocol the server speaks: `openai-chat` (OpenAI's chat completions, which
+   * DeepSeek, vLLM, Ollama, llama.cpp and most gateways speak too) is the only one so far.
+   * @default "openai-chat"
+   */
+  protocol?: ProtocolName | undefined;
   /** Sampling temperature, 0..2. Not sent unless set. */
   temperature?: number | undefined;
   /** Upper bound on completion tokens (`max_tokens` on the wire). Not sent unless set. */
@@ -56,9 +65,12 @@ export interface LLMConfigInput {
   allowInsecureHttp?: boolean | undefined;
 }
 
-/** Every default in one place, with the reason for each. */
+/**
+ * Every default, read from the config's rules (`config-rules.ts`), where each has its reason.
+ */
 export const CONFIG_DEFAULTS: {
   readonly provider: string;
+  readonly protocol: ProtocolName;
   readonly timeoutMs: number;
   readonly streamIdleTimeoutMs: number;
   readonly maxRetries: number;
@@ -67,23 +79,7 @@ export const CONFIG_DEFAULTS: {
   readonly streamUsage: boolean;
   readonly enforcesResponseFormat: boolean;
   readonly allowInsecureHttp: boolean;
-} = Object.freeze({
-  provider: "custom",
-  // Long enough for a loaded API to start answering; far below undici's 300 s that hides hangs.
-  timeoutMs: 30_000,
-  // DeepSeek may send keep-alive comments for minutes while stalled: this bounds real progress.
-  streamIdleTimeoutMs: 120_000,
-  // Three attempts ride out a blip without tripling a real outage's latency much further.
-  maxRetries: 2,
-  // Past a minute, an agent is better told at once (the error carries `retryAfterMs`).
-  maxRetryDelayMs: 60_000,
-  // A chat completion is kilobytes; 32 MiB means a broken or hostile server, not a reply.
-  maxResponseBytes: 32 * 1024 * 1024,
-  streamUsage: true,
-  // A server that ignores response_format is the exception; the local preset says so.
-  enforcesResponseFormat: true,
-  allowInsecureHttp: false,
-});
+} = scalarDefaults();
 
 /** A validated config with every default filled in. The key never shows when printed. */
 export interface LLMConfig {
@@ -92,6 +88,7 @@ export interface LLMConfig {
   readonly apiKey?: string | undefined;
   readonly apiKeyEnv?: string | undefined;
   readonly provider: string;
+  readonly protocol: ProtocolName;
   readonly temperature?: number | undefined;
   readonly maxTokens?: number | undefined;
   readonly topP?: number | undefined;
@@ -109,32 +106,64 @@ export interface LLMConfig {
   readonly allowInsecureHttp: boolean;
 }
 
-/** Every key an `LLMConfigInput` may have, in the schema's order (checked against it). */
-export const CONFIG_KEYS: readonly (keyof LLMConfigInput)[] = Object.freeze([
-  "baseUrl",
-  "model",
-  "apiKey",
-  "apiKeyEnv",
-  "provider",
-  "temperature",
-  "maxTokens",
-  "topP",
-  "headers",
-  "timeoutMs",
-  "streamIdleTimeoutMs",
-  "maxRetries",
-  "maxRetryDelayMs",
-  "maxConcurrency",
-  "rateLimit",
-  "maxConnections",
-  "maxResponseBytes",
-  "streamUsage",
-  "enforcesResponseFormat",
-  "allowInsecureHttp",
-] as const);
+/** Every key an `LLMConfigInput` may have, in the order of the config's rules. */
+export const CONFIG_KEYS: readonly (keyof LLMConfigInput)[] = Object.freeze(
+  Object.keys(CONFIG_RULES) as (keyof LLMConfigInput)[],
+);
 
 /** Requests and tokens a provider account allows per minute (`rate_limit` in `loom.toml`). */
 export interface RateLimitConfig {
   requestsPerMinute?: number | undefined;
   tokensPerMinute?: number | undefined;
 }
+
+// The interfaces above are written out for their docs; these fail the build if they drift from
+// the rules (config-rules.ts): a key's type, whether it is required, whether it has a default.
+type Rules = typeof CONFIG_RULES;
+CONFIG_RULES satisfies { readonly [K in keyof LLMConfigInput]-?: KeyRule };
+type ValueOf<R> = R extends { kind: "url" | "text" | "secret" | "env-name" }
+  ? string
+  : R extends { kind: "choice"; values: readonly (infer V)[] }
+    ? V
+    : R extends { kind: "number" }
+      ? number
+      : R extends { kind: "flag" }
+        ? boolean
+        : R extends { kind: "headers" }
+          ? Readonly<Record<string, string>>
+          : R extends { kind: "limits"; of: infer Of }
+            ? { readonly [K in keyof Of]?: number | undefined }
+            : never;
+type Given<R> = R extends { required: true } ? true : false;
+type Filled<R> = R extends { required: true } | { default: unknown } ? true : false;
+type Shape<Always extends Record<keyof Rules, boolean>> = {
+  readonly [K in keyof Rules as Always[K] extends true ? K : never]: ValueOf<Rules[K]>;
+} & {
+  readonly [K in keyof Rules as Always[K] extends true ? never : K]?: ValueOf<Rules[K]> | undefined;
+};
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Widen<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : T extends boolean
+      ? boolean
+      : T;
+type ScalarDefaults = {
+  readonly [K in keyof Rules as Rules[K] extends { default: string | number | boolean }
+    ? K
+    : never]: Rules[K] extends { default: infer D } ? Widen<D> : never;
+};
+true satisfies Same<keyof Rules, keyof LLMConfigInput>;
+true satisfies Same<Shape<{ [K in keyof Rules]: Filled<Rules[K]> }>, LLMConfig>;
+true satisfies Same<Shape<{ [K in keyof Rules]: Given<Rules[K]> }>, LLMConfigInput>;
+true satisfies Same<ValueOf<Rules["rateLimit"]>, RateLimitConfig>;
+true satisfies Same<
+  ScalarDefaults,
+  Omit<typeof CONFIG_DEFAULTS, "protocol"> & { readonly protocol: string }
+>;
+true satisfies Same<Rules["protocol"]["values"][number], ProtocolName>;
+true satisfies Same<
+  Rules["timeoutMs" | "streamIdleTimeoutMs" | "maxRetryDelayMs"]["max"],
+  typeof MAX_TIMER_MS
+>;

@@ -30,6 +30,7 @@ describe("parseConfig: valid configs from the docs", () => {
       baseUrl: "https://my-llm.example.com/v1",
       model: "my-model-v1",
       provider: "custom",
+      protocol: "openai-chat",
       temperature: 0.8,
       maxTokens: 4096,
       headers: {},
@@ -272,6 +273,25 @@ describe("parseConfig: each bad value is named with its reason", () => {
     expect(error.issues).toEqual([{ path: "apiKey", message }]);
     expect(error.message).not.toContain(KEY);
     expect(error.message).not.toContain("12345");
+  });
+});
+
+describe("parseConfig: protocol", () => {
+  const base = { baseUrl: "https://x.example/v1", model: "m" };
+
+  it("defaults to openai-chat and accepts it", () => {
+    expect(parseConfig(base).protocol).toBe("openai-chat");
+    expect(CONFIG_DEFAULTS.protocol).toBe("openai-chat");
+    expect(parseConfig({ ...base, protocol: "openai-chat" }).protocol).toBe("openai-chat");
+  });
+
+  it.each([
+    ["another protocol", "anthropic", 'must be "openai-chat", got "anthropic"'],
+    ["a number", 1, 'must be "openai-chat", got 1'],
+    ["an empty string", "", 'must be "openai-chat", got ""'],
+  ])("refuses %s, naming the accepted values", (_name, protocol, message) => {
+    const error = configError({ ...base, protocol });
+    expect(error.issues).toEqual([{ path: "protocol", message }]);
   });
 });
 

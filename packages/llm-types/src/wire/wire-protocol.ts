@@ -4,9 +4,7 @@ import type { LLMError } from "../errors/llm-error.js";
 import type { LLMResponse } from "../llm-response.js";
 import type { StreamEvent } from "../stream-event.js";
 import type { ExchangeFacts } from "./exchange-facts.js";
-
-/** The wire protocols a client can speak: the config's `protocol`. */
-export type ProtocolName = "openai-chat";
+import type { ProtocolName } from "./protocol-name.js";
 
 /**
  * A wire protocol: how a `ChatRequest` becomes an HTTP request, and how what comes back (a

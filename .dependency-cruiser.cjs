@@ -16,27 +16,33 @@ const { readFileSync } = require("node:fs");
 // (what its users install with it). `tests`: what its *.test.ts and *.fixture.ts may import on top,
 // its `devDependencies`. A package imports itself only through its entry points (self-reference).
 //
-// Why each line: llm-types is the vocabulary every package speaks and depends on none of them.
-// llm-core (ChatClient) runs calls on llm-types. llm-providers builds providers on llm-core.
-// llm-otel turns hooks (llm-types) into OpenTelemetry, needing no client (+ @opentelemetry/api,
-// a peer). llm-testing fakes servers from llm-types alone, so any package can test with it.
+// Why each line: llm-types holds the contracts (types, interfaces, error classes) every package
+// speaks and depends on none of them. llm-utils holds the runtime helpers shared by the packages
+// (config rules, redaction, status errors, schemas), on llm-types only. llm-core (ChatClient) runs
+// calls on types and utils. llm-providers builds providers on llm-core. llm-otel turns hooks
+// (llm-types) into OpenTelemetry, needing no client and no helper (+ @opentelemetry/api, a peer).
+// llm-testing fakes servers from types and utils alone, so any package can test with it.
 // llm-redis shares limits and budgets (core, providers) across processes. llm, the facade,
-// gathers types, core, providers and otel. llm-cli is an application on the facade, providers
-// and types, with llm-testing (a peer) for its offline mode.
+// gathers types, utils, core, providers and otel. llm-cli is an application on the facade,
+// providers, types and utils, with llm-testing (a peer) for its offline mode.
 //
-// A new package is one line, and its package.json must say the same (checked below). The one
-// expected next, @loom/llm-utils (runtime helpers shared by packages, on llm-types only):
-//   "llm-utils": { src: ["llm-types"], tests: [] },
-// and then "llm-utils" in the `src` of each package that declares it in `dependencies`.
+// A new package is one line, and its package.json must say the same (checked below).
 const LAYERS = {
   "llm-types": { src: [], tests: [] },
-  "llm-core": { src: ["llm-types"], tests: ["llm-testing"] },
-  "llm-providers": { src: ["llm-types", "llm-core"], tests: ["llm-testing"] },
+  "llm-utils": { src: ["llm-types"], tests: [] },
+  "llm-core": { src: ["llm-types", "llm-utils"], tests: ["llm-testing"] },
+  "llm-providers": { src: ["llm-types", "llm-utils", "llm-core"], tests: ["llm-testing"] },
   "llm-otel": { src: ["llm-types"], tests: ["llm-core", "llm-testing"] },
-  "llm-testing": { src: ["llm-types"], tests: [] },
-  "llm-redis": { src: ["llm-types", "llm-core", "llm-providers"], tests: ["llm-testing"] },
-  llm: { src: ["llm-types", "llm-core", "llm-providers", "llm-otel"], tests: ["llm-testing"] },
-  "llm-cli": { src: ["llm", "llm-types", "llm-providers", "llm-testing"], tests: [] },
+  "llm-testing": { src: ["llm-types", "llm-utils"], tests: [] },
+  "llm-redis": {
+    src: ["llm-types", "llm-utils", "llm-core", "llm-providers"],
+    tests: ["llm-testing"],
+  },
+  llm: {
+    src: ["llm-types", "llm-utils", "llm-core", "llm-providers", "llm-otel"],
+    tests: ["llm-testing"],
+  },
+  "llm-cli": { src: ["llm", "llm-types", "llm-utils", "llm-providers", "llm-testing"], tests: [] },
 };
 
 // The table above is the intent; each package.json is the declaration. They must agree, or the
@@ -123,8 +129,8 @@ module.exports = {
       name: "no-deep-import",
       severity: "error",
       comment:
-        "Only a package's `exports` entry points may be imported (@loom/llm-types/internal is " +
-        "one), never its src/ or dist/ files.",
+        "Only a package's `exports` entry points may be imported (@loom/llm-providers/internal " +
+        "is one), never its src/ or dist/ files.",
       from: {},
       to: { path: "^@loom/[^/]+/", couldNotResolve: true },
     },

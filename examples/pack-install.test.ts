@@ -71,6 +71,7 @@ describe("installed from tarballs", () => {
       "@loom/llm-redis",
       "@loom/llm-testing",
       "@loom/llm-types",
+      "@loom/llm-utils",
     ]);
     for (const [name, files] of Object.entries(contents)) {
       expect(

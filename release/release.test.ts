@@ -331,6 +331,7 @@ describe("the release command publishes", () => {
       "@loom/llm-redis",
       "@loom/llm-testing",
       "@loom/llm-types",
+      "@loom/llm-utils",
     ]);
     expect(first).toMatch(/^\d+\.\d+\.\d+$/);
     expect(rank(first), `${before} -> ${first}`).toBeGreaterThan(rank(before));
@@ -519,13 +520,14 @@ async function vitest(cwd: string): Promise<{ passed: number; failed: number; to
   return { passed: numPassedTests, failed: numFailedTests, total: numTotalTests };
 }
 
-const CORE_ONLY = ["@loom/llm-core", "@loom/llm-testing", "@loom/llm-types"];
+const CORE_ONLY = ["@loom/llm-core", "@loom/llm-testing", "@loom/llm-types", "@loom/llm-utils"];
 const FACADE = [
   "@loom/llm",
   "@loom/llm-core",
   "@loom/llm-otel",
   "@loom/llm-providers",
   "@loom/llm-types",
+  "@loom/llm-utils",
 ];
 /** The facade's project once the CLI is added to it. */
 const WITH_CLI = [...FACADE, "@loom/llm-cli"].sort();
@@ -542,7 +544,7 @@ describe.each(managers)("installed with %s", (manager) => {
     const manifest = readJson<Manifest>(join(cwd, "package.json"));
     expect(manifest.dependencies).toEqual({ "@loom/llm-core": `^${first}` });
     expect(manifest.devDependencies?.["@loom/llm-testing"]).toBe(`^${first}`);
-    // Nothing more than the core, its vocabulary and the test helpers.
+    // Nothing more than the core, its contracts and helpers, and the test helpers.
     expect(await installedLoom(manager, cwd)).toEqual(allAt(first, CORE_ONLY));
     // The workspace's own consumer test (examples/consumer-testing), against the published build.
     mkdirSync(join(cwd, "src"));

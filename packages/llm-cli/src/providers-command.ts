@@ -1,5 +1,5 @@
 import { getPreset, presetNames } from "@loom/llm-providers";
-import { redactSecret, redactUrl } from "@loom/llm-types/internal";
+import { redactSecret, redactUrl } from "@loom/llm-utils";
 import type { CliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { cliProjectConfig } from "./resolve-cli-provider.js";

@@ -11,16 +11,16 @@ import {
   type LLMConfigInput,
   type LLMContext,
   type LLMResponse,
-  parseConfig,
 } from "@loom/llm-types";
 import {
   CREDENTIAL_HEADER,
+  parseConfig,
   Redactor,
   redactSecret,
   redactUrl,
   requestProblems,
   urlSecrets,
-} from "@loom/llm-types/internal";
+} from "@loom/llm-utils";
 import type { ChatClientOptions } from "./chat-client-options.js";
 import { CallContext } from "./exchange/call-context.js";
 import type { ClientCore } from "./exchange/client-core.js";

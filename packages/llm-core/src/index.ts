@@ -16,7 +16,6 @@ export {
   ConfigError,
   ConnectionError,
   ContextLengthError,
-  defineTool,
   type GateEntry,
   type GateOutcome,
   type GatePass,
@@ -47,6 +46,7 @@ export {
   type Usage,
   type UserMessage,
 } from "@loom/llm-types";
+export { defineTool } from "@loom/llm-utils";
 export {
   type RunToolsOptions,
   type RunToolsResult,

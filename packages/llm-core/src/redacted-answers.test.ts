@@ -10,7 +10,7 @@ import {
   type RecordedRequest,
 } from "@loom/llm-testing";
 import type { LLMResponse, StreamEvent } from "@loom/llm-types";
-import { Redactor } from "@loom/llm-types/internal";
+import { Redactor } from "@loom/llm-utils";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";

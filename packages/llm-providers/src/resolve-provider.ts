@@ -4,7 +4,7 @@ import {
   type LLMContext,
   type ProviderHooks,
 } from "@loom/llm-types";
-import { hideSecrets } from "@loom/llm-types/internal";
+import { hideSecrets } from "@loom/llm-utils";
 import type { ProjectConfig } from "./config/project-config.js";
 import type { CostHooksOptions } from "./cost/cost-hooks.js";
 import { presetHooks } from "./preset/preset-hooks.js";

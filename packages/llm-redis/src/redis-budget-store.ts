@@ -6,7 +6,7 @@ import {
   type ConfigIssue,
   ConnectionError,
 } from "@loom/llm-types";
-import { type NumberRule, numberProblem } from "@loom/llm-types/internal";
+import { type NumberRule, numberProblem } from "@loom/llm-utils";
 import { COMMIT, RESERVE } from "./budget-script.js";
 import { RedisConnection, type RedisConnectionOptions, script } from "./redis-connection.js";
 import { RedisScriptError } from "./redis-script-error.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConfigError, ConnectionError, type LLMLogger } from "@loom/llm-types";
-import { redactUrl } from "@loom/llm-types/internal";
+import { redactUrl } from "@loom/llm-utils";
 import { createClient, ErrorReply, type RedisClientType } from "redis";
 import { RedisScriptError } from "./redis-script-error.js";
 

@@ -11,7 +11,7 @@ import {
   type GatePass,
   TimeoutError,
 } from "@loom/llm-types";
-import { type NumberRule, numberProblem } from "@loom/llm-types/internal";
+import { type NumberRule, numberProblem } from "@loom/llm-utils";
 import { RedisConnection, type RedisConnectionOptions, script } from "./redis-connection.js";
 import { RedisScriptError } from "./redis-script-error.js";
 import { ACQUIRE, ADJUST, OBSERVE } from "./sliding-window-script.js";

@@ -1,14 +1,12 @@
 export type { ChatModel } from "./chat-model.js";
 export type { ChatRequest } from "./chat-request.js";
 export type { ChatStream } from "./chat-stream.js";
-export {
-  CONFIG_DEFAULTS,
-  type LLMConfig,
-  type LLMConfigInput,
-  type RateLimitConfig,
+export type {
+  ConfigSource,
+  LLMConfig,
+  LLMConfigInput,
+  RateLimitConfig,
 } from "./config/llm-config.js";
-export { type ConfigSource, parseConfig } from "./config/parse-config.js";
-export { defineTool } from "./define-tool.js";
 export type { ErrorContext } from "./error-context.js";
 export { AbortError, type AbortErrorOptions } from "./errors/abort-error.js";
 export { APIStatusError, type APIStatusErrorOptions } from "./errors/api-status-error.js";

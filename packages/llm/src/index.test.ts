@@ -4,6 +4,7 @@ import * as otel from "@loom/llm-otel";
 import * as presets from "@loom/llm-providers";
 import { completionBody, createFakeServer } from "@loom/llm-testing";
 import * as types from "@loom/llm-types";
+import * as utils from "@loom/llm-utils";
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -14,7 +15,7 @@ import * as facade from "./index.js";
 
 describe("@loom/llm facade", () => {
   it("re-exports the same objects as the packages it draws on, and no test code", () => {
-    const all: Record<string, unknown> = { ...types, ...core, ...presets, ...otel };
+    const all: Record<string, unknown> = { ...types, ...utils, ...core, ...presets, ...otel };
     for (const [name, value] of Object.entries(facade)) {
       if (name === "LLMProvider") continue;
       expect(value, name).toBe(all[name]);

@@ -60,7 +60,6 @@ export {
   type ChatModel,
   type ChatRequest,
   type ChatStream,
-  CONFIG_DEFAULTS,
   ConfigError,
   type ConfigErrorOptions,
   type ConfigIssue,
@@ -70,7 +69,6 @@ export {
   type ContentPart,
   ContextLengthError,
   type ContextLengthErrorOptions,
-  defineTool,
   type ErrorContext,
   type FinishEvent,
   type FinishReason,
@@ -95,7 +93,6 @@ export {
   NotFoundError,
   PermissionDeniedError,
   type ProviderHooks,
-  parseConfig,
   type RateLimitConfig,
   RateLimitError,
   type RateLimitErrorOptions,
@@ -125,6 +122,7 @@ export {
   type UsageEvent,
   type UserMessage,
 } from "@loom/llm-types";
+export { CONFIG_DEFAULTS, defineTool, parseConfig } from "@loom/llm-utils";
 export {
   type FactoryOptions,
   LLMProvider,

@@ -4,7 +4,8 @@ import {
   createFakeServer,
   type FakeServer,
 } from "@loom/llm-testing";
-import { AbortError, defineTool, type ToolDefinition } from "@loom/llm-types";
+import { AbortError, type ToolDefinition } from "@loom/llm-types";
+import { defineTool } from "@loom/llm-utils";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ChatClient } from "../chat-client.js";

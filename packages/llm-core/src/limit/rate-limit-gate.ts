@@ -7,7 +7,7 @@ import {
   type GatePass,
   TimeoutError,
 } from "@loom/llm-types";
-import { MAX_TIMER_MS, type NumberRule, numberProblem } from "@loom/llm-types/internal";
+import { MAX_TIMER_MS, type NumberRule, numberProblem } from "@loom/llm-utils";
 import { sleep } from "../retry/sleep.js";
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
 

@@ -1,6 +1,6 @@
 import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidResponseError, type LLMResponse } from "@loom/llm-types";
-import { applyResponseFormat } from "@loom/llm-types/internal";
+import { applyResponseFormat } from "@loom/llm-utils";
 
 /**
  * Fills `response.parsed` when the request asked for JSON, with the leniency of the provider

@@ -1,6 +1,6 @@
 import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidToolArgumentsError, type ToolCall } from "@loom/llm-types";
-import { validateToolCall } from "@loom/llm-types/internal";
+import { validateToolCall } from "@loom/llm-utils";
 import { quoteServerText } from "./quote-server-text.js";
 
 let synthesized = 0;

@@ -1,5 +1,5 @@
 import type { ExchangeFacts } from "@loom/llm-types";
-import { truncateText } from "@loom/llm-types/internal";
+import { truncateText } from "@loom/llm-utils";
 
 /**
  * Server text as an error may quote it: secrets masked first, then cut to `max` characters.

@@ -6,7 +6,7 @@ import {
   InvalidResponseError,
   TimeoutError,
 } from "@loom/llm-types";
-import { createStatusError } from "@loom/llm-types/internal";
+import { createStatusError } from "@loom/llm-utils";
 import { describe, expect, it } from "vitest";
 import { decideRetry, type RetryInput } from "./retry-decision.js";
 

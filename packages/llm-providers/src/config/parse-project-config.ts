@@ -3,15 +3,15 @@ import {
   type ConfigIssue,
   type LLMConfigInput,
   type LLMLogger,
-  parseConfig,
 } from "@loom/llm-types";
 import {
   closestName,
   hideSecrets,
   type NumberRule,
   numberProblem,
+  parseConfig,
   redactSecret,
-} from "@loom/llm-types/internal";
+} from "@loom/llm-utils";
 import type { ModelPrice } from "../cost/model-price.js";
 import { presets } from "../preset/presets.js";
 import { loadToml } from "./load-toml.js";

@@ -1,5 +1,5 @@
 import type { LLMConfigInput } from "@loom/llm-types";
-import { CONFIG_KEYS } from "@loom/llm-types/internal";
+import { CONFIG_KEYS } from "@loom/llm-utils";
 
 /** loom.toml's snake_case name of a config key: `maxTokens` → `max_tokens`. One mapping, derived. */
 export function snakeCase(key: string): string {

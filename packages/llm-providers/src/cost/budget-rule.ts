@@ -1,4 +1,4 @@
-import { type NumberRule, numberProblem } from "@loom/llm-types/internal";
+import { type NumberRule, numberProblem } from "@loom/llm-utils";
 import type { BudgetRequest } from "./budget-store.js";
 
 /** A sum of dollars: a budget, an estimate, a cost. NaN or an infinity would never add up. */

@@ -8,7 +8,7 @@ import {
   type LLMResponse,
   type ProviderHooks,
 } from "@loom/llm-types";
-import { numberProblem } from "@loom/llm-types/internal";
+import { numberProblem } from "@loom/llm-utils";
 import { USD } from "./budget-rule.js";
 import type { BudgetReservation } from "./budget-store.js";
 import type { CostTracker } from "./cost-tracker.js";

@@ -1,5 +1,5 @@
 import { BudgetExceededError, ConfigError, type ConfigIssue, type Usage } from "@loom/llm-types";
-import { numberProblem } from "@loom/llm-types/internal";
+import { numberProblem } from "@loom/llm-utils";
 import { USD } from "./budget-rule.js";
 import type { BudgetStore } from "./budget-store.js";
 import { InProcessBudgetStore } from "./in-process-budget-store.js";

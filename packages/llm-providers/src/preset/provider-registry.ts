@@ -1,5 +1,5 @@
 import { ConfigError } from "@loom/llm-types";
-import { closestName } from "@loom/llm-types/internal";
+import { closestName } from "@loom/llm-utils";
 import { BUILTIN_PRESETS } from "./builtin-presets.js";
 import type { ProviderPreset } from "./provider-preset.js";
 

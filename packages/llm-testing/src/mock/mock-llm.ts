@@ -10,7 +10,7 @@ import {
   type ToolCall,
   type Usage,
 } from "@loom/llm-types";
-import { applyResponseFormat, validateToolCall } from "@loom/llm-types/internal";
+import { applyResponseFormat, validateToolCall } from "@loom/llm-utils";
 import { MockExhaustedError } from "./mock-exhausted-error.js";
 import type { MockReply, MockResponse } from "./mock-reply.js";
 

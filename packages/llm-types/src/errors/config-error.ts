@@ -1,4 +1,3 @@
-import { redactSecret } from "../redact/redact-secret.js";
 import { LLMError, type LLMErrorOptions } from "./llm-error.js";
 
 /** One problem with one config key. */
@@ -46,8 +45,22 @@ export class ConfigError extends LLMError {
  */
 function maskTokens(text: string): string {
   return text.replace(/[^\s.,:;"'[\]]{24,}/g, (token) =>
-    /\d/.test(token) && /[A-Za-z]/.test(token) ? redactSecret(token) : token,
+    /\d/.test(token) && /[A-Za-z]/.test(token) ? maskKey(token) : token,
   );
+}
+
+// A vendor prefix (`sk-`, `sk-proj-`) says which kind of key it is without revealing it.
+const KEY_PREFIX = /^[A-Za-z]{2,4}-(?:[A-Za-z]{2,8}-)?/;
+
+/**
+ * A token of 24 characters or more as a key is shown (`sk-…3456`): its prefix while that leaves
+ * at least half of it hidden, and its last four characters. `redactSecret` (@loom/llm-utils)
+ * shows every secret so; its tests hold the two to one form (this package imports no other).
+ */
+function maskKey(token: string): string {
+  const prefix = KEY_PREFIX.exec(token)?.[0] ?? "";
+  const shown = prefix.length + 4 <= token.length / 2 ? prefix : "";
+  return `${shown}…${token.slice(-4)}`;
 }
 
 function describe(options: ConfigErrorOptions, issues: readonly ConfigIssue[]): string {

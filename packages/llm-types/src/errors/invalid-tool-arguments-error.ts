@@ -49,7 +49,7 @@ export class InvalidToolArgumentsError extends LLMError {
 }
 
 /** `city: expected string; days: too big` */
-export function describeIssues(issues: readonly SchemaIssue[]): string {
+function describeIssues(issues: readonly SchemaIssue[]): string {
   return issues
     .map(
       (issue) =>

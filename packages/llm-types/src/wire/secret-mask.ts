@@ -15,7 +15,7 @@ export interface SecretMask {
   streaming(): TextMasking;
 }
 
-/** Masks text that arrives in pieces: see `StreamingRedaction`. */
+/** Masks text that arrives in pieces (`Redactor.streaming()` in @loom/llm-utils makes one). */
 export interface TextMasking {
   /** What is safe to hand on after `piece`, masked ("" while all of it is held back). */
   push(piece: string): string;

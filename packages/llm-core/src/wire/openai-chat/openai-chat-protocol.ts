@@ -1,5 +1,5 @@
 import type { LLMConfig, StatusReply, WireProtocol } from "@loom/llm-types";
-import { createStatusError } from "@loom/llm-types/internal";
+import { createStatusError } from "@loom/llm-utils";
 import { userAgent } from "../../http/user-agent.js";
 import { buildRequestBody } from "./request/build-request-body.js";
 import { parseCompletion } from "./response/parse-completion.js";

@@ -1,5 +1,5 @@
 import type { JsonSchema } from "@loom/llm-types";
-import { allowsNull } from "@loom/llm-types/internal";
+import { allowsNull } from "@loom/llm-utils";
 
 // Where sub-schemas sit in a JSON Schema, one level down.
 const SCHEMA_MAPS = ["properties", "$defs", "definitions", "patternProperties"] as const;

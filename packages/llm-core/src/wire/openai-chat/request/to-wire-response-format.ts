@@ -1,5 +1,5 @@
 import type { ResponseFormat } from "@loom/llm-types";
-import { toJsonSchema } from "@loom/llm-types/internal";
+import { toJsonSchema } from "@loom/llm-utils";
 import { toStrictJsonSchema } from "./to-strict-json-schema.js";
 
 /** `json_schema` nests its schema under `json_schema` with a name, as OpenAI expects. */

@@ -1,5 +1,5 @@
 import type { ToolDefinition } from "@loom/llm-types";
-import { toJsonSchema } from "@loom/llm-types/internal";
+import { toJsonSchema } from "@loom/llm-utils";
 import { toStrictJsonSchema } from "./to-strict-json-schema.js";
 
 // A tool without parameters still needs an object schema on the wire (OpenAI rejects none).

@@ -1,5 +1,5 @@
 import type { ExchangeFacts, LLMError } from "@loom/llm-types";
-import { createStatusError } from "@loom/llm-types/internal";
+import { createStatusError } from "@loom/llm-utils";
 
 /**
  * The error a 200 answer holds instead of a completion, if it is one: OpenAI's `{"error": ...}`

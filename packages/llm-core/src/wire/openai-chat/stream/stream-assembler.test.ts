@@ -1,5 +1,5 @@
 import type { ExchangeFacts, StreamEvent } from "@loom/llm-types";
-import { Redactor } from "@loom/llm-types/internal";
+import { Redactor } from "@loom/llm-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { recordedStream } from "../../../stream/recorded-stream.fixture.js";

@@ -1,0 +1,27 @@
+import type { ChatRequest } from "@loom/llm-types";
+import { describe, expect, it } from "vitest";
+import { requestProblems } from "./request-problems.js";
+
+const messages = [{ role: "user" as const, content: "hi" }];
+
+describe("requestProblems", () => {
+  it("a number option given as text names its type: got 5 would read as a valid value", () => {
+    const request = { messages, maxTokens: "5", temperature: true } as unknown as ChatRequest;
+    expect(requestProblems(request)).toEqual([
+      {
+        path: "temperature",
+        message: "must be a number from 0 to 2, got the boolean true",
+      },
+      {
+        path: "maxTokens",
+        message: 'must be an integer from 1 to 9007199254740991, got the string "5"',
+      },
+    ]);
+  });
+
+  it("a number out of range is shown as it is", () => {
+    expect(requestProblems({ messages, n: 0 })).toEqual([
+      { path: "n", message: "must be an integer from 1 to 128, got 0" },
+    ]);
+  });
+});

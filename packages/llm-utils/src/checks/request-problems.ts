@@ -1,0 +1,128 @@
+import type { ChatRequest, ConfigIssue } from "@loom/llm-types";
+import { OPTION_RANGES, type OptionRange } from "../config/config-rules.js";
+import { showGot } from "../text/show-value.js";
+import { headerProblems } from "./header-problems.js";
+
+const NONE: ConfigIssue[] = [];
+
+/**
+ * What is wrong with a request's own options, with the rules the config follows: the same
+ * ranges, the same timer bound, the same header check. Plain comparisons, not a schema: this
+ * runs on every call, and almost always finds nothing.
+ */
+export function requestProblems(request: ChatRequest): ConfigIssue[] {
+  // Most requests set none of these: nothing to allocate for them.
+  if (
+    messagesLookRight(request.messages) &&
+    (request.signal === undefined || isSignal(request.signal)) &&
+    (request.tools === undefined || Array.isArray(request.tools)) &&
+    request.temperature === undefined &&
+    request.topP === undefined &&
+    request.maxTokens === undefined &&
+    request.maxRetries === undefined &&
+    request.timeoutMs === undefined &&
+    request.deadlineMs === undefined &&
+    request.headers === undefined &&
+    request.n === undefined
+  )
+    return NONE;
+  const issues: ConfigIssue[] = [];
+  const check = (key: string, value: number | undefined, range: OptionRange) => {
+    if (value === undefined) return;
+    const { min, max, integer } = range;
+    if (
+      typeof value !== "number" ||
+      Number.isNaN(value) ||
+      value < min ||
+      value > max ||
+      (integer && !Number.isInteger(value))
+    ) {
+      const what = integer ? `an integer from ${min} to ${max}` : `a number from ${min} to ${max}`;
+      issues.push({ path: key, message: `must be ${what}, got ${showGot(value)}` });
+    }
+  };
+  messageProblems(request.messages, issues);
+  check("temperature", request.temperature, OPTION_RANGES.temperature);
+  check("topP", request.topP, OPTION_RANGES.topP);
+  check("maxTokens", request.maxTokens, OPTION_RANGES.maxTokens);
+  check("maxRetries", request.maxRetries, OPTION_RANGES.maxRetries);
+  check("n", request.n, OPTION_RANGES.n);
+  check("timeoutMs", request.timeoutMs, OPTION_RANGES.timeoutMs);
+  // A deadline is a timer like the timeout, with the same bounds.
+  check("deadlineMs", request.deadlineMs, OPTION_RANGES.timeoutMs);
+  if (request.signal !== undefined && !isSignal(request.signal))
+    issues.push({ path: "signal", message: "must be an AbortSignal" });
+  if (request.tools !== undefined && !Array.isArray(request.tools))
+    issues.push({ path: "tools", message: "must be an array of tools" });
+  const headers = request.headers as unknown;
+  if (
+    headers !== undefined &&
+    (typeof headers !== "object" || headers === null || Array.isArray(headers))
+  ) {
+    issues.push({ path: "headers", message: "must be an object of header names to string values" });
+  } else if (request.headers !== undefined) {
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value !== "string") {
+        issues.push({ path: `headers.${name}`, message: "header values must be strings" });
+        continue;
+      }
+      for (const message of headerProblems(name, value))
+        issues.push({ path: `headers.${name}`, message });
+    }
+  }
+  return issues;
+}
+
+/** The common case, checked without allocating: an array of objects with a string role. */
+function messagesLookRight(messages: unknown): boolean {
+  if (!Array.isArray(messages)) return false;
+  for (const message of messages) {
+    if (typeof message !== "object" || message === null || typeof message.role !== "string")
+      return false;
+    const content = message.content;
+    if (
+      content !== undefined &&
+      content !== null &&
+      typeof content !== "string" &&
+      !Array.isArray(content)
+    )
+      return false;
+  }
+  return true;
+}
+
+function messageProblems(messages: unknown, issues: ConfigIssue[]): void {
+  if (!Array.isArray(messages)) {
+    issues.push({ path: "messages", message: "must be an array of messages" });
+    return;
+  }
+  messages.forEach((message: unknown, index) => {
+    if (typeof message !== "object" || message === null) {
+      issues.push({ path: `messages.${index}`, message: "must be a message object" });
+      return;
+    }
+    const { role, content } = message as { role?: unknown; content?: unknown };
+    if (typeof role !== "string")
+      issues.push({ path: `messages.${index}.role`, message: "must be a string" });
+    if (
+      content !== undefined &&
+      content !== null &&
+      typeof content !== "string" &&
+      !Array.isArray(content)
+    )
+      issues.push({
+        path: `messages.${index}.content`,
+        message: "must be a string or an array of content parts",
+      });
+  });
+}
+
+/** An `AbortSignal`, or anything that behaves as one (another realm's, a polyfill). */
+function isSignal(signal: unknown): boolean {
+  return (
+    typeof signal === "object" &&
+    signal !== null &&
+    typeof (signal as AbortSignal).aborted === "boolean" &&
+    typeof (signal as AbortSignal).addEventListener === "function"
+  );
+}

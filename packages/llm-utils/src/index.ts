@@ -1,0 +1,35 @@
+// @loom/llm-utils: the runtime helpers of Loom LLM, on the contracts of @loom/llm-types. Public
+// and semver: for wire protocols, transports and packages built on Loom as much as for ours.
+
+// Checks of values a request, a header or an option carries.
+export { headerProblems } from "./checks/header-problems.js";
+export { type NumberRule, numberProblem } from "./checks/number-problem.js";
+export { requestProblems } from "./checks/request-problems.js";
+export { CONFIG_DEFAULTS, CONFIG_KEYS } from "./config/config-constants.js";
+export { MAX_TIMER_MS } from "./config/config-rules.js";
+// Config: the rules table, checking and defaults.
+export { parseConfig } from "./config/parse-config.js";
+
+// Errors: the typed error for a non-2xx response.
+export { createStatusError, type StatusErrorInput } from "./errors/create-status-error.js";
+
+// Redaction: secrets out of printouts, URLs, and whatever a server sends back.
+export { hideSecrets, type WithSecrets } from "./redact/hide-secrets.js";
+export { redactSecret } from "./redact/redact-secret.js";
+export { redactUrl, urlSecrets } from "./redact/redact-url.js";
+export { CREDENTIAL_HEADER, CREDENTIAL_PARAM, Redactor } from "./redact/redactor.js";
+
+// Schemas: zod and JSON Schema, and structured output read back against them.
+export { applyResponseFormat, type ResponseFormatOptions } from "./schema/apply-response-format.js";
+export { omitNullOptionals } from "./schema/omit-null-optionals.js";
+export { allowsNull } from "./schema/schema-allows-null.js";
+export { isZodSchema, toJsonSchema, toZodSchema } from "./schema/to-json-schema.js";
+
+// Text shown in messages.
+export { closestName } from "./text/closest-name.js";
+export { showGot, showValue } from "./text/show-value.js";
+export { MAX_RAW_CHARS, truncateText } from "./text/truncate-text.js";
+
+// Tools: defining one, and checking a call's arguments against its schema.
+export { defineTool } from "./tools/define-tool.js";
+export { validateToolCall } from "./tools/validate-tool-call.js";

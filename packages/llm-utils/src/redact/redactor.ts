@@ -1,0 +1,133 @@
+import type { SecretMask, TextMasking } from "@loom/llm-types";
+import { MIN_SECRET_LENGTH, type Pattern, type SecretForms, secretForms } from "./secret-forms.js";
+import { StreamingRedaction } from "./streaming-redaction.js";
+
+/** Header names whose values are credentials more often than not (`authorization`, `x-api-key`, `*-token`, …). */
+export const CREDENTIAL_HEADER: RegExp =
+  /authorization|cookie|key|token|secret|password|signature/i;
+
+/** Query parameters whose values are credentials (`?api-key=…`, Azure; `?key=…`, Google). */
+export const CREDENTIAL_PARAM: RegExp =
+  /(^|[-_.])(key|apikey|token|auth|sig|signature|secret|password|code)$/i;
+
+/**
+ * Masks a set of secrets in any text, in every form a server or a library may give them back:
+ * as is, JSON-escaped (`\u0073`, `\/`), URL-encoded (`%73`), any mix of those character by
+ * character, and base64 (at any alignment, as in `Basic` credentials). The one place secrets
+ * are masked: errors, their `raw` and `body`, their causes, and what telemetry records.
+ */
+export class Redactor implements SecretMask {
+  readonly #forms: readonly SecretForms[];
+  readonly #patterns: readonly Pattern[];
+
+  constructor(secrets: Iterable<string | undefined>) {
+    const unique = new Set<string>();
+    for (const given of secrets) {
+      // Servers see a header value without the spaces around it, and echo it so.
+      const secret = given?.trim();
+      if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH) unique.add(secret);
+      // "Bearer sk-…" also hides "sk-…" itself.
+      const token = secret?.replace(/^(bearer|basic|token)\s+/i, "");
+      if (token !== undefined && token !== secret && token.length >= MIN_SECRET_LENGTH)
+        unique.add(token);
+    }
+    // Longest first, so a secret containing another is masked whole.
+    this.#forms = [...unique].sort((a, b) => b.length - a.length).map(secretForms);
+    this.#patterns = this.#forms.flatMap((forms) => forms.patterns);
+  }
+
+  /** Whether there is anything to mask. */
+  get empty(): boolean {
+    return this.#patterns.length === 0;
+  }
+
+  /** `text` with every secret masked (`sk-…cdef` for the key itself, `…` for its encodings). */
+  redact(text: string): string {
+    let out = text;
+    for (const { regex, mask } of this.#patterns) {
+      regex.lastIndex = 0;
+      if (regex.test(out)) {
+        regex.lastIndex = 0;
+        out = out.replace(regex, mask);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A redaction for text that arrives in pieces (a streamed answer): each piece is handed on
+   * masked, except an end that could be the beginning of a secret, which is held until the
+   * next piece says. What it hands on, joined, is `redact` of the whole text.
+   */
+  streaming(): TextMasking {
+    return new StreamingRedaction((text) => this.redact(text), this.#forms, this.#patterns);
+  }
+
+  /**
+   * A parsed value (an error body) with every string in it masked, keys included, walked as
+   * values rather than as JSON text: a secret the server wrote with escapes (`\/`, `\u0067`)
+   * inside a string is matched as written, where re-serialising would escape it a second time.
+   * Returns the value itself when nothing changed, else a copy; past `MAX_VALUE_DEPTH` levels a
+   * branch is replaced by a note rather than kept unmasked.
+   */
+  redactValue(value: unknown, depth = 0): unknown {
+    if (typeof value === "string") return this.redact(value);
+    if (typeof value !== "object" || value === null) return value;
+    if (depth >= MAX_VALUE_DEPTH) return "(nested too deep to show)";
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      value.forEach((item, i) => {
+        const masked = this.redactValue(item, depth + 1);
+        if (masked === item) return;
+        out ??= [...value];
+        out[i] = masked;
+      });
+      return out ?? value;
+    }
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const maskedKey = this.redact(key);
+      const masked = this.redactValue(item, depth + 1);
+      if (maskedKey !== key || masked !== item) changed = true;
+      out[maskedKey] = masked;
+    }
+    return changed ? out : value;
+  }
+
+  /**
+   * Masks secrets in an error in place, down its `cause` chain: `message`, `stack`, and the
+   * `raw` and `body` that Loom's errors carry. Returns the same error.
+   */
+  redactError<T>(error: T): T {
+    if (this.empty) return error;
+    let current: unknown = error;
+    for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+      const target = current as Record<string, unknown>;
+      // `data`: undici's parser errors keep the raw bytes there.
+      for (const field of ["message", "stack", "raw", "data"] as const) {
+        const value = target[field];
+        if (typeof value === "string") rewrite(target, field, this.redact(value));
+      }
+      const body = target.body;
+      if (body !== undefined) rewrite(target, "body", this.redactValue(body));
+      const errors = target.errors;
+      if (Array.isArray(errors)) for (const inner of errors) this.redactError(inner);
+      current = target.cause;
+    }
+    return error;
+  }
+}
+
+/** How deep `redactValue` walks: server bodies nest a few levels, not hundreds. */
+const MAX_VALUE_DEPTH = 32;
+
+function rewrite(target: Record<string, unknown>, field: string, value: unknown): void {
+  if (target[field] === value) return;
+  try {
+    // Own fields of errors are writable; `readonly` is a TypeScript promise only.
+    Object.defineProperty(target, field, { value, writable: true, configurable: true });
+  } catch {
+    // A frozen object keeps its field: nothing Loom builds is frozen.
+  }
+}

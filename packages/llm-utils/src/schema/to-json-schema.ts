@@ -1,0 +1,57 @@
+import type { JsonSchema } from "@loom/llm-types";
+import type { ZodType } from "zod";
+import { loadZod } from "./load-zod.js";
+
+// Agents send the same tool schemas on every turn: convert each zod schema once.
+const cache = new WeakMap<object, JsonSchema>();
+
+/** Whether a value is a zod 4 schema (checked structurally: it may come from another zod copy). */
+export function isZodSchema(value: unknown): value is ZodType {
+  return typeof value === "object" && value !== null && "_zod" in value;
+}
+
+const zodCache = new WeakMap<object, ZodType | null>();
+
+/**
+ * A zod schema that validates values against `schema`: itself if it is one, else zod's own
+ * conversion of the JSON Schema (cached), or `undefined` when the JSON Schema uses something
+ * the conversion does not support (then values are not validated rather than wrongly refused).
+ */
+export function toZodSchema(schema: JsonSchema | ZodType): ZodType | undefined {
+  if (isZodSchema(schema)) return schema;
+  let converted = zodCache.get(schema);
+  if (converted === undefined) {
+    try {
+      const { z } = loadZod();
+      converted = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    } catch {
+      converted = null;
+    }
+    zodCache.set(schema, converted);
+  }
+  return converted ?? undefined;
+}
+
+/**
+ * The JSON Schema to put on the wire for a tool's parameters or a response format: a JSON
+ * Schema object is sent as given; a zod schema is converted with zod's own `toJSONSchema`
+ * (the `$schema` key dropped, since some servers reject it).
+ */
+export function toJsonSchema(schema: JsonSchema | ZodType): JsonSchema {
+  if (!isZodSchema(schema)) return schema;
+  let converted = cache.get(schema);
+  if (!converted) {
+    // The schema's own method: the caller's zod is loaded already, this package's need not be.
+    const params = { io: "input" } as const;
+    const own = (schema as { toJSONSchema?: (p: typeof params) => unknown }).toJSONSchema;
+    const json = (
+      typeof own === "function"
+        ? own.call(schema, params)
+        : loadZod().z.toJSONSchema(schema, params)
+    ) as JsonSchema;
+    const { $schema: _dropped, ...rest } = json;
+    converted = rest;
+    cache.set(schema, converted);
+  }
+  return converted;
+}

@@ -1,0 +1,25 @@
+import type { JsonSchema, ToolDefinition, ToolExecutionContext } from "@loom/llm-types";
+import type { output, ZodType } from "zod";
+
+/**
+ * A tool definition whose `execute` gets typed arguments: with a zod schema, the type is the
+ * schema's output (and the model's arguments are validated against it before `execute` runs).
+ */
+export function defineTool<S extends ZodType>(tool: {
+  name: string;
+  description?: string;
+  parameters: S;
+  strict?: boolean;
+  execute?: (args: output<S>, context: ToolExecutionContext) => unknown;
+}): ToolDefinition<output<S>>;
+/** A JSON Schema tool; name the argument type yourself: `defineTool<{ q: string }>({...})`. */
+export function defineTool<TArgs = unknown>(tool: {
+  name: string;
+  description?: string;
+  parameters?: JsonSchema;
+  strict?: boolean;
+  execute?: (args: TArgs, context: ToolExecutionContext) => unknown;
+}): ToolDefinition<TArgs>;
+export function defineTool(tool: ToolDefinition): ToolDefinition {
+  return tool;
+}

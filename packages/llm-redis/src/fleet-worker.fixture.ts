@@ -1,13 +1,14 @@
 // One worker of a fleet, in its own process: calls the fake server through a client that shares
 // its rate limit or budget through Redis, then prints what it did as one JSON line.
-//   node fleet-worker.fixture.ts <baseUrl> <redisUrl> rate <calls> <requestsPerWindow> <windowMs> <startAt>
+//   node fleet-worker.fixture.ts <baseUrl> <redisUrl> rate <calls> <requestsPerWindow> <windowMs> <startAt> <marginMs>
 //   node fleet-worker.fixture.ts <baseUrl> <redisUrl> budget <budgetUsd> <key> <parallel>
 import { ChatClient } from "@loom/llm-core";
 import { CostTracker, costGates, costHooks } from "@loom/llm-providers";
 import { RedisBudgetStore, RedisRateLimiter } from "@loom/llm-redis";
 import { BudgetExceededError } from "@loom/llm-types";
 
-const [baseUrl = "", url = "", mode = "", a = "", b = "", c = "", d = ""] = process.argv.slice(2);
+const [baseUrl = "", url = "", mode = "", a = "", b = "", c = "", d = "", e = "300"] =
+  process.argv.slice(2);
 const hello = { messages: [{ role: "user" as const, content: "hello" }], maxTokens: 1_000 };
 const config = { baseUrl, model: "gpt-4o-mini", maxRetries: 0, provider: "fleet" };
 const quiet = { warn() {}, info() {} };
@@ -20,7 +21,7 @@ if (mode === "rate") {
     windowMs: Number(c),
     // Four processes on two busy cores: a request may reach the server well after Redis let it
     // go, and the server must still never see more than the limit in a window.
-    marginMs: 300,
+    marginMs: Number(e),
     key: "fleet-account",
   });
   const llm = new ChatClient({}, config, { gates: [limiter] });

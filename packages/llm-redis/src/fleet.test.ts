@@ -57,18 +57,21 @@ async function workers(count: number, args: string[]): Promise<Record<string, nu
 
 describe.runIf(hasRedis)("a fleet on Redis", () => {
   it("four processes share one limit: the server never sees more than it in any window", async () => {
-    // After a warm-up call each, 4 workers × 6 calls at 5 per 1.3 s: at least five seconds.
+    // After a warm-up call each, 4 workers × 6 calls at 5 per 2 s (a second's window and a
+    // second's margin): at least eight seconds. The margin covers the time a request takes from
+    // Redis to the server on two cores shared with other work (hundreds of milliseconds when
+    // the machine is loaded).
     const startAt = Date.now() + 2_500;
-    const results = await workers(4, ["rate", "6", "5", "1000", String(startAt)]);
+    const results = await workers(4, ["rate", "6", "5", "1000", String(startAt), "1000"]);
     expect(results.map((r) => r.done)).toEqual([6, 6, 6, 6]);
     const measured = arrivals.slice(4);
     expect(measured).toHaveLength(24);
     arrivals = measured;
-    // Each request counts for its second plus a 300 ms margin (`marginMs`), for the time it
-    // takes to reach the server: what the server sees stays within the limit in any second.
+    // Each request counts for its second plus the margin (`marginMs`), for the time it takes to
+    // reach the server: what the server sees stays within the limit in any second.
     expect(mostInWindow(arrivals, 1_000)).toBeLessThanOrEqual(5);
-    expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(4 * 1_300 - 150);
-  }, 30_000);
+    expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(4 * 2_000 - 150);
+  }, 45_000);
 
   it("four processes share one budget: spending stops at it, past it only what the calls in flight cost beyond their claims", async () => {
     const budgetUsd = 0.01;

@@ -15,6 +15,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ChatClient } from "./chat-client.js";
+import { splitAt } from "./test-support.fixture.js";
 
 const KEY = "sk-LEAKCANARY-7f3a9c2e1b5d4f6a8c0e";
 const HEADER_SECRET = "hdr-LEAKCANARY-0a1b2c3d4e5f";
@@ -202,17 +203,9 @@ function wireMessage(a: Answer): Record<string, unknown> {
   return message;
 }
 
-/** `text` in pieces at the given places. */
+/** `text` in non-empty pieces at the given places. */
 function pieces(text: string, cuts: readonly number[]): string[] {
-  const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((x, y) => x - y);
-  const out: string[] = [];
-  let from = 0;
-  for (const cut of at) {
-    out.push(text.slice(from, cut));
-    from = cut;
-  }
-  out.push(text.slice(from));
-  return out.filter((piece) => piece !== "");
+  return splitAt(text, cuts).filter((piece) => piece !== "");
 }
 
 function streamOf(a: Answer, cuts: readonly number[]): FakeReply {

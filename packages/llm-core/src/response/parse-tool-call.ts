@@ -55,9 +55,10 @@ export function parseToolCall(
     }
   }
   // The text was masked before parsing; a value that held a secret written with JSON escapes
-  // inside a string (`\\u0073…`) is masked now, and the raw text is the masked value's.
+  // inside a string (`\\u0073…`) is masked now, and the raw text is the masked value's. Without
+  // a backslash every parsed string is a piece of the masked text as it stands: nothing to do.
   let raw = rawArguments;
-  if (!meta.redactor.empty) {
+  if (!meta.redactor.empty && rawArguments.includes("\\")) {
     const masked = meta.redactor.redactValue(args);
     if (masked !== args) {
       args = masked;

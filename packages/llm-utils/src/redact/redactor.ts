@@ -1,6 +1,6 @@
 import type { SecretMask, TextMasking } from "@loom/llm-types";
-import { MIN_SECRET_LENGTH, type Pattern, type SecretForms, secretForms } from "./secret-forms.js";
-import { StreamingRedaction } from "./streaming-redaction.js";
+import { MIN_SECRET_LENGTH, type Pattern, secretForms } from "./secret-forms.js";
+import { type StreamingPlan, StreamingRedaction, streamingPlan } from "./streaming-redaction.js";
 
 /** Header names whose values are credentials more often than not (`authorization`, `x-api-key`, `*-token`, …). */
 export const CREDENTIAL_HEADER: RegExp =
@@ -17,8 +17,12 @@ export const CREDENTIAL_PARAM: RegExp =
  * are masked: errors, their `raw` and `body`, their causes, and what telemetry records.
  */
 export class Redactor implements SecretMask {
-  readonly #forms: readonly SecretForms[];
+  /** The secrets, longest first. */
+  readonly #secrets: readonly string[];
   readonly #patterns: readonly Pattern[];
+  /** Made on the first stream: a client that only calls keeps no per-character forms. */
+  #plan: StreamingPlan | undefined;
+  readonly #redactText = (text: string): string => this.redact(text);
 
   constructor(secrets: Iterable<string | undefined>) {
     const unique = new Set<string>();
@@ -32,8 +36,8 @@ export class Redactor implements SecretMask {
         unique.add(token);
     }
     // Longest first, so a secret containing another is masked whole.
-    this.#forms = [...unique].sort((a, b) => b.length - a.length).map(secretForms);
-    this.#patterns = this.#forms.flatMap((forms) => forms.patterns);
+    this.#secrets = [...unique].sort((a, b) => b.length - a.length);
+    this.#patterns = this.#secrets.flatMap((secret) => secretForms(secret).patterns);
   }
 
   /** Whether there is anything to mask. */
@@ -60,7 +64,8 @@ export class Redactor implements SecretMask {
    * next piece says. What it hands on, joined, is `redact` of the whole text.
    */
   streaming(): TextMasking {
-    return new StreamingRedaction((text) => this.redact(text), this.#forms, this.#patterns);
+    this.#plan ??= streamingPlan(this.#secrets.map(secretForms), this.#patterns);
+    return new StreamingRedaction(this.#redactText, this.#plan);
   }
 
   /**

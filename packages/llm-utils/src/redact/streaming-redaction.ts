@@ -1,6 +1,39 @@
 import type { CharacterForm, Pattern, SecretForms } from "./secret-forms.js";
 
 /**
+ * What every streaming redaction of one redactor shares, made once (on its first stream): the
+ * secrets' forms piece by piece, the characters a form can begin with, and how far back from
+ * the end a form may begin and not be complete yet.
+ */
+export interface StreamingPlan {
+  readonly forms: readonly SecretForms[];
+  readonly patterns: readonly Pattern[];
+  /** A character any form of any secret may begin with. */
+  readonly start: RegExp;
+  readonly window: number;
+}
+
+/** The plan for a redactor's secrets (their forms) and patterns. */
+export function streamingPlan(
+  forms: readonly SecretForms[],
+  patterns: readonly Pattern[],
+): StreamingPlan {
+  const starts = new Set<string>();
+  let window = 0;
+  for (const secret of forms) {
+    for (const form of secret.characters[0] ?? []) starts.add(form.text.charAt(0));
+    for (const core of secret.cores) starts.add(core.charAt(0));
+    window = Math.max(window, secret.longest);
+  }
+  return {
+    forms,
+    patterns,
+    start: new RegExp(`[${[...starts].map(escapeClass).join("")}]`),
+    window,
+  };
+}
+
+/**
  * Masks secrets in text that arrives in pieces, such as a streamed answer a hostile server
  * writes the key into: a secret split across two pieces is masked as if the text had come
  * whole. Each `push` returns what is safe to hand on, masked; an end that could still grow into
@@ -12,36 +45,17 @@ import type { CharacterForm, Pattern, SecretForms } from "./secret-forms.js";
  */
 export class StreamingRedaction {
   readonly #redact: (text: string) => string;
-  readonly #forms: readonly SecretForms[];
-  readonly #patterns: readonly Pattern[];
-  /** A character any form of any secret may begin with. */
-  readonly #start: RegExp;
-  /** How far back from the end a form of a secret may begin and not be complete yet. */
-  readonly #window: number;
+  readonly #plan: StreamingPlan;
   #held = "";
 
-  constructor(
-    redact: (text: string) => string,
-    forms: readonly SecretForms[],
-    patterns: readonly Pattern[],
-  ) {
+  constructor(redact: (text: string) => string, plan: StreamingPlan) {
     this.#redact = redact;
-    this.#forms = forms;
-    this.#patterns = patterns;
-    const starts = new Set<string>();
-    let window = 0;
-    for (const secret of forms) {
-      for (const form of secret.characters[0] ?? []) starts.add(form.text.charAt(0));
-      for (const core of secret.cores) starts.add(core.charAt(0));
-      window = Math.max(window, secret.longest);
-    }
-    this.#start = new RegExp(`[${[...starts].map(escapeClass).join("")}]`);
-    this.#window = window;
+    this.#plan = plan;
   }
 
   /** The text safe to hand on after `piece`, masked ("" while all of it is held). */
   push(piece: string): string {
-    if (this.#held === "" && !this.#start.test(piece)) return piece;
+    if (this.#held === "" && !this.#plan.start.test(piece)) return piece;
     const text = this.#held + piece;
     const cut = this.#cut(text);
     this.#held = text.slice(cut);
@@ -61,9 +75,10 @@ export class StreamingRedaction {
    */
   #cut(text: string): number {
     let cut = text.length;
-    const from = Math.max(0, text.length - this.#window);
+    const { start, window, patterns } = this.#plan;
+    const from = Math.max(0, text.length - window);
     for (let i = from; i < text.length; i++) {
-      if (this.#start.test(text.charAt(i)) && this.#beginsHere(text, i)) {
+      if (start.test(text.charAt(i)) && this.#beginsHere(text, i)) {
         cut = i;
         break;
       }
@@ -72,7 +87,7 @@ export class StreamingRedaction {
     // the cut back can put it inside another match, so look again until it stays.
     for (let moved = true; moved; ) {
       moved = false;
-      for (const { regex } of this.#patterns) {
+      for (const { regex } of patterns) {
         regex.lastIndex = 0;
         for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
           if (match.index >= cut) break;
@@ -90,7 +105,7 @@ export class StreamingRedaction {
   /** Whether `text` from `at` to its end is the beginning, not the whole, of a secret's form. */
   #beginsHere(text: string, at: number): boolean {
     const rest = text.length - at;
-    for (const secret of this.#forms) {
+    for (const secret of this.#plan.forms) {
       if (beginsSpelled(text, at, secret.characters, 0)) return true;
       for (const core of secret.cores) {
         if (rest < core.length && core.startsWith(text.slice(at))) return true;

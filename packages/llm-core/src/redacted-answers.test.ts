@@ -168,6 +168,8 @@ interface Answer {
   calls: { id: string; name: string; args: string; extra: string }[];
   model: string;
   id: string;
+  /** The finish reason: a known one, or text the server chose. */
+  finish: string;
 }
 const answer: fc.Arbitrary<Answer> = fc.record({
   content: maybeLeaky,
@@ -187,6 +189,7 @@ const answer: fc.Arbitrary<Answer> = fc.record({
   ),
   model: fc.oneof(fc.constant("m"), leaky),
   id: fc.oneof(fc.constant("chatcmpl-1"), leaky),
+  finish: fc.oneof(fc.constant("stop"), leaky),
 });
 
 function wireMessage(a: Answer): Record<string, unknown> {
@@ -232,7 +235,7 @@ function streamOf(a: Answer, cuts: readonly number[]): FakeReply {
     for (const piece of rest)
       events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
-  events.push(chunk({}, a.calls.length > 0 ? "tool_calls" : "stop"));
+  events.push(chunk({}, a.finish));
   return { type: "sse", events };
 }
 
@@ -250,7 +253,7 @@ describe("every returned field is masked, called or streamed (property)", () => 
               {
                 index: 0,
                 message: wireMessage(a),
-                finish_reason: a.calls.length > 0 ? "tool_calls" : "stop",
+                finish_reason: a.finish,
               },
             ],
             usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
@@ -270,6 +273,7 @@ describe("every returned field is masked, called or streamed (property)", () => 
         expect(streamed.content).toBe(called.content);
         expect(streamed.reasoningContent).toBe(called.reasoningContent);
         expect(streamed.refusal).toBe(called.refusal);
+        expect(streamed.finishReason).toBe(called.finishReason);
         expect(streamed.toolCalls.map((c) => c.rawArguments)).toEqual(
           called.toolCalls.map((c) => c.rawArguments),
         );

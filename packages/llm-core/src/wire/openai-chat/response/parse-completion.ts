@@ -78,7 +78,9 @@ export function parseCompletion(body: unknown, meta: ExchangeFacts): LLMResponse
 
 function choiceOf(choice: Json, message: Json, position: number, meta: ExchangeFacts): ChoiceParts {
   const finishReason =
-    typeof choice.finish_reason === "string" ? normalizeFinishReason(choice.finish_reason) : null;
+    typeof choice.finish_reason === "string"
+      ? normalizeFinishReason(choice.finish_reason, meta.redact)
+      : null;
   const reasoning = message.reasoning_content ?? message.reasoning;
   // Every text handed back is masked: a hostile server may write the key into any of them.
   const redact = meta.redact;

@@ -81,7 +81,7 @@ export class ChoiceAssembly {
     if (delta !== undefined && delta !== null) this.#delta(delta);
     const finish = choice.finish_reason;
     if (typeof finish === "string" && finish !== "") {
-      const reason = normalizeFinishReason(finish);
+      const reason = normalizeFinishReason(finish, this.#sink.meta.redact);
       this.finishReason = reason;
       this.flushText();
       this.flushToolCalls();

@@ -180,4 +180,29 @@ describe("LLMProvider.fromName / fromConfig", () => {
     expect(seen).toEqual(["extra", "extra"]);
     await Promise.all([a.close(), b.close(), server.close()]);
   });
+
+  it("the constructor, fromName and fromConfig send through the transport given", async () => {
+    const server = await createFakeServer({ fallback: { type: "json", body: completionBody() } });
+    facade.registerProvider("carried", { baseUrl: server.baseUrl, model: "m" });
+    const sent: string[] = [];
+    const transport: core.ChatClientOptions["transport"] = (origin, options) => {
+      const inner = core.undiciTransport(origin, options);
+      return {
+        send(request) {
+          sent.push(request.path);
+          return inner.send(request);
+        },
+        close: (how) => inner.close(how),
+      };
+    };
+    const project = facade.parseProjectConfig('[llm.carried]\nmodel = "m2"\n');
+    const providers = [
+      new facade.LLMProvider({}, { baseUrl: server.baseUrl, model: "m" }, { transport }),
+      facade.LLMProvider.fromName(undefined, "carried", { transport, telemetry: false }),
+      facade.LLMProvider.fromConfig(undefined, "carried", project, { transport }),
+    ];
+    for (const llm of providers) await llm.call({ messages: [{ role: "user", content: "x" }] });
+    expect(sent).toEqual(["/v1/chat/completions", "/v1/chat/completions", "/v1/chat/completions"]);
+    await Promise.all([...providers.map((p) => p.close()), server.close()]);
+  });
 });

@@ -45,7 +45,7 @@ export class LLMProvider extends ChatClient {
     config: LLMConfigInput | LLMConfig,
     options: LLMProviderOptions = {},
   ) {
-    const { hooks = [], telemetry, price, prices, tracker, gates = [] } = options;
+    const { hooks = [], telemetry, price, prices, tracker, gates = [], transport } = options;
     const priced = [...hooks, costHooks({ price, prices, tracker })];
     // A traced provider with a budget reports what is left of it.
     if (telemetry !== false && tracker?.budgetUsd !== undefined) {
@@ -55,6 +55,7 @@ export class LLMProvider extends ChatClient {
     super(ctx, config, {
       hooks: withTelemetry(priced, telemetry),
       gates: [...gates, ...costGates({ price, prices, tracker })],
+      ...(transport === undefined ? {} : { transport }),
     });
   }
 
@@ -67,12 +68,15 @@ export class LLMProvider extends ChatClient {
     name: string,
     overrides: FactoryOptions = {},
   ): LLMProvider {
-    const { telemetry, hooks: extra = [], gates, ...rest } = overrides;
+    const { telemetry, hooks: extra = [], gates, transport, ...rest } = overrides;
     const { config, hooks, cost } = resolvePreset(ctx, name, rest);
     return new LLMProvider(
       ctx,
       config,
-      telemetryOf({ hooks: [...hooks, ...extra], ...cost, ...(gates ? { gates } : {}) }, telemetry),
+      telemetryOf(
+        { hooks: [...hooks, ...extra], ...cost, ...clientOptions(gates, transport) },
+        telemetry,
+      ),
     );
   }
 
@@ -83,14 +87,25 @@ export class LLMProvider extends ChatClient {
     config: ProjectConfig,
     overrides: FactoryOptions = {},
   ): LLMProvider {
-    const { telemetry, hooks: extra = [], gates, ...rest } = overrides;
+    const { telemetry, hooks: extra = [], gates, transport, ...rest } = overrides;
     const { config: resolved, hooks, cost } = resolveFromConfig(ctx, name, config, rest);
     return new LLMProvider(
       ctx,
       resolved,
-      telemetryOf({ hooks: [...hooks, ...extra], ...cost, ...(gates ? { gates } : {}) }, telemetry),
+      telemetryOf(
+        { hooks: [...hooks, ...extra], ...cost, ...clientOptions(gates, transport) },
+        telemetry,
+      ),
     );
   }
+}
+
+/** The client options a factory passes on as they were given. */
+function clientOptions(
+  gates: ChatClientOptions["gates"],
+  transport: ChatClientOptions["transport"],
+): ChatClientOptions {
+  return { ...(gates ? { gates } : {}), ...(transport ? { transport } : {}) };
 }
 
 /** Tracing goes last, so spans see what the other hooks add (the response's cost). */

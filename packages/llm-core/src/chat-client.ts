@@ -49,6 +49,8 @@ export class ChatClient implements ChatModel {
   readonly #core: ClientCore;
   /** Aborted by `close()`. */
   readonly #closing = new AbortController();
+  /** Aborted by `close()` without `drain`. */
+  readonly #cutting = new AbortController();
   /** Set by `close()`: what it is waiting for. */
   #closed: Promise<void> | undefined;
   /** Every secret this client holds: the key, credential header values, URL credentials. */
@@ -98,6 +100,7 @@ export class ChatClient implements ChatModel {
       limit:
         cfg.maxConcurrency === undefined ? undefined : new ConcurrencyLimit(cfg.maxConcurrency),
       closing: this.#closing.signal,
+      cutting: this.#cutting.signal,
       path,
       headers: wire.headers(cfg, false),
       streamHeaders: wire.headers(cfg, true),
@@ -172,6 +175,7 @@ export class ChatClient implements ChatModel {
     const error = closedError(this.#facts({ messages: [] }));
     this.#core.limit?.close(error);
     this.#closing.abort(error);
+    if (options.drain !== true) this.#cutting.abort(error);
     this.#closed = this.#core.transport.close({ drain: options.drain === true, reason: error });
     return this.#closed;
   }

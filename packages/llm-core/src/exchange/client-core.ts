@@ -26,6 +26,8 @@ export interface ClientCore {
   readonly limit: ConcurrencyLimit | undefined;
   /** Aborted by `close()`: no new attempt starts, waits at gates and between retries end. */
   readonly closing: AbortSignal;
+  /** Aborted by `close()` without `drain`: requests in flight fail at once too. */
+  readonly cutting: AbortSignal;
   /** The path and query of a chat request below the origin. */
   readonly path: string;
   /** Headers of every request; `streamHeaders` for streams. */

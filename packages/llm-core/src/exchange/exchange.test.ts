@@ -16,6 +16,7 @@ import type {
   LLMResponse,
   Transport,
   TransportRequest,
+  TransportResponse,
 } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
@@ -226,6 +227,71 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %
     expect((await run(llm)).attempts).toBe(2);
     const error = await failure(run(llm, { ...hello, signal: AbortSignal.abort() }));
     expect(error.name).toBe("AbortError");
+    await llm.close();
+  });
+
+  it("a transport that never answers: the call ends at its timeout, or at once on close()", async () => {
+    const silent = (): Transport => ({
+      send: () => new Promise(() => {}),
+      close: async () => {},
+    });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", timeoutMs: 300, maxRetries: 0 },
+      { transport: silent },
+    );
+    const started = performance.now();
+    const timedOut = await failure(run(llm));
+    expect(timedOut.name).toBe("TimeoutError");
+    // timeoutMs and the transport's grace of a second, not forever.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const pending = failure(run(llm));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await llm.close();
+    const closed = await pending;
+    expect(closed.message).toContain("provider was closed");
+  });
+
+  it("a transport that throws a string holding the key, or answers nothing: typed and masked", async () => {
+    const KEY = "sk-transport-0123456789abcdef";
+    let answer: "string" | "nothing" = "string";
+    const odd = (): Transport => ({
+      send: () =>
+        answer === "string"
+          ? Promise.reject(`refused with ${KEY}`)
+          : Promise.resolve(undefined as unknown as TransportResponse),
+      close: async () => {},
+    });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", apiKey: KEY, maxRetries: 0 },
+      { transport: odd },
+    );
+    const thrown = await failure(run(llm));
+    expect(thrown.name).toBe("ConnectionError");
+    expect(thrown.message).toContain("the transport threw refused with sk-…cdef");
+    expect(thrown.message).not.toContain(KEY);
+    answer = "nothing";
+    const empty = await failure(run(llm));
+    expect(empty.name).toBe("InvalidResponseError");
+    expect(empty.message).toContain("the transport returned no response to read");
+    await llm.close();
+  });
+});
+
+describe.each(Object.keys(ways) as (keyof typeof ways)[])("an error body: %s", (way) => {
+  it("dripped slower than timeoutMs allows: the attempt ends at timeoutMs with the status error", async () => {
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", timeoutMs: 400, maxRetries: 0 },
+    );
+    const drip = Array.from({ length: 40 }, () => [{ delayMs: 150 }, "x"]).flat();
+    server.enqueue({ type: "raw", status: 502, chunks: drip });
+    const started = performance.now();
+    const error = await failure(ways[way](llm));
+    expect(error.name).toBe("ServerError");
+    // 40 bytes 150 ms apart would take 6 s; the attempt's timeoutMs cuts it.
+    expect(performance.now() - started).toBeLessThan(3_000);
     await llm.close();
   });
 });

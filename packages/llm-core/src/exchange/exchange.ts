@@ -42,7 +42,7 @@ export async function* exchange(
         const started = performance.now();
         let response: TransportResponse;
         try {
-          response = await sendRequest(ctx);
+          response = await sendRequest(ctx, started);
         } catch (error) {
           // The server answered (a 429 counts against its limits): else nothing was sent.
           if (APIStatusError.isInstance(error))
@@ -73,10 +73,12 @@ export async function* exchange(
     }
   } catch (error) {
     ended = true;
-    // The one exit of every failure: masked before hooks, telemetry or the caller see it.
-    facts.redactor.redactError(error);
-    hooks.error(error, request, info);
-    throw error;
+    // The one exit of every failure: masked before hooks, telemetry or the caller see it (a
+    // thrown string too, from a hook or a gate).
+    const masked =
+      typeof error === "string" ? facts.redact(error) : facts.redactor.redactError(error);
+    hooks.error(masked, request, info);
+    throw masked;
   } finally {
     reading?.dispose();
     ctx.callSignal?.dispose();

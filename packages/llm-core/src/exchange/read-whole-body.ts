@@ -1,10 +1,4 @@
-import {
-  type ExchangeFacts,
-  type LLMResponse,
-  TimeoutError,
-  type TransportResponse,
-} from "@loom/llm-types";
-import { BodyWatchdog } from "../http/body-watchdog.js";
+import type { LLMResponse, TransportResponse } from "@loom/llm-types";
 import { nextTurn } from "../http/next-turn.js";
 import { readBody } from "../http/read-body.js";
 import { toTransportError } from "../http/to-transport-error.js";
@@ -12,23 +6,7 @@ import { parseJsonBody } from "../response/parse-json-body.js";
 import { parseStructuredReply } from "../response/parse-structured-reply.js";
 import type { Attempt } from "./attempt.js";
 import type { CallContext } from "./call-context.js";
-
-/**
- * One watchdog for every client of the process: a fleet of a thousand clients keeps one timer
- * ticking while bodies are read, not a thousand.
- */
-const WATCHDOG = new BodyWatchdog<ExchangeFacts>((facts) => {
-  const timeoutMs = facts.timeoutMs;
-  return new TimeoutError({
-    timeoutMs,
-    phase: "body",
-    message: `${facts.request}: the response did not arrive in full within ${timeoutMs} ms; not resent, since the server may have acted on it`,
-    retryable: false,
-    provider: facts.provider,
-    model: facts.model,
-    requestId: facts.requestId,
-  });
-});
+import { WATCHDOG } from "./watchdog.js";
 
 /**
  * A call's body: read whole within `timeoutMs` of the attempt's start (the watchdog bounds a

@@ -1,17 +1,31 @@
-import type { TransportResponse } from "@loom/llm-types";
+import {
+  ConnectionError,
+  type ExchangeFacts,
+  InvalidResponseError,
+  TimeoutError,
+  type TransportResponse,
+} from "@loom/llm-types";
 import { parseRetryAfter } from "../http/parse-retry-after.js";
 import { readErrorBody } from "../http/read-body.js";
 import { requestIdOf } from "../http/request-id.js";
 import { toTransportError } from "../http/to-transport-error.js";
 import { quoteServerText } from "../response/quote-server-text.js";
 import type { CallContext } from "./call-context.js";
+import { WATCHDOG } from "./watchdog.js";
+
+/**
+ * How long past `timeoutMs` a transport may take to give up by itself before the exchange stops
+ * waiting for it: undici times out on its own, this is the bound for any transport.
+ */
+const TRANSPORT_GRACE_MS = 1_000;
 
 /**
  * Sends one attempt's request and returns the response when its status is 2xx, or throws the
- * typed error for the status (the wire protocol reads its body) or the transport failure. The
- * body is built per attempt: hooks may change it (`prepareBody`).
+ * typed error for the status (the wire protocol reads its body, within `timeoutMs` of the
+ * attempt's start) or the transport failure. The body is built per attempt: hooks may change it
+ * (`prepareBody`).
  */
-export async function sendRequest(ctx: CallContext): Promise<TransportResponse> {
+export async function sendRequest(ctx: CallContext, started: number): Promise<TransportResponse> {
   const { client, request, info, facts } = ctx;
   if (client.closing.aborted) throw client.closedError(facts);
   const signal = ctx.signal;
@@ -20,16 +34,20 @@ export async function sendRequest(ctx: CallContext): Promise<TransportResponse> 
   client.hooks.prepareBody(body, request, info);
   let response: TransportResponse;
   try {
-    response = await client.transport.send({
-      path: client.path,
-      headers: headersOf(ctx),
-      body: JSON.stringify(body),
-      signal,
-      timeoutMs: facts.timeoutMs,
-    });
+    response = await bounded(
+      client.transport.send({
+        path: client.path,
+        headers: headersOf(ctx),
+        body: JSON.stringify(body),
+        signal,
+        timeoutMs: facts.timeoutMs,
+      }),
+      ctx,
+    );
   } catch (error) {
-    throw toTransportError(error, { meta: facts, signal, delivered: false });
+    throw toTransportError(typed(error, facts), { meta: facts, signal, delivered: false });
   }
+  checkShape(response, facts);
   const headers = response.headers;
   // A header the server chose: quoted as server text (masked, bounded) like any other.
   const requestId = requestIdOf(headers);
@@ -40,7 +58,7 @@ export async function sendRequest(ctx: CallContext): Promise<TransportResponse> 
   throw wire.statusError(
     {
       status,
-      body: facts.redact(await readErrorBody(response.body)),
+      body: facts.redact(await readErrorBodyWithin(response, started + facts.timeoutMs, facts)),
       headers,
       retryAfterMs: parseRetryAfter(headers),
       hint:
@@ -54,6 +72,115 @@ export async function sendRequest(ctx: CallContext): Promise<TransportResponse> 
     },
     facts,
   );
+}
+
+/**
+ * The transport's answer, or the reason to stop waiting for it: the call's signal, `close()`
+ * (without `drain`),
+ * or `timeoutMs` and a grace passing (a transport that times out by itself never reaches it).
+ */
+function bounded(
+  sending: Promise<TransportResponse>,
+  ctx: CallContext,
+): Promise<TransportResponse> {
+  const { client, facts } = ctx;
+  const signal = ctx.signal;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const stop = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => stop(client.closedError(facts));
+    const onAbort = () => stop(signal?.reason);
+    const timer = setTimeout(
+      () =>
+        stop(
+          new TimeoutError({
+            timeoutMs: facts.timeoutMs,
+            phase: "headers",
+            message: `${facts.request}: no response within ${facts.timeoutMs} ms`,
+            provider: facts.provider,
+            model: facts.model,
+          }),
+        ),
+      facts.timeoutMs + TRANSPORT_GRACE_MS,
+    );
+    const cleanup = () => {
+      clearTimeout(timer);
+      client.cutting.removeEventListener("abort", onClose);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    client.cutting.addEventListener("abort", onClose, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    sending.then(
+      (response) => {
+        if (!settled) {
+          settled = true;
+          cleanup();
+          resolve(response);
+          return;
+        }
+        // Answered after the exchange stopped waiting: its connection is let go.
+        response?.body?.destroy?.();
+      },
+      (error: unknown) => stop(error),
+    );
+  });
+}
+
+/** What a transport threw, as an error: a thrown string or `null` is not left as it is. */
+function typed(error: unknown, facts: ExchangeFacts): unknown {
+  if (error instanceof Error) return error;
+  return new ConnectionError({
+    message: `${facts.request} failed: the transport threw ${quoteServerText(String(error), facts, 200)}`,
+    code: "LOOM_TRANSPORT_FAILED",
+    retryable: false,
+    provider: facts.provider,
+    model: facts.model,
+  });
+}
+
+/** A transport's answer must be a response: a status, headers and a body to read. */
+function checkShape(response: TransportResponse, facts: ExchangeFacts): void {
+  const candidate = response as Partial<TransportResponse> | null | undefined;
+  const status = candidate?.status;
+  const body = candidate?.body as Partial<TransportResponse["body"]> | null | undefined;
+  if (
+    typeof status === "number" &&
+    Number.isInteger(status) &&
+    status >= 100 &&
+    status <= 599 &&
+    typeof candidate?.headers === "object" &&
+    candidate.headers !== null &&
+    typeof body?.[Symbol.asyncIterator] === "function" &&
+    typeof body.text === "function" &&
+    typeof body.destroy === "function"
+  )
+    return;
+  body?.destroy?.();
+  throw new InvalidResponseError({
+    message: `${facts.request}: the transport returned no response to read (a status from 100 to 599, headers and a body are needed; got ${candidate === null || typeof candidate !== "object" ? String(candidate) : `status ${String(status)}`})`,
+    provider: facts.provider,
+    model: facts.model,
+  });
+}
+
+/** An error body, read until `deadline` at most: a server dripping it holds no attempt longer. */
+async function readErrorBodyWithin(
+  response: TransportResponse,
+  deadline: number,
+  facts: ExchangeFacts,
+): Promise<string> {
+  const watched = { body: response.body, deadline, context: facts };
+  WATCHDOG.watch(watched);
+  try {
+    return await readErrorBody(response.body);
+  } finally {
+    WATCHDOG.unwatch(watched);
+  }
 }
 
 /** The client's headers for this kind of request, with the call's own on top. */

@@ -46,7 +46,11 @@ export async function* exchange(
         } catch (error) {
           // The server answered (a 429 counts against its limits): else nothing was sent.
           if (APIStatusError.isInstance(error))
-            attempt.outcome = { sent: true, retryAfterMs: error.retryAfterMs };
+            attempt.outcome = {
+              sent: true,
+              retryAfterMs: error.retryAfterMs,
+              status: error.status,
+            };
           throw error;
         }
         // The status line arrived: from here on the request is never resent.

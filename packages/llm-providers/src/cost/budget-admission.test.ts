@@ -53,6 +53,27 @@ describe.each(budgets)("%s, each call costing exactly its $0.01 estimate", (_nam
     await llm.close();
   });
 
+  it("answers with an error status (429, 503) are not billed: they take nothing from the budget", async () => {
+    server.reset();
+    const tracker = make();
+    const llm = createProvider({ env }, "openai", {
+      baseUrl: server.baseUrl,
+      tracker,
+      price,
+      maxRetries: 0,
+    });
+    for (const status of [429, 503, 429, 503, 429])
+      server.enqueue({ type: "error", status, body: { error: { message: "busy" } } });
+    for (let i = 0; i < 5; i++) await llm.call(hello).catch(() => undefined);
+    expect(server.requests).toHaveLength(5);
+    // The budget is whole: three paid calls still fit.
+    server.setFallback({ type: "json", body: completionBody({ usage: wireUsage(99, 1) }) });
+    for (let i = 0; i < 3; i++) await llm.call(hello);
+    expect(tracker.spentUsd).toBeCloseTo(0.03, 12);
+    server.setFallback(undefined);
+    await llm.close();
+  });
+
   it("ten calls at once: the calls in flight count, three go and seven are refused unsent", async () => {
     server.reset();
     server.setFallback({ type: "json", body: completionBody({ usage: wireUsage(99, 1) }) });

@@ -99,7 +99,9 @@ export function costGates(options: CostHooksOptions = {}): CallGate[] {
           waitedMs: 0,
           leave(outcome) {
             const usage = outcome.usage;
-            if (!outcome.sent) reservation.commit(0);
+            // Not sent, or answered with an error status (a 429, a 503): nothing was billed.
+            if (!outcome.sent || (outcome.status !== undefined && usage === undefined))
+              reservation.commit(0);
             else {
               // Priced as the response is: by the name asked for, else the one that answered.
               const paid = priceFor(entry.model, outcome.model ?? entry.model);

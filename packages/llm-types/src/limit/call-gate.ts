@@ -27,6 +27,11 @@ export interface GateOutcome {
   readonly headers?: Readonly<Record<string, string | string[] | undefined>> | undefined;
   /** How long the server asked to wait (a 429's `Retry-After`), in milliseconds. */
   readonly retryAfterMs?: number | undefined;
+  /**
+   * The status of an error the server answered with (a 429, a 503): no answer was generated,
+   * so nothing was billed.
+   */
+  readonly status?: number | undefined;
 }
 
 /** A request let through: report how it ended, exactly once. */

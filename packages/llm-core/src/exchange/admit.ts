@@ -1,4 +1,4 @@
-import type { GateEntry, GatePass } from "@loom/llm-types";
+import type { CallGate, GateEntry, GatePass } from "@loom/llm-types";
 import { toTransportError } from "../http/to-transport-error.js";
 import { estimateTokens } from "../limit/estimate-tokens.js";
 import type { Attempt } from "./attempt.js";
@@ -29,7 +29,7 @@ export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
     const gateSignal = signal === undefined ? closing : AbortSignal.any([signal, closing]);
     const started = performance.now();
     try {
-      for (const gate of gates) passes.push(await gate.enter(entry, gateSignal));
+      for (const gate of gates) passes.push(checkedPass(gate, await gate.enter(entry, gateSignal)));
     } catch (error) {
       for (const pass of passes) pass.leave({ sent: false });
       // A wait that ended in an abort, a deadline or a refusal is worth seeing most.
@@ -54,4 +54,12 @@ export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
     }
   }
   attempt.admit(passes, limit);
+}
+
+/** A gate's pass, as the contract says it is: else a clear error naming the gate. */
+function checkedPass(gate: CallGate, pass: GatePass): GatePass {
+  if (typeof pass?.leave === "function" && typeof pass.waitedMs === "number") return pass;
+  throw new TypeError(
+    `The gate "${String(gate.name)}" let a request through without a pass: enter() must resolve to { waitedMs, leave(outcome) }`,
+  );
 }

@@ -19,6 +19,12 @@ export class Attempt {
   outcome: GateOutcome = { sent: false };
   #passes: GatePass[] | undefined;
   #limit: ConcurrencyLimit | undefined;
+  /** Told when a gate's `leave` throws: the attempt's outcome stands, the failure is reported. */
+  readonly #report: (error: unknown) => void;
+
+  constructor(report: (error: unknown) => void) {
+    this.#report = report;
+  }
 
   /** Holds what `admit` let it through with. */
   admit(passes: GatePass[] | undefined, limit: ConcurrencyLimit | undefined): void {
@@ -46,7 +52,17 @@ export class Attempt {
   release(): void {
     const passes = this.#passes;
     this.#passes = undefined;
-    if (passes !== undefined) for (const pass of passes) pass.leave(this.outcome);
+    if (passes !== undefined) {
+      for (const pass of passes) {
+        try {
+          pass.leave(this.outcome);
+        } catch (error) {
+          // A gate's bookkeeping failing must not turn a paid answer into an error (the caller
+          // would ask again and pay twice): reported, not thrown.
+          this.#report(error);
+        }
+      }
+    }
     const limit = this.#limit;
     this.#limit = undefined;
     // Freed one turn later, once the connection is back in the pool (see `nextTurn`): else the

@@ -145,6 +145,33 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("one exchange: %s", (w
     expect(server.requests).toHaveLength(1);
   });
 
+  it("a gate whose leave() throws: the paid answer stands, the failure is logged", async () => {
+    const logged: string[] = [];
+    const throwing: CallGate = {
+      name: "broken",
+      async enter() {
+        return {
+          waitedMs: 0,
+          leave() {
+            throw new Error("bookkeeping failed");
+          },
+        };
+      },
+    };
+    const llm = new ChatClient(
+      { logger: { error: (message: string) => void logged.push(message) } },
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [throwing] },
+    );
+    clients.push(llm);
+    server.enqueue(answer(way));
+    expect((await run(llm)).content).toBe("ok");
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(
+      "a gate threw when told how a request ended; ignored: Error: bookkeeping failed",
+    );
+  });
+
   it("close() ends the wait between attempts at once, with the closed error", async () => {
     const closing = new ChatClient(
       {},
@@ -293,5 +320,20 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("an error body: %s", (
     // 40 bytes 150 ms apart would take 6 s; the attempt's timeoutMs cuts it.
     expect(performance.now() - started).toBeLessThan(3_000);
     await llm.close();
+  });
+});
+
+describe("a stream whose iterator was taken but never advanced", () => {
+  it("abort() settles its response()", async () => {
+    const llm = client();
+    const stream = llm.stream(hello);
+    stream[Symbol.asyncIterator]();
+    const settled = stream.response().then(
+      () => "resolved",
+      (e: Error) => e.name,
+    );
+    stream.abort();
+    expect(await settled).toBe("AbortError");
+    expect(server.requests).toHaveLength(0);
   });
 });

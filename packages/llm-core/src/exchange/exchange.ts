@@ -36,7 +36,7 @@ export async function* exchange(
   let ended = false;
   try {
     for (;;) {
-      attempt = new Attempt();
+      attempt = new Attempt((error) => reportGateFailure(ctx, error));
       try {
         await admit(ctx, attempt);
         const started = performance.now();
@@ -108,3 +108,21 @@ async function retryAfter(
     });
   }
 }
+
+/** A gate whose `leave` threw: said through the logger (or once on the console), never thrown. */
+function reportGateFailure(ctx: CallContext, error: unknown): void {
+  const { info, facts } = ctx;
+  const text = facts.redact(
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  );
+  const message = `${info.provider}: a gate threw when told how a request ended; ignored: ${text}`;
+  const logger = ctx.client.ctx.logger;
+  if (logger?.error !== undefined)
+    logger.error(message, { provider: info.provider, model: info.model });
+  else if (!warnedGate) {
+    warnedGate = true;
+    console.warn(message);
+  }
+}
+
+let warnedGate = false;

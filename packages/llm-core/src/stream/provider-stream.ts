@@ -54,14 +54,19 @@ export class ProviderStream implements ChatStream {
 
   abort(reason?: unknown): void {
     const facts = this.#ctx.facts;
-    this.#ctx.callSignal?.abort(
+    const why =
       reason ??
-        new AbortError({
-          message: `${facts.request}: the stream was aborted`,
-          provider: facts.provider,
-          model: facts.model,
-        }),
-    );
+      new AbortError({
+        message: `${facts.request}: the stream was aborted`,
+        provider: facts.provider,
+        model: facts.model,
+      });
+    this.#ctx.callSignal?.abort(why);
+    // An iterator taken but never advanced runs nothing that would settle the response.
+    if (this.#started && !this.#running) {
+      this.#ctx.callSignal?.dispose();
+      this.#outcome.reject(why);
+    }
   }
 
   #start(textOnly: boolean): AsyncGenerator<Item> {

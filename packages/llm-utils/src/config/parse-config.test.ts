@@ -241,6 +241,14 @@ describe("parseConfig: each bad value is named with its reason", () => {
     expect(error.table).toBe("deepseek");
   });
 
+  it("a key pasted into provider or model is masked in the message and the fields", () => {
+    for (const field of ["provider", "model"] as const) {
+      const error = configError({ ...base, apiKey: KEY, [field]: KEY, temperature: 9 });
+      for (const text of [error.message, String(error.provider), String(error.model)])
+        expect(text).not.toContain(KEY);
+    }
+  });
+
   it("refuses a key over plain http to a host that is not loopback", () => {
     const error = configError({ baseUrl: "http://llm.example.com/v1", model: "m", apiKey: KEY });
     expect(error.issues).toEqual([

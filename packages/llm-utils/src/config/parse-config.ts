@@ -5,6 +5,8 @@ import {
   type LLMConfigInput,
 } from "@loom/llm-types";
 import { hideSecrets } from "../redact/hide-secrets.js";
+import { urlSecrets } from "../redact/redact-url.js";
+import { CREDENTIAL_HEADER, Redactor } from "../redact/redactor.js";
 import { validateConfig } from "./validate-config.js";
 
 /**
@@ -16,10 +18,13 @@ import { validateConfig } from "./validate-config.js";
 export function parseConfig(input: LLMConfigInput, source: ConfigSource = {}): LLMConfig {
   const checked = validateConfig(input);
   if (checked.config !== undefined) return Object.freeze(hideSecrets(checked.config));
+  // The names head every message: a key pasted into one is masked like anywhere else.
+  const mask = secretsOf(input);
+  const model = typeof input?.model === "string" ? input.model : undefined;
   throw new ConfigError({
     issues: checked.issues,
-    provider: providerName(input),
-    model: typeof input?.model === "string" ? input.model : undefined,
+    provider: maskName(providerName(input), mask),
+    model: maskName(model, mask),
     file: source.file,
     table: source.table,
   });
@@ -28,4 +33,25 @@ export function parseConfig(input: LLMConfigInput, source: ConfigSource = {}): L
 function providerName(input: unknown): string | undefined {
   const provider = (input as { provider?: unknown } | null)?.provider;
   return typeof provider === "string" ? provider : undefined;
+}
+
+function maskName(name: string | undefined, mask: Redactor): string | undefined {
+  return name === undefined ? undefined : mask.redact(name);
+}
+
+/** The secrets a config holds (its key, credential headers, credentials in its URL). */
+function secretsOf(input: unknown): Redactor {
+  const config = (typeof input === "object" && input !== null ? input : {}) as Record<
+    string,
+    unknown
+  >;
+  const secrets: string[] = [];
+  if (typeof config.apiKey === "string") secrets.push(config.apiKey);
+  const headers = config.headers;
+  if (typeof headers === "object" && headers !== null) {
+    for (const [name, value] of Object.entries(headers))
+      if (CREDENTIAL_HEADER.test(name) && typeof value === "string") secrets.push(value);
+  }
+  if (typeof config.baseUrl === "string") secrets.push(...urlSecrets(config.baseUrl));
+  return new Redactor(secrets);
 }

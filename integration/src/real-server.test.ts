@@ -72,7 +72,7 @@ const weather: ToolDefinition = {
 };
 
 // A real model on 2 shared cores: an answer can take seconds while other suites run.
-describe.runIf(hasPeer)("llama.cpp llama-server", { timeout: 30_000 }, () => {
+describe.runIf(hasPeer)("llama.cpp llama-server", { timeout: 60_000 }, () => {
   let open: { baseUrl: string; stop(): Promise<void> };
   let keyed: { baseUrl: string; stop(): Promise<void> };
   let llm: LLMProvider;

@@ -7,22 +7,7 @@
 // `LOOM_BAD_ARGUMENT` error, a bug in the call), and writes in the order whose failure errs
 // towards counting too much: never a claim without its lapse, never a claim freed before its
 // cost is added.
-const ARGUMENTS = `
-local function number(i, name, min)
-  local value = tonumber(ARGV[i])
-  -- nil: not a number; value ~= value: NaN; math.huge: an infinity.
-  if value == nil or value ~= value or value == math.huge or value < min then
-    error({err = 'LOOM_BAD_ARGUMENT ' .. name .. ' must be a finite number of at least ' .. min .. ', got ' .. tostring(ARGV[i])})
-  end
-  return value
-end
-local function id(i)
-  if ARGV[i] == nil or ARGV[i] == '' then
-    error({err = 'LOOM_BAD_ARGUMENT the claim id must not be empty'})
-  end
-  return ARGV[i]
-end
-`;
+import { SCRIPT_ARGUMENTS } from "./script-arguments.js";
 
 /**
  * Claims an estimate if it fits in the budget with what was spent and the claims in flight
@@ -32,11 +17,11 @@ end
  * when the budget has no room for it. Numbers go back as strings: Redis would cut Lua's floats
  * to integers.
  */
-export const RESERVE: string = `${ARGUMENTS}
+export const RESERVE: string = `${SCRIPT_ARGUMENTS}
 local spentKey, claims, lapses = KEYS[1], KEYS[2], KEYS[3]
 local budget = number(1, 'the budget', 0)
 local estimate = number(2, 'the estimate', 0)
-local claim = id(3)
+local claim = id(3, 'claim')
 local lifetime = number(4, 'the claim lifetime', 1)
 local ttl = number(5, 'the keys lifetime', 0)
 local t = redis.call('TIME')
@@ -67,9 +52,9 @@ return {1, tostring(spent), tostring(budget - spent - claimed - estimate)}
 /**
  * Adds what a call actually cost and frees its claim. ARGV: claim id, cost, keys' lifetime ms.
  */
-export const COMMIT: string = `${ARGUMENTS}
+export const COMMIT: string = `${SCRIPT_ARGUMENTS}
 local spentKey, claims, lapses = KEYS[1], KEYS[2], KEYS[3]
-local claim = id(1)
+local claim = id(1, 'claim')
 number(2, 'the cost', 0)
 local ttl = number(3, 'the keys lifetime', 0)
 -- The cost first: a claim freed before its cost is added would let the budget be passed.

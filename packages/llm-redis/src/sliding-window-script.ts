@@ -5,23 +5,9 @@
 // every process and machine shares. Redis does not undo a script that fails halfway, so each
 // checks its arguments before it writes anything: a bad one (a NaN estimate) is answered with a
 // \`LOOM_BAD_ARGUMENT\` error, never half an entry that would break the window until it expires.
-const WINDOW = `
--- ARGV[i] as a number of at least min (a whole one when whole), or the error of a bad call.
-local function number(i, name, min, whole)
-  local value = tonumber(ARGV[i])
-  -- nil: not a number; value ~= value: NaN; math.huge: an infinity.
-  if value == nil or value ~= value or value == math.huge or value < min
-    or (whole and value % 1 ~= 0) then
-    error({err = 'LOOM_BAD_ARGUMENT ' .. name .. ' must be a ' .. (whole and 'whole ' or '') .. 'number of at least ' .. min .. ', got ' .. tostring(ARGV[i])})
-  end
-  return value
-end
-local function id(i)
-  if ARGV[i] == nil or ARGV[i] == '' then
-    error({err = 'LOOM_BAD_ARGUMENT the entry id must not be empty'})
-  end
-  return ARGV[i]
-end
+import { SCRIPT_ARGUMENTS } from "./script-arguments.js";
+
+const WINDOW = `${SCRIPT_ARGUMENTS}
 local function clock()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -71,7 +57,7 @@ export const ACQUIRE: string = `${WINDOW}
 local window = number(1, 'the window', 1, true)
 local maxRequests = number(2, 'the request limit', 0, true)
 local maxTokens = number(3, 'the token limit', 0, true)
-local entry = id(4)
+local entry = id(4, 'entry')
 local tokens = number(5, 'the tokens', 0, true)
 local now = clock()
 prune(KEYS[1], KEYS[2], KEYS[3], window, now)
@@ -90,7 +76,7 @@ return {1, 0}
  * whether it was sent (0: it never reached the server, so it counts nothing).
  */
 export const ADJUST: string = `${WINDOW}
-local entry = id(1)
+local entry = id(1, 'entry')
 local tokens = number(2, 'the tokens', 0, true)
 local sent = ARGV[3] == '1'
 local function set(times, amounts, total, amount)
@@ -119,7 +105,7 @@ export const OBSERVE: string = `${WINDOW}
 local window = number(1, 'the window', 1, true)
 local limit = number(2, 'the limit', 1, true)
 local remaining = number(3, 'what is left', 0, true)
-local entry = id(4)
+local entry = id(4, 'entry')
 local leaves = number(5, 'the reset', 0, false)
 local now = clock()
 prune(KEYS[1], KEYS[2], KEYS[3], window, now)

@@ -3,7 +3,7 @@ import type { Message } from "@loom/llm-types";
 import type { CliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { InterruptedRun, type MeasuredRun, measuredRun } from "./measured-run.js";
+import { type MeasuredRun, measuredRun } from "./measured-run.js";
 import { promptOf, systemOf } from "./prompt-source.js";
 import { resolveCliProvider } from "./resolve-cli-provider.js";
 import { Spending, usd } from "./spending.js";
@@ -54,12 +54,8 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
       await savedAgain(watched, signal);
     }
   } catch (error) {
-    if (signal.aborted) {
-      // Ctrl-C: what the session spent, the answer it cut short included.
-      if (error instanceof InterruptedRun) spending.addInterrupted(error.costUsd);
-      throw spending.interrupted();
-    }
-    throw error;
+    // After Ctrl-C: what the session spent, the answer it cut short included.
+    spending.fail(error, signal);
   } finally {
     await llm.close();
     await stop();

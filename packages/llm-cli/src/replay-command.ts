@@ -3,7 +3,7 @@ import type { Usage } from "@loom/llm-types";
 import type { CliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { InterruptedRun, measuredRun } from "./measured-run.js";
+import { measuredRun } from "./measured-run.js";
 import { parseTranscript } from "./recorded-turns.js";
 import { resolveCliProvider } from "./resolve-cli-provider.js";
 import { Spending, usd } from "./spending.js";
@@ -65,12 +65,8 @@ export async function replayCommand(args: CliArgs, io: CliIo, signal: AbortSigna
       );
     }
   } catch (error) {
-    if (signal.aborted) {
-      // Ctrl-C: what the replay itself spent, the turn it cut short included.
-      if (error instanceof InterruptedRun) replayed.addInterrupted(error.costUsd);
-      throw replayed.interrupted();
-    }
-    throw error;
+    // After Ctrl-C: what the replay itself spent, the turn it cut short included.
+    replayed.fail(error, signal);
   } finally {
     await provider.llm.close();
     await provider.stop();

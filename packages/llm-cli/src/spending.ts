@@ -1,4 +1,5 @@
 import { CliError, EXIT } from "./exit-codes.js";
+import { InterruptedRun } from "./measured-run.js";
 
 /** `$0.000123`: what the CLI shows for an amount it knows. */
 export function usd(amountUsd: number): string {
@@ -58,6 +59,16 @@ export class Spending {
   /** The error a command ends with when Ctrl-C stopped it: exit 130, and what was spent. */
   interrupted(): CliError {
     return new CliError(`interrupted; ${this.spent()}`, EXIT.interrupted);
+  }
+
+  /**
+   * A command's way out of a failure: after Ctrl-C, the answer it cut short is counted and the
+   * command ends as interrupted, saying what was spent; any other error goes on as it is.
+   */
+  fail(error: unknown, signal: AbortSignal): never {
+    if (!signal.aborted) throw error;
+    if (error instanceof InterruptedRun) this.addInterrupted(error.costUsd);
+    throw this.interrupted();
   }
 
   #price(costUsd: number): void {

@@ -3,8 +3,7 @@
 // sits beside the repository, and any server named by LOOM_INTEROP_BASE_URL. Each test starts
 // and stops its own llama-server on a free loopback port.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,10 +16,9 @@ import {
   type ToolDefinition,
 } from "@loom/llm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ask, hasPeer, type Peer, startPeer, weather } from "./llama-peer.fixture.js";
 
 const exec = promisify(execFile);
-const peer = fileURLToPath(new URL("../../../shared/peers/llama-server/start.sh", import.meta.url));
-const hasPeer = existsSync(peer);
 const KEY = "sk-interop-0123456789abcdef";
 
 if (!hasPeer && process.env.LOOM_INTEROP_BASE_URL === undefined) {
@@ -29,60 +27,10 @@ if (!hasPeer && process.env.LOOM_INTEROP_BASE_URL === undefined) {
   );
 }
 
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Starts a llama-server; resolves with its base URL and a stop function. */
-async function startPeer(
-  mode: "tools" | "plain",
-  apiKey?: string,
-): Promise<{ baseUrl: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const args = [String(port), mode, ...(apiKey === undefined ? [] : ["--api-key", apiKey])];
-  const { stdout } = await exec(peer, args, { timeout: 60_000 });
-  const pid = Number(/\(pid (\d+)\)/.exec(stdout)?.[1]);
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    async stop() {
-      try {
-        process.kill(pid);
-      } catch {
-        // Already gone.
-      }
-    },
-  };
-}
-
-// Greedy and seeded: the model's weights are random, and llama-server answers 500 ("does not
-// match the expected peg-native format") when a sampled answer happens to trip its chat
-// template's parser; the greedy answer to this prompt does not.
-const ask = {
-  messages: [{ role: "user" as const, content: "Say hi." }],
-  maxTokens: 8,
-  temperature: 0,
-  seed: 7,
-};
-// An enum keeps the tiny model's arguments valid JSON (see the peer's README).
-const weather: ToolDefinition = {
-  name: "get_weather",
-  description: "The weather in a city",
-  parameters: {
-    type: "object",
-    properties: { city: { type: "string", enum: ["Paris", "Rome"] } },
-    required: ["city"],
-  },
-};
-
 // A real model on 2 shared cores: an answer can take seconds while other suites run.
 describe.runIf(hasPeer)("llama.cpp llama-server", { timeout: 60_000 }, () => {
-  let open: { baseUrl: string; stop(): Promise<void> };
-  let keyed: { baseUrl: string; stop(): Promise<void> };
+  let open: Peer;
+  let keyed: Peer;
   let llm: LLMProvider;
   beforeAll(async () => {
     [open, keyed] = await Promise.all([startPeer("tools"), startPeer("plain", KEY)]);

@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import type { ProtocolName } from "@loom/llm-types";
+import { PROTOCOL_NAMES } from "@loom/llm-utils";
 import { CliError, EXIT } from "./exit-codes.js";
 
 /** The command line, parsed and checked. */
@@ -13,6 +15,8 @@ export interface CliArgs {
   baseUrl: string | undefined;
   /** The environment variable holding the key for `--base-url`. */
   apiKeyEnv: string | undefined;
+  /** `--protocol`: the wire the server speaks, over the provider's. */
+  protocol: ProtocolName | undefined;
   /** `--header NAME=VALUE`, repeatable. */
   headers: Record<string, string>;
   /** `--prompt-file PATH`: the prompt, with `{{name}}` variables. */
@@ -67,6 +71,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     model: values.model,
     baseUrl: values["base-url"],
     apiKeyEnv: values["api-key-env"],
+    protocol: protocol(values.protocol),
     headers: pairs("--header", values.header ?? []),
     promptFile: values["prompt-file"],
     vars: pairs("--var", values.var ?? []),
@@ -93,6 +98,7 @@ function parse(argv: readonly string[]) {
       model: { type: "string" },
       "base-url": { type: "string" },
       "api-key-env": { type: "string" },
+      protocol: { type: "string" },
       header: { type: "string", multiple: true },
       "prompt-file": { type: "string" },
       var: { type: "string", multiple: true },
@@ -109,6 +115,15 @@ function parse(argv: readonly string[]) {
       version: { type: "boolean", short: "v" },
     },
   });
+}
+
+function protocol(value: string | undefined): ProtocolName | undefined {
+  if (value === undefined) return undefined;
+  if ((PROTOCOL_NAMES as readonly string[]).includes(value)) return value as ProtocolName;
+  throw new CliError(
+    `--protocol must be one of ${PROTOCOL_NAMES.join(", ")}, got ${JSON.stringify(value)}`,
+    EXIT.usage,
+  );
 }
 
 function number(flag: string, value: string | undefined): number | undefined {

@@ -17,6 +17,8 @@ Options (chat, compare, replay):
                        or a [llm.NAME] table of loom.toml
   --base-url URL       any OpenAI-compatible server, no loom.toml needed
   --api-key-env NAME   the environment variable holding its key
+  --protocol NAME      the wire it speaks: openai-chat (the default), anthropic-messages
+                       or openai-responses
   --header NAME=VALUE  an extra request header (repeatable)
   --config PATH        loom.toml to read (default ./loom.toml when present)
   --model NAME         override the provider's model

@@ -210,6 +210,7 @@ export class ChatClient implements ChatModel {
       stream,
       context: this.#ctx,
       baseUrl: this.#baseUrl,
+      protocol: this.#config.protocol,
       redact: facts.redact,
     };
   }

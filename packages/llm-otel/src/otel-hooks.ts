@@ -154,6 +154,8 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
         });
         if (usage.cachedPromptTokens > 0)
           span.setAttribute(names.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedPromptTokens);
+        if (usage.cacheWriteTokens > 0)
+          span.setAttribute(names.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheWriteTokens);
         if (usage.reasoningTokens > 0)
           span.setAttribute(names.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
         if (response.costUsd !== undefined) span.setAttribute(names.LLM_COST_USD, response.costUsd);
@@ -244,6 +246,8 @@ function requestAttributes(
     [names.LLM_MODEL]: info.model,
     [names.GEN_AI_REQUEST_STREAM]: info.stream,
   };
+  // Absent from a `CallInfo` made by hand (hook tests, older callers): left out, not "undefined".
+  if (info.protocol !== undefined) attributes[names.LLM_PROTOCOL] = info.protocol;
   if (info.context.agentId !== undefined) attributes[names.LOOM_AGENT_ID] = info.context.agentId;
   if (request.temperature !== undefined)
     attributes[names.GEN_AI_REQUEST_TEMPERATURE] = request.temperature;

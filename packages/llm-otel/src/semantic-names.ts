@@ -4,6 +4,8 @@
 
 /** Loom's own attribute names (`llm.*`). */
 export const LLM_PROVIDER = "llm.provider";
+/** `llm.protocol`: the wire protocol (`openai-chat`, `anthropic-messages`, `openai-responses`). */
+export const LLM_PROTOCOL = "llm.protocol";
 /** `llm.model` */
 export const LLM_MODEL = "llm.model";
 /** `llm.tokens.prompt` */
@@ -51,6 +53,8 @@ export const GEN_AI_USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens";
 export const GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
 /** `gen_ai.usage.cache_read.input_tokens` */
 export const GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_read.input_tokens";
+/** `gen_ai.usage.cache_creation.input_tokens` */
+export const GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = "gen_ai.usage.cache_creation.input_tokens";
 /** `gen_ai.usage.reasoning.output_tokens` */
 export const GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = "gen_ai.usage.reasoning.output_tokens";
 /** `gen_ai.input.messages` */

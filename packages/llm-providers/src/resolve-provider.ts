@@ -98,22 +98,24 @@ function resolve(
       }`,
     });
   }
+  const protocol = fields.protocol ?? preset.protocol ?? "openai-chat";
+  // `enforcesResponseFormat: false` describes an API's chat-completions endpoint (Anthropic's
+  // OpenAI layer ignores `response_format`); its native protocol enforces the format its own way.
+  const enforces = protocol === "openai-chat" ? preset.enforcesResponseFormat : undefined;
   const config: LLMConfigInput = hideSecrets({
     provider: name,
     baseUrl: preset.baseUrl,
     model: preset.model,
     ...(preset.protocol === undefined ? {} : { protocol: preset.protocol }),
     ...(preset.streamUsage === undefined ? {} : { streamUsage: preset.streamUsage }),
-    ...(preset.enforcesResponseFormat === undefined
-      ? {}
-      : { enforcesResponseFormat: preset.enforcesResponseFormat }),
+    ...(enforces === undefined ? {} : { enforcesResponseFormat: enforces }),
     ...fields,
     apiKey,
     apiKeyEnv,
   });
   return {
     config,
-    hooks: [presetHooks(name, preset)],
+    hooks: [presetHooks(name, preset, protocol)],
     cost: { price, prices: preset.prices, tracker },
   };
 }

@@ -1,4 +1,5 @@
 import type { Message } from "./message.js";
+import type { ReasoningOptions } from "./reasoning-options.js";
 import type { ResponseFormat } from "./response-format.js";
 import type { ToolChoice } from "./tool-choice.js";
 import type { ToolDefinition } from "./tool-definition.js";
@@ -22,6 +23,8 @@ export interface ChatRequest<TParsed = unknown> {
   responseFormat?: ResponseFormat<TParsed>;
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
+  /** How much a reasoning model should think (effort, a token budget, a summary). */
+  reasoning?: ReasoningOptions;
   /** End-user id for the provider's abuse monitoring (`user` on the wire). */
   user?: string;
   /** Extra headers for this call only. */

@@ -1,3 +1,4 @@
+export type { CacheBreakpoint } from "./cache-breakpoint.js";
 export type { ChatModel } from "./chat-model.js";
 export type { ChatRequest } from "./chat-request.js";
 export type { ChatStream } from "./chat-stream.js";
@@ -59,6 +60,8 @@ export type {
   ToolMessage,
   UserMessage,
 } from "./message.js";
+export type { NativeTurn } from "./native-turn.js";
+export type { ReasoningOptions } from "./reasoning-options.js";
 export type { ResponseFormat } from "./response-format.js";
 export type {
   FinishEvent,

@@ -42,6 +42,7 @@ describe("ChatModel", () => {
         completionTokens: 1,
         totalTokens: 2,
         cachedPromptTokens: 0,
+        cacheWriteTokens: 0,
         reasoningTokens: 0,
         reported: true,
       },

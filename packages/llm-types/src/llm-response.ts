@@ -13,6 +13,12 @@ export interface LLMResponse<TParsed = unknown> {
   content: string;
   /** `null` when the server did not say (some local servers). */
   finishReason: FinishReason | null;
+  /**
+   * The stop reason as the server wrote it, when the protocol names it otherwise than
+   * `finishReason` (Anthropic's `end_turn`, `pause_turn`; the Responses API's `incomplete`
+   * reason `max_output_tokens`).
+   */
+  nativeFinishReason?: string;
   usage: Usage;
   /** Tool calls with parsed arguments; `[]` when none. */
   toolCalls: ToolCall[];

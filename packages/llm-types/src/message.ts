@@ -1,3 +1,5 @@
+import type { CacheBreakpoint } from "./cache-breakpoint.js";
+import type { NativeTurn } from "./native-turn.js";
 import type { ToolCall } from "./tool-call.js";
 
 /** A piece of a user message: text, or an image by URL (`data:` URLs included). */
@@ -10,6 +12,8 @@ export interface SystemMessage {
   role: "system";
   content: string;
   name?: string;
+  /** The prompt up to and including this message may be cached (Anthropic). */
+  cache?: CacheBreakpoint;
 }
 
 /** The user's turn: text, or text and images. */
@@ -17,6 +21,8 @@ export interface UserMessage {
   role: "user";
   content: string | ContentPart[];
   name?: string;
+  /** The prompt up to and including this message may be cached (Anthropic). */
+  cache?: CacheBreakpoint;
 }
 
 /** The model's turn: text, tool calls and reasoning. */
@@ -28,6 +34,13 @@ export interface AssistantMessage {
   /** Reasoning the model returned (DeepSeek reasoner); whether it is sent back is a preset's rule. */
   reasoningContent?: string;
   name?: string;
+  /**
+   * The turn as its protocol returned it (thinking blocks and their signatures, reasoning items,
+   * unknown parts): sent back unchanged to the same protocol, ignored by the others.
+   */
+  native?: NativeTurn;
+  /** The prompt up to and including this message may be cached (Anthropic). */
+  cache?: CacheBreakpoint;
 }
 
 /** The result of a tool call, answering it by id. */
@@ -36,6 +49,8 @@ export interface ToolMessage {
   /** The `id` of the tool call this answers. */
   toolCallId: string;
   content: string;
+  /** The prompt up to and including this message may be cached (Anthropic). */
+  cache?: CacheBreakpoint;
 }
 
 /** One turn of a conversation, as plain object literals. */

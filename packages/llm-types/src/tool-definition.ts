@@ -1,4 +1,5 @@
 import type { ZodType } from "zod";
+import type { CacheBreakpoint } from "./cache-breakpoint.js";
 import type { JsonSchema } from "./json-schema.js";
 import type { LLMContext } from "./llm-context.js";
 import type { ToolCall } from "./tool-call.js";
@@ -28,6 +29,8 @@ export interface ToolDefinition<TArgs = unknown> {
   parameters?: ToolParameters<TArgs>;
   /** Ask the server to follow the schema exactly (OpenAI `strict`). */
   strict?: boolean;
+  /** The tool list up to and including this tool may be cached (Anthropic). */
+  cache?: CacheBreakpoint;
   /**
    * Runs the tool. Without it, an agent loop hands the call to `ctx.tool(name, args)`, or
    * returns it to the caller. The result is sent back as text (strings as they are, anything

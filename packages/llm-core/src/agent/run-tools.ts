@@ -217,6 +217,7 @@ function add(total: Usage | undefined, usage: Usage): Usage {
     completionTokens: total.completionTokens + usage.completionTokens,
     totalTokens: total.totalTokens + usage.totalTokens,
     cachedPromptTokens: total.cachedPromptTokens + usage.cachedPromptTokens,
+    cacheWriteTokens: total.cacheWriteTokens + usage.cacheWriteTokens,
     reasoningTokens: total.reasoningTokens + usage.reasoningTokens,
     reported: total.reported && usage.reported,
   };

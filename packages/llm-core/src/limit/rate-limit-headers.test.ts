@@ -44,4 +44,35 @@ describe("readRateLimitHeaders", () => {
   ])("duration %j is %j ms", (text, ms) => {
     expect(duration(text)).toBe(ms);
   });
+
+  it("reads Anthropic's headers: resets are times, read against now", () => {
+    const now = Date.parse("2026-12-06T14:00:00Z");
+    expect(
+      readRateLimitHeaders(
+        {
+          "anthropic-ratelimit-requests-remaining": "49",
+          "anthropic-ratelimit-requests-reset": "2026-12-06T14:00:01.5Z",
+          "anthropic-ratelimit-tokens-remaining": "39000",
+          "anthropic-ratelimit-tokens-reset": "2026-12-06T15:00:00+01:00",
+        },
+        now,
+      ),
+    ).toEqual({
+      remainingRequests: 49,
+      remainingTokens: 39_000,
+      resetRequestsMs: 1_500,
+      resetTokensMs: 0,
+    });
+    // A time without a zone, or not a time at all, is left out rather than read as local time.
+    expect(
+      readRateLimitHeaders(
+        {
+          "anthropic-ratelimit-requests-remaining": "3",
+          "anthropic-ratelimit-requests-reset": "2026-12-06T14:00:01",
+          "anthropic-ratelimit-tokens-reset": "soon",
+        },
+        now,
+      ),
+    ).toEqual({ remainingRequests: 3 });
+  });
 });

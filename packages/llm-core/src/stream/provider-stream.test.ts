@@ -117,6 +117,7 @@ describe("usage placement", () => {
       completionTokens: 0,
       totalTokens: 0,
       cachedPromptTokens: 0,
+      cacheWriteTokens: 0,
       reasoningTokens: 0,
       reported: false,
     });

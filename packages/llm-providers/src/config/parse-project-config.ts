@@ -173,7 +173,7 @@ function readPrice(
   for (const [toml, key] of PRICE_KEYS) {
     const value = price[key];
     if (value === undefined) {
-      if (key !== "cachedInputPerMtok") {
+      if (key !== "cachedInputPerMtok" && key !== "cacheWritePerMtok") {
         issues.push({ path: at(toml), message: "is required when a table sets prices" });
         ok = false;
       }

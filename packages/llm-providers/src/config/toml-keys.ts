@@ -14,10 +14,11 @@ export const TABLE_CONFIG_KEYS: ReadonlyMap<string, keyof LLMConfigInput> = new 
 /** Price keys of a table, per million tokens. */
 export const PRICE_KEYS: ReadonlyMap<
   string,
-  "inputPerMtok" | "cachedInputPerMtok" | "outputPerMtok"
+  "inputPerMtok" | "cachedInputPerMtok" | "cacheWritePerMtok" | "outputPerMtok"
 > = new Map([
   ["input_per_mtok", "inputPerMtok"],
   ["cached_input_per_mtok", "cachedInputPerMtok"],
+  ["cache_write_per_mtok", "cacheWritePerMtok"],
   ["output_per_mtok", "outputPerMtok"],
 ]);
 

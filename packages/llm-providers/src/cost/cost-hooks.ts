@@ -152,9 +152,14 @@ function checkPrices(options: CostHooksOptions): void {
       issues.push({ path, message: "must be a price ({ inputPerMtok, outputPerMtok })" });
       return;
     }
-    for (const key of ["inputPerMtok", "outputPerMtok", "cachedInputPerMtok"] as const) {
+    for (const key of [
+      "inputPerMtok",
+      "outputPerMtok",
+      "cachedInputPerMtok",
+      "cacheWritePerMtok",
+    ] as const) {
       const value: unknown = price[key];
-      if (value === undefined && key === "cachedInputPerMtok") continue;
+      if (value === undefined && key !== "inputPerMtok" && key !== "outputPerMtok") continue;
       const problem = numberProblem(value, USD);
       if (problem !== undefined) issues.push({ path: `${path}.${key}`, message: problem });
     }

@@ -11,6 +11,8 @@ export interface UsageTotals {
   promptTokens: number;
   completionTokens: number;
   cachedPromptTokens: number;
+  /** Prompt tokens written to the provider's cache (Anthropic). */
+  cacheWriteTokens: number;
   reasoningTokens: number;
   totalTokens: number;
   /** Sum over calls with a known price. */
@@ -52,6 +54,7 @@ const empty = (): UsageTotals => ({
   promptTokens: 0,
   completionTokens: 0,
   cachedPromptTokens: 0,
+  cacheWriteTokens: 0,
   reasoningTokens: 0,
   totalTokens: 0,
   costUsd: 0,
@@ -144,6 +147,8 @@ export class CostTracker {
       totals.promptTokens += usage.promptTokens;
       totals.completionTokens += usage.completionTokens;
       totals.cachedPromptTokens += usage.cachedPromptTokens;
+      // `?? 0`: a usage built by hand before cache writes were counted.
+      totals.cacheWriteTokens += usage.cacheWriteTokens ?? 0;
       totals.reasoningTokens += usage.reasoningTokens;
       totals.totalTokens += usage.totalTokens;
       if (costUsd === undefined) totals.unpricedCalls++;

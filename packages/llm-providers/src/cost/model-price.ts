@@ -3,6 +3,11 @@ export interface ModelPrice {
   inputPerMtok: number;
   /** Prompt tokens served from the provider's cache. @default inputPerMtok */
   cachedInputPerMtok?: number;
+  /**
+   * Prompt tokens written to the provider's cache (Anthropic charges 1.25 times the input price
+   * for a five-minute write). @default inputPerMtok
+   */
+  cacheWritePerMtok?: number;
   outputPerMtok: number;
   /** Context window in tokens, when known. */
   contextWindow?: number;

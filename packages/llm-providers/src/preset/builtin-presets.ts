@@ -98,6 +98,8 @@ export const BUILTIN_PRESETS: Readonly<Record<BuiltinPresetName, Readonly<Provid
       model: "default",
       // llama-server reads `--api-key` from the same variable.
       apiKeyEnv: "LLAMA_API_KEY",
+      // Its `/v1/responses` ignores `text.format` and reads chat completions' `response_format`.
+      responsesFormatField: "response_format",
     },
     lmstudio: {
       baseUrl: "http://localhost:1234/v1",
@@ -232,8 +234,11 @@ export const BUILTIN_PRESETS: Readonly<Record<BuiltinPresetName, Readonly<Provid
       model: "claude-haiku-5-5",
       apiKeyEnv: "ANTHROPIC_API_KEY",
       requiresKey: true,
-      // Its OpenAI layer ignores `response_format` (the schema goes in the system message and
+      // Natively: prompt caching, thinking blocks kept across a tool loop, a forced tool for
+      // structured output. `protocol: "openai-chat"` takes the OpenAI layer instead, which has
+      // none of them: it ignores `response_format` (the schema goes in the system message and
       // the reply is sought in prose too) and answers one choice per request.
+      protocol: "anthropic-messages",
       responseFormats: ["text"],
       enforcesResponseFormat: false,
       maxChoices: 1,
@@ -242,6 +247,8 @@ export const BUILTIN_PRESETS: Readonly<Record<BuiltinPresetName, Readonly<Provid
         "claude-haiku-5-5": {
           inputPerMtok: 0.1,
           cachedInputPerMtok: 0.01,
+          // Five-minute cache writes: 1.25 times the input price.
+          cacheWritePerMtok: 0.125,
           outputPerMtok: 0.5,
           contextWindow: 1_000_000,
           maxOutputTokens: 128_000,
@@ -249,6 +256,7 @@ export const BUILTIN_PRESETS: Readonly<Record<BuiltinPresetName, Readonly<Provid
         "claude-haiku-4-5": {
           inputPerMtok: 1,
           cachedInputPerMtok: 0.1,
+          cacheWritePerMtok: 1.25,
           outputPerMtok: 5,
           contextWindow: 200_000,
           maxOutputTokens: 64_000,

@@ -1,8 +1,24 @@
-import { type ChatRequest, ConfigError, type ProviderHooks } from "@loom/llm-types";
+import {
+  type ChatRequest,
+  ConfigError,
+  type ProtocolName,
+  type ProviderHooks,
+} from "@loom/llm-types";
 import type { ModelRules, ProviderPreset, ReasoningReplay } from "./provider-preset.js";
 
-/** The hooks that apply a preset's wire rules to every request body. */
-export function presetHooks(name: string, preset: Readonly<ProviderPreset>): ProviderHooks {
+/**
+ * The hooks that apply a preset's wire rules to every request body. Most rules are facts of an
+ * API's chat-completions endpoint (renamed fields, response formats it lacks, reasoning to send
+ * back, `n`): they apply when the client speaks `openai-chat`. On the native protocols
+ * (Anthropic Messages, OpenAI Responses), whose wires handle those themselves, only the options
+ * a model rejects are dropped (`temperature` and `top_p` have the same names there).
+ */
+export function presetHooks(
+  name: string,
+  preset: Readonly<ProviderPreset>,
+  protocol: ProtocolName = "openai-chat",
+): ProviderHooks {
+  const chat = protocol === "openai-chat";
   // One warning per option per provider: a loop of 10 000 calls must not log 10 000 lines.
   const warned = new Set<string>();
   const formats = preset.responseFormats;
@@ -12,7 +28,12 @@ export function presetHooks(name: string, preset: Readonly<ProviderPreset>): Pro
       const model = String(body.model);
       const rules = rulesFor(preset.models, model);
       const n = body.n;
-      if (preset.maxChoices !== undefined && typeof n === "number" && n > preset.maxChoices) {
+      if (
+        chat &&
+        preset.maxChoices !== undefined &&
+        typeof n === "number" &&
+        n > preset.maxChoices
+      ) {
         throw new ConfigError({
           provider: name,
           issues: [
@@ -23,13 +44,13 @@ export function presetHooks(name: string, preset: Readonly<ProviderPreset>): Pro
           ],
         });
       }
-      if (preset.maxTokensField === "max_completion_tokens" && "max_tokens" in body) {
+      if (chat && preset.maxTokensField === "max_completion_tokens" && "max_tokens" in body) {
         // Unless the caller set the new name itself (in `extraBody`): theirs wins.
         if (!("max_completion_tokens" in body)) body.max_completion_tokens = body.max_tokens;
         delete body.max_tokens;
       }
       for (const option of rules?.unsupportedOptions ?? preset.unsupportedOptions ?? []) {
-        if (!(option in body)) continue;
+        if (!(option in body) || (!chat && !NATIVE_NAMES.has(option))) continue;
         delete body[option];
         if (!warned.has(option)) {
           warned.add(option);
@@ -43,6 +64,9 @@ export function presetHooks(name: string, preset: Readonly<ProviderPreset>): Pro
           );
         }
       }
+      if (protocol === "openai-responses" && preset.responsesFormatField === "response_format")
+        copyFormatForChat(body);
+      if (!chat) return;
       if (renamed !== undefined) {
         for (const [option, wireName] of Object.entries(renamed)) {
           if (!(option in body) || wireName === undefined) continue;
@@ -56,6 +80,24 @@ export function presetHooks(name: string, preset: Readonly<ProviderPreset>): Pro
       if (formats !== undefined) fitResponseFormat(body, formats);
     },
   };
+}
+
+/** The options named alike on every protocol's wire: the others are chat-completions names. */
+const NATIVE_NAMES: ReadonlySet<string> = new Set(["temperature", "top_p", "user"]);
+
+/**
+ * A Responses body's `text.format` also as chat completions' `response_format`, for servers
+ * whose Responses endpoint reads only that (llama.cpp): the same schema, in that field's shape.
+ */
+function copyFormatForChat(body: Record<string, unknown>): void {
+  const format = (body.text as { format?: Record<string, unknown> } | undefined)?.format;
+  if (format === undefined || "response_format" in body) return;
+  if (format.type === "json_schema") {
+    const { type, ...schema } = format;
+    body.response_format = { type, json_schema: schema };
+  } else if (format.type === "json_object") {
+    body.response_format = { type: "json_object" };
+  }
 }
 
 function shouldReplay(replay: ReasoningReplay, body: Record<string, unknown>): boolean {

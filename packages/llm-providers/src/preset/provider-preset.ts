@@ -38,8 +38,11 @@ export interface ProviderPreset {
   baseUrl: string;
   model: string;
   /**
-   * The wire protocol the API speaks, for the client's config (`protocol`). Every built-in
-   * preset speaks `openai-chat`. @default "openai-chat"
+   * The wire protocol the API speaks natively, for the client's config (`protocol`); a config
+   * may pick another the API also serves (`openai-chat` for Anthropic's OpenAI layer,
+   * `openai-responses` for OpenAI). The chat-completions rules below (response formats,
+   * renamed options, `maxTokensField`, `maxChoices`, reasoning replay) apply when the client
+   * speaks `openai-chat`. @default "openai-chat"
    */
   protocol?: ProtocolName;
   /** The environment variable holding the key. */
@@ -79,6 +82,12 @@ export interface ProviderPreset {
    * most characters besides its `*`s.
    */
   models?: Readonly<Record<string, ModelRules>>;
+  /**
+   * Where the API's Responses endpoint reads a response format: `text.format` (OpenAI's
+   * documented field), or chat completions' `response_format` as well (llama.cpp's
+   * `/v1/responses` ignores `text.format`). @default "text.format"
+   */
+  responsesFormatField?: "text.format" | "response_format";
   /** Prices by model name, over the built-in table. */
   prices?: Readonly<Record<string, ModelPrice>>;
 }

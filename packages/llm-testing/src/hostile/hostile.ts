@@ -3,9 +3,11 @@ import type { FakeReply, ReplyEnd } from "../fake-server/fake-reply.js";
 import type { RecordedRequest } from "../fake-server/recorded-request.js";
 import { completionBody } from "../wire/completion-body.js";
 import { completionChunk } from "../wire/completion-chunk.js";
+import { type EchoEncoding, encode, headersText, unicodeEscape } from "./echo-encoding.js";
+import { type MessagesEchoPlace, messagesEcho } from "./messages-echo.js";
+import { type ResponsesEchoPlace, responsesEcho } from "./responses-echo.js";
 
-/** How a hostile server disguises what it echoes. */
-export type EchoEncoding = "raw" | "json-unicode" | "url" | "base64";
+export type { EchoEncoding } from "./echo-encoding.js";
 
 /**
  * Replies of servers that misbehave on purpose, for testing that an agent (and the client
@@ -20,10 +22,7 @@ export const hostile = {
    */
   echoHeaders(encoding: EchoEncoding = "raw", status = 401): FakeReply {
     return (request: RecordedRequest): FakeReply => {
-      const headers = Object.entries(request.headers)
-        .map(([name, value]) => `${name}: ${String(value)}`)
-        .join("; ");
-      const message = `invalid request headers: ${encode(headers, encoding)}`;
+      const message = `invalid request headers: ${encode(headersText(request), encoding)}`;
       const body =
         encoding === "json-unicode"
           ? `{"error":{"message":"${unicodeEscape(message)}","type":"invalid_request_error"}}`
@@ -35,6 +34,26 @@ export const hostile = {
         chunks: [body],
       };
     };
+  },
+
+  /**
+   * An Anthropic Messages reply echoing every request header (the key's among them) at `place`
+   * (text, thinking, signature, redacted thinking, tool arguments, id or name, the message id,
+   * model or stop reason, a 401 body, an in-stream `error`), disguised as `encoding` says; a
+   * stream when the request asked for one, the echo split across three deltas.
+   */
+  messagesEcho(place: MessagesEchoPlace, encoding: EchoEncoding = "raw"): FakeReply {
+    return messagesEcho(place, encoding);
+  },
+
+  /**
+   * An OpenAI Responses reply echoing every request header (the key's among them) at
+   * `place` (text, reasoning summary, `encrypted_content`, tool arguments, `call_id` or name, the
+   * response or item id, model, incomplete reason, a 401 body, an `error` event, `response.failed`),
+   * disguised as `encoding` says; a stream when the request asked for one.
+   */
+  responsesEcho(place: ResponsesEchoPlace, encoding: EchoEncoding = "raw"): FakeReply {
+    return responsesEcho(place, encoding);
   },
 
   /** A stream whose first bytes are a UTF-8 byte order mark, then `pieces` as content. */
@@ -118,21 +137,3 @@ export const hostile = {
     };
   },
 };
-
-function encode(text: string, encoding: EchoEncoding): string {
-  if (encoding === "url") return encodeURIComponent(text);
-  if (encoding === "base64") return Buffer.from(text).toString("base64");
-  return text;
-}
-
-function unicodeEscape(text: string): string {
-  let out = "";
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    out +=
-      code > 0xffff
-        ? JSON.stringify(char).slice(1, -1)
-        : `\\u${code.toString(16).padStart(4, "0")}`;
-  }
-  return out;
-}

@@ -269,6 +269,7 @@ function usage(
     completionTokens,
     totalTokens: promptTokens + completionTokens,
     cachedPromptTokens: 0,
+    cacheWriteTokens: 0,
     reasoningTokens: 0,
     reported: true,
   };

@@ -10,7 +10,7 @@ import type { RecordedRequest } from "../fake-server/recorded-request.js";
 export interface TranscriptEntry {
   request: {
     method: string;
-    /** Path and query, e.g. `/v1/chat/completions`. */
+    /** Path and query, e.g. `/v1/chat/completions`, `/v1/messages` or `/v1/responses`. */
     path: string;
     headers: Record<string, string>;
     /** The JSON body. */
@@ -19,7 +19,10 @@ export interface TranscriptEntry {
   response: {
     status: number;
     headers: Record<string, string>;
-    /** The body as received: JSON text, or the raw SSE text of a stream. */
+    /**
+     * The body as received: JSON text, or the raw SSE text of a stream, byte for byte (`event:`
+     * names and all; a `[DONE]` only if the server sent one).
+     */
     body: string;
   };
 }

@@ -13,7 +13,10 @@ export interface LLMConfigInput {
   baseUrl: string;
   /** Model sent when a call names none. */
   model: string;
-  /** Sent as `Authorization: Bearer <apiKey>`; omit for local servers that need none. */
+  /**
+   * The key, sent as the protocol says (`Authorization: Bearer`, Anthropic's `x-api-key`); omit
+   * for local servers that need none.
+   */
   apiKey?: string | undefined;
   /** The environment variable the key came from; named in authentication errors. */
   apiKeyEnv?: string | undefined;
@@ -21,7 +24,8 @@ export interface LLMConfigInput {
   provider?: string | undefined;
   /**
    * The wire protocol the server speaks: `openai-chat` (OpenAI's chat completions, which
-   * DeepSeek, vLLM, Ollama, llama.cpp and most gateways speak too) is the only one so far.
+   * DeepSeek, vLLM, Ollama, llama.cpp and most gateways speak too), `anthropic-messages`
+   * (Anthropic's Messages API) or `openai-responses` (OpenAI's Responses API).
    * @default "openai-chat"
    */
   protocol?: ProtocolName | undefined;

@@ -1,4 +1,5 @@
 import type { LLMContext } from "../llm-context.js";
+import type { ProtocolName } from "../wire/protocol-name.js";
 
 /** What a hook knows about the call it is watching. One object per call or stream. */
 export interface CallInfo {
@@ -12,6 +13,8 @@ export interface CallInfo {
   readonly context: LLMContext;
   /** The provider's base URL, with any credential in its query masked. */
   readonly baseUrl: string;
+  /** The wire protocol the provider speaks. */
+  readonly protocol: ProtocolName;
   /**
    * Masks the provider's secrets (its key, credential headers, URL credentials) in any text, in
    * any encoding: hooks that record text (telemetry, logs) pass it through this first.

@@ -24,4 +24,31 @@ describe("requestProblems", () => {
       { path: "n", message: "must be an integer from 1 to 128, got 0" },
     ]);
   });
+
+  it("reasoning options: a known effort and summary, a budget Anthropic accepts", () => {
+    expect(
+      requestProblems({
+        messages,
+        reasoning: { effort: "high", summary: "auto", budgetTokens: 2048 },
+      }),
+    ).toEqual([]);
+    const bad = {
+      messages,
+      reasoning: { effort: "max", summary: 1, budgetTokens: 512 },
+    } as unknown as ChatRequest;
+    expect(requestProblems(bad)).toEqual([
+      {
+        path: "reasoning.effort",
+        message: 'must be one of "minimal", "low", "medium", "high", got the string "max"',
+      },
+      {
+        path: "reasoning.summary",
+        message: 'must be one of "auto", "concise", "detailed", got 1',
+      },
+      { path: "reasoning.budgetTokens", message: "must be an integer of at least 1024, got 512" },
+    ]);
+    expect(requestProblems({ messages, reasoning: "high" } as unknown as ChatRequest)).toEqual([
+      { path: "reasoning", message: 'must be an object, got the string "high"' },
+    ]);
+  });
 });

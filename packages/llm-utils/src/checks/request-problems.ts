@@ -23,7 +23,8 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
     request.timeoutMs === undefined &&
     request.deadlineMs === undefined &&
     request.headers === undefined &&
-    request.n === undefined
+    request.n === undefined &&
+    request.reasoning === undefined
   )
     return NONE;
   const issues: ConfigIssue[] = [];
@@ -50,6 +51,7 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
   check("timeoutMs", request.timeoutMs, OPTION_RANGES.timeoutMs);
   // A deadline is a timer like the timeout, with the same bounds.
   check("deadlineMs", request.deadlineMs, OPTION_RANGES.timeoutMs);
+  if (request.reasoning !== undefined) reasoningProblems(request.reasoning, issues);
   if (request.signal !== undefined && !isSignal(request.signal))
     issues.push({ path: "signal", message: "must be an AbortSignal" });
   if (request.tools !== undefined && !Array.isArray(request.tools))
@@ -71,6 +73,37 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
     }
   }
   return issues;
+}
+
+const EFFORTS: readonly string[] = ["minimal", "low", "medium", "high"];
+const SUMMARIES: readonly string[] = ["auto", "concise", "detailed"];
+
+/** `reasoning`: an effort, a summary and a budget each protocol can send as they are. */
+function reasoningProblems(reasoning: unknown, issues: ConfigIssue[]): void {
+  if (typeof reasoning !== "object" || reasoning === null || Array.isArray(reasoning)) {
+    issues.push({ path: "reasoning", message: `must be an object, got ${showGot(reasoning)}` });
+    return;
+  }
+  const { effort, summary, budgetTokens } = reasoning as Record<string, unknown>;
+  if (effort !== undefined && !EFFORTS.includes(effort as string))
+    issues.push({
+      path: "reasoning.effort",
+      message: `must be one of ${EFFORTS.map((e) => `"${e}"`).join(", ")}, got ${showGot(effort)}`,
+    });
+  if (summary !== undefined && !SUMMARIES.includes(summary as string))
+    issues.push({
+      path: "reasoning.summary",
+      message: `must be one of ${SUMMARIES.map((e) => `"${e}"`).join(", ")}, got ${showGot(summary)}`,
+    });
+  // Anthropic's floor for a thinking budget; a smaller one would only earn a 400.
+  if (
+    budgetTokens !== undefined &&
+    (typeof budgetTokens !== "number" || !Number.isInteger(budgetTokens) || budgetTokens < 1_024)
+  )
+    issues.push({
+      path: "reasoning.budgetTokens",
+      message: `must be an integer of at least 1024, got ${showGot(budgetTokens)}`,
+    });
 }
 
 /** The common case, checked without allocating: an array of objects with a string role. */

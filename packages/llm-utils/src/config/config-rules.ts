@@ -69,8 +69,12 @@ export const CONFIG_RULES = {
   // Never echoed: a key pasted here by mistake is still a key.
   apiKeyEnv: { kind: "env-name" },
   provider: { kind: "text", what: "a provider name", default: "custom" },
-  // Every OpenAI-compatible server speaks openai-chat: the only protocol so far.
-  protocol: { kind: "choice", values: ["openai-chat"], default: "openai-chat" },
+  // Every OpenAI-compatible server speaks openai-chat: the default.
+  protocol: {
+    kind: "choice",
+    values: ["openai-chat", "anthropic-messages", "openai-responses"],
+    default: "openai-chat",
+  },
   temperature: { kind: "number", min: 0, max: 2, integer: false },
   maxTokens: { kind: "number", min: 1, integer: true },
   topP: { kind: "number", min: 0, max: 1, integer: false },

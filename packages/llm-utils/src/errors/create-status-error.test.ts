@@ -25,6 +25,7 @@ describe("createStatusError: class and retryable per status", () => {
     [404, NotFoundError, false],
     [408, APIStatusError, true],
     [409, APIStatusError, true],
+    [413, BadRequestError, false],
     [418, APIStatusError, false],
     [422, BadRequestError, false],
     [429, RateLimitError, true],

@@ -90,6 +90,9 @@ export function createStatusError(input: StatusErrorInput): APIStatusError {
       return new PermissionDeniedError(options);
     case 404:
       return new NotFoundError(options);
+    // Anthropic's `request_too_large`: the same request will never fit, so never retried.
+    case 413:
+      return new BadRequestError(options);
     case 429:
       return new RateLimitError(options);
     default:

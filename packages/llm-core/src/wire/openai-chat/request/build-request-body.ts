@@ -34,6 +34,8 @@ export function buildRequestBody(
   if (request.responseFormat !== undefined) {
     body.response_format = toWireResponseFormat(request.responseFormat);
   }
+  // Effort is what chat completions can say of reasoning; a budget and a summary it has no field for.
+  if (request.reasoning?.effort !== undefined) body.reasoning_effort = request.reasoning.effort;
   if (request.user !== undefined) body.user = request.user;
   if (stream) {
     body.stream = true;

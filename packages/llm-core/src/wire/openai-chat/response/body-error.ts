@@ -29,9 +29,10 @@ export function bodyError(
   meta: ExchangeFacts,
   where = "error inside the stream",
 ): LLMError {
-  // A server may echo the key in its message: parse the masked text instead.
+  // A server may echo the key in its message: parse the masked text instead. A caller may pass
+  // text it masked already beside the payload it came from: the payload is masked too.
   const safe = meta.redact(raw);
-  const value = safe === raw ? payload : parseOr(safe, payload);
+  const value = safe === raw ? meta.redactor.redactValue(payload) : parseOr(safe, payload);
   const error = (value as { error?: unknown } | undefined)?.error ?? value ?? safe;
   const object =
     typeof error === "object" && error !== null

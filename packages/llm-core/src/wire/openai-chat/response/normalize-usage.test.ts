@@ -7,6 +7,7 @@ const usage = (u: Partial<Usage>): Usage => ({
   completionTokens: 0,
   totalTokens: 0,
   cachedPromptTokens: 0,
+  cacheWriteTokens: 0,
   reasoningTokens: 0,
   reported: true,
   ...u,

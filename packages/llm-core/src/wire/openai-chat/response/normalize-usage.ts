@@ -6,6 +6,7 @@ export const UNREPORTED_USAGE: Usage = Object.freeze({
   completionTokens: 0,
   totalTokens: 0,
   cachedPromptTokens: 0,
+  cacheWriteTokens: 0,
   reasoningTokens: 0,
   reported: false,
 });
@@ -35,6 +36,7 @@ export function normalizeUsage(wire: unknown): Usage {
       usage.prompt_cache_hit_tokens !== undefined
         ? count(usage.prompt_cache_hit_tokens)
         : count(promptDetails?.cached_tokens),
+    cacheWriteTokens: 0,
     reasoningTokens: count(completionDetails?.reasoning_tokens),
     reported: true,
   };

@@ -23,6 +23,7 @@ describe("the response", () => {
         completionTokens: 5,
         totalTokens: 15,
         cachedPromptTokens: 0,
+        cacheWriteTokens: 0,
         reasoningTokens: 0,
         reported: true,
       },
@@ -44,6 +45,7 @@ describe("the response", () => {
       completionTokens: 0,
       totalTokens: 0,
       cachedPromptTokens: 0,
+      cacheWriteTokens: 0,
       reasoningTokens: 0,
       reported: false,
     });

@@ -1,0 +1,61 @@
+import type { LLMConfig, StatusReply, WireProtocol } from "@loom/llm-types";
+import { userAgent } from "../../http/user-agent.js";
+import { buildRequestBody } from "./request/build-request-body.js";
+import { parseMessage } from "./response/parse-message.js";
+import { statusErrorOf } from "./response/status-error.js";
+import { MessageStreamReader } from "./stream/message-stream-reader.js";
+
+/**
+ * The version of the API this wire speaks, sent unless the config's headers name another: the
+ * current one, which later features extend through `anthropic-beta` headers rather than replace.
+ */
+export const ANTHROPIC_VERSION = "2023-06-01";
+
+/**
+ * Anthropic's Messages API (`POST /v1/messages`), as Anthropic and the servers that copy it
+ * (llama.cpp, vLLM, gateways) speak it: the key in `x-api-key`, an `anthropic-version` header,
+ * a body with a top-level `system`, alternating `messages` of content blocks and a required
+ * `max_tokens`; a `message` body or `message_start` … `message_stop` events; errors as
+ * `{"type": "error", "error": {"type", "message"}}`. Everything this folder holds is a fact of
+ * this wire.
+ */
+export const anthropicMessages: WireProtocol = {
+  name: "anthropic-messages",
+  path: "/messages",
+
+  headers(config: LLMConfig, stream: boolean): Record<string, string> {
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: stream ? "text/event-stream" : "application/json",
+      "user-agent": userAgent(),
+      "anthropic-version": ANTHROPIC_VERSION,
+    };
+    for (const [name, value] of Object.entries(config.headers)) headers[name.toLowerCase()] = value;
+    // Anthropic takes its key here, never as a bearer token.
+    if (config.apiKey !== undefined) headers["x-api-key"] = config.apiKey;
+    return headers;
+  },
+
+  body: buildRequestBody,
+
+  parseResponse: parseMessage,
+
+  streamReader(facts, textOnly) {
+    return new MessageStreamReader(facts, textOnly);
+  },
+
+  statusError(reply: StatusReply, facts) {
+    const shouldRetry = reply.headers["x-should-retry"];
+    return statusErrorOf({
+      status: reply.status,
+      body: reply.body,
+      provider: facts.provider,
+      model: facts.model,
+      requestId: facts.requestId,
+      request: facts.request,
+      retryAfterMs: reply.retryAfterMs,
+      shouldRetry: shouldRetry === "true" ? true : shouldRetry === "false" ? false : undefined,
+      hint: reply.hint,
+    });
+  },
+};

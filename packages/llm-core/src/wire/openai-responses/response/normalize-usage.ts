@@ -1,0 +1,33 @@
+import type { Usage } from "@loom/llm-types";
+import { UNREPORTED_USAGE } from "../../openai-chat/response/normalize-usage.js";
+import { isObject } from "./output-items.js";
+
+/**
+ * A Responses `usage` object as `Usage` (API reference, "The response object", `usage`):
+ * `input_tokens` (every input token, cached ones included) → `promptTokens`,
+ * `input_tokens_details.cached_tokens` → `cachedPromptTokens`, `output_tokens` (reasoning
+ * included) → `completionTokens`, `output_tokens_details.reasoning_tokens` →
+ * `reasoningTokens`, `total_tokens` → `totalTokens` (their sum when absent). The API reports no
+ * cache writes: `cacheWriteTokens` is 0. No usage at all: zeros with `reported: false`.
+ */
+export function normalizeUsage(wire: unknown): Usage {
+  if (!isObject(wire)) return UNREPORTED_USAGE;
+  const promptTokens = count(wire.input_tokens);
+  const completionTokens = count(wire.output_tokens);
+  const total = count(wire.total_tokens);
+  const input = isObject(wire.input_tokens_details) ? wire.input_tokens_details : {};
+  const output = isObject(wire.output_tokens_details) ? wire.output_tokens_details : {};
+  return {
+    promptTokens,
+    completionTokens,
+    totalTokens: total > 0 ? total : promptTokens + completionTokens,
+    cachedPromptTokens: count(input.cached_tokens),
+    cacheWriteTokens: 0,
+    reasoningTokens: count(output.reasoning_tokens),
+    reported: true,
+  };
+}
+
+function count(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}

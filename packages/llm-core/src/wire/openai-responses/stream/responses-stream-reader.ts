@@ -1,0 +1,506 @@
+import {
+  type ExchangeFacts,
+  InvalidResponseError,
+  type LLMResponse,
+  type StreamEvent,
+  type TextMasking,
+  type ToolCallDeltaEvent,
+  type Usage,
+  type WireStreamReader,
+} from "@loom/llm-types";
+import { parseToolCall } from "../../../response/parse-tool-call.js";
+import { quoteServerText } from "../../../response/quote-server-text.js";
+import { assembleResponse } from "../response/assemble-response.js";
+import { type Finish, finishOf } from "../response/finish-reason.js";
+import { callFinishReason } from "../response/function-call.js";
+import { normalizeUsage } from "../response/normalize-usage.js";
+import {
+  isObject,
+  type Json,
+  MAX_OUTPUT_ITEMS,
+  messageRefusal,
+  messageText,
+  REASONING_SEPARATOR,
+  tooManyItems,
+} from "../response/output-items.js";
+import { responseFailure } from "../response/response-failure.js";
+import { assembledItem, type StreamCall, type StreamItem } from "./stream-item.js";
+
+/** A text of the answer that streams in pieces. */
+type Channel = "text" | "reasoning" | "refusal";
+
+/** The most summary or reasoning parts one item may hold: a server cannot grow the list at will. */
+const MAX_PARTS = 64;
+
+/**
+ * Turns a Responses stream's semantic events into stream items and, at the end, the response
+ * (API reference, "Streaming events"). Each event's `type` names it (the SSE `event:` line
+ * repeats it; a server that sends none is read the same way):
+ *
+ * - `response.created`, `response.in_progress`: the response's id and model;
+ * - `response.output_item.added`: an item begins (a function call gets its tool index, its
+ *   `call_id` and `name`);
+ * - `response.output_text.delta`, `response.refusal.delta`: answer and refusal text;
+ * - `response.reasoning_summary_text.delta`, `response.reasoning_text.delta`: reasoning;
+ * - `response.function_call_arguments.delta`: a call's arguments, by its `item_id`;
+ * - `response.output_item.done`: the item complete, kept as the turn's native part (a
+ *   function call is parsed and reported then);
+ * - `response.completed`, `response.incomplete`: the final status and usage: the end;
+ * - `response.failed` and `error`: the typed error.
+ *
+ * Every other event (`content_part.*`, `*.done`, annotations, built-in tool progress) is
+ * ignored: what it says, the done item says again. Every text is masked as it streams, held
+ * back where it may be the beginning of a secret (`TextMasking`); items and ids are masked as
+ * values when the response is built.
+ */
+export class ResponsesStreamReader implements WireStreamReader {
+  readonly out: (string | StreamEvent)[] = [];
+  done = false;
+  dataEvents = 0;
+  readonly #facts: ExchangeFacts;
+  readonly #textOnly: boolean;
+  /** Whether the client has secrets to mask; without, pieces pass as they came. */
+  readonly #masks: boolean;
+  readonly #items: StreamItem[] = [];
+  readonly #byId = new Map<string, StreamItem>();
+  #calls = 0;
+  #content = "";
+  #reasoning: string | undefined;
+  #refusal: string | undefined;
+  #maskings: Partial<Record<Channel, TextMasking>> = {};
+  /** The reasoning part the last reasoning piece belonged to: a new one is set apart. */
+  #reasoningPart: string | undefined;
+  #id: string | undefined;
+  #model: string | undefined;
+  #finish: Finish | undefined;
+  #usage: Usage | undefined;
+  /** Characters held (texts, arguments, done items): bounded by `maxBytes`. */
+  #assembled = 0;
+
+  constructor(facts: ExchangeFacts, textOnly: boolean) {
+    this.#facts = facts;
+    this.#textOnly = textOnly;
+    this.#masks = !facts.redactor.empty;
+  }
+
+  onComment(): void {}
+
+  onData(data: string, event: string | undefined): void {
+    if (this.done) return;
+    // A blank `data:` line (a proxy's keep-alive) carries nothing and is no progress.
+    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === "")) return;
+    this.dataEvents++;
+    // The Responses API ends with `response.completed`; a proxy may still add chat's `[DONE]`.
+    if (data === "[DONE]") return;
+    const facts = this.#facts;
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      // No `cause`: the parser's message quotes the text where it failed, unmasked.
+      throw new InvalidResponseError({
+        message: `${facts.request} sent a stream event that is not JSON: ${quoteServerText(data, facts, 200)}`,
+        raw: quoteServerText(data, facts),
+        provider: facts.provider,
+        model: facts.model,
+        requestId: facts.requestId,
+      });
+    }
+    if (event === "error") throw responseFailure(errorOf(chunk), facts, "error event");
+    if (!isObject(chunk)) return;
+    const type = typeof chunk.type === "string" ? chunk.type : event;
+    switch (type) {
+      case "response.created":
+      case "response.in_progress":
+      case "response.queued":
+        this.#describe(chunk.response);
+        return;
+      case "response.output_item.added":
+        if (isObject(chunk.item)) this.#added(chunk.item, chunk.output_index);
+        return;
+      case "response.output_item.done":
+        if (isObject(chunk.item)) this.#itemDone(chunk.item, chunk.output_index, data.length);
+        return;
+      case "response.output_text.delta":
+        this.#textDelta(chunk, "text");
+        return;
+      case "response.refusal.delta":
+        this.#textDelta(chunk, "refusal");
+        return;
+      case "response.reasoning_summary_text.delta":
+        this.#reasoningDelta(chunk, "summary", chunk.summary_index);
+        return;
+      case "response.reasoning_text.delta":
+        this.#reasoningDelta(chunk, "content", chunk.content_index);
+        return;
+      case "response.function_call_arguments.delta":
+        this.#argumentsDelta(chunk);
+        return;
+      case "response.completed":
+        this.#complete(chunk.response, "completed");
+        return;
+      case "response.incomplete":
+        this.#complete(chunk.response, "incomplete");
+        return;
+      case "response.failed": {
+        const response = isObject(chunk.response) ? chunk.response : {};
+        throw responseFailure(response.error, facts, "response.failed");
+      }
+      case "error":
+        throw responseFailure(errorOf(chunk), facts, "error event");
+      case undefined:
+        // No type at all: a proxy's `{"error": ...}` is still an error.
+        if (isObject(chunk.error)) throw responseFailure(chunk.error, facts, "error in the stream");
+        return;
+    }
+  }
+
+  /** Takes the response's id and model from a lifecycle event: the latest wins. */
+  #describe(response: unknown): void {
+    if (!isObject(response)) return;
+    if (typeof response.id === "string" && response.id !== "") this.#id = response.id;
+    if (typeof response.model === "string" && response.model !== "") this.#model = response.model;
+  }
+
+  /**
+   * The item an event names: by `item_id`, else by `output_index`, else (a server naming
+   * neither) the latest item of the delta's type; a new one when none is found.
+   */
+  #item(chunk: Json, type: string): StreamItem {
+    const id = typeof chunk.item_id === "string" ? chunk.item_id : undefined;
+    const index = outputIndex(chunk.output_index);
+    let item = id === undefined ? undefined : this.#byId.get(id);
+    if (item === undefined && index !== undefined)
+      item = this.#items.find((i) => i.outputIndex === index);
+    if (item === undefined && id === undefined && index === undefined)
+      item = this.#items.findLast((i) => i.type === type);
+    // A delta for an item never announced: the item begins with it.
+    return item ?? this.#register(id === undefined ? { type } : { type, id }, index);
+  }
+
+  #register(added: Json, index: number | undefined): StreamItem {
+    if (this.#items.length >= MAX_OUTPUT_ITEMS) throw tooManyItems(this.#facts);
+    const item: StreamItem = {
+      arrival: this.#items.length,
+      outputIndex: index,
+      type: typeof added.type === "string" ? added.type : "",
+      id: typeof added.id === "string" ? added.id : undefined,
+      added,
+      done: undefined,
+      streamed: false,
+      text: "",
+      refusal: "",
+      summary: [],
+      content: [],
+      rawArgs: "",
+      call: undefined,
+    };
+    this.#items.push(item);
+    if (item.id !== undefined) this.#byId.set(item.id, item);
+    return item;
+  }
+
+  #added(added: Json, wireIndex: unknown): void {
+    const index = outputIndex(wireIndex);
+    const known = typeof added.id === "string" ? this.#byId.get(added.id) : undefined;
+    const item = known ?? this.#register(added, index);
+    if (known !== undefined) {
+      known.added = { ...known.added, ...added };
+      if (typeof added.type === "string") known.type = added.type;
+      if (index !== undefined) known.outputIndex = index;
+    }
+    if (item.type !== "function_call") return;
+    const call = this.#call(item);
+    this.#name(call, added);
+    // A server may send a call whole, its arguments already in the added item.
+    if (typeof added.arguments === "string" && added.arguments !== "")
+      this.#arguments(item, call, added.arguments);
+  }
+
+  /** The call an item is, made on its first event. */
+  #call(item: StreamItem): StreamCall {
+    item.call ??= {
+      index: this.#calls++,
+      callId: "",
+      name: "",
+      args: "",
+      masking: this.#masks ? this.#facts.redactor.streaming() : undefined,
+      announced: false,
+      toolCall: undefined,
+    };
+    return item.call;
+  }
+
+  /** Takes a call's `call_id` and `name` from an item, once each (later ones never erase them). */
+  #name(call: StreamCall, item: Json): void {
+    const redact = this.#facts.redact;
+    if (call.callId === "" && typeof item.call_id === "string" && item.call_id !== "")
+      call.callId = redact(item.call_id);
+    if (call.name === "" && typeof item.name === "string" && item.name !== "")
+      call.name = redact(item.name);
+  }
+
+  #itemDone(done: Json, wireIndex: unknown, size: number): void {
+    const index = outputIndex(wireIndex);
+    let item = typeof done.id === "string" ? this.#byId.get(done.id) : undefined;
+    if (item === undefined && index !== undefined)
+      item = this.#items.find((i) => i.outputIndex === index);
+    item ??= this.#register(done, index);
+    // The item is kept for the next request: it counts like the text it holds.
+    this.#grow(size);
+    item.done = done;
+    if (typeof done.type === "string") item.type = done.type;
+    if (index !== undefined) item.outputIndex = index;
+    switch (item.type) {
+      case "message":
+        // A server that sends the item whole, without deltas: its text is the answer still.
+        if (!item.streamed) {
+          this.#say("refusal", messageRefusal(done));
+          this.#say("text", messageText(done));
+        }
+        return;
+      case "reasoning":
+        if (!item.streamed) this.#reasonWhole(item, done);
+        return;
+      case "function_call": {
+        const call = this.#call(item);
+        this.#name(call, done);
+        if (item.rawArgs === "" && typeof done.arguments === "string" && done.arguments !== "")
+          this.#arguments(item, call, done.arguments);
+        this.#settle(call, callFinishReason(done.status, null));
+        return;
+      }
+    }
+  }
+
+  #textDelta(chunk: Json, channel: "text" | "refusal"): void {
+    const piece = chunk.delta;
+    if (typeof piece !== "string" || piece === "") return;
+    const item = this.#item(chunk, "message");
+    item.streamed = true;
+    if (channel === "text") item.text += piece;
+    else item.refusal += piece;
+    this.#say(channel, piece);
+  }
+
+  #reasoningDelta(chunk: Json, kind: "summary" | "content", wireIndex: unknown): void {
+    const piece = chunk.delta;
+    if (typeof piece !== "string" || piece === "") return;
+    const item = this.#item(chunk, "reasoning");
+    item.streamed = true;
+    const index = partIndex(wireIndex);
+    const parts = kind === "summary" ? item.summary : item.content;
+    while (parts.length <= index) parts.push("");
+    parts[index] += piece;
+    this.#reason(`${item.arrival}:${kind}:${index}`, piece);
+  }
+
+  /** The reasoning of an item that came whole: each part as the deltas would have brought it. */
+  #reasonWhole(item: StreamItem, done: Json): void {
+    const parts = (field: "summary" | "content", type: string): void => {
+      const list = done[field];
+      if (!Array.isArray(list)) return;
+      list.forEach((part: unknown, index) => {
+        if (isObject(part) && part.type === type && typeof part.text === "string")
+          this.#reason(`${item.arrival}:${field}:${index}`, part.text);
+      });
+    };
+    parts("summary", "summary_text");
+    parts("content", "reasoning_text");
+  }
+
+  /** A piece of reasoning; a piece of another part than the last is set apart from it. */
+  #reason(part: string, piece: string): void {
+    if (piece === "") return;
+    const separate = this.#reasoningPart !== undefined && this.#reasoningPart !== part;
+    this.#reasoningPart = part;
+    this.#say("reasoning", separate ? `${REASONING_SEPARATOR}${piece}` : piece);
+  }
+
+  #argumentsDelta(chunk: Json): void {
+    const piece = chunk.delta;
+    if (typeof piece !== "string" || piece === "") return;
+    const item = this.#item(chunk, "function_call");
+    this.#arguments(item, this.#call(item), piece);
+  }
+
+  #arguments(item: StreamItem, call: StreamCall, piece: string): void {
+    if (call.toolCall !== undefined) return;
+    this.#grow(piece.length);
+    item.rawArgs += piece;
+    const masked = call.masking === undefined ? piece : call.masking.push(piece);
+    call.args += masked;
+    this.#announce(call, masked);
+  }
+
+  /** A `tool-call-delta`: the call's first carries its id and name. */
+  #announce(call: StreamCall, piece: string): void {
+    if (this.#textOnly || (piece === "" && call.announced)) return;
+    const event: ToolCallDeltaEvent = {
+      type: "tool-call-delta",
+      index: call.index,
+      argumentsDelta: piece,
+    };
+    if (!call.announced) {
+      if (call.callId !== "") event.id = call.callId;
+      if (call.name !== "") event.name = call.name;
+      call.announced = true;
+    }
+    this.out.push(event);
+  }
+
+  /** Completes a call: what its masking held, then the parsed call, reported once. */
+  #settle(call: StreamCall, finishReason: string | null): void {
+    if (call.toolCall !== undefined) return;
+    const rest = call.masking?.end() ?? "";
+    call.args += rest;
+    if (rest !== "" || !call.announced) this.#announce(call, rest);
+    const id = call.callId === "" ? undefined : call.callId;
+    call.toolCall = parseToolCall(id, call.name, call.args, this.#facts, finishReason);
+    if (!this.#textOnly) this.out.push({ type: "tool-call", toolCall: call.toolCall });
+  }
+
+  /** Hands on a piece of one of the answer's texts, counted and masked. */
+  #say(channel: Channel, piece: string): void {
+    if (piece === "") return;
+    this.#grow(piece.length);
+    this.#add(channel, this.#masks ? this.#masking(channel).push(piece) : piece);
+  }
+
+  #add(channel: Channel, piece: string): void {
+    if (piece === "") return;
+    if (channel === "text") {
+      this.#content += piece;
+      this.out.push(this.#textOnly ? piece : { type: "text", text: piece });
+      return;
+    }
+    if (channel === "reasoning") this.#reasoning = (this.#reasoning ?? "") + piece;
+    else this.#refusal = (this.#refusal ?? "") + piece;
+    if (!this.#textOnly) this.out.push({ type: channel, text: piece });
+  }
+
+  #masking(channel: Channel): TextMasking {
+    let masking = this.#maskings[channel];
+    if (masking === undefined) {
+      masking = this.#facts.redactor.streaming();
+      this.#maskings[channel] = masking;
+    }
+    return masking;
+  }
+
+  /** The end: the final status and usage; what was held back is handed on, then finish. */
+  #complete(wire: unknown, status: "completed" | "incomplete"): void {
+    const response = isObject(wire) ? wire : {};
+    this.#describe(response);
+    const hasCalls = this.#items.some((item) => item.type === "function_call");
+    const finish = finishOf(status, response.incomplete_details, hasCalls, this.#facts.redact);
+    for (const channel of ["reasoning", "refusal", "text"] as const)
+      this.#add(channel, this.#maskings[channel]?.end() ?? "");
+    // Calls whose done item never came: complete as they streamed.
+    for (const item of this.#ordered())
+      if (item.call !== undefined)
+        this.#settle(item.call, callFinishReason(item.added.status, finish.finishReason));
+    const usage = normalizeUsage(response.usage);
+    if (!this.#textOnly) {
+      this.out.push({ type: "usage", usage });
+      this.out.push({ type: "finish", finishReason: finish.finishReason });
+    }
+    this.#finish = finish;
+    this.#usage = usage;
+    this.done = true;
+  }
+
+  /** The items in output order: by `output_index`, else as they came. */
+  #ordered(): StreamItem[] {
+    return [...this.#items].sort(
+      (a, b) =>
+        (a.outputIndex ?? a.arrival) - (b.outputIndex ?? b.arrival) || a.arrival - b.arrival,
+    );
+  }
+
+  /**
+   * Counts what the response holds, so an endless stream of valid events cannot grow it past
+   * `maxResponseBytes` (counted in UTF-16 code units, never more than the UTF-8 bytes).
+   */
+  #grow(length: number): void {
+    this.#assembled += length;
+    if (this.#assembled > this.#facts.maxBytes) {
+      throw new InvalidResponseError({
+        message: `${this.#facts.request}: the streamed response grew past maxResponseBytes (${this.#facts.maxBytes}); text, reasoning, arguments and output items count together`,
+        provider: this.#facts.provider,
+        model: this.#facts.model,
+        requestId: this.#facts.requestId,
+      });
+    }
+  }
+
+  overflow(): InvalidResponseError {
+    return new InvalidResponseError({
+      message: `${this.#facts.request}: a stream event exceeded maxResponseBytes (${this.#facts.maxBytes})`,
+      provider: this.#facts.provider,
+      model: this.#facts.model,
+      requestId: this.#facts.requestId,
+    });
+  }
+
+  /**
+   * The final response, built from what streamed: the texts as handed on, the calls as parsed,
+   * the items as their done events gave them (as assembled, for one whose done never came). A
+   * stream that ended before `response.completed` or `response.incomplete` was cut short: an
+   * `InvalidResponseError`, not a silently partial answer.
+   */
+  finish(): LLMResponse {
+    const facts = this.#facts;
+    const finish = this.#finish;
+    if (!this.done || finish === undefined) {
+      throw new InvalidResponseError({
+        message: `${facts.request}: the stream ended before the response did (no response.completed or response.incomplete)`,
+        raw: quoteServerText(this.#content, facts),
+        provider: facts.provider,
+        model: facts.model,
+        requestId: facts.requestId,
+      });
+    }
+    const items = this.#ordered();
+    const toolCalls = [];
+    for (const item of items)
+      if (item.call?.toolCall !== undefined) toolCalls.push(item.call.toolCall);
+    return assembleResponse({
+      content: this.#content,
+      refusal: this.#refusal,
+      reasoning: this.#reasoning,
+      toolCalls,
+      finish,
+      usage: this.#usage ?? normalizeUsage(undefined),
+      id: this.#id === undefined ? "" : facts.redact(this.#id),
+      model: this.#model === undefined ? facts.model : facts.redact(this.#model),
+      items: items.map(
+        (item) => facts.redactor.redactValue(item.done ?? assembledItem(item)) as Json,
+      ),
+      facts,
+    });
+  }
+}
+
+/**
+ * The error an `error` event holds: nested (`{"type": "error", "error": {...}}`, as recorded
+ * from OpenAI) or at the top (`{"type": "error", "code", "message", "param"}`, as the API
+ * reference shows it).
+ */
+function errorOf(chunk: unknown): unknown {
+  if (!isObject(chunk)) return chunk;
+  if (isObject(chunk.error)) return chunk.error;
+  const { type: _type, sequence_number: _sequence, ...error } = chunk;
+  return error;
+}
+
+function outputIndex(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** A part index as sent, or 0 for one no item can have (a server cannot grow the list at will). */
+function partIndex(value: unknown): number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < MAX_PARTS
+    ? value
+    : 0;
+}

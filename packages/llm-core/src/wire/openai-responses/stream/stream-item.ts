@@ -1,0 +1,71 @@
+import type { TextMasking, ToolCall } from "@loom/llm-types";
+import type { Json } from "../response/output-items.js";
+
+/** A function call being assembled from its argument deltas. */
+export interface StreamCall {
+  /** Its place among the response's function calls: the `index` of its stream events. */
+  readonly index: number;
+  /** `call_id` and `name`, masked; "" until the server sent them. */
+  callId: string;
+  name: string;
+  /** The arguments handed on so far, masked. */
+  args: string;
+  /** Masks the arguments as they stream, when the client has secrets to mask. */
+  readonly masking: TextMasking | undefined;
+  /** Its first `tool-call-delta` (the one with id and name) went out. */
+  announced: boolean;
+  /** Set once the call is complete and parsed. */
+  toolCall: ToolCall | undefined;
+}
+
+/**
+ * One output item of a streamed response, as its events built it: the item as added, what its
+ * deltas carried (kept raw, to rebuild the item should its `output_item.done` never come), and
+ * the item as done, which is the one the turn keeps.
+ */
+export interface StreamItem {
+  /** The order it first appeared in: its place when the server sends no `output_index`. */
+  readonly arrival: number;
+  outputIndex: number | undefined;
+  type: string;
+  /** The item's `id` as sent: what its deltas name as `item_id`. */
+  id: string | undefined;
+  added: Json;
+  done: Json | undefined;
+  /** Some delta (text, refusal, reasoning) came for it: its done item adds no text then. */
+  streamed: boolean;
+  text: string;
+  refusal: string;
+  /** Reasoning summaries and reasoning texts by their index. */
+  summary: string[];
+  content: string[];
+  /** The arguments as they came, unmasked: only ever sent back to the server that sent them. */
+  rawArgs: string;
+  call: StreamCall | undefined;
+}
+
+/**
+ * The item as the stream built it, for one whose `output_item.done` never came: the added item
+ * with what its deltas carried, in the shape a done item has.
+ */
+export function assembledItem(item: StreamItem): Json {
+  const out: Json = { ...item.added };
+  switch (item.type) {
+    case "message": {
+      const parts: Json[] = [];
+      if (item.text !== "") parts.push({ type: "output_text", text: item.text, annotations: [] });
+      if (item.refusal !== "") parts.push({ type: "refusal", refusal: item.refusal });
+      out.content = parts;
+      break;
+    }
+    case "reasoning":
+      out.summary = item.summary.map((text) => ({ type: "summary_text", text }));
+      if (item.content.length > 0)
+        out.content = item.content.map((text) => ({ type: "reasoning_text", text }));
+      break;
+    case "function_call":
+      out.arguments = item.rawArgs;
+      break;
+  }
+  return out;
+}

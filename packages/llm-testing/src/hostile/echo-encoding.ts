@@ -1,0 +1,58 @@
+import type { RecordedRequest } from "../fake-server/recorded-request.js";
+
+/** How a hostile server disguises what it echoes. */
+export type EchoEncoding = "raw" | "json-unicode" | "url" | "base64";
+
+/** Every echo encoding, for tests that try each. */
+export const ECHO_ENCODINGS: readonly EchoEncoding[] = Object.freeze([
+  "raw",
+  "json-unicode",
+  "url",
+  "base64",
+]);
+
+/** Every header of a request, `name: value; ...`: what a hostile server echoes. */
+export function headersText(request: RecordedRequest): string {
+  return Object.entries(request.headers)
+    .map(([name, value]) => `${name}: ${String(value)}`)
+    .join("; ");
+}
+
+/** `text` disguised as `encoding` says; `json-unicode` is done when the JSON is written. */
+export function encode(text: string, encoding: EchoEncoding): string {
+  if (encoding === "url") return encodeURIComponent(text);
+  if (encoding === "base64") return Buffer.from(text).toString("base64");
+  return text;
+}
+
+/** Every character of `text` as a `\uXXXX` escape (a pair of them above U+FFFF). */
+export function unicodeEscape(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    out +=
+      code > 0xffff
+        ? JSON.stringify(char).slice(1, -1)
+        : `\\u${code.toString(16).padStart(4, "0")}`;
+  }
+  return out;
+}
+
+/**
+ * `value` as JSON; with `json-unicode`, every string value written as `\uXXXX` escapes (keys
+ * stay readable), so the echo is nowhere in the bytes as itself.
+ */
+export function echoJson(value: unknown, encoding: EchoEncoding): string {
+  return encoding === "json-unicode" ? unicodeJson(value) : JSON.stringify(value);
+}
+
+function unicodeJson(value: unknown): string {
+  if (typeof value === "string") return `"${unicodeEscape(value)}"`;
+  if (Array.isArray(value)) return `[${value.map(unicodeJson).join(",")}]`;
+  if (typeof value === "object" && value !== null)
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${JSON.stringify(k)}:${unicodeJson(v)}`)
+      .join(",")}}`;
+  return JSON.stringify(value);
+}

@@ -49,6 +49,37 @@ describe("loom-llm", () => {
     );
   });
 
+  it.each(["anthropic-messages", "openai-responses"])(
+    "--offline --protocol %s: the same answer in that protocol, streamed and whole",
+    async (protocol) => {
+      const streamed = await cli([
+        "chat",
+        "--offline",
+        "--protocol",
+        protocol,
+        "what",
+        "is",
+        "loom?",
+      ]);
+      expect(streamed.code).toBe(0);
+      expect(streamed.stdout).toContain('You asked: "what is loom?"');
+      expect(streamed.stderr).toMatch(/\[local offline\] \d+ prompt \+ \d+ completion tokens/);
+      const whole = await cli(["chat", "--offline", "--protocol", protocol, "--json", "hello"]);
+      expect(whole.code).toBe(0);
+      const response = JSON.parse(whole.stdout);
+      expect(response.content).toContain('You asked: "hello"');
+      expect(response.message.native.protocol).toBe(protocol);
+    },
+  );
+
+  it("--protocol with an unknown name is a usage error naming the accepted ones", async () => {
+    const run = await cli(["chat", "--offline", "--protocol", "anthropic", "hi"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      '--protocol must be one of openai-chat, anthropic-messages, openai-responses, got "anthropic"',
+    );
+  });
+
   it("reads the prompt from stdin, and --json prints the whole response", async () => {
     const run = await cli(["chat", "--offline", "--json"], { stdin: "piped question\n" });
     expect(run.code).toBe(0);

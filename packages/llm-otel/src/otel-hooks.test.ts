@@ -5,6 +5,7 @@ import {
   createFakeServer,
   type FakeServer,
   hostile,
+  messageStream,
   textStream,
 } from "@loom/llm-testing";
 import { context, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
@@ -86,6 +87,43 @@ const only = (): ReadableSpan => {
 };
 
 describe("spans", () => {
+  it("Anthropic Messages: the protocol, cache reads and cache writes on the span", async () => {
+    const claude = new ChatClient(
+      {},
+      {
+        baseUrl: server.baseUrl,
+        model: "claude-haiku-4-5",
+        provider: "anthropic",
+        protocol: "anthropic-messages",
+        apiKey: KEY,
+        maxRetries: 0,
+      },
+      { hooks: [otelHooks()] },
+    );
+    try {
+      server.enqueue(
+        messageStream({
+          text: ["Par", "is"],
+          usage: { input: 12, output: 2, cacheRead: 100, cacheWrite: 30 },
+        }),
+      );
+      let text = "";
+      for await (const piece of claude.stream(hello)) text += piece;
+      expect(text).toBe("Paris");
+      expect(only().attributes).toMatchObject({
+        [names.LLM_PROTOCOL]: "anthropic-messages",
+        [names.GEN_AI_PROVIDER_NAME]: "anthropic",
+        [names.GEN_AI_USAGE_INPUT_TOKENS]: 142,
+        [names.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 100,
+        [names.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 30,
+        [names.GEN_AI_USAGE_OUTPUT_TOKENS]: 2,
+        [names.GEN_AI_RESPONSE_FINISH_REASONS]: ["stop"],
+      });
+    } finally {
+      await claude.close();
+    }
+  });
+
   it("a successful call: one CLIENT span with both attribute families", async () => {
     server.enqueue({
       type: "json",
@@ -110,6 +148,7 @@ describe("spans", () => {
     const { port } = new URL(server.url);
     expect(span.attributes).toMatchObject({
       [names.LLM_PROVIDER]: "deepseek",
+      [names.LLM_PROTOCOL]: "openai-chat",
       [names.GEN_AI_PROVIDER_NAME]: "deepseek",
       [names.LLM_MODEL]: "deepseek-chat",
       [names.GEN_AI_REQUEST_MODEL]: "deepseek-chat",

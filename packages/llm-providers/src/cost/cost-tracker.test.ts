@@ -7,6 +7,7 @@ const usage = (prompt: number, completion: number, extra: Partial<Usage> = {}): 
   completionTokens: completion,
   totalTokens: prompt + completion,
   cachedPromptTokens: 0,
+  cacheWriteTokens: 0,
   reasoningTokens: 0,
   reported: true,
   ...extra,
@@ -16,7 +17,7 @@ describe("CostTracker", () => {
   it("sums calls, errors, tokens and USD per provider and model", () => {
     const tracker = new CostTracker();
     tracker.record("deepseek", "deepseek-chat", usage(100, 20, { cachedPromptTokens: 64 }), 0.001);
-    tracker.record("deepseek", "deepseek-chat", usage(50, 10), 0.0005);
+    tracker.record("deepseek", "deepseek-chat", usage(50, 10, { cacheWriteTokens: 40 }), 0.0005);
     tracker.record("local", "qwen", usage(30, 5), undefined);
     tracker.recordError("deepseek", "deepseek-chat");
     const snapshot = tracker.snapshot();
@@ -26,6 +27,7 @@ describe("CostTracker", () => {
       promptTokens: 180,
       completionTokens: 35,
       cachedPromptTokens: 64,
+      cacheWriteTokens: 40,
       reasoningTokens: 0,
       totalTokens: 215,
       costUsd: 0.0015,

@@ -1,13 +1,15 @@
 import type { Usage } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
+import { BUILTIN_PRESETS } from "../preset/builtin-presets.js";
 import { estimateCost } from "./estimate-cost.js";
-import { findPrice } from "./model-price.js";
+import { findPrice, MODEL_PRICES } from "./model-price.js";
 
 const usage = (u: Partial<Usage>): Usage => ({
   promptTokens: 0,
   completionTokens: 0,
   totalTokens: 0,
   cachedPromptTokens: 0,
+  cacheWriteTokens: 0,
   reasoningTokens: 0,
   reported: true,
   ...u,
@@ -69,9 +71,36 @@ describe("estimateCost", () => {
       { promptTokens: 1000, completionTokens: 0 },
       (1000 * 2.5) / 1e6,
     ],
+    [
+      "claude-haiku-4-5, Anthropic cache reads and writes at their rates",
+      "claude-haiku-4-5",
+      {
+        promptTokens: 10_000,
+        cachedPromptTokens: 6_000,
+        cacheWriteTokens: 3_000,
+        completionTokens: 100,
+      },
+      (1_000 * 1 + 6_000 * 0.1 + 3_000 * 1.25 + 100 * 5) / 1e6,
+    ],
+    [
+      "cache writes without a write price: the input rate",
+      "gpt-4o-mini",
+      { promptTokens: 1_000, cacheWriteTokens: 400, completionTokens: 0 },
+      (1_000 * 0.15) / 1e6,
+    ],
+    [
+      "reads and writes above the prompt are capped by it, never a negative input",
+      "claude-haiku-4-5",
+      { promptTokens: 100, cachedPromptTokens: 80, cacheWriteTokens: 80, completionTokens: 0 },
+      (80 * 0.1 + 20 * 1.25) / 1e6,
+    ],
     ["zero tokens", "deepseek-chat", {}, 0],
   ])("%s", (_name, model, u, expected) => {
-    const cost = estimateCost(model, usage(u));
+    // Anthropic's prices are its preset's, over the built-in table.
+    const cost = estimateCost(model, usage(u), {
+      ...MODEL_PRICES,
+      ...BUILTIN_PRESETS.anthropic.prices,
+    });
     expect(cost).toBeDefined();
     expect(Math.abs((cost?.usd ?? Number.NaN) - expected)).toBeLessThan(1e-12);
   });
@@ -84,6 +113,7 @@ describe("estimateCost", () => {
     expect(cost?.breakdown.inputUsd).toBeCloseTo((36 * 0.28) / 1e6, 15);
     expect(cost?.breakdown.cachedInputUsd).toBeCloseTo((64 * 0.028) / 1e6, 15);
     expect(cost?.breakdown.outputUsd).toBeCloseTo((20 * 0.42) / 1e6, 15);
+    expect(cost?.breakdown.cacheWriteUsd).toBe(0);
   });
 
   it.each(["qwen2.5-0.5b-instruct", "llama3", "models/tiny.gguf", "gpt-4o-minimal"])(

@@ -1,8 +1,15 @@
 // The presets beyond deepseek/openai/local: each resolves to its provider's documented address
 // and key variable, and its wire rules shape the body the fake server receives.
 import type { ChatClient } from "@loom/llm-core";
-import { completionBody, createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
-import { ConfigError, type LLMContext } from "@loom/llm-types";
+import {
+  completionBody,
+  createFakeServer,
+  type FakeServer,
+  messageBody,
+  responseBody,
+  textStream,
+} from "@loom/llm-testing";
+import { ConfigError, type LLMContext, type ProtocolName } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { findPrice } from "../cost/model-price.js";
@@ -30,10 +37,16 @@ afterAll(async () => {
 });
 beforeEach(() => server.reset());
 
-function preset(name: string, ctx: LLMContext = { env: keys }, model?: string): ChatClient {
+function preset(
+  name: string,
+  ctx: LLMContext = { env: keys },
+  model?: string,
+  protocol?: ProtocolName,
+): ChatClient {
   const llm = createProvider(ctx, name, {
     baseUrl: server.baseUrl,
     ...(model === undefined ? {} : { model }),
+    ...(protocol === undefined ? {} : { protocol }),
   });
   open.push(llm);
   return llm;
@@ -152,13 +165,13 @@ describe("wire rules", () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it("anthropic: no response_format (ignored there); the schema is asked for in words, and the reply validated", async () => {
+  it("anthropic over its OpenAI layer: no response_format (ignored there); the schema is asked for in words, and the reply validated", async () => {
     const schema = z.object({ city: z.string() });
     server.enqueue({
       type: "json",
       body: completionBody({ content: 'Here it is:\n```json\n{"city": "Paris"}\n```' }),
     });
-    const res = await preset("anthropic").call({
+    const res = await preset("anthropic", undefined, undefined, "openai-chat").call({
       messages: [
         { role: "system", content: "Be brief." },
         { role: "user", content: "Where?" },
@@ -173,6 +186,76 @@ describe("wire rules", () => {
       /^Be brief\.\n\nReply with one JSON object that matches this JSON Schema/,
     );
     expect(system).toContain('"city"');
+  });
+
+  it("anthropic speaks Messages natively: /messages, x-api-key, max_tokens, the schema as a forced tool", async () => {
+    server.enqueue({
+      type: "json",
+      body: messageBody({ toolCalls: [{ name: "json", arguments: { city: "Paris" } }] }),
+    });
+    const res = await preset("anthropic").call({
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "Where?" },
+      ],
+      responseFormat: { type: "json_schema", schema: z.object({ city: z.string() }) },
+    });
+    expect(res.parsed).toEqual({ city: "Paris" });
+    expect(res.toolCalls).toEqual([]);
+    const request = server.lastRequest;
+    expect(request?.path).toBe("/v1/messages");
+    expect(request?.headers["x-api-key"]).toBe(keys.ANTHROPIC_API_KEY);
+    expect(request?.headers.authorization).toBeUndefined();
+    const body = server.lastJson();
+    expect(body).toMatchObject({
+      system: "Be brief.",
+      max_tokens: 4096,
+      tool_choice: { type: "tool", name: "json" },
+    });
+    // The OpenAI layer's rules stay with the OpenAI layer: nothing of them here.
+    expect(body).not.toHaveProperty("response_format");
+    expect(body).not.toHaveProperty("messages.0.role", "system");
+  });
+
+  it("openai over Responses: max_output_tokens as is, a reasoning model's sampling dropped", async () => {
+    server.enqueue({ type: "json", body: responseBody({ text: "Hi" }) });
+    const res = await preset("openai", undefined, "o3", "openai-responses").call({
+      ...hello,
+      maxTokens: 50,
+      temperature: 0.2,
+      topP: 0.5,
+    });
+    expect(res.content).toBe("Hi");
+    expect(server.lastRequest?.path).toBe("/v1/responses");
+    const body = server.lastJson();
+    expect(body).toMatchObject({ model: "o3", max_output_tokens: 50, store: false });
+    for (const field of ["max_tokens", "max_completion_tokens", "temperature", "top_p"])
+      expect(body).not.toHaveProperty(field);
+  });
+
+  it("llamacpp over Responses: the format also as response_format, which its /v1/responses reads", async () => {
+    server.enqueue({ type: "json", body: responseBody({ text: '{"city":"Paris"}' }) });
+    const res = await preset("llamacpp", undefined, undefined, "openai-responses").call({
+      ...hello,
+      responseFormat: {
+        type: "json_schema",
+        schema: z.object({ city: z.string() }),
+        name: "place",
+      },
+    });
+    expect(res.parsed).toEqual({ city: "Paris" });
+    const body = server.lastJson() as {
+      text: { format: { schema: unknown } };
+      response_format: unknown;
+    };
+    expect(body.response_format).toEqual({
+      type: "json_schema",
+      json_schema: {
+        name: "place",
+        schema: body.text.format.schema,
+        strict: true,
+      },
+    });
   });
 
   it("lmstudio: json_object goes out as a json_schema for any object", async () => {

@@ -386,22 +386,30 @@ describe("the preset registry", () => {
     expect(fromToml.config).toMatchObject({ baseUrl: `${server.baseUrl}`, model: "other" });
   });
 
-  it("a preset's protocol reaches the client's config; the built-in ones speak openai-chat", () => {
+  it("a preset's protocol reaches the client's config; anthropic speaks Messages, the rest chat", () => {
     const registry = new ProviderRegistry().register("wire", {
       baseUrl: server.baseUrl,
       model: "m",
-      protocol: "openai-chat",
+      protocol: "openai-responses",
     });
-    expect(resolvePreset({ env: {} }, "wire", {}, registry).config.protocol).toBe("openai-chat");
+    expect(resolvePreset({ env: {} }, "wire", {}, registry).config.protocol).toBe(
+      "openai-responses",
+    );
     expect(preset("deepseek").config.protocol).toBe("openai-chat");
-    // One the client does not speak (yet) gets as far as the client's config, which refuses it.
+    const anthropic = { env: { ANTHROPIC_API_KEY: "sk-ant-0123456789" } };
+    expect(preset("anthropic", anthropic).config.protocol).toBe("anthropic-messages");
+    // A config's protocol wins over the preset's.
+    expect(preset("anthropic", anthropic, { protocol: "openai-chat" }).config.protocol).toBe(
+      "openai-chat",
+    );
+    // One the client does not speak gets as far as the client's config, which refuses it.
     const name = `future-wire-${process.pid}`;
     registerProvider(name, {
       baseUrl: server.baseUrl,
       model: "m",
-      protocol: "anthropic-messages" as ProtocolName,
+      protocol: "gemini-native" as ProtocolName,
     });
-    expect(resolvePreset({ env: {} }, name).config.protocol).toBe("anthropic-messages");
+    expect(resolvePreset({ env: {} }, name).config.protocol).toBe("gemini-native");
     let error: unknown;
     try {
       open.push(createProvider({ env: {} }, name));
@@ -410,7 +418,11 @@ describe("the preset registry", () => {
     }
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as ConfigError).issues).toEqual([
-      { path: "protocol", message: 'must be "openai-chat", got "anthropic-messages"' },
+      {
+        path: "protocol",
+        message:
+          'must be one of "openai-chat", "anthropic-messages" or "openai-responses", got "gemini-native"',
+      },
     ]);
   });
 

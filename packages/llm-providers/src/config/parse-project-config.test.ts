@@ -207,10 +207,14 @@ describe("parseProjectConfig: each bad file names file, table and key", () => {
   it("a protocol it does not speak names the ones it does, masked like any value", () => {
     const error = configError(`[llm.deepseek]\nprotocol = "anthropic"\n`);
     expect(error.issues).toEqual([
-      { path: "llm.deepseek.protocol", message: 'must be "openai-chat", got "anthropic"' },
+      {
+        path: "llm.deepseek.protocol",
+        message:
+          'must be one of "openai-chat", "anthropic-messages" or "openai-responses", got "anthropic"',
+      },
     ]);
     expect(error.message).toBe(
-      'Invalid LLM config in loom.toml [llm.deepseek]:\n  - llm.deepseek.protocol: must be "openai-chat", got "anthropic"',
+      'Invalid LLM config in loom.toml [llm.deepseek]:\n  - llm.deepseek.protocol: must be one of "openai-chat", "anthropic-messages" or "openai-responses", got "anthropic"',
     );
     const key = "sk-live-0123456789abcdefSECRET";
     const pasted = configError(`[llm.deepseek]\nprotocol = "${key}"\n`);

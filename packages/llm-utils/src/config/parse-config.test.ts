@@ -287,16 +287,29 @@ describe("parseConfig: each bad value is named with its reason", () => {
 describe("parseConfig: protocol", () => {
   const base = { baseUrl: "https://x.example/v1", model: "m" };
 
-  it("defaults to openai-chat and accepts it", () => {
+  it("defaults to openai-chat and accepts each protocol", () => {
     expect(parseConfig(base).protocol).toBe("openai-chat");
     expect(CONFIG_DEFAULTS.protocol).toBe("openai-chat");
-    expect(parseConfig({ ...base, protocol: "openai-chat" }).protocol).toBe("openai-chat");
+    for (const protocol of ["openai-chat", "anthropic-messages", "openai-responses"] as const)
+      expect(parseConfig({ ...base, protocol }).protocol).toBe(protocol);
   });
 
   it.each([
-    ["another protocol", "anthropic", 'must be "openai-chat", got "anthropic"'],
-    ["a number", 1, 'must be "openai-chat", got 1'],
-    ["an empty string", "", 'must be "openai-chat", got ""'],
+    [
+      "another protocol",
+      "anthropic",
+      'must be one of "openai-chat", "anthropic-messages" or "openai-responses", got "anthropic"',
+    ],
+    [
+      "a number",
+      1,
+      'must be one of "openai-chat", "anthropic-messages" or "openai-responses", got 1',
+    ],
+    [
+      "an empty string",
+      "",
+      'must be one of "openai-chat", "anthropic-messages" or "openai-responses", got ""',
+    ],
   ])("refuses %s, naming the accepted values", (_name, protocol, message) => {
     const error = configError({ ...base, protocol });
     expect(error.issues).toEqual([{ path: "protocol", message }]);

@@ -1,8 +1,8 @@
 import type { LLMConfig, StatusReply, WireProtocol } from "@loom/llm-types";
-import { userAgent } from "../../http/user-agent.js";
+import { createStatusError } from "@loom/llm-utils";
+import { requestHeaders } from "../shared/request-headers.js";
 import { buildRequestBody } from "./request/build-request-body.js";
 import { parseMessage } from "./response/parse-message.js";
-import { statusErrorOf } from "./response/status-error.js";
 import { MessageStreamReader } from "./stream/message-stream-reader.js";
 
 /**
@@ -24,13 +24,7 @@ export const anthropicMessages: WireProtocol = {
   path: "/messages",
 
   headers(config: LLMConfig, stream: boolean): Record<string, string> {
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: stream ? "text/event-stream" : "application/json",
-      "user-agent": userAgent(),
-      "anthropic-version": ANTHROPIC_VERSION,
-    };
-    for (const [name, value] of Object.entries(config.headers)) headers[name.toLowerCase()] = value;
+    const headers = requestHeaders(config, stream, { "anthropic-version": ANTHROPIC_VERSION });
     // Anthropic takes its key here, never as a bearer token.
     if (config.apiKey !== undefined) headers["x-api-key"] = config.apiKey;
     return headers;
@@ -46,7 +40,7 @@ export const anthropicMessages: WireProtocol = {
 
   statusError(reply: StatusReply, facts) {
     const shouldRetry = reply.headers["x-should-retry"];
-    return statusErrorOf({
+    return createStatusError({
       status: reply.status,
       body: reply.body,
       provider: facts.provider,

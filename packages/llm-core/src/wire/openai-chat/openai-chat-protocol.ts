@@ -1,6 +1,6 @@
 import type { LLMConfig, StatusReply, WireProtocol } from "@loom/llm-types";
 import { createStatusError } from "@loom/llm-utils";
-import { userAgent } from "../../http/user-agent.js";
+import { requestHeaders } from "../shared/request-headers.js";
 import { buildRequestBody } from "./request/build-request-body.js";
 import { parseCompletion } from "./response/parse-completion.js";
 import { StreamAssembler } from "./stream/stream-assembler.js";
@@ -16,12 +16,7 @@ export const openAIChat: WireProtocol = {
   path: "/chat/completions",
 
   headers(config: LLMConfig, stream: boolean): Record<string, string> {
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: stream ? "text/event-stream" : "application/json",
-      "user-agent": userAgent(),
-    };
-    for (const [name, value] of Object.entries(config.headers)) headers[name.toLowerCase()] = value;
+    const headers = requestHeaders(config, stream);
     if (config.apiKey !== undefined) headers.authorization = `Bearer ${config.apiKey}`;
     return headers;
   },

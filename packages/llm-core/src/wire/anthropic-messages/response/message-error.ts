@@ -1,5 +1,5 @@
 import type { ExchangeFacts, LLMError } from "@loom/llm-types";
-import { statusErrorOf } from "./status-error.js";
+import { createStatusError } from "@loom/llm-utils";
 
 type Json = Record<string, unknown>;
 
@@ -64,7 +64,7 @@ export function messageError(
     typeof code === "number" && Number.isInteger(code) && code >= 400 && code < 600
       ? code
       : (STATUS_OF_TYPE[type] ?? guessStatus(`${type} ${typeof code === "string" ? code : ""}`));
-  return statusErrorOf({
+  return createStatusError({
     status,
     body: JSON.stringify({ type: "error", error: object }),
     provider: facts.provider,

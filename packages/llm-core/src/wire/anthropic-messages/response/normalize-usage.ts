@@ -1,15 +1,5 @@
 import type { Usage } from "@loom/llm-types";
-
-/** What the server reported as zeros: used when `usage` is missing, so nothing is `NaN`. */
-export const UNREPORTED_USAGE: Usage = Object.freeze({
-  promptTokens: 0,
-  completionTokens: 0,
-  totalTokens: 0,
-  cachedPromptTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-  reported: false,
-});
+import { tokenCount, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
 
 /**
  * Anthropic's `usage` as `Usage`. Anthropic's `input_tokens` counts only the input after the
@@ -21,10 +11,10 @@ export const UNREPORTED_USAGE: Usage = Object.freeze({
 export function normalizeUsage(wire: unknown): Usage {
   if (typeof wire !== "object" || wire === null) return UNREPORTED_USAGE;
   const usage = wire as Record<string, unknown>;
-  const written = count(usage.cache_creation_input_tokens);
-  const read = count(usage.cache_read_input_tokens);
-  const promptTokens = count(usage.input_tokens) + written + read;
-  const completionTokens = count(usage.output_tokens);
+  const written = tokenCount(usage.cache_creation_input_tokens);
+  const read = tokenCount(usage.cache_read_input_tokens);
+  const promptTokens = tokenCount(usage.input_tokens) + written + read;
+  const completionTokens = tokenCount(usage.output_tokens);
   return {
     promptTokens,
     completionTokens,
@@ -34,8 +24,4 @@ export function normalizeUsage(wire: unknown): Usage {
     reasoningTokens: 0,
     reported: true,
   };
-}
-
-function count(value: unknown): number {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }

@@ -7,6 +7,7 @@ import {
   type WireStreamReader,
 } from "@loom/llm-types";
 import { quoteServerText } from "../../../response/quote-server-text.js";
+import { eventJson, isBlankData } from "../../shared/event-json.js";
 import { structuredToolOf } from "../request/structured-output-tool.js";
 import { answerStopReason, assembleResponse } from "../response/assemble-response.js";
 import { errorIn, messageError } from "../response/message-error.js";
@@ -64,23 +65,11 @@ export class MessageStreamReader implements WireStreamReader, BlockSink {
   onData(data: string, event: string | undefined): void {
     if (this.done) return;
     // A blank `data:` line carries nothing (some proxies send them as keep-alives).
-    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === "")) return;
+    if (isBlankData(data)) return;
     // Some gateways end every stream with OpenAI's terminator: nothing to read in it.
     if (data === "[DONE]") return;
     const facts = this.facts;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(data);
-    } catch {
-      // No `cause`: the parser's message quotes the text where it failed, unmasked.
-      throw new InvalidResponseError({
-        message: `${facts.request} sent a stream event that is not JSON: ${quoteServerText(data, facts, 200)}`,
-        raw: quoteServerText(data, facts),
-        provider: facts.provider,
-        model: facts.model,
-        requestId: facts.requestId,
-      });
-    }
+    const payload = eventJson(data, facts);
     if (event === "error" || errorIn(payload) !== undefined)
       throw messageError(payload, data, facts, "error inside the stream");
     if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return;

@@ -7,6 +7,7 @@ import {
 } from "@loom/llm-types";
 import { quoteServerText } from "../../../response/quote-server-text.js";
 
+import { eventJson, isBlankData } from "../../shared/event-json.js";
 import { bodyError, errorIn } from "../response/body-error.js";
 import { choiceIndex } from "../response/choice-index.js";
 import { normalizeUsage } from "../response/normalize-usage.js";
@@ -59,26 +60,14 @@ export class StreamAssembler implements WireStreamReader, AssemblySink {
     if (this.done) return;
     // An empty or blank `data:` line carries nothing (some proxies send them as keep-alives):
     // like a comment, it is not progress, and does not hold off the idle timeout.
-    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === "")) return;
+    if (isBlankData(data)) return;
     this.dataEvents++;
     if (data === "[DONE]") {
       this.done = true;
       return;
     }
     const meta = this.meta;
-    let chunk: Json;
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      // No `cause`: the parser's message quotes the text where it failed, unmasked.
-      throw new InvalidResponseError({
-        message: `${meta.request} sent a stream event that is not JSON: ${quoteServerText(data, meta, 200)}`,
-        raw: quoteServerText(data, meta),
-        provider: meta.provider,
-        model: meta.model,
-        requestId: meta.requestId,
-      });
-    }
+    const chunk = eventJson(data, meta) as Json;
     if (event === "error") throw bodyError(chunk, data, meta);
     if (typeof chunk !== "object" || chunk === null) return;
     // An error inside the stream: OpenAI's `{"error": ...}`, vLLM's `{"object": "error", ...}`,

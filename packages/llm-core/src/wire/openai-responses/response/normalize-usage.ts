@@ -1,5 +1,5 @@
 import type { Usage } from "@loom/llm-types";
-import { UNREPORTED_USAGE } from "../../openai-chat/response/normalize-usage.js";
+import { tokenCount, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
 import { isObject } from "./output-items.js";
 
 /**
@@ -12,22 +12,18 @@ import { isObject } from "./output-items.js";
  */
 export function normalizeUsage(wire: unknown): Usage {
   if (!isObject(wire)) return UNREPORTED_USAGE;
-  const promptTokens = count(wire.input_tokens);
-  const completionTokens = count(wire.output_tokens);
-  const total = count(wire.total_tokens);
+  const promptTokens = tokenCount(wire.input_tokens);
+  const completionTokens = tokenCount(wire.output_tokens);
+  const total = tokenCount(wire.total_tokens);
   const input = isObject(wire.input_tokens_details) ? wire.input_tokens_details : {};
   const output = isObject(wire.output_tokens_details) ? wire.output_tokens_details : {};
   return {
     promptTokens,
     completionTokens,
     totalTokens: total > 0 ? total : promptTokens + completionTokens,
-    cachedPromptTokens: count(input.cached_tokens),
+    cachedPromptTokens: tokenCount(input.cached_tokens),
     cacheWriteTokens: 0,
-    reasoningTokens: count(output.reasoning_tokens),
+    reasoningTokens: tokenCount(output.reasoning_tokens),
     reported: true,
   };
-}
-
-function count(value: unknown): number {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }

@@ -10,6 +10,7 @@ import {
 } from "@loom/llm-types";
 import { parseToolCall } from "../../../response/parse-tool-call.js";
 import { quoteServerText } from "../../../response/quote-server-text.js";
+import { eventJson, isBlankData } from "../../shared/event-json.js";
 import { assembleResponse } from "../response/assemble-response.js";
 import { type Finish, finishOf } from "../response/finish-reason.js";
 import { callFinishReason } from "../response/function-call.js";
@@ -88,24 +89,12 @@ export class ResponsesStreamReader implements WireStreamReader {
   onData(data: string, event: string | undefined): void {
     if (this.done) return;
     // A blank `data:` line (a proxy's keep-alive) carries nothing and is no progress.
-    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === "")) return;
+    if (isBlankData(data)) return;
     this.dataEvents++;
     // The Responses API ends with `response.completed`; a proxy may still add chat's `[DONE]`.
     if (data === "[DONE]") return;
     const facts = this.#facts;
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      // No `cause`: the parser's message quotes the text where it failed, unmasked.
-      throw new InvalidResponseError({
-        message: `${facts.request} sent a stream event that is not JSON: ${quoteServerText(data, facts, 200)}`,
-        raw: quoteServerText(data, facts),
-        provider: facts.provider,
-        model: facts.model,
-        requestId: facts.requestId,
-      });
-    }
+    const chunk = eventJson(data, facts);
     if (event === "error") throw responseFailure(errorOf(chunk), facts, "error event");
     if (!isObject(chunk)) return;
     const type = typeof chunk.type === "string" ? chunk.type : event;

@@ -1,15 +1,9 @@
 // Test helpers of the Messages wire (not built into dist): facts, recorded fixtures as SSE
 // bytes, and a replay of bytes through the project's SSE decoder and the stream reader.
 import { readFileSync } from "node:fs";
-import type {
-  ExchangeFacts,
-  LLMResponse,
-  ResponseFormat,
-  StreamEvent,
-  ToolDefinition,
-} from "@loom/llm-types";
+import type { ExchangeFacts, ResponseFormat, ToolDefinition } from "@loom/llm-types";
 import { Redactor } from "@loom/llm-utils";
-import { SseDecoder } from "../../stream/sse-decoder.js";
+import { type Replay, replayStream } from "../shared/replay-stream.fixture.js";
 import { MessageStreamReader } from "./stream/message-stream-reader.js";
 
 /** The facts of one exchange, with the secrets to mask and the request's format and tools. */
@@ -62,33 +56,13 @@ export function sseBytes(name: string): Buffer {
   return Buffer.from(events.join(""));
 }
 
-/** What a replay gave: every item in order, and the final response. */
-export interface Replay {
-  items: (string | StreamEvent)[];
-  response: LLMResponse;
-}
-
-/** Runs bytes, cut at the given offsets, through the SSE decoder and a stream reader. */
 export function replay(
   bytes: Buffer,
   cuts: readonly number[],
   exchange: ExchangeFacts = facts(),
   textOnly = false,
 ): Replay {
-  const reader = new MessageStreamReader(exchange, textOnly);
-  const decoder = new SseDecoder(exchange.maxBytes, () => reader.overflow());
-  const items: (string | StreamEvent)[] = [];
-  let start = 0;
-  for (const cut of [...cuts].sort((a, b) => a - b).concat(bytes.length)) {
-    decoder.push(bytes.subarray(start, cut), reader);
-    start = cut;
-    items.push(...reader.out.splice(0));
-    if (reader.done) break;
-  }
-  if (!reader.done) decoder.end(reader);
-  const response = reader.finish();
-  items.push(...reader.out.splice(0));
-  return { items, response };
+  return replayStream(new MessageStreamReader(exchange, textOnly), bytes, cuts, exchange.maxBytes);
 }
 
 /**

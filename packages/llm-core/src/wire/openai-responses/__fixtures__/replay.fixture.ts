@@ -1,8 +1,8 @@
 // Test helpers for this protocol's tests (not built into dist): fixtures, facts, replays.
 import { readFileSync } from "node:fs";
-import type { ExchangeFacts, LLMResponse, StreamEvent } from "@loom/llm-types";
+import type { ExchangeFacts } from "@loom/llm-types";
 import { Redactor } from "@loom/llm-utils";
-import { SseDecoder } from "../../../stream/sse-decoder.js";
+import { type Replay, replayStream } from "../../shared/replay-stream.fixture.js";
 import { ResponsesStreamReader } from "../stream/responses-stream-reader.js";
 
 /** A fixture file of this folder, as bytes. */
@@ -54,37 +54,13 @@ export function factsWith(
   };
 }
 
-/** What a replay gave: the items handed on, and the final response. */
-export interface Replay {
-  items: (string | StreamEvent)[];
-  response: LLMResponse;
-}
-
-/**
- * Runs bytes through the project's SSE decoder and this protocol's reader, in reads cut at the
- * given offsets, as the exchange does (`exchange/read-event-stream.ts`): items taken after each
- * read, the decoder ended when the bytes are, then `finish()`.
- */
 export function replay(
   bytes: Uint8Array,
   cuts: readonly number[] = [],
   facts: ExchangeFacts = factsWith(),
   textOnly = false,
 ): Replay {
-  const reader = new ResponsesStreamReader(facts, textOnly);
-  const decoder = new SseDecoder(facts.maxBytes, () => reader.overflow());
-  const items: (string | StreamEvent)[] = [];
-  let start = 0;
-  for (const cut of [...cuts].sort((a, b) => a - b).concat(bytes.length)) {
-    decoder.push(bytes.subarray(start, cut), reader);
-    start = cut;
-    items.push(...reader.out.splice(0));
-    if (reader.done) break;
-  }
-  if (!reader.done) decoder.end(reader);
-  const response = reader.finish();
-  items.push(...reader.out.splice(0));
-  return { items, response };
+  return replayStream(new ResponsesStreamReader(facts, textOnly), bytes, cuts, facts.maxBytes);
 }
 
 /** SSE text of events given as objects, each with its `event:` line, as the API frames them. */

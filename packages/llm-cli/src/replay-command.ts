@@ -17,7 +17,9 @@ type Json = Record<string, unknown>;
  * `loom-llm replay transcript.jsonl --provider X` (`-`: the transcript on stdin): asks another
  * provider or model each request a conversation recorded with `@loom/llm-testing`'s recorder
  * made, turn by turn, and shows how the answers, tokens and cost differ from the recorded ones.
- * Ctrl-C stops it with what the replay spent.
+ * The transcript may hold chat completions, Anthropic Messages or OpenAI Responses: each turn is
+ * read as portable messages, so the provider may speak any protocol. Ctrl-C stops it with what
+ * the replay spent.
  */
 export async function replayCommand(args: CliArgs, io: CliIo, signal: AbortSignal): Promise<void> {
   const [path, ...extra] = args.positionals;

@@ -20,6 +20,12 @@ export class CallContext {
   readonly deadline: number | undefined;
   /** Whether any item reached the caller: from then on nothing is retried. */
   delivered = false;
+  /**
+   * Whether the server had begun the answer: a stream's reader made items of it, handed on or
+   * not (an error in the same network read as the first text stops them short of the caller).
+   * The server acted on the request, and billed it: nothing is resent either.
+   */
+  answerBegan = false;
   /** Made on the first failure: most calls succeed at once and need no retry state. */
   #retrier: Retrier | undefined;
 

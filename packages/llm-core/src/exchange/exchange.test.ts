@@ -337,3 +337,25 @@ describe("a stream whose iterator was taken but never advanced", () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe("an error inside a stream, in the same read as the answer's first text", () => {
+  it("is not resent: the server had begun the answer, however the network cut the bytes", async () => {
+    const llm = client({}, 3);
+    // One write: the text and the error arrive in one read, before anything is handed on.
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "text/event-stream" },
+      chunks: [
+        `data: ${JSON.stringify(completionChunk({ content: "Hello " }))}\n\n` +
+          `data: ${JSON.stringify({ error: { message: "overloaded", type: "server_error", code: 503 } })}\n\n`,
+      ],
+    });
+    const error = await failure(async () => {
+      for await (const _ of llm.stream(hello)) {
+        // Nothing: the error comes with the first read.
+      }
+    });
+    expect(error.name).toBe("ServerError");
+    expect(server.requests).toHaveLength(1);
+  });
+});

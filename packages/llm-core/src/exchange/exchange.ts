@@ -66,7 +66,8 @@ export async function* exchange(
         return final;
       } catch (error) {
         const progress: AttemptProgress = {
-          delivered: ctx.delivered,
+          // Whether part of the answer came, so that asking again would have it made twice.
+          delivered: ctx.delivered || ctx.answerBegan,
           // The status line arrived: a transport failure from here on is not resent.
           responseStarted: attempt.response !== undefined,
         };

@@ -80,7 +80,14 @@ export class EventStreamReading {
         await nextTurn();
         finished = true;
       } else {
-        decoder.push(next.value, reader);
+        try {
+          decoder.push(next.value, reader);
+        } catch (error) {
+          // The answer had begun in this very read (text, then an error event): not resent,
+          // however the network happened to cut the bytes.
+          if (out.length > 0) ctx.answerBegan = true;
+          throw error;
+        }
         if (reader.dataEvents !== seenData) {
           seenData = reader.dataEvents;
           this.#lastData = performance.now();

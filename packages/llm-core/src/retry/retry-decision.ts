@@ -11,7 +11,7 @@ export interface RetryInput {
   attempt: number;
   maxRetries: number;
   maxRetryDelayMs: number;
-  /** Whether any part of the answer already reached the caller (a stream's chunk). */
+  /** Whether any part of the answer already came (a stream's chunk, handed on or not). */
   delivered: boolean;
   /** Whether the response had begun (its status line arrived) when the attempt failed. */
   responseStarted: boolean;
@@ -35,7 +35,7 @@ export type RetryDecision =
  * | rule | retried? |
  * |---|---|
  * | not an `LLMError` (a bug, a hook's own error) | no |
- * | a chunk already reached the caller | no: it would see text twice |
+ * | part of the answer already came (a chunk, handed on or not) | no: it would be made, and billed, twice |
  * | a transport failure (reset, timeout) after the response began | no: the server may have acted on the request, and a resend could be billed twice |
  * | a keep-alive socket the server had closed (`UND_ERR_SOCKET`, before any response byte) | once, at once, free |
  * | `retryable: false`: 4xx, 501, an abort, a bad body, `x-should-retry: false` | no |
@@ -50,8 +50,7 @@ export type RetryDecision =
 export function decideRetry(input: RetryInput): RetryDecision {
   const { error, attempt } = input;
   if (!LLMError.isInstance(error)) return { retry: false, reason: "not an LLM error" };
-  if (input.delivered)
-    return { retry: false, reason: "part of the answer already reached the caller" };
+  if (input.delivered) return { retry: false, reason: "part of the answer already came" };
   if (input.responseStarted && isTransportFailure(error))
     return {
       retry: false,

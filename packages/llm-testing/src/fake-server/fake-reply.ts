@@ -56,7 +56,7 @@ export type SseItem =
 export interface SseReply extends ReplyBase {
   type: "sse";
   events: SseItem[];
-  /** Keep-alive comments (`: keep-alive`) every `everyMs` for `forMs` before the events, as DeepSeek sends while it queues. */
+  /** `forMs / everyMs` keep-alive comments (`: keep-alive`), `everyMs` apart, before the events, as DeepSeek sends while it queues. */
   keepAlive?: { everyMs: number; forMs: number };
   /** Send `data: [DONE]` after the events. @default true */
   done?: boolean;

@@ -204,7 +204,7 @@ describe("call()", () => {
 });
 
 describe("stream()", () => {
-  it("events: reasoning, text, usage, finish, then the response", async () => {
+  it("events: reasoning, text, finish, usage, then the response", async () => {
     server.enqueue(
       stream(
         created,
@@ -280,8 +280,8 @@ describe("stream()", () => {
       { type: "reasoning", text: "a lookup." },
       { type: "text", text: "Sunny" },
       { type: "text", text: " in Paris." },
-      { type: "usage", usage: expect.objectContaining({ promptTokens: 20, reasoningTokens: 5 }) },
       { type: "finish", finishReason: "stop" },
+      { type: "usage", usage: expect.objectContaining({ promptTokens: 20, reasoningTokens: 5 }) },
     ]);
     const last = all.at(-1);
     expect(last?.type === "response" && last.response).toMatchObject({

@@ -402,6 +402,50 @@ describe("the Messages request body", () => {
     );
   });
 
+  it("a user message between tool calls and their results: the results lead the user turn", () => {
+    const wire = body({
+      messages: [
+        { role: "user", content: "go" },
+        {
+          role: "assistant",
+          content: null,
+          toolCalls: [{ id: "t1", name: "f", arguments: {}, rawArguments: "{}" }],
+        },
+        { role: "user", content: "note" },
+        { role: "tool", toolCallId: "t1", content: "done" },
+      ],
+    });
+    expect((wire.messages as { content: unknown }[])[2]).toEqual({
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "t1", content: "done" },
+        { type: "text", text: "note" },
+      ],
+    });
+  });
+
+  it("a response format beside the request's own tools: any tool forced, names kept apart", () => {
+    const weather = { name: "get_weather", parameters: { type: "object", properties: {} } };
+    const mine = { name: "json", description: "the user's own json tool" };
+    const format = { type: "json_object" as const };
+    // The model may call the request's tools, and answers through the reply's tool when done.
+    expect(body({ tools: [weather], responseFormat: format })).toMatchObject({
+      tools: [{ name: "get_weather" }, { name: "json" }],
+      tool_choice: { type: "any" },
+    });
+    // A tool of the request's own named `json`: the reply's tool takes another name.
+    const named = body({ tools: [mine], responseFormat: format });
+    expect((named.tools as { name: string }[]).map((t) => t.name)).toEqual(["json", "json_reply"]);
+    // The caller's choice of one tool stays; `none` keeps the request's tools away.
+    expect(
+      body({ tools: [weather], toolChoice: { name: "get_weather" }, responseFormat: format })
+        .tool_choice,
+    ).toEqual({ type: "tool", name: "get_weather" });
+    expect(
+      body({ tools: [weather], toolChoice: "none", responseFormat: format }).tool_choice,
+    ).toEqual({ type: "tool", name: "json" });
+  });
+
   it("a json_schema response format is a forced tool; its name is the format's, else json", () => {
     const schema = z.object({ city: z.string() });
     const wire = body({
@@ -416,7 +460,8 @@ describe("the Messages request body", () => {
         input_schema: expect.objectContaining({ properties: { city: { type: "string" } } }),
       },
     ]);
-    expect(wire.tool_choice).toEqual({ type: "tool", name: "place" });
+    // Beside a tool of the request's own, any tool call is forced (the next test).
+    expect(wire.tool_choice).toEqual({ type: "any" });
     expect(wire).not.toHaveProperty("response_format");
     expect(body({ responseFormat: { type: "json_object" } })).toMatchObject({
       tools: [{ name: "json", input_schema: { type: "object" } }],

@@ -54,12 +54,16 @@ export function buildRequestBody(
   let toolChoice =
     request.toolChoice === undefined ? undefined : toWireToolChoice(request.toolChoice, thinking);
   const format = request.responseFormat;
-  const structured = structuredToolName(format);
+  const structured = structuredToolName(format, request.tools);
   if (structured !== undefined && format !== undefined && format.type !== "text") {
     tools.push(structuredTool(format, structured));
-    // Forced, so the reply is the tool's input; thinking allows no forced tool, and the model
-    // is then only asked (by the tool's description) to answer with it.
-    if (!thinking) toolChoice = { type: "tool", name: structured };
+    // Forced, so the reply is the tool's input. Beside tools of the request's own, a tool call
+    // of any kind is forced instead (`any`): the model may use its tools, and answers through
+    // the reply's tool when done; a choice of one tool stays the caller's. Thinking allows no
+    // forced tool: the model is then only asked (by the tool's description) to answer with it.
+    const own = tools.length > 1 && request.toolChoice !== "none";
+    if (!thinking && !(own && typeof request.toolChoice === "object"))
+      toolChoice = own ? { type: "any" } : { type: "tool", name: structured };
   }
   if (tools.length > 0) body.tools = tools;
   if (toolChoice !== undefined) body.tool_choice = toolChoice;

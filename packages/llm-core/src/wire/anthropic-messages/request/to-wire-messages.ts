@@ -46,7 +46,21 @@ export function toWireMessages(messages: readonly Message[]): Record<string, unk
         : undefined;
     turns.push({ role, blocks, plain });
   }
-  return turns.map((turn) => ({ role: turn.role, content: turn.plain ?? turn.blocks }));
+  return turns.map((turn) => ({
+    role: turn.role,
+    content: turn.plain ?? (turn.role === "user" ? resultsFirst(turn.blocks) : turn.blocks),
+  }));
+}
+
+/**
+ * A user turn's blocks with its tool results first: Anthropic requires them to lead the turn
+ * after the calls they answer, and a user message written between the calls and their results
+ * would otherwise put its text ahead of them (a 400).
+ */
+function resultsFirst(blocks: Block[]): Block[] {
+  const results = blocks.filter((block) => block.type === "tool_result");
+  if (results.length === 0 || results.length === blocks.length) return blocks;
+  return [...results, ...blocks.filter((block) => block.type !== "tool_result")];
 }
 
 /** One message's content blocks, its cache mark on the last one. */

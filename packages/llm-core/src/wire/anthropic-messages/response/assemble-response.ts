@@ -5,6 +5,7 @@ import type {
   NativeTurn,
   ToolCall,
 } from "@loom/llm-types";
+import { maskAcrossBlocks } from "./mask-across-blocks.js";
 import { normalizeStopReason, type StopReason } from "./normalize-stop-reason.js";
 import { normalizeUsage } from "./normalize-usage.js";
 
@@ -44,7 +45,10 @@ export function assembleResponse(parts: MessageParts, facts: ExchangeFacts): LLM
     parts.toolCalls.length,
     facts.redact,
   );
-  const native: NativeTurn = { protocol: "anthropic-messages", parts: parts.parts };
+  const native: NativeTurn = {
+    protocol: "anthropic-messages",
+    parts: maskAcrossBlocks(parts.parts, facts),
+  };
   const message: AssistantMessage = { role: "assistant", content };
   if (parts.toolCalls.length > 0) message.toolCalls = parts.toolCalls;
   if (reasoning !== undefined) message.reasoningContent = reasoning;

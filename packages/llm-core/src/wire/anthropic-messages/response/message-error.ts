@@ -1,5 +1,5 @@
 import type { ExchangeFacts, LLMError } from "@loom/llm-types";
-import { createStatusError } from "@loom/llm-utils";
+import { payloadError } from "../../shared/payload-error.js";
 
 type Json = Record<string, unknown>;
 
@@ -40,10 +40,9 @@ export function errorIn(value: unknown): Json | undefined {
 }
 
 /**
- * The typed error for an error reported with status 200 (in a body or a stream). The status is
- * the error's numeric `code` when it has one (llama.cpp), else its documented `type`'s, else
- * guessed from the type's words; so an `overloaded_error` in a stream is a retryable
- * `ServerError` (529) and a `rate_limit_error` a `RateLimitError`, as their statuses would be.
+ * The typed error for an error reported with status 200 (in a body or a stream), its status
+ * from the error's `code` or its documented `type` (`payloadError`): an `overloaded_error` in a
+ * stream is a retryable `ServerError` (529), a `rate_limit_error` a `RateLimitError`.
  */
 export function messageError(
   payload: unknown,
@@ -51,45 +50,5 @@ export function messageError(
   facts: ExchangeFacts,
   where: string,
 ): LLMError {
-  // A server may echo the key in its message: the masked text is parsed instead, and the value
-  // masked again (the caller may have masked the text already, not the payload).
-  const safe = facts.redact(raw);
-  const value = facts.redactor.redactValue(safe === raw ? payload : parseOr(safe, payload));
-  const error = (value as { error?: unknown } | null | undefined)?.error ?? value ?? safe;
-  const object: Json =
-    typeof error === "object" && error !== null ? (error as Json) : { message: String(error) };
-  const code = object.code;
-  const type = typeof object.type === "string" ? object.type : "";
-  const status =
-    typeof code === "number" && Number.isInteger(code) && code >= 400 && code < 600
-      ? code
-      : (STATUS_OF_TYPE[type] ?? guessStatus(`${type} ${typeof code === "string" ? code : ""}`));
-  return createStatusError({
-    status,
-    body: JSON.stringify({ type: "error", error: object }),
-    provider: facts.provider,
-    model: facts.model,
-    requestId: facts.requestId,
-    request: `${facts.request} (${where})`,
-  });
-}
-
-/** A status for an error type no document lists, from its words; a server error otherwise. */
-function guessStatus(type: string): number {
-  if (/rate.?limit|quota/i.test(type)) return 429;
-  if (/auth/i.test(type)) return 401;
-  if (/permission/i.test(type)) return 403;
-  if (/not.?found/i.test(type)) return 404;
-  if (/overload/i.test(type)) return 529;
-  if (/unavailable/i.test(type)) return 503;
-  if (/invalid|context|exceed|bad.?request/i.test(type)) return 400;
-  return 500;
-}
-
-function parseOr(text: string, fallback: unknown): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return fallback;
-  }
+  return payloadError(payload, raw, facts, where, STATUS_OF_TYPE);
 }

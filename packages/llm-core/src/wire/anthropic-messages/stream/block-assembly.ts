@@ -11,6 +11,13 @@ export interface BlockSink {
   readonly facts: ExchangeFacts;
   /** Counts assembled characters against `maxResponseBytes`; throws past it. */
   grow(length: number): void;
+  /**
+   * The masking of what one kind of block hands on (text, thinking, the structured reply),
+   * across all the blocks of that kind: a secret cut over two blocks is whole in it. Undefined
+   * when there is nothing to mask, and for blocks whose pieces are handed on as they are masked
+   * on their own (tool inputs).
+   */
+  channel(kind: BlockKind): TextMasking | undefined;
 }
 
 /**
@@ -29,7 +36,9 @@ export type BlockKind = "text" | "thinking" | "tool" | "structured" | "other";
  *
  * Text, thinking and tool input are masked as they stream (a hostile server may write the key
  * into any of them): each piece is handed on masked, an end that may begin a secret held until
- * the next piece or the block's end shows whether it does. Signatures are opaque: masked whole,
+ * the next piece or the block's end shows whether it does. The block's own text is masked on its
+ * own; what text and thinking blocks hand on goes through the sink's masking of their kind, so a
+ * secret cut over two blocks is masked in the events too. Signatures are opaque: masked whole,
  * when the block ends.
  */
 export class BlockAssembly {
@@ -47,6 +56,8 @@ export class BlockAssembly {
   #signature: string | undefined;
   #citations: unknown[] | undefined;
   readonly #masking: TextMasking | undefined;
+  /** The masking of what this block hands on, shared by every block of its kind. */
+  readonly #channel: TextMasking | undefined;
   /** The call's arguments as parsed (`tool` blocks, once ended). */
   #args = "";
   #closed = false;
@@ -62,6 +73,7 @@ export class BlockAssembly {
     const facts = sink.facts;
     this.#start = facts.redactor.redactValue(block) as Json;
     this.#masking = facts.redactor.empty ? undefined : facts.redactor.streaming();
+    this.#channel = sink.channel(kind);
     if (Array.isArray(this.#start.citations)) this.#citations = [...this.#start.citations];
     if (typeof block.signature === "string") this.#signature = block.signature;
     // A server may start a block with some of its text: the first piece, streamed like the rest.
@@ -119,7 +131,19 @@ export class BlockAssembly {
   #piece(piece: string): void {
     if (piece === "") return;
     this.#sink.grow(piece.length);
-    this.#add(this.#masking === undefined ? piece : this.#masking.push(piece));
+    const own = this.#masking === undefined ? piece : this.#masking.push(piece);
+    if (this.#channel === undefined) {
+      this.#add(own);
+      return;
+    }
+    this.#keep(own);
+    handOn(this.kind, this.#channel.push(piece), this.#sink);
+  }
+
+  /** Adds masked text to what the block holds, for its native part. */
+  #keep(masked: string): void {
+    if (this.kind === "text" || this.kind === "thinking") this.#text += masked;
+    else this.#json += masked;
   }
 
   #add(masked: string): void {
@@ -128,14 +152,9 @@ export class BlockAssembly {
     switch (this.kind) {
       case "text":
       case "structured":
-        if (this.kind === "text") this.#text += masked;
-        else this.#json += masked;
-        if (sink.textOnly) sink.out.push(masked);
-        else this.#emit({ type: "text", text: masked });
-        return;
       case "thinking":
-        this.#text += masked;
-        if (!sink.textOnly) this.#emit({ type: "reasoning", text: masked });
+        this.#keep(masked);
+        handOn(this.kind, masked, sink);
         return;
       case "tool":
         this.#json += masked;
@@ -154,7 +173,10 @@ export class BlockAssembly {
    */
   close(): void {
     if (this.#closed) return;
-    this.#add(this.#masking?.end() ?? "");
+    const rest = this.#masking?.end() ?? "";
+    // What the kind's masking holds is handed on by the next block of the kind, or at the end.
+    if (this.#channel === undefined) this.#add(rest);
+    else this.#keep(rest);
     this.#closed = true;
     if (this.kind === "structured") {
       const input = this.#input();
@@ -256,6 +278,15 @@ export class BlockAssembly {
   #emit(event: StreamEvent): void {
     this.#sink.out.push(event);
   }
+}
+
+/** Hands on a masked piece of text, thinking or the structured reply as its stream item. */
+export function handOn(kind: BlockKind, masked: string, sink: BlockSink): void {
+  if (masked === "") return;
+  if (kind === "thinking") {
+    if (!sink.textOnly) sink.out.push({ type: "reasoning", text: masked });
+  } else if (sink.textOnly) sink.out.push(masked);
+  else sink.out.push({ type: "text", text: masked });
 }
 
 function isPlainObject(value: unknown): value is Json {

@@ -282,6 +282,56 @@ function run(text: string, exchange = facts(), textOnly = false) {
   return replay(Buffer.from(text), [], exchange, textOnly);
 }
 
+describe("a secret cut across two blocks", () => {
+  const KEY = "sk-ant-api03-SPLITKEY0123456789abcdefghij";
+  const thinkingBlock = (index: number, thinking: string) =>
+    ev("content_block_start", { index, content_block: { type: "thinking", thinking: "" } }) +
+    ev("content_block_delta", { index, delta: { type: "thinking_delta", thinking } }) +
+    ev("content_block_delta", { index, delta: { type: "signature_delta", signature: "sig" } }) +
+    ev("content_block_stop", { index });
+
+  it.each([
+    ["text blocks", textBlock(0, `a ${KEY.slice(0, 20)}`) + textBlock(1, `${KEY.slice(20)} b`)],
+    [
+      "thinking blocks",
+      thinkingBlock(0, `a ${KEY.slice(0, 20)}`) + thinkingBlock(1, `${KEY.slice(20)} b`),
+    ],
+    [
+      "text blocks with a tool call between",
+      textBlock(0, `a ${KEY.slice(0, 20)}`) +
+        ev("content_block_start", {
+          index: 1,
+          content_block: { type: "tool_use", id: "t1", name: "f", input: {} },
+        }) +
+        ev("content_block_stop", { index: 1 }) +
+        textBlock(2, `${KEY.slice(20)} b`),
+    ],
+  ])("%s: masked in the events, the text, the response and its native parts", (_name, blocks) => {
+    const body = start + blocks + stop;
+    const exchange = facts({ secrets: [KEY] });
+    for (const textOnly of [false, true]) {
+      const { items, response } = run(body, exchange, textOnly);
+      const joined = items
+        .map((item) =>
+          typeof item === "string"
+            ? item
+            : item.type === "text" || item.type === "reasoning"
+              ? item.text
+              : "",
+        )
+        .join("");
+      const everything = JSON.stringify({ joined, items, response });
+      for (const piece of [KEY, KEY.slice(0, 20), KEY.slice(20)])
+        expect(everything).not.toContain(piece.slice(3));
+      if (!textOnly) expect(joined).toMatch(/^a .+ b$/);
+    }
+    // The body of the same answer: its native parts hold no half of the key either.
+    const whole = parseMessage(accumulate(Buffer.from(body)), exchange);
+    expect(JSON.stringify(whole)).not.toContain(KEY.slice(20, 30));
+    expect(JSON.stringify(whole)).not.toContain(KEY.slice(5, 15));
+  });
+});
+
 describe("stream events", () => {
   it("a stream cut before message_stop is an InvalidResponseError", () => {
     const cut =

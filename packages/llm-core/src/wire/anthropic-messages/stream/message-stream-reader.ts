@@ -3,6 +3,7 @@ import {
   InvalidResponseError,
   type LLMResponse,
   type StreamEvent,
+  type TextMasking,
   type ToolCall,
   type WireStreamReader,
 } from "@loom/llm-types";
@@ -13,7 +14,7 @@ import { answerStopReason, assembleResponse } from "../response/assemble-respons
 import { errorIn, messageError } from "../response/message-error.js";
 import type { StopReason } from "../response/normalize-stop-reason.js";
 import { normalizeUsage } from "../response/normalize-usage.js";
-import { BlockAssembly, type BlockKind, type BlockSink } from "./block-assembly.js";
+import { BlockAssembly, type BlockKind, type BlockSink, handOn } from "./block-assembly.js";
 
 type Json = Record<string, unknown>;
 
@@ -52,6 +53,8 @@ export class MessageStreamReader implements WireStreamReader, BlockSink {
   #stopReason: unknown;
   /** Characters assembled (texts, inputs, signatures, blocks kept whole): bounded by `maxBytes`. */
   #assembled = 0;
+  /** The masking of what text, thinking and structured blocks hand on, across blocks. */
+  #channels: Map<BlockKind, TextMasking> | undefined;
 
   constructor(facts: ExchangeFacts, textOnly: boolean) {
     this.facts = facts;
@@ -181,6 +184,8 @@ export class MessageStreamReader implements WireStreamReader, BlockSink {
   /** Takes a usage report: `output_tokens` is cumulative, and the latest of each field wins. */
   #report(usage: unknown): void {
     if (typeof usage !== "object" || usage === null || Array.isArray(usage)) return;
+    // Kept field by field for the response: counted, so endless new fields cannot grow it.
+    this.grow(Object.keys(usage).length * 16);
     this.#usage ??= {};
     for (const [key, value] of Object.entries(usage))
       if (value !== null && value !== undefined) this.#usage[key] = value;
@@ -188,6 +193,25 @@ export class MessageStreamReader implements WireStreamReader, BlockSink {
 
   #closeBlocks(): void {
     for (const block of this.#sorted()) block.close();
+    // Every block is done: what the maskings held can begin no secret now.
+    if (this.#channels !== undefined)
+      for (const [kind, masking] of this.#channels) handOn(kind, masking.end(), this);
+    this.#channels = undefined;
+  }
+
+  channel(kind: BlockKind): TextMasking | undefined {
+    if (
+      this.facts.redactor.empty ||
+      (kind !== "text" && kind !== "thinking" && kind !== "structured")
+    )
+      return undefined;
+    this.#channels ??= new Map();
+    let masking = this.#channels.get(kind);
+    if (masking === undefined) {
+      masking = this.facts.redactor.streaming();
+      this.#channels.set(kind, masking);
+    }
+    return masking;
   }
 
   #sorted(): BlockAssembly[] {

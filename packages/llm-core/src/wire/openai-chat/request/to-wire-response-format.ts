@@ -1,6 +1,6 @@
 import type { ResponseFormat } from "@loom/llm-types";
 import { toJsonSchema } from "@loom/llm-utils";
-import { toStrictJsonSchema } from "./to-strict-json-schema.js";
+import { toStrictJsonSchema } from "../../shared/to-strict-json-schema.js";
 
 /** `json_schema` nests its schema under `json_schema` with a name, as OpenAI expects. */
 export function toWireResponseFormat(format: ResponseFormat): unknown {

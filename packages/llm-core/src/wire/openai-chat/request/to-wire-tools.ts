@@ -1,6 +1,6 @@
 import type { ToolDefinition } from "@loom/llm-types";
 import { toJsonSchema } from "@loom/llm-utils";
-import { toStrictJsonSchema } from "./to-strict-json-schema.js";
+import { toStrictJsonSchema } from "../../shared/to-strict-json-schema.js";
 
 // A tool without parameters still needs an object schema on the wire (OpenAI rejects none).
 const NO_PARAMETERS = Object.freeze({ type: "object", properties: {} });

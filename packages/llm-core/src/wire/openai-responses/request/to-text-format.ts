@@ -1,6 +1,6 @@
 import type { ResponseFormat } from "@loom/llm-types";
 import { toJsonSchema } from "@loom/llm-utils";
-import { toStrictJsonSchema } from "../../openai-chat/request/to-strict-json-schema.js";
+import { toStrictJsonSchema } from "../../shared/to-strict-json-schema.js";
 
 /**
  * A response format as the Responses API's `text.format`, or `undefined` for plain text (the

@@ -368,3 +368,15 @@ describe("odd bodies", () => {
     expect(res.toolCalls[0]?.arguments).toEqual({ q: "sk-proj-…LEAK" });
   });
 });
+
+describe("a body that is no Responses API answer", () => {
+  it.each([
+    ["an empty object", {}],
+    ["output that is not a list", { output: "hello" }],
+    ["a chat completion", { choices: [{ message: { content: "hi" } }] }],
+  ])("%s: an InvalidResponseError, not an empty answer", (_name, body) => {
+    const error = failure(body);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(String(error)).toContain("neither output nor status");
+  });
+});

@@ -43,6 +43,17 @@ export function parseResponse(body: unknown, facts: ExchangeFacts): LLMResponse 
   // response would be; a response carries `error: null` unless it failed.
   if (isObject(body.error) && body.status !== "completed" && body.status !== "incomplete")
     throw responseFailure(body.error, facts, "error in a 200 body");
+  // Neither output nor status: not a Responses API answer at all (a chat completion, `{}`), which
+  // read as an empty answer would pass for one that said nothing.
+  if (!Array.isArray(body.output) && typeof body.status !== "string") {
+    throw new InvalidResponseError({
+      message: `${facts.request} returned a body with neither output nor status: not a Responses API response`,
+      raw: quoteServerText(describe(facts.redactor.redactValue(body)), facts),
+      provider: facts.provider,
+      model: facts.model,
+      requestId: facts.requestId,
+    });
+  }
   const output = Array.isArray(body.output) ? body.output : [];
   if (output.length > MAX_OUTPUT_ITEMS) throw tooManyItems(facts);
   const items = output.filter(isObject);

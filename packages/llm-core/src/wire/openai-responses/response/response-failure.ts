@@ -1,6 +1,6 @@
 import type { ExchangeFacts, LLMError } from "@loom/llm-types";
 import { createStatusError } from "@loom/llm-utils";
-import { bodyError } from "../../openai-chat/response/body-error.js";
+import { payloadError } from "../../shared/payload-error.js";
 import { isObject } from "./output-items.js";
 
 /**
@@ -48,7 +48,7 @@ export function responseFailure(error: unknown, facts: ExchangeFacts, where: str
   const body = JSON.stringify({ error: object });
   const code = object.code;
   const status = typeof code === "string" ? STATUS_OF_CODE.get(code) : undefined;
-  if (status === undefined) return bodyError({ error: object }, body, facts, where);
+  if (status === undefined) return payloadError({ error: object }, body, facts, where);
   return createStatusError({
     status,
     body,

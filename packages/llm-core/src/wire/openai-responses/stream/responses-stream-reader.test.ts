@@ -90,7 +90,7 @@ describe("recorded streams", () => {
     // Events in the order a consumer acts on them: reasoning, the call as it streams, the call.
     const types = (items as StreamEvent[]).map((e) => e.type);
     expect(types.indexOf("reasoning")).toBeLessThan(types.indexOf("tool-call-delta"));
-    expect(types.slice(-3)).toEqual(["tool-call", "usage", "finish"]);
+    expect(types.slice(-3)).toEqual(["tool-call", "finish", "usage"]);
     const deltas = (items as StreamEvent[]).filter((e) => e.type === "tool-call-delta");
     expect(deltas[0]).toMatchObject({
       index: 0,
@@ -216,7 +216,7 @@ describe("events", () => {
       nativeFinishReason: "max_output_tokens",
       usage: { promptTokens: 9, completionTokens: 4, totalTokens: 13, reported: true },
     });
-    expect(items.at(-1)).toEqual({ type: "finish", finishReason: "length" });
+    expect(items.at(-2)).toEqual({ type: "finish", finishReason: "length" });
   });
 
   it("a function call cut by max_output_tokens: its arguments are reported as cut", () => {
@@ -513,3 +513,39 @@ function catchError(run: () => unknown): unknown {
   }
   throw new Error("expected an error");
 }
+
+describe("a stream that sends only the final snapshot, or text with no item events", () => {
+  it("no item events: the completed response's output is the answer, items and events too", () => {
+    const output = [
+      {
+        type: "message",
+        id: "msg_1",
+        role: "assistant",
+        status: "completed",
+        content: [{ type: "output_text", text: "from snapshot", annotations: [] }],
+      },
+    ];
+    const { items, response } = replay(
+      sse(
+        { type: "response.created", response: { id: "resp_1", model: "m" } },
+        { type: "response.completed", response: { id: "resp_1", status: "completed", output } },
+      ),
+    );
+    expect(response.content).toBe("from snapshot");
+    expect(response.message.native?.parts).toEqual(output);
+    expect(items).toContainEqual({ type: "text", text: "from snapshot" });
+  });
+
+  it("text known only from its deltas: the item sent back says it is the assistant's", () => {
+    const { response } = replay(
+      sse(
+        { type: "response.output_text.delta", item_id: "msg_x", delta: "Hi" },
+        { type: "response.completed", response: { status: "completed" } },
+      ),
+    );
+    expect(response.content).toBe("Hi");
+    expect(response.message.native?.parts).toEqual([
+      expect.objectContaining({ type: "message", role: "assistant" }),
+    ]);
+  });
+});

@@ -105,7 +105,11 @@ export class ResponsesStreamReader implements WireStreamReader {
         this.#describe(chunk.response);
         return;
       case "response.output_item.added":
-        if (isObject(chunk.item)) this.#added(chunk.item, chunk.output_index);
+        if (isObject(chunk.item)) {
+          // Kept until the item is done (and merged with any repeat of it): counted as it came.
+          this.#grow(data.length);
+          this.#added(chunk.item, chunk.output_index);
+        }
         return;
       case "response.output_item.done":
         if (isObject(chunk.item)) this.#itemDone(chunk.item, chunk.output_index, data.length);
@@ -383,6 +387,12 @@ export class ResponsesStreamReader implements WireStreamReader {
     this.#describe(response);
     const hasCalls = this.#items.some((item) => item.type === "function_call");
     const finish = finishOf(status, response.incomplete_details, hasCalls, this.#facts.redact);
+    // No item streamed, but the final response holds the output (a server that sends only the
+    // snapshot): the answer is that, as if each item had come whole.
+    if (this.#items.length === 0 && Array.isArray(response.output))
+      response.output.forEach((item: unknown, i: number) => {
+        if (isObject(item)) this.#itemDone(item, i, JSON.stringify(item).length);
+      });
     for (const channel of ["reasoning", "refusal", "text"] as const)
       this.#add(channel, this.#maskings[channel]?.end() ?? "");
     // Calls whose done item never came: complete as they streamed.
@@ -390,9 +400,10 @@ export class ResponsesStreamReader implements WireStreamReader {
       if (item.call !== undefined)
         this.#settle(item.call, callFinishReason(item.added.status, finish.finishReason));
     const usage = normalizeUsage(response.usage);
+    // In the order every protocol reports them: the finish, then the usage.
     if (!this.#textOnly) {
-      this.out.push({ type: "usage", usage });
       this.out.push({ type: "finish", finishReason: finish.finishReason });
+      this.out.push({ type: "usage", usage });
     }
     this.#finish = finish;
     this.#usage = usage;

@@ -52,6 +52,8 @@ export function assembledItem(item: StreamItem): Json {
   const out: Json = { ...item.added };
   switch (item.type) {
     case "message": {
+      // An item known only from its deltas has no role: the API needs it to take the item back.
+      out.role ??= "assistant";
       const parts: Json[] = [];
       if (item.text !== "") parts.push({ type: "output_text", text: item.text, annotations: [] });
       if (item.refusal !== "") parts.push({ type: "refusal", refusal: item.refusal });

@@ -39,7 +39,8 @@ describe("requestProblems", () => {
     expect(requestProblems(bad)).toEqual([
       {
         path: "reasoning.effort",
-        message: 'must be one of "minimal", "low", "medium", "high", got the string "max"',
+        message:
+          'must be one of "none", "minimal", "low", "medium", "high", "xhigh", got the string "max"',
       },
       {
         path: "reasoning.summary",

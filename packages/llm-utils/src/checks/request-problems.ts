@@ -75,7 +75,7 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
   return issues;
 }
 
-const EFFORTS: readonly string[] = ["minimal", "low", "medium", "high"];
+const EFFORTS: readonly string[] = ["none", "minimal", "low", "medium", "high", "xhigh"];
 const SUMMARIES: readonly string[] = ["auto", "concise", "detailed"];
 
 /** `reasoning`: an effort, a summary and a budget each protocol can send as they are. */

@@ -381,6 +381,14 @@ describe("the Messages request body", () => {
       type: "enabled",
       budget_tokens: 1024,
     });
+    expect(body({ reasoning: { effort: "xhigh" } }).thinking).toEqual({
+      type: "enabled",
+      budget_tokens: 32768,
+    });
+    // No thinking at all: nothing sent, the temperature kept.
+    const none = body({ reasoning: { effort: "none" }, temperature: 0.3 });
+    expect(none).not.toHaveProperty("thinking");
+    expect(none).toMatchObject({ temperature: 0.3, max_tokens: 4096 });
     expect(
       body({ reasoning: { budgetTokens: 3000, effort: "high" }, maxTokens: 5000 }),
     ).toMatchObject({

@@ -32,6 +32,7 @@ export function buildRequestBody(
     });
   }
   const budget = request.reasoning === undefined ? undefined : thinkingBudget(request.reasoning);
+  // `effort: "none"` alone is no thinking: nothing is sent for it.
   const thinking = budget !== undefined;
   const body: Record<string, unknown> = {
     model: request.model ?? config.model,

@@ -355,3 +355,56 @@ describe("tool definitions on the wire", () => {
     ]);
   });
 });
+
+describe("runTools on Anthropic's protocol", () => {
+  it("a paused turn (pause_turn) goes back as it came, and the loop goes on to the answer", async () => {
+    const claude = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "claude", protocol: "anthropic-messages", maxRetries: 0 },
+    );
+    try {
+      const searching = {
+        type: "server_tool_use",
+        id: "srvtoolu_1",
+        name: "web_search",
+        input: { query: "weather Paris" },
+      };
+      server.enqueue(
+        {
+          type: "json",
+          body: {
+            id: "msg_1",
+            type: "message",
+            role: "assistant",
+            model: "claude",
+            content: [searching],
+            stop_reason: "pause_turn",
+            usage: { input_tokens: 5, output_tokens: 3 },
+          },
+        },
+        {
+          type: "json",
+          body: {
+            id: "msg_2",
+            type: "message",
+            role: "assistant",
+            model: "claude",
+            content: [{ type: "text", text: "Rain." }],
+            stop_reason: "end_turn",
+            usage: { input_tokens: 9, output_tokens: 2 },
+          },
+        },
+      );
+      const run = await runTools(claude, { messages: ask, tools: [weather] });
+      expect(run.stopReason).toBe("answered");
+      expect(run.response.content).toBe("Rain.");
+      expect(run.steps.map((step) => step.response.finishReason)).toEqual(["pause_turn", "stop"]);
+      // The paused turn went back unchanged, as the last message of the second request.
+      const second = server.requests[1]?.body as { messages: { role: string; content: unknown }[] };
+      expect(second.messages.at(-1)).toEqual({ role: "assistant", content: [searching] });
+      expect(run.usage.completionTokens).toBe(5);
+    } finally {
+      await claude.close();
+    }
+  });
+});

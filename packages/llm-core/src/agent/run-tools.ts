@@ -110,7 +110,20 @@ export async function runTools(
       const step: ToolStep = { index, response, results: [] };
       steps.push(step);
       await onStep?.(step);
-      return { stopReason: "answered", response, messages, steps, usage, pendingToolCalls: [] };
+      // Anthropic pauses a long turn of its own server tools (`pause_turn`): the turn, sent
+      // back as it is, lets the model go on with it. Any other turn without calls is the answer.
+      if (response.finishReason !== "pause_turn")
+        return { stopReason: "answered", response, messages, steps, usage, pendingToolCalls: [] };
+      if (index + 1 >= maxIterations)
+        return {
+          stopReason: "max-iterations",
+          response,
+          messages,
+          steps,
+          usage,
+          pendingToolCalls: [],
+        };
+      continue;
     }
     if (response.finishReason === "length") {
       const step: ToolStep = { index, response, results: [] };

@@ -6,10 +6,11 @@ const CHARS_PER_TOKEN = 4;
 
 /**
  * Tokens a request may use, before it is sent: its messages' text (and tool-call arguments)
- * at about four characters a token, plus its completion limit (`maxTokens`), which providers
- * count against a tokens-per-minute limit as soon as the request arrives.
+ * at about four characters a token, plus the completion limit its body asks for
+ * (`WireProtocol.maxOutputTokens`), which providers count against a tokens-per-minute limit as
+ * soon as the request arrives.
  */
-export function estimateTokens(request: ChatRequest, maxTokens: number | undefined): number {
+export function estimateTokens(request: ChatRequest, maxOutputTokens: number | undefined): number {
   let chars = 0;
   for (const message of request.messages) {
     const content: unknown = message.content;
@@ -21,5 +22,5 @@ export function estimateTokens(request: ChatRequest, maxTokens: number | undefin
       for (const call of message.toolCalls ?? [])
         chars += call.rawArguments?.length ?? JSON.stringify(call.arguments ?? {}).length;
   }
-  return Math.ceil(chars / CHARS_PER_TOKEN) + (request.maxTokens ?? maxTokens ?? 0);
+  return Math.ceil(chars / CHARS_PER_TOKEN) + (maxOutputTokens ?? 0);
 }

@@ -1,7 +1,7 @@
 // A budget admits a call only if what was spent, the claims of the calls in flight and the
 // call's own estimate fit in it: with exact estimates it is never exceeded, one call at a time
 // or many at once, whether the budget is the tracker's own or kept in a store.
-import { completionBody, createFakeServer, wireUsage } from "@loom/llm-testing";
+import { completionBody, createFakeServer, messageBody, wireUsage } from "@loom/llm-testing";
 import { BudgetExceededError } from "@loom/llm-types";
 import { afterAll, describe, expect, it } from "vitest";
 import { createProvider } from "../create-provider.js";
@@ -93,6 +93,40 @@ describe.each(budgets)("%s, each call costing exactly its $0.01 estimate", (_nam
     expect(server.requests).toHaveLength(3);
     expect(tracker.spentUsd).toBeCloseTo(0.03, 12);
     server.setFallback(undefined);
+    await llm.close();
+  });
+});
+
+describe("the completion limit a protocol always sends counts", () => {
+  it("Anthropic's default max_tokens (4096) is in the estimate: a budget it would overrun refuses the call", async () => {
+    server.reset();
+    server.setFallback({
+      type: "json",
+      body: messageBody({ text: "long", usage: { input: 1, output: 4_000 } }),
+    });
+    const tracker = new CostTracker({ budgetUsd: 0.001 });
+    const llm = createProvider(
+      { env: { ANTHROPIC_API_KEY: "sk-ant-test-0123456789" } },
+      "anthropic",
+      {
+        baseUrl: server.baseUrl,
+        model: "claude-haiku-4-5",
+        tracker,
+        maxRetries: 0,
+      },
+    );
+    // No maxTokens, as most calls: 4096 output tokens at $5 per million bound it at $0.02.
+    const refused = await llm
+      .call({ messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(BudgetExceededError.isInstance(refused)).toBe(true);
+    // And with thinking, the budget plus room for the answer: more still.
+    const thinking = await llm
+      .call({ messages: [{ role: "user", content: "hi" }], reasoning: { effort: "high" } })
+      .catch((e: unknown) => e);
+    expect(BudgetExceededError.isInstance(thinking)).toBe(true);
+    expect(server.requests).toHaveLength(0);
+    expect(tracker.spentUsd).toBe(0);
     await llm.close();
   });
 });

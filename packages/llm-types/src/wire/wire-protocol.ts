@@ -20,6 +20,12 @@ export interface WireProtocol {
   headers(config: LLMConfig, stream: boolean): Record<string, string>;
   /** The JSON body of one request. */
   body(config: LLMConfig, request: ChatRequest, stream: boolean): Record<string, unknown>;
+  /**
+   * The most completion tokens the body asks for (undefined when it sets no limit): what the
+   * gates count against a token or cost budget before the request is sent. A protocol that
+   * always sends a limit (Anthropic's `max_tokens`) says which one.
+   */
+  maxOutputTokens(config: LLMConfig, request: ChatRequest): number | undefined;
   /** The response in a whole JSON body (already parsed). */
   parseResponse(body: unknown, facts: ExchangeFacts): LLMResponse;
   /** A reader of one streamed response's events (`textOnly`: the items are text pieces alone). */

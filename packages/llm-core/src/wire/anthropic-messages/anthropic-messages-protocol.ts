@@ -2,6 +2,8 @@ import type { LLMConfig, StatusReply, WireProtocol } from "@loom/llm-types";
 import { createStatusError } from "@loom/llm-utils";
 import { requestHeaders } from "../shared/request-headers.js";
 import { buildRequestBody } from "./request/build-request-body.js";
+import { resolveMaxTokens } from "./request/resolve-max-tokens.js";
+import { thinkingBudget } from "./request/thinking-budget.js";
 import { parseMessage } from "./response/parse-message.js";
 import { MessageStreamReader } from "./stream/message-stream-reader.js";
 
@@ -31,6 +33,12 @@ export const anthropicMessages: WireProtocol = {
   },
 
   body: buildRequestBody,
+
+  // Always sent: the default when neither the call nor the config sets one, room beside thinking.
+  maxOutputTokens(config, request) {
+    const budget = request.reasoning === undefined ? undefined : thinkingBudget(request.reasoning);
+    return resolveMaxTokens(request.maxTokens ?? config.maxTokens, budget);
+  },
 
   parseResponse: parseMessage,
 

@@ -23,6 +23,10 @@ export const openAIChat: WireProtocol = {
 
   body: buildRequestBody,
 
+  maxOutputTokens(config, request) {
+    return request.maxTokens ?? config.maxTokens;
+  },
+
   parseResponse: parseCompletion,
 
   streamReader(facts, textOnly) {

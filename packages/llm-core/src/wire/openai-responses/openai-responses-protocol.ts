@@ -21,6 +21,9 @@ export const openAIResponses: WireProtocol = {
 
   body: buildRequestBody,
 
+  // `max_output_tokens`, only when set: the same rule as chat completions'.
+  maxOutputTokens: openAIChat.maxOutputTokens,
+
   parseResponse,
 
   streamReader(facts, textOnly) {

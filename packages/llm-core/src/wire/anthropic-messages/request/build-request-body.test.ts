@@ -385,6 +385,11 @@ describe("the Messages request body", () => {
       type: "enabled",
       budget_tokens: 32768,
     });
+    // A summary alone is the Responses API's: no thinking for it.
+    expect(body({ reasoning: { summary: "auto" } })).not.toHaveProperty("thinking");
+    // With thinking, a top_p below 0.95 is refused by Anthropic: left out; 0.95 and above kept.
+    expect(body({ reasoning: { effort: "low" }, topP: 0.5 })).not.toHaveProperty("top_p");
+    expect(body({ reasoning: { effort: "low" }, topP: 0.97 }).top_p).toBe(0.97);
     // No thinking at all: nothing sent, the temperature kept.
     const none = body({ reasoning: { effort: "none" }, temperature: 0.3 });
     expect(none).not.toHaveProperty("thinking");

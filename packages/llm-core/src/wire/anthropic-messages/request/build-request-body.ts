@@ -42,13 +42,12 @@ export function buildRequestBody(
   if (system !== undefined) body.system = system;
   body.messages = toWireMessages(request.messages);
   if (thinking) body.thinking = { type: "enabled", budget_tokens: budget };
-  // Anthropic refuses `temperature` and `top_k` beside thinking: temperature is left out then
-  // (`top_k` only comes through `extraBody`, the caller's to drop). `top_p` stays: thinking
-  // accepts it between 0.95 and 1, and Anthropic says so of any other value.
+  // Anthropic refuses `temperature` and `top_k` beside thinking, and `top_p` below 0.95: they
+  // are left out then (`top_k` only comes through `extraBody`, the caller's to drop).
   const temperature = request.temperature ?? config.temperature;
   if (temperature !== undefined && !thinking) body.temperature = temperature;
   const topP = request.topP ?? config.topP;
-  if (topP !== undefined) body.top_p = topP;
+  if (topP !== undefined && (!thinking || topP >= 0.95)) body.top_p = topP;
   if (request.stop !== undefined)
     body.stop_sequences = typeof request.stop === "string" ? [request.stop] : request.stop;
   const tools = request.tools !== undefined ? toWireTools(request.tools) : [];

@@ -11,11 +11,13 @@ export const THINKING_BUDGETS: Readonly<
 
 /**
  * The `budget_tokens` of a request's `thinking`: its `budgetTokens`, else its effort's budget;
- * undefined for `effort: "none"` without a budget (no thinking at all). Asking for reasoning
- * without saying how much (`reasoning: {}`) is a medium effort.
+ * undefined for `effort: "none"`, and for options that say nothing Anthropic reads (a `summary`
+ * alone is the Responses API's: no thinking for it). Asking for reasoning without saying how
+ * much (`reasoning: {}`) is a medium effort.
  */
 export function thinkingBudget(reasoning: ReasoningOptions): number | undefined {
   if (reasoning.budgetTokens !== undefined) return reasoning.budgetTokens;
   if (reasoning.effort === "none") return undefined;
+  if (reasoning.effort === undefined && reasoning.summary !== undefined) return undefined;
   return THINKING_BUDGETS[reasoning.effort ?? "medium"];
 }

@@ -61,6 +61,8 @@ export class BlockAssembly {
   /** The call's arguments as parsed (`tool` blocks, once ended). */
   #args = "";
   #closed = false;
+  /** A call whose arguments do not parse, held until the stop reason says why. */
+  #unreported = false;
   toolCall: ToolCall | undefined;
   /** The reply as JSON text (`structured` blocks, once ended). */
   structuredText: string | undefined;
@@ -195,16 +197,25 @@ export class BlockAssembly {
     }
     this.#args = args;
     this.toolCall = this.#parse(undefined);
+    // Arguments that do not parse may have been cut by `max_tokens`, which only the message's
+    // stop reason, a moment later, tells: the call is reported then, its error saying which.
+    if (this.toolCall.error !== undefined && this.toolCall.arguments === undefined) {
+      this.#unreported = true;
+      return;
+    }
     if (!this.#sink.textOnly) this.#emit({ type: "tool-call", toolCall: this.toolCall });
   }
 
   /**
    * The call again, knowing the message's finish reason: arguments cut by `max_tokens` then say
-   * so in their error, as a whole body's do.
+   * so in their error, as a whole body's do; a call held for that is reported now.
    */
   reparse(finishReason: string | null): void {
     if (this.toolCall?.error !== undefined && this.toolCall.arguments === undefined)
       this.toolCall = this.#parse(finishReason);
+    if (!this.#unreported || this.toolCall === undefined) return;
+    this.#unreported = false;
+    if (!this.#sink.textOnly) this.#emit({ type: "tool-call", toolCall: this.toolCall });
   }
 
   #parse(finishReason: string | null | undefined): ToolCall {

@@ -282,6 +282,24 @@ function run(text: string, exchange = facts(), textOnly = false) {
   return replay(Buffer.from(text), [], exchange, textOnly);
 }
 
+describe("a tool call cut by max_tokens", () => {
+  it("its tool-call event says it was cut, as the response does: reported once the stop reason came", () => {
+    const { items, response } = replay(sseBytes("llama-cpp-tool-stream.sse"), []);
+    const events = items.filter(
+      (item): item is Extract<StreamEvent, { type: "tool-call" }> =>
+        typeof item !== "string" && item.type === "tool-call",
+    );
+    expect(events).toHaveLength(1);
+    expect(response.finishReason).toBe("length");
+    const said = events[0]?.toolCall.error?.issues[0]?.message;
+    expect(said).toContain("cut off");
+    expect(said).toBe(response.toolCalls[0]?.error?.issues[0]?.message);
+    // Reported before the finish event, as every protocol reports its calls.
+    const kinds = items.map((item) => (typeof item === "string" ? "text" : item.type));
+    expect(kinds.indexOf("tool-call")).toBeLessThan(kinds.indexOf("finish"));
+  });
+});
+
 describe("a secret cut across two blocks", () => {
   const KEY = "sk-ant-api03-SPLITKEY0123456789abcdefghij";
   const thinkingBlock = (index: number, thinking: string) =>

@@ -172,8 +172,9 @@ export class MessageStreamReader implements WireStreamReader, BlockSink {
       this.#stopReason = stop;
       // The blocks are done before the message stops; one a server never stopped ends here.
       this.#closeBlocks();
-      if (!this.textOnly)
-        this.out.push({ type: "finish", finishReason: this.#stop().finishReason });
+      const { finishReason } = this.#stop();
+      for (const block of this.#sorted()) block.reparse(finishReason);
+      if (!this.textOnly) this.out.push({ type: "finish", finishReason });
     }
     if (typeof usage === "object" && usage !== null) {
       this.#report(usage);

@@ -13,6 +13,7 @@ import {
   sse,
 } from "../__fixtures__/replay.fixture.js";
 import { parseResponse } from "../response/parse-response.js";
+import { ResponsesStreamReader } from "./responses-stream-reader.js";
 
 type Json = Record<string, unknown>;
 
@@ -547,5 +548,46 @@ describe("a stream that sends only the final snapshot, or text with no item even
     expect(response.message.native?.parts).toEqual([
       expect.objectContaining({ type: "message", role: "assistant" }),
     ]);
+  });
+});
+
+describe("more of the final snapshot, and the response's lifecycle", () => {
+  it("an item announced and never streamed: filled from the completed response", () => {
+    const done = {
+      type: "message",
+      id: "msg_1",
+      role: "assistant",
+      status: "completed",
+      content: [{ type: "output_text", text: "FULL TEXT", annotations: [] }],
+    };
+    const { response } = replay(
+      sse(
+        { type: "response.created", response: { id: "resp_1" } },
+        {
+          type: "response.output_item.added",
+          output_index: 0,
+          item: { ...done, status: "in_progress", content: [] },
+        },
+        { type: "response.completed", response: { status: "completed", output: [done] } },
+      ),
+    );
+    expect(response.content).toBe("FULL TEXT");
+    expect(response.message.native?.parts).toEqual([done]);
+  });
+
+  it("lifecycle events are not progress: an in_progress every read holds off no idle timeout", () => {
+    const reader = new ResponsesStreamReader(factsWith(), false);
+    reader.onData(JSON.stringify({ type: "response.created", response: { id: "r" } }), undefined);
+    for (let i = 0; i < 5; i++)
+      reader.onData(
+        JSON.stringify({ type: "response.in_progress", response: { id: "r" } }),
+        "response.in_progress",
+      );
+    expect(reader.dataEvents).toBe(0);
+    reader.onData(
+      JSON.stringify({ type: "response.output_text.delta", item_id: "m", delta: "Hi" }),
+      undefined,
+    );
+    expect(reader.dataEvents).toBe(1);
   });
 });

@@ -33,6 +33,13 @@ type Channel = "text" | "reasoning" | "refusal";
 /** The most summary or reasoning parts one item may hold: a server cannot grow the list at will. */
 const MAX_PARTS = 64;
 
+/** The events of the response's lifecycle: proof the server is there, not answer. */
+const LIFECYCLE: ReadonlySet<string | undefined> = new Set([
+  "response.created",
+  "response.in_progress",
+  "response.queued",
+]);
+
 /**
  * Turns a Responses stream's semantic events into stream items and, at the end, the response
  * (API reference, "Streaming events"). Each event's `type` names it (the SSE `event:` line
@@ -90,7 +97,6 @@ export class ResponsesStreamReader implements WireStreamReader {
     if (this.done) return;
     // A blank `data:` line (a proxy's keep-alive) carries nothing and is no progress.
     if (isBlankData(data)) return;
-    this.dataEvents++;
     // The Responses API ends with `response.completed`; a proxy may still add chat's `[DONE]`.
     if (data === "[DONE]") return;
     const facts = this.#facts;
@@ -98,6 +104,10 @@ export class ResponsesStreamReader implements WireStreamReader {
     if (event === "error") throw responseFailure(errorOf(chunk), facts, "error event");
     if (!isObject(chunk)) return;
     const type = typeof chunk.type === "string" ? chunk.type : event;
+    // The response's lifecycle (`created`, `in_progress`, `queued`) says the server is there,
+    // not that the answer grew: like a comment, it does not hold off the idle timeout, so a
+    // server repeating `in_progress` forever still times out.
+    if (!LIFECYCLE.has(type)) this.dataEvents++;
     switch (type) {
       case "response.created":
       case "response.in_progress":
@@ -382,17 +392,28 @@ export class ResponsesStreamReader implements WireStreamReader {
   }
 
   /** The end: the final status and usage; what was held back is handed on, then finish. */
+  /** Whether an item of the final response is one nothing of which streamed. */
+  #unsent(item: Json, index: number): boolean {
+    const known =
+      (typeof item.id === "string" ? this.#byId.get(item.id) : undefined) ??
+      this.#items.find((i) => i.outputIndex === index);
+    if (known === undefined) return true;
+    return known.done === undefined && !known.streamed && known.rawArgs === "";
+  }
+
   #complete(wire: unknown, status: "completed" | "incomplete"): void {
     const response = isObject(wire) ? wire : {};
     this.#describe(response);
+    // Items the final response holds that never streamed (a server that sends only the
+    // snapshot, or announces an item and sends nothing more of it): the answer is the
+    // snapshot's, as if each had come whole.
+    if (Array.isArray(response.output))
+      response.output.forEach((item: unknown, i: number) => {
+        if (isObject(item) && this.#unsent(item, i))
+          this.#itemDone(item, i, JSON.stringify(item).length);
+      });
     const hasCalls = this.#items.some((item) => item.type === "function_call");
     const finish = finishOf(status, response.incomplete_details, hasCalls, this.#facts.redact);
-    // No item streamed, but the final response holds the output (a server that sends only the
-    // snapshot): the answer is that, as if each item had come whole.
-    if (this.#items.length === 0 && Array.isArray(response.output))
-      response.output.forEach((item: unknown, i: number) => {
-        if (isObject(item)) this.#itemDone(item, i, JSON.stringify(item).length);
-      });
     for (const channel of ["reasoning", "refusal", "text"] as const)
       this.#add(channel, this.#maskings[channel]?.end() ?? "");
     // Calls whose done item never came: complete as they streamed.

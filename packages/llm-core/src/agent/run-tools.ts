@@ -98,6 +98,20 @@ export async function runTools(
   const messages: Message[] = [...input];
   const steps: ToolStep[] = [];
   let usage: Usage | undefined;
+  // How the loop ends: the last response, the conversation, every step and the summed usage.
+  const end = (
+    stopReason: StopReason,
+    response: LLMResponse,
+    pendingToolCalls: ToolCall[] = [],
+  ): RunToolsResult => ({
+    stopReason,
+    response,
+    messages,
+    steps,
+    // Set by the first call, before any way out of the loop.
+    usage: usage as Usage,
+    pendingToolCalls,
+  });
   for (let index = 0; ; index++) {
     throwIfAborted(signal);
     const request: ChatRequest = { ...rest, messages: [...messages], tools: [...tools] };
@@ -112,24 +126,15 @@ export async function runTools(
       await onStep?.(step);
       // Anthropic pauses a long turn of its own server tools (`pause_turn`): the turn, sent
       // back as it is, lets the model go on with it. Any other turn without calls is the answer.
-      if (response.finishReason !== "pause_turn")
-        return { stopReason: "answered", response, messages, steps, usage, pendingToolCalls: [] };
-      if (index + 1 >= maxIterations)
-        return {
-          stopReason: "max-iterations",
-          response,
-          messages,
-          steps,
-          usage,
-          pendingToolCalls: [],
-        };
+      if (response.finishReason !== "pause_turn") return end("answered", response);
+      if (index + 1 >= maxIterations) return end("max-iterations", response);
       continue;
     }
     if (response.finishReason === "length") {
       const step: ToolStep = { index, response, results: [] };
       steps.push(step);
       await onStep?.(step);
-      return { stopReason: "truncated", response, messages, steps, usage, pendingToolCalls: calls };
+      return end("truncated", response, calls);
     }
     const runnable = calls.filter((call) => canRun(call, byName, context));
     const results = await Promise.all(
@@ -141,26 +146,8 @@ export async function runTools(
     await onStep?.(step);
     throwIfAborted(signal);
     const pending = calls.filter((call) => !runnable.includes(call));
-    if (pending.length > 0) {
-      return {
-        stopReason: "pending-tools",
-        response,
-        messages,
-        steps,
-        usage,
-        pendingToolCalls: pending,
-      };
-    }
-    if (index + 1 >= maxIterations) {
-      return {
-        stopReason: "max-iterations",
-        response,
-        messages,
-        steps,
-        usage,
-        pendingToolCalls: [],
-      };
-    }
+    if (pending.length > 0) return end("pending-tools", response, pending);
+    if (index + 1 >= maxIterations) return end("max-iterations", response);
   }
 }
 

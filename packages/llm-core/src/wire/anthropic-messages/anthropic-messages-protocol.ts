@@ -1,6 +1,6 @@
-import type { LLMConfig, StatusReply, WireProtocol } from "@loom/llm-types";
-import { createStatusError } from "@loom/llm-utils";
+import type { LLMConfig, WireProtocol } from "@loom/llm-types";
 import { requestHeaders } from "../shared/request-headers.js";
+import { statusError } from "../shared/status-error.js";
 import { buildRequestBody } from "./request/build-request-body.js";
 import { resolveMaxTokens } from "./request/resolve-max-tokens.js";
 import { thinkingBudget } from "./request/thinking-budget.js";
@@ -46,18 +46,5 @@ export const anthropicMessages: WireProtocol = {
     return new MessageStreamReader(facts, textOnly);
   },
 
-  statusError(reply: StatusReply, facts) {
-    const shouldRetry = reply.headers["x-should-retry"];
-    return createStatusError({
-      status: reply.status,
-      body: reply.body,
-      provider: facts.provider,
-      model: facts.model,
-      requestId: facts.requestId,
-      request: facts.request,
-      retryAfterMs: reply.retryAfterMs,
-      shouldRetry: shouldRetry === "true" ? true : shouldRetry === "false" ? false : undefined,
-      hint: reply.hint,
-    });
-  },
+  statusError,
 };

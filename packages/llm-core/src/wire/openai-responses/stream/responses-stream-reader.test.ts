@@ -59,6 +59,9 @@ describe("recorded streams", () => {
         if (split !== whole) expect(split, `cut at byte ${cut}`).toBe(whole);
       }
     },
+    // A replay per byte of a 30 KB recording: 4 s on a quiet machine, several times that
+    // beside the rest of the suite on 2 shared cores.
+    120_000,
   );
 
   it("a reasoning turn: summary as reasoning, the encrypted content of the done item kept, a parsed call", () => {

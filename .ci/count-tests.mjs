@@ -5,7 +5,7 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 // A group is a package itself (examples/) and holds packages (packages/*, examples/*).
-const dirs = ["packages", "examples", "bench", "integration", "release"]
+const dirs = ["packages", "examples", "bench", "integration", "runtimes", "release"]
   .filter((group) => existsSync(join(root, group)))
   .flatMap((group) => [
     join(root, group),

@@ -1,4 +1,3 @@
-import { inspect } from "node:util";
 import {
   type CallInfo,
   type ChatModel,
@@ -21,6 +20,9 @@ import {
   requestProblems,
   urlSecrets,
 } from "@loom/llm-utils";
+// Undici's transport on Node, the runtime's fetch elsewhere: chosen by the conditions of
+// package.json `imports`, so no other runtime loads undici.
+import { defaultTransport } from "#default-transport";
 import type { ChatClientOptions } from "./chat-client-options.js";
 import { CallContext } from "./exchange/call-context.js";
 import type { ClientCore } from "./exchange/client-core.js";
@@ -30,8 +32,10 @@ import { CallSignal } from "./http/call-signal.js";
 import { ConcurrencyLimit } from "./limit/concurrency-limit.js";
 import { sharedRateLimit } from "./limit/shared-rate-limit.js";
 import { ProviderStream } from "./stream/provider-stream.js";
-import { undiciTransport } from "./transport/undici-transport.js";
 import { protocolFor } from "./wire/protocols.js";
+
+/** Node's `util.inspect.custom` (Bun and Deno honour it too); above the class, which uses it. */
+const INSPECT_CUSTOM: unique symbol = Symbol.for("nodejs.util.inspect.custom");
 
 /**
  * A client for one chat API: its config (validated once, here), a connection pool to its
@@ -86,7 +90,7 @@ export class ChatClient implements ChatModel {
     const url = new URL(cfg.baseUrl);
     const path = `${url.pathname.replace(/\/+$/, "")}${wire.path}${url.search}`;
     this.#label = redactUrl(`POST ${url.origin}${path}`);
-    const makeTransport = options.transport ?? undiciTransport;
+    const makeTransport = options.transport ?? defaultTransport;
     this.#core = {
       config: cfg,
       ctx: this.#ctx,
@@ -195,8 +199,9 @@ export class ChatClient implements ChatModel {
 
   static {
     // util.inspect shows the same redacted summary as toJSON (defined here: a computed method
-    // name cannot appear in the emitted declarations under isolatedDeclarations).
-    Object.defineProperty(ChatClient.prototype, inspect.custom, {
+    // name cannot appear in the emitted declarations under isolatedDeclarations). The symbol is
+    // `inspect.custom` by its registered name, so no runtime has to load `node:util` for it.
+    Object.defineProperty(ChatClient.prototype, INSPECT_CUSTOM, {
       value(this: ChatClient): string {
         return `${this.constructor.name} ${JSON.stringify(this.toJSON())}`;
       },

@@ -5,7 +5,15 @@ import { completionBody, createFakeServer, hostile } from "@loom/llm-testing";
 import { ConfigError, InvalidResponseError, LLMError } from "@loom/llm-types";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatClient } from "./chat-client.js";
-import { failure, hello, printed, texts } from "./test-support.fixture.js";
+import {
+  failure,
+  hello,
+  printed,
+  TRANSPORT_NAMES,
+  TRANSPORTS,
+  type TransportName,
+  texts,
+} from "./test-support.fixture.js";
 
 const KEY = "sk-LOOMsecretKEY0123456789abcdefQZ";
 
@@ -45,8 +53,16 @@ async function rawServer(
   return { url: `http://127.0.0.1:${port}/v1`, posts: () => posts };
 }
 
-function client(baseUrl: string, extra: Record<string, unknown> = {}): ChatClient {
-  const llm = new ChatClient({}, { baseUrl, model: "m", apiKey: KEY, maxRetries: 2, ...extra });
+function client(
+  baseUrl: string,
+  extra: Record<string, unknown> = {},
+  transport: TransportName = "undici",
+): ChatClient {
+  const llm = new ChatClient(
+    {},
+    { baseUrl, model: "m", apiKey: KEY, maxRetries: 2, ...extra },
+    { transport: TRANSPORTS[transport] },
+  );
   closers.push(() => llm.close());
   return llm;
 }
@@ -74,18 +90,21 @@ describe("keys in odd places", () => {
     expectNoKey(String(error.requestId));
   });
 
-  it("a key in a chunk-size line: InvalidResponseError, not undici's parser error with the bytes", async () => {
-    const { url, posts } = await rawServer((socket) =>
-      socket.end(
-        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n${KEY}\r\n`,
-      ),
-    );
-    const error = await failure(client(url).call(hello));
-    expect(LLMError.isInstance(error)).toBe(true);
-    expect(error).toBeInstanceOf(InvalidResponseError);
-    expectNoKey(printed(error));
-    expect(posts()).toBe(1);
-  });
+  it.each(TRANSPORT_NAMES)(
+    "a key in a chunk-size line (%s): InvalidResponseError, not the parser's error with the bytes",
+    async (transport) => {
+      const { url, posts } = await rawServer((socket) =>
+        socket.end(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n${KEY}\r\n`,
+        ),
+      );
+      const error = await failure(client(url, {}, transport).call(hello));
+      expect(LLMError.isInstance(error)).toBe(true);
+      expect(error).toBeInstanceOf(InvalidResponseError);
+      expectNoKey(printed(error));
+      expect(posts()).toBe(1);
+    },
+  );
 
   it("a key given with spaces around it is masked as the server echoes it (trimmed)", async () => {
     const server = await createFakeServer();
@@ -126,28 +145,31 @@ describe("keys in odd places", () => {
   });
 });
 
-describe("responses that began, however oddly: sent once", () => {
-  it("an unsolicited 100 Continue before the answer", async () => {
-    const body = JSON.stringify(completionBody());
-    const { url, posts } = await rawServer((socket) =>
-      socket.write(
-        `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
-      ),
-    );
-    const error = await failure(client(url).call(hello));
-    expect(error.retryable).toBe(false);
-    expect(posts()).toBe(1);
-  });
+describe.each(TRANSPORT_NAMES)(
+  "responses that began, however oddly, over %s: sent once",
+  (transport) => {
+    it("an unsolicited 100 Continue before the answer", async () => {
+      const body = JSON.stringify(completionBody());
+      const { url, posts } = await rawServer((socket) =>
+        socket.write(
+          `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+        ),
+      );
+      const error = await failure(client(url, {}, transport).call(hello));
+      expect(error.retryable).toBe(false);
+      expect(posts()).toBe(1);
+    });
 
-  it("a header block over the limit", async () => {
-    const { url, posts } = await rawServer((socket) =>
-      socket.end(`HTTP/1.1 200 OK\r\nx-big: ${"a".repeat(70_000)}\r\n\r\n`),
-    );
-    const error = await failure(client(url).call(hello));
-    expect(error.retryable).toBe(false);
-    expect(posts()).toBe(1);
-  });
-});
+    it("a header block over the limit", async () => {
+      const { url, posts } = await rawServer((socket) =>
+        socket.end(`HTTP/1.1 200 OK\r\nx-big: ${"a".repeat(70_000)}\r\n\r\n`),
+      );
+      const error = await failure(client(url, {}, transport).call(hello));
+      expect(error.retryable).toBe(false);
+      expect(posts()).toBe(1);
+    });
+  },
+);
 
 describe("odd shapes and bad options: typed errors, never a TypeError", () => {
   it.each([

@@ -47,6 +47,9 @@ export {
   type UserMessage,
 } from "@loom/llm-types";
 export { defineTool } from "@loom/llm-utils";
+// One entry point with the same names on every runtime; off Node, `#undici-transport` is a
+// stand-in whose use is a ConfigError (package.json `imports`), so undici is never loaded there.
+export { UndiciTransport, undiciTransport } from "#undici-transport";
 export {
   type RunToolsOptions,
   type RunToolsResult,
@@ -60,4 +63,4 @@ export type { ChatClientOptions } from "./chat-client-options.js";
 export { type FallbackOptions, withFallback } from "./fallback/with-fallback.js";
 export { RateLimitGate, type RateLimitOptions } from "./limit/rate-limit-gate.js";
 export { type RateLimitHeaders, readRateLimitHeaders } from "./limit/rate-limit-headers.js";
-export { UndiciTransport, undiciTransport } from "./transport/undici-transport.js";
+export { FetchTransport, fetchTransport } from "./transport/fetch-transport.js";

@@ -32,6 +32,21 @@ describe("an unsupported Node.js is named at import", () => {
     expect(result.stderr).not.toContain("reading 'bind'");
   });
 
+  it("Bun, Deno and Workers report a Node.js version of their own: not checked", async () => {
+    const old = 'node: "20.1.0"';
+    const pretenders = [
+      `Object.defineProperty(process, "versions", { value: { ...process.versions, ${old}, bun: "1.4.5" } })`,
+      `Object.defineProperty(process, "versions", { value: { ...process.versions, ${old}, deno: "2.9.6" } })`,
+      `Object.defineProperty(process, "versions", { value: { ...process.versions, ${old} } }); Object.defineProperty(navigator, "userAgent", { value: "Cloudflare-Workers" })`,
+    ];
+    const results = await Promise.all(
+      pretenders.map((code) =>
+        importWith(process.execPath, ["--import", `data:text/javascript,${code}`]),
+      ),
+    );
+    for (const result of results) expect(result.stdout).toContain("loaded");
+  });
+
   it("this Node.js loads it", async () => {
     const result = await importWith(process.execPath);
     expect(result.stdout).toContain("loaded");

@@ -8,9 +8,28 @@ import {
   type LLMError,
   LLMError as LLMErrorClass,
   type StreamEvent,
+  type TransportFactory,
 } from "@loom/llm-types";
 import { afterAll, beforeEach } from "vitest";
 import { ChatClient } from "./chat-client.js";
+import type { ChatClientOptions } from "./chat-client-options.js";
+import { fetchTransport } from "./transport/fetch-transport.js";
+import { undiciTransport } from "./transport/undici-transport.js";
+
+/** A transport of this package, by name. */
+export type TransportName = "undici" | "fetch";
+
+/**
+ * Each transport of this package: undici's (Node's default) and the runtime's fetch (every other
+ * runtime's default), for tests of what must hold over either.
+ */
+export const TRANSPORTS: Readonly<Record<TransportName, TransportFactory>> = {
+  undici: undiciTransport,
+  fetch: fetchTransport,
+};
+
+/** The names of `TRANSPORTS`, for `describe.each`. */
+export const TRANSPORT_NAMES: readonly TransportName[] = ["undici", "fetch"];
 
 /** The smallest request. */
 export const hello: ChatRequest = { messages: [{ role: "user", content: "hello" }] };
@@ -38,11 +57,13 @@ export async function until(condition: () => boolean, timeoutMs = 2_000): Promis
  */
 export async function serverAndClient(
   config: Partial<LLMConfigInput> = {},
+  options: ChatClientOptions = {},
 ): Promise<{ server: FakeServer; llm: ChatClient }> {
   const server = await createFakeServer();
   const llm = new ChatClient(
     {},
     { baseUrl: server.baseUrl, model: "test-model", provider: "fake", maxRetries: 0, ...config },
+    options,
   );
   afterAll(async () => {
     await llm.close();

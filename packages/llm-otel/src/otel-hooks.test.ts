@@ -347,6 +347,26 @@ describe("spans", () => {
     expect(only().attributes[names.GEN_AI_INPUT_MESSAGES]).toBeDefined();
     await fromEnv.close();
   });
+
+  it("an environment that refuses to be read (Deno without --allow-env): no content, no failure", async () => {
+    const refusing = new Proxy<Record<string, string | undefined>>(
+      {},
+      {
+        get(_target, name) {
+          throw new Error(`NotCapable: Requires env access to "${String(name)}"`);
+        },
+      },
+    );
+    const denied = new ChatClient(
+      { env: refusing },
+      { baseUrl: server.baseUrl, model: "m" },
+      { hooks: [otelHooks()] },
+    );
+    server.enqueue({ type: "json", body: completionBody() });
+    await expect(denied.call(hello)).resolves.toMatchObject({ content: expect.any(String) });
+    expect(only().attributes[names.GEN_AI_INPUT_MESSAGES]).toBeUndefined();
+    await denied.close();
+  });
 });
 
 describe("metrics", () => {

@@ -6,8 +6,9 @@ import {
   type ProviderHooks,
 } from "@loom/llm-types";
 import type { Attributes, Histogram, Meter, Span, Tracer } from "@opentelemetry/api";
-import { otelApi, otelRegistered } from "./otel-api.js";
+import { otelApi } from "#otel-api";
 import { inputMessages, outputMessages } from "./otel-messages.js";
+import { otelRegistered } from "./otel-registered.js";
 import * as names from "./semantic-names.js";
 
 /** Options for Otel. */
@@ -18,7 +19,8 @@ export interface OtelOptions {
   meter?: Meter;
   /**
    * Record message content (`gen_ai.input.messages`, `gen_ai.output.messages`).
-   * @default `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true` in `ctx.env ?? process.env`
+   * @default `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true` in `ctx.env`, else in
+   * `process.env` where the runtime has one
    */
   captureContent?: boolean;
 }
@@ -263,7 +265,19 @@ function requestAttributes(
 
 function capture(options: OtelOptions, info: CallInfo): boolean {
   if (options.captureContent !== undefined) return options.captureContent;
-  return (info.context.env ?? process.env)[names.CAPTURE_CONTENT_ENV] === "true";
+  try {
+    // `process.env` read through globalThis: a bare `process` is a ReferenceError in a browser
+    // or a Worker without nodejs_compat. (`runtimeEnv()` of @loom/llm-utils does the same; this
+    // package depends on no helper package, docs/architecture.md.)
+    const env =
+      info.context.env ??
+      (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+    return env?.[names.CAPTURE_CONTENT_ENV] === "true";
+  } catch {
+    // Deno without --allow-env refuses the read (NotCapable): a variable it may not read is
+    // not set, and content stays off rather than the call failing.
+    return false;
+  }
 }
 
 /** Host and port of the base URL only: never its path, query or anything else. */

@@ -4,7 +4,7 @@ import {
   type LLMContext,
   type ProviderHooks,
 } from "@loom/llm-types";
-import { hideSecrets } from "@loom/llm-utils";
+import { hideSecrets, runtimeEnv } from "@loom/llm-utils";
 import type { ProjectConfig } from "./config/project-config.js";
 import type { CostHooksOptions } from "./cost/cost-hooks.js";
 import { presetHooks } from "./preset/preset-hooks.js";
@@ -25,9 +25,9 @@ export interface ResolvedProvider {
 
 /**
  * Resolves a preset by name into a provider's construction arguments. The key comes from
- * `ctx.env ?? process.env` by the preset's variable (or `overrides.apiKeyEnv`); a preset that
- * needs a key and finds none is a `ConfigError` naming the variable to set, here and not at
- * the first call.
+ * `ctx.env` (else `process.env`, where the runtime has one: `runtimeEnv()`) by the preset's
+ * variable (or `overrides.apiKeyEnv`); a preset that needs a key and finds none is a
+ * `ConfigError` naming the variable to set, here and not at the first call.
  */
 export function resolvePreset(
   ctx: LLMContext | undefined,
@@ -83,7 +83,7 @@ function resolve(
   file: string | undefined,
 ): ResolvedProvider {
   const { price, tracker, ...fields } = overrides;
-  const env = ctx?.env ?? process.env;
+  const env = ctx?.env ?? runtimeEnv();
   const apiKeyEnv = fields.apiKeyEnv ?? preset.apiKeyEnv;
   // An empty variable is as good as none: it would only earn a 401 later.
   const apiKey =

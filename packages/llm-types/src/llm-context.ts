@@ -16,7 +16,10 @@ export type ToolExecutor = (name: string, args: unknown) => unknown;
 export interface LLMContext {
   /** Recorded on spans as `loom.agent.id`. */
   agentId?: string;
-  /** Where presets read API keys. @default process.env */
+  /**
+   * Where presets read API keys. On a Cloudflare Worker, the handler's `env`.
+   * @default `process.env` where the runtime has one, else no variables
+   */
   env?: Readonly<Record<string, string | undefined>>;
   /** An OpenTelemetry `Tracer`; typed by `@loom/llm-otel`, which is the only reader. */
   tracer?: unknown;

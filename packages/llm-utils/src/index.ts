@@ -18,7 +18,8 @@ export { hideSecrets, type WithSecrets } from "./redact/hide-secrets.js";
 export { redactSecret } from "./redact/redact-secret.js";
 export { redactUrl, urlSecrets } from "./redact/redact-url.js";
 export { CREDENTIAL_HEADER, CREDENTIAL_PARAM, Redactor } from "./redact/redactor.js";
-
+// The runtime: what a default may read on any JavaScript runtime.
+export { runtimeEnv } from "./runtime/runtime-env.js";
 // Schemas: zod and JSON Schema, and structured output read back against them.
 export { applyResponseFormat, type ResponseFormatOptions } from "./schema/apply-response-format.js";
 export { omitNullOptionals } from "./schema/omit-null-optionals.js";

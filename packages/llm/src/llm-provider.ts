@@ -61,7 +61,8 @@ export class LLMProvider extends ChatClient {
 
   /**
    * A provider from a preset: `LLMProvider.fromName(ctx, "deepseek")` reads DEEPSEEK_API_KEY
-   * from `ctx.env ?? process.env`, and fails here, not at the first call, when it is missing.
+   * from `ctx.env` (else `process.env`, where the runtime has one: on a Cloudflare Worker, pass
+   * the handler's `env`), and fails here, not at the first call, when it is missing.
    */
   static fromName(
     ctx: LLMContext | undefined,

@@ -1,5 +1,6 @@
 import type { GateOutcome, GatePass, LLMResponse, TransportResponse } from "@loom/llm-types";
 import type { ConcurrencyLimit } from "../limit/concurrency-limit.js";
+import { immediate } from "../runtime/immediate.js";
 import { releaseResponse } from "../stream/release-response.js";
 
 /**
@@ -67,7 +68,7 @@ export class Attempt {
     this.#limit = undefined;
     // Freed one turn later, once the connection is back in the pool (see `nextTurn`): else the
     // next waiter's request would open a connection beyond the limit.
-    if (limit !== undefined) setImmediate(() => limit.release());
+    if (limit !== undefined) immediate(() => limit.release());
     const response = this.response;
     this.response = undefined;
     if (response !== undefined && !this.ended)

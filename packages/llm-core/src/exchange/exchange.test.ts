@@ -1,6 +1,7 @@
 // Calls and streams go through one exchange: each rule of the attempt loop (gates and their
 // order, the concurrency slot, retries, the rule that nothing is resent once a response began)
-// is asserted here once, for both, from the same table.
+// is asserted here once, for both, from the same table, over each transport (undici's and the
+// runtime's fetch): the rules live above the transport, so they hold over either.
 import {
   completionBody,
   completionChunk,
@@ -15,14 +16,20 @@ import type {
   GateOutcome,
   LLMResponse,
   Transport,
+  TransportFactory,
   TransportRequest,
   TransportResponse,
 } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
 import type { ChatClientOptions } from "../chat-client-options.js";
-import { failure, hello } from "../test-support.fixture.js";
-import { undiciTransport } from "../transport/undici-transport.js";
+import {
+  failure,
+  hello,
+  TRANSPORT_NAMES,
+  TRANSPORTS,
+  type TransportName,
+} from "../test-support.fixture.js";
 
 /** A gate that lets everything through and writes down what it saw, under its name. */
 function recordingGate(name: string, log: string[], refuse = false): CallGate {
@@ -46,6 +53,11 @@ const ways = {
   stream: (llm: ChatClient, request: ChatRequest = hello) => llm.stream(request).response(),
 } satisfies Record<string, (llm: ChatClient, request?: ChatRequest) => Promise<LLMResponse>>;
 
+/** Each way over each transport. */
+const cases = (Object.keys(ways) as (keyof typeof ways)[]).flatMap((way) =>
+  TRANSPORT_NAMES.map((transport) => [way, transport] as const),
+);
+
 /** A reply as a call or a stream expects it. */
 const answer = (way: keyof typeof ways, content = "ok"): FakeReply =>
   way === "call"
@@ -66,22 +78,28 @@ const clients: ChatClient[] = [];
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
 });
-function client(options: ChatClientOptions = {}, maxRetries = 2): ChatClient {
+function client(
+  options: ChatClientOptions = {},
+  maxRetries = 2,
+  transport: TransportName = "undici",
+): ChatClient {
   const llm = new ChatClient(
     {},
     { baseUrl: server.baseUrl, model: "m", maxRetries, maxRetryDelayMs: 50 },
-    options,
+    { transport: TRANSPORTS[transport], ...options },
   );
   clients.push(llm);
   return llm;
 }
 
-describe.each(Object.keys(ways) as (keyof typeof ways)[])("one exchange: %s", (way) => {
+describe.each(cases)("one exchange: %s over %s", (way, transport) => {
   const run = ways[way];
+  const over = (options: ChatClientOptions = {}, maxRetries = 2) =>
+    client(options, maxRetries, transport);
 
   it("gates in their order, then the request; a retry passes them again", async () => {
     const log: string[] = [];
-    const llm = client({ gates: [recordingGate("a", log), recordingGate("b", log)] });
+    const llm = over({ gates: [recordingGate("a", log), recordingGate("b", log)] });
     server.enqueue({ type: "error", status: 503, body: "busy" }, answer(way));
     const response = await run(llm);
     expect(response.content).toBe("ok");
@@ -100,14 +118,14 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("one exchange: %s", (w
 
   it("a gate that refuses: the gates before it are left as if nothing was sent", async () => {
     const log: string[] = [];
-    const llm = client({ gates: [recordingGate("a", log), recordingGate("b", log, true)] });
+    const llm = over({ gates: [recordingGate("a", log), recordingGate("b", log, true)] });
     await expect(run(llm)).rejects.toThrow("b refused");
     expect(log).toEqual(["a: enter m", "b: enter m", "a: leave sent=false"]);
     expect(server.requests).toHaveLength(0);
   });
 
   it("retries what failed before the response began, as decideRetry says", async () => {
-    const llm = client();
+    const llm = over();
     server.enqueue(
       { type: "reset" },
       { type: "error", status: 429, body: "slow down" },
@@ -118,8 +136,16 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("one exchange: %s", (w
     expect(server.requests).toHaveLength(3);
   });
 
+  it("never retries a 4xx other than 408/409/429: one request, the typed error", async () => {
+    const llm = over();
+    server.enqueue({ type: "error", status: 401, body: { error: { message: "bad key" } } });
+    const error = await failure(run(llm));
+    expect(error.name).toBe("AuthenticationError");
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("never resends once the response began", async () => {
-    const llm = client();
+    const llm = over();
     // The status line and part of the body, then the connection cut.
     server.enqueue(
       way === "call"
@@ -161,7 +187,7 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("one exchange: %s", (w
     const llm = new ChatClient(
       { logger: { error: (message: string) => void logged.push(message) } },
       { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
-      { gates: [throwing] },
+      { gates: [throwing], transport: TRANSPORTS[transport] },
     );
     clients.push(llm);
     server.enqueue(answer(way));
@@ -176,6 +202,7 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("one exchange: %s", (w
     const closing = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m", maxRetries: 3, maxRetryDelayMs: 10_000 },
+      { transport: TRANSPORTS[transport] },
     );
     // The server asks for a 5 s wait before the next attempt.
     server.enqueue({ type: "error", status: 503, body: "busy", headers: { "retry-after": "5" } });
@@ -195,10 +222,14 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("one exchange: %s", (w
 describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %s", (way) => {
   const run = ways[way];
 
-  /** undici's transport, wrapped to count what is sent through it. */
-  function countingTransport(sent: TransportRequest[], closed: string[]) {
-    return (origin: string, options: Parameters<typeof undiciTransport>[1]): Transport => {
-      const inner = undiciTransport(origin, options);
+  /** A transport of this package, wrapped to count what is sent through it. */
+  function countingTransport(
+    sent: TransportRequest[],
+    closed: string[],
+    wrapped: TransportFactory,
+  ): TransportFactory {
+    return (origin, options) => {
+      const inner = wrapped(origin, options);
       return {
         send(request) {
           sent.push(request);
@@ -212,50 +243,58 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %
     };
   }
 
-  it("every attempt goes through the transport given; retries stay above it", async () => {
-    const sent: TransportRequest[] = [];
-    const closed: string[] = [];
-    const llm = new ChatClient(
-      {},
-      { baseUrl: `${server.baseUrl}?api-version=1`, model: "m", apiKey: "sk-seam-0123456789" },
-      { transport: countingTransport(sent, closed) },
-    );
-    server.enqueue({ type: "error", status: 503, body: "busy" }, answer(way));
-    const response = await run(llm);
-    expect(response.attempts).toBe(2);
-    expect(sent).toHaveLength(2);
-    expect(sent[0]?.path).toBe("/v1/chat/completions?api-version=1");
-    expect(sent[0]?.headers.authorization).toBe("Bearer sk-seam-0123456789");
-    expect(JSON.parse(sent[0]?.body ?? "{}").stream).toBe(way === "stream" ? true : undefined);
-    await llm.close();
-    expect(closed).toEqual(["destroy"]);
-  });
+  it.each(TRANSPORT_NAMES)(
+    "every attempt goes through the transport given (%s); retries stay above it",
+    async (transport) => {
+      const sent: TransportRequest[] = [];
+      const closed: string[] = [];
+      const llm = new ChatClient(
+        {},
+        { baseUrl: `${server.baseUrl}?api-version=1`, model: "m", apiKey: "sk-seam-0123456789" },
+        { transport: countingTransport(sent, closed, TRANSPORTS[transport]) },
+      );
+      server.enqueue({ type: "error", status: 503, body: "busy" }, answer(way));
+      const response = await run(llm);
+      expect(response.attempts).toBe(2);
+      expect(sent).toHaveLength(2);
+      expect(sent[0]?.path).toBe("/v1/chat/completions?api-version=1");
+      expect(sent[0]?.headers.authorization).toBe("Bearer sk-seam-0123456789");
+      expect(JSON.parse(sent[0]?.body ?? "{}").stream).toBe(way === "stream" ? true : undefined);
+      expect(server.requests[0]?.path).toBe("/v1/chat/completions?api-version=1");
+      expect(server.requests[0]?.headers.authorization).toBe("Bearer sk-seam-0123456789");
+      await llm.close();
+      expect(closed).toEqual(["destroy"]);
+    },
+  );
 
-  it("a transport's failure before any response is typed and retried; an abort is not", async () => {
-    let calls = 0;
-    const flaky = (origin: string, options: Parameters<typeof undiciTransport>[1]): Transport => {
-      const inner = undiciTransport(origin, options);
-      return {
-        send(request) {
-          calls++;
-          if (calls === 1)
-            return Promise.reject(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }));
-          return inner.send(request);
-        },
-        close: (how) => inner.close(how),
+  it.each(TRANSPORT_NAMES)(
+    "a transport's failure before any response is typed and retried; an abort is not (%s)",
+    async (transport) => {
+      let calls = 0;
+      const flaky: TransportFactory = (origin, options) => {
+        const inner = TRANSPORTS[transport](origin, options);
+        return {
+          send(request) {
+            calls++;
+            if (calls === 1)
+              return Promise.reject(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }));
+            return inner.send(request);
+          },
+          close: (how) => inner.close(how),
+        };
       };
-    };
-    const llm = new ChatClient(
-      {},
-      { baseUrl: server.baseUrl, model: "m", maxRetryDelayMs: 50 },
-      { transport: flaky },
-    );
-    server.enqueue(answer(way));
-    expect((await run(llm)).attempts).toBe(2);
-    const error = await failure(run(llm, { ...hello, signal: AbortSignal.abort() }));
-    expect(error.name).toBe("AbortError");
-    await llm.close();
-  });
+      const llm = new ChatClient(
+        {},
+        { baseUrl: server.baseUrl, model: "m", maxRetryDelayMs: 50 },
+        { transport: flaky },
+      );
+      server.enqueue(answer(way));
+      expect((await run(llm)).attempts).toBe(2);
+      const error = await failure(run(llm, { ...hello, signal: AbortSignal.abort() }));
+      expect(error.name).toBe("AbortError");
+      await llm.close();
+    },
+  );
 
   it("a transport that never answers: the call ends at its timeout, or at once on close()", async () => {
     const silent = (): Transport => ({
@@ -306,11 +345,12 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %
   });
 });
 
-describe.each(Object.keys(ways) as (keyof typeof ways)[])("an error body: %s", (way) => {
+describe.each(cases)("an error body: %s over %s", (way, transport) => {
   it("dripped slower than timeoutMs allows: the attempt ends at timeoutMs with the status error", async () => {
     const llm = new ChatClient(
       {},
       { baseUrl: server.baseUrl, model: "m", timeoutMs: 400, maxRetries: 0 },
+      { transport: TRANSPORTS[transport] },
     );
     const drip = Array.from({ length: 40 }, () => [{ delayMs: 150 }, "x"]).flat();
     server.enqueue({ type: "raw", status: 502, chunks: drip });

@@ -1,3 +1,5 @@
+import { immediate } from "../runtime/immediate.js";
+
 /**
  * Resolves after the current turn of the event loop. undici returns a keep-alive socket to its
  * pool one `setImmediate` after a response ends (so a server that closes despite promising
@@ -6,5 +8,5 @@
  * socket, at the cost of one macrotask.
  */
 export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => immediate(resolve));
 }

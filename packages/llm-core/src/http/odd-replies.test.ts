@@ -1,14 +1,32 @@
 // Replies a client must survive from proxies and misconfigured servers: HTML with status 200,
-// compressed bodies nobody asked for.
+// compressed bodies nobody asked for. Over each transport: undici's decodes a compressed body in
+// Loom's code, fetch in the runtime's; the outcome is the same.
 import { gzipSync } from "node:zlib";
 import { completionBody, hostile, textStream } from "@loom/llm-testing";
 import { InvalidResponseError, RateLimitError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
-import { failure, hello, serverAndClient, texts } from "../test-support.fixture.js";
+import {
+  failure,
+  hello,
+  serverAndClient,
+  TRANSPORT_NAMES,
+  TRANSPORTS,
+  texts,
+} from "../test-support.fixture.js";
 
-const { server, llm } = await serverAndClient();
+const setups = {
+  undici: await serverAndClient({}, { transport: TRANSPORTS.undici }),
+  fetch: await serverAndClient({}, { transport: TRANSPORTS.fetch }),
+};
+// For a compressed body that decodes far larger than it came.
+const bounded = {
+  undici: await serverAndClient({ maxResponseBytes: 100_000 }, { transport: TRANSPORTS.undici }),
+  fetch: await serverAndClient({ maxResponseBytes: 100_000 }, { transport: TRANSPORTS.fetch }),
+};
 
-describe("odd replies", () => {
+describe.each(TRANSPORT_NAMES)("odd replies over %s", (transport) => {
+  const { server, llm } = setups[transport];
+
   it("a 200 text/html page to a stream: InvalidResponseError naming the content type", async () => {
     server.enqueue({
       type: "raw",
@@ -75,5 +93,23 @@ describe("odd replies", () => {
     expect(error.message).toContain('encoded with "snappy"');
     // The unread body is closed without an unheard `error` event (which would crash a process).
     await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+
+  it("a small compressed body that decodes past maxResponseBytes: refused while read", async () => {
+    const small = bounded[transport];
+    // 5 MB of JSON-looking text, about 5 KB compressed, with its compressed length declared.
+    const bomb = gzipSync(`{"content":"${"a".repeat(5_000_000)}"}`);
+    small.server.enqueue({
+      type: "raw",
+      headers: {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": String(bomb.length),
+      },
+      chunks: [bomb],
+    });
+    const error = await failure(() => small.llm.call(hello));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain("over maxResponseBytes (100000)");
   });
 });

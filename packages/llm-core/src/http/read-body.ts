@@ -1,5 +1,6 @@
 import { type ExchangeFacts, InvalidResponseError, type ResponseBody } from "@loom/llm-types";
 import { discardBody } from "./discard-body.js";
+import { utf8Text } from "./utf8-text.js";
 
 /**
  * Reads a whole body as UTF-8, refusing more than `facts.maxBytes` (checked against
@@ -26,7 +27,7 @@ export async function readBody(
     if (size > facts.maxBytes) throw tooLarge(facts, `sent more than ${facts.maxBytes} bytes`);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size).toString("utf8");
+  return utf8Text(chunks, size);
 }
 
 /**
@@ -48,7 +49,7 @@ export async function readErrorBody(
   } catch {
     // A body cut off mid-error still yields what arrived.
   }
-  return Buffer.concat(chunks, size).toString("utf8");
+  return utf8Text(chunks, size);
 }
 
 function tooLarge(facts: ExchangeFacts, what: string): InvalidResponseError {

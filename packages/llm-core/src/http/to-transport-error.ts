@@ -7,7 +7,8 @@ import {
   TimeoutError,
 } from "@loom/llm-types";
 import { isRetryableTransportFailure } from "../retry/retry-decision.js";
-import { UNSUPPORTED_ENCODING } from "../transport/decode-body.js";
+import { OPAQUE_REDIRECT } from "../transport/opaque-redirect.js";
+import { UNSUPPORTED_ENCODING } from "../transport/unsupported-encoding.js";
 
 // What each low-level failure means, in words a user can act on.
 const CONNECTION_CODES: Readonly<Record<string, string>> = {
@@ -24,6 +25,7 @@ const CONNECTION_CODES: Readonly<Record<string, string>> = {
   UND_ERR_CLOSED: "the connection pool is closed",
   UND_ERR_DESTROYED: "the connection pool is closed",
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: "the response ended before its declared length",
+  // LOOM_FETCH_FAILED (a fetch failure naming no code) has none: its message says what failed.
 };
 
 /** Context for mapping a transport failure. */
@@ -41,11 +43,13 @@ export interface TransportContext {
 }
 
 /**
- * Maps whatever undici or the socket threw to Loom's typed errors. An error that is already an
- * `LLMError` passes through; an aborted signal wins over the error it caused (undici reports an
- * abort in several ways), and a timeout that fired as an abort carries its own `TimeoutError`.
- * Anything without an error code is not a transport failure (a bug, say) and passes through
- * untouched rather than disguised as a retryable connection error.
+ * Maps whatever the transport threw (undici, the runtime's fetch, the socket) to Loom's typed
+ * errors. An error that is already an `LLMError` passes through; an aborted signal wins over the
+ * error it caused (undici and fetch report an abort in several ways), and a timeout that fired
+ * as an abort carries its own `TimeoutError`. Anything without an error code is not a transport
+ * failure (a bug, say) and passes through untouched rather than disguised as a retryable
+ * connection error: the fetch transport gives fetch's bare `TypeError`s a code
+ * (`transport/fetch-failure.ts`) for that reason.
  */
 export function toTransportError(error: unknown, context: TransportContext): unknown {
   const { meta, signal } = context;
@@ -56,19 +60,19 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     return new AbortError({ ...where, message: `${meta.request} was aborted`, cause: reason });
   }
   if (LLMError.isInstance(error)) return error;
-  const code = codeOf(error);
-  if (
-    code?.startsWith("HPE_") ||
-    (error as { name?: unknown } | null)?.name === "HTTPParserError"
-  ) {
-    // Bytes that are not HTTP: a response had begun. No `cause`: the parser keeps them raw.
+  const parser = parserError(error);
+  if (parser !== undefined) {
+    // Bytes that are not HTTP: a response had begun. No `cause`: the parser keeps them raw (in
+    // undici's error, or in the cause of Node's fetch `TypeError: terminated`).
     return new InvalidResponseError({
       ...where,
-      message: `${meta.request}: the response is not valid HTTP (${code ?? "parse error"}: ${(error as Error).message}); not resent, since the server may have acted on it`,
+      message: `${meta.request}: the response is not valid HTTP (${parser.code ?? "parse error"}: ${parser.message}); not resent, since the server may have acted on it`,
     });
   }
+  const failure = codedError(error);
+  const code = failure?.code;
   // These failures mean bytes of a response arrived, whatever undici resolved or not.
-  const started = (context.responseStarted ?? false) || responseBegan(code, error);
+  const started = (context.responseStarted ?? false) || responseBegan(failure);
   const retryable = isRetryableTransportFailure(context.delivered, started);
   // Said in the message, since it decides what the caller may do next.
   const cut = started
@@ -93,19 +97,40 @@ export function toTransportError(error: unknown, context: TransportContext): unk
       cause: error,
     });
   }
+  if (code === undefined && (error as { name?: unknown } | null)?.name === "TimeoutError") {
+    // A DOMException from `AbortSignal.timeout()` inside a transport: which wait it bounded is
+    // not said, so it is told by whether the response had begun.
+    return new TimeoutError({
+      ...where,
+      timeoutMs: meta.timeoutMs,
+      phase: started ? "idle" : "headers",
+      message: started
+        ? `${meta.request}: the transport timed out while reading the response${cut}`
+        : `${meta.request}: the transport timed out before the response`,
+      retryable,
+      cause: error,
+    });
+  }
   if (code === "UND_ERR_ABORTED" || (error as { name?: unknown } | null)?.name === "AbortError") {
     return new AbortError({ ...where, message: `${meta.request} was aborted`, cause: error });
   }
   if (code === undefined) return error;
-  if (code === UNSUPPORTED_ENCODING) {
-    // The transport got a body in a coding it does not decode: the response had begun.
+  if (code === UNSUPPORTED_ENCODING || code === OPAQUE_REDIRECT) {
+    // A body in a coding the transport does not decode, or a redirect a browser will not show:
+    // the response had begun.
     return new InvalidResponseError({
       ...where,
       message: `${meta.request}: ${(error as Error).message}`,
     });
   }
-  if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code === "ERR__ERROR") {
-    // A compressed body (from a proxy) that does not decode.
+  if (
+    code.startsWith("Z_") ||
+    code.startsWith("ERR_ZLIB") ||
+    code === "ERR__ERROR" ||
+    code === "ZlibError"
+  ) {
+    // A compressed body (from a proxy) that does not decode: Node's zlib codes (undici's
+    // decoding, or Node's fetch), or Bun's fetch.
     return new InvalidResponseError({
       ...where,
       message: `${meta.request}: the response body could not be decoded (${code}: ${(error as Error).message})`,
@@ -133,18 +158,44 @@ const AFTER_RESPONSE_BYTES: ReadonlySet<string> = new Set([
   "UND_ERR_INFO",
 ]);
 
-function responseBegan(code: string | undefined, error: unknown): boolean {
-  if (code === undefined) return false;
-  if (AFTER_RESPONSE_BYTES.has(code)) return true;
-  // An unsolicited `100 Continue` or a malformed status: the server answered something.
-  const message = (error as { message?: unknown } | null)?.message;
-  return code === "UND_ERR_SOCKET" && (message === "bad response" || message === "bad upgrade");
+function responseBegan(failure: CodedError | undefined): boolean {
+  if (failure === undefined) return false;
+  if (AFTER_RESPONSE_BYTES.has(failure.code)) return true;
+  // An unsolicited `100 Continue` or a malformed status: the server answered something. The
+  // message of the error with the code: Node's fetch wraps it in `TypeError: fetch failed`.
+  const message = failure.message;
+  return (
+    failure.code === "UND_ERR_SOCKET" && (message === "bad response" || message === "bad upgrade")
+  );
 }
 
-/** The error code, looking inside the AggregateError Node raises when every address failed. */
-function codeOf(error: unknown): string | undefined {
+/** An error with a code: what the code says, and the words that came with it. */
+interface CodedError {
+  readonly code: string;
+  readonly message?: unknown;
+}
+
+/**
+ * The error that carries the code, looking inside the AggregateError Node raises when every
+ * address failed, and down the `cause` chain (Node's fetch reports the socket's failure there).
+ */
+function codedError(error: unknown): CodedError | undefined {
   const e = error as { code?: unknown; errors?: unknown[]; cause?: unknown } | null;
-  if (typeof e?.code === "string") return e.code;
+  if (typeof e?.code === "string") return e as CodedError;
   const inner = e?.errors?.[0] ?? e?.cause;
-  return inner !== undefined && inner !== error ? codeOf(inner) : undefined;
+  return inner !== undefined && inner !== error ? codedError(inner) : undefined;
+}
+
+/** llhttp's error (code `HPE_…`) in the error or its cause chain, with the parser's words. */
+function parserError(error: unknown): { code?: string; message: string } | undefined {
+  for (let e = error as { code?: unknown; name?: unknown; cause?: unknown } | null, depth = 0; ; ) {
+    if (e === null || typeof e !== "object") return undefined;
+    const code = typeof e.code === "string" ? e.code : undefined;
+    if (code?.startsWith("HPE_") || e.name === "HTTPParserError") {
+      const message = (e as { message?: unknown }).message;
+      return { ...(code === undefined ? {} : { code }), message: String(message) };
+    }
+    if (++depth > 5 || e.cause === e) return undefined;
+    e = e.cause as typeof e;
+  }
 }

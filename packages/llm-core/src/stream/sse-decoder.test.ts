@@ -5,7 +5,7 @@ import { SseDecoder, type SseSink } from "./sse-decoder.js";
 
 type Seen = ["data", string, string | undefined] | ["comment"];
 
-function decode(chunks: (string | Buffer)[], maxEventBytes = 1 << 20): Seen[] {
+function decode(chunks: (string | Uint8Array)[], maxEventBytes = 1 << 20): Seen[] {
   const seen: Seen[] = [];
   const sink: SseSink = {
     onData: (data, event) => seen.push(["data", data, event]),
@@ -92,6 +92,26 @@ describe("SseDecoder", () => {
     }
   });
 
+  it("every kind of line, cut at every byte or read a byte at a time, in plain Uint8Arrays: the same events", () => {
+    const text =
+      "\ufeffevent: grüße\r\ndata: 世界🦊\r\n: ping\r\n\r\ndata: é\rdata: 𝄞x\r\r" +
+      'error: {"m":"ö"}\n\ndata:\ufeffkept\n\n';
+    // Plain bytes, not a Buffer: what a fetch body gives.
+    const bytes = new TextEncoder().encode(text);
+    const expected: Seen[] = [
+      ["comment"],
+      ["data", "世界🦊", "grüße"],
+      ["data", "é\n𝄞x", undefined],
+      ["data", '{"m":"ö"}', "error"],
+      ["data", "\ufeffkept", undefined],
+    ];
+    expect(decode([bytes])).toEqual(expected);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      expect(decode([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(expected);
+    }
+    expect(decode([...bytes].map((byte) => Uint8Array.of(byte)))).toEqual(expected);
+  });
+
   it("refuses an event over the limit, even one without a line end yet", () => {
     expect(() => decode([`data: ${"x".repeat(100)}\n\n`], 50)).toThrow("too big");
     expect(() => decode([`data: ${"x".repeat(100)}`], 50)).toThrow("too big");
@@ -159,6 +179,17 @@ function sse(events: string[][], eol: string, comments: boolean, bom: boolean): 
   return text;
 }
 
+describe("SseDecoder on hostile input", () => {
+  it("a chunk of half a million lines without a colon is read in time linear in its size", () => {
+    const chunk = new TextEncoder().encode("x\n".repeat(512 * 1024));
+    const started = process.cpuUsage();
+    expect(decode([chunk])).toEqual([]);
+    const cpu = process.cpuUsage(started);
+    // A search for the colon past each line's end would cross every line after it: minutes.
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(2_000);
+  });
+});
+
 describe("SseDecoder properties", () => {
   // Data lines never hold a line end; anything else, multi-byte characters included.
   const line = fc.string({ unit: "grapheme", maxLength: 20 }).filter((l) => !/[\r\n]/.test(l));
@@ -178,6 +209,50 @@ describe("SseDecoder properties", () => {
           // A data line "x" written as `data: x` reads back as "x" (one leading space dropped).
           const expected = evs.map((lines) => ["data", lines.join("\n"), undefined]);
           expect(seen).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it("any bytes as data, any split: decoded as Buffer#toString does (U+FFFD for what is not UTF-8)", () => {
+    // The values a line may hold: anything but CR and LF, valid UTF-8 or not.
+    const value = fc
+      .uint8Array({ maxLength: 40 })
+      .map((raw) => raw.filter((b) => b !== 10 && b !== 13));
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (values, cuts) => {
+          const prefix = new TextEncoder().encode("data: ");
+          const parts = values.flatMap((v) => [prefix, v, Uint8Array.of(10, 10)]);
+          const bytes = Uint8Array.from(parts.flatMap((part) => [...part]));
+          const seen = decode(splitAt(bytes, cuts));
+          expect(seen).toEqual(
+            values.map((v) => ["data", Buffer.from(v).toString("utf8"), undefined]),
+          );
+        },
+      ),
+    );
+  });
+
+  it("the limit counts an event's bytes, not its characters, however the stream is cut", () => {
+    const line = fc.string({ unit: "grapheme", maxLength: 30 }).filter((l) => !/[\r\n]/.test(l));
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(line, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (events, limit, cuts) => {
+          const text = events.map((lines) => `${lines.map((l) => `data: ${l}\n`).join("")}\n`);
+          const bytes = Buffer.from(text.join(""));
+          // The rule, on bytes: the lines of one event (terminators left out) within the limit.
+          const over = events.some(
+            (lines) => lines.reduce((n, l) => n + Buffer.byteLength(`data: ${l}`), 0) > limit,
+          );
+          const run = () => decode(splitAt(bytes, cuts), limit);
+          if (over) expect(run).toThrow("too big");
+          else expect(run()).toHaveLength(events.length);
         },
       ),
     );

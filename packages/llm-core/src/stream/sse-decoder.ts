@@ -1,3 +1,5 @@
+import { decodeUtf8 } from "../http/utf8-text.js";
+
 /** Receives what the decoder finds. */
 export interface SseSink {
   /** A complete event: its `data` lines joined with `\n`, and its `event:` name if any. */
@@ -10,15 +12,25 @@ const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
+const BOM = 0xfeff;
 
 /**
- * Server-Sent Events decoding on bytes. Lines are found by their terminator bytes (LF, CR or
- * CRLF, which never occur inside a multi-byte UTF-8 character), and each line is decoded once
- * when complete: a character or a CRLF split across TCP chunks is reassembled, not garbled, and
- * no string is built per chunk. A line split over many chunks is joined once, so time and memory
- * are linear in the input however it is split. `data:` with or without its space, multi-line
- * data, comments, a leading byte order mark and llama.cpp's old `error:` field line are
- * handled; unknown fields are ignored.
+ * How the lines of a decoded text count against an event's limit, in the bytes they came as.
+ * `length`: ASCII text, as long as its bytes. `utf8`: each line's UTF-8 size, counted. `later`:
+ * the whole text cannot take an event past the limit (its bytes and the open event's fit), so
+ * only the lines of the event still open after it are counted, once, at its end.
+ */
+type Size = "length" | "utf8" | "later";
+
+/**
+ * Server-Sent Events decoding on bytes. Lines end at their terminator bytes (LF, CR or CRLF,
+ * which never occur inside a multi-byte UTF-8 character), and only complete lines are decoded:
+ * the lines a chunk completes in one `TextDecoder` call, then split and read as text; the rest,
+ * a line not yet ended, kept as bytes until it is. So a character or a CRLF split across TCP
+ * chunks is reassembled, not garbled, and a line split over many chunks is joined once: time
+ * and memory are linear in the input however it is split. `data:` with or without its space,
+ * multi-line data, comments, a leading byte order mark and llama.cpp's old `error:` field line
+ * are handled; unknown fields are ignored. Plain `Uint8Array` and `TextDecoder`: any runtime.
  */
 export class SseDecoder {
   readonly #maxEventBytes: number;
@@ -27,11 +39,11 @@ export class SseDecoder {
    * The pieces of a line not yet terminated, kept as they came: joined once, when the line
    * ends, so a long line costs its length once, not once per chunk.
    */
-  readonly #partial: Buffer[] = [];
+  readonly #partial: Uint8Array[] = [];
   #partialBytes = 0;
   /** The previous chunk ended in CR: an LF starting this one belongs to it. */
   #skipLF = false;
-  /** No line was read yet: a UTF-8 byte order mark before it is dropped. */
+  /** No line was read yet: a byte order mark opening it is dropped. */
   #first = true;
   #data: string | undefined;
   #event: string | undefined;
@@ -45,120 +57,153 @@ export class SseDecoder {
 
   /** Decodes a chunk, reporting each complete event and comment to `sink`. */
   push(chunk: Uint8Array, sink: SseSink): void {
-    // A transport may hand plain bytes: viewed as a Buffer (no copy) for its decoding methods.
-    let buf = Buffer.isBuffer(chunk)
-      ? chunk
-      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const length = chunk.length;
+    let pos = 0;
     if (this.#skipLF) {
       this.#skipLF = false;
-      if (buf.length > 0 && buf[0] === LF) buf = buf.subarray(1);
+      if (length > 0 && chunk[0] === LF) pos = 1;
     }
-    const length = buf.length;
-    let pos = 0;
-    // Each terminator is searched for once per occurrence, never rescanning: a buffer with no
-    // CR at all costs one native scan for CR, not one per line.
-    let lf = buf.indexOf(LF);
-    let cr = buf.indexOf(CR);
-    while (pos < length) {
-      if (lf !== -1 && lf < pos) lf = buf.indexOf(LF, pos);
-      if (cr !== -1 && cr < pos) cr = buf.indexOf(CR, pos);
-      let end: number;
-      let next: number;
-      if (lf === -1 && cr === -1) break;
-      if (cr === -1 || (lf !== -1 && lf < cr)) {
-        end = lf;
-        next = lf + 1;
-      } else {
-        end = cr;
-        if (cr + 1 < length) {
-          next = buf[cr + 1] === LF ? cr + 2 : cr + 1;
-        } else {
-          next = cr + 1;
-          this.#skipLF = true;
-        }
-      }
+    // Where the complete lines end: after the chunk's last terminator, most often its last byte.
+    const last = lastLineEnd(chunk, pos);
+    if (last !== -1) {
+      if (chunk[last] === CR && last + 1 === length) this.#skipLF = true;
       if (this.#partialBytes > 0) {
-        // The line began in an earlier chunk: join its pieces, once.
-        const line = this.#join(buf.subarray(pos, end));
-        this.#line(line, 0, line.length, sink);
-      } else {
-        this.#line(buf, pos, end, sink);
+        // The line began in an earlier chunk: join its pieces, once, and read it alone.
+        const end = firstLineEnd(chunk, pos);
+        const bytes = this.#join(chunk.subarray(pos, end));
+        this.#lines(decodeUtf8(bytes), bytes.length, sink);
+        pos = chunk[end] === CR && chunk[end + 1] === LF ? end + 2 : end + 1;
       }
-      pos = next;
+      if (pos <= last) {
+        const bytes = pos === 0 && last + 1 === length ? chunk : chunk.subarray(pos, last + 1);
+        this.#lines(decodeUtf8(bytes), bytes.length, sink);
+      }
+      pos = last + 1;
     }
     if (pos < length) {
-      const piece = buf.subarray(pos);
+      // Kept as a view: the bytes of a chunk handed on are not written again.
+      const piece = pos === 0 ? chunk : chunk.subarray(pos);
       this.#partial.push(piece);
       this.#partialBytes += piece.length;
       if (this.#partialBytes + this.#eventBytes > this.#maxEventBytes) throw this.#onOverflow();
     }
   }
 
-  #join(last: Buffer): Buffer {
+  /** Flushes at end of input: a last line without terminator, a last event without blank line (llama.cpp). */
+  end(sink: SseSink): void {
+    if (this.#partialBytes > 0) {
+      const bytes = this.#join(new Uint8Array(0));
+      const text = decodeUtf8(bytes);
+      this.#line(text, 0, text.length, text.length === bytes.length ? "length" : "utf8", sink);
+    }
+    this.#dispatch(sink);
+  }
+
+  #join(last: Uint8Array): Uint8Array {
     const pieces = this.#partial;
-    pieces.push(last);
-    const line = Buffer.concat(pieces, this.#partialBytes + last.length);
+    const [only] = pieces;
+    let line: Uint8Array;
+    if (pieces.length === 1 && only !== undefined && last.length === 0) {
+      line = only;
+    } else {
+      line = new Uint8Array(this.#partialBytes + last.length);
+      let at = 0;
+      for (const piece of pieces) {
+        line.set(piece, at);
+        at += piece.length;
+      }
+      line.set(last, at);
+    }
     pieces.length = 0;
     this.#partialBytes = 0;
     return line;
   }
 
-  /** Flushes at end of input: a last line without terminator, a last event without blank line (llama.cpp). */
-  end(sink: SseSink): void {
-    if (this.#partialBytes > 0) {
-      const rest = this.#join(Buffer.alloc(0));
-      this.#line(rest, 0, rest.length, sink);
+  /**
+   * Reads `text`, decoded from `bytes` bytes of complete lines, each ending in its terminator.
+   * Each terminator is searched for once per occurrence, never rescanning: text with no CR at
+   * all costs one scan for CR, not one per line.
+   */
+  #lines(text: string, bytes: number, sink: SseSink): void {
+    // How the size of each line is counted against the event's limit (`Size`).
+    const size =
+      text.length === bytes
+        ? "length"
+        : !this.#first && this.#eventBytes + bytes <= this.#maxEventBytes
+          ? "later"
+          : "utf8";
+    const length = text.length;
+    let pos = 0;
+    // Where the event still open after this text began: its lines are counted at the end.
+    let open = 0;
+    let lf = text.indexOf("\n");
+    let cr = text.indexOf("\r");
+    while (pos < length) {
+      if (lf !== -1 && lf < pos) lf = text.indexOf("\n", pos);
+      if (cr !== -1 && cr < pos) cr = text.indexOf("\r", pos);
+      let end: number;
+      let next: number;
+      if (cr === -1 || (lf !== -1 && lf < cr)) {
+        end = lf;
+        next = lf + 1;
+      } else {
+        end = cr;
+        next = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+      }
+      // The text ends with a terminator: every line in it has one.
+      if (end === -1) end = next = length;
+      this.#line(text, pos, end, size, sink);
+      // A blank line ends the event (no byte order mark to drop here: not the first line).
+      if (end === pos) open = next;
+      pos = next;
     }
-    this.#dispatch(sink);
+    if (size === "later") this.#eventBytes += utf8LineBytes(text, open);
   }
 
-  #line(buf: Buffer, from: number, end: number, sink: SseSink): void {
+  #line(text: string, from: number, end: number, size: Size, sink: SseSink): void {
     let start = from;
     if (this.#first) {
       this.#first = false;
       // The SSE spec: one leading U+FEFF is dropped, else the first field is `\ufeffdata`.
-      if (
-        end - start >= 3 &&
-        buf[start] === 0xef &&
-        buf[start + 1] === 0xbb &&
-        buf[start + 2] === 0xbf
-      )
-        start += 3;
+      if (start < end && text.charCodeAt(start) === BOM) start++;
     }
     if (start === end) {
       this.#dispatch(sink);
       return;
     }
-    this.#eventBytes += end - start;
-    if (this.#eventBytes > this.#maxEventBytes) throw this.#onOverflow();
-    // The hot path: `data:` lines, recognised on bytes.
+    if (size !== "later") {
+      this.#eventBytes += size === "length" ? end - start : utf8Bytes(text, start, end);
+      if (this.#eventBytes > this.#maxEventBytes) throw this.#onOverflow();
+    }
+    // The hot path: `data:` lines.
     if (
       end - start >= 5 &&
-      buf[start] === 0x64 &&
-      buf[start + 1] === 0x61 &&
-      buf[start + 2] === 0x74 &&
-      buf[start + 3] === 0x61 &&
-      buf[start + 4] === COLON
+      text.charCodeAt(start) === 0x64 &&
+      text.charCodeAt(start + 1) === 0x61 &&
+      text.charCodeAt(start + 2) === 0x74 &&
+      text.charCodeAt(start + 3) === 0x61 &&
+      text.charCodeAt(start + 4) === COLON
     ) {
-      const from = buf[start + 5] === SPACE ? start + 6 : start + 5;
-      this.#addData(buf.toString("utf8", Math.min(from, end), end));
+      const from = text.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5;
+      this.#addData(text.slice(Math.min(from, end), end));
       return;
     }
-    if (buf[start] === COLON) {
+    if (text.charCodeAt(start) === COLON) {
       sink.onComment();
       return;
     }
-    const colon = buf.subarray(start, end).indexOf(COLON);
-    const nameEnd = colon === -1 ? end : start + colon;
-    const name = buf.toString("latin1", start, nameEnd);
+    // Looked for within the line only: a search past its end could cross every line after it.
+    let nameEnd = start;
+    while (nameEnd < end && text.charCodeAt(nameEnd) !== COLON) nameEnd++;
     let value = "";
     if (nameEnd < end) {
-      const from = buf[nameEnd + 1] === SPACE ? nameEnd + 2 : nameEnd + 1;
-      value = buf.toString("utf8", Math.min(from, end), end);
+      const from = text.charCodeAt(nameEnd + 1) === SPACE ? nameEnd + 2 : nameEnd + 1;
+      value = text.slice(Math.min(from, end), end);
     }
-    if (name === "data") this.#addData(value);
-    else if (name === "event") this.#event = value;
-    else if (name === "error") {
+    const name = nameEnd - start;
+    if (name === 4 && text.startsWith("data", start)) this.#addData(value);
+    else if (name === 5 && text.startsWith("event", start)) this.#event = value;
+    else if (name === 5 && text.startsWith("error", start)) {
       // Older llama.cpp builds send a mid-stream error as a bare `error: {json}` field line.
       this.#event = "error";
       this.#addData(value);
@@ -177,4 +222,52 @@ export class SseDecoder {
     this.#eventBytes = 0;
     if (data !== undefined) sink.onData(data, event);
   }
+}
+
+/** The index of the last LF or CR in `bytes` at or after `from`, or -1. */
+function lastLineEnd(bytes: Uint8Array, from: number): number {
+  for (let i = bytes.length - 1; i >= from; i--) {
+    const byte = bytes[i] as number;
+    // Both terminators are below 0x0e: most bytes are ruled out by one comparison.
+    if (byte <= CR && (byte === LF || byte === CR)) return i;
+  }
+  return -1;
+}
+
+/** The index of the first LF or CR in `bytes` at or after `from` (there is one). */
+function firstLineEnd(bytes: Uint8Array, from: number): number {
+  let i = from;
+  for (; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    if (byte <= CR && (byte === LF || byte === CR)) break;
+  }
+  return i;
+}
+
+/** The size in UTF-8 of the lines of `text` from `from` on, terminators left out. */
+function utf8LineBytes(text: string, from: number): number {
+  let bytes = 0;
+  let start = from;
+  for (let i = from; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit !== LF && unit !== CR) continue;
+    bytes += utf8Bytes(text, start, i);
+    start = i + 1;
+  }
+  return bytes + utf8Bytes(text, start, text.length);
+}
+
+/**
+ * The size in UTF-8 of `text[start, end)`: the bytes it was decoded from when they were valid
+ * UTF-8 (a U+FFFD that replaced 1 to 3 invalid bytes counts 3, never less than they were).
+ */
+function utf8Bytes(text: string, start: number, end: number): number {
+  let bytes = end - start;
+  for (let i = start; i < end; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    // Two bytes below U+0800, three up to U+FFFF; a surrogate pair (two units) is four.
+    bytes += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
 }

@@ -1,4 +1,5 @@
 import type { LLMResponse } from "@loom/llm-types";
+import { immediate } from "../runtime/immediate.js";
 
 const noop = (): void => {};
 
@@ -42,7 +43,7 @@ export class StreamOutcome {
    * iteration has started by then (`const r = s.response(); for await (...)` starts one first).
    */
   drainSoon(started: () => boolean, iterate: () => AsyncIterable<unknown>): void {
-    setImmediate(() => {
+    immediate(() => {
       if (started()) return;
       void (async () => {
         for await (const _ of iterate()) {

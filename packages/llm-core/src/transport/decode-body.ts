@@ -2,9 +2,7 @@ import { pipeline, type Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { ResponseBody, TransportResponse } from "@loom/llm-types";
 import { discardBody } from "../http/discard-body.js";
-
-/** The code of the error for a body in a coding that is not decoded. */
-export const UNSUPPORTED_ENCODING = "LOOM_UNSUPPORTED_ENCODING";
+import { unsupportedEncoding } from "./unsupported-encoding.js";
 
 const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = {
   gzip: createGunzip,
@@ -31,12 +29,7 @@ export function decodeBody(response: TransportResponse): TransportResponse {
   const unknown = codings.find((coding) => DECODERS[coding] === undefined);
   if (unknown !== undefined) {
     discardBody(response.body);
-    throw Object.assign(
-      new Error(
-        `the response is encoded with "${unknown}", which is not decoded (gzip, deflate and br are)`,
-      ),
-      { code: UNSUPPORTED_ENCODING },
-    );
+    throw unsupportedEncoding(unknown, "gzip, deflate and br");
   }
   // Codings are listed in the order they were applied: undo them last first.
   const decoders = codings

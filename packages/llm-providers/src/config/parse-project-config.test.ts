@@ -255,6 +255,30 @@ describe("loadProjectConfig", () => {
       `relative/loom.toml not found (looked at ${resolve("relative/loom.toml")})`,
     );
   });
+
+  it("where the runtime has no file system (a browser, a Worker): a ConfigError naming parseProjectConfig", async () => {
+    const saved = Object.getOwnPropertyDescriptor(process, "getBuiltinModule");
+    Object.defineProperty(process, "getBuiltinModule", { value: undefined, configurable: true });
+    let sync: unknown;
+    let async: Promise<unknown>;
+    try {
+      try {
+        loadProjectConfigSync(file);
+      } catch (error) {
+        sync = error;
+      }
+      // The file system is looked for before the first await: the stub is needed only here.
+      async = loadProjectConfig(file);
+    } finally {
+      if (saved === undefined) Reflect.deleteProperty(process, "getBuiltinModule");
+      else Object.defineProperty(process, "getBuiltinModule", saved);
+    }
+    const message = `${file} cannot be read: this runtime has no file system (node:fs)`;
+    expect(sync).toBeInstanceOf(ConfigError);
+    expect((sync as Error).message).toContain(message);
+    expect((sync as Error).message).toContain("parseProjectConfig");
+    await expect(async).rejects.toThrow(message);
+  });
 });
 
 describe("fromConfig resolution", () => {

@@ -12,9 +12,9 @@ import {
   parseConfig,
   redactSecret,
 } from "@loom/llm-utils";
+import { loadToml } from "#load-toml";
 import type { ModelPrice } from "../cost/model-price.js";
 import { presets } from "../preset/presets.js";
-import { loadToml } from "./load-toml.js";
 import type { ProjectConfig, ProviderTable } from "./project-config.js";
 import { PRICE_KEYS, RATE_LIMIT_KEYS, snakeCase, TABLE_CONFIG_KEYS } from "./toml-keys.js";
 

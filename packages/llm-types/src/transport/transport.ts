@@ -1,18 +1,26 @@
 /**
  * Sends one HTTP request and hands back its status, headers and body stream: the seam between
- * an exchange and the runtime's HTTP client (undici's pooled keep-alive connections on Node).
- * Retries, timeouts beyond the transport's own, aborts and the rule that nothing is resent once
- * a response began are decided above it, the same for every transport.
+ * an exchange and the runtime's HTTP client (undici's pooled keep-alive connections on Node, the
+ * runtime's own `fetch` elsewhere). Retries, timeouts beyond the transport's own, aborts and the
+ * rule that nothing is resent once a response began are decided above it, the same for every
+ * transport. Redirects are answers, not followed (the key would go with the request).
  */
 export interface Transport {
   /**
    * Sends a request; resolves once the status line and headers arrived. Failures are thrown as
-   * the runtime reports them (with their `code`, as `ECONNREFUSED`), to be typed above.
+   * the runtime reports them, with a string `code` on the error or down its `cause` chain (as
+   * `ECONNREFUSED`, or Node's fetch `TypeError` caused by one), to be typed above; an error with
+   * no code anywhere is taken for a bug and passes untyped, so a failure that names none (a bare
+   * fetch `TypeError`) needs one given. The transport's own timeouts carry undici's codes,
+   * whichever transport it is: `UND_ERR_HEADERS_TIMEOUT` (no headers within `timeoutMs`) and
+   * `UND_ERR_BODY_TIMEOUT` (a read of the body waited `timeoutMs`). Aborted by `signal`, it
+   * fails with the signal's reason.
    */
   send(request: TransportRequest): Promise<TransportResponse>;
   /**
    * Releases the connections: with `drain`, requests already sent finish first; otherwise they
-   * fail at once with `reason`.
+   * fail at once with `reason`. Requests sent afterwards fail. A transport on a pool it does not
+   * own (fetch's) releases only its requests: the runtime closes idle connections in its time.
    */
   close(options: { readonly drain: boolean; readonly reason: Error }): Promise<void>;
 }
@@ -31,7 +39,7 @@ export interface TransportRequest {
 /** A response whose headers arrived; its body not yet read. */
 export interface TransportResponse {
   readonly status: number;
-  /** Header names in lower case. */
+  /** Header names in lower case; a repeated header as a list (or joined, as fetch joins them). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: ResponseBody;
 }
@@ -40,7 +48,7 @@ export interface TransportResponse {
 export interface ResponseBody extends AsyncIterable<Uint8Array> {
   /** The whole body as UTF-8. */
   text(): Promise<string>;
-  /** Stops reading and closes the connection. */
+  /** Stops reading and closes the connection; a read waiting fails with `error`. */
   destroy(error?: Error): void;
 }
 
@@ -49,7 +57,10 @@ export type TransportFactory = (origin: string, options: TransportOptions) => Tr
 
 /** What a client asks of its transport. */
 export interface TransportOptions {
-  /** The most connections to the origin; `undefined` for the transport's own default. */
+  /**
+   * The most connections to the origin; `undefined` for the transport's own default. A transport
+   * that cannot bound its connections (fetch) ignores it.
+   */
   readonly maxConnections: number | undefined;
   /** The config's `timeoutMs`: headers and read gaps. */
   readonly timeoutMs: number;

@@ -1,6 +1,6 @@
 import type { JsonSchema } from "@loom/llm-types";
 import type { ZodType } from "zod";
-import { loadZod } from "./load-zod.js";
+import { loadZod } from "#load-zod";
 
 // Agents send the same tool schemas on every turn: convert each zod schema once.
 const cache = new WeakMap<object, JsonSchema>();

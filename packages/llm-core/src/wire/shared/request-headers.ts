@@ -15,9 +15,11 @@ export function requestHeaders(
   const headers: Record<string, string> = {
     "content-type": "application/json",
     accept: stream ? "text/event-stream" : "application/json",
-    "user-agent": userAgent(),
-    ...defaults,
   };
+  // None in a browser (http/user-agent.ts).
+  const agent = userAgent();
+  if (agent !== undefined) headers["user-agent"] = agent;
+  Object.assign(headers, defaults);
   for (const [name, value] of Object.entries(config.headers)) headers[name.toLowerCase()] = value;
   return headers;
 }

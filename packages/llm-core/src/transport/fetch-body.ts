@@ -1,0 +1,152 @@
+import type { ResponseBody } from "@loom/llm-types";
+import type { InFlightRequest } from "./in-flight-request.js";
+import { bodyTimeout } from "./transport-timeout.js";
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const noop = (): void => {};
+
+/**
+ * A fetch response's body (a web `ReadableStream`) as the transport contract reads it: chunks
+ * through the stream's reader, `text()`, `destroy()`. Fetch has no read timeout of its own: a
+ * read that waits `timeoutMs` for data fails with a body timeout, as undici's `bodyTimeout`
+ * does. Only time a read spends waiting counts, so a caller slow to ask for the next chunk is
+ * not taken for a silent server. Read once, one read at a time (as `for await` reads).
+ *
+ * A failure (the network's, the timeout, `destroy(error)`) rejects the read waiting at once, with
+ * the reason the request was aborted for when it was (see `InFlightRequest.failure`), and
+ * aborts the request, which closes its connection.
+ */
+export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  readonly #request: InFlightRequest;
+  readonly #timeoutMs: number;
+  #done = false;
+  #error: unknown;
+  #failed = false;
+  /** When the read now waiting began (`performance.now()`); `undefined` while none waits. */
+  #readSince: number | undefined;
+  /** Rejects the read now waiting. */
+  #rejectRead: ((error: unknown) => void) | undefined;
+  /**
+   * Checks the read gap. One timer per body, armed by the first read and re-armed only when it
+   * fires: a per-token stream makes a read per event, and re-arming a timer each time costs
+   * more than reading the clock.
+   */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** `stream` is `response.body`: `null` for a response without a body. */
+  constructor(
+    stream: ReadableStream<Uint8Array> | null,
+    request: InFlightRequest,
+    timeoutMs: number,
+  ) {
+    this.#reader = stream?.getReader();
+    this.#request = request;
+    this.#timeoutMs = timeoutMs;
+    if (this.#reader === undefined) this.#finish();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.#failed) return Promise.reject(this.#error);
+    const reader = this.#reader;
+    if (this.#done || reader === undefined) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.#rejectRead = reject;
+      this.#readSince = performance.now();
+      this.#timer ??= this.#arm(this.#timeoutMs);
+      reader.read().then(
+        (result) => {
+          this.#readSince = undefined;
+          this.#rejectRead = undefined;
+          // Failed meanwhile: the read was rejected then.
+          if (this.#failed) return;
+          if (result.done) {
+            this.#finish();
+            resolve(DONE);
+          } else resolve({ done: false, value: result.value });
+        },
+        (error: unknown) => {
+          this.#readSince = undefined;
+          this.#fail(this.#request.failure(error));
+          this.#rejectRead = undefined;
+          reject(this.#error);
+        },
+      );
+    });
+  }
+
+  /** Leaving a `for await` early (`break`, `return`, a throw) closes the connection. */
+  return(): Promise<IteratorResult<Uint8Array>> {
+    this.destroy();
+    return Promise.resolve(DONE);
+  }
+
+  async text(): Promise<string> {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (let next = await this.next(); next.done !== true; next = await this.next()) {
+      chunks.push(next.value);
+      size += next.value.length;
+    }
+    const whole = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      whole.set(chunk, offset);
+      offset += chunk.length;
+    }
+    // A leading byte order mark is kept, as Node's Buffer decoding keeps it: the body as sent.
+    return new TextDecoder("utf-8", { ignoreBOM: true }).decode(whole);
+  }
+
+  destroy(error?: Error): void {
+    if (this.#done) return;
+    this.#fail(error ?? destroyed());
+  }
+
+  #finish(): void {
+    this.#done = true;
+    clearTimeout(this.#timer);
+    this.#request.end();
+  }
+
+  /** Fails the body once: the waiting read rejected, the request aborted, the reader cancelled. */
+  #fail(error: unknown): void {
+    if (this.#failed || this.#done) return;
+    this.#failed = true;
+    this.#error = error;
+    clearTimeout(this.#timer);
+    this.#request.abort(error);
+    this.#rejectRead?.(error);
+    this.#rejectRead = undefined;
+    // Already errored by the abort in most runtimes: the rejection that follows says nothing new.
+    this.#reader?.cancel(error).catch(noop);
+  }
+
+  #arm(delayMs: number): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(this.#check, Math.ceil(delayMs));
+    // A waiting read holds the process open through its socket; the timer need not.
+    timer.unref?.();
+    return timer;
+  }
+
+  readonly #check = (): void => {
+    this.#timer = undefined;
+    const since = this.#readSince;
+    // No read waiting: the next one arms the timer again.
+    if (since === undefined || this.#failed) return;
+    const waited = performance.now() - since;
+    if (waited >= this.#timeoutMs) this.#fail(bodyTimeout(this.#timeoutMs));
+    else this.#timer = this.#arm(this.#timeoutMs - waited);
+  };
+}
+
+/** A body destroyed without a reason: a read still waiting fails as aborted. */
+function destroyed(): Error {
+  return Object.assign(new Error("the response body was destroyed before its end"), {
+    name: "AbortError",
+  });
+}

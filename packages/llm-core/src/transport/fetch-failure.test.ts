@@ -1,0 +1,113 @@
+// What fetch rejects with on each runtime, as the exchange types it. The shapes are those the
+// runtimes give (Node: a coded cause; Bun: a code on the TypeError; Deno, browsers, workerd: a
+// bare TypeError); Node's own are exercised over loopback in fetch-transport.test.ts.
+import type { ExchangeFacts } from "@loom/llm-types";
+import { Redactor } from "@loom/llm-utils";
+import { describe, expect, it } from "vitest";
+import { toTransportError } from "../http/to-transport-error.js";
+import { FETCH_FAILED, fetchFailure } from "./fetch-failure.js";
+
+describe("fetchFailure", () => {
+  it("Node's TypeError with a coded cause, and Bun's coded TypeError, pass as they are", () => {
+    const node = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), {
+        code: "ECONNREFUSED",
+      }),
+    });
+    const bun = Object.assign(new TypeError("ECONNRESET: The socket connection was closed"), {
+      code: "ECONNRESET",
+    });
+    expect(fetchFailure(node)).toBe(node);
+    expect(fetchFailure(bun)).toBe(bun);
+  });
+
+  it("a bare TypeError gets a code, the most specific message, and itself as the cause", () => {
+    const deno = new TypeError("fetch failed", {
+      cause: new Error("client error (Connect): tcp connect error: Connection refused"),
+    });
+    const failure = fetchFailure(deno) as Error & { code: string };
+    expect(failure.code).toBe(FETCH_FAILED);
+    expect(failure.message).toBe("client error (Connect): tcp connect error: Connection refused");
+    expect(failure.cause).toBe(deno);
+    const browser = fetchFailure(new TypeError("Failed to fetch")) as Error & { code: string };
+    expect(browser).toMatchObject({ code: FETCH_FAILED, message: "Failed to fetch" });
+  });
+
+  it("anything else (an abort's reason, a bug) passes untouched", () => {
+    const reason = new Error("aborted by the caller");
+    expect(fetchFailure(reason)).toBe(reason);
+    expect(fetchFailure("text")).toBe("text");
+  });
+});
+
+describe("fetch failures, typed by the exchange", () => {
+  const facts: ExchangeFacts = {
+    provider: "fake",
+    model: "m",
+    request: "POST http://127.0.0.1:1/v1/chat/completions",
+    requestId: undefined,
+    choices: 1,
+    maxBytes: 1_000,
+    timeoutMs: 300,
+    tools: undefined,
+    responseFormat: undefined,
+    lenientJson: false,
+    redactor: new Redactor([]),
+    redact: (text) => text,
+  };
+  const context = { meta: facts, signal: undefined, delivered: false };
+
+  it("a bare TypeError: ConnectionError, retried before the response, not after", () => {
+    const failure = fetchFailure(new TypeError("Failed to fetch"));
+    const before = toTransportError(failure, context);
+    expect(before).toMatchObject({ name: "ConnectionError", code: FETCH_FAILED, retryable: true });
+    expect((before as Error).message).toContain("failed: Failed to fetch (LOOM_FETCH_FAILED)");
+    const after = toTransportError(failure, { ...context, responseStarted: true });
+    expect(after).toMatchObject({ name: "ConnectionError", retryable: false });
+    expect((after as Error).message).toContain("not resent");
+  });
+
+  it("Node's and Bun's coded failures: ConnectionError with the code", () => {
+    const node = new TypeError("terminated", {
+      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+    });
+    expect(toTransportError(node, context)).toMatchObject({
+      name: "ConnectionError",
+      code: "UND_ERR_SOCKET",
+    });
+    const bun = Object.assign(new TypeError("ECONNREFUSED: Unable to connect"), {
+      code: "ECONNREFUSED",
+    });
+    expect(toTransportError(bun, context)).toMatchObject({
+      name: "ConnectionError",
+      code: "ECONNREFUSED",
+    });
+  });
+
+  it("a body that does not decode: InvalidResponseError (Node's zlib code, Bun's ZlibError)", () => {
+    const node = new TypeError("terminated", {
+      cause: Object.assign(new Error("incorrect header check"), { code: "Z_DATA_ERROR" }),
+    });
+    const bun = Object.assign(new TypeError("ZlibError fetching"), { code: "ZlibError" });
+    for (const error of [node, bun])
+      expect(toTransportError(error, { ...context, responseStarted: true })).toMatchObject({
+        name: "InvalidResponseError",
+      });
+  });
+
+  it("DOMExceptions: AbortError is an abort; TimeoutError a timeout of the phase it fell in", () => {
+    const abort = new DOMException("This operation was aborted", "AbortError");
+    expect(toTransportError(abort, context)).toMatchObject({ name: "AbortError" });
+    const timeout = new DOMException("The operation timed out.", "TimeoutError");
+    expect(toTransportError(timeout, context)).toMatchObject({
+      name: "TimeoutError",
+      phase: "headers",
+      retryable: true,
+    });
+    expect(toTransportError(timeout, { ...context, responseStarted: true })).toMatchObject({
+      name: "TimeoutError",
+      phase: "idle",
+      retryable: false,
+    });
+  });
+});

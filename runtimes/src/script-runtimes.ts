@@ -1,0 +1,160 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { type ConformanceRun, parseLines, RUNTIMES_DIR, type Runtime } from "./runtime.js";
+
+/** The command-line entry of the conformance checks. */
+const ENTRY = join(RUNTIMES_DIR, "conformance", "conformance.mjs");
+
+/** A command: the binary, the arguments before the entry and URL, extra environment. */
+interface Command {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** The reference: a check that fails here too is wrong, not the runtime. */
+export const node: Runtime = scriptRuntime("Node.js", () => ({
+  file: process.execPath,
+  args: [],
+  env: {},
+}));
+
+export const bun: Runtime = scriptRuntime("Bun", () => {
+  // The npm package's postinstall puts its platform package's binary in place of this
+  // placeholder; with install scripts blocked the placeholder does not run.
+  const bin = binary("bun", "bin/bun.exe");
+  if (typeof bin === "string") return bin;
+  // --no-install: never fetch a package node_modules lacks (Bun would auto-install it).
+  return { file: bin.file, args: ["run", "--no-install"], env: { DO_NOT_TRACK: "1" } };
+});
+
+export const deno: Runtime = scriptRuntime("Deno", () => {
+  const bin = binary("deno", "deno");
+  if (typeof bin === "string") return bin;
+  return {
+    file: bin.file,
+    args: [
+      "run",
+      // Packages come from the node_modules pnpm made, as they are: nothing is fetched.
+      "--node-modules-dir=manual",
+      "--no-lock",
+      "--no-prompt",
+      "--allow-net=127.0.0.1",
+      // Needed today: undici reads UNDICI_NO_WASM_SIMD as it loads, the User-Agent reads
+      // @loom/llm-core's package.json, and zod loads through createRequire (runtimes/README.md).
+      "--allow-env",
+      "--allow-read",
+    ],
+    env: { DENO_NO_UPDATE_CHECK: "1" },
+  };
+});
+
+/** A runtime that runs `conformance/conformance.mjs <url>` as `command` says, or why it cannot. */
+function scriptRuntime(name: string, command: () => Command | string): Runtime {
+  return {
+    name,
+    unavailable() {
+      const found = command();
+      return typeof found === "string" ? found : undefined;
+    },
+    run(url, limitMs) {
+      const found = command();
+      if (typeof found === "string") throw new Error(found);
+      return runScript(found, [...found.args, ENTRY, url], limitMs);
+    },
+  };
+}
+
+/**
+ * Runs a command in a process group of its own and collects what it printed. The whole group is
+ * killed when the run ends, times out or fails, so nothing it started outlives the test.
+ */
+async function runScript(
+  command: Command,
+  args: string[],
+  limitMs: number,
+): Promise<ConformanceRun> {
+  const started = performance.now();
+  const child = spawn(command.file, args, {
+    cwd: RUNTIMES_DIR,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", ...command.env },
+  });
+  const killGroup = (): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // The group is gone already.
+    }
+  };
+  // Should the test process itself end first, the child goes with it.
+  process.once("exit", killGroup);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ended = await new Promise<string>((resolve) => {
+      timer = setTimeout(() => {
+        killGroup();
+        resolve(`timed out after ${limitMs} ms`);
+      }, limitMs);
+      child.once("error", (error) => resolve(`could not start: ${error.message}`));
+      // `close`, not `exit`: the pipes are drained by then.
+      child.once("close", (code, signal) =>
+        resolve(code === null ? `signal ${signal}` : `exit ${code}`),
+      );
+    });
+    const { lines, other } = parseLines(stdout);
+    return {
+      lines,
+      output: `${stdout}\n${stderr}`,
+      other: `stderr: ${stderr.slice(-1_500) || "(empty)"}; other stdout: ${other.join(" | ").slice(-500) || "(none)"}`,
+      ended,
+      ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    clearTimeout(timer);
+    killGroup();
+    process.removeListener("exit", killGroup);
+  }
+}
+
+const require = createRequire(import.meta.url);
+const probed = new Map<string, { file: string } | string>();
+
+/**
+ * The runtime binary an npm package (a devDependency here) holds at `path` once its postinstall
+ * ran, checked by running `--version`; or why there is none that runs.
+ */
+function binary(pkg: string, path: string): { file: string } | string {
+  // Asked when the suite is collected and again when it runs: one `--version` is enough.
+  const known = probed.get(pkg) ?? probe(pkg, path);
+  probed.set(pkg, known);
+  return known;
+}
+
+function probe(pkg: string, path: string): { file: string } | string {
+  let file: string;
+  try {
+    file = join(dirname(require.resolve(`${pkg}/package.json`)), path);
+  } catch {
+    return `the npm package "${pkg}" is not installed (run pnpm install)`;
+  }
+  const run = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 15_000 });
+  if (run.error !== undefined || run.status !== 0) {
+    const why = (run.error?.message ?? `exit ${run.status ?? run.signal}: ${run.stderr}`)
+      .replace(/\s+/g, " ")
+      .trim();
+    return `${file} --version failed (${why.slice(0, 200)}); the package's postinstall puts the binary there: is "${pkg}" in allowBuilds of pnpm-workspace.yaml, and its platform package installed?`;
+  }
+  return { file };
+}

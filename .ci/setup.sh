@@ -29,6 +29,14 @@ loom_setup() {
       { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q redis-server >/dev/null 2>&1; } ||
       echo "setup: redis-server could not be installed; the Redis tests will skip"
   fi
+  # The browser suite of runtimes/ runs the checks in Debian's headless Chromium (driven by
+  # playwright-core, which downloads no browser of its own); it skips without one.
+  if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing chromium from Debian's packages"
+    apt-get install -y -q chromium >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } ||
+      echo "setup: chromium could not be installed; the Chromium conformance suite will skip"
+  fi
   echo "setup: node $(node --version), pnpm $(pnpm --version)"
   (cd "$loom_root" && pnpm install --frozen-lockfile)
 }

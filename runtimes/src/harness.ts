@@ -40,7 +40,7 @@ export function describeRuntime(runtime: Runtime, options: RuntimeSuiteOptions =
     let server: FakeServer | undefined;
     let run: ConformanceRun;
     beforeAll(async () => {
-      server = await createFakeServer();
+      server = await createFakeServer({ cors: runtime.cors === true });
       scriptServer(server);
       run = await runtime.run(server.url, RUN_LIMIT_MS);
       const failed = run.lines.filter((line) => !line.ok);

@@ -26,13 +26,15 @@ export interface ConformanceRun {
 
 /**
  * A runtime the conformance checks run under. A script runtime (Node.js, Bun, Deno) runs
- * `conformance/conformance.mjs` as a child process; workerd (through Miniflare) or a browser
- * (through Playwright) would run `conformance/checks.mjs` from an entry of their own and collect
- * the same lines, so the suite (`describeRuntime`) stays the same for every runtime.
+ * `conformance/conformance.mjs` as a child process; workerd (through Miniflare) and Chromium
+ * (through Playwright) run `conformance/checks.mjs` bundled with `@loom/llm` (`bundle.ts`) from
+ * an entry of their own and collect the same lines, so the suite (`describeRuntime`) stays the same for every runtime.
  */
 export interface Runtime {
   /** The name in test titles and messages. */
   readonly name: string;
+  /** Whether the fake server must allow CORS: the checks run in a web page, on another origin. */
+  readonly cors?: boolean;
   /** Why it cannot run on this machine (its binary is missing), or `undefined`. */
   unavailable(): string | undefined;
   /**

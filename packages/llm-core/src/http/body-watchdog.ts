@@ -34,7 +34,8 @@ export class BodyWatchdog<T = unknown> {
     this.#watched.add(watched);
     if (this.#timer === undefined) {
       this.#timer = setInterval(this.#tick, TICK_MS);
-      this.#timer.unref();
+      // workerd's (and a browser's) timers are numbers: no unref, and nothing to keep alive.
+      this.#timer.unref?.();
     }
   }
 

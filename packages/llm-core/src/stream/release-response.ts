@@ -23,7 +23,8 @@ export function releaseResponse(
     return;
   }
   const timer = setTimeout(() => body.destroy(), DRAIN_TIMEOUT_MS);
-  timer.unref();
+  // workerd's (and a browser's) timers are numbers: no unref.
+  timer.unref?.();
   void (async () => {
     let bytes = 0;
     for (let next = pending; ; next = iterator.next()) {

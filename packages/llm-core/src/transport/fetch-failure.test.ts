@@ -33,6 +33,15 @@ describe("fetchFailure", () => {
     expect(browser).toMatchObject({ code: FETCH_FAILED, message: "Failed to fetch" });
   });
 
+  it("workerd's plain `Error: Network connection lost.` is a network failure too", () => {
+    const lost = new Error("Network connection lost.");
+    expect(fetchFailure(lost)).toMatchObject({
+      code: FETCH_FAILED,
+      message: "Network connection lost.",
+      cause: lost,
+    });
+  });
+
   it("anything else (an abort's reason, a bug) passes untouched", () => {
     const reason = new Error("aborted by the caller");
     expect(fetchFailure(reason)).toBe(reason);

@@ -8,14 +8,24 @@ export const FETCH_FAILED = "LOOM_FETCH_FAILED";
  * and Bun on the error itself: those pass as they are. Browsers, Deno and workerd reject with a
  * bare `TypeError` (a network error, by the Fetch standard, names no reason): it gets the code
  * `LOOM_FETCH_FAILED`, and so becomes a `ConnectionError` rather than passing untyped, as an
- * error without a code (a bug) does. Anything else (an abort's reason) passes untouched.
+ * error without a code (a bug) does. workerd fails a body cut mid-way with a plain
+ * `Error: Network connection lost.`: the same. Anything else (an abort's reason) passes untouched.
  */
 export function fetchFailure(error: unknown): unknown {
-  if (hasCode(error) || !(error instanceof TypeError)) return error;
+  if (hasCode(error) || !(error instanceof TypeError || isLostConnection(error))) return error;
   const failure = new Error(innermostMessage(error) || "the network request failed", {
     cause: error,
   });
   return Object.assign(failure, { code: FETCH_FAILED });
+}
+
+/** workerd's words for a connection that broke under a request or its body. */
+function isLostConnection(error: unknown): error is Error {
+  return (
+    error instanceof Error &&
+    error.name === "Error" &&
+    /^network connection lost\.?$/i.test(error.message)
+  );
 }
 
 function hasCode(error: unknown): boolean {

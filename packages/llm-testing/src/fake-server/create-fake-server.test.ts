@@ -185,3 +185,69 @@ describe("createFakeServer", () => {
     expect((await res.arrayBuffer()).byteLength).toBe(5 * 1024 * 1024);
   });
 });
+
+describe("createFakeServer({ cors: true })", () => {
+  it("answers a preflight itself, unrecorded, and lets a page read the replies' headers", async () => {
+    const cors = await createFakeServer({
+      cors: true,
+      replies: [
+        {
+          type: "error",
+          status: 429,
+          headers: { "retry-after": "1", "anthropic-ratelimit-requests-remaining": "0" },
+          body: { error: { message: "slow down" } },
+        },
+      ],
+    });
+    try {
+      const preflight = await fetch(`${cors.baseUrl}/messages`, {
+        method: "OPTIONS",
+        headers: {
+          origin: "http://page.test",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type, x-api-key, anthropic-version",
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin")).toBe("http://page.test");
+      expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
+      expect(preflight.headers.get("access-control-allow-headers")).toBe(
+        "content-type, x-api-key, anthropic-version",
+      );
+      expect(cors.requests).toHaveLength(0);
+
+      const res = await fetch(`${cors.baseUrl}/messages`, {
+        method: "POST",
+        headers: { origin: "http://page.test", "content-type": "application/json" },
+        body: "{}",
+      });
+      // The preflight took no reply: the first request still gets the first one.
+      expect(res.status).toBe(429);
+      expect(res.headers.get("access-control-allow-origin")).toBe("http://page.test");
+      const exposed = res.headers.get("access-control-expose-headers")?.split(", ") ?? [];
+      for (const name of [
+        "retry-after",
+        "x-request-id",
+        "request-id",
+        "x-should-retry",
+        "anthropic-ratelimit-requests-remaining",
+      ]) {
+        expect(exposed).toContain(name);
+      }
+      expect(cors.requests.map((r) => r.method)).toEqual(["POST"]);
+    } finally {
+      await cors.close();
+    }
+  });
+
+  it("sends no CORS headers and records OPTIONS as any request without it", async () => {
+    server.enqueue({ type: "json", body: {} });
+    const res = await fetch(server.url, {
+      method: "OPTIONS",
+      headers: { origin: "http://page.test", "access-control-request-method": "POST" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    expect(server.requests.map((r) => r.method)).toEqual(["OPTIONS"]);
+  });
+});

@@ -22,7 +22,42 @@ export interface FakeServerOptions {
   replies?: FakeReply[];
   /** The reply once the queue is empty. Without one, such a request gets a 500 that says so. */
   fallback?: FakeReply;
+  /**
+   * Lets a web page call the server (CORS): every reply allows any origin, the headers a client
+   * sends and reads (`retry-after`, request ids, `x-should-retry`, `anthropic-ratelimit-*`) are
+   * exposed, and an `OPTIONS` preflight is answered at once, without being recorded or taking
+   * a reply. Off by default.
+   */
+  cors?: boolean;
 }
+
+/** What a `cors: true` server lets a page read from its replies. */
+const CORS_EXPOSED_HEADERS = [
+  "retry-after",
+  "retry-after-ms",
+  "x-request-id",
+  "request-id",
+  "openai-processing-ms",
+  "x-should-retry",
+  "x-ratelimit-limit-requests",
+  "x-ratelimit-limit-tokens",
+  "x-ratelimit-remaining-requests",
+  "x-ratelimit-remaining-tokens",
+  "x-ratelimit-reset-requests",
+  "x-ratelimit-reset-tokens",
+  "anthropic-ratelimit-requests-limit",
+  "anthropic-ratelimit-requests-remaining",
+  "anthropic-ratelimit-requests-reset",
+  "anthropic-ratelimit-tokens-limit",
+  "anthropic-ratelimit-tokens-remaining",
+  "anthropic-ratelimit-tokens-reset",
+  "anthropic-ratelimit-input-tokens-limit",
+  "anthropic-ratelimit-input-tokens-remaining",
+  "anthropic-ratelimit-input-tokens-reset",
+  "anthropic-ratelimit-output-tokens-limit",
+  "anthropic-ratelimit-output-tokens-remaining",
+  "anthropic-ratelimit-output-tokens-reset",
+].join(", ");
 
 /** A real OpenAI-compatible HTTP server on 127.0.0.1 that answers as scripted. */
 export interface FakeServer {
@@ -70,6 +105,7 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = performance.now();
+    if (options.cors === true && allowCors(req, res)) return;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString("utf8");
@@ -144,6 +180,28 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * Sets the CORS headers on `res`, kept by every later `writeHead`; answers a preflight
+ * (`OPTIONS` with `access-control-request-method`) itself and says so.
+ */
+function allowCors(req: IncomingMessage, res: ServerResponse): boolean {
+  res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
+  res.setHeader("access-control-expose-headers", CORS_EXPOSED_HEADERS);
+  res.setHeader("vary", "origin");
+  if (req.method !== "OPTIONS" || req.headers["access-control-request-method"] === undefined) {
+    return false;
+  }
+  res.writeHead(204, {
+    "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+    // Whatever the page asks to send: authorization, x-api-key, anthropic-*, a check's own.
+    "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "*",
+    "access-control-max-age": "600",
+  });
+  res.end();
+  req.resume();
+  return true;
 }
 
 function matches(match: RequestMatch, request: RecordedRequest): boolean {

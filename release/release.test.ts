@@ -1,8 +1,9 @@
 // The release, end to end, against a real registry: a local verdaccio with no uplink. A copy of
 // the repository publishes every @loom package the way a maintainer does (a changeset,
 // `changeset version`, `pnpm release`); fresh projects then install them piece by piece with npm
-// and with pnpm, as users do; a patch release follows and the users update to it.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+// and with pnpm, as users do, and Bun and Deno projects install @loom/llm from it and run a
+// call and a stream; a patch release follows and the users update to it.
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import {
   copyFileSync,
@@ -14,6 +15,9 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -661,6 +665,251 @@ describe("installed globally with npm", () => {
     expect(help.stdout).toContain("Usage:");
     expect((await attempt(bin, ["--version"], work)).stdout).toBe(`${first}\n`);
   }, 180_000);
+});
+
+// --- Bun and Deno ---------------------------------------------------------------------------
+
+/**
+ * The `bun` or `deno` binary that loom-runtimes holds as a devDependency, or why there is none
+ * that runs. The same lookup as runtimes/src/script-runtimes.ts (kept small and duplicated here,
+ * not imported: this workspace would otherwise depend on that test package): the npm package's
+ * postinstall puts its platform binary at `path`, checked with `--version`.
+ */
+function runtimeBinary(pkg: string, path: string): string | { file: string } {
+  let file: string;
+  try {
+    const fromRuntimes = createRequire(join(repo, "runtimes", "package.json"));
+    file = join(dirname(fromRuntimes.resolve(`${pkg}/package.json`)), path);
+  } catch {
+    return `the npm package "${pkg}" is not installed in runtimes/ (run pnpm install)`;
+  }
+  const run = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 15_000 });
+  if (run.error !== undefined || run.status !== 0) {
+    return `${file} --version failed (${(run.error?.message ?? `exit ${run.status}`).slice(0, 120)})`;
+  }
+  return { file };
+}
+const bunBinary = runtimeBinary("bun", "bin/bun.exe");
+const denoBinary = runtimeBinary("deno", "deno");
+if (typeof bunBinary === "string") console.log(`release under Bun skipped: ${bunBinary}`);
+if (typeof denoBinary === "string") console.log(`release under Deno skipped: ${denoBinary}`);
+
+/** The answers of the fake OpenAI-compatible server the Bun and Deno scripts call. */
+const CALL_TEXT = "Hello from the fake server";
+const STREAM_PIECES = ["Hello", ", streamed", " world"];
+
+/** A fake OpenAI chat-completions server on loopback: one reply for a call, an SSE stream for a
+ *  stream. Runs in this process; closed by the caller (connections too). */
+async function fakeServer(): Promise<{ server: Server; url: string }> {
+  const chunk = (delta: object, finish: string | null = null): string =>
+    `data: ${JSON.stringify({
+      id: "chatcmpl-release",
+      object: "chat.completion.chunk",
+      created: 0,
+      model: "fake-model",
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    })}\n\n`;
+  const server = createServer((request, response) => {
+    let body = "";
+    request.setEncoding("utf8").on("data", (piece: string) => {
+      body += piece;
+    });
+    request.on("end", () => {
+      if (request.method !== "POST" || request.url !== "/v1/chat/completions") {
+        response.writeHead(404).end();
+        return;
+      }
+      const asked = JSON.parse(body || "{}") as { stream?: boolean };
+      if (asked.stream === true) {
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.write(chunk({ role: "assistant", content: "" }));
+        for (const piece of STREAM_PIECES) response.write(chunk({ content: piece }));
+        response.write(chunk({}, "stop"));
+        response.end("data: [DONE]\n\n");
+        return;
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify({
+          id: "chatcmpl-release",
+          object: "chat.completion",
+          created: 0,
+          model: "fake-model",
+          choices: [
+            { index: 0, message: { role: "assistant", content: CALL_TEXT }, finish_reason: "stop" },
+          ],
+          usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+/** The user's script: a call and a stream through the installed @loom/llm, one JSON line out. */
+const callAndStream = (specifier: string, url: string): string =>
+  `import { LLMProvider } from ${JSON.stringify(specifier)};
+
+const llm = new LLMProvider({}, { baseUrl: ${JSON.stringify(`${url}/v1`)}, model: "fake-model", apiKey: "sk-release" });
+try {
+  const messages = [{ role: "user", content: "hi" }];
+  const res = await llm.call({ messages });
+  const pieces = [];
+  for await (const piece of llm.stream({ messages })) pieces.push(piece);
+  console.log(JSON.stringify({ content: res.content, finishReason: res.finishReason, streamed: pieces.join("") }));
+} finally {
+  await llm.close();
+}
+`;
+const expected = { content: CALL_TEXT, finishReason: "stop", streamed: STREAM_PIECES.join("") };
+
+/** Runs a runtime's command in a process group of its own, killed whole at the end. */
+async function runInGroup(
+  file: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  limitMs = 120_000,
+): Promise<Result> {
+  const child = spawn(file, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const killGroup = (): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  };
+  process.once("exit", killGroup);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (piece: string) => {
+    stdout += piece;
+  });
+  child.stderr.setEncoding("utf8").on("data", (piece: string) => {
+    stderr += piece;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const code = await new Promise<number>((resolve) => {
+      timer = setTimeout(() => {
+        stderr += ` (timed out after ${limitMs} ms)`;
+        killGroup();
+        resolve(-1);
+      }, limitMs);
+      child.once("error", (error) => {
+        stderr += ` (${error.message})`;
+        resolve(-1);
+      });
+      child.once("close", (exitCode) => resolve(exitCode ?? -1));
+    });
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+    killGroup();
+    process.removeListener("exit", killGroup);
+  }
+}
+/** The script's one JSON line, or the run's output in the failure. */
+function scriptOutput(run: Result): unknown {
+  const line = run.stdout.trim().split("\n").at(-1) ?? "";
+  expect(run.code, `${run.stderr}\n${run.stdout}`.slice(-4_000)).toBe(0);
+  return JSON.parse(line);
+}
+
+describe("installed with Bun and Deno", () => {
+  it.skipIf(typeof bunBinary === "string")(
+    "bun add @loom/llm from the registry: a call and a stream run under Bun",
+    async () => {
+      const bun = typeof bunBinary === "string" ? "" : bunBinary.file;
+      const cwd = join(work, "bun-project");
+      mkdirSync(cwd, { recursive: true });
+      writeFileSync(
+        join(cwd, "package.json"),
+        `${JSON.stringify({ name: "bun-project", private: true, type: "module" }, null, 2)}\n`,
+      );
+      // The @loom scope from the local registry, everything else from the default one; a cache
+      // of its own, so no @loom tarball of an earlier run (same version, other bytes) is reused.
+      writeFileSync(
+        join(cwd, "bunfig.toml"),
+        `[install.cache]\ndir = ${JSON.stringify(join(work, "bun-cache"))}\n\n[install.scopes]\n"@loom" = ${JSON.stringify(registryUrl)}\n`,
+      );
+      const env = { ...userEnv, DO_NOT_TRACK: "1", NO_COLOR: "1" };
+      const install = await runInGroup(bun, ["add", "@loom/llm"], cwd, env);
+      expect(install.code, `${install.stderr}\n${install.stdout}`.slice(-4_000)).toBe(0);
+      expect(existsSync(join(work, "bun-cache")), "bunfig.toml's cache").toBe(true);
+      expect(readJson<Manifest>(join(cwd, "package.json")).dependencies).toEqual({
+        "@loom/llm": `^${first}`,
+      });
+      expect(
+        readJson<Manifest>(join(cwd, "node_modules", "@loom", "llm", "package.json")).version,
+      ).toBe(first);
+      const { server, url } = await fakeServer();
+      try {
+        writeFileSync(join(cwd, "main.mjs"), callAndStream("@loom/llm", url));
+        // --no-install: nothing fetched at run time; the only network is the loopback server.
+        const run = await runInGroup(bun, ["run", "--no-install", "main.mjs"], cwd, env);
+        expect(scriptOutput(run)).toEqual(expected);
+      } finally {
+        await closeServer(server);
+      }
+    },
+    240_000,
+  );
+
+  it.skipIf(typeof denoBinary === "string")(
+    "deno run of npm:@loom/llm from the registry: a call and a stream run under Deno",
+    async () => {
+      const deno = typeof denoBinary === "string" ? "" : denoBinary.file;
+      const cwd = join(work, "deno-project");
+      mkdirSync(cwd, { recursive: true });
+      // Deno holds back versions younger than its minimum dependency age (24 hours by default):
+      // as with pnpm, a user who wants a release the day it is out names the scope.
+      writeFileSync(
+        join(cwd, "deno.json"),
+        `${JSON.stringify({ minimumDependencyAge: { exclude: ["npm:@loom/*"] } }, null, 2)}\n`,
+      );
+      // Deno reads the project's .npmrc: the @loom scope from the local registry, the rest from
+      // the default one; DENO_DIR of its own, so no cached @loom package of an earlier run.
+      writeFileSync(join(cwd, ".npmrc"), `@loom:registry=${registryUrl}\n`);
+      const env = {
+        ...userEnv,
+        DENO_DIR: join(work, "deno-dir"),
+        DENO_NO_UPDATE_CHECK: "1",
+        DO_NOT_TRACK: "1",
+        NO_COLOR: "1",
+      };
+      const { server, url } = await fakeServer();
+      try {
+        writeFileSync(join(cwd, "main.mjs"), callAndStream(`npm:@loom/llm@^${first}`, url));
+        const run = await runInGroup(
+          deno,
+          [
+            "run",
+            "--no-lock",
+            "--no-prompt",
+            "--allow-net=127.0.0.1",
+            // As in runtimes/src/script-runtimes.ts: undici's env, the User-Agent's package.json,
+            // zod through createRequire.
+            "--allow-env",
+            "--allow-read",
+            "main.mjs",
+          ],
+          cwd,
+          env,
+        );
+        expect(scriptOutput(run)).toEqual(expected);
+      } finally {
+        await closeServer(server);
+      }
+    },
+    240_000,
+  );
 });
 
 describe("a patch release", () => {

@@ -7,6 +7,7 @@ import {
   TimeoutError,
 } from "@loom/llm-types";
 import { isRetryableTransportFailure } from "../retry/retry-decision.js";
+import { BAD_RESPONSE, UNDECODABLE_BODY } from "../transport/fetch-failure.js";
 import { OPAQUE_REDIRECT } from "../transport/opaque-redirect.js";
 import { UNSUPPORTED_ENCODING } from "../transport/unsupported-encoding.js";
 
@@ -127,7 +128,8 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     code.startsWith("Z_") ||
     code.startsWith("ERR_ZLIB") ||
     code === "ERR__ERROR" ||
-    code === "ZlibError"
+    code === "ZlibError" ||
+    code === UNDECODABLE_BODY
   ) {
     // A compressed body (from a proxy) that does not decode: Node's zlib codes (undici's
     // decoding, or Node's fetch), or Bun's fetch.
@@ -191,7 +193,14 @@ function parserError(error: unknown): { code?: string; message: string } | undef
   for (let e = error as { code?: unknown; name?: unknown; cause?: unknown } | null, depth = 0; ; ) {
     if (e === null || typeof e !== "object") return undefined;
     const code = typeof e.code === "string" ? e.code : undefined;
-    if (code?.startsWith("HPE_") || e.name === "HTTPParserError") {
+    // llhttp's `HPE_…` (undici, Node's fetch), Bun's `Malformed_HTTP_Response`, and the code
+    // `fetchFailure` gives a runtime's words for it (Deno's hyper).
+    if (
+      code?.startsWith("HPE_") ||
+      code === "Malformed_HTTP_Response" ||
+      code === BAD_RESPONSE ||
+      e.name === "HTTPParserError"
+    ) {
       const message = (e as { message?: unknown }).message;
       return { ...(code === undefined ? {} : { code }), message: String(message) };
     }

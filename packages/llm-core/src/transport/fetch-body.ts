@@ -12,12 +12,17 @@ const noop = (): void => {};
  * does. Only time a read spends waiting counts, so a caller slow to ask for the next chunk is
  * not taken for a silent server. Read once, one read at a time (as `for await` reads).
  *
- * A failure (the network's, the timeout, `destroy(error)`) rejects the read waiting at once, with
- * the reason the request was aborted for when it was (see `InFlightRequest.failure`), and
- * aborts the request, which closes its connection.
+ * A failure (the network's, the timeout, `destroy(error)`, the request aborted by the caller or
+ * `close()`) rejects the read waiting at once, with the reason the request was aborted for when
+ * it was (see `InFlightRequest.failure`), aborts the request, which closes its connection, and
+ * cancels the reader. Not left to the runtime: Deno's fetch stops passing an abort on to a body
+ * once its `Response` was garbage-collected, so the `Response` is kept here as long as the body
+ * and an abort cancels the reader itself.
  */
 export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** Held so the runtime keeps the link from the request's signal to the body (see above). */
+  readonly #response: Response;
   readonly #request: InFlightRequest;
   readonly #timeoutMs: number;
   #done = false;
@@ -34,17 +39,21 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
    */
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `stream` is `response.body`: `null` for a response without a body. */
-  constructor(
-    stream: ReadableStream<Uint8Array> | null,
-    request: InFlightRequest,
-    timeoutMs: number,
-  ) {
-    this.#reader = stream?.getReader();
+  constructor(response: Response, request: InFlightRequest, timeoutMs: number) {
+    this.#response = response;
+    this.#reader = response.body?.getReader();
     this.#request = request;
     this.#timeoutMs = timeoutMs;
     if (this.#reader === undefined) this.#finish();
+    else request.signal.addEventListener("abort", this.#onAbort, { once: true });
   }
+
+  /** The response this body is of. */
+  get response(): Response {
+    return this.#response;
+  }
+
+  readonly #onAbort = (): void => this.#fail(this.#request.signal.reason);
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -110,6 +119,7 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
   #finish(): void {
     this.#done = true;
     clearTimeout(this.#timer);
+    this.#request.signal.removeEventListener("abort", this.#onAbort);
     this.#request.end();
   }
 

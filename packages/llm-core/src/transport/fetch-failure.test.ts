@@ -119,4 +119,55 @@ describe("fetch failures, typed by the exchange", () => {
       retryable: false,
     });
   });
+
+  it("an answer that is not HTTP, or a body that does not decode: InvalidResponseError, never resent", () => {
+    const cases: [string, unknown][] = [
+      [
+        "Bun's Malformed_HTTP_Response",
+        Object.assign(new TypeError("Malformed HTTP response"), {
+          code: "Malformed_HTTP_Response",
+        }),
+      ],
+      [
+        "Deno's words for a reply that is not HTTP",
+        fetchFailure(
+          new TypeError("error sending request", {
+            cause: new Error("client error (SendRequest): invalid HTTP version parsed"),
+          }),
+        ),
+      ],
+      [
+        "Deno's words for a body that does not decode",
+        fetchFailure(
+          new TypeError("error reading a body", {
+            cause: new Error("deflate decompression error"),
+          }),
+        ),
+      ],
+    ];
+    for (const [name, failure] of cases) {
+      const typed = toTransportError(failure, context) as { name: string; retryable: boolean };
+      expect(typed.name, name).toBe("InvalidResponseError");
+      expect(typed.retryable, name).toBe(false);
+    }
+  });
+});
+
+describe("a fetch body, aborted", () => {
+  it("the caller's abort ends a read the runtime leaves waiting (Deno's, once the Response was collected)", async () => {
+    const { FetchBody } = await import("./fetch-body.js");
+    const { InFlightRequest } = await import("./in-flight-request.js");
+    const caller = new AbortController();
+    const flight = new InFlightRequest(caller.signal, () => {});
+    // A body whose source never answers and ignores the request's signal, as Deno's did.
+    const response = new Response(
+      new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) }),
+    );
+    const body = new FetchBody(response, flight, 60_000);
+    const read = body.next();
+    const reason = Object.assign(new Error("stopped"), { name: "AbortError" });
+    caller.abort(reason);
+    await expect(read).rejects.toBe(reason);
+    expect(flight.ended).toBe(true);
+  });
 });

@@ -1,5 +1,15 @@
 /** The code of a `fetch` failure that names no code of its own (a bare `TypeError`). */
 export const FETCH_FAILED = "LOOM_FETCH_FAILED";
+/** A bare failure whose words say the server's answer was not HTTP: a response had begun. */
+export const BAD_RESPONSE = "LOOM_BAD_RESPONSE";
+/** A bare failure whose words say a compressed body did not decode. */
+export const UNDECODABLE_BODY = "LOOM_UNDECODABLE_BODY";
+
+// Deno's fetch (hyper) names no code, only words: `invalid HTTP version parsed`, `error
+// parsing`; `deflate decompression error`. An answer that is not HTTP, or a body that does not
+// decode, came from a server that may have acted on the request: never resent.
+const NOT_HTTP = /invalid http|error parsing|parse error|malformed/i;
+const NOT_DECODED = /decompression error|decoding error|error decoding/i;
 
 /**
  * What `fetch` (or a read of its body) rejected with, as the exchange types transport failures:
@@ -13,10 +23,14 @@ export const FETCH_FAILED = "LOOM_FETCH_FAILED";
  */
 export function fetchFailure(error: unknown): unknown {
   if (hasCode(error) || !(error instanceof TypeError || isLostConnection(error))) return error;
-  const failure = new Error(innermostMessage(error) || "the network request failed", {
-    cause: error,
-  });
-  return Object.assign(failure, { code: FETCH_FAILED });
+  const message = innermostMessage(error) || "the network request failed";
+  const failure = new Error(message, { cause: error });
+  const code = NOT_DECODED.test(message)
+    ? UNDECODABLE_BODY
+    : NOT_HTTP.test(message)
+      ? BAD_RESPONSE
+      : FETCH_FAILED;
+  return Object.assign(failure, { code });
 }
 
 /** workerd's words for a connection that broke under a request or its body. */

@@ -87,7 +87,7 @@ export class FetchTransport implements Transport {
       throw error;
     }
     const headers = headerRecord(response.headers);
-    const body = new FetchBody(response.body, flight, request.timeoutMs);
+    const body = new FetchBody(response, flight, request.timeoutMs);
     const encoding = headers["content-encoding"];
     if (encoding === undefined) return { status: response.status, headers, body };
     const unknown = codings(String(encoding)).find((coding) => !FETCH_DECODES.has(coding));

@@ -9,6 +9,7 @@ import {
 } from "@loom/llm-types";
 import { quoteServerText } from "../../../response/quote-server-text.js";
 import { eventJson, isBlankData } from "../../shared/event-json.js";
+import { eventTooLarge, responseTooLarge } from "../../shared/size-limit-errors.js";
 import { structuredToolOf } from "../request/structured-output-tool.js";
 import { answerStopReason, assembleResponse } from "../response/assemble-response.js";
 import { errorIn, messageError } from "../response/message-error.js";
@@ -235,24 +236,13 @@ export class MessageStreamReader implements WireStreamReader, BlockSink {
    */
   grow(length: number): void {
     this.#assembled += length;
-    if (this.#assembled > this.facts.maxBytes) {
-      throw new InvalidResponseError({
-        message: `${this.facts.request}: the streamed response grew past maxResponseBytes (${this.facts.maxBytes}); text, thinking, tool inputs and content blocks count together`,
-        provider: this.facts.provider,
-        model: this.facts.model,
-        requestId: this.facts.requestId,
-      });
-    }
+    if (this.#assembled > this.facts.maxBytes)
+      throw responseTooLarge(this.facts, "text, thinking, tool inputs and content blocks");
   }
 
   /** The error for an SSE event larger than `maxResponseBytes`. */
   overflow(): InvalidResponseError {
-    return new InvalidResponseError({
-      message: `${this.facts.request}: a stream event exceeded maxResponseBytes (${this.facts.maxBytes})`,
-      provider: this.facts.provider,
-      model: this.facts.model,
-      requestId: this.facts.requestId,
-    });
+    return eventTooLarge(this.facts);
   }
 
   /**

@@ -8,6 +8,7 @@ import {
 } from "@loom/llm-types";
 import { parseToolCall } from "../../../response/parse-tool-call.js";
 import { quoteServerText } from "../../../response/quote-server-text.js";
+import { rawArguments } from "../../shared/raw-arguments.js";
 import { bodyError, errorIn } from "./body-error.js";
 import { choiceIndex } from "./choice-index.js";
 import { normalizeFinishReason } from "./normalize-finish-reason.js";
@@ -174,13 +175,7 @@ function toolCallsOf(wire: unknown, meta: ExchangeFacts, finishReason: string | 
   // An entry that is not an object (`null`, a string) is no call: skipped, not a TypeError.
   return wire.filter(isObject).map((call: Json) => {
     const fn = (isObject(call.function) ? call.function : {}) as Json;
-    const args = fn.arguments;
-    const raw =
-      typeof args === "string"
-        ? args
-        : args === undefined || args === null
-          ? ""
-          : JSON.stringify(args);
+    const raw = rawArguments(fn.arguments);
     // Masked before parsing, so the parsed arguments and any error about them are masked too.
     const toolCall = parseToolCall(
       typeof call.id === "string" ? meta.redact(call.id) : undefined,

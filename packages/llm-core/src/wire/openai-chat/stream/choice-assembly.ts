@@ -8,6 +8,7 @@ import {
 } from "@loom/llm-types";
 
 import { parseToolCall } from "../../../response/parse-tool-call.js";
+import { rawArguments } from "../../shared/raw-arguments.js";
 import { normalizeFinishReason } from "../response/normalize-finish-reason.js";
 import type { ChoiceParts } from "../response/parse-completion.js";
 
@@ -191,13 +192,7 @@ export class ChoiceAssembly {
     if (id !== undefined && call.id === "") call.id = id;
     const name = typeof fn.name === "string" && fn.name !== "" ? meta.redact(fn.name) : undefined;
     if (name !== undefined && call.name === "") call.name = name;
-    const args = fn.arguments;
-    const raw =
-      typeof args === "string"
-        ? args
-        : args !== undefined && args !== null
-          ? JSON.stringify(args)
-          : "";
+    const raw = rawArguments(fn.arguments);
     this.#sink.grow(raw.length);
     const piece = call.redaction === undefined ? raw : call.redaction.push(raw);
     call.args += piece;

@@ -8,6 +8,7 @@ import {
 import { quoteServerText } from "../../../response/quote-server-text.js";
 
 import { eventJson, isBlankData } from "../../shared/event-json.js";
+import { eventTooLarge, responseTooLarge } from "../../shared/size-limit-errors.js";
 import { bodyError, errorIn } from "../response/body-error.js";
 import { choiceIndex } from "../response/choice-index.js";
 import { normalizeUsage } from "../response/normalize-usage.js";
@@ -167,24 +168,13 @@ export class StreamAssembler implements WireStreamReader, AssemblySink {
    */
   grow(length: number): void {
     this.#assembled += length;
-    if (this.#assembled > this.meta.maxBytes) {
-      throw new InvalidResponseError({
-        message: `${this.meta.request}: the streamed response grew past maxResponseBytes (${this.meta.maxBytes}); content, reasoning and tool-call arguments count together`,
-        provider: this.meta.provider,
-        model: this.meta.model,
-        requestId: this.meta.requestId,
-      });
-    }
+    if (this.#assembled > this.meta.maxBytes)
+      throw responseTooLarge(this.meta, "content, reasoning and tool-call arguments");
   }
 
   /** The error for an SSE event larger than `maxResponseBytes`. */
   overflow(): InvalidResponseError {
-    return new InvalidResponseError({
-      message: `${this.meta.request}: a stream event exceeded maxResponseBytes (${this.meta.maxBytes})`,
-      provider: this.meta.provider,
-      model: this.meta.model,
-      requestId: this.meta.requestId,
-    });
+    return eventTooLarge(this.meta);
   }
 
   /**

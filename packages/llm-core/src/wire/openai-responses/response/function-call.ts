@@ -1,5 +1,6 @@
 import type { ExchangeFacts, ToolCall } from "@loom/llm-types";
 import { parseToolCall } from "../../../response/parse-tool-call.js";
+import { rawArguments } from "../../shared/raw-arguments.js";
 import type { Json } from "./output-items.js";
 
 /**
@@ -21,13 +22,7 @@ export function toolCallOf(
   facts: ExchangeFacts,
   finishReason: string | null,
 ): ToolCall {
-  const args = item.arguments;
-  const raw =
-    typeof args === "string"
-      ? args
-      : args === undefined || args === null
-        ? ""
-        : (JSON.stringify(args) ?? "");
+  const raw = rawArguments(item.arguments);
   return parseToolCall(
     typeof item.call_id === "string" && item.call_id !== ""
       ? facts.redact(item.call_id)

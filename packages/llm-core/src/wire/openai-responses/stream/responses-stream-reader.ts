@@ -11,6 +11,7 @@ import {
 import { parseToolCall } from "../../../response/parse-tool-call.js";
 import { quoteServerText } from "../../../response/quote-server-text.js";
 import { eventJson, isBlankData } from "../../shared/event-json.js";
+import { eventTooLarge, responseTooLarge } from "../../shared/size-limit-errors.js";
 import { assembleResponse } from "../response/assemble-response.js";
 import { type Finish, finishOf } from "../response/finish-reason.js";
 import { callFinishReason } from "../response/function-call.js";
@@ -445,23 +446,12 @@ export class ResponsesStreamReader implements WireStreamReader {
    */
   #grow(length: number): void {
     this.#assembled += length;
-    if (this.#assembled > this.#facts.maxBytes) {
-      throw new InvalidResponseError({
-        message: `${this.#facts.request}: the streamed response grew past maxResponseBytes (${this.#facts.maxBytes}); text, reasoning, arguments and output items count together`,
-        provider: this.#facts.provider,
-        model: this.#facts.model,
-        requestId: this.#facts.requestId,
-      });
-    }
+    if (this.#assembled > this.#facts.maxBytes)
+      throw responseTooLarge(this.#facts, "text, reasoning, arguments and output items");
   }
 
   overflow(): InvalidResponseError {
-    return new InvalidResponseError({
-      message: `${this.#facts.request}: a stream event exceeded maxResponseBytes (${this.#facts.maxBytes})`,
-      provider: this.#facts.provider,
-      model: this.#facts.model,
-      requestId: this.#facts.requestId,
-    });
+    return eventTooLarge(this.#facts);
   }
 
   /**

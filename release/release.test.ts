@@ -893,11 +893,8 @@ describe("installed with Bun and Deno", () => {
             "run",
             "--no-lock",
             "--no-prompt",
+            // As in runtimes/src/script-runtimes.ts: the fake server's network, nothing else.
             "--allow-net=127.0.0.1",
-            // As in runtimes/src/script-runtimes.ts: undici's env, the User-Agent's package.json,
-            // zod through createRequire.
-            "--allow-env",
-            "--allow-read",
             "main.mjs",
           ],
           cwd,

@@ -40,11 +40,9 @@ export const deno: Runtime = scriptRuntime("Deno", () => {
       "--node-modules-dir=manual",
       "--no-lock",
       "--no-prompt",
+      // The network of the fake server, and nothing else: the client reads no file and no
+      // environment variable on Deno (its fetch transport, zod imported, the version built in).
       "--allow-net=127.0.0.1",
-      // Needed today: undici reads UNDICI_NO_WASM_SIMD as it loads, the User-Agent reads
-      // @loom/llm-core's package.json, and zod loads through createRequire (runtimes/README.md).
-      "--allow-env",
-      "--allow-read",
     ],
     env: { DENO_NO_UPDATE_CHECK: "1" },
   };

@@ -1,25 +1,31 @@
 // The size a browser (or worker) app pays for a call and a stream (issue 26): a minimal app entry
-// bundled by rolldown for the `browser` condition, minified, then gzipped (level 9), with a
-// budget each entry must stay under, so growth fails the test.
+// bundled by rolldown for the `browser` condition, minified, split into chunks as an app's
+// bundler splits it, then gzipped (level 9), with budgets the test fails above.
 //
-// zod is external, as the issue says (an app that validates with it ships it anyway), and so is
-// `@opentelemetry/api`: `@loom/llm`'s browser build imports it statically (llm-otel's
-// `#otel-api` is `otel-api.static.js` under `browser`, `import * as otel`), so a bundler ships
-// it too unless the app marks it external; it is a dependency of the app's own tracing, about
-// 6 kB more min+gzip when bundled (48.4 kB instead of 42.3 kB, measured with this test's
-// bundler). `@loom/llm-core` alone does not import it.
+// What is measured: the code the app loads at start (its entry chunk and every chunk that one
+// imports, transitively, joined as one file), which is all a call and a stream in OpenAI's chat
+// completions (the default protocol) need; and, for each other wire protocol, the same plus the
+// chunks its first call loads (llm-core imports Anthropic's Messages and OpenAI's Responses
+// dynamically, wire/protocols.ts, so an app ships and loads only what it speaks).
 //
-// The issue's target is 25 kB for call + stream. It is NOT met yet: measured, the `@loom/llm`
-// entry is 42.3 kB (17.3 kB over, 1.69 times the target) and `ChatClient` of `@loom/llm-core`
-// alone 35.6 kB (10.6 kB over, 1.43 times). The largest part is the three wire protocols, all
-// bundled since ChatClient picks one at run time from its config (openai-chat,
-// anthropic-messages, openai-responses: about 40% of the minified bytes); see
-// runtimes/README.md. Until the target
-// is met, each budget is the measured size plus 5%, so the test catches growth; lower it when
-// the bundle shrinks, down to 25 kB.
+// zod is external, as the issue says, and loaded on first need only: off Node.js, llm-utils
+// imports it dynamically before the first request whose schemas need it (`prepareSchemas`), so
+// an app without such schemas never loads it. That matters: bundled whole (its namespace is
+// what the client uses), zod is about 91 kB min+gzip, three times the client. The test holds
+// that it is not imported at start. `@opentelemetry/api` is external too: `@loom/llm`'s browser
+// build imports it statically (llm-otel's `#otel-api` is `otel-api.static.js` under `browser`),
+// so a bundler ships it unless the app marks it external; it is a dependency of the app's own
+// tracing, about 6 kB more min+gzip when bundled. `@loom/llm-core` alone does not import it.
+//
+// The issue's target is 25 kB for call + stream. It is NOT met: measured (rolldown 1.2.19),
+// `ChatClient` of `@loom/llm-core` loads 28.3 kB at start (3.3 kB over, 1.13 times the target;
+// 35.6 kB before the protocols were split out) and the `@loom/llm` facade 35.0 kB (presets,
+// prices, telemetry hooks; 42.3 kB before). What the 28.3 kB holds is in runtimes/README.md.
+// Each budget is the measured size plus 3%, rounded up to 100 bytes, so growth fails the test;
+// lower it when the bundle shrinks, down to 25 kB.
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { rolldown } from "rolldown";
+import { type OutputChunk, rolldown } from "rolldown";
 import { describe, expect, it } from "vitest";
 import { RUNTIMES_DIR } from "./runtime.js";
 
@@ -29,11 +35,14 @@ const TARGET_BYTES = 25_000;
 /** A minimal app entry, and its budget in bytes, min + gzip. */
 interface SizeEntry {
   source: string;
+  /** What the app loads at start, which is all a call and a stream in OpenAI's chat need. */
   budget: number;
+  /** What it has loaded once it spoke another protocol (Anthropic's Messages, OpenAI's Responses). */
+  protocolBudget: number;
 }
 
 const ENTRIES: Record<string, SizeEntry> = {
-  // Measured 42,338 bytes (rolldown 1.2.19): budget 42,338 + 5%, rounded up to 100 bytes.
+  // Measured 35,017 bytes at start, 40,210 with Anthropic's Messages (the larger protocol).
   "@loom/llm LLMProvider": {
     source: `import { LLMProvider } from "@loom/llm";
 const llm = new LLMProvider({}, { baseUrl: "https://api.example.com/v1", model: "m" });
@@ -41,9 +50,10 @@ const messages = [{ role: "user", content: "hi" }];
 console.log(await llm.call({ messages }));
 for await (const text of llm.stream({ messages })) console.log(text);
 `,
-    budget: 44_500,
+    budget: 36_100,
+    protocolBudget: 41_500,
   },
-  // Measured 35,637 bytes (rolldown 1.2.19): budget 35,637 + 5%, rounded up to 100 bytes.
+  // Measured 28,313 bytes at start, 33,500 with Anthropic's Messages.
   "@loom/llm-core ChatClient": {
     source: `import { ChatClient } from "@loom/llm-core";
 const client = new ChatClient({ baseUrl: "https://api.example.com/v1", model: "m" });
@@ -51,17 +61,59 @@ const messages = [{ role: "user", content: "hi" }];
 console.log(await client.call({ messages }));
 for await (const text of client.stream({ messages })) console.log(text);
 `,
-    budget: 37_500,
+    budget: 29_200,
+    protocolBudget: 34_600,
   },
 };
 
 /** The prefix of the virtual entry modules' ids. */
 const VIRTUAL = "\0loom-size-entry:";
 
-/** The bundle of one entry, minified, and its sizes in bytes. */
-async function measure(
-  name: string,
-): Promise<{ bytes: number; gzipBytes: number; imports: string[] }> {
+/** What an app loads, minified: the code and its gzipped size in bytes. */
+interface Load {
+  bytes: number;
+  gzipBytes: number;
+}
+
+/** What one entry's app loads: at start (`initial`), and once it speaks each other protocol. */
+interface Measured {
+  initial: Load;
+  /** By protocol: the initial load plus the chunks its first call loads. */
+  protocols: Record<string, Load>;
+  /** Imports left in the bundle: only the externals. */
+  imports: string[];
+  /** The externals the start imports statically. */
+  initialImports: string[];
+  /** The externals loaded on first need (dynamic imports). */
+  lazyImports: string[];
+}
+
+/** The chunks `from` loads before it runs, itself first (static imports, transitively). */
+function staticClosure(from: OutputChunk, chunks: Map<string, OutputChunk>): OutputChunk[] {
+  const seen = new Map<string, OutputChunk>();
+  const visit = (chunk: OutputChunk): void => {
+    if (seen.has(chunk.fileName)) return;
+    seen.set(chunk.fileName, chunk);
+    for (const name of chunk.imports) {
+      const next = chunks.get(name);
+      if (next !== undefined) visit(next);
+    }
+  };
+  visit(from);
+  return [...seen.values()];
+}
+
+/** The chunks' code joined, as one file of the app would hold it, and its sizes. */
+function loadOf(chunks: readonly OutputChunk[]): Load {
+  const code = chunks.map((chunk) => chunk.code).join("\n");
+  return { bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+/**
+ * The bundle of one entry, split as an app's bundler splits it: the code loaded at start, and
+ * the chunks each other wire protocol adds on its first call (llm-core imports them dynamically).
+ */
+async function measure(name: string): Promise<Measured> {
   const manifest = join(RUNTIMES_DIR, "package.json");
   const build = await rolldown({
     input: VIRTUAL + name,
@@ -93,13 +145,30 @@ async function measure(
     ],
   });
   try {
-    const { output } = await build.generate({ format: "esm", minify: true, codeSplitting: false });
-    const [chunk] = output;
-    return {
-      bytes: Buffer.byteLength(chunk.code),
-      gzipBytes: gzipSync(chunk.code, { level: 9 }).length,
-      imports: chunk.imports,
-    };
+    const { output } = await build.generate({ format: "esm", minify: true });
+    const chunks = new Map<string, OutputChunk>();
+    for (const item of output) if (item.type === "chunk") chunks.set(item.fileName, item);
+    const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
+    if (entry === undefined) throw new Error(`${name}: no entry chunk`);
+    const initial = staticClosure(entry, chunks);
+    const protocols: Record<string, Load> = {};
+    for (const dynamic of initial.flatMap((chunk) => chunk.dynamicImports)) {
+      const protocol = /^(anthropic-messages|openai-responses)-protocol/.exec(dynamic)?.[1];
+      const chunk = chunks.get(dynamic);
+      if (protocol === undefined || chunk === undefined) continue;
+      const more = staticClosure(chunk, chunks).filter((c) => !initial.includes(c));
+      protocols[protocol] = loadOf([...initial, ...more]);
+    }
+    const imports = [...new Set([...chunks.values()].flatMap((chunk) => chunk.imports))].filter(
+      (spec) => !chunks.has(spec),
+    );
+    const initialImports = [...new Set(initial.flatMap((chunk) => chunk.imports))].filter(
+      (spec) => !chunks.has(spec),
+    );
+    const lazyImports = [
+      ...new Set([...chunks.values()].flatMap((chunk) => chunk.dynamicImports)),
+    ].filter((spec) => !chunks.has(spec));
+    return { initial: loadOf(initial), protocols, imports, initialImports, lazyImports };
   } finally {
     await build.close();
   }
@@ -108,15 +177,32 @@ async function measure(
 const kB = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
 
 describe("browser bundle size of call + stream (min + gzip, zod and @opentelemetry/api external)", () => {
-  for (const [name, { budget }] of Object.entries(ENTRIES)) {
-    it(`${name} stays within ${kB(budget)}`, async () => {
-      const { bytes, gzipBytes, imports } = await measure(name);
+  for (const [name, { budget, protocolBudget }] of Object.entries(ENTRIES)) {
+    it(`${name} stays within ${kB(budget)} at start, ${kB(protocolBudget)} with another protocol`, async () => {
+      const { initial, protocols, imports, initialImports, lazyImports } = await measure(name);
+      const over = initial.gzipBytes - TARGET_BYTES;
       console.log(
-        `size ${name}: ${kB(bytes)} min, ${kB(gzipBytes)} min+gzip = ${gzipBytes} bytes (budget ${kB(budget)}, issue target ${kB(TARGET_BYTES)}: ${gzipBytes > TARGET_BYTES ? `${kB(gzipBytes - TARGET_BYTES)} over` : "met"}); external imports: ${imports.join(", ") || "none"}`,
+        `size ${name}: ${kB(initial.bytes)} min, ${kB(initial.gzipBytes)} min+gzip = ${initial.gzipBytes} bytes at start (budget ${kB(budget)}, issue target ${kB(TARGET_BYTES)}: ${over > 0 ? `${kB(over)} over` : "met"}); ${Object.entries(
+          protocols,
+        )
+          .map(([protocol, load]) => `with ${protocol} ${kB(load.gzipBytes)}`)
+          .join(
+            ", ",
+          )}; external imports at start: ${initialImports.join(", ") || "none"}, on first need: ${lazyImports.join(", ") || "none"}`,
       );
       // Only the externals are left as imports: nothing of `node:` got in.
-      for (const spec of imports) expect(spec).toMatch(/^(zod|@opentelemetry\/api)($|\/)/);
-      expect(gzipBytes).toBeLessThanOrEqual(budget);
+      for (const spec of [...imports, ...lazyImports])
+        expect(spec).toMatch(/^(zod|@opentelemetry\/api)($|\/)/);
+      // zod is loaded by the first request whose schemas need it, never at start.
+      expect(initialImports).not.toContain("zod");
+      expect(lazyImports).toContain("zod");
+      expect(initial.gzipBytes).toBeLessThanOrEqual(budget);
+      // The other protocols stay out of the start: each is a chunk of its own, loaded on use.
+      expect(Object.keys(protocols).sort()).toEqual(["anthropic-messages", "openai-responses"]);
+      for (const load of Object.values(protocols)) {
+        expect(load.gzipBytes).toBeGreaterThan(initial.gzipBytes);
+        expect(load.gzipBytes).toBeLessThanOrEqual(protocolBudget);
+      }
     });
   }
 });

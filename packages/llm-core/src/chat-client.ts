@@ -26,13 +26,14 @@ import { defaultTransport } from "#default-transport";
 import type { ChatClientOptions } from "./chat-client-options.js";
 import { CallContext } from "./exchange/call-context.js";
 import type { ClientCore } from "./exchange/client-core.js";
+import { ClientWire } from "./exchange/client-wire.js";
 import { exchange } from "./exchange/exchange.js";
 import { HookRunner } from "./hooks/hook-runner.js";
 import { CallSignal } from "./http/call-signal.js";
 import { ConcurrencyLimit } from "./limit/concurrency-limit.js";
 import { sharedRateLimit } from "./limit/shared-rate-limit.js";
 import { ProviderStream } from "./stream/provider-stream.js";
-import { protocolFor } from "./wire/protocols.js";
+import { PROTOCOL_PATHS } from "./wire/protocol-paths.js";
 
 /** Node's `util.inspect.custom` (Bun and Deno honour it too); above the class, which uses it. */
 const INSPECT_CUSTOM: unique symbol = Symbol.for("nodejs.util.inspect.custom");
@@ -86,15 +87,14 @@ export class ChatClient implements ChatModel {
     const redactor = this.#redactor;
     this.#redact = redactor.empty ? (text) => text : (text) => redactor.redact(text);
     const own = sharedRateLimit(cfg);
-    const wire = protocolFor(cfg.protocol);
     const url = new URL(cfg.baseUrl);
-    const path = `${url.pathname.replace(/\/+$/, "")}${wire.path}${url.search}`;
+    const path = `${url.pathname.replace(/\/+$/, "")}${PROTOCOL_PATHS[cfg.protocol]}${url.search}`;
     this.#label = redactUrl(`POST ${url.origin}${path}`);
     const makeTransport = options.transport ?? defaultTransport;
     this.#core = {
       config: cfg,
       ctx: this.#ctx,
-      wire,
+      wire: new ClientWire(cfg),
       transport: makeTransport(url.origin, {
         maxConnections: cfg.maxConnections,
         timeoutMs: cfg.timeoutMs,
@@ -106,8 +106,6 @@ export class ChatClient implements ChatModel {
       closing: this.#closing.signal,
       cutting: this.#cutting.signal,
       path,
-      headers: wire.headers(cfg, false),
-      streamHeaders: wire.headers(cfg, true),
       closedError: (facts) => closedError(facts),
     };
   }

@@ -20,7 +20,10 @@ export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
     const entry: GateEntry = {
       provider: facts.provider,
       model: facts.model,
-      estimatedTokens: estimateTokens(request, client.wire.maxOutputTokens(client.config, request)),
+      estimatedTokens: estimateTokens(
+        request,
+        client.wire.protocol.maxOutputTokens(client.config, request),
+      ),
       request,
       deadline: ctx.deadline,
     };

@@ -5,10 +5,10 @@ import type {
   LLMConfig,
   LLMContext,
   Transport,
-  WireProtocol,
 } from "@loom/llm-types";
 import type { HookRunner } from "../hooks/hook-runner.js";
 import type { ConcurrencyLimit } from "../limit/concurrency-limit.js";
+import type { ClientWire } from "./client-wire.js";
 
 /**
  * What every exchange of one client shares, made once when the client is: its config, how it
@@ -18,7 +18,8 @@ import type { ConcurrencyLimit } from "../limit/concurrency-limit.js";
 export interface ClientCore {
   readonly config: LLMConfig;
   readonly ctx: LLMContext;
-  readonly wire: WireProtocol;
+  /** The wire protocol and its headers, loaded before the first attempt. */
+  readonly wire: ClientWire;
   readonly transport: Transport;
   readonly hooks: HookRunner;
   /** What each request passes before it is sent: the config's rate limit, then `gates`. */
@@ -30,9 +31,6 @@ export interface ClientCore {
   readonly cutting: AbortSignal;
   /** The path and query of a chat request below the origin. */
   readonly path: string;
-  /** Headers of every request; `streamHeaders` for streams. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly streamHeaders: Readonly<Record<string, string>>;
   /** The error of an attempt made after `close()`. */
   closedError(facts: ExchangeFacts): ConnectionError;
 }

@@ -1,4 +1,5 @@
 import { APIStatusError, type LLMResponse, type TransportResponse } from "@loom/llm-types";
+import { prepareSchemas } from "@loom/llm-utils";
 import { toTransportError } from "../http/to-transport-error.js";
 import type { AttemptProgress } from "../retry/retrier.js";
 import { admit } from "./admit.js";
@@ -35,6 +36,11 @@ export async function* exchange(
   let attempt: Attempt | undefined;
   let ended = false;
   try {
+    // A protocol other than the default is loaded by the first exchange that speaks it, and
+    // zod (off Node.js) by the first whose schemas need it: sent nowhere if either fails.
+    if (!client.wire.ready) await client.wire.load();
+    const schemas = prepareSchemas(request);
+    if (schemas !== undefined) await schemas;
     for (;;) {
       attempt = new Attempt((error) => reportGateFailure(ctx, error));
       try {

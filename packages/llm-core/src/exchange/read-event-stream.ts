@@ -65,7 +65,7 @@ export class EventStreamReading {
     const ctx = this.#ctx;
     const facts = ctx.facts;
     this.#idle ??= this.#idleTimer();
-    const reader = ctx.client.wire.streamReader(facts, this.#textOnly);
+    const reader = ctx.client.wire.protocol.streamReader(facts, this.#textOnly);
     const decoder = new SseDecoder(facts.maxBytes, () => reader.overflow());
     const iterator = attempt.read(response);
     const out = reader.out;
@@ -128,7 +128,7 @@ export class EventStreamReading {
     const facts = ctx.facts;
     const text = await readBody(response.body, response.headers["content-length"], facts);
     attempt.ended = true;
-    const final = ctx.client.wire.parseResponse(parseJsonBody(text, facts), facts);
+    const final = ctx.client.wire.protocol.parseResponse(parseJsonBody(text, facts), facts);
     attempt.answered(final);
     parseStructuredReply(final, facts);
     const items = itemsOf(final, this.#textOnly);

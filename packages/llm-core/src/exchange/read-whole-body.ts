@@ -37,7 +37,7 @@ export async function readWholeBody(
     WATCHDOG.unwatch(watched);
   }
   attempt.ended = true;
-  const parsed = ctx.client.wire.parseResponse(parseJsonBody(text, facts), facts);
+  const parsed = ctx.client.wire.protocol.parseResponse(parseJsonBody(text, facts), facts);
   attempt.answered(parsed);
   parseStructuredReply(parsed, facts);
   await nextTurn();

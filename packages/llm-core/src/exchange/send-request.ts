@@ -29,7 +29,7 @@ export async function sendRequest(ctx: CallContext, started: number): Promise<Tr
   const { client, request, info, facts } = ctx;
   if (client.closing.aborted) throw client.closedError(facts);
   const signal = ctx.signal;
-  const wire = client.wire;
+  const wire = client.wire.protocol;
   const body = wire.body(client.config, request, ctx.stream);
   client.hooks.prepareBody(body, request, info);
   let response: TransportResponse;
@@ -186,7 +186,7 @@ async function readErrorBodyWithin(
 /** The client's headers for this kind of request, with the call's own on top. */
 function headersOf(ctx: CallContext): Readonly<Record<string, string>> {
   const client = ctx.client;
-  const base = ctx.stream ? client.streamHeaders : client.headers;
+  const base = client.wire.headers(ctx.stream);
   const own = ctx.request.headers;
   if (own === undefined) return base;
   const headers = { ...base };

@@ -169,6 +169,25 @@ describe("RateLimitGate", () => {
     expect(waits.at(-1)).toBeGreaterThanOrEqual(300);
   });
 
+  it("the config's rateLimit holds from the first requests, sent together while its gate loads", async () => {
+    const config = { baseUrl: server.baseUrl, model: "m", maxRetries: 0, provider: "cold-acct" };
+    const llm = new ChatClient({}, { ...config, rateLimit: { requestsPerMinute: 3 } });
+    clients.push(llm);
+    const controller = new AbortController();
+    const calls = Array.from({ length: 5 }, () =>
+      llm.call({ ...hello, signal: controller.signal }).then(
+        () => "sent",
+        (error: Error) => error.name,
+      ),
+    );
+    const sent = calls.slice(0, 3);
+    expect(await Promise.all(sent)).toEqual(["sent", "sent", "sent"]);
+    controller.abort();
+    // The first three in the order they were made; the rest wait for the next minute.
+    expect(await Promise.all(calls.slice(3))).toEqual(["AbortError", "AbortError"]);
+    expect(arrivals).toHaveLength(3);
+  });
+
   it("a far-off reset or Retry-After holds for one window at most, not forever", async () => {
     const llm = client(new RateLimitGate({ requestsPerMinute: 100, windowMs: 1_000 }));
     server.enqueue({

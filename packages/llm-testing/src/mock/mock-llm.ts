@@ -10,7 +10,7 @@ import {
   type ToolCall,
   type Usage,
 } from "@loom/llm-types";
-import { applyResponseFormat, validateToolCall } from "@loom/llm-utils";
+import { applyResponseFormat, prepareSchemas, validateToolCall } from "@loom/llm-utils";
 import { MockExhaustedError } from "./mock-exhausted-error.js";
 import type { MockReply, MockResponse } from "./mock-reply.js";
 
@@ -92,6 +92,9 @@ export class MockLLM implements ChatModel {
     while (typeof reply === "function") reply = await reply(request, call);
     if (reply instanceof Error) throw reply;
     const scripted = typeof reply === "string" ? { content: reply } : reply;
+    // zod, off Node.js, when the request's schemas need it (as the client does).
+    const schemas = prepareSchemas(request);
+    if (schemas !== undefined) await schemas;
     return { response: this.#response(scripted, request, call), chunks: scripted.chunks };
   }
 

@@ -21,8 +21,10 @@ export function toZodSchema(schema: JsonSchema | ZodType): ZodType | undefined {
   if (isZodSchema(schema)) return schema;
   let converted = zodCache.get(schema);
   if (converted === undefined) {
+    // Outside the `try`: zod not loaded yet (`prepareSchemas`) is an error, not a schema zod
+    // cannot convert, and nothing is cached for it.
+    const { z } = loadZod();
     try {
-      const { z } = loadZod();
       converted = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
     } catch {
       converted = null;

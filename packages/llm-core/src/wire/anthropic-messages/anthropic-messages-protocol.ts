@@ -1,4 +1,5 @@
 import type { LLMConfig, WireProtocol } from "@loom/llm-types";
+import { PROTOCOL_PATHS } from "../protocol-paths.js";
 import { requestHeaders } from "../shared/request-headers.js";
 import { statusError } from "../shared/status-error.js";
 import { buildRequestBody } from "./request/build-request-body.js";
@@ -23,7 +24,7 @@ export const ANTHROPIC_VERSION = "2023-06-01";
  */
 export const anthropicMessages: WireProtocol = {
   name: "anthropic-messages",
-  path: "/messages",
+  path: PROTOCOL_PATHS["anthropic-messages"],
 
   headers(config: LLMConfig, stream: boolean): Record<string, string> {
     const headers = requestHeaders(config, stream, { "anthropic-version": ANTHROPIC_VERSION });

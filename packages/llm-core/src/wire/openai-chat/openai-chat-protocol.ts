@@ -1,5 +1,7 @@
-import type { LLMConfig, WireProtocol } from "@loom/llm-types";
-import { requestHeaders } from "../shared/request-headers.js";
+import type { WireProtocol } from "@loom/llm-types";
+import { PROTOCOL_PATHS } from "../protocol-paths.js";
+import { bearerHeaders } from "../shared/bearer-headers.js";
+import { requestedMaxTokens } from "../shared/requested-max-tokens.js";
 import { statusError } from "../shared/status-error.js";
 import { buildRequestBody } from "./request/build-request-body.js";
 import { parseCompletion } from "./response/parse-completion.js";
@@ -13,19 +15,13 @@ import { StreamAssembler } from "./stream/stream-assembler.js";
  */
 export const openAIChat: WireProtocol = {
   name: "openai-chat",
-  path: "/chat/completions",
+  path: PROTOCOL_PATHS["openai-chat"],
 
-  headers(config: LLMConfig, stream: boolean): Record<string, string> {
-    const headers = requestHeaders(config, stream);
-    if (config.apiKey !== undefined) headers.authorization = `Bearer ${config.apiKey}`;
-    return headers;
-  },
+  headers: bearerHeaders,
 
   body: buildRequestBody,
 
-  maxOutputTokens(config, request) {
-    return request.maxTokens ?? config.maxTokens;
-  },
+  maxOutputTokens: requestedMaxTokens,
 
   parseResponse: parseCompletion,
 

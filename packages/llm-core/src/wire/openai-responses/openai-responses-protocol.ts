@@ -1,5 +1,8 @@
 import type { WireProtocol } from "@loom/llm-types";
-import { openAIChat } from "../openai-chat/openai-chat-protocol.js";
+import { PROTOCOL_PATHS } from "../protocol-paths.js";
+import { bearerHeaders } from "../shared/bearer-headers.js";
+import { requestedMaxTokens } from "../shared/requested-max-tokens.js";
+import { statusError } from "../shared/status-error.js";
 import { buildRequestBody } from "./request/build-request-body.js";
 import { parseResponse } from "./response/parse-response.js";
 import { ResponsesStreamReader } from "./stream/responses-stream-reader.js";
@@ -13,16 +16,16 @@ import { ResponsesStreamReader } from "./stream/responses-stream-reader.js";
  */
 export const openAIResponses: WireProtocol = {
   name: "openai-responses",
-  path: "/responses",
+  path: PROTOCOL_PATHS["openai-responses"],
 
   // The same credentials and content negotiation as chat completions: OpenAI's bearer key,
   // JSON in, JSON or SSE out, the config's headers lower-cased.
-  headers: openAIChat.headers,
+  headers: bearerHeaders,
 
   body: buildRequestBody,
 
-  // `max_output_tokens`, only when set: the same rule as chat completions'.
-  maxOutputTokens: openAIChat.maxOutputTokens,
+  // `max_output_tokens`, only when set, as chat completions' `max_tokens`.
+  maxOutputTokens: requestedMaxTokens,
 
   parseResponse,
 
@@ -32,5 +35,5 @@ export const openAIResponses: WireProtocol = {
 
   // Errors are OpenAI's `{"error": {"message", "type", "code"}}` with the same statuses and the
   // same `x-should-retry` header as chat completions.
-  statusError: openAIChat.statusError,
+  statusError,
 };

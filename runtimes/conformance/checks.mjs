@@ -12,10 +12,12 @@ import {
   AuthenticationError,
   ConnectionError,
   defineTool,
+  InvalidResponseError,
   LLMProvider,
   runTools,
   TimeoutError,
 } from "@loom/llm";
+import { MockLLM } from "@loom/llm-testing/mock";
 
 /**
  * The key every check's provider sends. The hostile checks' server echoes it back; it must never
@@ -225,18 +227,7 @@ const CHECKS = [
     "runTools loop",
     (c) =>
       using(c, {}, async (llm) => {
-        const weather = defineTool({
-          name: "get_weather",
-          description: "Current weather for a city",
-          parameters: {
-            type: "object",
-            properties: { city: { type: "string" } },
-            required: ["city"],
-            additionalProperties: false,
-          },
-          execute: ({ city }) => ({ city, sky: "sun" }),
-        });
-        const run = await runTools(llm, { messages: ask, tools: [weather] });
+        const run = await runTools(llm, { messages: ask, tools: [weatherTool()] });
         equal(run.stopReason, "answered", "stopReason");
         equal(run.response.content, "Sunny in Rome.", "answer");
         equal(run.steps.length, 2, "steps");
@@ -252,20 +243,59 @@ const CHECKS = [
       using(c, {}, async (llm) => {
         const res = await llm.call({
           messages: ask,
-          responseFormat: {
-            type: "json_schema",
-            name: "weather",
-            schema: {
-              type: "object",
-              properties: { city: { type: "string" }, celsius: { type: "number" } },
-              required: ["city", "celsius"],
-              additionalProperties: false,
-            },
-          },
+          responseFormat: WEATHER_FORMAT,
         });
         equal(JSON.stringify(res.parsed), '{"city":"Rome","celsius":21}', "parsed");
         return `parsed ${JSON.stringify(res.parsed)}`;
       }),
+  ],
+  [
+    "structured output refused by its schema",
+    (c) =>
+      using(c, { maxRetries: 0 }, async (llm) => {
+        const error = await rejection(() =>
+          llm.call({ messages: ask, responseFormat: WEATHER_FORMAT }),
+        );
+        kind(error, InvalidResponseError, "InvalidResponseError");
+        // zod (imported on first need off Node.js) ran: its issue names the property.
+        equal(error.issues?.[0]?.path?.join("."), "celsius", "the schema issue's path");
+        equal(error.response?.content, '{"city":"Rome","celsius":"warm"}', "the paid answer");
+        return `${error.name}: ${error.message}`;
+      }),
+  ],
+  [
+    "MockLLM call, stream and runTools",
+    async () => {
+      const llm = new MockLLM([
+        "Paris.",
+        { content: "Streamed from the mock", chunks: ["Streamed", " from", " the mock"] },
+        { toolCalls: [{ name: "get_weather", arguments: { city: "Rome" } }] },
+        "Sunny in Rome.",
+      ]);
+      equal((await llm.call({ messages: ask })).content, "Paris.", "call");
+      const pieces = [];
+      for await (const piece of llm.stream({ messages: ask })) pieces.push(piece);
+      equal(pieces.join(""), "Streamed from the mock", "stream");
+      equal(pieces.length, 3, "pieces");
+      const run = await runTools(llm, { messages: ask, tools: [weatherTool()] });
+      equal(run.response.content, "Sunny in Rome.", "runTools answer");
+      equal(JSON.stringify(run.steps[0]?.results[0]?.value), '{"city":"Rome","sky":"sun"}', "tool");
+      return `${pieces.length} pieces, ${run.steps.length} steps`;
+    },
+  ],
+  [
+    "MockLLM structured output refused by its schema",
+    async () => {
+      const llm = new MockLLM(['{"city":"Rome","celsius":21}', '{"city":"Rome"}']);
+      const res = await llm.call({ messages: ask, responseFormat: WEATHER_FORMAT });
+      equal(JSON.stringify(res.parsed), '{"city":"Rome","celsius":21}', "parsed");
+      const error = await rejection(() =>
+        llm.call({ messages: ask, responseFormat: WEATHER_FORMAT }),
+      );
+      kind(error, InvalidResponseError, "InvalidResponseError");
+      equal(error.issues?.[0]?.path?.join("."), "celsius", "the schema issue's path");
+      return `${error.name}: ${error.message}`;
+    },
   ],
   [
     "key hidden: a 401 echoing the headers",
@@ -304,6 +334,33 @@ const CHECKS = [
 ];
 
 const ask = [{ role: "user", content: "hi" }];
+
+/** A JSON Schema answer: off Node.js, the first request with it imports zod to validate. */
+const WEATHER_FORMAT = {
+  type: "json_schema",
+  name: "weather",
+  schema: {
+    type: "object",
+    properties: { city: { type: "string" }, celsius: { type: "number" } },
+    required: ["city", "celsius"],
+    additionalProperties: false,
+  },
+};
+
+/** The tool of the agent-loop checks. */
+function weatherTool() {
+  return defineTool({
+    name: "get_weather",
+    description: "Current weather for a city",
+    parameters: {
+      type: "object",
+      properties: { city: { type: "string" } },
+      required: ["city"],
+      additionalProperties: false,
+    },
+    execute: ({ city }) => ({ city, sky: "sun" }),
+  });
+}
 
 /** Runs `body` with a provider of the check's own (its `x-check` header set), then closes it. */
 async function using(c, config, body) {

@@ -130,6 +130,16 @@ export const CHECK_SCRIPTS: ReadonlyMap<string, CheckScript> = new Map<string, C
     { replies: [json(completionBody({ content: '{"city":"Rome","celsius":21}' }))], requests: 1 },
   ],
   [
+    "structured output refused by its schema",
+    {
+      replies: [json(completionBody({ content: '{"city":"Rome","celsius":"warm"}' }))],
+      requests: 1,
+    },
+  ],
+  // MockLLM answers in the runtime itself: the server sees nothing of these.
+  ["MockLLM call, stream and runTools", { replies: [], requests: 0 }],
+  ["MockLLM structured output refused by its schema", { replies: [], requests: 0 }],
+  [
     "key hidden: a 401 echoing the headers",
     {
       replies: [hostile.echoHeaders("raw")],
@@ -146,6 +156,8 @@ export const CHECK_SCRIPTS: ReadonlyMap<string, CheckScript> = new Map<string, C
 /** Routes each check's requests, by their `x-check` header, to the check's replies. */
 export function scriptServer(server: FakeServer): void {
   for (const [name, script] of CHECK_SCRIPTS) {
+    // A check that must make no request (MockLLM's) has no route: one would fall through.
+    if (script.replies.length === 0) continue;
     server.when({ test: (request) => request.headers["x-check"] === name }, ...script.replies);
   }
 }

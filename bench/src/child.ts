@@ -1,5 +1,8 @@
 // One client, one scenario, in a fresh process: validate the answers, warm up, then measure
-// wall time, CPU, peak RSS and heap, and time to first chunk. Prints one JSON line.
+// wall time, CPU, peak RSS and heap, and time to first chunk. Prints one JSON line. Runs on
+// Node, Bun and Deno alike (run.ts): the `process` it reads (argv, cpuUsage, memoryUsage,
+// resourceUsage, exit) all three have, and Bun's and Deno's cpuUsage is the whole process's,
+// every thread of it (Bun's HTTP client runs on one of its own), as Node's is.
 import { isDeepStrictEqual } from "node:util";
 import type { Driver } from "./drivers/driver.ts";
 import { DRIVERS } from "./drivers/index.ts";
@@ -30,6 +33,8 @@ export interface Measurement {
   ttfcMs?: number;
   /** Fleet: heap held per client (with its connection), KiB. */
   heapPerClientKiB?: number;
+  /** Import: median time of the `import()` itself inside the process, milliseconds. */
+  importMs?: number;
 }
 
 const [driverName = "", scenarioName = "", baseUrl = "", mode = ""] = process.argv.slice(2);

@@ -1,5 +1,6 @@
 // A cold start, as an agent process has one: import the client, make it, make one call, exit.
-// The parent times the whole process; nothing here is measured.
+// The parent times the whole process; nothing here is measured. Run as the JavaScript copy
+// plain-js.ts makes of it, as is import.ts.
 import { DRIVERS } from "./drivers/index.ts";
 
 const [driverName = "", baseUrl = ""] = process.argv.slice(2);

@@ -1,4 +1,7 @@
 // What each scenario asks of a client, and what the server answers: one place for both.
+import { AGENT_STEPS } from "./drivers/driver.ts";
+
+export { AGENT_STEPS };
 
 export type ScenarioName =
   | "call-seq"
@@ -10,16 +13,20 @@ export type ScenarioName =
   | "par-500-streams"
   | "agent-loop"
   | "fleet-1000"
-  | "cold-start";
+  | "cold-start"
+  | "import";
 
-/** What a scenario's ratio divides: CPU per op, wall time per op, peak RSS, time to first chunk. */
-export type Metric = "cpu" | "wall" | "rss" | "ttfc" | "heap-per-client";
+/**
+ * What a scenario's ratio divides: CPU per op, wall time per op, peak RSS, time to first chunk,
+ * heap per client, the time an `import()` took inside its process.
+ */
+export type Metric = "cpu" | "wall" | "rss" | "ttfc" | "heap-per-client" | "import";
 
 export interface Scenario {
   name: ScenarioName;
   /** The `model` the request names: the server answers by it. */
   model: string;
-  kind: "call" | "stream" | "tools" | "agent" | "fleet" | "cold";
+  kind: "call" | "stream" | "tools" | "agent" | "fleet" | "cold" | "import";
   /** Operations measured (calls, streams, agent runs). */
   ops: number;
   /** Operations run first, untimed, for the JIT. */
@@ -30,14 +37,12 @@ export interface Scenario {
   chunks: number;
   /** What the table reports per op. */
   unit: "call" | "chunk" | "stream" | "step" | "process";
-  /** The ratios reported, the first being the headline; each has its target. */
-  metrics: readonly { metric: Metric; target: number }[];
+  /** The ratios reported, the first being the headline; each has its target, or none. */
+  metrics: readonly { metric: Metric; target?: number }[];
   /** What the scenario stands for, printed under its table. */
   about: string;
 }
 
-/** Agent runs: model turns per run (the last one answers), two tool calls per turn before it. */
-export const AGENT_STEPS = 10;
 /** Clients in the fleet scenario. */
 export const FLEET_SIZE = 1_000;
 
@@ -149,6 +154,19 @@ export const SCENARIOS: readonly Scenario[] = [
     about: "a fresh process: import the client, make it, one call, exit",
   },
   {
+    name: "import",
+    model: "call",
+    kind: "import",
+    ops: 10,
+    warmup: 0,
+    concurrency: 1,
+    chunks: 1,
+    unit: "process",
+    // Reported beside the cold start, which it is part of: no target of its own.
+    metrics: [{ metric: "wall" }, { metric: "import" }],
+    about: 'a fresh process that only runs `await import("@loom/llm")`, against `import("undici")`',
+  },
+  {
     name: "stream-1000-batched",
     model: "stream-1000-batched",
     kind: "stream",
@@ -176,11 +194,12 @@ export const SCENARIOS: readonly Scenario[] = [
 
 /** `--quick`: the same shapes, fewer operations. */
 export function quick(scenario: Scenario): Scenario {
-  const keep = scenario.name === "par-500-streams" || scenario.kind === "cold";
+  const perProcess = scenario.kind === "cold" || scenario.kind === "import";
+  const keep = scenario.name === "par-500-streams" || perProcess;
   const scale = keep ? 1 : 0.25;
   return {
     ...scenario,
-    ops: Math.max(scenario.kind === "cold" ? 3 : 10, Math.round(scenario.ops * scale)),
+    ops: Math.max(perProcess ? 3 : 10, Math.round(scenario.ops * scale)),
     warmup: Math.round(scenario.warmup * scale),
   };
 }

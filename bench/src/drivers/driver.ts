@@ -17,6 +17,12 @@ export interface Driver {
 /** A client as its users make one: its defaults, nothing tuned for the benchmark. */
 export type DriverFactory = (baseUrl: string) => Driver;
 
+/**
+ * Agent runs: model turns per run (the last one answers), two tool calls per turn before it.
+ * Here, not in scenarios.ts, so a driver's cold start loads no more of the benchmark than its own.
+ */
+export const AGENT_STEPS = 10;
+
 export const MESSAGES = [{ role: "user" as const, content: "What is the capital of France?" }];
 export const TOOL_SCHEMA = {
   type: "object",

@@ -1,7 +1,6 @@
 // @loom/llm, as an agent uses it: telemetry hooks on (no SDK registered), or off.
 import { LLMProvider, runTools, type ToolDefinition } from "@loom/llm";
-import { AGENT_STEPS } from "../scenarios.ts";
-import { type DriverFactory, MESSAGES, runTool, TOOL_SCHEMA } from "./driver.ts";
+import { AGENT_STEPS, type DriverFactory, MESSAGES, runTool, TOOL_SCHEMA } from "./driver.ts";
 
 const AGENT_TOOLS: ToolDefinition[] = [
   { name: "lookup", parameters: TOOL_SCHEMA, execute: (args) => runTool("lookup", args) },

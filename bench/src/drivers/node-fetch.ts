@@ -1,4 +1,5 @@
-// Node's built-in fetch, parsed by hand as the floor is.
+// The runtime's own fetch, parsed by hand as the floor is: a peer on Node, and the floor itself
+// on Bun and Deno (run.ts), where it is the raw HTTP a client there is built on.
 import {
   collectText,
   collectToolCall,
@@ -16,7 +17,7 @@ export const nodeFetch: DriverFactory = (baseUrl) => {
       headers: { "content-type": "application/json", authorization: "Bearer bench" },
       body: JSON.stringify({ model, messages: MESSAGES, ...(stream ? { stream: true } : {}) }),
     });
-  const body = async (model: string) => (await post(model, true)).body as AsyncIterable<Uint8Array>;
+  const body = async (model: string) => reads((await post(model, true)).body);
   return {
     async call(model) {
       const json = (await (await post(model, false)).json()) as {
@@ -43,3 +44,18 @@ export const nodeFetch: DriverFactory = (baseUrl) => {
     close: async () => {},
   };
 };
+
+/**
+ * A body read through its reader, each `read()` handed on as the iterator's result: the cheapest
+ * way through a web stream. Its own async iterator adds a promise per chunk in some runtimes
+ * (Deno), which a floor must not pay; Loom's fetch transport reads through the reader too.
+ */
+function reads(body: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8Array> {
+  if (body === null) throw new Error("a stream without a body");
+  const reader = body.getReader();
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+    }),
+  };
+}

@@ -1,8 +1,7 @@
 // The Vercel AI SDK with its OpenAI-compatible provider.
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
-import { AGENT_STEPS } from "../scenarios.ts";
-import { type DriverFactory, MESSAGES, runTool, TOOL_SCHEMA } from "./driver.ts";
+import { AGENT_STEPS, type DriverFactory, MESSAGES, runTool, TOOL_SCHEMA } from "./driver.ts";
 
 export const vercelAi: DriverFactory = (baseUrl) => {
   const provider = createOpenAICompatible({

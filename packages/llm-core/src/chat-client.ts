@@ -54,8 +54,8 @@ export class ChatClient implements ChatModel {
   readonly #core: ClientCore;
   /** Aborted by `close()`. */
   readonly #closing = new AbortController();
-  /** Aborted by `close()` without `drain`. */
-  readonly #cutting = new AbortController();
+  /** Ended by `close()` without `drain` (`ClientCore.sending`). */
+  readonly #sending = new Set<() => void>();
   /** Set by `close()`: what it is waiting for. */
   #closed: Promise<void> | undefined;
   /** Every secret this client holds: the key, credential header values, URL credentials. */
@@ -104,7 +104,7 @@ export class ChatClient implements ChatModel {
       limit:
         cfg.maxConcurrency === undefined ? undefined : new ConcurrencyLimit(cfg.maxConcurrency),
       closing: this.#closing.signal,
-      cutting: this.#cutting.signal,
+      sending: this.#sending,
       path,
       closedError: (facts) => closedError(facts),
     };
@@ -177,7 +177,7 @@ export class ChatClient implements ChatModel {
     const error = closedError(this.#facts({ messages: [] }));
     this.#core.limit?.close(error);
     this.#closing.abort(error);
-    if (options.drain !== true) this.#cutting.abort(error);
+    if (options.drain !== true) for (const cut of [...this.#sending]) cut();
     this.#closed = this.#core.transport.close({ drain: options.drain === true, reason: error });
     return this.#closed;
   }

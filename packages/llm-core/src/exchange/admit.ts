@@ -56,7 +56,7 @@ export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
       throw toTransportError(error, { meta: facts, signal, delivered: false });
     }
   }
-  attempt.admit(passes, limit);
+  attempt.admit(passes, limit, client.transport.poolsAfterTurn === true);
 }
 
 /** A gate's pass, as the contract says it is: else a clear error naming the gate. */

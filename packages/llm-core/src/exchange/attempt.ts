@@ -20,6 +20,7 @@ export class Attempt {
   outcome: GateOutcome = { sent: false };
   #passes: GatePass[] | undefined;
   #limit: ConcurrencyLimit | undefined;
+  #poolsAfterTurn = false;
   /** Told when a gate's `leave` throws: the attempt's outcome stands, the failure is reported. */
   readonly #report: (error: unknown) => void;
 
@@ -27,10 +28,15 @@ export class Attempt {
     this.#report = report;
   }
 
-  /** Holds what `admit` let it through with. */
-  admit(passes: GatePass[] | undefined, limit: ConcurrencyLimit | undefined): void {
+  /** Holds what `admit` let it through with (`poolsAfterTurn`: the transport's). */
+  admit(
+    passes: GatePass[] | undefined,
+    limit: ConcurrencyLimit | undefined,
+    poolsAfterTurn: boolean,
+  ): void {
     this.#passes = passes;
     this.#limit = limit;
+    this.#poolsAfterTurn = poolsAfterTurn;
   }
 
   /** The request was answered: the gates learn the usage and the model that answered. */
@@ -66,9 +72,12 @@ export class Attempt {
     }
     const limit = this.#limit;
     this.#limit = undefined;
-    // Freed one turn later, once the connection is back in the pool (see `nextTurn`): else the
-    // next waiter's request would open a connection beyond the limit.
-    if (limit !== undefined) immediate(() => limit.release());
+    // Freed one turn later where the connection is back in the pool only then (see `nextTurn`):
+    // else the next waiter's request would open a connection beyond the limit.
+    if (limit !== undefined) {
+      if (this.#poolsAfterTurn) immediate(() => limit.release());
+      else limit.release();
+    }
     const response = this.response;
     this.response = undefined;
     if (response !== undefined && !this.ended)

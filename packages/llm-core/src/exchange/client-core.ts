@@ -27,8 +27,12 @@ export interface ClientCore {
   readonly limit: ConcurrencyLimit | undefined;
   /** Aborted by `close()`: no new attempt starts, waits at gates and between retries end. */
   readonly closing: AbortSignal;
-  /** Aborted by `close()` without `drain`: requests in flight fail at once too. */
-  readonly cutting: AbortSignal;
+  /**
+   * The waits for a response now in flight, each ending its request: `close()` without `drain`
+   * calls them all, so requests in flight fail at once too. A set rather than listeners on a
+   * signal: a call adds and deletes one entry, cheaper than a listener on every runtime.
+   */
+  readonly sending: Set<() => void>;
   /** The path and query of a chat request below the origin. */
   readonly path: string;
   /** The error of an attempt made after `close()`. */

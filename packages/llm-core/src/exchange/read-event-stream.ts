@@ -6,7 +6,7 @@ import {
   TimeoutError,
   type TransportResponse,
 } from "@loom/llm-types";
-import { nextTurn } from "../http/next-turn.js";
+import { nextTurn, poolTurn } from "../http/next-turn.js";
 import { readBody, readErrorBody } from "../http/read-body.js";
 import { parseJsonBody } from "../response/parse-json-body.js";
 import { parseStructuredReply } from "../response/parse-structured-reply.js";
@@ -77,7 +77,8 @@ export class EventStreamReading {
       if (next.done === true) {
         attempt.ended = true;
         decoder.end(reader);
-        await nextTurn();
+        const turn = poolTurn(ctx.client.transport);
+        if (turn !== undefined) await turn;
         finished = true;
       } else {
         try {

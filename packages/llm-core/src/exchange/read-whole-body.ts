@@ -1,5 +1,5 @@
 import type { LLMResponse, TransportResponse } from "@loom/llm-types";
-import { nextTurn } from "../http/next-turn.js";
+import { poolTurn } from "../http/next-turn.js";
 import { readBody } from "../http/read-body.js";
 import { toTransportError } from "../http/to-transport-error.js";
 import { parseJsonBody } from "../response/parse-json-body.js";
@@ -40,6 +40,7 @@ export async function readWholeBody(
   const parsed = ctx.client.wire.protocol.parseResponse(parseJsonBody(text, facts), facts);
   attempt.answered(parsed);
   parseStructuredReply(parsed, facts);
-  await nextTurn();
+  const turn = poolTurn(ctx.client.transport);
+  if (turn !== undefined) await turn;
   return parsed;
 }

@@ -10,6 +10,7 @@ import { readErrorBody } from "../http/read-body.js";
 import { requestIdOf } from "../http/request-id.js";
 import { toTransportError } from "../http/to-transport-error.js";
 import { quoteServerText } from "../response/quote-server-text.js";
+import { CoarseTimeout } from "../runtime/coarse-timeout.js";
 import type { CallContext } from "./call-context.js";
 import { WATCHDOG } from "./watchdog.js";
 
@@ -32,18 +33,17 @@ export async function sendRequest(ctx: CallContext, started: number): Promise<Tr
   const wire = client.wire.protocol;
   const body = wire.body(client.config, request, ctx.stream);
   client.hooks.prepareBody(body, request, info);
+  const transport = client.transport;
   let response: TransportResponse;
   try {
-    response = await bounded(
-      client.transport.send({
-        path: client.path,
-        headers: headersOf(ctx),
-        body: JSON.stringify(body),
-        signal,
-        timeoutMs: facts.timeoutMs,
-      }),
-      ctx,
-    );
+    const sending = transport.send({
+      path: client.path,
+      headers: headersOf(ctx),
+      body: JSON.stringify(body),
+      signal,
+      timeoutMs: facts.timeoutMs,
+    });
+    response = await (transport.settlesItself === true ? sending : bounded(sending, ctx));
   } catch (error) {
     throw toTransportError(typed(error, facts), { meta: facts, signal, delivered: false });
   }
@@ -95,25 +95,23 @@ function bounded(
     };
     const onClose = () => stop(client.closedError(facts));
     const onAbort = () => stop(signal?.reason);
-    const timer = setTimeout(
-      () =>
-        stop(
-          new TimeoutError({
-            timeoutMs: facts.timeoutMs,
-            phase: "headers",
-            message: `${facts.request}: no response within ${facts.timeoutMs} ms`,
-            provider: facts.provider,
-            model: facts.model,
-          }),
-        ),
-      facts.timeoutMs + TRANSPORT_GRACE_MS,
+    const timeout = new CoarseTimeout(facts.timeoutMs + TRANSPORT_GRACE_MS, () =>
+      stop(
+        new TimeoutError({
+          timeoutMs: facts.timeoutMs,
+          phase: "headers",
+          message: `${facts.request}: no response within ${facts.timeoutMs} ms`,
+          provider: facts.provider,
+          model: facts.model,
+        }),
+      ),
     );
     const cleanup = () => {
-      clearTimeout(timer);
-      client.cutting.removeEventListener("abort", onClose);
+      timeout.cancel();
+      client.sending.delete(onClose);
       signal?.removeEventListener("abort", onAbort);
     };
-    client.cutting.addEventListener("abort", onClose, { once: true });
+    client.sending.add(onClose);
     signal?.addEventListener("abort", onAbort, { once: true });
     sending.then(
       (response) => {

@@ -1,3 +1,4 @@
+import type { Transport } from "@loom/llm-types";
 import { immediate } from "../runtime/immediate.js";
 
 /**
@@ -9,4 +10,9 @@ import { immediate } from "../runtime/immediate.js";
  */
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => immediate(resolve));
+}
+
+/** `nextTurn()` where the transport needs it (`Transport.poolsAfterTurn`), else nothing to wait. */
+export function poolTurn(transport: Transport): Promise<void> | undefined {
+  return transport.poolsAfterTurn === true ? nextTurn() : undefined;
 }

@@ -1,9 +1,12 @@
 import type { ResponseBody } from "@loom/llm-types";
+import { CoarseTimeout } from "../runtime/coarse-timeout.js";
 import type { InFlightRequest } from "./in-flight-request.js";
 import { bodyTimeout } from "./transport-timeout.js";
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const noop = (): void => {};
+/** One decoder for every body (decoding a whole buffer keeps no state): a leading byte order mark is kept, as Node's Buffer decoding keeps it, the body as sent. */
+const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * A fetch response's body (a web `ReadableStream`) as the transport contract reads it: chunks
@@ -20,7 +23,8 @@ const noop = (): void => {};
  * and an abort cancels the reader itself.
  */
 export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** Taken by the first `next()`: `text()` before any lets the runtime read the body natively. */
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** Held so the runtime keeps the link from the request's signal to the body (see above). */
   readonly #response: Response;
   readonly #request: InFlightRequest;
@@ -37,15 +41,14 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
    * fires: a per-token stream makes a read per event, and re-arming a timer each time costs
    * more than reading the clock.
    */
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: CoarseTimeout | undefined;
 
   constructor(response: Response, request: InFlightRequest, timeoutMs: number) {
     this.#response = response;
-    this.#reader = response.body?.getReader();
     this.#request = request;
     this.#timeoutMs = timeoutMs;
-    if (this.#reader === undefined) this.#finish();
-    else request.signal.addEventListener("abort", this.#onAbort, { once: true });
+    if (response.body === null) this.#finish();
+    else request.onAbort = this.#onAbort;
   }
 
   /** The response this body is of. */
@@ -53,7 +56,7 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
     return this.#response;
   }
 
-  readonly #onAbort = (): void => this.#fail(this.#request.signal.reason);
+  readonly #onAbort = (reason: unknown): void => this.#fail(reason);
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -61,8 +64,9 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
 
   next(): Promise<IteratorResult<Uint8Array>> {
     if (this.#failed) return Promise.reject(this.#error);
-    const reader = this.#reader;
-    if (this.#done || reader === undefined) return Promise.resolve(DONE);
+    if (this.#done) return Promise.resolve(DONE);
+    const reader = this.#takeReader();
+    if (reader === undefined) return Promise.resolve(DONE);
     return new Promise((resolve, reject) => {
       this.#rejectRead = reject;
       this.#readSince = performance.now();
@@ -94,7 +98,13 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
     return Promise.resolve(DONE);
   }
 
+  /**
+   * The whole body as text. Before any `next()`, the runtime reads it natively
+   * (`arrayBuffer()`): in Deno and Bun far cheaper than reading it chunk by chunk through a
+   * reader. The whole read then counts as one read for the timeout.
+   */
   async text(): Promise<string> {
+    if (this.#reader === undefined && !this.#done && !this.#failed) return this.#nativeText();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (let next = await this.next(); next.done !== true; next = await this.next()) {
@@ -108,7 +118,35 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
       offset += chunk.length;
     }
     // A leading byte order mark is kept, as Node's Buffer decoding keeps it: the body as sent.
-    return new TextDecoder("utf-8", { ignoreBOM: true }).decode(whole);
+    return UTF8.decode(whole);
+  }
+
+  async #nativeText(): Promise<string> {
+    this.#readSince = performance.now();
+    this.#timer ??= this.#arm(this.#timeoutMs);
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await new Promise<ArrayBuffer>((resolve, reject) => {
+        this.#rejectRead = reject;
+        this.#response.arrayBuffer().then(resolve, reject);
+      });
+    } catch (error) {
+      this.#readSince = undefined;
+      this.#rejectRead = undefined;
+      if (!this.#failed) this.#fail(this.#request.failure(error));
+      throw this.#error;
+    }
+    this.#readSince = undefined;
+    this.#rejectRead = undefined;
+    if (this.#failed) throw this.#error;
+    this.#finish();
+    return UTF8.decode(bytes);
+  }
+
+  /** The body's reader, taken on first need; `undefined` for a response without a body. */
+  #takeReader(): ReadableStreamDefaultReader<Uint8Array> | undefined {
+    this.#reader ??= this.#response.body?.getReader();
+    return this.#reader;
   }
 
   destroy(error?: Error): void {
@@ -118,8 +156,8 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
 
   #finish(): void {
     this.#done = true;
-    clearTimeout(this.#timer);
-    this.#request.signal.removeEventListener("abort", this.#onAbort);
+    this.#timer?.cancel();
+    this.#request.onAbort = undefined;
     this.#request.end();
   }
 
@@ -128,19 +166,19 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
     if (this.#failed || this.#done) return;
     this.#failed = true;
     this.#error = error;
-    clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#request.abort(error);
     this.#rejectRead?.(error);
     this.#rejectRead = undefined;
-    // Already errored by the abort in most runtimes: the rejection that follows says nothing new.
-    this.#reader?.cancel(error).catch(noop);
+    // Already errored by the abort in most runtimes: the rejection that follows says nothing
+    // new. A body not read yet (or read natively, which holds the stream locked) is cancelled
+    // through its stream when it can be.
+    if (this.#reader !== undefined) this.#reader.cancel(error).catch(noop);
+    else if (this.#response.body?.locked === false) this.#response.body.cancel(error).catch(noop);
   }
 
-  #arm(delayMs: number): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(this.#check, Math.ceil(delayMs));
-    // A waiting read holds the process open through its socket; the timer need not.
-    timer.unref?.();
-    return timer;
+  #arm(delayMs: number): CoarseTimeout {
+    return new CoarseTimeout(delayMs, this.#check);
   }
 
   readonly #check = (): void => {

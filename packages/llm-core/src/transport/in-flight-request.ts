@@ -13,6 +13,11 @@ export class InFlightRequest {
   readonly #callerSignal: AbortSignal | undefined;
   readonly #onEnd: (request: InFlightRequest) => void;
   #ended = false;
+  /**
+   * Told of an abort, by whatever reason (the body being read fails with it): a callback the
+   * body sets, not a listener on the signal, which costs more per request.
+   */
+  onAbort: ((reason: unknown) => void) | undefined;
 
   /** `onEnd` is told once, when the request is over. */
   constructor(callerSignal: AbortSignal | undefined, onEnd: (request: InFlightRequest) => void) {
@@ -34,7 +39,11 @@ export class InFlightRequest {
 
   /** Stops the request (the wait for headers, or its body) with `reason`, and ends it. */
   abort(reason: unknown): void {
-    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    const signal = this.#controller.signal;
+    if (!signal.aborted) {
+      this.#controller.abort(reason);
+      this.onAbort?.(signal.reason);
+    }
     this.end();
   }
 

@@ -18,6 +18,10 @@ const KEEP_ALIVE_TIMEOUT_MS = 4_000;
  * the transport is the body as sent.
  */
 export class UndiciTransport implements Transport {
+  /** undici returns a keep-alive socket to its pool one `setImmediate` after a body ends. */
+  readonly poolsAfterTurn = true;
+  /** undici's `headersTimeout`, the signal and `destroy()` on `close()` end every request. */
+  readonly settlesItself = true;
   readonly #pool: Pool;
 
   constructor(origin: string, options: TransportOptions) {

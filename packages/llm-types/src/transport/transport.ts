@@ -23,6 +23,21 @@ export interface Transport {
    * own (fetch's) releases only its requests: the runtime closes idle connections in its time.
    */
   close(options: { readonly drain: boolean; readonly reason: Error }): Promise<void>;
+  /**
+   * Whether a connection is back in the pool only one turn of the event loop after its body
+   * ended (undici's): the exchange then waits that turn before it hands the answer back or
+   * frees the concurrency slot, so the caller's next request reuses the connection instead of
+   * opening another. Unset for a transport on the runtime's `fetch`, which pools by itself: a
+   * turn there is only latency (a browser's is a timer of 1 ms or more).
+   */
+  readonly poolsAfterTurn?: boolean;
+  /**
+   * Whether `send()` settles by itself on every ending the exchange knows: no headers within
+   * `timeoutMs`, the request's signal aborted, `close()` without `drain`. The exchange then
+   * awaits it as it is; for any other transport it races `send()` against those endings (with
+   * a grace past `timeoutMs`), which costs a timer and a listener per request.
+   */
+  readonly settlesItself?: boolean;
 }
 
 /** One request to the transport's origin. */

@@ -106,6 +106,33 @@ describe("keys in odd places", () => {
     },
   );
 
+  it.each(TRANSPORT_NAMES)(
+    "a JSON body after a byte order mark (%s) reads the same with and without content-length",
+    async (transport) => {
+      const body = `\ufeff${JSON.stringify(completionBody({ content: "hello" }))}`;
+      for (const framing of ["length", "chunked"] as const) {
+        const { url } = await rawServer((socket) => {
+          const bytes = Buffer.from(body);
+          socket.write(
+            framing === "length"
+              ? `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${bytes.length}\r\n\r\n`
+              : "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+          );
+          if (framing === "length") socket.end(bytes);
+          else
+            socket.end(
+              Buffer.concat([
+                Buffer.from(`${bytes.length.toString(16)}\r\n`),
+                bytes,
+                Buffer.from("\r\n0\r\n\r\n"),
+              ]),
+            );
+        });
+        expect((await client(url, {}, transport).call(hello)).content, framing).toBe("hello");
+      }
+    },
+  );
+
   it("a key given with spaces around it is masked as the server echoes it (trimmed)", async () => {
     const server = await createFakeServer();
     closers.push(() => server.close());

@@ -1,6 +1,7 @@
 // @loom/llm-utils: the runtime helpers of Loom LLM, on the contracts of @loom/llm-types. Public
 // and semver: for wire protocols, transports and packages built on Loom as much as for ours.
 
+export { preloadZod } from "#load-zod";
 // Checks of values a request, a header or an option carries.
 export { headerProblems } from "./checks/header-problems.js";
 export { type NumberRule, numberProblem } from "./checks/number-problem.js";
@@ -9,10 +10,8 @@ export { CONFIG_DEFAULTS, CONFIG_KEYS } from "./config/config-constants.js";
 export { MAX_TIMER_MS, PROTOCOL_NAMES } from "./config/config-rules.js";
 // Config: the rules table, checking and defaults.
 export { parseConfig } from "./config/parse-config.js";
-
 // Errors: the typed error for a non-2xx response.
 export { createStatusError, type StatusErrorInput } from "./errors/create-status-error.js";
-
 // Redaction: secrets out of printouts, URLs, and whatever a server sends back.
 export { hideSecrets, type WithSecrets } from "./redact/hide-secrets.js";
 export { redactSecret } from "./redact/redact-secret.js";

@@ -2,6 +2,9 @@
 // order, the concurrency slot, retries, the rule that nothing is resent once a response began)
 // is asserted here once, for both, from the same table, over each transport (undici's and the
 // runtime's fetch): the rules live above the transport, so they hold over either.
+
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import {
   completionBody,
   completionChunk,
@@ -316,6 +319,26 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %
     await llm.close();
     const closed = await pending;
     expect(closed.message).toContain("provider was closed");
+  });
+
+  it("a transport that never answers and holds nothing open: the process waits for the timeout", async () => {
+    // Alone in a process (the built package), nothing else keeps Node up: the call's own bound
+    // must, or the process exits with the call unsettled (exit code 13).
+    const entry = new URL("../../dist/index.js", import.meta.url).href;
+    const script = `
+      const { ChatClient } = await import(${JSON.stringify(entry)});
+      const llm = new ChatClient({}, { baseUrl: "http://127.0.0.1:9/v1", model: "m", timeoutMs: 1000, maxRetries: 0 },
+        { transport: () => ({ send: () => new Promise(() => {}), close: async () => {} }) });
+      const error = await llm.call({ messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+      console.log(error.name, error.phase);`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      {
+        timeout: 15_000,
+      },
+    );
+    expect(stdout.trim()).toBe("TimeoutError headers");
   });
 
   it("a transport that throws a string holding the key, or answers nothing: typed and masked", async () => {

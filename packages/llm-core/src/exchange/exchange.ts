@@ -39,12 +39,15 @@ export async function* exchange(
     // A protocol other than the default is loaded by the first exchange that speaks it, and
     // zod (off Node.js) by the first whose schemas need it: sent nowhere if either fails.
     if (!client.wire.ready) await client.wire.load();
-    const schemas = prepareSchemas(request);
+    // What the body converts (the request now) and what the answer is validated against (the
+    // request as the call was made, `facts`): a hook may have changed the one since.
+    const schemas = prepareSchemas(request) ?? prepareSchemas(facts);
     if (schemas !== undefined) await schemas;
     for (;;) {
       attempt = new Attempt((error) => reportGateFailure(ctx, error));
       try {
-        await admit(ctx, attempt);
+        // Most clients have neither gates nor a concurrency limit: nothing to wait for then.
+        if (client.gates.length > 0 || client.limit !== undefined) await admit(ctx, attempt);
         const started = performance.now();
         let response: TransportResponse;
         try {

@@ -127,7 +127,8 @@ export class EventStreamReading {
   ): AsyncGenerator<Item[], LLMResponse> {
     const ctx = this.#ctx;
     const facts = ctx.facts;
-    const text = await readBody(response.body, response.headers["content-length"], facts);
+    // A stream has no deadline for its whole: read chunk by chunk, each read bounded.
+    const text = await readBody(response.body, response.headers["content-length"], facts, false);
     attempt.ended = true;
     const final = ctx.client.wire.protocol.parseResponse(parseJsonBody(text, facts), facts);
     attempt.answered(final);

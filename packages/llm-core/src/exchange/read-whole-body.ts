@@ -25,7 +25,8 @@ export async function readWholeBody(
   WATCHDOG.watch(watched);
   let text: string;
   try {
-    text = await readBody(response.body, response.headers["content-length"], facts);
+    // Bounded: the watchdog holds the whole read to `timeoutMs` from the attempt's start.
+    text = await readBody(response.body, response.headers["content-length"], facts, true);
   } catch (error) {
     throw toTransportError(error, {
       meta: facts,

@@ -95,16 +95,20 @@ function bounded(
     };
     const onClose = () => stop(client.closedError(facts));
     const onAbort = () => stop(signal?.reason);
-    const timeout = new CoarseTimeout(facts.timeoutMs + TRANSPORT_GRACE_MS, () =>
-      stop(
-        new TimeoutError({
-          timeoutMs: facts.timeoutMs,
-          phase: "headers",
-          message: `${facts.request}: no response within ${facts.timeoutMs} ms`,
-          provider: facts.provider,
-          model: facts.model,
-        }),
-      ),
+    // Keeps the process up: a transport of the caller's may hold nothing else that does.
+    const timeout = new CoarseTimeout(
+      facts.timeoutMs + TRANSPORT_GRACE_MS,
+      () =>
+        stop(
+          new TimeoutError({
+            timeoutMs: facts.timeoutMs,
+            phase: "headers",
+            message: `${facts.request}: no response within ${facts.timeoutMs} ms`,
+            provider: facts.provider,
+            model: facts.model,
+          }),
+        ),
+      true,
     );
     const cleanup = () => {
       timeout.cancel();

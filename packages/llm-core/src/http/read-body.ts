@@ -5,12 +5,15 @@ import { utf8Text } from "./utf8-text.js";
 /**
  * Reads a whole body as UTF-8, refusing more than `facts.maxBytes` (checked against
  * `content-length` first, then while reading) so a broken or hostile server cannot exhaust
- * memory.
+ * memory. `bounded`: the caller holds the whole read to a deadline (a call's watchdog), so a
+ * body of a declared length may be read in one go (`ResponseBody.text()`, which need not bound
+ * the gap between reads); otherwise it is read chunk by chunk, each read within `timeoutMs`.
  */
 export async function readBody(
   body: ResponseBody,
   contentLength: unknown,
   facts: ExchangeFacts,
+  bounded: boolean,
 ): Promise<string> {
   const declared = Number(contentLength);
   if (declared > facts.maxBytes) {
@@ -19,7 +22,7 @@ export async function readBody(
   }
   // A declared length within the limit is enforced by the transport itself (a body that runs
   // longer or shorter fails the response): let it read the body in one go.
-  if (declared >= 0) return body.text();
+  if (declared >= 0 && bounded) return body.text();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {

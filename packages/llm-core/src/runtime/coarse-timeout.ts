@@ -6,6 +6,8 @@ const COARSE_FROM_MS = 1_000;
 /** The long timeouts pending, checked on one interval that runs only while there are any. */
 const pending = new Set<CoarseTimeout>();
 let ticker: ReturnType<typeof setInterval> | undefined;
+/** How many of them keep the process alive: the shared interval does while any does. */
+let keepingAlive = 0;
 
 /**
  * A timeout that rarely fires: a request's wait for headers, a read's wait for data, a bound
@@ -20,34 +22,46 @@ export class CoarseTimeout {
   /** `performance.now()` at which it fires, on the shared tick; `undefined` for a native timer. */
   readonly #at: number | undefined;
   readonly #native: ReturnType<typeof setTimeout> | undefined;
+  readonly #keepAlive: boolean;
 
-  /** Calls `fire` once, `delayMs` from now, unless cancelled first. */
-  constructor(delayMs: number, fire: () => void) {
+  /**
+   * Calls `fire` once, `delayMs` from now, unless cancelled first. `keepAlive`: the process
+   * stays up until then (a wait on something that holds no socket of its own, such as a
+   * transport of the caller's that never answers); otherwise what it bounds (a socket, a read)
+   * keeps the process up, if anything does.
+   */
+  constructor(delayMs: number, fire: () => void, keepAlive = false) {
     this.#fire = fire;
+    this.#keepAlive = keepAlive;
     if (delayMs < COARSE_FROM_MS) {
       this.#native = setTimeout(fire, Math.max(0, Math.ceil(delayMs)));
-      // A timer holds no process open: what it bounds (a socket, a read) does, if anything.
-      this.#native.unref?.();
+      if (!keepAlive) this.#native.unref?.();
       return;
     }
     this.#at = performance.now() + delayMs;
     pending.add(this);
-    if (ticker === undefined) {
-      ticker = setInterval(tick, TICK_MS);
-      ticker.unref?.();
-    }
+    ticker ??= setInterval(tick, TICK_MS);
+    if (keepAlive) keepingAlive++;
+    if (keepingAlive > 0) ticker.ref?.();
+    else ticker.unref?.();
   }
 
   cancel(): void {
     if (this.#native !== undefined) clearTimeout(this.#native);
-    else pending.delete(this);
+    else this.#leave();
   }
 
   /** Fires when due (on the shared tick): then it leaves the set. */
   check(now: number): void {
     if (this.#at === undefined || now < this.#at) return;
-    pending.delete(this);
+    this.#leave();
     this.#fire();
+  }
+
+  #leave(): void {
+    if (!pending.delete(this) || !this.#keepAlive) return;
+    keepingAlive--;
+    if (keepingAlive === 0) ticker?.unref?.();
   }
 }
 

@@ -5,7 +5,10 @@ import { bodyTimeout } from "./transport-timeout.js";
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const noop = (): void => {};
-/** One decoder for every body (decoding a whole buffer keeps no state): a leading byte order mark is kept, as Node's Buffer decoding keeps it, the body as sent. */
+/**
+ * One decoder for every body (decoding a whole buffer keeps no state). A leading byte order
+ * mark is kept, the body as sent; parsing it as JSON skips one (`parseJsonBody`).
+ */
 const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
@@ -101,7 +104,9 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
   /**
    * The whole body as text. Before any `next()`, the runtime reads it natively
    * (`arrayBuffer()`): in Deno and Bun far cheaper than reading it chunk by chunk through a
-   * reader. The whole read then counts as one read for the timeout.
+   * reader. The gap between its reads is not seen then, so it is not bounded here: the caller
+   * bounds the whole read (`ResponseBody.text()`); a failure, an abort or `destroy()` still
+   * ends it at once.
    */
   async text(): Promise<string> {
     if (this.#reader === undefined && !this.#done && !this.#failed) return this.#nativeText();
@@ -117,13 +122,10 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
       whole.set(chunk, offset);
       offset += chunk.length;
     }
-    // A leading byte order mark is kept, as Node's Buffer decoding keeps it: the body as sent.
     return UTF8.decode(whole);
   }
 
   async #nativeText(): Promise<string> {
-    this.#readSince = performance.now();
-    this.#timer ??= this.#arm(this.#timeoutMs);
     let bytes: ArrayBuffer;
     try {
       bytes = await new Promise<ArrayBuffer>((resolve, reject) => {
@@ -131,12 +133,10 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
         this.#response.arrayBuffer().then(resolve, reject);
       });
     } catch (error) {
-      this.#readSince = undefined;
       this.#rejectRead = undefined;
       if (!this.#failed) this.#fail(this.#request.failure(error));
       throw this.#error;
     }
-    this.#readSince = undefined;
     this.#rejectRead = undefined;
     if (this.#failed) throw this.#error;
     this.#finish();

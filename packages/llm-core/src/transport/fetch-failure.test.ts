@@ -144,6 +144,12 @@ describe("fetch failures, typed by the exchange", () => {
           }),
         ),
       ],
+      [
+        "Deno's words for a body that is not in its declared gzip",
+        fetchFailure(
+          new TypeError("error reading a body", { cause: new Error("Invalid gzip header") }),
+        ),
+      ],
     ];
     for (const [name, failure] of cases) {
       const typed = toTransportError(failure, context) as { name: string; retryable: boolean };

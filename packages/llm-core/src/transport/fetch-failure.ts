@@ -9,7 +9,9 @@ export const UNDECODABLE_BODY = "LOOM_UNDECODABLE_BODY";
 // parsing`; `deflate decompression error`. An answer that is not HTTP, or a body that does not
 // decode, came from a server that may have acted on the request: never resent.
 const NOT_HTTP = /invalid http|error parsing|parse error|malformed/i;
-const NOT_DECODED = /decompression error|decoding error|error decoding/i;
+// Deno says "Invalid gzip header" (and the like) for a body that is not in its declared coding.
+const NOT_DECODED =
+  /decompression error|decoding error|error decoding|invalid (gzip|deflate|brotli|zstd)/i;
 
 /**
  * What `fetch` (or a read of its body) rejected with, as the exchange types transport failures:

@@ -205,6 +205,40 @@ describe("timeouts over fetch", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("a stream answered with a whole JSON body dripped slowly but steadily: the answer, not a timeout", async () => {
+    const llm = client({ timeoutMs: 400 });
+    const body = JSON.stringify(completionBody({ content: "hello world, slowly" }));
+    // Each piece well within timeoutMs, the whole well past it: a stream bounds reads, not the whole.
+    const pieces = body.match(/.{1,12}/g) ?? [];
+    const chunks = pieces.flatMap((piece) => [piece, { delayMs: 60 }]);
+    server.enqueue({
+      type: "raw",
+      headers: {
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(body)),
+      },
+      chunks,
+    });
+    const started = performance.now();
+    expect((await texts(llm)).join("")).toBe("hello world, slowly");
+    expect(performance.now() - started).toBeGreaterThan(400);
+  });
+
+  it("a call whose body drips past timeoutMs: TimeoutError of the whole body, not of a read gap", async () => {
+    const llm = client({ timeoutMs: 500 });
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "application/json", "content-length": "400" },
+      chunks: Array.from({ length: 40 }, () => ["x", { delayMs: 100 }]).flat(),
+      end: "hang",
+    });
+    const error = await failure(llm.call(hello));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).phase).toBe("body");
+    expect(error.message).toContain("did not arrive in full within 500 ms");
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("keep-alive comments past streamIdleTimeoutMs: TimeoutError (idle)", async () => {
     const llm = client({ timeoutMs: 1_000, streamIdleTimeoutMs: 400 });
     server.enqueue({ ...textStream(["never"]), keepAlive: { everyMs: 50, forMs: 3_000 } });

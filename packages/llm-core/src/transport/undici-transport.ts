@@ -20,11 +20,17 @@ const KEEP_ALIVE_TIMEOUT_MS = 4_000;
 export class UndiciTransport implements Transport {
   /** undici returns a keep-alive socket to its pool one `setImmediate` after a body ends. */
   readonly poolsAfterTurn = true;
-  /** undici's `headersTimeout`, the signal and `destroy()` on `close()` end every request. */
-  readonly settlesItself = true;
+  /**
+   * undici's `headersTimeout`, the signal and `destroy()` on `close()` end every request, but
+   * the timeout starts only once a request is written to a socket: with `maxConnections`, a
+   * request queued behind the pool's busy connections would wait unbounded, so the exchange
+   * bounds it then.
+   */
+  readonly settlesItself: boolean;
   readonly #pool: Pool;
 
   constructor(origin: string, options: TransportOptions) {
+    this.settlesItself = options.maxConnections === undefined;
     this.#pool = new Pool(origin, {
       // `null`: undici's own default, a connection per request in flight.
       connections: options.maxConnections ?? null,

@@ -61,7 +61,12 @@ export interface TransportResponse {
 
 /** A response body: read once, as chunks or as text, or destroyed (its connection closed). */
 export interface ResponseBody extends AsyncIterable<Uint8Array> {
-  /** The whole body as UTF-8. */
+  /**
+   * The whole body as UTF-8, read in one go. A transport may read it natively, without
+   * bounding the gap between two reads (fetch's does: its runtime reads it); a caller holds the
+   * whole read to a deadline of its own (the exchange does, for a call), or iterates the body
+   * where that gap must be bounded.
+   */
   text(): Promise<string>;
   /** Stops reading and closes the connection; a read waiting fails with `error`. */
   destroy(error?: Error): void;

@@ -68,6 +68,31 @@ describe("Redactor", () => {
     expect(error.body.error.message).toBe("body sk-proj-…=GHI");
   });
 
+  it("masks every string field of every error down the chain, whatever a runtime names it", () => {
+    // Bun's fetch errors keep the whole URL, query credentials and all, in `path`.
+    const cause = Object.assign(new TypeError("Unable to connect"), {
+      code: "ConnectionRefused",
+      path: `http://127.0.0.1:1/v1/chat/completions?api-key=${KEY}`,
+    });
+    // Not enumerable, as `message` is: still masked.
+    Object.defineProperty(cause, "hidden", {
+      value: `url ${encodeURIComponent(KEY)}`,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
+    Object.defineProperty(cause, "explodes", {
+      get() {
+        throw new Error("a getter that throws");
+      },
+    });
+    const error = new Error("outer", { cause });
+    redactor.redactError(error);
+    expect(cause.path).toBe("http://127.0.0.1:1/v1/chat/completions?api-key=sk-proj-…=GHI");
+    expect((cause as unknown as { hidden: string }).hidden).not.toContain(encodeURIComponent(KEY));
+    expect(cause.code).toBe("ConnectionRefused");
+  });
+
   it("property: a random key, in a random encoding, inside random text, is never visible", () => {
     const key = fc.string({
       unit: fc.constantFrom(..."ABCDEFabcdef0123456789-_/+=.~:"),

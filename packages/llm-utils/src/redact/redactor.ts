@@ -109,9 +109,11 @@ export class Redactor implements SecretMask {
     let current: unknown = error;
     for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
       const target = current as Record<string, unknown>;
-      // `data`: undici's parser errors keep the raw bytes there.
-      for (const field of ["message", "stack", "raw", "data"] as const) {
-        const value = target[field];
+      // Every string field, own or not: `message` and `stack`, `raw`, undici's `data` (a parser
+      // error's raw bytes), and whatever a runtime adds (Bun's fetch errors carry the whole
+      // URL, query credentials included, in `path`).
+      for (const field of stringFields(target)) {
+        const value = readField(target, field);
         if (typeof value === "string") rewrite(target, field, this.redact(value));
       }
       const body = target.body;
@@ -121,6 +123,25 @@ export class Redactor implements SecretMask {
       current = target.cause;
     }
     return error;
+  }
+}
+
+/** The fields of an error whose strings are masked: its own, and the inherited ones errors show. */
+function stringFields(target: object): Set<string> {
+  const fields = new Set<string>(["message", "stack", "raw", "data"]);
+  for (const name of Object.getOwnPropertyNames(target)) fields.add(name);
+  fields.delete("body");
+  fields.delete("errors");
+  fields.delete("cause");
+  return fields;
+}
+
+/** A field's value; a getter that throws reads as nothing. */
+function readField(target: Record<string, unknown>, field: string): unknown {
+  try {
+    return target[field];
+  } catch {
+    return undefined;
   }
 }
 

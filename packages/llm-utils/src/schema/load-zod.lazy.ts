@@ -13,7 +13,7 @@ let loading: Promise<void> | undefined;
 export function loadZod(): ZodModule {
   if (zod === undefined)
     throw new Error(
-      "zod is not loaded yet on this runtime: await preloadZod() (from @loom/llm-utils) before converting or validating a schema; a client does before each request that needs it",
+      "zod is not loaded yet on this runtime: await preloadZod() (from @loom/llm-utils) before converting or validating a schema yourself; a client and MockLLM do before each request that needs it",
     );
   return zod;
 }

@@ -75,6 +75,8 @@ const ON_RUNTIMES: readonly ScenarioName[] = [
   "tools-200",
   "stream-1000-batched",
   "tools-200-batched",
+  "stream-1000-chunked",
+  "tools-200-chunked",
 ];
 const RUNTIME_TARGET = 1.15;
 const runtimeVersions: string[] = [];

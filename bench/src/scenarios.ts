@@ -10,6 +10,8 @@ export type ScenarioName =
   | "tools-200"
   | "stream-1000-batched"
   | "tools-200-batched"
+  | "stream-1000-chunked"
+  | "tools-200-chunked"
   | "par-500-streams"
   | "agent-loop"
   | "fleet-1000"
@@ -189,6 +191,34 @@ export const SCENARIOS: readonly Scenario[] = [
     unit: "chunk",
     metrics: [{ metric: "cpu", target: 1.2 }],
     about: "the same tool call written in a few large writes",
+  },
+  {
+    name: "stream-1000-chunked",
+    model: "stream-1000-chunked",
+    kind: "stream",
+    ops: 40,
+    warmup: 20,
+    concurrency: 1,
+    chunks: 1_000,
+    unit: "chunk",
+    metrics: [
+      { metric: "cpu", target: 1.1 },
+      { metric: "ttfc", target: 1.05 },
+    ],
+    about:
+      "the stream with every event an HTTP chunk of its own, all written at once: many chunks to a read, as a client behind a server that flushes per token sees them",
+  },
+  {
+    name: "tools-200-chunked",
+    model: "tools-200-chunked",
+    kind: "tools",
+    ops: 150,
+    warmup: 50,
+    concurrency: 1,
+    chunks: 200,
+    unit: "chunk",
+    metrics: [{ metric: "cpu", target: 1.1 }],
+    about: "the tool call with every event an HTTP chunk of its own, all written at once",
   },
 ];
 

@@ -115,6 +115,16 @@ async function perEvent(res: ServerResponse, events: readonly Buffer[]): Promise
   res.end();
 }
 
+/**
+ * Each SSE event an HTTP chunk of its own (a write each, chunked encoding), all written in one
+ * go: the client, behind, reads many chunks at a time, and its HTTP parser hands the body one
+ * small buffer per event, as a server flushing per token looks to a client under load.
+ */
+function allAtOnce(res: ServerResponse, events: readonly Buffer[]): void {
+  for (const event of events) res.write(event);
+  res.end();
+}
+
 const server = createServer({ keepAliveTimeout: 60_000, noDelay: true }, (req, res) => {
   const body: Buffer[] = [];
   req.on("data", (c: Buffer) => body.push(c));
@@ -137,6 +147,8 @@ const server = createServer({ keepAliveTimeout: 60_000, noDelay: true }, (req, r
     else if (model === "tools-200") void perEvent(res, tools200);
     else if (model === "stream-1000-batched") res.end(stream1000Batched);
     else if (model === "tools-200-batched") res.end(tools200Batched);
+    else if (model === "stream-1000-chunked") allAtOnce(res, stream1000);
+    else if (model === "tools-200-chunked") allAtOnce(res, tools200);
     else if (model === "slow-stream") {
       let i = 0;
       const timer = setInterval(() => {

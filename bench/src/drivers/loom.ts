@@ -19,13 +19,16 @@ function loomDriver(telemetry: boolean): DriverFactory {
         const res = await llm.call({ model, messages: MESSAGES });
         return { content: res.content, promptTokens: res.usage.promptTokens };
       },
+      // As an agent reads a stream: its events (text, and whatever else comes), then the
+      // final response for the usage.
       async stream(model, onFirst) {
         const stream = llm.stream({ model, messages: MESSAGES });
         let content = "";
         let chunks = 0;
-        for await (const text of stream) {
+        for await (const event of stream.events()) {
+          if (event.type !== "text") continue;
           if (chunks++ === 0) onFirst();
-          content += text;
+          content += event.text;
         }
         return {
           content,
@@ -33,15 +36,17 @@ function loomDriver(telemetry: boolean): DriverFactory {
           completionTokens: (await stream.response()).usage.completionTokens,
         };
       },
+      // Event by event, as an agent showing a tool call's progress reads it, then the call.
       async tools(model) {
-        const res = await llm
-          .stream({
-            model,
-            messages: MESSAGES,
-            tools: [{ name: "lookup", parameters: TOOL_SCHEMA }],
-          })
-          .response();
-        const call = res.toolCalls[0];
+        const stream = llm.stream({
+          model,
+          messages: MESSAGES,
+          tools: [{ name: "lookup", parameters: TOOL_SCHEMA }],
+        });
+        let pieces = 0;
+        for await (const event of stream.events()) if (event.type === "tool-call-delta") pieces++;
+        const call = (await stream.response()).toolCalls[0];
+        if (pieces === 0) throw new Error("no tool-call-delta event");
         return { name: call?.name ?? "", args: call?.arguments };
       },
       async agent(model) {

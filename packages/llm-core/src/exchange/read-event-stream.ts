@@ -71,8 +71,12 @@ export class EventStreamReading {
     const out = reader.out;
     let seenData = 0;
     let final: LLMResponse | undefined;
+    /** The rest of a read whose start was decoded alone, to hand the first items on sooner. */
+    let rest: Uint8Array | undefined;
     while (final === undefined) {
-      const next = await iterator.next();
+      const next: IteratorResult<Uint8Array> =
+        rest === undefined ? await iterator.next() : { done: false, value: rest };
+      rest = undefined;
       let finished = false;
       if (next.done === true) {
         attempt.ended = true;
@@ -81,8 +85,16 @@ export class EventStreamReading {
         if (turn !== undefined) await turn;
         finished = true;
       } else {
+        let bytes = next.value;
+        // Until the first item reached the caller, a large read (a client behind a server that
+        // flushes per token reads hundreds of events at once) is decoded a slice at a time, so
+        // the first token waits for its slice, not for the whole read.
+        if (!ctx.delivered && bytes.length > FIRST_SLICE_BYTES) {
+          rest = bytes.subarray(FIRST_SLICE_BYTES);
+          bytes = bytes.subarray(0, FIRST_SLICE_BYTES);
+        }
         try {
-          decoder.push(next.value, reader);
+          decoder.push(bytes, reader);
         } catch (error) {
           // The answer had begun in this very read (text, then an error event): not resent,
           // however the network happened to cut the bytes.
@@ -208,6 +220,9 @@ async function notAStream(
     requestId: facts.requestId,
   });
 }
+
+/** How much of a read is decoded before the first items are handed on (see `#events`). */
+const FIRST_SLICE_BYTES = 4_096;
 
 /**
  * Whether `next` reports the end of the body within one turn of the event loop; if it does, the

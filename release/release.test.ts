@@ -3,7 +3,7 @@
 // `changeset version`, `pnpm release`); fresh projects then install them piece by piece with npm
 // and with pnpm, as users do, and Bun and Deno projects install @loom/llm from it and run a
 // call and a stream; a patch release follows and the users update to it.
-import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import {
   copyFileSync,
@@ -16,7 +16,6 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runtimeBinary } from "../scripts/runtime-binary.mjs";
 
 const exec = promisify(execFile);
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -669,28 +669,12 @@ describe("installed globally with npm", () => {
 
 // --- Bun and Deno ---------------------------------------------------------------------------
 
-/**
- * The `bun` or `deno` binary that loom-runtimes holds as a devDependency, or why there is none
- * that runs. The same lookup as runtimes/src/script-runtimes.ts (kept small and duplicated here,
- * not imported: this workspace would otherwise depend on that test package): the npm package's
- * postinstall puts its platform binary at `path`, checked with `--version`.
- */
-function runtimeBinary(pkg: string, path: string): string | { file: string } {
-  let file: string;
-  try {
-    const fromRuntimes = createRequire(join(repo, "runtimes", "package.json"));
-    file = join(dirname(fromRuntimes.resolve(`${pkg}/package.json`)), path);
-  } catch {
-    return `the npm package "${pkg}" is not installed in runtimes/ (run pnpm install)`;
-  }
-  const run = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 15_000 });
-  if (run.error !== undefined || run.status !== 0) {
-    return `${file} --version failed (${(run.error?.message ?? `exit ${run.status}`).slice(0, 120)})`;
-  }
-  return { file };
+/** The `bun` or `deno` binary that loom-runtimes holds as a devDependency, or why there is none. */
+function bunOrDeno(pkg: string, path: string): string | { file: string } {
+  return runtimeBinary(pkg, path, join(repo, "runtimes", "package.json"));
 }
-const bunBinary = runtimeBinary("bun", "bin/bun.exe");
-const denoBinary = runtimeBinary("deno", "deno");
+const bunBinary = bunOrDeno("bun", "bin/bun.exe");
+const denoBinary = bunOrDeno("deno", "deno");
 if (typeof bunBinary === "string") console.log(`release under Bun skipped: ${bunBinary}`);
 if (typeof denoBinary === "string") console.log(`release under Deno skipped: ${denoBinary}`);
 

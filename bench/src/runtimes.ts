@@ -1,9 +1,8 @@
 // The runtimes the benchmark runs its child on besides Node: Bun and Deno, from the npm packages
 // of this package's dependencies, run the way runtimes/src/script-runtimes.ts runs them for the
 // conformance checks (nothing fetched, Deno's permissions as narrow as the client allows).
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runtimeBinary } from "../../scripts/runtime-binary.mjs";
 
 /** How to run a script: the binary, the arguments before the script, extra environment. */
 export interface Command {
@@ -64,26 +63,12 @@ export const RUNTIMES: readonly Runtime[] = [
   },
 ];
 
-const require = createRequire(import.meta.url);
-
-/**
- * The binary an npm package holds at `path` once its postinstall ran, checked by running
- * `--version`; or why there is none that runs.
- */
+/** The binary of the npm package `pkg`, a dependency of this package, at `path` in it. */
 function binary(pkg: string, path: string): { path: string; version: string } | string {
-  let file: string;
-  try {
-    file = join(dirname(require.resolve(`${pkg}/package.json`)), path);
-  } catch {
-    return `the npm package "${pkg}" is not installed (run pnpm install)`;
-  }
-  const run = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 15_000 });
-  if (run.error !== undefined || run.status !== 0) {
-    const why = (run.error?.message ?? `exit ${run.status ?? run.signal}: ${run.stderr}`)
-      .replace(/\s+/g, " ")
-      .trim()
-      .slice(0, 200);
-    return `${file} --version failed (${why}); is "${pkg}" in allowBuilds of pnpm-workspace.yaml?`;
-  }
-  return { path: file, version: run.stdout.split("\n")[0]?.trim() ?? "" };
+  const found = runtimeBinary(
+    pkg,
+    path,
+    fileURLToPath(new URL("../package.json", import.meta.url)),
+  );
+  return typeof found === "string" ? found : { path: found.file, version: found.version };
 }

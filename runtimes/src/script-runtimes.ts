@@ -1,6 +1,6 @@
-import { spawn, spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { runtimeBinary } from "../../scripts/runtime-binary.mjs";
 import { type ConformanceRun, parseLines, RUNTIMES_DIR, type Runtime } from "./runtime.js";
 
 /** The command-line entry of the conformance checks. */
@@ -126,7 +126,6 @@ async function runScript(
   }
 }
 
-const require = createRequire(import.meta.url);
 const probed = new Map<string, { file: string } | string>();
 
 /**
@@ -141,18 +140,5 @@ function binary(pkg: string, path: string): { file: string } | string {
 }
 
 function probe(pkg: string, path: string): { file: string } | string {
-  let file: string;
-  try {
-    file = join(dirname(require.resolve(`${pkg}/package.json`)), path);
-  } catch {
-    return `the npm package "${pkg}" is not installed (run pnpm install)`;
-  }
-  const run = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 15_000 });
-  if (run.error !== undefined || run.status !== 0) {
-    const why = (run.error?.message ?? `exit ${run.status ?? run.signal}: ${run.stderr}`)
-      .replace(/\s+/g, " ")
-      .trim();
-    return `${file} --version failed (${why.slice(0, 200)}); the package's postinstall puts the binary there: is "${pkg}" in allowBuilds of pnpm-workspace.yaml, and its platform package installed?`;
-  }
-  return { file };
+  return runtimeBinary(pkg, path, join(RUNTIMES_DIR, "package.json"));
 }

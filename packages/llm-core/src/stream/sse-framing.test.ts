@@ -27,14 +27,15 @@ describe("SSE framing (wire.md)", () => {
     // A CRLF and a four-byte character at each offset around the 4 KB slice's edge.
     for (let shift = 0; shift < 8; shift++) {
       const pieces = Array.from({ length: 300 }, (_, i) => (i % 7 === 3 ? `🦊${i}` : `t${i}`));
-      const pad = completionChunk({ content: "x".repeat(4_000 - 60 + shift) });
+      const padding = "x".repeat(4_000 - 60 + shift);
+      const pad = completionChunk({ content: padding });
       const body = Buffer.from(
         [pad, ...pieces.map((content) => completionChunk({ content }))]
           .map((c) => `data: ${JSON.stringify(c)}\r\n\r\n`)
           .join("") + "data: [DONE]\r\n\r\n",
       );
       server.enqueue(raw(body));
-      expect(await texts(llm)).toEqual([pad.choices[0]?.delta.content, ...pieces]);
+      expect(await texts(llm)).toEqual([padding, ...pieces]);
     }
   });
 

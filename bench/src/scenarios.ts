@@ -152,7 +152,7 @@ export const SCENARIOS: readonly Scenario[] = [
     concurrency: 1,
     chunks: 1,
     unit: "process",
-    metrics: [{ metric: "wall", target: 1.25 }],
+    metrics: [{ metric: "wall", target: 1.1 }],
     about: "a fresh process: import the client, make it, one call, exit",
   },
   {

@@ -82,3 +82,36 @@ describe("never resent once the response began", () => {
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe("never resent once the answer began, even while masking holds its text back", () => {
+  it.each(["a", "s", "sk-", "Hello"])(
+    "a keyed client, text %j then an error event in the same read: one POST",
+    async (text) => {
+      const keyed = new ChatClient(
+        {},
+        {
+          baseUrl: server.baseUrl,
+          model: "m",
+          maxRetries: 2,
+          apiKey: "sk-masked-0123456789abcdef",
+        },
+      );
+      const chunk = (delta: object) =>
+        `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+      const failed = {
+        type: "raw" as const,
+        headers: { "content-type": "text/event-stream" },
+        chunks: [
+          `${chunk({ role: "assistant", content: "" })}${chunk({ content: text })}data: ${JSON.stringify({ error: { message: "overloaded", type: "server_error" } })}\n\n`,
+        ],
+      };
+      server.enqueue(failed, ok, ok);
+      try {
+        await failure(() => texts(keyed));
+        expect(server.requests).toHaveLength(1);
+      } finally {
+        await keyed.close();
+      }
+    },
+  );
+});

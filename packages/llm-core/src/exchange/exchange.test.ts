@@ -321,7 +321,7 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %
     expect(closed.message).toContain("provider was closed");
   });
 
-  it("a transport that never answers and holds nothing open: the process waits for the timeout", async () => {
+  it("a transport that holds nothing open, silent before or after the headers: the process waits for the timeouts", async () => {
     // Alone in a process (the built package), nothing else keeps Node up: the call's own bound
     // must, or the process exits with the call unsettled (exit code 13).
     const entry = new URL("../../dist/index.js", import.meta.url).href;
@@ -330,7 +330,29 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %
       const llm = new ChatClient({}, { baseUrl: "http://127.0.0.1:9/v1", model: "m", timeoutMs: 1000, maxRetries: 0 },
         { transport: () => ({ send: () => new Promise(() => {}), close: async () => {} }) });
       const error = await llm.call({ messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
-      console.log(error.name, error.phase);`;
+      console.log(error.name, error.phase);
+      // Headers, then a body that never comes (its reads wait until destroyed), called and streamed
+      // (its idle timeout).
+      const silentBody = () => {
+        let fail;
+        const waiting = new Promise((_, reject) => (fail = reject));
+        waiting.catch(() => {});
+        return { [Symbol.asyncIterator]() { return { next: () => waiting }; }, text: () => waiting,
+          destroy: (e) => fail(e ?? new Error("destroyed")) };
+      };
+      const headersOnly = new ChatClient({}, { baseUrl: "http://127.0.0.1:9/v1", model: "m", timeoutMs: 1000,
+        streamIdleTimeoutMs: 1000, maxRetries: 0 }, { transport: () => ({
+          // As the contract asks: the request's signal ends the body it sent.
+          send: async (request) => {
+            const body = silentBody();
+            request.signal?.addEventListener("abort", () => body.destroy(request.signal.reason));
+            return { status: 200, body, headers: { "content-type": request.headers.accept } };
+          },
+          close: async () => {} }) });
+      const called = await headersOnly.call({ messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+      console.log(called.name, called.phase);
+      const streamed = await headersOnly.stream({ messages: [{ role: "user", content: "hi" }] }).response().catch((e) => e);
+      console.log(streamed.name);`;
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ["--input-type=module", "-e", script],
@@ -338,7 +360,11 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %
         timeout: 15_000,
       },
     );
-    expect(stdout.trim()).toBe("TimeoutError headers");
+    expect(stdout.trim().split("\n")).toEqual([
+      "TimeoutError headers",
+      "TimeoutError body",
+      "TimeoutError",
+    ]);
   });
 
   it("a transport that throws a string holding the key, or answers nothing: typed and masked", async () => {

@@ -97,10 +97,12 @@ export class EventStreamReading {
           decoder.push(bytes, reader);
         } catch (error) {
           // The answer had begun in this very read (text, then an error event): not resent,
-          // however the network happened to cut the bytes.
-          if (out.length > 0) ctx.answerBegan = true;
+          // however the network happened to cut the bytes, and whether or not its text was
+          // held back by masking (it could have begun a secret).
+          if (out.length > 0 || reader.answerBegan === true) ctx.answerBegan = true;
           throw error;
         }
+        if (reader.answerBegan === true) ctx.answerBegan = true;
         if (reader.dataEvents !== seenData) {
           seenData = reader.dataEvents;
           this.#lastData = performance.now();
@@ -157,6 +159,9 @@ export class EventStreamReading {
     const ctx = this.#ctx;
     const facts = ctx.facts;
     const idleMs = ctx.client.config.streamIdleTimeoutMs;
+    // Our transports' sockets keep the process up while a stream waits; a transport of the
+    // caller's may hold nothing that does: then the timer must, or the process exits mid-call.
+    const keepAlive = ctx.client.transport.settlesItself !== true;
     // Keep-alive comments reset the transport's read timeout, so a server can send them
     // forever: this bounds the gap between data events.
     const fire = () => {
@@ -164,7 +169,7 @@ export class EventStreamReading {
       if (quiet < idleMs) {
         // Data came since the timer was armed: wait out the rest of the bound from it.
         this.#idle = setTimeout(fire, Math.ceil(idleMs - quiet));
-        this.#idle.unref?.();
+        if (!keepAlive) this.#idle.unref?.();
         return;
       }
       ctx.callSignal?.abort(
@@ -182,7 +187,7 @@ export class EventStreamReading {
     };
     this.#lastData = performance.now();
     const timer = setTimeout(fire, idleMs);
-    timer.unref?.();
+    if (!keepAlive) timer.unref?.();
     return timer;
   }
 }

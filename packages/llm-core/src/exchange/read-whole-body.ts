@@ -21,7 +21,12 @@ export async function readWholeBody(
   started: number,
 ): Promise<LLMResponse> {
   const facts = ctx.facts;
-  const watched = { body: response.body, deadline: started + facts.timeoutMs, context: facts };
+  const watched = {
+    body: response.body,
+    deadline: started + facts.timeoutMs,
+    context: facts,
+    keepAlive: ctx.client.transport.settlesItself !== true,
+  };
   WATCHDOG.watch(watched);
   let text: string;
   try {

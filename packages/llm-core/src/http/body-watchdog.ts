@@ -7,6 +7,11 @@ export interface WatchedBody<T = unknown> {
   readonly deadline: number;
   /** What the watchdog's `expire` needs to build the error. */
   readonly context: T;
+  /**
+   * The process stays up until the body arrived or expired: a transport of the caller's may
+   * hold nothing else that does (our transports' sockets do).
+   */
+  readonly keepAlive?: boolean;
 }
 
 // How often bodies are checked. Timeouts are seconds long (undici checks its own on a
@@ -22,6 +27,8 @@ const TICK_MS = 100;
  */
 export class BodyWatchdog<T = unknown> {
   readonly #watched = new Set<WatchedBody<T>>();
+  /** How many of the watched keep the process up: the timer does while any does. */
+  #keepingAlive = 0;
   readonly #expire: (context: T) => Error;
   #timer: NodeJS.Timeout | undefined;
 
@@ -32,15 +39,17 @@ export class BodyWatchdog<T = unknown> {
 
   watch(watched: WatchedBody<T>): void {
     this.#watched.add(watched);
-    if (this.#timer === undefined) {
-      this.#timer = setInterval(this.#tick, TICK_MS);
-      // workerd's (and a browser's) timers are numbers: no unref, and nothing to keep alive.
-      this.#timer.unref?.();
-    }
+    this.#timer ??= setInterval(this.#tick, TICK_MS);
+    if (watched.keepAlive === true) this.#keepingAlive++;
+    // workerd's (and a browser's) timers are numbers: no ref or unref, nothing to keep alive.
+    if (this.#keepingAlive > 0) this.#timer.ref?.();
+    else this.#timer.unref?.();
   }
 
   unwatch(watched: WatchedBody<T>): void {
-    this.#watched.delete(watched);
+    if (!this.#watched.delete(watched) || watched.keepAlive !== true) return;
+    this.#keepingAlive--;
+    if (this.#keepingAlive === 0) this.#timer?.unref?.();
   }
 
   readonly #tick = (): void => {
@@ -52,7 +61,7 @@ export class BodyWatchdog<T = unknown> {
     const now = performance.now();
     for (const watched of this.#watched) {
       if (now < watched.deadline) continue;
-      this.#watched.delete(watched);
+      this.unwatch(watched);
       watched.body.destroy(this.#expire(watched.context));
     }
   };

@@ -57,6 +57,12 @@ export interface WireStreamReader {
   readonly done: boolean;
   /** Data events seen (keep-alive comments excluded): progress, for the idle timer. */
   readonly dataEvents: number;
+  /**
+   * The server sent part of the answer (text, reasoning, a refusal, tool-call arguments),
+   * handed on or still held back (masking holds an end that could begin a secret): the request
+   * is never resent from then on, whatever ends the stream.
+   */
+  readonly answerBegan?: boolean;
   /** One event: its data lines joined, and its `event:` name if any. */
   onData(data: string, event: string | undefined): void;
   /** A comment line (`: keep-alive`). */

@@ -93,6 +93,52 @@ describe("Redactor", () => {
     expect(cause.code).toBe("ConnectionRefused");
   });
 
+  it("masks a field a runtime made writable but not configurable (Bun's fetch error `path`)", () => {
+    const error = new TypeError("Unable to connect");
+    Object.defineProperty(error, "path", {
+      value: `http://h/v1?api-key=${KEY}`,
+      writable: true,
+      enumerable: true,
+      configurable: false,
+    });
+    redactor.redactError(error);
+    expect((error as unknown as { path: string }).path).toBe("http://h/v1?api-key=sk-proj-…=GHI");
+  });
+
+  it("masks plain data and URLs in error fields: headers, a request's options", () => {
+    const error = Object.assign(new Error("failed"), {
+      headers: { authorization: `Bearer ${KEY}` },
+      request: { path: `/v1?key=${KEY}`, retries: [KEY] },
+      url: new URL(`http://h/v1?key=${encodeURIComponent(KEY)}`),
+    });
+    redactor.redactError(error);
+    expect(JSON.stringify(error)).not.toContain(KEY);
+    expect(String(error.url)).not.toContain(encodeURIComponent(KEY));
+  });
+
+  it("never throws, whatever the error: aggregate loops, deep aggregates, throwing getters, proxies", () => {
+    const loop = new AggregateError([], `loop ${KEY}`);
+    loop.errors.push(loop, new Error("inner", { cause: loop }));
+    let deep: Error = new Error(`bottom ${KEY}`);
+    for (let i = 0; i < 20_000; i++) deep = new AggregateError([deep], "level");
+    const getters = new Error(`getters ${KEY}`);
+    for (const field of ["cause", "errors", "body"])
+      Object.defineProperty(getters, field, {
+        get() {
+          throw new Error(`${field} boom`);
+        },
+      });
+    const proxy = new Proxy(new Error(`proxied ${KEY}`), {
+      ownKeys() {
+        throw new Error("ownKeys trap");
+      },
+    });
+    for (const error of [loop, deep, getters, proxy])
+      expect(() => redactor.redactError(error)).not.toThrow();
+    expect(loop.message).not.toContain(KEY);
+    expect(getters.message).not.toContain(KEY);
+  });
+
   it("property: a random key, in a random encoding, inside random text, is never visible", () => {
     const key = fc.string({
       unit: fc.constantFrom(..."ABCDEFabcdef0123456789-_/+=.~:"),

@@ -101,36 +101,56 @@ export class Redactor implements SecretMask {
   }
 
   /**
-   * Masks secrets in an error in place, down its `cause` chain: `message`, `stack`, and the
-   * `raw` and `body` that Loom's errors carry. Returns the same error.
+   * Masks secrets in an error in place, down its `cause` chain and into the `errors` of an
+   * `AggregateError`: every string field, own or inherited (`message`, `stack`, `raw`, undici's
+   * `data`, and whatever a runtime adds: Bun's fetch errors carry the whole URL, query
+   * credentials included, in `path`), and every field holding plain data (`body`, headers, a
+   * request's options) or a `URL`, walked as `redactValue` walks. Never throws, whatever the
+   * error (getters that throw, proxies, loops): an error is what it is called on the way out.
+   * Returns the same error.
    */
   redactError<T>(error: T): T {
     if (this.empty) return error;
-    let current: unknown = error;
-    for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
-      const target = current as Record<string, unknown>;
-      // Every string field, own or not: `message` and `stack`, `raw`, undici's `data` (a parser
-      // error's raw bytes), and whatever a runtime adds (Bun's fetch errors carry the whole
-      // URL, query credentials included, in `path`).
-      for (const field of stringFields(target)) {
-        const value = readField(target, field);
-        if (typeof value === "string") rewrite(target, field, this.redact(value));
-      }
-      const body = target.body;
-      if (body !== undefined) rewrite(target, "body", this.redactValue(body));
-      const errors = target.errors;
-      if (Array.isArray(errors)) for (const inner of errors) this.redactError(inner);
-      current = target.cause;
-    }
+    this.#redactErrors(error, new Set(), 0);
     return error;
+  }
+
+  #redactErrors(error: unknown, seen: Set<object>, depth: number): void {
+    let current = error;
+    for (let links = 0; links < 8 && typeof current === "object" && current !== null; links++) {
+      // An error met again (a cause loop, an aggregate holding itself) was masked already.
+      if (seen.has(current) || seen.size >= MAX_ERRORS) return;
+      seen.add(current);
+      const target = current as Record<string, unknown>;
+      try {
+        for (const field of ownFields(target)) {
+          const value = readField(target, field);
+          if (typeof value === "string") rewrite(target, field, this.redact(value));
+          else if (value instanceof URL) {
+            const masked = this.redact(value.href);
+            if (masked !== value.href) rewrite(target, field, masked);
+          } else if (isPlainData(value)) rewrite(target, field, this.redactValue(value));
+        }
+        const errors = readField(target, "errors");
+        if (Array.isArray(errors) && depth < MAX_AGGREGATE_DEPTH)
+          for (const inner of errors) this.#redactErrors(inner, seen, depth + 1);
+      } catch {
+        // A proxy whose traps throw, an object that cannot be read: what could be masked was.
+      }
+      current = readField(target, "cause");
+    }
   }
 }
 
-/** The fields of an error whose strings are masked: its own, and the inherited ones errors show. */
-function stringFields(target: object): Set<string> {
+/** How many errors one `redactError` visits at most (an aggregate of aggregates…). */
+const MAX_ERRORS = 1_000;
+/** How deep `AggregateError`s nest before the rest is left as it is. */
+const MAX_AGGREGATE_DEPTH = 16;
+
+/** The fields of an error whose values are masked: its own, and the inherited ones errors show. */
+function ownFields(target: object): Set<string> {
   const fields = new Set<string>(["message", "stack", "raw", "data"]);
   for (const name of Object.getOwnPropertyNames(target)) fields.add(name);
-  fields.delete("body");
   fields.delete("errors");
   fields.delete("cause");
   return fields;
@@ -145,13 +165,29 @@ function readField(target: Record<string, unknown>, field: string): unknown {
   }
 }
 
+/** Plain objects and arrays: data to walk (class instances, sockets and the like are not). */
+function isPlainData(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** How deep `redactValue` walks: server bodies nest a few levels, not hundreds. */
 const MAX_VALUE_DEPTH = 32;
 
 function rewrite(target: Record<string, unknown>, field: string, value: unknown): void {
-  if (target[field] === value) return;
+  if (readField(target, field) === value) return;
   try {
-    // Own fields of errors are writable; `readonly` is a TypeScript promise only.
+    // Own fields of errors are writable (`readonly` is a TypeScript promise only), some not
+    // configurable (Bun's fetch errors' `path`): assigned first, defined when that did not take
+    // (an inherited accessor, a read-only field).
+    target[field] = value;
+    if (target[field] === value) return;
+  } catch {
+    // Read-only in strict mode: defined below.
+  }
+  try {
     Object.defineProperty(target, field, { value, writable: true, configurable: true });
   } catch {
     // A frozen object keeps its field: nothing Loom builds is frozen.

@@ -11,6 +11,8 @@ export interface BlockSink {
   readonly facts: ExchangeFacts;
   /** Counts assembled characters against `maxResponseBytes`; throws past it. */
   grow(length: number): void;
+  /** Set once part of the answer came, handed on or held back by masking. */
+  answerBegan: boolean;
   /**
    * The masking of what one kind of block hands on (text, thinking, the structured reply),
    * across all the blocks of that kind: a secret cut over two blocks is whole in it. Undefined
@@ -132,6 +134,7 @@ export class BlockAssembly {
   /** A piece of the block's text, thinking or input: counted, masked, reported. */
   #piece(piece: string): void {
     if (piece === "") return;
+    this.#sink.answerBegan = true;
     this.#sink.grow(piece.length);
     const own = this.#masking === undefined ? piece : this.#masking.push(piece);
     if (this.#channel === undefined) {

@@ -35,6 +35,8 @@ export const MAX_BLOCKS = 256;
  * not know are ignored. In text mode the items are the answer's text pieces alone.
  */
 export class MessageStreamReader implements WireStreamReader, BlockSink {
+  /** Part of the answer came, handed on or held back (`WireStreamReader.answerBegan`). */
+  answerBegan = false;
   readonly out: (string | StreamEvent)[] = [];
   /** `message_stop` was seen: stop reading. */
   done = false;

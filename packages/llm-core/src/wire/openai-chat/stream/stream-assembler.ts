@@ -25,6 +25,8 @@ type Json = Record<string, unknown>;
  * `ChoiceAssembly`, and several answers (`n > 1`) interleaved, each assembled by its `index`.
  */
 export class StreamAssembler implements WireStreamReader, AssemblySink {
+  /** Part of the answer came, handed on or held back (`WireStreamReader.answerBegan`). */
+  answerBegan = false;
   /** Items decoded but not yet handed to the consumer. */
   readonly out: (string | StreamEvent)[] = [];
   /** `[DONE]` was seen: stop reading. */
@@ -167,6 +169,8 @@ export class StreamAssembler implements WireStreamReader, AssemblySink {
    * `maxResponseBytes` (counted in UTF-16 code units, never more than the UTF-8 bytes).
    */
   grow(length: number): void {
+    // Called for every piece of the answer, before it is masked: the answer began.
+    this.answerBegan = true;
     this.#assembled += length;
     if (this.#assembled > this.meta.maxBytes)
       throw responseTooLarge(this.meta, "content, reasoning and tool-call arguments");

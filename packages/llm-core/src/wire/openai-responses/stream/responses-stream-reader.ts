@@ -63,6 +63,8 @@ const LIFECYCLE: ReadonlySet<string | undefined> = new Set([
  * values when the response is built.
  */
 export class ResponsesStreamReader implements WireStreamReader {
+  /** Part of the answer came, handed on or held back (`WireStreamReader.answerBegan`). */
+  answerBegan = false;
   readonly out: (string | StreamEvent)[] = [];
   done = false;
   dataEvents = 0;
@@ -330,6 +332,7 @@ export class ResponsesStreamReader implements WireStreamReader {
 
   #arguments(item: StreamItem, call: StreamCall, piece: string): void {
     if (call.toolCall !== undefined) return;
+    this.answerBegan = true;
     this.#grow(piece.length);
     item.rawArgs += piece;
     const masked = call.masking === undefined ? piece : call.masking.push(piece);
@@ -367,6 +370,7 @@ export class ResponsesStreamReader implements WireStreamReader {
   /** Hands on a piece of one of the answer's texts, counted and masked. */
   #say(channel: Channel, piece: string): void {
     if (piece === "") return;
+    this.answerBegan = true;
     this.#grow(piece.length);
     this.#add(channel, this.#masks ? this.#masking(channel).push(piece) : piece);
   }

@@ -107,8 +107,10 @@ describe("never resent once the answer began, even while masking holds its text 
       };
       server.enqueue(failed, ok, ok);
       try {
-        await failure(() => texts(keyed));
+        const error = await failure(() => texts(keyed));
         expect(server.requests).toHaveLength(1);
+        // Final, and said so: a retry of the caller's own would pay for the answer twice.
+        expect(error.retryable).toBe(false);
       } finally {
         await keyed.close();
       }

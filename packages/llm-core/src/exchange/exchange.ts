@@ -1,4 +1,9 @@
-import { APIStatusError, type LLMResponse, type TransportResponse } from "@loom/llm-types";
+import {
+  APIStatusError,
+  LLMError,
+  type LLMResponse,
+  type TransportResponse,
+} from "@loom/llm-types";
 import { prepareSchemas } from "@loom/llm-utils";
 import { toTransportError } from "../http/to-transport-error.js";
 import type { AttemptProgress } from "../retry/retrier.js";
@@ -82,7 +87,13 @@ export async function* exchange(
         };
         const mapped = toTransportError(error, { meta: facts, signal: ctx.signal, ...progress });
         attempt.release();
-        if (!(await retryAfter(ctx, mapped, progress))) throw mapped;
+        if (!(await retryAfter(ctx, mapped, progress))) {
+          // Part of the answer came (an error event after text): final, and said so, so that no
+          // retry of the caller's (nor `withFallback`) asks again for what was paid for.
+          if (progress.delivered && LLMError.isInstance(mapped) && mapped.retryable)
+            Object.defineProperty(mapped, "retryable", { value: false });
+          throw mapped;
+        }
       }
     }
   } catch (error) {

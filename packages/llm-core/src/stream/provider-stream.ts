@@ -111,7 +111,17 @@ export class ProviderStream implements ChatStream {
           break;
         }
         const batch = step.value;
-        for (let i = 0; i < batch.length; i++) yield batch[i] as Item;
+        const signal = this.#ctx.signal;
+        for (let i = 0; i < batch.length; i++) {
+          if (signal?.aborted === true) {
+            // Aborted while the caller held an item: the rest of the read is not handed on, and
+            // the exchange ends with the abort as if its next read had failed with it (typed,
+            // hooks told), even when that read would have been the stream's last.
+            batch.length = 0;
+            await run.throw(signal.reason);
+          }
+          yield batch[i] as Item;
+        }
         batch.length = 0;
       }
     } catch (error) {

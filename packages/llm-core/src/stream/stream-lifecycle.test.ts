@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
 import {
+  data,
   events,
   failure,
   hello,
@@ -201,5 +202,26 @@ describe("property over real TCP writes", () => {
       ),
       { numRuns: 25 },
     );
+  });
+});
+
+describe("abort between the items of one read", () => {
+  it("no item after abort(): the rest of the read is dropped and the stream ends with AbortError", async () => {
+    // Every event and the end in one write: one read holds them all.
+    const body =
+      ["a", "b", "c", "d", "e"].map((content) => data(completionChunk({ content }))).join("") +
+      data(completionChunk({}, { finishReason: "stop" })) +
+      "data: [DONE]\n\n";
+    server.enqueue(raw(body));
+    const controller = new AbortController();
+    const pieces: string[] = [];
+    const error = await failure(async () => {
+      for await (const piece of llm.stream({ ...hello, signal: controller.signal })) {
+        pieces.push(piece);
+        if (pieces.length === 2) controller.abort();
+      }
+    });
+    expect(pieces).toEqual(["a", "b"]);
+    expect(error.name).toBe("AbortError");
   });
 });

@@ -4,3 +4,9 @@ export declare function runtimeBinary(
   path: string,
   manifest: string,
 ): { file: string; version: string } | string;
+
+/** See runtime-binary.mjs. */
+export declare function runtimeCommand(
+  name: "bun" | "deno",
+  manifest: string,
+): { file: string; args: string[]; env: Record<string, string>; version: string } | string;

@@ -32,3 +32,37 @@ export function runtimeBinary(pkg, path, manifest) {
   }
   return { file, version: run.stdout.split("\n")[0]?.trim() ?? "" };
 }
+
+/**
+ * How the runtimes suite and the benchmark run a script under Bun or Deno, packages from the
+ * `node_modules` of the package whose `package.json` is `manifest`: its binary, the arguments
+ * before the script, the environment to add, its version; or why it cannot run here. Nothing is
+ * fetched (Bun `--no-install`; Deno `--node-modules-dir=manual --no-lock`), and Deno gets the
+ * loopback network alone: the client reads no file and no environment variable there.
+ *
+ * @param {"bun" | "deno"} name
+ * @param {string} manifest
+ * @returns {{ file: string, args: string[], env: Record<string, string>, version: string } | string}
+ */
+export function runtimeCommand(name, manifest) {
+  if (name === "bun") {
+    // The npm package's postinstall puts its platform package's binary in place of this stub.
+    const bin = runtimeBinary("bun", "bin/bun.exe", manifest);
+    if (typeof bin === "string") return bin;
+    // --no-install: never fetch a package node_modules lacks (Bun would auto-install it).
+    return {
+      file: bin.file,
+      args: ["run", "--no-install"],
+      env: { DO_NOT_TRACK: "1" },
+      version: `Bun ${bin.version}`,
+    };
+  }
+  const bin = runtimeBinary("deno", "deno", manifest);
+  if (typeof bin === "string") return bin;
+  return {
+    file: bin.file,
+    args: ["run", "--node-modules-dir=manual", "--no-lock", "--no-prompt", "--allow-net=127.0.0.1"],
+    env: { DENO_NO_UPDATE_CHECK: "1" },
+    version: bin.version.replace("deno", "Deno").replace(/ \(.*/, ""),
+  };
+}

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { runtimeBinary } from "../../scripts/runtime-binary.mjs";
+import { runtimeCommand } from "../../scripts/runtime-binary.mjs";
 import { type ConformanceRun, parseLines, RUNTIMES_DIR, type Runtime } from "./runtime.js";
 
 /** The command-line entry of the conformance checks. */
@@ -20,33 +20,9 @@ export const node: Runtime = scriptRuntime("Node.js", () => ({
   env: {},
 }));
 
-export const bun: Runtime = scriptRuntime("Bun", () => {
-  // The npm package's postinstall puts its platform package's binary in place of this
-  // placeholder; with install scripts blocked the placeholder does not run.
-  const bin = binary("bun", "bin/bun.exe");
-  if (typeof bin === "string") return bin;
-  // --no-install: never fetch a package node_modules lacks (Bun would auto-install it).
-  return { file: bin.file, args: ["run", "--no-install"], env: { DO_NOT_TRACK: "1" } };
-});
+export const bun: Runtime = scriptRuntime("Bun", () => command("bun"));
 
-export const deno: Runtime = scriptRuntime("Deno", () => {
-  const bin = binary("deno", "deno");
-  if (typeof bin === "string") return bin;
-  return {
-    file: bin.file,
-    args: [
-      "run",
-      // Packages come from the node_modules pnpm made, as they are: nothing is fetched.
-      "--node-modules-dir=manual",
-      "--no-lock",
-      "--no-prompt",
-      // The network of the fake server, and nothing else: the client reads no file and no
-      // environment variable on Deno (its fetch transport, zod imported, the version built in).
-      "--allow-net=127.0.0.1",
-    ],
-    env: { DENO_NO_UPDATE_CHECK: "1" },
-  };
-});
+export const deno: Runtime = scriptRuntime("Deno", () => command("deno"));
 
 /** A runtime that runs `conformance/conformance.mjs <url>` as `command` says, or why it cannot. */
 function scriptRuntime(name: string, command: () => Command | string): Runtime {
@@ -126,19 +102,12 @@ async function runScript(
   }
 }
 
-const probed = new Map<string, { file: string } | string>();
+const probed = new Map<string, Command | string>();
 
-/**
- * The runtime binary an npm package (a devDependency here) holds at `path` once its postinstall
- * ran, checked by running `--version`; or why there is none that runs.
- */
-function binary(pkg: string, path: string): { file: string } | string {
+/** How Bun or Deno runs a script here (scripts/runtime-binary.mjs), probed once. */
+function command(name: "bun" | "deno"): Command | string {
   // Asked when the suite is collected and again when it runs: one `--version` is enough.
-  const known = probed.get(pkg) ?? probe(pkg, path);
-  probed.set(pkg, known);
+  const known = probed.get(name) ?? runtimeCommand(name, join(RUNTIMES_DIR, "package.json"));
+  probed.set(name, known);
   return known;
-}
-
-function probe(pkg: string, path: string): { file: string } | string {
-  return runtimeBinary(pkg, path, join(RUNTIMES_DIR, "package.json"));
 }

@@ -1,4 +1,5 @@
 import type { ResponseBody } from "@loom/llm-types";
+import { CoarseTimeout } from "../runtime/coarse-timeout.js";
 
 /** One body being read, and when it must be done. */
 export interface WatchedBody<T = unknown> {
@@ -14,23 +15,16 @@ export interface WatchedBody<T = unknown> {
   readonly keepAlive?: boolean;
 }
 
-// How often bodies are checked. Timeouts are seconds long (undici checks its own on a
-// coarser tick): a late body is cut at most this much after its deadline.
-const TICK_MS = 100;
-
 /**
  * Bounds how long a body may take to arrive in full. undici's `bodyTimeout` bounds the gap
  * between two reads only: a server dripping one byte a second would keep a call waiting
- * forever. One timer for all the bodies watched (one watchdog serves every client of the
- * process), running only while there are any, instead of one per call: watching costs a set
+ * forever. Each body watched is a `CoarseTimeout`: the long deadlines of every client of the
+ * process (one watchdog serves them all) share one 100 ms tick, so watching costs a set
  * insertion, not a timer.
  */
 export class BodyWatchdog<T = unknown> {
-  readonly #watched = new Set<WatchedBody<T>>();
-  /** How many of the watched keep the process up: the timer does while any does. */
-  #keepingAlive = 0;
+  readonly #watched = new Map<WatchedBody<T>, CoarseTimeout>();
   readonly #expire: (context: T) => Error;
-  #timer: NodeJS.Timeout | undefined;
 
   /** `expire` makes the error a late body is destroyed with. */
   constructor(expire: (context: T) => Error) {
@@ -38,31 +32,19 @@ export class BodyWatchdog<T = unknown> {
   }
 
   watch(watched: WatchedBody<T>): void {
-    this.#watched.add(watched);
-    this.#timer ??= setInterval(this.#tick, TICK_MS);
-    if (watched.keepAlive === true) this.#keepingAlive++;
-    // workerd's (and a browser's) timers are numbers: no ref or unref, nothing to keep alive.
-    if (this.#keepingAlive > 0) this.#timer.ref?.();
-    else this.#timer.unref?.();
+    const timeout = new CoarseTimeout(
+      watched.deadline - performance.now(),
+      () => {
+        this.#watched.delete(watched);
+        watched.body.destroy(this.#expire(watched.context));
+      },
+      watched.keepAlive === true,
+    );
+    this.#watched.set(watched, timeout);
   }
 
   unwatch(watched: WatchedBody<T>): void {
-    if (!this.#watched.delete(watched) || watched.keepAlive !== true) return;
-    this.#keepingAlive--;
-    if (this.#keepingAlive === 0) this.#timer?.unref?.();
+    this.#watched.get(watched)?.cancel();
+    this.#watched.delete(watched);
   }
-
-  readonly #tick = (): void => {
-    if (this.#watched.size === 0) {
-      clearInterval(this.#timer);
-      this.#timer = undefined;
-      return;
-    }
-    const now = performance.now();
-    for (const watched of this.#watched) {
-      if (now < watched.deadline) continue;
-      this.unwatch(watched);
-      watched.body.destroy(this.#expire(watched.context));
-    }
-  };
 }

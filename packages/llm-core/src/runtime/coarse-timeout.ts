@@ -40,10 +40,13 @@ export class CoarseTimeout {
     }
     this.#at = performance.now() + delayMs;
     pending.add(this);
-    ticker ??= setInterval(tick, TICK_MS);
-    if (keepAlive) keepingAlive++;
-    if (keepingAlive > 0) ticker.ref?.();
-    else ticker.unref?.();
+    if (ticker === undefined) {
+      ticker = setInterval(tick, TICK_MS);
+      // workerd's (and a browser's) timers are numbers: nothing to ref or unref.
+      if (keepingAlive === 0) ticker.unref?.();
+    }
+    // Ref'd only on the change, not per timeout: this runs for every request.
+    if (keepAlive && keepingAlive++ === 0) ticker.ref?.();
   }
 
   cancel(): void {

@@ -56,7 +56,7 @@ for await (const text of llm.stream({ messages })) console.log(text);
   // Measured 29,227 bytes at start, 34,400 with Anthropic's Messages.
   "@loom/llm-core ChatClient": {
     source: `import { ChatClient } from "@loom/llm-core";
-const client = new ChatClient({ baseUrl: "https://api.example.com/v1", model: "m" });
+const client = new ChatClient({}, { baseUrl: "https://api.example.com/v1", model: "m" });
 const messages = [{ role: "user", content: "hi" }];
 console.log(await client.call({ messages }));
 for await (const text of client.stream({ messages })) console.log(text);

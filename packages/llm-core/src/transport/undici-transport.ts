@@ -5,8 +5,9 @@ import type {
   TransportRequest,
   TransportResponse,
 } from "@loom/llm-types";
-import { type Dispatcher, Pool } from "undici";
+import type { Dispatcher, Pool as UndiciPool } from "undici";
 import { decodeBody } from "./decode-body.js";
+import { Pool, poolRequest } from "./undici-pool.js";
 
 // Keep-alive idle time: shorter than the usual server-side 60 s (and llama.cpp's 5 s hint is
 // honoured by undici itself), so a connection the server is about to drop is rarely reused.
@@ -27,7 +28,7 @@ export class UndiciTransport implements Transport {
    * bounds it then.
    */
   readonly settlesItself: boolean;
-  readonly #pool: Pool;
+  readonly #pool: UndiciPool;
 
   constructor(origin: string, options: TransportOptions) {
     this.settlesItself = options.maxConnections === undefined;
@@ -42,7 +43,7 @@ export class UndiciTransport implements Transport {
   }
 
   async send(request: TransportRequest): Promise<TransportResponse> {
-    const response: Dispatcher.ResponseData = await this.#pool.request({
+    const response: Dispatcher.ResponseData = await poolRequest(this.#pool, {
       method: "POST",
       path: request.path,
       headers: request.headers,

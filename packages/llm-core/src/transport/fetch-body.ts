@@ -108,8 +108,12 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
    * bounds the whole read (`ResponseBody.text()`); a failure, an abort or `destroy()` still
    * ends it at once.
    */
-  async text(): Promise<string> {
+  text(): Promise<string> {
     if (this.#reader === undefined && !this.#done && !this.#failed) return this.#nativeText();
+    return this.#readText();
+  }
+
+  async #readText(): Promise<string> {
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (let next = await this.next(); next.done !== true; next = await this.next()) {
@@ -125,22 +129,25 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
     return UTF8.decode(whole);
   }
 
-  async #nativeText(): Promise<string> {
-    let bytes: ArrayBuffer;
-    try {
-      bytes = await new Promise<ArrayBuffer>((resolve, reject) => {
-        this.#rejectRead = reject;
-        this.#response.arrayBuffer().then(resolve, reject);
-      });
-    } catch (error) {
-      this.#rejectRead = undefined;
-      if (!this.#failed) this.#fail(this.#request.failure(error));
-      throw this.#error;
-    }
-    this.#rejectRead = undefined;
-    if (this.#failed) throw this.#error;
-    this.#finish();
-    return UTF8.decode(bytes);
+  /** One promise, not an async function awaiting another: this runs once per call. */
+  #nativeText(): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      this.#rejectRead = reject;
+      this.#response.arrayBuffer().then(
+        (bytes) => {
+          this.#rejectRead = undefined;
+          // Failed meanwhile (an abort, `destroy()`): rejected then.
+          if (this.#failed) return;
+          this.#finish();
+          resolve(UTF8.decode(bytes));
+        },
+        (error: unknown) => {
+          this.#rejectRead = undefined;
+          if (!this.#failed) this.#fail(this.#request.failure(error));
+          reject(this.#error);
+        },
+      );
+    });
   }
 
   /** The body's reader, taken on first need; `undefined` for a response without a body. */

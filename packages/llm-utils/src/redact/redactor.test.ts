@@ -162,4 +162,25 @@ describe("Redactor", () => {
       ),
     );
   });
+
+  it("property: the shortest texts that can hold a key, the key alone or a base64 core alone, are searched", () => {
+    // Text shorter than every form of every secret is not searched: these are the shortest
+    // forms (a base64 core can be shorter than the key it encodes).
+    const key = fc.string({
+      unit: fc.constantFrom(..."ABCDEFabcdef0123456789-_/+="),
+      minLength: 8,
+      maxLength: 20,
+    });
+    fc.assert(
+      fc.property(key, fc.integer({ min: 0, max: 2 }), (secret, offset) => {
+        const redactor = new Redactor([secret]);
+        expect(redactor.redact(secret)).not.toBe(secret);
+        const bytes = Buffer.concat([Buffer.alloc(offset, 0x41), Buffer.from(secret)]);
+        const encoded = bytes.toString("base64");
+        // The characters that depend on the secret's bytes alone, whatever surrounds it.
+        const core = encoded.slice(offset > 0 ? 4 : 0, bytes.length % 3 === 0 ? undefined : -4);
+        if (core.length >= 8) expect(redactor.redact(core)).not.toBe(core);
+      }),
+    );
+  });
 });

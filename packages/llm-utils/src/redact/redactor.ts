@@ -20,6 +20,12 @@ export class Redactor implements SecretMask {
   /** The secrets, longest first. */
   readonly #secrets: readonly string[];
   readonly #patterns: readonly Pattern[];
+  /**
+   * The length of the shortest text any pattern matches: a secret as is (each of its
+   * characters' other forms is longer) or a base64 core. Shorter text (a finish reason, a short
+   * model name, an id) holds no secret and is not searched.
+   */
+  readonly #shortest: number;
   /** Made on the first stream: a client that only calls keeps no per-character forms. */
   #plan: StreamingPlan | undefined;
   readonly #redactText = (text: string): string => this.redact(text);
@@ -37,7 +43,13 @@ export class Redactor implements SecretMask {
     }
     // Longest first, so a secret containing another is masked whole.
     this.#secrets = [...unique].sort((a, b) => b.length - a.length);
-    this.#patterns = this.#secrets.flatMap((secret) => secretForms(secret).patterns);
+    const forms = this.#secrets.map(secretForms);
+    this.#patterns = forms.flatMap((form) => form.patterns);
+    let shortest = Number.POSITIVE_INFINITY;
+    for (const secret of this.#secrets) shortest = Math.min(shortest, secret.length);
+    for (const form of forms)
+      for (const core of form.cores) shortest = Math.min(shortest, core.length);
+    this.#shortest = shortest;
   }
 
   /** Whether there is anything to mask. */
@@ -47,6 +59,7 @@ export class Redactor implements SecretMask {
 
   /** `text` with every secret masked (`sk-…cdef` for the key itself, `…` for its encodings). */
   redact(text: string): string {
+    if (text.length < this.#shortest) return text;
     let out = text;
     for (const { regex, mask } of this.#patterns) {
       regex.lastIndex = 0;

@@ -138,8 +138,17 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
           this.#rejectRead = undefined;
           // Failed meanwhile (an abort, `destroy()`): rejected then.
           if (this.#failed) return;
+          let text: string;
+          try {
+            // Can throw: a body longer than the longest string the runtime makes.
+            text = UTF8.decode(bytes);
+          } catch (error) {
+            this.#fail(this.#request.failure(error));
+            reject(this.#error);
+            return;
+          }
           this.#finish();
-          resolve(UTF8.decode(bytes));
+          resolve(text);
         },
         (error: unknown) => {
           this.#rejectRead = undefined;

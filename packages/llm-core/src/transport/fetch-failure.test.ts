@@ -176,4 +176,18 @@ describe("a fetch body, aborted", () => {
     await expect(read).rejects.toBe(reason);
     expect(flight.ended).toBe(true);
   });
+
+  it("a whole body that cannot be decoded rejects text() and ends the request (never left pending)", async () => {
+    const { FetchBody } = await import("./fetch-body.js");
+    const { InFlightRequest } = await import("./in-flight-request.js");
+    const flight = new InFlightRequest(undefined, () => {});
+    // What decoding a body longer than the longest string a runtime makes does: it throws.
+    // Here the runtime's bytes are replaced by something `TextDecoder` refuses, to make it throw
+    // without half a gigabyte of body.
+    const response = new Response("{}");
+    Object.defineProperty(response, "arrayBuffer", { value: () => Promise.resolve("not bytes") });
+    const body = new FetchBody(response, flight, 60_000);
+    await expect(body.text()).rejects.toThrow(TypeError);
+    expect(flight.ended).toBe(true);
+  });
 });

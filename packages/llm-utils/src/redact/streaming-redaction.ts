@@ -10,6 +10,8 @@ export interface StreamingPlan {
   readonly patterns: readonly Pattern[];
   /** A character any form of any secret may begin with. */
   readonly start: RegExp;
+  /** The same characters, as UTF-16 code units: looked up per character of a piece's end. */
+  readonly startCodes: ReadonlySet<number>;
   readonly window: number;
 }
 
@@ -29,6 +31,7 @@ export function streamingPlan(
     forms,
     patterns,
     start: new RegExp(`[${[...starts].map(escapeClass).join("")}]`),
+    startCodes: new Set([...starts].map((char) => char.charCodeAt(0))),
     window,
   };
 }
@@ -74,15 +77,17 @@ export class StreamingRedaction {
    * complete yet, and never inside a complete one (which `redact` must see whole).
    */
   #cut(text: string): number {
-    let cut = text.length;
-    const { start, window, patterns } = this.#plan;
-    const from = Math.max(0, text.length - window);
-    for (let i = from; i < text.length; i++) {
-      if (start.test(text.charAt(i)) && this.#beginsHere(text, i)) {
+    const length = text.length;
+    let cut = length;
+    const { startCodes, window, patterns } = this.#plan;
+    for (let i = Math.max(0, length - window); i < length; i++) {
+      if (startCodes.has(text.charCodeAt(i)) && this.#beginsHere(text, i)) {
         cut = i;
         break;
       }
     }
+    // Nothing held back: no match can cross the end of the text.
+    if (cut === length) return cut;
     // A complete form may begin before the cut and end after it: cut before it instead. Moving
     // the cut back can put it inside another match, so look again until it stays.
     for (let moved = true; moved; ) {
@@ -108,11 +113,18 @@ export class StreamingRedaction {
     for (const secret of this.#plan.forms) {
       if (beginsSpelled(text, at, secret.characters, 0)) return true;
       for (const core of secret.cores) {
-        if (rest < core.length && core.startsWith(text.slice(at))) return true;
+        if (rest < core.length && beginsWith(core, text, at)) return true;
       }
     }
     return false;
   }
+}
+
+/** Whether `text` from `at` to its end is how `whole` begins (compared in place, no copy). */
+function beginsWith(whole: string, text: string, at: number): boolean {
+  for (let k = 0; at + k < text.length; k++)
+    if (whole.charCodeAt(k) !== text.charCodeAt(at + k)) return false;
+  return true;
 }
 
 /**

@@ -157,14 +157,18 @@ export class ChoiceAssembly {
     ) as Json;
     const meta = this.#sink.meta;
     const id = typeof delta.id === "string" && delta.id !== "" ? meta.redact(delta.id) : undefined;
+    const calls = this.#calls;
+    const last = calls.at(-1);
     let call: PartialToolCall | undefined;
-    if (typeof delta.index === "number") {
-      call = this.#calls.find((c) => c.index === delta.index);
+    const given = delta.index;
+    if (typeof given === "number") {
+      // Most deltas continue the call the one before began: looked at first.
+      call = last?.index === given ? last : calls.find((c) => c.index === given);
     } else if (id !== undefined) {
       // No index (some servers): a new id is a new call, a known id the same call.
-      call = this.#calls.find((c) => c.id === id);
+      call = last?.id === id ? last : calls.find((c) => c.id === id);
     } else {
-      call = this.#calls.at(-1);
+      call = last;
     }
     if (call === undefined) {
       if (this.#calls.length >= MAX_TOOL_CALLS) {

@@ -186,6 +186,19 @@ async function child(bench: Bench, driver: string): Promise<Measurement> {
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Measurement;
 }
 
+/**
+ * The machine's own noise (machine-noise.ts): fixed work timed in consecutive windows. A
+ * scenario's per-round range cannot be narrower than this spread.
+ */
+async function machineNoise(): Promise<{ medianMs: number; minMs: number; maxMs: number }> {
+  const { stdout } = await run(process.execPath, [`${here}machine-noise.ts`], {
+    maxBuffer: 1 << 20,
+  });
+  const { windows } = JSON.parse(stdout.trim()) as { windows: number[] };
+  return { medianMs: median(windows), minMs: Math.min(...windows), maxMs: Math.max(...windows) };
+}
+const noise = await machineNoise();
+
 const results: Record<string, Record<string, Measurement[]>> = {};
 /** Keeps a measurement under its bench and client, and says so on stderr. */
 function record(bench: Bench, round: number, measurement: Measurement): void {
@@ -350,7 +363,16 @@ for (const { name, scenario, drivers } of benches) {
 const nodeMachine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}`;
 const machine = [nodeMachine, ...runtimeVersions].join(", ");
 const stamp = new Date().toISOString().slice(0, 10);
-const summary = { date: stamp, machine, rounds, quick: isQuick, report, telemetry, skipped };
+const summary = {
+  date: stamp,
+  machine,
+  noise,
+  rounds,
+  quick: isQuick,
+  report,
+  telemetry,
+  skipped,
+};
 if (asJson) {
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 } else {
@@ -376,6 +398,9 @@ if (asJson) {
       console.log(`  ${name.padEnd(20)} ${ratio.toFixed(2)}×`);
   }
   for (const [name, why] of Object.entries(skipped)) console.log(`\n${name}: not run: ${why}`);
+  console.log(
+    `\nmachine noise: the same work timed in 12 windows took ${noise.minMs.toFixed(0)}–${noise.maxMs.toFixed(0)} ms of CPU (median ${noise.medianMs.toFixed(0)}; ${(noise.minMs / noise.medianMs).toFixed(2)}–${(noise.maxMs / noise.medianMs).toFixed(2)} of it): no range above is narrower than the machine.`,
+  );
   console.log(
     `\n${machine}; ${rounds} rounds${isQuick ? " (quick)" : ""}; medians of per-round ratios.`,
   );

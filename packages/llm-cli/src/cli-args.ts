@@ -5,7 +5,15 @@ import { CliError, EXIT } from "./exit-codes.js";
 
 /** The command line, parsed and checked. */
 export interface CliArgs {
-  command: "chat" | "compare" | "replay" | "providers" | "config-check" | "help" | "version";
+  command:
+    | "chat"
+    | "compare"
+    | "replay"
+    | "providers"
+    | "config-check"
+    | "playground"
+    | "help"
+    | "version";
   /** The prompt words (chat), or the config path (config check). */
   positionals: string[];
   provider: string | undefined;
@@ -34,6 +42,10 @@ export interface CliArgs {
   stream: boolean;
   json: boolean;
   offline: boolean;
+  /** `playground --port N`: the port to listen on (a free one when not given). */
+  port: number | undefined;
+  /** `playground --open`: open the page in the browser. */
+  open: boolean;
 }
 
 /** Parses `argv` (without node and the script); a bad command line is a usage error. */
@@ -54,6 +66,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   else if (first === "compare") command = "compare";
   else if (first === "replay") command = "replay";
   else if (first === "providers") command = "providers";
+  else if (first === "playground") command = "playground";
   else if (first === "config" && rest[0] === "check") {
     command = "config-check";
     args = rest.slice(1);
@@ -84,6 +97,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     stream: !values["no-stream"] && !values.json,
     json: values.json ?? false,
     offline: values.offline ?? false,
+    port: port(values.port),
+    open: values.open ?? false,
   };
 }
 
@@ -111,6 +126,8 @@ function parse(argv: readonly string[]) {
       "no-stream": { type: "boolean" },
       json: { type: "boolean" },
       offline: { type: "boolean" },
+      port: { type: "string" },
+      open: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -148,6 +165,17 @@ function pairs(flag: string, values: readonly string[]): Record<string, string> 
     out[value.slice(0, at).trim()] = value.slice(at + 1);
   }
   return out;
+}
+
+function port(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new CliError(
+      `--port must be a port number from 0 to 65535, got ${JSON.stringify(value)}`,
+      EXIT.usage,
+    );
+  return n;
 }
 
 function runs(value: string | undefined): number {

@@ -2,9 +2,7 @@ import type { CliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { readInput, readStdin, STDIN } from "./standard-input.js";
-
-/** `{{name}}` in a prompt or system file: a word, with optional spaces inside the braces. */
-const VARIABLE = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g;
+import { fillTemplate } from "./template-variables.js";
 
 /**
  * The prompt of a run: the words after the command (`-` alone: standard input), else
@@ -48,18 +46,10 @@ export async function systemOf(args: CliArgs, io: CliIo): Promise<string | undef
 
 /** Fills `{{name}}` from `--var`; a variable left without a value is a usage error naming it. */
 export function fill(template: string, args: CliArgs): string {
-  const missing = new Set<string>();
-  const text = template.replace(VARIABLE, (whole, name: string) => {
-    const value = args.vars[name];
-    if (value === undefined) {
-      missing.add(name);
-      return whole;
-    }
-    return value;
-  });
-  if (missing.size > 0)
+  const { text, missing } = fillTemplate(template, args.vars);
+  if (missing.length > 0)
     throw new CliError(
-      `no value for ${[...missing].map((name) => `{{${name}}}`).join(", ")}: add ${[...missing].map((name) => `--var ${name}=…`).join(" ")}`,
+      `no value for ${missing.map((name) => `{{${name}}}`).join(", ")}: add ${missing.map((name) => `--var ${name}=…`).join(" ")}`,
       EXIT.usage,
     );
   return text;

@@ -5,37 +5,66 @@ import type { CliIo } from "./cli-io.js";
 import { cliProjectConfig } from "./resolve-cli-provider.js";
 import { table } from "./terminal.js";
 
-/** `loom-llm providers`: every preset and loom.toml table, with whether its key is set. */
-export function providersCommand(args: CliArgs, io: CliIo): void {
+/** A provider the CLI can talk to: a preset, a loom.toml table, or both. */
+export interface ProviderEntry {
+  name: string;
+  /** `preset`, the loom.toml path, or `preset + PATH`. */
+  source: string;
+  /** Its base URL, credentials masked. */
+  baseUrl: string;
+  model: string;
+  /** Whether its key is set, needed or not; `masked` shows a set key's ends only. */
+  key:
+    | { state: "set"; env: string | undefined; masked: string }
+    | { state: "none needed"; env: string | undefined }
+    | { state: "missing"; env: string };
+}
+
+/** Every preset and loom.toml table, with whether its key is set. */
+export function providerEntries(args: CliArgs, env: NodeJS.ProcessEnv): ProviderEntry[] {
   const project = cliProjectConfig(args);
-  const rows: string[][] = [["provider", "source", "base URL", "model", "key"]];
   const presets = presetNames();
   const names = new Set([...presets, ...Object.keys(project?.llm ?? {})]);
-  for (const name of names) {
+  return [...names].map((name): ProviderEntry => {
     const preset = presets.includes(name) ? getPreset(name) : undefined;
     const configured = project?.llm[name];
     const keyEnv = configured?.apiKeyEnv ?? preset?.apiKeyEnv;
-    const key = configured?.apiKey ?? (keyEnv === undefined ? undefined : io.env[keyEnv]);
-    const keyState =
-      key !== undefined && key !== ""
-        ? `set${keyEnv ? ` (${keyEnv}` : " (in loom.toml"}: ${redactSecret(key)})`
-        : keyEnv === undefined
-          ? "none needed"
-          : preset !== undefined && preset.requiresKey !== true
-            ? // A local server takes a key only when it was started with one.
-              `none needed (or set ${keyEnv})`
-            : `missing: set ${keyEnv}`;
-    rows.push([
+    const key = configured?.apiKey ?? (keyEnv === undefined ? undefined : env[keyEnv]);
+    return {
       name,
-      configured === undefined
-        ? "preset"
-        : preset === undefined
-          ? `${project?.source}`
-          : `preset + ${project?.source}`,
-      redactUrl(configured?.baseUrl ?? preset?.baseUrl ?? ""),
-      configured?.model ?? preset?.model ?? "",
-      keyState,
-    ]);
+      source:
+        configured === undefined
+          ? "preset"
+          : preset === undefined
+            ? `${project?.source}`
+            : `preset + ${project?.source}`,
+      baseUrl: redactUrl(configured?.baseUrl ?? preset?.baseUrl ?? ""),
+      model: configured?.model ?? preset?.model ?? "",
+      key:
+        key !== undefined && key !== ""
+          ? { state: "set", env: keyEnv, masked: redactSecret(key) }
+          : keyEnv === undefined || (preset !== undefined && preset.requiresKey !== true)
+            ? // A local server takes a key only when it was started with one.
+              { state: "none needed", env: keyEnv }
+            : { state: "missing", env: keyEnv },
+    };
+  });
+}
+
+/** `loom-llm providers`: every preset and loom.toml table, with whether its key is set. */
+export function providersCommand(args: CliArgs, io: CliIo): void {
+  const rows: string[][] = [["provider", "source", "base URL", "model", "key"]];
+  for (const entry of providerEntries(args, io.env)) {
+    const { key } = entry;
+    const keyState =
+      key.state === "set"
+        ? `set${key.env ? ` (${key.env}` : " (in loom.toml"}: ${key.masked})`
+        : key.state === "missing"
+          ? `missing: set ${key.env}`
+          : key.env === undefined
+            ? "none needed"
+            : `none needed (or set ${key.env})`;
+    rows.push([entry.name, entry.source, entry.baseUrl, entry.model, keyState]);
   }
   io.stdout.write(`${table(rows)}\n`);
 }

@@ -41,6 +41,9 @@ export async function runCli(
       case "replay":
         await (await import("./replay-command.js")).replayCommand(args, io, signal);
         return EXIT.ok;
+      case "playground":
+        await (await import("./playground-command.js")).playgroundCommand(args, io, signal);
+        return EXIT.ok;
     }
   } catch (error) {
     if (signal.aborted) {

@@ -1,0 +1,274 @@
+// The playground's server over real HTTP on loopback: who may talk to it, what bad input gets,
+// runs streamed from real fake servers, and keys never reaching the page.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCliArgs } from "../cli-args.js";
+import { type Playground, startPlayground } from "./playground-server.js";
+import type { PlaygroundEvent } from "./run-contenders.js";
+
+const KEY = "sk-playground-SECRET-0123456789abcdef";
+const ENV_KEY = "sk-env-OTHER-SECRET-9876543210fedcba";
+
+let fake: FakeServer;
+let dir: string;
+let playground: Playground;
+let token: string;
+
+beforeAll(async () => {
+  // Echoes the request's Authorization header into its answer, a word at a time: a hostile
+  // server handing the key back.
+  fake = await createFakeServer({
+    fallback: (request) => {
+      const auth = String(request.headers.authorization ?? "none");
+      return textStream(["You ", "sent ", auth, " and ", "more ", "words."], {
+        delayMs: 20,
+        model: "fake-model",
+      });
+    },
+  });
+  dir = await mkdtemp(join(tmpdir(), "loom-playground-"));
+  const config = join(dir, "loom.toml");
+  await writeFile(
+    config,
+    `[llm.echo]\nbase_url = "${fake.baseUrl}"\nmodel = "echo-model"\napi_key_env = "ECHO_KEY"\n`,
+  );
+  playground = await startPlayground({
+    args: parseCliArgs(["playground", "--config", config]),
+    env: { ECHO_KEY: KEY, OPENAI_API_KEY: ENV_KEY },
+  });
+  token = new URL(playground.url).searchParams.get("token") ?? "";
+});
+
+afterAll(async () => {
+  await playground?.close();
+  await fake?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A raw HTTP request to the playground: any Host, any headers. */
+function raw(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: playground.port,
+        path,
+        method: options.method ?? "GET",
+        headers: options.headers,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+const authed = (extra: Record<string, string> = {}) => ({ "x-loom-token": token, ...extra });
+
+/** Posts a run and reads its events to the end. */
+async function runEvents(body: unknown): Promise<PlaygroundEvent[]> {
+  const res = await raw("/api/run", {
+    method: "POST",
+    headers: authed({ "content-type": "application/json" }),
+    body: JSON.stringify(body),
+  });
+  expect(res.status, res.text).toBe(200);
+  return res.text
+    .split("\n\n")
+    .filter((line) => line.startsWith("data: "))
+    .map((line) => JSON.parse(line.slice(6)) as PlaygroundEvent);
+}
+
+describe("loom-llm playground's server", () => {
+  it("listens on 127.0.0.1 and prints an address with a long random token", () => {
+    expect(playground.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
+  });
+
+  it("serves the page with the token, under a CSP allowing only its own inline script", async () => {
+    const page = await raw(`/?token=${token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers["content-type"]).toMatch(/text\/html/);
+    const csp = String(page.headers["content-security-policy"]);
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(page.text).toContain(`<script type="module" nonce="${nonce}">`);
+    expect(csp).toContain("default-src 'none'");
+    expect(page.headers["referrer-policy"]).toBe("no-referrer");
+    expect(page.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(page.text).not.toContain(KEY);
+  });
+
+  it("refuses a request without the token, or with a wrong one (401)", async () => {
+    expect((await raw("/")).status).toBe(401);
+    expect((await raw(`/?token=${token.slice(1)}x`)).status).toBe(401);
+    expect((await raw("/api/providers", { headers: { "x-loom-token": "nope" } })).status).toBe(401);
+  });
+
+  it("refuses a foreign Host (DNS rebinding) and a foreign Origin (403), token or not", async () => {
+    const rebound = await raw(`/?token=${token}`, {
+      headers: { host: `attacker.example:${playground.port}` },
+    });
+    expect(rebound.status).toBe(403);
+    const foreign = await raw("/api/run", {
+      method: "POST",
+      headers: authed({ origin: "http://attacker.example", "content-type": "application/json" }),
+      body: "{}",
+    });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers["access-control-allow-origin"]).toBeUndefined();
+    const own = await raw("/api/providers", {
+      headers: authed({ origin: `http://localhost:${playground.port}` }),
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it("lists the providers with whether their key is set, never a key or its ends", async () => {
+    const res = await raw("/api/providers", { headers: authed() });
+    const { providers } = JSON.parse(res.text) as {
+      providers: { name: string; key: string; model: string }[];
+    };
+    expect(providers.find((p) => p.name === "echo")).toMatchObject({
+      key: "set",
+      model: "echo-model",
+    });
+    expect(providers.find((p) => p.name === "openai")?.key).toBe("set");
+    for (const secret of [KEY, ENV_KEY]) {
+      expect(res.text).not.toContain(secret);
+      expect(res.text).not.toContain(secret.slice(-4));
+    }
+  });
+
+  it("answers bad input with a clear 4xx, and keeps serving", async () => {
+    const post = (body: string, type = "application/json") =>
+      raw("/api/run", { method: "POST", headers: authed({ "content-type": type }), body });
+    const cases: [string, number, RegExp][] = [
+      ["{not json", 400, /not JSON/],
+      ["[]", 400, /must be an object/],
+      [JSON.stringify({ prompt: "hi" }), 400, /add at least one/],
+      [JSON.stringify({ prompt: " ", contenders: [{ provider: "echo" }] }), 400, /prompt/],
+      [
+        JSON.stringify({ prompt: "hi", contenders: [{ provider: "echo", baseUrl: "http://x" }] }),
+        400,
+        /not both/,
+      ],
+      [
+        JSON.stringify({ prompt: "hi {{who}}", contenders: [{ provider: "echo" }] }),
+        400,
+        /no value for \{\{who\}\}/,
+      ],
+      [
+        JSON.stringify({ prompt: "hi", contenders: Array(9).fill({ provider: "echo" }) }),
+        400,
+        /at most 8/,
+      ],
+      [
+        JSON.stringify({ prompt: "hi", contenders: [{ provider: "echo", temperature: "hot" }] }),
+        400,
+        /temperature: must be a number/,
+      ],
+    ];
+    for (const [body, status, message] of cases) {
+      const res = await post(body);
+      expect(res.status, body).toBe(status);
+      expect(JSON.parse(res.text).error, body).toMatch(message);
+    }
+    expect((await post("{}", "text/plain")).status).toBe(400);
+    const huge = await post(JSON.stringify({ prompt: "x".repeat(1_100_000), contenders: [] }));
+    expect(huge.status).toBe(413);
+    expect((await raw("/api/providers", { headers: authed() })).status).toBe(200);
+    expect((await raw("/nothing", { headers: authed() })).status).toBe(404);
+  });
+
+  it("runs contenders at once, streamed, with timings, tokens and cost (or null, unknown)", async () => {
+    const events = await runEvents({
+      system: "Be {{tone}}.",
+      prompt: "Say hi to {{who}}",
+      variables: { tone: "brief", who: "Ada" },
+      contenders: [{ provider: "echo" }, { baseUrl: fake.baseUrl, model: "other" }],
+    });
+    expect(events.at(-1)).toEqual({ type: "end" });
+    for (const contender of [0, 1]) {
+      const texts = events.filter((e) => e.type === "text" && e.contender === contender);
+      expect(texts.length).toBeGreaterThan(3);
+      const done = events.find((e) => e.type === "done" && e.contender === contender);
+      expect(done).toMatchObject({ type: "done", finishReason: "stop", costUsd: null });
+      if (done?.type !== "done") throw new Error("no done event");
+      expect(done.ttftMs).toBeGreaterThan(0);
+      expect(done.totalMs).toBeGreaterThanOrEqual(done.ttftMs ?? 0);
+      expect(done.completionTokens).toBeGreaterThan(0);
+    }
+    const asked = fake.requests.at(-1)?.body as { messages: { content: string }[] };
+    expect(asked.messages.map((m) => m.content)).toEqual(["Be brief.", "Say hi to Ada"]);
+  });
+
+  it("never hands the page a key, even when a server echoes it into the answer", async () => {
+    const events = await runEvents({ prompt: "hi", contenders: [{ provider: "echo" }] });
+    const text = JSON.stringify(events);
+    expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(ENV_KEY);
+    // The base URL contender was asked without any key.
+    await runEvents({ prompt: "hi", contenders: [{ baseUrl: fake.baseUrl }] });
+    expect(fake.requests.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
+  it("a contender that fails is its own error; the others answer", async () => {
+    const events = await runEvents({
+      prompt: "hi",
+      contenders: [{ provider: "no-such-provider" }, { provider: "echo" }],
+    });
+    const failed = events.find((e) => e.type === "error");
+    expect(failed).toMatchObject({ contender: 0 });
+    expect(events.some((e) => e.type === "done" && e.contender === 1)).toBe(true);
+  });
+
+  it("stopping a run (the page drops the request) cuts every stream at the servers", async () => {
+    fake.reset();
+    const body = JSON.stringify({
+      prompt: "hi",
+      contenders: [{ provider: "echo" }, { baseUrl: fake.baseUrl }],
+    });
+    const firstText = await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: "127.0.0.1",
+          port: playground.port,
+          path: "/api/run",
+          method: "POST",
+          headers: authed({ "content-type": "application/json" }),
+        },
+        (res) => {
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => {
+            if (chunk.includes('"type":"text"')) {
+              req.destroy();
+              resolve();
+            }
+          });
+          res.on("error", () => {});
+        },
+      );
+      req.on("error", () => {});
+      req.end(body);
+      setTimeout(() => reject(new Error("no text within 5 s")), 5_000);
+    });
+    await firstText;
+    await expect.poll(() => fake.openConnections, { timeout: 5_000 }).toBe(0);
+    expect(fake.requests.length).toBe(2);
+  });
+});

@@ -1,0 +1,221 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Message } from "@loom/llm-types";
+import { CREDENTIAL_HEADER, Redactor } from "@loom/llm-utils";
+import type { CliArgs } from "../cli-args.js";
+import { playgroundPage } from "../playground-page.js";
+import { providerEntries } from "../providers-command.js";
+import { cliProjectConfig } from "../resolve-cli-provider.js";
+import { fillTemplate } from "../template-variables.js";
+import { RequestGuard } from "./request-guard.js";
+import { type PlaygroundEvent, runContenders } from "./run-contenders.js";
+import { PlaygroundInputError, parseRunRequest } from "./run-request.js";
+
+/** The largest request body the page may send (a prompt, its variables, the contenders). */
+export const MAX_BODY_BYTES: number = 1024 * 1024;
+
+/** A running playground. */
+export interface Playground {
+  /** The page's address, token included: what `loom-llm playground` prints. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** What the playground serves with: the command line's options and the process's environment. */
+export interface PlaygroundOptions {
+  args: CliArgs;
+  env: NodeJS.ProcessEnv;
+  /** 0 (the default): a free port. */
+  port?: number | undefined;
+}
+
+/** Headers on every answer: nothing cached, sniffed, framed or referred (the URL holds the token). */
+const SAFE_HEADERS = {
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+} as const;
+
+/**
+ * Starts the playground's server on 127.0.0.1: the page, the providers it may pick, and runs
+ * streamed to it as server-sent events. Keys stay here: the page is told whether a provider's
+ * key is set, never the key, and everything sent to it is masked with every key this process
+ * holds (its environment's and loom.toml's). See `RequestGuard` for who may talk to it.
+ */
+export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
+  const { args, env } = options;
+  const token = randomBytes(24).toString("base64url");
+  const redactor = new Redactor(knownSecrets(args, env));
+  const runs = new Set<AbortController>();
+  let guard: RequestGuard | undefined;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // Whatever went wrong, the page gets an answer and the server goes on.
+      if (!res.headersSent) send(res, 500, { error: redactor.redact(String(error)) });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const refusal = guard?.check(req, url);
+    if (refusal !== undefined) return send(res, refusal.status, { error: refusal.message });
+    const route = `${req.method} ${url.pathname}`;
+    if (route === "GET /") {
+      const nonce = randomBytes(16).toString("base64");
+      res.writeHead(200, {
+        ...SAFE_HEADERS,
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      });
+      res.end(playgroundPage(nonce));
+      return;
+    }
+    if (route === "GET /api/providers") {
+      const providers = providerEntries(args, env).map((entry) => ({
+        name: entry.name,
+        model: entry.model,
+        baseUrl: entry.baseUrl,
+        source: entry.source,
+        // Whether a key is set, never the key (not even its masked ends).
+        key: entry.key.state,
+        keyEnv: entry.key.env ?? null,
+      }));
+      return send(res, 200, redactor.redactValue({ providers, offline: args.offline }));
+    }
+    if (route === "POST /api/run") return run(req, res);
+    if (url.pathname === "/" || url.pathname.startsWith("/api/"))
+      return send(res, 405, { error: `${req.method} is not allowed here` });
+    return send(res, 404, { error: `nothing at ${url.pathname}` });
+  }
+
+  async function run(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let request: ReturnType<typeof parseRunRequest>;
+    let messages: Message[];
+    try {
+      if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
+        throw new PlaygroundInputError("send the run as application/json");
+      request = parseRunRequest(await readJson(req));
+      messages = runMessages(request.system, request.prompt, request.variables);
+    } catch (error) {
+      // The rest of the body is not read: the connection is closed after the answer.
+      if (error instanceof BodyTooLarge) return send(res, 413, { error: error.message }, true);
+      if (error instanceof PlaygroundInputError) return send(res, 400, { error: error.message });
+      throw error;
+    }
+    const stop = new AbortController();
+    runs.add(stop);
+    // The page stopped the run (or went away): every stream of it is cut.
+    res.on("close", () => stop.abort(new Error("stopped from the page")));
+    res.writeHead(200, {
+      ...SAFE_HEADERS,
+      "content-type": "text/event-stream; charset=utf-8",
+      connection: "keep-alive",
+    });
+    res.flushHeaders();
+    const emit = (event: PlaygroundEvent): void => {
+      if (res.writableEnded || res.destroyed) return;
+      res.write(`data: ${JSON.stringify(redactor.redactValue(event))}\n\n`);
+    };
+    try {
+      await runContenders(args, env, messages, request.contenders, stop.signal, emit);
+      emit({ type: "end" });
+    } finally {
+      runs.delete(stop);
+      res.end();
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  guard = new RequestGuard(token, port);
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    close: async () => {
+      for (const stop of runs) stop.abort(new Error("the playground was closed"));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The run's messages: the system message and the prompt, their `{{variables}}` filled. */
+function runMessages(
+  system: string | undefined,
+  prompt: string,
+  variables: Record<string, string>,
+): Message[] {
+  const filledSystem = system === undefined ? undefined : fillTemplate(system, variables);
+  const filledPrompt = fillTemplate(prompt, variables);
+  const missing = [...new Set([...(filledSystem?.missing ?? []), ...filledPrompt.missing])];
+  if (missing.length > 0)
+    throw new PlaygroundInputError(
+      `no value for ${missing.map((name) => `{{${name}}}`).join(", ")}: fill it in the variables table`,
+    );
+  const messages: Message[] = [];
+  if (filledSystem !== undefined) messages.push({ role: "system", content: filledSystem.text });
+  messages.push({ role: "user", content: filledPrompt.text });
+  return messages;
+}
+
+/** Every key this process holds: environment variables named as credentials, loom.toml's keys. */
+function knownSecrets(args: CliArgs, env: NodeJS.ProcessEnv): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(env))
+    if (value !== undefined && CREDENTIAL_HEADER.test(name)) secrets.push(value);
+  let project: ReturnType<typeof cliProjectConfig>;
+  try {
+    project = cliProjectConfig(args);
+  } catch {
+    // A loom.toml that does not load is reported when a run uses it.
+    project = undefined;
+  }
+  for (const table of Object.values(project?.llm ?? {}))
+    if (table.apiKey !== undefined) secrets.push(table.apiKey);
+  return secrets;
+}
+
+class BodyTooLarge extends Error {}
+
+/** The request's body as JSON, at most `MAX_BODY_BYTES`. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers["content-length"]);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new PlaygroundInputError("the request is not JSON");
+  }
+}
+
+function tooLarge(): BodyTooLarge {
+  return new BodyTooLarge(
+    `the request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB: shorten the prompt or its variables`,
+  );
+}
+
+function send(res: ServerResponse, status: number, body: unknown, close = false): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...SAFE_HEADERS,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    ...(close ? { connection: "close" } : {}),
+  });
+  res.end(text);
+}

@@ -1,0 +1,188 @@
+// The playground in a real browser: headless Chromium (Debian's `chromium`, driven by
+// `playwright-core`) loads the page with its token, runs two contenders against fake servers
+// that stream a word every 40 ms, sees both panes grow before the streams end, the figures
+// filled (cost "unknown": no price for these models), stops a run mid-stream, and finds no key
+// in the page's DOM, its network traffic or its storage. Screenshots of each state go to
+// `.artifacts/playground/` (ignored by git), one of them shown in the README.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCliArgs } from "../cli-args.js";
+import { type Playground, startPlayground } from "./playground-server.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const KEY = "sk-Zq8vT3mK9wX2pL7nR4jH6fD1yB5c";
+const ARTIFACTS = fileURLToPath(new URL("../../../../.artifacts/playground/", import.meta.url));
+/** What the page's functions below read of it (typed here: this package has no DOM types). */
+interface PaneState {
+  dataset: { state?: string; chars?: string };
+}
+/** The page's global, as the functions run in it use it. */
+interface PageGlobal {
+  document: { querySelectorAll(selector: string): Iterable<PaneState> };
+}
+const WORDS = Array.from({ length: 40 }, (_, i) => `word${i} `);
+
+/** Why Chromium cannot run here, or `undefined`. */
+function chromiumMissing(): string | undefined {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (Debian's chromium package)`;
+  const run = spawnSync(CHROMIUM, ["--version"], { encoding: "utf8", timeout: 15_000 });
+  return run.status === 0 ? undefined : `${CHROMIUM} --version failed`;
+}
+
+const missing = chromiumMissing();
+if (missing !== undefined) console.log(`playground browser test skipped: ${missing}`);
+
+describe.skipIf(missing !== undefined)("the playground in headless Chromium", () => {
+  let fake: FakeServer;
+  let dir: string;
+  let playground: Playground;
+  let browser: Browser;
+  let page: Page;
+  /** Every response body the page received from the playground. */
+  const traffic: string[] = [];
+
+  beforeAll(async () => {
+    fake = await createFakeServer({
+      fallback: (request) => {
+        // A hostile server: the key it was sent comes back inside the answer.
+        const auth = String(request.headers.authorization ?? "");
+        return textStream([...WORDS.slice(0, 5), auth, ...WORDS.slice(5)], {
+          delayMs: 40,
+          model: "fake-model",
+        });
+      },
+    });
+    dir = await mkdtemp(join(tmpdir(), "loom-playground-browser-"));
+    const config = join(dir, "loom.toml");
+    await writeFile(
+      config,
+      `[llm.echo]\nbase_url = "${fake.baseUrl}"\nmodel = "echo-model"\napi_key_env = "ECHO_KEY"\n`,
+    );
+    playground = await startPlayground({
+      args: parseCliArgs(["playground", "--config", config]),
+      env: { ECHO_KEY: KEY },
+    });
+    await mkdir(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+      timeout: 30_000,
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on("response", async (response) => {
+      if (!response.url().includes("/api/")) return;
+      traffic.push(await response.text().catch(() => ""));
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await playground?.close();
+    await fake?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses the page without its token", async () => {
+    const response = await page.goto(playground.url.replace(/\?token=.*/, ""));
+    expect(response?.status()).toBe(401);
+  });
+
+  it("loads with the token, runs two contenders side by side, streamed, then shows the figures", async () => {
+    const started = performance.now();
+    await page.goto(playground.url);
+    await page.waitForSelector("body[data-ready=true]");
+    const loadMs = performance.now() - started;
+    await page.fill("#prompt", "Say hello to {{who}}");
+    await page.fill("#variables input[name=who]", "Ada");
+    await page.selectOption(".contender >> nth=0 >> select[name=provider]", "echo");
+    await page.click("#add");
+    await page.selectOption(".contender >> nth=1 >> select[name=provider]", "");
+    await page.fill(".contender >> nth=1 >> input[name=baseUrl]", fake.baseUrl);
+    await page.fill(".contender >> nth=1 >> input[name=model]", "second");
+    await page.screenshot({ path: join(ARTIFACTS, "1-ready.png") });
+    const asked = performance.now();
+    await page.keyboard.press("Control+Enter");
+    // Both panes show text while both are still streaming.
+    await page.waitForFunction(() => {
+      const all = [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")];
+      return (
+        all.length === 2 &&
+        all.every((p) => p.dataset.state === "streaming" && Number(p.dataset.chars) > 0)
+      );
+    });
+    const firstTokenMs = performance.now() - asked;
+    await page.screenshot({ path: join(ARTIFACTS, "2-streaming.png") });
+    await page.waitForFunction(
+      () =>
+        [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].every(
+          (p) => p.dataset.state === "done",
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "3-done.png"), fullPage: true });
+    for (const pane of await page.locator("loom-pane").all()) {
+      await expect.poll(() => pane.locator(".answer").textContent()).toContain("word39");
+      expect(await pane.locator("tr[data-stat=cost] td").nth(1).textContent()).toBe("unknown");
+      expect(await pane.locator("tr[data-stat=finish] td").nth(1).textContent()).toBe("stop");
+      expect(await pane.locator("tr[data-stat='tokens in / out'] td").nth(1).textContent()).toMatch(
+        /^\d+ \/ \d+$/,
+      );
+    }
+    expect(await page.locator("loom-pane h3").allTextContents()).toEqual([
+      "echo",
+      `${new URL(fake.baseUrl).host} · second`,
+    ]);
+    const asks = fake.requests.slice(-2).map((r) => r.body as { messages: { content: string }[] });
+    for (const body of asks) expect(body.messages.at(-1)?.content).toBe("Say hello to Ada");
+    console.log(
+      `playground in Chromium: page ready in ${loadMs.toFixed(0)} ms, first token in both panes ${firstTokenMs.toFixed(0)} ms after Ctrl-Enter`,
+    );
+  });
+
+  it("Stop cuts every stream mid-answer", async () => {
+    await page.click("#run");
+    await page.waitForFunction(() =>
+      [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].some(
+        (p) => Number(p.dataset.chars) > 0,
+      ),
+    );
+    await page.click("#stop");
+    await page.waitForFunction(() =>
+      [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].every(
+        (p) => p.dataset.state === "stopped",
+      ),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "4-stopped.png") });
+    const shown = await page.locator("loom-pane .answer").first().textContent();
+    expect(shown).not.toContain("word39");
+    await expect.poll(() => fake.openConnections, { timeout: 5_000 }).toBe(0);
+    expect(await page.isEnabled("#run")).toBe(true);
+  });
+
+  it("no key anywhere: the DOM, the traffic, the storage", async () => {
+    const dom = await page.content();
+    const storage = await page.evaluate(() => {
+      const { localStorage, sessionStorage } = globalThis as unknown as Record<
+        "localStorage" | "sessionStorage",
+        Record<string, string>
+      >;
+      return JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } });
+    });
+    expect(traffic.length).toBeGreaterThan(2);
+    // Not the key, nor any 8 characters of it in a row (its mask, `sk-…cdef`, shows less).
+    for (const where of [dom, storage, ...traffic])
+      for (let i = 0; i + 8 <= KEY.length; i++) expect(where).not.toContain(KEY.slice(i, i + 8));
+    expect(traffic.join("")).toContain("sk-…");
+    // The server did send the key to its own provider, and the answer echoed it back: masked.
+    expect(fake.requests.some((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+  });
+});

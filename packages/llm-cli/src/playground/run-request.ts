@@ -1,0 +1,103 @@
+import type { ProtocolName } from "@loom/llm-types";
+import { PROTOCOL_NAMES } from "@loom/llm-utils";
+
+/** Contenders one run may ask at once. */
+export const MAX_CONTENDERS = 8;
+
+/** One contender the page asks: a provider (a preset or a loom.toml table), or a base URL. */
+export interface ContenderSpec {
+  provider?: string | undefined;
+  baseUrl?: string | undefined;
+  model?: string | undefined;
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
+  protocol?: ProtocolName | undefined;
+}
+
+/** What the page asks the playground to run. */
+export interface RunRequest {
+  system: string | undefined;
+  prompt: string;
+  /** What fills each `{{name}}` of the prompt and the system message. */
+  variables: Record<string, string>;
+  contenders: ContenderSpec[];
+}
+
+/** A request the page sent that cannot be run: said to the page, with a 400. */
+export class PlaygroundInputError extends Error {
+  override readonly name = "PlaygroundInputError";
+}
+
+/** The page's run request, checked field by field; anything else is a `PlaygroundInputError`. */
+export function parseRunRequest(value: unknown): RunRequest {
+  const body = record(value, "the request");
+  const prompt = text(body.prompt, "prompt");
+  if (prompt === undefined || prompt.trim() === "")
+    throw new PlaygroundInputError("prompt: write a prompt first");
+  const system = text(body.system, "system");
+  const variables: Record<string, string> = {};
+  for (const [name, given] of Object.entries(record(body.variables ?? {}, "variables"))) {
+    if (typeof given !== "string")
+      throw new PlaygroundInputError(`variables.${name}: must be text`);
+    variables[name] = given;
+  }
+  if (!Array.isArray(body.contenders) || body.contenders.length === 0)
+    throw new PlaygroundInputError("contenders: add at least one");
+  if (body.contenders.length > MAX_CONTENDERS)
+    throw new PlaygroundInputError(`contenders: at most ${MAX_CONTENDERS} at once`);
+  const contenders = body.contenders.map((given: unknown, i: number) => contender(given, i));
+  return {
+    system: system === undefined || system.trim() === "" ? undefined : system,
+    prompt,
+    variables,
+    contenders,
+  };
+}
+
+function contender(value: unknown, i: number): ContenderSpec {
+  const where = `contenders.${i}`;
+  const given = record(value, where);
+  const provider = text(given.provider, `${where}.provider`)?.trim() || undefined;
+  const baseUrl = text(given.baseUrl, `${where}.baseUrl`)?.trim() || undefined;
+  if (provider === undefined && baseUrl === undefined)
+    throw new PlaygroundInputError(`${where}: pick a provider or give a base URL`);
+  // A provider's key goes to its own server only: the page cannot send it elsewhere.
+  if (provider !== undefined && baseUrl !== undefined)
+    throw new PlaygroundInputError(
+      `${where}: a provider's base URL is its own; give a provider or a base URL, not both`,
+    );
+  if (baseUrl !== undefined && !/^https?:\/\//i.test(baseUrl))
+    throw new PlaygroundInputError(`${where}.baseUrl: an http:// or https:// URL`);
+  const protocol = text(given.protocol, `${where}.protocol`) || undefined;
+  if (protocol !== undefined && !(PROTOCOL_NAMES as readonly string[]).includes(protocol))
+    throw new PlaygroundInputError(
+      `${where}.protocol: one of ${PROTOCOL_NAMES.join(", ")}, got ${JSON.stringify(protocol)}`,
+    );
+  return {
+    provider,
+    baseUrl,
+    model: text(given.model, `${where}.model`)?.trim() || undefined,
+    temperature: number(given.temperature, `${where}.temperature`),
+    maxTokens: number(given.maxTokens, `${where}.maxTokens`),
+    protocol: protocol as ProtocolName | undefined,
+  };
+}
+
+function record(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new PlaygroundInputError(`${where}: must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function text(value: unknown, where: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new PlaygroundInputError(`${where}: must be text`);
+  return value;
+}
+
+function number(value: unknown, where: string): number | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new PlaygroundInputError(`${where}: must be a number`);
+  return value;
+}

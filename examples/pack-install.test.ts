@@ -1,6 +1,6 @@
 // Users install packages from the registry, not this workspace: pack every package, install the
 // tarballs with npm into a fresh project (no workspace links), and use them there.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,7 +61,7 @@ beforeAll(async () => {
 }, 300_000);
 
 describe("installed from tarballs", () => {
-  it("each tarball holds dist, README, LICENSE and package.json only", () => {
+  it("each tarball holds dist, README, LICENSE and package.json only (and the CLI its playground page)", () => {
     expect(Object.keys(contents).sort()).toEqual([
       "@loom/llm",
       "@loom/llm-cli",
@@ -74,10 +74,12 @@ describe("installed from tarballs", () => {
       "@loom/llm-utils",
     ]);
     for (const [name, files] of Object.entries(contents)) {
+      // The playground's page is a file the CLI serves as it is (assets/playground.html).
+      const assets = name === "@loom/llm-cli" ? ["assets/playground.html"] : [];
       expect(
         files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f)),
         name,
-      ).toEqual([]);
+      ).toEqual(assets);
       expect(files, name).toContain("LICENSE");
       expect(
         files.filter((f) => /\.test\.|\.fixture\./.test(f)),
@@ -116,6 +118,28 @@ await server.close();
     expect((await sh(bin, ["--help"], project)).stdout).toContain("Usage:");
     const chat = await sh(bin, ["chat", "--offline", "installed?"], project);
     expect(chat.stdout).toContain('You asked: "installed?"');
+  });
+
+  it("the installed CLI serves the playground's page from its tarball", async () => {
+    const bin = join(project, "node_modules", ".bin", "loom-llm");
+    const child = spawn(bin, ["playground", "--offline"], { cwd: project, stdio: "pipe" });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /^http:\/\/\S+/m.exec(out)?.[0];
+          if (found !== undefined) resolve(found);
+        });
+        child.once("exit", (code) => reject(new Error(`loom-llm playground exited ${code}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(`customElements.define("loom-pane"`);
+    } finally {
+      child.kill("SIGINT");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
   });
 
   it("a consumer file type-checks against the published .d.ts", async () => {

@@ -46,6 +46,8 @@ export interface CliArgs {
   port: number | undefined;
   /** `playground --open`: open the page in the browser. */
   open: boolean;
+  /** `playground --history PATH`: the JSON Lines file runs are saved to. */
+  history: string | undefined;
 }
 
 /** Parses `argv` (without node and the script); a bad command line is a usage error. */
@@ -99,6 +101,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     offline: values.offline ?? false,
     port: port(values.port),
     open: values.open ?? false,
+    history: values.history,
   };
 }
 
@@ -128,6 +131,7 @@ function parse(argv: readonly string[]) {
       offline: { type: "boolean" },
       port: { type: "string" },
       open: { type: "boolean" },
+      history: { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },

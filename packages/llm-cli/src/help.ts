@@ -8,9 +8,10 @@ Usage:
                                      the same prompt to several at once, then one table
   loom-llm replay TRANSCRIPT.jsonl | - --provider NAME
                                      re-run a recorded conversation, turn by turn, and diff
-  loom-llm playground [--port N] [--open] [--config PATH] [--offline]
+  loom-llm playground [--port N] [--open] [--history PATH] [--config PATH] [--offline]
                                      a page on 127.0.0.1 to run prompts against several
-                                     providers at once, streamed side by side
+                                     providers at once, streamed side by side; runs saved to
+                                     PATH (default ./loom-playground.jsonl) for replay
   loom-llm providers [--config PATH] list presets and loom.toml providers, and whether each key is set
   loom-llm config check [PATH]       validate a loom.toml (default ./loom.toml)
   loom-llm --help | --version

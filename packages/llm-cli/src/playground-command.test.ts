@@ -1,7 +1,18 @@
 // `loom-llm playground` as a user runs it: the address printed, the page served with its token,
 // `--offline` answering every contender, Ctrl-C ending it with status 0 and its port closed.
-import { describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "./cli.fixture.js";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "loom-playground-command-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe("loom-llm playground", () => {
   it("prints its address, serves the page and offline runs, and stops on Ctrl-C", async () => {
@@ -10,7 +21,8 @@ describe("loom-llm playground", () => {
     const address = new Promise<string>((resolve) => {
       printed = resolve;
     });
-    const done = cli(["playground", "--offline"], {
+    const history = join(dir, "runs.jsonl");
+    const done = cli(["playground", "--offline", "--history", history], {
       signal: stop.signal,
       onOutput: (stdout) => {
         const url = /^http:\/\/\S+/m.exec(stdout)?.[0];
@@ -32,8 +44,13 @@ describe("loom-llm playground", () => {
     stop.abort();
     const { code, stderr } = await done;
     expect(code).toBe(0);
-    expect(stderr).toContain("Ctrl-C to stop");
+    expect(stderr).toContain(`runs are saved to ${history}`);
     await expect(fetch(url)).rejects.toThrow();
+    // The run is in the history, which replay reads and asks again.
+    expect((await readFile(history, "utf8")).trim().split("\n")).toHaveLength(1);
+    const replayed = await cli(["replay", history, "--offline"]);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toContain("hello there");
   });
 
   it("says which port is taken, as a usage error", async () => {
@@ -42,7 +59,7 @@ describe("loom-llm playground", () => {
     const address = new Promise<string>((resolve) => {
       printed = resolve;
     });
-    const running = cli(["playground"], {
+    const running = cli(["playground", "--history", join(dir, "second.jsonl")], {
       signal: first.signal,
       onOutput: (stdout) => {
         const url = /^http:\/\/\S+/m.exec(stdout)?.[0];
@@ -50,7 +67,7 @@ describe("loom-llm playground", () => {
       },
     });
     const port = new URL(await address).port;
-    const second = await cli(["playground", "--port", port]);
+    const second = await cli(["playground", "--port", port, "--history", join(dir, "x.jsonl")]);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`--port ${port}: already in use`);
     first.abort();

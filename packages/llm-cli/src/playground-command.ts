@@ -4,11 +4,15 @@ import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { startPlayground } from "./playground/playground-server.js";
 
+/** Where runs are saved when `--history` does not say: the current directory. */
+export const DEFAULT_HISTORY = "loom-playground.jsonl";
+
 /**
- * `loom-llm playground [--port N] [--open]`: serves the playground on 127.0.0.1 and prints its
- * address (with the token every request needs) on stdout, until Ctrl-C. The providers are the
- * presets and loom.toml's (`--config`), their keys read here and never sent to the page;
- * `--offline` answers every contender from the built-in fake server.
+ * `loom-llm playground [--port N] [--open] [--history PATH]`: serves the playground on
+ * 127.0.0.1 and prints its address (with the token every request needs) on stdout, until
+ * Ctrl-C. The providers are the presets and loom.toml's (`--config`), their keys read here and
+ * never sent to the page; `--offline` answers every contender from the built-in fake server.
+ * Every answer is appended to the history file, which `loom-llm replay` reads.
  */
 export async function playgroundCommand(
   args: CliArgs,
@@ -17,7 +21,13 @@ export async function playgroundCommand(
 ): Promise<void> {
   let playground: Awaited<ReturnType<typeof startPlayground>>;
   try {
-    playground = await startPlayground({ args, env: io.env, port: args.port });
+    playground = await startPlayground({
+      args,
+      env: io.env,
+      port: args.port,
+      historyPath: args.history ?? DEFAULT_HISTORY,
+      onWarning: (message) => io.stderr.write(`loom-llm playground: ${message}\n`),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE" || code === "EACCES")
@@ -28,7 +38,9 @@ export async function playgroundCommand(
     throw error;
   }
   io.stdout.write(`${playground.url}\n`);
-  io.stderr.write("loom-llm playground: open the address above; Ctrl-C to stop\n");
+  io.stderr.write(
+    `loom-llm playground: open the address above; runs are saved to ${args.history ?? DEFAULT_HISTORY} (loom-llm replay reads it); Ctrl-C to stop\n`,
+  );
   if (args.open) openInBrowser(playground.url, io);
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();

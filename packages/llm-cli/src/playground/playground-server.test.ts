@@ -1,12 +1,13 @@
 // The playground's server over real HTTP on loopback: who may talk to it, what bad input gets,
 // runs streamed from real fake servers, and keys never reaching the page.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCliArgs } from "../cli-args.js";
+import { parseTranscript } from "../recorded-turns.js";
 import { type Playground, startPlayground } from "./playground-server.js";
 import type { PlaygroundEvent } from "./run-contenders.js";
 
@@ -17,6 +18,7 @@ let fake: FakeServer;
 let dir: string;
 let playground: Playground;
 let token: string;
+let history: string;
 
 beforeAll(async () => {
   // Echoes the request's Authorization header into its answer, a word at a time: a hostile
@@ -36,9 +38,11 @@ beforeAll(async () => {
     config,
     `[llm.echo]\nbase_url = "${fake.baseUrl}"\nmodel = "echo-model"\napi_key_env = "ECHO_KEY"\n`,
   );
+  history = join(dir, "history.jsonl");
   playground = await startPlayground({
     args: parseCliArgs(["playground", "--config", config]),
     env: { ECHO_KEY: KEY, OPENAI_API_KEY: ENV_KEY },
+    historyPath: history,
   });
   token = new URL(playground.url).searchParams.get("token") ?? "";
 });
@@ -201,7 +205,7 @@ describe("loom-llm playground's server", () => {
       variables: { tone: "brief", who: "Ada" },
       contenders: [{ provider: "echo" }, { baseUrl: fake.baseUrl, model: "other" }],
     });
-    expect(events.at(-1)).toEqual({ type: "end" });
+    expect(events.at(-1)).toMatchObject({ type: "end", run: expect.any(Number) });
     for (const contender of [0, 1]) {
       const texts = events.filter((e) => e.type === "text" && e.contender === contender);
       expect(texts.length).toBeGreaterThan(3);
@@ -270,5 +274,78 @@ describe("loom-llm playground's server", () => {
     await firstText;
     await expect.poll(() => fake.openConnections, { timeout: 5_000 }).toBe(0);
     expect(fake.requests.length).toBe(2);
+  });
+
+  it("keeps every answer in the history file, which replay reads, with no key in it", async () => {
+    const before = (await readFile(history, "utf8").catch(() => "")).split("\n").length;
+    await runEvents({ prompt: "for the record", contenders: [{ provider: "echo" }] });
+    const text = await readFile(history, "utf8");
+    const lines = text.trim().split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(before);
+    const last = JSON.parse(lines.at(-1) ?? "{}") as {
+      playground: { run: number; contender: string; costUsd: number | null };
+    };
+    expect(last.playground).toMatchObject({ contender: "echo", costUsd: null });
+    const turns = parseTranscript(text, history);
+    expect(turns.at(-1)?.messages.at(-1)?.content).toBe("for the record");
+    expect(turns.at(-1)?.answer).toContain("You sent");
+    expect(text).not.toContain(KEY);
+  });
+
+  it("exports the prompt and contenders as loom.toml tables and a TypeScript program", async () => {
+    const res = await raw("/api/export", {
+      method: "POST",
+      headers: authed({ "content-type": "application/json" }),
+      body: JSON.stringify({
+        system: "Be brief.",
+        prompt: "Name {{thing}}",
+        variables: { thing: "a colour" },
+        contenders: [
+          { provider: "echo", temperature: 0.2 },
+          { provider: "echo", model: "other-model" },
+          { baseUrl: fake.baseUrl, model: "m", maxTokens: 64 },
+        ],
+      }),
+    });
+    expect(res.status, res.text).toBe(200);
+    const { toml, typescript } = JSON.parse(res.text) as { toml: string; typescript: string };
+    // The tables load as a project config: each contender a provider of its own.
+    const { parseProjectConfig } = await import("@loom/llm-providers");
+    const project = parseProjectConfig(toml);
+    const host = new URL(fake.baseUrl).host.replace(/[^A-Za-z0-9_-]+/g, "-");
+    expect(Object.keys(project.llm)).toEqual(["echo", "echo-2", host]);
+    expect(project.llm.echo).toMatchObject({
+      baseUrl: fake.baseUrl,
+      model: "echo-model",
+      apiKeyEnv: "ECHO_KEY",
+      temperature: 0.2,
+    });
+    expect(project.llm["echo-2"]?.model).toBe("other-model");
+    expect(project.llm[host]).toMatchObject({ baseUrl: fake.baseUrl, model: "m", maxTokens: 64 });
+    expect(typescript).toContain('"content": "Name a colour"');
+    expect(typescript).toContain(`["echo","echo-2","${host}"]`);
+    expect(res.text).not.toContain(KEY);
+  });
+
+  it("diffs two answers word by word", async () => {
+    const res = await raw("/api/diff", {
+      method: "POST",
+      headers: authed({ "content-type": "application/json" }),
+      body: JSON.stringify({ before: "a red fox", after: "a blue fox" }),
+    });
+    expect(JSON.parse(res.text)).toEqual({
+      parts: [
+        { kind: "same", text: "a " },
+        { kind: "removed", text: "red " },
+        { kind: "added", text: "blue " },
+        { kind: "same", text: "fox" },
+      ],
+    });
+    const bad = await raw("/api/diff", {
+      method: "POST",
+      headers: authed({ "content-type": "application/json" }),
+      body: JSON.stringify({ before: 1 }),
+    });
+    expect(bad.status).toBe(400);
   });
 });

@@ -8,9 +8,12 @@ import { playgroundPage } from "../playground-page.js";
 import { providerEntries } from "../providers-command.js";
 import { cliProjectConfig } from "../resolve-cli-provider.js";
 import { fillTemplate } from "../template-variables.js";
+import { wordDiff } from "../word-diff.js";
+import { exportSnippets } from "./export-snippets.js";
 import { RequestGuard } from "./request-guard.js";
 import { type PlaygroundEvent, runContenders } from "./run-contenders.js";
-import { PlaygroundInputError, parseRunRequest } from "./run-request.js";
+import { RunHistory } from "./run-history.js";
+import { PlaygroundInputError, parseRunRequest, type RunRequest } from "./run-request.js";
 
 /** The largest request body the page may send (a prompt, its variables, the contenders). */
 export const MAX_BODY_BYTES: number = 1024 * 1024;
@@ -29,6 +32,10 @@ export interface PlaygroundOptions {
   env: NodeJS.ProcessEnv;
   /** 0 (the default): a free port. */
   port?: number | undefined;
+  /** The JSON Lines file each answer is appended to (`replay` reads it); none when not given. */
+  historyPath?: string | undefined;
+  /** Said when something goes wrong that does not stop the playground (the history file). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Headers on every answer: nothing cached, sniffed, framed or referred (the URL holds the token). */
@@ -50,6 +57,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const token = randomBytes(24).toString("base64url");
   const redactor = new Redactor(knownSecrets(args, env));
   const runs = new Set<AbortController>();
+  const history = new RunHistory(options.historyPath, redactor, options.onWarning ?? (() => {}));
   let guard: RequestGuard | undefined;
 
   const server = createServer((req, res) => {
@@ -88,25 +96,63 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       return send(res, 200, redactor.redactValue({ providers, offline: args.offline }));
     }
     if (route === "POST /api/run") return run(req, res);
+    if (route === "POST /api/export") return exported(req, res);
+    if (route === "POST /api/diff") return diff(req, res);
     if (url.pathname === "/" || url.pathname.startsWith("/api/"))
       return send(res, 405, { error: `${req.method} is not allowed here` });
     return send(res, 404, { error: `nothing at ${url.pathname}` });
   }
 
-  async function run(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let request: ReturnType<typeof parseRunRequest>;
-    let messages: Message[];
+  /** The body of a request, checked by `parse`; else the page is answered (4xx) and `undefined`. */
+  async function input<T>(
+    req: IncomingMessage,
+    res: ServerResponse,
+    parse: (body: unknown) => T,
+  ): Promise<T | undefined> {
     try {
       if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
-        throw new PlaygroundInputError("send the run as application/json");
-      request = parseRunRequest(await readJson(req));
-      messages = runMessages(request.system, request.prompt, request.variables);
+        throw new PlaygroundInputError("send it as application/json");
+      return parse(await readJson(req));
     } catch (error) {
       // The rest of the body is not read: the connection is closed after the answer.
-      if (error instanceof BodyTooLarge) return send(res, 413, { error: error.message }, true);
-      if (error instanceof PlaygroundInputError) return send(res, 400, { error: error.message });
-      throw error;
+      if (error instanceof BodyTooLarge) send(res, 413, { error: error.message }, true);
+      else if (error instanceof PlaygroundInputError) send(res, 400, { error: error.message });
+      else throw error;
+      return undefined;
     }
+  }
+
+  /** A run's request and its messages, `{{variables}}` filled. */
+  function runInput(body: unknown): { request: RunRequest; messages: Message[] } {
+    const request = parseRunRequest(body);
+    return { request, messages: runMessages(request.system, request.prompt, request.variables) };
+  }
+
+  async function exported(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const given = await input(req, res, runInput);
+    if (given === undefined) return;
+    const snippets = exportSnippets(given.messages, given.request.contenders, projectOf(args));
+    send(res, 200, redactor.redactValue(snippets));
+  }
+
+  async function diff(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const given = await input(req, res, (body) => {
+      const { before, after } = (body ?? {}) as { before?: unknown; after?: unknown };
+      if (typeof before !== "string" || typeof after !== "string")
+        throw new PlaygroundInputError("a diff takes two texts, before and after");
+      return { before, after };
+    });
+    if (given === undefined) return;
+    send(res, 200, { parts: wordDiff(given.before, given.after) });
+  }
+
+  async function run(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const given = await input(req, res, runInput);
+    if (given === undefined) return;
+    const { request, messages } = given;
+    const number = history.nextRun();
+    const labels = new Map<number, string>();
+    const saved: Promise<void>[] = [];
     const stop = new AbortController();
     runs.add(stop);
     // The page stopped the run (or went away): every stream of it is cut.
@@ -118,12 +164,18 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     });
     res.flushHeaders();
     const emit = (event: PlaygroundEvent): void => {
+      if (event.type === "start") labels.set(event.contender, event.label);
+      if (event.type === "done")
+        saved.push(history.record(number, labels.get(event.contender) ?? "", messages, event));
       if (res.writableEnded || res.destroyed) return;
       res.write(`data: ${JSON.stringify(redactor.redactValue(event))}\n\n`);
     };
     try {
+      emit({ type: "run", run: number });
       await runContenders(args, env, messages, request.contenders, stop.signal, emit);
-      emit({ type: "end" });
+      // The history holds the run before the page hears it ended.
+      await Promise.all(saved);
+      emit({ type: "end", run: number });
     } finally {
       runs.delete(stop);
       res.end();
@@ -171,16 +223,18 @@ function knownSecrets(args: CliArgs, env: NodeJS.ProcessEnv): string[] {
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(env))
     if (value !== undefined && CREDENTIAL_HEADER.test(name)) secrets.push(value);
-  let project: ReturnType<typeof cliProjectConfig>;
-  try {
-    project = cliProjectConfig(args);
-  } catch {
-    // A loom.toml that does not load is reported when a run uses it.
-    project = undefined;
-  }
-  for (const table of Object.values(project?.llm ?? {}))
+  for (const table of Object.values(projectOf(args)?.llm ?? {}))
     if (table.apiKey !== undefined) secrets.push(table.apiKey);
   return secrets;
+}
+
+/** The project's loom.toml, or none: one that does not load is reported when a run uses it. */
+function projectOf(args: CliArgs): ReturnType<typeof cliProjectConfig> {
+  try {
+    return cliProjectConfig(args);
+  } catch {
+    return undefined;
+  }
 }
 
 class BodyTooLarge extends Error {}

@@ -53,7 +53,9 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
       fallback: (request) => {
         // A hostile server: the key it was sent comes back inside the answer.
         const auth = String(request.headers.authorization ?? "");
-        return textStream([...WORDS.slice(0, 5), auth, ...WORDS.slice(5)], {
+        const body = request.body as { messages?: { content?: unknown }[] } | undefined;
+        const asked = String(body?.messages?.at(-1)?.content ?? "");
+        return textStream([...WORDS.slice(0, 5), `${auth} `, `${asked} `, ...WORDS.slice(5)], {
           delayMs: 40,
           model: "fake-model",
         });
@@ -166,6 +168,44 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
     expect(shown).not.toContain("word39");
     await expect.poll(() => fake.openConnections, { timeout: 5_000 }).toBe(0);
     expect(await page.isEnabled("#run")).toBe(true);
+  });
+
+  it("a second run of another prompt, the diff of two runs of one contender, the export", async () => {
+    await page.fill("#prompt", "Say goodbye to {{who}}");
+    await page.click("#run");
+    await page.waitForFunction(
+      () =>
+        [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].every(
+          (p) => p.dataset.state === "done",
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
+    // Run 1's and run 3's answers of the first contender (run 2 was stopped: no answers).
+    const entries = page.locator("#history label");
+    await expect.poll(() => entries.count()).toBe(4);
+    expect(await entries.allTextContents()).toEqual([
+      expect.stringMatching(/^ #1 echo: \d+ tokens, cost unknown$/),
+      expect.stringMatching(/^ #1 127\.0\.0\.1:\d+ · second: /),
+      expect.stringMatching(/^ #3 echo: /),
+      expect.stringMatching(/^ #3 127\.0\.0\.1:\d+ · second: /),
+    ]);
+    await entries.nth(0).locator("input").check();
+    await entries.nth(2).locator("input").check();
+    await page.waitForSelector("#output .diff");
+    expect(await page.locator("#output del").allTextContents()).toContain("hello ");
+    expect(await page.locator("#output ins").allTextContents()).toContain("goodbye ");
+    expect(await page.locator("#output h2").textContent()).toBe("echo: run #1 → run #3");
+    await page.screenshot({ path: join(ARTIFACTS, "5-diff.png"), fullPage: true });
+    await page.click("#export");
+    await page.waitForSelector("#output pre.toml");
+    const toml = (await page.locator("#output pre.toml").textContent()) ?? "";
+    expect(toml).toContain("[llm.echo]");
+    expect(toml).toContain('api_key_env = "ECHO_KEY"');
+    expect(await page.locator("#output pre.typescript").textContent()).toContain(
+      "Say goodbye to Ada",
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "6-export.png"), fullPage: true });
   });
 
   it("no key anywhere: the DOM, the traffic, the storage", async () => {

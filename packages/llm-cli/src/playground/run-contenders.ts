@@ -6,6 +6,8 @@ import type { ContenderSpec } from "./run-request.js";
 
 /** What the page is told of a run, as server-sent events, contender by contender. */
 export type PlaygroundEvent =
+  /** First of every run: its number, as the history file counts runs. */
+  | { type: "run"; run: number }
   | { type: "start"; contender: number; label: string }
   | { type: "text"; contender: number; text: string }
   | {
@@ -25,7 +27,7 @@ export type PlaygroundEvent =
       toolCalls: { name: string; arguments: unknown }[];
     }
   | { type: "error"; contender: number; message: string }
-  | { type: "end" };
+  | { type: "end"; run: number };
 
 /** A contender's label: its provider (or its server's host) and model. */
 export function contenderLabel(spec: ContenderSpec): string {

@@ -75,7 +75,8 @@ describe("hostile replies", () => {
     server.enqueue(hostile.endlessStream({ everyMs: 5, forMs: 200 }));
     const raw = await post();
     expect(raw.ms).toBeGreaterThanOrEqual(190);
-    expect(raw.body.toString().split("data: ").length).toBeGreaterThan(10);
+    // Several events, not one per 5 ms: a loaded machine fires the timer far less often.
+    expect(raw.body.toString().split("data: ").length).toBeGreaterThan(3);
   });
 
   it("hugeLine: one line of the given size, without a line break", async () => {

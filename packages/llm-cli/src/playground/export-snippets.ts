@@ -1,0 +1,77 @@
+import { getPreset, type ProjectConfig, presetNames } from "@loom/llm-providers";
+import type { Message } from "@loom/llm-types";
+import { redactUrl } from "@loom/llm-utils";
+import { stringify } from "smol-toml";
+import { baseUrlHost } from "../resolve-cli-provider.js";
+import type { ContenderSpec } from "./run-request.js";
+
+/** The playground's current prompt and contenders, as a project would keep them. */
+export interface Snippets {
+  /** One `[llm.NAME]` table per contender: a `loom.toml` the snippet below reads. */
+  toml: string;
+  /** A TypeScript program asking every contender the prompt, with `@loom/llm`. */
+  typescript: string;
+}
+
+/**
+ * Exports the page's prompt (its variables filled, `messages`) and contenders. Each contender
+ * is a whole table (base URL, the key's environment variable, model and options), so a repeat
+ * of one provider with another model is a provider of its own (`openai-2`). Never a key: a
+ * table names the variable that holds it, and base URLs are masked as everywhere else.
+ */
+export function exportSnippets(
+  messages: readonly Message[],
+  contenders: readonly ContenderSpec[],
+  project: ProjectConfig | undefined,
+): Snippets {
+  const presets = new Set(presetNames());
+  const tables: Record<string, Record<string, string | number>> = {};
+  const names: string[] = [];
+  for (const spec of contenders) {
+    const base = spec.provider ?? baseUrlHost(spec.baseUrl ?? "").replace(/[^A-Za-z0-9_-]+/g, "-");
+    let name = base;
+    for (let n = 2; Object.hasOwn(tables, name); n++) name = `${base}-${n}`;
+    names.push(name);
+    const configured = spec.provider === undefined ? undefined : project?.llm[spec.provider];
+    const preset =
+      spec.provider !== undefined && presets.has(spec.provider)
+        ? getPreset(spec.provider)
+        : undefined;
+    const table: Record<string, string | number> = {};
+    const baseUrl = spec.baseUrl ?? configured?.baseUrl ?? preset?.baseUrl;
+    if (baseUrl !== undefined) table.base_url = redactUrl(baseUrl);
+    const model = spec.model ?? configured?.model ?? preset?.model;
+    table.model = model ?? "default";
+    const keyEnv = configured?.apiKeyEnv ?? preset?.apiKeyEnv;
+    if (keyEnv !== undefined && spec.baseUrl === undefined) table.api_key_env = keyEnv;
+    const protocol = spec.protocol ?? configured?.protocol ?? preset?.protocol;
+    if (protocol !== undefined) table.protocol = protocol;
+    const temperature = spec.temperature ?? configured?.temperature;
+    if (temperature !== undefined) table.temperature = temperature;
+    const maxTokens = spec.maxTokens ?? configured?.maxTokens;
+    if (maxTokens !== undefined) table.max_tokens = maxTokens;
+    tables[name] = table;
+  }
+  const toml = `# The playground's contenders, one [llm.NAME] table each (keys: set the variables named).\n${stringify({ llm: tables })}\n`;
+  const typescript = `import { LLMProvider, loadProjectConfig, type Message } from "@loom/llm";
+
+// The playground's prompt, its variables filled; the contenders are loom.toml's tables.
+const messages: Message[] = ${JSON.stringify(
+    messages.map((message) => ({ role: message.role, content: message.content })),
+    null,
+    2,
+  )};
+
+const config = await loadProjectConfig("loom.toml");
+for (const name of ${JSON.stringify(names)}) {
+  const llm = LLMProvider.fromConfig({ env: process.env }, name, config);
+  try {
+    const response = await llm.call({ messages });
+    console.log(\`\${name}: \${response.content}\`, response.usage, response.costUsd ?? "cost unknown");
+  } finally {
+    await llm.close();
+  }
+}
+`;
+  return { toml, typescript };
+}

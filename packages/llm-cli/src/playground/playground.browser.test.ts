@@ -4,12 +4,14 @@
 // filled (cost "unknown": no price for these models), stops a run mid-stream, and finds no key
 // in the page's DOM, its network traffic or its storage. Screenshots of each state go to
 // `.artifacts/playground/` (ignored by git), one of them shown in the README.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +36,33 @@ function chromiumMissing(): string | undefined {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (Debian's chromium package)`;
   const run = spawnSync(CHROMIUM, ["--version"], { encoding: "utf8", timeout: 15_000 });
   return run.status === 0 ? undefined : `${CHROMIUM} --version failed`;
+}
+
+/** The bundled llama.cpp `llama-server` beside the repository (../shared/peers). */
+const LLAMA = fileURLToPath(
+  new URL("../../../../../shared/peers/llama-server/start.sh", import.meta.url),
+);
+
+/** Starts llama-server (its built-in chat template) on a free port; its base URL and its stop. */
+async function startLlama(): Promise<{ baseUrl: string; stop: () => void }> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const { stdout } = await promisify(execFile)(LLAMA, [String(port), "plain"], {
+    timeout: 60_000,
+  });
+  const pid = Number(/\(pid (\d+)\)/.exec(stdout)?.[1]);
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    stop: () => {
+      try {
+        process.kill(pid);
+      } catch {
+        // Already gone.
+      }
+    },
+  };
 }
 
 const missing = chromiumMissing();
@@ -206,6 +235,45 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
       "Say goodbye to Ada",
     );
     await page.screenshot({ path: join(ARTIFACTS, "6-export.png"), fullPage: true });
+  });
+
+  it("a real llama.cpp server answers as a contender beside the fake one", async (context) => {
+    if (!existsSync(LLAMA)) {
+      console.log(`playground llama.cpp contender skipped: ${LLAMA} is missing`);
+      context.skip();
+    }
+    const llama = await startLlama();
+    try {
+      // Greedy, few tokens: the tiny random-weights model's sampled answers can trip the
+      // server's chat template parser (see the peer's README).
+      await page.fill("#prompt", "Say hi.");
+      const row = page.locator(".contender").nth(1);
+      await row.locator("input[name=baseUrl]").fill(llama.baseUrl);
+      await row.locator("input[name=model]").fill("tiny");
+      await row.locator("input[name=temperature]").fill("0");
+      await row.locator("input[name=maxTokens]").fill("8");
+      await page.click("#run");
+      await page.waitForFunction(
+        () =>
+          [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].every(
+            (p) => p.dataset.state === "done" || p.dataset.state === "error",
+          ),
+        undefined,
+        { timeout: 30_000 },
+      );
+      const pane = page.locator("loom-pane").nth(1);
+      expect(await pane.locator(".error").textContent()).toBe("");
+      expect(await pane.getAttribute("data-state")).toBe("done");
+      expect(await pane.locator("tr[data-stat='tokens in / out'] td").nth(1).textContent()).toMatch(
+        /^[1-9]\d* \/ [1-8]$/,
+      );
+      expect(await pane.locator("tr[data-stat=finish] td").nth(1).textContent()).toMatch(
+        /^(length|stop)$/,
+      );
+      await page.screenshot({ path: join(ARTIFACTS, "7-llama.png"), fullPage: true });
+    } finally {
+      llama.stop();
+    }
   });
 
   it("no key anywhere: the DOM, the traffic, the storage", async () => {

@@ -392,9 +392,10 @@ describe("the release command publishes", () => {
     );
     const files = untar(tarball);
     const paths = [...files.keys()];
-    // What `files` allows and npm always adds: the build, README, LICENSE, the manifest.
+    // What `files` allows and npm always adds: the build, README, LICENSE, the manifest (and
+    // the page the CLI's playground serves as it is).
     expect(paths.filter((p) => !/^(dist\/.+|README\.md|LICENSE|package\.json)$/.test(p))).toEqual(
-      [],
+      name === "@loom/llm-cli" ? ["assets/playground.html"] : [],
     );
     expect(paths.filter((p) => /\.test\.|\.fixture\.|fixtures?\/|\.tsbuildinfo$/.test(p))).toEqual(
       [],

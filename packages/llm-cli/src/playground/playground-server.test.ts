@@ -348,4 +348,31 @@ describe("loom-llm playground's server", () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  it("reads a recorded transcript into turns, and asks a turn's messages again", async () => {
+    const text = await readFile(history, "utf8");
+    const res = await raw("/api/transcript", {
+      method: "POST",
+      headers: authed({ "content-type": "application/json" }),
+      body: JSON.stringify({ name: "history.jsonl", text }),
+    });
+    expect(res.status, res.text).toBe(200);
+    const { turns } = JSON.parse(res.text) as {
+      turns: { messages: { role: string; content: string }[]; answer: string }[];
+    };
+    expect(turns.length).toBeGreaterThan(0);
+    expect(res.text).not.toContain(KEY);
+    const events = await runEvents({
+      messages: turns[0]?.messages,
+      contenders: [{ provider: "echo" }],
+    });
+    expect(events.some((e) => e.type === "done")).toBe(true);
+    const bad = await raw("/api/transcript", {
+      method: "POST",
+      headers: authed({ "content-type": "application/json" }),
+      body: JSON.stringify({ name: "t.jsonl", text: "not json\n" }),
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).error).toMatch(/^t\.jsonl:1: not JSON/);
+  });
 });

@@ -4,8 +4,10 @@ import type { AddressInfo } from "node:net";
 import type { Message } from "@loom/llm-types";
 import { CREDENTIAL_HEADER, Redactor } from "@loom/llm-utils";
 import type { CliArgs } from "../cli-args.js";
+import { CliError } from "../exit-codes.js";
 import { playgroundPage } from "../playground-page.js";
 import { providerEntries } from "../providers-command.js";
+import { parseTranscript } from "../recorded-turns.js";
 import { cliProjectConfig } from "../resolve-cli-provider.js";
 import { fillTemplate } from "../template-variables.js";
 import { wordDiff } from "../word-diff.js";
@@ -98,6 +100,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     if (route === "POST /api/run") return run(req, res);
     if (route === "POST /api/export") return exported(req, res);
     if (route === "POST /api/diff") return diff(req, res);
+    if (route === "POST /api/transcript") return transcript(req, res);
     if (url.pathname === "/" || url.pathname.startsWith("/api/"))
       return send(res, 405, { error: `${req.method} is not allowed here` });
     return send(res, 404, { error: `nothing at ${url.pathname}` });
@@ -125,7 +128,32 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   /** A run's request and its messages, `{{variables}}` filled. */
   function runInput(body: unknown): { request: RunRequest; messages: Message[] } {
     const request = parseRunRequest(body);
-    return { request, messages: runMessages(request.system, request.prompt, request.variables) };
+    const messages =
+      request.messages ?? runMessages(request.system, request.prompt, request.variables);
+    return { request, messages };
+  }
+
+  async function transcript(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const given = await input(req, res, (body) => {
+      const { text, name } = (body ?? {}) as { text?: unknown; name?: unknown };
+      if (typeof text !== "string")
+        throw new PlaygroundInputError("a transcript is the text of a JSON Lines file");
+      try {
+        return parseTranscript(text, typeof name === "string" ? name : "transcript");
+      } catch (error) {
+        // Where the file is wrong (its line and field), as `loom-llm replay` says it.
+        if (error instanceof CliError) throw new PlaygroundInputError(error.message);
+        throw error;
+      }
+    });
+    if (given === undefined) return;
+    const turns = given.map((turn) => ({
+      messages: turn.messages,
+      model: turn.model,
+      answer: turn.answer,
+      usage: turn.usage ?? null,
+    }));
+    send(res, 200, redactor.redactValue({ turns }));
   }
 
   async function exported(req: IncomingMessage, res: ServerResponse): Promise<void> {

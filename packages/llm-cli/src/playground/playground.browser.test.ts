@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseCliArgs } from "../cli-args.js";
 import { type Playground, startPlayground } from "./playground-server.js";
 
@@ -71,11 +71,13 @@ if (missing !== undefined) console.log(`playground browser test skipped: ${missi
 describe.skipIf(missing !== undefined)("the playground in headless Chromium", () => {
   let fake: FakeServer;
   let dir: string;
+  let history: string;
   let playground: Playground;
   let browser: Browser;
   let page: Page;
   /** Every response body the page received from the playground. */
   const traffic: string[] = [];
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     fake = await createFakeServer({
@@ -96,9 +98,11 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
       config,
       `[llm.echo]\nbase_url = "${fake.baseUrl}"\nmodel = "echo-model"\napi_key_env = "ECHO_KEY"\n`,
     );
+    history = join(dir, "history.jsonl");
     playground = await startPlayground({
       args: parseCliArgs(["playground", "--config", config]),
       env: { ECHO_KEY: KEY },
+      historyPath: history,
     });
     await mkdir(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({
@@ -108,11 +112,17 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
       timeout: 30_000,
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // A script error of the page fails the test that caused it.
+    page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("response", async (response) => {
       if (!response.url().includes("/api/")) return;
       traffic.push(await response.text().catch(() => ""));
     });
   }, 60_000);
+
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -237,6 +247,30 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
     await page.screenshot({ path: join(ARTIFACTS, "6-export.png"), fullPage: true });
   });
 
+  it("opens a recorded transcript (the playground's own history) and asks a turn again", async () => {
+    await page.setInputFiles("#transcript", history);
+    const again = page.locator("#output button.ask-again");
+    await expect.poll(() => again.count()).toBeGreaterThan(1);
+    expect(await page.locator("#output pre.recorded").first().textContent()).toContain("word39");
+    await again.first().click();
+    await page.waitForFunction(
+      () => {
+        const all = [
+          ...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane"),
+        ];
+        return all.length === 2 && all.every((p) => p.dataset.state === "done");
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
+    // Each answer compared with the recorded one: the same words, the key's mask aside.
+    for (const pane of await page.locator("loom-pane").all())
+      await expect
+        .poll(() => pane.locator("h3").allTextContents())
+        .toContain("against the recorded answer");
+    await page.screenshot({ path: join(ARTIFACTS, "7-transcript.png"), fullPage: true });
+  });
+
   it("a real llama.cpp server answers as a contender beside the fake one", async (context) => {
     if (!existsSync(LLAMA)) {
       console.log(`playground llama.cpp contender skipped: ${LLAMA} is missing`);
@@ -270,7 +304,7 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
       expect(await pane.locator("tr[data-stat=finish] td").nth(1).textContent()).toMatch(
         /^(length|stop)$/,
       );
-      await page.screenshot({ path: join(ARTIFACTS, "7-llama.png"), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, "8-llama.png"), fullPage: true });
     } finally {
       llama.stop();
     }

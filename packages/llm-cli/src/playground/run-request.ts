@@ -1,8 +1,11 @@
-import type { ProtocolName } from "@loom/llm-types";
+import type { Message, ProtocolName } from "@loom/llm-types";
 import { PROTOCOL_NAMES } from "@loom/llm-utils";
 
 /** Contenders one run may ask at once. */
 export const MAX_CONTENDERS = 8;
+
+/** Messages a run re-asking a recorded conversation may carry. */
+export const MAX_MESSAGES = 1_000;
 
 /** One contender the page asks: a provider (a preset or a loom.toml table), or a base URL. */
 export interface ContenderSpec {
@@ -17,7 +20,13 @@ export interface ContenderSpec {
 /** What the page asks the playground to run. */
 export interface RunRequest {
   system: string | undefined;
+  /** The prompt; empty when `messages` are given. */
   prompt: string;
+  /**
+   * A recorded conversation's messages, asked again as they are (a transcript's turn), in
+   * place of the system message and the prompt. Each client checks them as it checks a call.
+   */
+  messages: Message[] | undefined;
   /** What fills each `{{name}}` of the prompt and the system message. */
   variables: Record<string, string>;
   contenders: ContenderSpec[];
@@ -31,8 +40,9 @@ export class PlaygroundInputError extends Error {
 /** The page's run request, checked field by field; anything else is a `PlaygroundInputError`. */
 export function parseRunRequest(value: unknown): RunRequest {
   const body = record(value, "the request");
-  const prompt = text(body.prompt, "prompt");
-  if (prompt === undefined || prompt.trim() === "")
+  const messages = body.messages === undefined ? undefined : messageList(body.messages);
+  const prompt = text(body.prompt, "prompt") ?? "";
+  if (messages === undefined && prompt.trim() === "")
     throw new PlaygroundInputError("prompt: write a prompt first");
   const system = text(body.system, "system");
   const variables: Record<string, string> = {};
@@ -49,9 +59,23 @@ export function parseRunRequest(value: unknown): RunRequest {
   return {
     system: system === undefined || system.trim() === "" ? undefined : system,
     prompt,
+    messages,
     variables,
     contenders,
   };
+}
+
+/** A recorded conversation's messages: objects with a role; the client checks the rest. */
+function messageList(value: unknown): Message[] {
+  if (!Array.isArray(value) || value.length === 0)
+    throw new PlaygroundInputError("messages: a list of messages");
+  if (value.length > MAX_MESSAGES)
+    throw new PlaygroundInputError(`messages: at most ${MAX_MESSAGES}`);
+  return value.map((message: unknown, i: number) => {
+    const given = record(message, `messages.${i}`);
+    if (typeof given.role !== "string") throw new PlaygroundInputError(`messages.${i}.role: text`);
+    return given as unknown as Message;
+  });
 }
 
 function contender(value: unknown, i: number): ContenderSpec {

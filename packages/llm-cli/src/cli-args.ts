@@ -174,7 +174,7 @@ function pairs(flag: string, values: readonly string[]): Record<string, string> 
 function port(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 65_535)
+  if (!/^\d{1,5}$/.test(value) || n > 65_535)
     throw new CliError(
       `--port must be a port number from 0 to 65535, got ${JSON.stringify(value)}`,
       EXIT.usage,

@@ -1,8 +1,9 @@
 // `loom-llm playground` as a user runs it: the address printed, the page served with its token,
 // `--offline` answering every contender, Ctrl-C ending it with status 0 and its port closed.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "./cli.fixture.js";
 
@@ -72,6 +73,52 @@ describe("loom-llm playground", () => {
     expect(second.stderr).toContain(`--port ${port}: already in use`);
     first.abort();
     expect((await running).code).toBe(0);
-    expect((await cli(["playground", "--port", "http"])).stderr).toContain("--port must be");
+    for (const bad of ["http", "0x1F90", "1e3", "70000"])
+      expect((await cli(["playground", "--port", bad])).stderr, bad).toContain("--port must be");
   });
+
+  it.skipIf(process.platform !== "linux")(
+    "--open hands the opener a file only this user reads, never the token",
+    async () => {
+      // A stand-in for xdg-open that writes down what it was given.
+      const bin = join(dir, "bin");
+      const said = join(dir, "opener-args");
+      await mkdir(bin, { recursive: true });
+      await writeFile(join(bin, "xdg-open"), `#!/bin/sh\necho "$@" > "${said}"\n`, {
+        mode: 0o755,
+      });
+      const path = process.env.PATH;
+      process.env.PATH = `${bin}:${path}`;
+      const stop = new AbortController();
+      let printed: (url: string) => void = () => {};
+      const address = new Promise<string>((resolve) => {
+        printed = resolve;
+      });
+      try {
+        const running = cli(["playground", "--open", "--history", join(dir, "open.jsonl")], {
+          signal: stop.signal,
+          onOutput: (stdout) => {
+            const url = /^http:\/\/\S+/m.exec(stdout)?.[0];
+            if (url !== undefined) printed(url);
+          },
+        });
+        const url = await address;
+        const token = new URL(url).searchParams.get("token") ?? "";
+        await expect
+          .poll(() => readFile(said, "utf8").catch(() => ""), { timeout: 5_000 })
+          .not.toBe("");
+        const given = (await readFile(said, "utf8")).trim();
+        expect(given).toMatch(/^file:\/\//);
+        expect(given).not.toContain(token);
+        const file = fileURLToPath(given);
+        expect((await stat(file)).mode & 0o777).toBe(0o600);
+        expect(await readFile(file, "utf8")).toContain(token);
+        stop.abort();
+        expect((await running).code).toBe(0);
+        await expect(stat(file)).rejects.toThrow();
+      } finally {
+        process.env.PATH = path;
+      }
+    },
+  );
 });

@@ -1,4 +1,8 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { CliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
@@ -41,22 +45,41 @@ export async function playgroundCommand(
   io.stderr.write(
     `loom-llm playground: open the address above; runs are saved to ${args.history ?? DEFAULT_HISTORY} (loom-llm replay reads it); Ctrl-C to stop\n`,
   );
-  if (args.open) openInBrowser(playground.url, io);
-  await new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-  await playground.close();
+  const opened = args.open ? openInBrowser(playground.url, io) : undefined;
+  try {
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+  } finally {
+    opened?.remove();
+    await playground.close();
+  }
 }
 
-/** Opens `url` with the system's opener; one that is missing is said, not fatal. */
-function openInBrowser(url: string, io: CliIo): void {
+/**
+ * Opens `url` with the system's opener. Not by its address: a command line is readable by every
+ * user of the machine (`ps`), and the token is what keeps them out of a server on a loopback
+ * they share. The opener gets a file only this user can read (0600, in a 0700 folder), which
+ * sends the browser on to the address; it is removed when the playground stops. An opener that
+ * is missing is said, not fatal.
+ */
+function openInBrowser(url: string, io: CliIo): { remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "loom-playground-"));
+  const file = join(dir, "open.html");
+  const escaped = url.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
+  writeFileSync(
+    file,
+    `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escaped}"><title>loom-llm playground</title><a href="${escaped}">Open the playground</a>\n`,
+    { mode: 0o600 },
+  );
+  const target = pathToFileURL(file).href;
   const [command, ...args] =
     process.platform === "darwin"
-      ? ["open", url]
+      ? ["open", target]
       : process.platform === "win32"
-        ? ["cmd", "/c", "start", "", url]
-        : ["xdg-open", url];
+        ? ["cmd", "/c", "start", "", target]
+        : ["xdg-open", target];
   const child = spawn(command ?? "xdg-open", args, { stdio: "ignore", detached: true });
   child.on("error", () =>
     io.stderr.write(
@@ -64,4 +87,5 @@ function openInBrowser(url: string, io: CliIo): void {
     ),
   );
   child.unref();
+  return { remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

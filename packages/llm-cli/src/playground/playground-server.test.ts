@@ -13,6 +13,8 @@ import type { PlaygroundEvent } from "./run-contenders.js";
 
 const KEY = "sk-playground-SECRET-0123456789abcdef";
 const ENV_KEY = "sk-env-OTHER-SECRET-9876543210fedcba";
+/** A gateway's credential in a header whose name says nothing of it. */
+const GATEWAY_KEY = "sk-helicone-7Hq2xLp9Vd3Rk8Wm";
 
 let fake: FakeServer;
 let dir: string;
@@ -26,7 +28,8 @@ beforeAll(async () => {
   fake = await createFakeServer({
     fallback: (request) => {
       const auth = String(request.headers.authorization ?? "none");
-      return textStream(["You ", "sent ", auth, " and ", "more ", "words."], {
+      const gateway = String(request.headers["helicone-auth"] ?? "");
+      return textStream(["You ", "sent ", auth, ` ${gateway}`, " and ", "more ", "words."], {
         delayMs: 20,
         model: "fake-model",
       });
@@ -36,7 +39,7 @@ beforeAll(async () => {
   const config = join(dir, "loom.toml");
   await writeFile(
     config,
-    `[llm.echo]\nbase_url = "${fake.baseUrl}"\nmodel = "echo-model"\napi_key_env = "ECHO_KEY"\n`,
+    `[llm.echo]\nbase_url = "${fake.baseUrl}"\nmodel = "echo-model"\napi_key_env = "ECHO_KEY"\nheaders = { "Helicone-Auth" = "Bearer ${GATEWAY_KEY}" }\n`,
   );
   history = join(dir, "history.jsonl");
   playground = await startPlayground({
@@ -119,6 +122,14 @@ describe("loom-llm playground's server", () => {
 
   it("refuses a request without the token, or with a wrong one (401)", async () => {
     expect((await raw("/")).status).toBe(401);
+    // The query's token opens the page alone: the API takes it in its header only.
+    expect((await raw(`/api/providers?token=${token}`)).status).toBe(401);
+    const queried = await raw(`/api/run?token=${token}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "hi", contenders: [{ provider: "echo" }] }),
+    });
+    expect(queried.status).toBe(401);
     expect((await raw(`/?token=${token.slice(1)}x`)).status).toBe(401);
     expect((await raw("/api/providers", { headers: { "x-loom-token": "nope" } })).status).toBe(401);
   });
@@ -192,6 +203,17 @@ describe("loom-llm playground's server", () => {
       expect(JSON.parse(res.text).error, body).toMatch(message);
     }
     expect((await post("{}", "text/plain")).status).toBe(400);
+    expect((await post("{}", "application/json-patch+json")).status).toBe(400);
+    // The body's bound holds for the prompt its variables expand to.
+    const expanding = await post(
+      JSON.stringify({
+        prompt: "{{x}}".repeat(300),
+        variables: { x: "a".repeat(5_000) },
+        contenders: [{ provider: "echo" }],
+      }),
+    );
+    expect(expanding.status).toBe(400);
+    expect(JSON.parse(expanding.text).error).toMatch(/variables filled, are longer than 1 MB/);
     const huge = await post(JSON.stringify({ prompt: "x".repeat(1_100_000), contenders: [] }));
     expect(huge.status).toBe(413);
     expect((await raw("/api/providers", { headers: authed() })).status).toBe(200);
@@ -224,8 +246,10 @@ describe("loom-llm playground's server", () => {
     const events = await runEvents({ prompt: "hi", contenders: [{ provider: "echo" }] });
     const text = JSON.stringify(events);
     expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(fake.requests.at(-1)?.headers["helicone-auth"]).toBe(`Bearer ${GATEWAY_KEY}`);
     expect(text).not.toContain(KEY);
     expect(text).not.toContain(ENV_KEY);
+    expect(text).not.toContain(GATEWAY_KEY);
     // The base URL contender was asked without any key.
     await runEvents({ prompt: "hi", contenders: [{ baseUrl: fake.baseUrl }] });
     expect(fake.requests.at(-1)?.headers.authorization).toBeUndefined();

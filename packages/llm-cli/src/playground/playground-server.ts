@@ -113,7 +113,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     parse: (body: unknown) => T,
   ): Promise<T | undefined> {
     try {
-      if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
+      if (!/^application\/json\s*(;|$)/i.test(req.headers["content-type"] ?? ""))
         throw new PlaygroundInputError("send it as application/json");
       return parse(await readJson(req));
     } catch (error) {
@@ -235,6 +235,12 @@ function runMessages(
 ): Message[] {
   const filledSystem = system === undefined ? undefined : fillTemplate(system, variables);
   const filledPrompt = fillTemplate(prompt, variables);
+  // The body's bound holds for what its variables expand to: `{{x}}` a thousand times over a
+  // long value is sent to every contender.
+  if ((filledSystem?.text.length ?? 0) + filledPrompt.text.length > MAX_BODY_BYTES)
+    throw new PlaygroundInputError(
+      `the prompt and system message, their variables filled, are longer than ${MAX_BODY_BYTES / 1024 / 1024} MB: use shorter values or fewer {{variables}}`,
+    );
   const missing = [...new Set([...(filledSystem?.missing ?? []), ...filledPrompt.missing])];
   if (missing.length > 0)
     throw new PlaygroundInputError(
@@ -246,13 +252,20 @@ function runMessages(
   return messages;
 }
 
-/** Every key this process holds: environment variables named as credentials, loom.toml's keys. */
+/**
+ * Every key this process holds: environment variables named as credentials, loom.toml's keys
+ * and header values.
+ */
 function knownSecrets(args: CliArgs, env: NodeJS.ProcessEnv): string[] {
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(env))
     if (value !== undefined && CREDENTIAL_HEADER.test(name)) secrets.push(value);
-  for (const table of Object.values(projectOf(args)?.llm ?? {}))
+  for (const table of Object.values(projectOf(args)?.llm ?? {})) {
     if (table.apiKey !== undefined) secrets.push(table.apiKey);
+    // A gateway's credential may come in a header of any name (`Helicone-Auth`): every header
+    // value of loom.toml counts as a secret for the page.
+    for (const value of Object.values(table.headers ?? {})) secrets.push(value);
+  }
   return secrets;
 }
 

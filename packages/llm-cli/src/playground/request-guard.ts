@@ -15,7 +15,7 @@ export interface Refusal {
  * - `Origin`, when sent, is the server's own: no other page may post to it (and no CORS header
  *   is ever sent, so no other page may read an answer);
  * - the token, random per start, in the `x-loom-token` header (the query's `token` for the
- *   page itself), compared in constant time.
+ *   page itself, `GET /`, and nothing else), compared in constant time.
  */
 export class RequestGuard {
   readonly #token: Buffer;
@@ -41,7 +41,13 @@ export class RequestGuard {
     if (origin !== undefined && !this.#origins.has(origin.toLowerCase()))
       return { status: 403, message: "requests from other origins are refused" };
     const header = request.headers["x-loom-token"];
-    const given = typeof header === "string" ? header : url.searchParams.get("token");
+    // The address printed carries the token for the page itself; its requests send the header.
+    const given =
+      typeof header === "string"
+        ? header
+        : url.pathname === "/" && request.method === "GET"
+          ? url.searchParams.get("token")
+          : null;
     if (given === null || !this.#matches(given))
       return {
         status: 401,

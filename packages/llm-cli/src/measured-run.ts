@@ -1,5 +1,5 @@
 import { estimateCost } from "@loom/llm-providers";
-import type { LLMResponse, Message, Usage } from "@loom/llm-types";
+import type { ChatRequest, LLMResponse, Message, Usage } from "@loom/llm-types";
 import type { CliProvider } from "./resolve-cli-provider.js";
 
 /** One answer and what it took. */
@@ -34,7 +34,13 @@ export class InterruptedRun extends Error {
 export async function measuredRun(
   { llm, priceOf }: Pick<CliProvider, "llm" | "priceOf">,
   messages: Message[],
-  options: { stream: boolean; signal: AbortSignal; onText?: (text: string) => void },
+  options: {
+    stream: boolean;
+    signal: AbortSignal;
+    onText?: (text: string) => void;
+    /** More of the request: tools, a response format. */
+    request?: Pick<ChatRequest, "tools" | "responseFormat">;
+  },
 ): Promise<MeasuredRun> {
   // Ctrl-C before the question was asked: nothing was sent, so no answer was cut short.
   options.signal.throwIfAborted();
@@ -45,7 +51,7 @@ export async function measuredRun(
   let usage: Usage | undefined;
   try {
     if (options.stream) {
-      const stream = llm.stream({ messages, signal: options.signal });
+      const stream = llm.stream({ ...options.request, messages, signal: options.signal });
       for await (const event of stream.events()) {
         if (event.type === "text" && event.choice === undefined) {
           ttftMs ??= performance.now() - started;
@@ -55,7 +61,7 @@ export async function measuredRun(
       }
       response ??= await stream.response();
     } else {
-      response = await llm.call({ messages, signal: options.signal });
+      response = await llm.call({ ...options.request, messages, signal: options.signal });
     }
   } catch (error) {
     if (options.signal.aborted)

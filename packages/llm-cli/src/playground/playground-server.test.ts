@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
+import { createFakeServer, type FakeServer, providerStream, textStream } from "@loom/llm-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCliArgs } from "../cli-args.js";
 import { parseTranscript } from "../recorded-turns.js";
@@ -398,5 +398,61 @@ describe("loom-llm playground's server", () => {
     });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).error).toMatch(/^t\.jsonl:1: not JSON/);
+  });
+
+  it("offers tools and asks for a schema: tool calls and the parsed answer shown, a bad answer its error", async () => {
+    fake.when({ model: "json-answer" }, textStream(['{"colour": ', '"red"}']));
+    fake.when(
+      { model: "tool-answer" },
+      providerStream("openai", {
+        toolCalls: [{ id: "call_1", name: "get_weather", arguments: { city: "Paris" } }],
+      }),
+    );
+    const schema = {
+      type: "object",
+      properties: { colour: { type: "string" } },
+      required: ["colour"],
+    };
+    const structured = await runEvents({
+      prompt: "a colour",
+      responseSchema: schema,
+      contenders: [
+        { baseUrl: fake.baseUrl, model: "json-answer" },
+        { baseUrl: fake.baseUrl, model: "words" },
+      ],
+    });
+    expect(structured.find((e) => e.type === "done" && e.contender === 0)).toMatchObject({
+      parsed: { colour: "red" },
+    });
+    // Words are not the JSON asked for: the contender's error says so, inline.
+    const failed = structured.find((e) => e.type === "error" && e.contender === 1);
+    expect(failed).toMatchObject({
+      message: expect.stringMatching(/InvalidResponseError.*not JSON/),
+    });
+    const tools = [
+      {
+        name: "get_weather",
+        description: "The weather in a city",
+        parameters: { type: "object", properties: { city: { type: "string" } } },
+      },
+    ];
+    const called = await runEvents({
+      prompt: "weather?",
+      tools,
+      contenders: [{ baseUrl: fake.baseUrl, model: "tool-answer" }],
+    });
+    expect(called.find((e) => e.type === "done")).toMatchObject({
+      toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }],
+      parsed: null,
+    });
+    const sent = fake.requests.at(-1)?.body as { tools?: { function: { name: string } }[] };
+    expect(sent.tools?.map((t) => t.function.name)).toEqual(["get_weather"]);
+    const bad = await raw("/api/run", {
+      method: "POST",
+      headers: authed({ "content-type": "application/json" }),
+      body: JSON.stringify({ prompt: "x", tools: [{}], contenders: [{ provider: "echo" }] }),
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).error).toMatch(/tools\.0\.name/);
   });
 });

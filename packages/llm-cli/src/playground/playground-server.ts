@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Message } from "@loom/llm-types";
+import type { ChatRequest, Message } from "@loom/llm-types";
 import { CREDENTIAL_HEADER, Redactor } from "@loom/llm-utils";
 import type { CliArgs } from "../cli-args.js";
 import { CliError } from "../exit-codes.js";
@@ -200,7 +200,15 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     };
     try {
       emit({ type: "run", run: number });
-      await runContenders(args, env, messages, request.contenders, stop.signal, emit);
+      const extra: Pick<ChatRequest, "tools" | "responseFormat"> = {};
+      if (request.tools !== undefined) extra.tools = request.tools;
+      if (request.responseSchema !== undefined)
+        extra.responseFormat = {
+          type: "json_schema",
+          name: "answer",
+          schema: request.responseSchema,
+        };
+      await runContenders(args, env, messages, request.contenders, extra, stop.signal, emit);
       // The history holds the run before the page hears it ended.
       await Promise.all(saved);
       emit({ type: "end", run: number });

@@ -310,6 +310,37 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
     }
   });
 
+  it("a response schema: the parsed answer shown as JSON, a reply that is not JSON its error inline", async () => {
+    fake.when({ model: "json-answer" }, textStream(['{"colour": ', '"red"}']));
+    await page.click("details summary");
+    await page.fill(
+      "#schema",
+      JSON.stringify({ type: "object", properties: { colour: { type: "string" } } }),
+    );
+    const row = page.locator(".contender").nth(1);
+    await row.locator("input[name=baseUrl]").fill(fake.baseUrl);
+    await row.locator("input[name=model]").fill("json-answer");
+    await page.click("#run");
+    await page.waitForFunction(
+      () => {
+        const all = [
+          ...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane"),
+        ];
+        return all.length === 2 && all.every((p) => p.dataset.state !== "streaming");
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
+    const [words, json] = await page.locator("loom-pane").all();
+    expect(await json?.locator("pre.parsed").textContent()).toBe('{\n  "colour": "red"\n}');
+    expect(await words?.locator(".error").textContent()).toMatch(/not JSON/);
+    await page.screenshot({ path: join(ARTIFACTS, "9-schema.png"), fullPage: true });
+    await page.fill("#schema", "{not json");
+    await page.click("#run");
+    expect(await page.locator("#problem").textContent()).toMatch(/^Response schema: not JSON/);
+    await page.fill("#schema", "");
+  });
+
   it("no key anywhere: the DOM, the traffic, the storage", async () => {
     const dom = await page.content();
     const storage = await page.evaluate(() => {

@@ -1,4 +1,4 @@
-import type { Message } from "@loom/llm-types";
+import type { ChatRequest, Message } from "@loom/llm-types";
 import type { CliArgs } from "../cli-args.js";
 import { InterruptedRun, measuredRun } from "../measured-run.js";
 import { baseUrlHost, resolveCliProvider } from "../resolve-cli-provider.js";
@@ -25,6 +25,8 @@ export type PlaygroundEvent =
       finishReason: string | null;
       content: string;
       toolCalls: { name: string; arguments: unknown }[];
+      /** The answer parsed, when a response schema was asked for. */
+      parsed: unknown;
     }
   | { type: "error"; contender: number; message: string }
   | { type: "end"; run: number };
@@ -45,6 +47,7 @@ export async function runContenders(
   env: NodeJS.ProcessEnv,
   messages: Message[],
   contenders: readonly ContenderSpec[],
+  request: Pick<ChatRequest, "tools" | "responseFormat">,
   signal: AbortSignal,
   emit: (event: PlaygroundEvent) => void,
 ): Promise<void> {
@@ -71,6 +74,7 @@ export async function runContenders(
           stream: true,
           signal,
           onText: (text) => emit({ type: "text", contender, text }),
+          request,
         });
         const { response } = run;
         emit({
@@ -88,6 +92,7 @@ export async function runContenders(
             name: call.name,
             arguments: call.arguments,
           })),
+          parsed: response.parsed ?? null,
         });
       } catch (error) {
         // Stopped from the page: it left, there is nobody to tell.

@@ -1,4 +1,4 @@
-import type { Message, ProtocolName } from "@loom/llm-types";
+import type { JsonSchema, Message, ProtocolName, ToolDefinition } from "@loom/llm-types";
 import { PROTOCOL_NAMES } from "@loom/llm-utils";
 
 /** Contenders one run may ask at once. */
@@ -6,6 +6,9 @@ export const MAX_CONTENDERS = 8;
 
 /** Messages a run re-asking a recorded conversation may carry. */
 export const MAX_MESSAGES = 1_000;
+
+/** Tools one run may offer. */
+export const MAX_TOOLS = 64;
 
 /** One contender the page asks: a provider (a preset or a loom.toml table), or a base URL. */
 export interface ContenderSpec {
@@ -30,6 +33,10 @@ export interface RunRequest {
   /** What fills each `{{name}}` of the prompt and the system message. */
   variables: Record<string, string>;
   contenders: ContenderSpec[];
+  /** Tools the model may call (their calls are shown, not run). */
+  tools: ToolDefinition[] | undefined;
+  /** A JSON Schema the answer must follow; the answer is parsed and checked against it. */
+  responseSchema: JsonSchema | undefined;
 }
 
 /** A request the page sent that cannot be run: said to the page, with a 400. */
@@ -62,7 +69,30 @@ export function parseRunRequest(value: unknown): RunRequest {
     messages,
     variables,
     contenders,
+    tools: body.tools === undefined || body.tools === null ? undefined : toolList(body.tools),
+    responseSchema:
+      body.responseSchema === undefined || body.responseSchema === null
+        ? undefined
+        : (record(body.responseSchema, "responseSchema") as JsonSchema),
   };
+}
+
+/** The tools offered: a name each, a description and a JSON Schema of parameters if given. */
+function toolList(value: unknown): ToolDefinition[] {
+  if (!Array.isArray(value)) throw new PlaygroundInputError("tools: a list of tools");
+  if (value.length > MAX_TOOLS) throw new PlaygroundInputError(`tools: at most ${MAX_TOOLS}`);
+  return value.map((tool: unknown, i: number) => {
+    const given = record(tool, `tools.${i}`);
+    const name = text(given.name, `tools.${i}.name`);
+    if (name === undefined || name.trim() === "")
+      throw new PlaygroundInputError(`tools.${i}.name: each tool needs a name`);
+    const definition: ToolDefinition = { name };
+    const description = text(given.description, `tools.${i}.description`);
+    if (description !== undefined) definition.description = description;
+    if (given.parameters !== undefined)
+      definition.parameters = record(given.parameters, `tools.${i}.parameters`) as JsonSchema;
+    return definition;
+  });
 }
 
 /** A recorded conversation's messages: objects with a role; the client checks the rest. */

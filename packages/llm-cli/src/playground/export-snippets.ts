@@ -3,7 +3,7 @@ import type { Message } from "@loom/llm-types";
 import { redactUrl } from "@loom/llm-utils";
 import { stringify } from "smol-toml";
 import { baseUrlHost } from "../resolve-cli-provider.js";
-import type { ContenderSpec } from "./run-request.js";
+import { PlaygroundInputError, type RunRequest } from "./run-request.js";
 
 /** The playground's current prompt and contenders, as a project would keep them. */
 export interface Snippets {
@@ -21,16 +21,33 @@ export interface Snippets {
  */
 export function exportSnippets(
   messages: readonly Message[],
-  contenders: readonly ContenderSpec[],
+  request: Pick<RunRequest, "contenders" | "tools" | "responseSchema">,
   project: ProjectConfig | undefined,
 ): Snippets {
   const presets = new Set(presetNames());
   const tables: Record<string, Record<string, string | number>> = {};
   const names: string[] = [];
-  for (const spec of contenders) {
-    const base = spec.provider ?? baseUrlHost(spec.baseUrl ?? "").replace(/[^A-Za-z0-9_-]+/g, "-");
-    let name = base;
-    for (let n = 2; Object.hasOwn(tables, name); n++) name = `${base}-${n}`;
+  /** A name no preset and no other table has: a table named after a preset inherits its key. */
+  const taken = (name: string) => presets.has(name) || Object.hasOwn(tables, name);
+  for (const spec of request.contenders) {
+    if (
+      spec.provider !== undefined &&
+      !presets.has(spec.provider) &&
+      !Object.hasOwn(project?.llm ?? {}, spec.provider)
+    )
+      throw new PlaygroundInputError(
+        `no provider named ${JSON.stringify(spec.provider)}: a preset or a loom.toml table`,
+      );
+    let name: string;
+    if (spec.provider !== undefined) {
+      name = spec.provider;
+      for (let n = 2; Object.hasOwn(tables, name); n++) name = `${spec.provider}-${n}`;
+    } else {
+      // A bare server: named after its host, never after a preset (whose key it would get).
+      const base = `url-${baseUrlHost(spec.baseUrl ?? "").replace(/[^A-Za-z0-9_-]+/g, "-")}`;
+      name = base;
+      for (let n = 2; taken(name); n++) name = `${base}-${n}`;
+    }
     names.push(name);
     const configured = spec.provider === undefined ? undefined : project?.llm[spec.provider];
     const preset =
@@ -53,20 +70,30 @@ export function exportSnippets(
     tables[name] = table;
   }
   const toml = `# The playground's contenders, one [llm.NAME] table each (keys: set the variables named).\n${stringify({ llm: tables })}\n`;
-  const typescript = `import { LLMProvider, loadProjectConfig, type Message } from "@loom/llm";
+  const asked = ["messages"];
+  const types = ["type Message"];
+  let declarations = "";
+  if (request.tools !== undefined) {
+    asked.push("tools");
+    types.push("type ToolDefinition");
+    declarations += `\n// Offered to the model; its calls are in response.toolCalls.\nconst tools: ToolDefinition[] = ${JSON.stringify(request.tools, null, 2)};\n`;
+  }
+  if (request.responseSchema !== undefined) {
+    asked.push("responseFormat");
+    types.push("type ResponseFormat");
+    const format = { type: "json_schema", name: "answer", schema: request.responseSchema };
+    declarations += `\n// The answer's JSON Schema; the parsed answer is response.parsed.\nconst responseFormat: ResponseFormat = ${JSON.stringify(format, null, 2)};\n`;
+  }
+  const typescript = `import { LLMProvider, loadProjectConfig, ${types.join(", ")} } from "@loom/llm";
 
 // The playground's prompt, its variables filled; the contenders are loom.toml's tables.
-const messages: Message[] = ${JSON.stringify(
-    messages.map((message) => ({ role: message.role, content: message.content })),
-    null,
-    2,
-  )};
-
+const messages: Message[] = ${JSON.stringify(messages, null, 2)};
+${declarations}
 const config = await loadProjectConfig("loom.toml");
 for (const name of ${JSON.stringify(names)}) {
   const llm = LLMProvider.fromConfig({ env: process.env }, name, config);
   try {
-    const response = await llm.call({ messages });
+    const response = await llm.call({ ${asked.join(", ")} });
     console.log(\`\${name}: \${response.content}\`, response.usage, response.costUsd ?? "cost unknown");
   } finally {
     await llm.close();

@@ -336,7 +336,8 @@ describe("loom-llm playground's server", () => {
     // The tables load as a project config: each contender a provider of its own.
     const { parseProjectConfig } = await import("@loom/llm-providers");
     const project = parseProjectConfig(toml);
-    const host = new URL(fake.baseUrl).host.replace(/[^A-Za-z0-9_-]+/g, "-");
+    // A bare server's table is named after its host, never after a preset (whose key it gets).
+    const host = `url-${new URL(fake.baseUrl).host.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
     expect(Object.keys(project.llm)).toEqual(["echo", "echo-2", host]);
     expect(project.llm.echo).toMatchObject({
       baseUrl: fake.baseUrl,
@@ -454,5 +455,109 @@ describe("loom-llm playground's server", () => {
     });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).error).toMatch(/tools\.0\.name/);
+  });
+
+  it("refuses a schema with a regular expression (a slow one stalls the server), not a property named so", async () => {
+    const post = (responseSchema: unknown) =>
+      raw("/api/run", {
+        method: "POST",
+        headers: authed({ "content-type": "application/json" }),
+        body: JSON.stringify({ prompt: "x", responseSchema, contenders: [{ provider: "echo" }] }),
+      });
+    const slow = await post({ type: "string", pattern: "^(a+)+$" });
+    expect(slow.status).toBe(400);
+    expect(JSON.parse(slow.text).error).toMatch(/responseSchema\.pattern: regular expressions/);
+    const nested = await post({
+      type: "object",
+      properties: { a: { type: "object", patternProperties: { "^x": {} } } },
+    });
+    expect(JSON.parse(nested.text).error).toMatch(/properties\.a\.patternProperties/);
+    // A property named "pattern" is a name, not the keyword.
+    const named = await post({ type: "object", properties: { pattern: { type: "string" } } });
+    expect(named.status).toBe(200);
+  });
+
+  it("masks a key added to loom.toml after the start, as the runs read it again", async () => {
+    const late = "late-gateway-SECRET-4f7Kq9Zx2";
+    const config = join(dir, "loom.toml");
+    await writeFile(
+      config,
+      `${await readFile(config, "utf8")}\n[llm.late]\nbase_url = "${fake.baseUrl}"\nmodel = "late-model"\nheaders = { "Helicone-Auth" = "${late}" }\n`,
+    );
+    const events = await runEvents({ prompt: "hi", contenders: [{ provider: "late" }] });
+    expect(fake.requests.at(-1)?.headers["helicone-auth"]).toBe(late);
+    expect(events.some((e) => e.type === "done")).toBe(true);
+    expect(JSON.stringify(events)).not.toContain(late);
+    expect(await readFile(history, "utf8")).not.toContain(late);
+  });
+
+  it("keeps a conversation's tool calls in the history, as replay reads them", async () => {
+    await runEvents({
+      messages: [
+        { role: "user", content: "weather?" },
+        {
+          role: "assistant",
+          content: "",
+          toolCalls: [{ id: "call_7", name: "get_weather", arguments: { city: "Rome" } }],
+        },
+        { role: "tool", toolCallId: "call_7", content: "sunny" },
+        { role: "user", content: "thanks" },
+      ],
+      contenders: [{ provider: "echo" }],
+    });
+    const turns = parseTranscript(await readFile(history, "utf8"), history);
+    expect(turns.at(-1)?.messages).toMatchObject([
+      { role: "user", content: "weather?" },
+      {
+        role: "assistant",
+        toolCalls: [{ id: "call_7", name: "get_weather", arguments: { city: "Rome" } }],
+      },
+      { role: "tool", toolCallId: "call_7", content: "sunny" },
+      { role: "user", content: "thanks" },
+    ]);
+  });
+
+  it("export: an unknown provider is a 400; input nested too deep a 400, not a 500", async () => {
+    const post = (body: unknown) =>
+      raw("/api/export", {
+        method: "POST",
+        headers: authed({ "content-type": "application/json" }),
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+    const unknown = await post({ prompt: "x", contenders: [{ provider: "nosuch" }] });
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.text).error).toMatch(/no provider named "nosuch"/);
+    const deep = `{"messages":[{"role":"user","content":${"[".repeat(100_000)}${"]".repeat(100_000)}}],"contenders":[{"provider":"echo"}]}`;
+    const nested = await post(deep);
+    expect(nested.status).toBe(400);
+    expect((await raw("/api/providers", { headers: authed() })).status).toBe(200);
+  });
+});
+
+describe("the playground's history file, when it cannot be written", () => {
+  it("says so once, and the runs go on", async () => {
+    const warnings: string[] = [];
+    const broken = await startPlayground({
+      args: parseCliArgs(["playground", "--offline"]),
+      env: {},
+      // A folder: every append fails.
+      historyPath: dir,
+      onWarning: (message) => warnings.push(message),
+    });
+    try {
+      const brokenToken = new URL(broken.url).searchParams.get("token") ?? "";
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(new URL("/api/run", broken.url), {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-loom-token": brokenToken },
+          body: JSON.stringify({ prompt: "hi", contenders: Array(3).fill({ provider: "local" }) }),
+        });
+        expect(await res.text()).toContain('"type":"end"');
+      }
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/cannot be written/);
+    } finally {
+      await broken.close();
+    }
   });
 });

@@ -57,16 +57,29 @@ const SAFE_HEADERS = {
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const { args, env } = options;
   const token = randomBytes(24).toString("base64url");
-  const redactor = new Redactor(knownSecrets(args, env));
   const runs = new Set<AbortController>();
-  const history = new RunHistory(options.historyPath, redactor, options.onWarning ?? (() => {}));
+  const history = new RunHistory(options.historyPath, options.onWarning ?? (() => {}));
+  let masking: { secrets: string; redactor: Redactor } | undefined;
+  /**
+   * What masks what the page gets, from the keys as they are now: loom.toml is read again by
+   * every run, so a key or header added to it since the start is masked too.
+   */
+  function redactorNow(): Redactor {
+    const secrets = knownSecrets(args, env);
+    const joined = secrets.join("\0");
+    if (masking?.secrets !== joined) masking = { secrets: joined, redactor: new Redactor(secrets) };
+    return masking.redactor;
+  }
   let guard: RequestGuard | undefined;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      // Whatever went wrong, the page gets an answer and the server goes on.
-      if (!res.headersSent) send(res, 500, { error: redactor.redact(String(error)) });
-      else res.destroy();
+      // Whatever went wrong, the page gets an answer and the server goes on: input nested
+      // deeper than the stack goes is the page's to fix, anything else the server's.
+      if (res.headersSent) res.destroy();
+      else if (error instanceof RangeError && /call stack/i.test(error.message))
+        send(res, 400, { error: "the request is nested too deeply to read" });
+      else send(res, 500, { error: redactorNow().redact(String(error)) });
     });
   });
 
@@ -95,7 +108,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         key: entry.key.state,
         keyEnv: entry.key.env ?? null,
       }));
-      return send(res, 200, redactor.redactValue({ providers, offline: args.offline }));
+      return send(res, 200, redactorNow().redactValue({ providers, offline: args.offline }));
     }
     if (route === "POST /api/run") return run(req, res);
     if (route === "POST /api/export") return exported(req, res);
@@ -153,14 +166,20 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       answer: turn.answer,
       usage: turn.usage ?? null,
     }));
-    send(res, 200, redactor.redactValue({ turns }));
+    send(res, 200, redactorNow().redactValue({ turns }));
   }
 
   async function exported(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const given = await input(req, res, runInput);
     if (given === undefined) return;
-    const snippets = exportSnippets(given.messages, given.request.contenders, projectOf(args));
-    send(res, 200, redactor.redactValue(snippets));
+    let snippets: ReturnType<typeof exportSnippets>;
+    try {
+      snippets = exportSnippets(given.messages, given.request, projectOf(args));
+    } catch (error) {
+      if (!(error instanceof PlaygroundInputError)) throw error;
+      return send(res, 400, { error: error.message });
+    }
+    send(res, 200, redactorNow().redactValue(snippets));
   }
 
   async function diff(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -178,6 +197,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const given = await input(req, res, runInput);
     if (given === undefined) return;
     const { request, messages } = given;
+    const redactor = redactorNow();
     const number = history.nextRun();
     const labels = new Map<number, string>();
     const saved: Promise<void>[] = [];
@@ -194,7 +214,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const emit = (event: PlaygroundEvent): void => {
       if (event.type === "start") labels.set(event.contender, event.label);
       if (event.type === "done")
-        saved.push(history.record(number, labels.get(event.contender) ?? "", messages, event));
+        saved.push(
+          history.record(number, labels.get(event.contender) ?? "", messages, event, redactor),
+        );
       if (res.writableEnded || res.destroyed) return;
       res.write(`data: ${JSON.stringify(redactor.redactValue(event))}\n\n`);
     };

@@ -15,15 +15,13 @@ type Done = Extract<PlaygroundEvent, { type: "done" }>;
  */
 export class RunHistory {
   readonly #path: string | undefined;
-  readonly #redactor: Redactor;
   readonly #warn: (message: string) => void;
   #written: Promise<void> = Promise.resolve();
   #failed = false;
   #runs = 0;
 
-  constructor(path: string | undefined, redactor: Redactor, warn: (message: string) => void) {
+  constructor(path: string | undefined, warn: (message: string) => void) {
     this.#path = path;
-    this.#redactor = redactor;
     this.#warn = warn;
   }
 
@@ -33,8 +31,17 @@ export class RunHistory {
     return this.#runs;
   }
 
-  /** Appends one answer of run `run`; resolves once it is written (or could not be). */
-  record(run: number, label: string, messages: readonly Message[], done: Done): Promise<void> {
+  /**
+   * Appends one answer of run `run`, masked by `redactor`; resolves once it is written (or
+   * could not be).
+   */
+  record(
+    run: number,
+    label: string,
+    messages: readonly Message[],
+    done: Done,
+    redactor: Redactor,
+  ): Promise<void> {
     const path = this.#path;
     if (path === undefined || this.#failed) return this.#written;
     const completion = {
@@ -49,11 +56,11 @@ export class RunHistory {
       ],
       usage: { prompt_tokens: done.promptTokens, completion_tokens: done.completionTokens },
     };
-    const line = this.#redactor.redactValue({
+    const line = redactor.redactValue({
       request: {
         method: "POST",
         path: "/v1/chat/completions",
-        body: { model: done.model, messages },
+        body: { model: done.model, messages: messages.map(wireMessage) },
       },
       response: { status: 200, body: JSON.stringify(completion) },
       playground: {
@@ -67,6 +74,8 @@ export class RunHistory {
     });
     this.#written = this.#written.then(() =>
       appendFile(path, `${JSON.stringify(line)}\n`).catch((error: unknown) => {
+        // Writes already queued fail alike: said once.
+        if (this.#failed) return;
         this.#failed = true;
         this.#warn(
           `the run history cannot be written to ${path} (${(error as Error).message}); runs are kept in the page only`,
@@ -75,4 +84,23 @@ export class RunHistory {
     );
     return this.#written;
   }
+}
+
+/**
+ * A message as chat completions write it, which is what a transcript holds and `replay` reads:
+ * an assistant's tool calls as `tool_calls`, a tool result's call as `tool_call_id`.
+ */
+function wireMessage(message: Message): Record<string, unknown> {
+  const wire: Record<string, unknown> = { role: message.role, content: message.content };
+  if (message.role === "assistant" && message.toolCalls !== undefined)
+    wire.tool_calls = message.toolCalls.map((call) => ({
+      id: call.id,
+      type: "function",
+      function: {
+        name: call.name,
+        arguments: call.rawArguments ?? JSON.stringify(call.arguments ?? {}),
+      },
+    }));
+  if (message.role === "tool") wire.tool_call_id = message.toolCallId;
+  return wire;
 }

@@ -10,6 +10,17 @@ export const MAX_MESSAGES = 1_000;
 /** Tools one run may offer. */
 export const MAX_TOOLS = 64;
 
+/** How deep a schema of the page may nest. */
+export const MAX_SCHEMA_DEPTH = 64;
+
+/** JSON Schema keywords whose value maps names to schemas. */
+const NAME_MAPS: ReadonlySet<string> = new Set([
+  "properties",
+  "$defs",
+  "definitions",
+  "dependentSchemas",
+]);
+
 /** One contender the page asks: a provider (a preset or a loom.toml table), or a base URL. */
 export interface ContenderSpec {
   provider?: string | undefined;
@@ -73,8 +84,32 @@ export function parseRunRequest(value: unknown): RunRequest {
     responseSchema:
       body.responseSchema === undefined || body.responseSchema === null
         ? undefined
-        : (record(body.responseSchema, "responseSchema") as JsonSchema),
+        : schema(body.responseSchema, "responseSchema"),
   };
+}
+
+/**
+ * A JSON Schema the answers are checked against, in this process. Without `pattern`: a regular
+ * expression that backtracks (`^(a+)+$`) holds the event loop for minutes on a model's answer,
+ * and every run and request of the playground with it. Nested at most `MAX_SCHEMA_DEPTH` deep.
+ */
+function schema(value: unknown, where: string): JsonSchema {
+  const checked = record(value, where);
+  // `names`: the node maps names to schemas (`properties`), so its keys are not keywords.
+  const visit = (node: unknown, path: string, depth: number, names: boolean): void => {
+    if (typeof node !== "object" || node === null) return;
+    if (depth > MAX_SCHEMA_DEPTH)
+      throw new PlaygroundInputError(`${where}: nested more than ${MAX_SCHEMA_DEPTH} deep`);
+    for (const [key, child] of Object.entries(node)) {
+      if (!names && !Array.isArray(node) && (key === "pattern" || key === "patternProperties"))
+        throw new PlaygroundInputError(
+          `${path}.${key}: regular expressions are not checked in the playground (a slow one would stall it); leave ${key} out here`,
+        );
+      visit(child, `${path}.${key}`, depth + 1, !names && NAME_MAPS.has(key));
+    }
+  };
+  visit(checked, where, 0, false);
+  return checked as JsonSchema;
 }
 
 /** The tools offered: a name each, a description and a JSON Schema of parameters if given. */
@@ -90,7 +125,7 @@ function toolList(value: unknown): ToolDefinition[] {
     const description = text(given.description, `tools.${i}.description`);
     if (description !== undefined) definition.description = description;
     if (given.parameters !== undefined)
-      definition.parameters = record(given.parameters, `tools.${i}.parameters`) as JsonSchema;
+      definition.parameters = schema(given.parameters, `tools.${i}.parameters`);
     return definition;
   });
 }

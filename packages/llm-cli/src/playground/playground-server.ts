@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ProjectConfig } from "@loom/llm-providers";
 import type { ChatRequest, Message } from "@loom/llm-types";
 import { CREDENTIAL_HEADER, Redactor } from "@loom/llm-utils";
 import type { CliArgs } from "../cli-args.js";
@@ -64,8 +65,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
    * What masks what the page gets, from the keys as they are now: loom.toml is read again by
    * every run, so a key or header added to it since the start is masked too.
    */
-  function redactorNow(): Redactor {
-    const secrets = knownSecrets(args, env);
+  function redactorNow(project = projectOf(args)): Redactor {
+    const secrets = knownSecrets(project, env);
     const joined = secrets.join("\0");
     if (masking?.secrets !== joined) masking = { secrets: joined, redactor: new Redactor(secrets) };
     return masking.redactor;
@@ -170,16 +171,13 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   }
 
   async function exported(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const given = await input(req, res, runInput);
-    if (given === undefined) return;
-    let snippets: ReturnType<typeof exportSnippets>;
-    try {
-      snippets = exportSnippets(given.messages, given.request, projectOf(args));
-    } catch (error) {
-      if (!(error instanceof PlaygroundInputError)) throw error;
-      return send(res, 400, { error: error.message });
-    }
-    send(res, 200, redactorNow().redactValue(snippets));
+    const project = projectOf(args);
+    // Inside `input`: an export the page cannot have (an unknown provider) is its 400 too.
+    const snippets = await input(req, res, (body) => {
+      const { request, messages } = runInput(body);
+      return exportSnippets(messages, request, project);
+    });
+    if (snippets !== undefined) send(res, 200, redactorNow(project).redactValue(snippets));
   }
 
   async function diff(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -286,11 +284,11 @@ function runMessages(
  * Every key this process holds: environment variables named as credentials, loom.toml's keys
  * and header values.
  */
-function knownSecrets(args: CliArgs, env: NodeJS.ProcessEnv): string[] {
+function knownSecrets(project: ProjectConfig | undefined, env: NodeJS.ProcessEnv): string[] {
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(env))
     if (value !== undefined && CREDENTIAL_HEADER.test(name)) secrets.push(value);
-  for (const table of Object.values(projectOf(args)?.llm ?? {})) {
+  for (const table of Object.values(project?.llm ?? {})) {
     if (table.apiKey !== undefined) secrets.push(table.apiKey);
     // A gateway's credential may come in a header of any name (`Helicone-Auth`): every header
     // value of loom.toml counts as a secret for the page.
@@ -300,7 +298,7 @@ function knownSecrets(args: CliArgs, env: NodeJS.ProcessEnv): string[] {
 }
 
 /** The project's loom.toml, or none: one that does not load is reported when a run uses it. */
-function projectOf(args: CliArgs): ReturnType<typeof cliProjectConfig> {
+function projectOf(args: CliArgs): ProjectConfig | undefined {
   try {
     return cliProjectConfig(args);
   } catch {

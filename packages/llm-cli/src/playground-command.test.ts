@@ -15,21 +15,31 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** `loom-llm playground ARGS` run in process until `stop()`: its printed address, its end. */
+function playground(argv: string[]): {
+  address: Promise<string>;
+  stop: () => void;
+  done: ReturnType<typeof cli>;
+} {
+  const stopping = new AbortController();
+  let printed: (url: string) => void = () => {};
+  const address = new Promise<string>((resolve) => {
+    printed = resolve;
+  });
+  const done = cli(["playground", ...argv], {
+    signal: stopping.signal,
+    onOutput: (stdout) => {
+      const url = /^http:\/\/\S+/m.exec(stdout)?.[0];
+      if (url !== undefined) printed(url);
+    },
+  });
+  return { address, stop: () => stopping.abort(), done };
+}
+
 describe("loom-llm playground", () => {
   it("prints its address, serves the page and offline runs, and stops on Ctrl-C", async () => {
-    const stop = new AbortController();
-    let printed: (url: string) => void = () => {};
-    const address = new Promise<string>((resolve) => {
-      printed = resolve;
-    });
     const history = join(dir, "runs.jsonl");
-    const done = cli(["playground", "--offline", "--history", history], {
-      signal: stop.signal,
-      onOutput: (stdout) => {
-        const url = /^http:\/\/\S+/m.exec(stdout)?.[0];
-        if (url !== undefined) printed(url);
-      },
-    });
+    const { address, stop, done } = playground(["--offline", "--history", history]);
     const url = await address;
     const token = new URL(url).searchParams.get("token") ?? "";
     expect((await fetch(url)).status).toBe(200);
@@ -42,7 +52,7 @@ describe("loom-llm playground", () => {
     expect(events).toContain("(offline: no model was called)");
     expect(events).toContain('"type":"done"');
     expect(events).toContain('"type":"end"');
-    stop.abort();
+    stop();
     const { code, stderr } = await done;
     expect(code).toBe(0);
     expect(stderr).toContain(`runs are saved to ${history}`);
@@ -55,24 +65,13 @@ describe("loom-llm playground", () => {
   });
 
   it("says which port is taken, as a usage error", async () => {
-    const first = new AbortController();
-    let printed: (url: string) => void = () => {};
-    const address = new Promise<string>((resolve) => {
-      printed = resolve;
-    });
-    const running = cli(["playground", "--history", join(dir, "second.jsonl")], {
-      signal: first.signal,
-      onOutput: (stdout) => {
-        const url = /^http:\/\/\S+/m.exec(stdout)?.[0];
-        if (url !== undefined) printed(url);
-      },
-    });
-    const port = new URL(await address).port;
+    const first = playground(["--history", join(dir, "second.jsonl")]);
+    const port = new URL(await first.address).port;
     const second = await cli(["playground", "--port", port, "--history", join(dir, "x.jsonl")]);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`--port ${port}: already in use`);
-    first.abort();
-    expect((await running).code).toBe(0);
+    first.stop();
+    expect((await first.done).code).toBe(0);
     for (const bad of ["http", "0x1F90", "1e3", "70000"])
       expect((await cli(["playground", "--port", bad])).stderr, bad).toContain("--port must be");
   });
@@ -89,20 +88,9 @@ describe("loom-llm playground", () => {
       });
       const path = process.env.PATH;
       process.env.PATH = `${bin}:${path}`;
-      const stop = new AbortController();
-      let printed: (url: string) => void = () => {};
-      const address = new Promise<string>((resolve) => {
-        printed = resolve;
-      });
       try {
-        const running = cli(["playground", "--open", "--history", join(dir, "open.jsonl")], {
-          signal: stop.signal,
-          onOutput: (stdout) => {
-            const url = /^http:\/\/\S+/m.exec(stdout)?.[0];
-            if (url !== undefined) printed(url);
-          },
-        });
-        const url = await address;
+        const running = playground(["--open", "--history", join(dir, "open.jsonl")]);
+        const url = await running.address;
         const token = new URL(url).searchParams.get("token") ?? "";
         await expect
           .poll(() => readFile(said, "utf8").catch(() => ""), { timeout: 5_000 })
@@ -113,8 +101,8 @@ describe("loom-llm playground", () => {
         const file = fileURLToPath(given);
         expect((await stat(file)).mode & 0o777).toBe(0o600);
         expect(await readFile(file, "utf8")).toContain(token);
-        stop.abort();
-        expect((await running).code).toBe(0);
+        running.stop();
+        expect((await running.done).code).toBe(0);
         await expect(stat(file)).rejects.toThrow();
       } finally {
         process.env.PATH = path;

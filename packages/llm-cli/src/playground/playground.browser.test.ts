@@ -65,6 +65,30 @@ async function startLlama(): Promise<{ baseUrl: string; stop: () => void }> {
   };
 }
 
+/**
+ * Waits until the page shows `count` panes, each in one of `states`. The count matters: right
+ * after Run the panes of the run before are gone and the new ones not there yet, and no panes
+ * at all would be "all done".
+ */
+async function panesIn(
+  page: Page,
+  count: number,
+  states: readonly string[],
+  timeout = 15_000,
+): Promise<void> {
+  await page.waitForFunction(
+    (wanted) => {
+      const all = [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")];
+      return (
+        all.length === wanted.count &&
+        all.every((p) => wanted.states.includes(p.dataset.state ?? ""))
+      );
+    },
+    { count, states: [...states] },
+    { timeout },
+  );
+}
+
 const missing = chromiumMissing();
 if (missing !== undefined) console.log(`playground browser test skipped: ${missing}`);
 
@@ -161,14 +185,7 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
     });
     const firstTokenMs = performance.now() - asked;
     await page.screenshot({ path: join(ARTIFACTS, "2-streaming.png") });
-    await page.waitForFunction(
-      () =>
-        [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].every(
-          (p) => p.dataset.state === "done",
-        ),
-      undefined,
-      { timeout: 15_000 },
-    );
+    await panesIn(page, 2, ["done"]);
     await page.screenshot({ path: join(ARTIFACTS, "3-done.png"), fullPage: true });
     for (const pane of await page.locator("loom-pane").all()) {
       await expect.poll(() => pane.locator(".answer").textContent()).toContain("word39");
@@ -197,11 +214,7 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
       ),
     );
     await page.click("#stop");
-    await page.waitForFunction(() =>
-      [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].every(
-        (p) => p.dataset.state === "stopped",
-      ),
-    );
+    await panesIn(page, 2, ["stopped"]);
     await page.screenshot({ path: join(ARTIFACTS, "4-stopped.png") });
     const shown = await page.locator("loom-pane .answer").first().textContent();
     expect(shown).not.toContain("word39");
@@ -212,14 +225,7 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
   it("a second run of another prompt, the diff of two runs of one contender, the export", async () => {
     await page.fill("#prompt", "Say goodbye to {{who}}");
     await page.click("#run");
-    await page.waitForFunction(
-      () =>
-        [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].every(
-          (p) => p.dataset.state === "done",
-        ),
-      undefined,
-      { timeout: 15_000 },
-    );
+    await panesIn(page, 2, ["done"]);
     // Run 1's and run 3's answers of the first contender (run 2 was stopped: no answers).
     const entries = page.locator("#history label");
     await expect.poll(() => entries.count()).toBe(4);
@@ -253,16 +259,7 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
     await expect.poll(() => again.count()).toBeGreaterThan(1);
     expect(await page.locator("#output pre.recorded").first().textContent()).toContain("word39");
     await again.first().click();
-    await page.waitForFunction(
-      () => {
-        const all = [
-          ...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane"),
-        ];
-        return all.length === 2 && all.every((p) => p.dataset.state === "done");
-      },
-      undefined,
-      { timeout: 15_000 },
-    );
+    await panesIn(page, 2, ["done"]);
     // Each answer compared with the recorded one: the same words, the key's mask aside.
     for (const pane of await page.locator("loom-pane").all())
       await expect
@@ -287,14 +284,7 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
       await row.locator("input[name=temperature]").fill("0");
       await row.locator("input[name=maxTokens]").fill("8");
       await page.click("#run");
-      await page.waitForFunction(
-        () =>
-          [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].every(
-            (p) => p.dataset.state === "done" || p.dataset.state === "error",
-          ),
-        undefined,
-        { timeout: 30_000 },
-      );
+      await panesIn(page, 2, ["done", "error"], 30_000);
       const pane = page.locator("loom-pane").nth(1);
       expect(await pane.locator(".error").textContent()).toBe("");
       expect(await pane.getAttribute("data-state")).toBe("done");
@@ -321,16 +311,7 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
     await row.locator("input[name=baseUrl]").fill(fake.baseUrl);
     await row.locator("input[name=model]").fill("json-answer");
     await page.click("#run");
-    await page.waitForFunction(
-      () => {
-        const all = [
-          ...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane"),
-        ];
-        return all.length === 2 && all.every((p) => p.dataset.state !== "streaming");
-      },
-      undefined,
-      { timeout: 15_000 },
-    );
+    await panesIn(page, 2, ["done", "error"]);
     const [words, json] = await page.locator("loom-pane").all();
     expect(await json?.locator("pre.parsed").textContent()).toBe('{\n  "colour": "red"\n}');
     expect(await words?.locator(".error").textContent()).toMatch(/not JSON/);
@@ -355,16 +336,7 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
     }
     const started = performance.now();
     await page.click("#run");
-    await page.waitForFunction(
-      () => {
-        const all = [
-          ...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane"),
-        ];
-        return all.length === 8 && all.every((p) => p.dataset.state === "done");
-      },
-      undefined,
-      { timeout: 30_000 },
-    );
+    await panesIn(page, 8, ["done"], 30_000);
     const doneMs = performance.now() - started;
     const draws = await page.evaluate(() =>
       [...(globalThis as unknown as PageGlobal).document.querySelectorAll("loom-pane")].map((p) =>

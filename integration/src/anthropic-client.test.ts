@@ -11,7 +11,6 @@ import {
   createFakeServer,
   createRecordingProxy,
   ECHO_ENCODINGS,
-  type EchoEncoding,
   type FakeServer,
   hostile,
   MESSAGES_ECHO_PLACES,
@@ -22,6 +21,7 @@ import {
   transcriptReplies,
 } from "@loom/llm-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { undisguise } from "./undisguise.fixture.js";
 
 const KEY = "sk-ant-conformance-0123456789";
 let server: FakeServer;
@@ -337,14 +337,6 @@ describe("the official Anthropic client against the Messages builders", () => {
     expect((recorded[2] as Error).message).toContain(`invalid x-api-key: ${KEY}`);
   });
 });
-
-/** The headers an echo carries, undisguised: what follows `headers: `, decoded. */
-function undisguise(echo: string, encoding: EchoEncoding): string {
-  const encoded = echo.slice(echo.indexOf("headers: ") + "headers: ".length);
-  if (encoding === "url") return decodeURIComponent(encoded);
-  if (encoding === "base64") return Buffer.from(encoded, "base64").toString();
-  return encoded;
-}
 
 describe("hostile.messagesEcho read by the official client: the key where it says", () => {
   /** Where each place puts the echo in the message the SDK hands back. */

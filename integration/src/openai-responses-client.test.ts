@@ -8,7 +8,6 @@ import {
   createFakeServer,
   createRecordingProxy,
   ECHO_ENCODINGS,
-  type EchoEncoding,
   type FakeServer,
   hostile,
   RESPONSES_ECHO_PLACES,
@@ -21,6 +20,7 @@ import {
 } from "@loom/llm-testing";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { undisguise } from "./undisguise.fixture.js";
 
 const KEY = "sk-responses-conformance-0123456789";
 let server: FakeServer;
@@ -323,14 +323,6 @@ describe("the official openai client against the Responses builders", () => {
     expect((replayed[2] as Error).message).toContain("Incorrect API key provided: [REDACTED]");
   });
 });
-
-/** The headers an echo carries, undisguised: what follows `headers: `, decoded. */
-function undisguise(echo: string, encoding: EchoEncoding): string {
-  const encoded = echo.slice(echo.indexOf("headers: ") + "headers: ".length);
-  if (encoding === "url") return decodeURIComponent(encoded);
-  if (encoding === "base64") return Buffer.from(encoded, "base64").toString();
-  return encoded;
-}
 
 describe("hostile.responsesEcho read by the official client: the key where it says", () => {
   /** Where each place puts the echo in the response the SDK hands back. */

@@ -3,6 +3,7 @@ import {
   completionBody,
   completionChunk,
   createFakeServer,
+  ECHO_ENCODINGS,
   type FakeServer,
   hostile,
   messageStream,
@@ -476,7 +477,7 @@ describe("metrics", () => {
 });
 
 describe("secrets in what telemetry records", () => {
-  it.each(["raw", "json-unicode", "url", "base64"] as const)(
+  it.each(ECHO_ENCODINGS)(
     "a server echoing the key (%s) leaves no trace of it on the span",
     async (encoding) => {
       server.enqueue(hostile.echoHeaders(encoding), hostile.echoHeaders(encoding));
@@ -486,6 +487,7 @@ describe("secrets in what telemetry records", () => {
       expect(recorded).toContain("invalid request headers");
       expect(recorded).not.toContain(KEY);
       expect(recorded).not.toContain(Buffer.from(KEY).toString("base64").slice(4, 24));
+      expect(recorded).not.toContain(Buffer.from(KEY).toString("hex"));
     },
   );
 

@@ -41,16 +41,20 @@ export class EventStreamReading {
     this.#textOnly = textOnly;
   }
 
-  /** Reads one attempt's open response: batches of items, then the final response. */
-  async *read(attempt: Attempt, response: TransportResponse): AsyncGenerator<Item[], LLMResponse> {
+  /**
+   * Reads one attempt's open response: batches of items, then the final response. The reader
+   * for the body's kind itself, not a generator delegating to it: each level of `yield*` costs
+   * every network read of a stream a few promises more.
+   */
+  read(attempt: Attempt, response: TransportResponse): AsyncGenerator<Item[], LLMResponse> {
     const type = response.headers["content-type"];
     // The server ignored `stream: true` and answered in one body: still a valid answer.
     if (typeof type === "string" && type.toLowerCase().includes("application/json"))
-      return yield* this.#whole(attempt, response);
+      return this.#whole(attempt, response);
     // A login page or a proxy's error page with status 200: say what came, not "bad SSE".
     if (typeof type === "string" && /^\s*text\/html/i.test(type))
-      throw await notAStream(response, type, this.#ctx.facts);
-    return yield* this.#events(attempt, response);
+      return refuse(response, type, this.#ctx.facts);
+    return this.#events(attempt, response);
   }
 
   /** Ends what the stream set up: the idle timer. */
@@ -208,6 +212,16 @@ function itemsOf(final: LLMResponse, textOnly: boolean): Item[] {
   }
   items.push({ type: "usage", usage: final.usage });
   return items;
+}
+
+/** A reply that is no stream, read as one: it throws why (`notAStream`) when read. */
+// biome-ignore lint/correctness/useYield: it yields nothing, it only fails as a reader does.
+async function* refuse(
+  response: TransportResponse,
+  type: string,
+  facts: ExchangeFacts,
+): AsyncGenerator<Item[], LLMResponse> {
+  throw await notAStream(response, type, facts);
 }
 
 /** The error for a 2xx reply to a stream that is neither SSE nor JSON, with what it began with. */

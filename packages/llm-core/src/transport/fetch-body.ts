@@ -46,12 +46,16 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
    */
   #timer: CoarseTimeout | undefined;
 
+  /**
+   * `response.body` is not touched here: Bun makes a JavaScript stream of a body when it is
+   * asked for, and reads it through that stream from then on, even for `arrayBuffer()`
+   * (measured: about 10% of a call). A body-less response ends at its first read.
+   */
   constructor(response: Response, request: InFlightRequest, timeoutMs: number) {
     this.#response = response;
     this.#request = request;
     this.#timeoutMs = timeoutMs;
-    if (response.body === null) this.#finish();
-    else request.onAbort = this.#onAbort;
+    request.onAbort = this.#onAbort;
   }
 
   /** The response this body is of. */
@@ -69,7 +73,11 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
     if (this.#failed) return Promise.reject(this.#error);
     if (this.#done) return Promise.resolve(DONE);
     const reader = this.#takeReader();
-    if (reader === undefined) return Promise.resolve(DONE);
+    if (reader === undefined) {
+      // No body (a 204, a 304): its end, and the request's.
+      this.#finish();
+      return Promise.resolve(DONE);
+    }
     return new Promise((resolve, reject) => {
       this.#rejectRead = reject;
       this.#readSince = performance.now();

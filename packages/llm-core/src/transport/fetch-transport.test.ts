@@ -433,6 +433,25 @@ describe("FetchTransport", () => {
     await own.close();
   });
 
+  it("a reply without a body (204) ends at its first read, as text or as chunks, leaving nothing in flight", async () => {
+    for (const read of ["text", "chunks"] as const) {
+      const t = transport();
+      server.enqueue({ type: "raw", status: 204, chunks: [] });
+      const response = await t.send(request());
+      expect(response.status).toBe(204);
+      if (read === "text") expect(await response.body.text()).toBe("");
+      else
+        expect(await response.body[Symbol.asyncIterator]().next()).toEqual({
+          done: true,
+          value: undefined,
+        });
+      // close() with drain waits for requests in flight: it resolves only if this one ended.
+      const closed = t.close({ drain: true, reason: new Error("closed") }).then(() => "closed");
+      const late = new Promise((resolve) => setTimeout(resolve, 1_000, "still in flight"));
+      expect(await Promise.race([closed, late])).toBe("closed");
+    }
+  });
+
   it("after close(), a request fails with close's reason, sending nothing", async () => {
     const t = transport();
     const reason = new Error("closed for good");

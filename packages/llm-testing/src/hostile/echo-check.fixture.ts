@@ -63,6 +63,7 @@ export function undisguise(echo: string, encoding: EchoEncoding): string {
   const encoded = echo.slice(echo.indexOf("headers: ") + "headers: ".length);
   if (encoding === "url") return decodeURIComponent(encoded);
   if (encoding === "base64") return Buffer.from(encoded, "base64").toString();
+  if (encoding === "hex") return Buffer.from(encoded, "hex").toString();
   return encoded;
 }
 

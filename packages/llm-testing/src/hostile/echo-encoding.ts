@@ -1,7 +1,7 @@
 import type { RecordedRequest } from "../fake-server/recorded-request.js";
 
 /** How a hostile server disguises what it echoes. */
-export type EchoEncoding = "raw" | "json-unicode" | "url" | "base64";
+export type EchoEncoding = "raw" | "json-unicode" | "url" | "base64" | "hex";
 
 /** Every echo encoding, for tests that try each. */
 export const ECHO_ENCODINGS: readonly EchoEncoding[] = Object.freeze([
@@ -9,6 +9,7 @@ export const ECHO_ENCODINGS: readonly EchoEncoding[] = Object.freeze([
   "json-unicode",
   "url",
   "base64",
+  "hex",
 ]);
 
 /** Every header of a request, `name: value; ...`: what a hostile server echoes. */
@@ -22,6 +23,7 @@ export function headersText(request: RecordedRequest): string {
 export function encode(text: string, encoding: EchoEncoding): string {
   if (encoding === "url") return encodeURIComponent(text);
   if (encoding === "base64") return Buffer.from(text).toString("base64");
+  if (encoding === "hex") return Buffer.from(text).toString("hex");
   return text;
 }
 

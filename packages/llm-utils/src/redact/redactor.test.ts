@@ -23,6 +23,8 @@ const encodings: Record<string, (secret: string) => string> = {
   "base64 of user:secret": (s) => Buffer.from(`user:${s}`).toString("base64"),
   "base64 of secret at offset 2": (s) => Buffer.from(`ab${s}cd`).toString("base64"),
   base64url: (s) => Buffer.from(`x${s}`).toString("base64url"),
+  hex: (s) => Buffer.from(s).toString("hex"),
+  "hex, upper-case": (s) => Buffer.from(s).toString("hex").toUpperCase(),
 };
 
 describe("Redactor", () => {

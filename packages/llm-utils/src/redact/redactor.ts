@@ -13,7 +13,7 @@ export const CREDENTIAL_PARAM: RegExp =
 /**
  * Masks a set of secrets in any text, in every form a server or a library may give them back:
  * as is, JSON-escaped (`\u0073`, `\/`), URL-encoded (`%73`), any mix of those character by
- * character, and base64 (at any alignment, as in `Basic` credentials). The one place secrets
+ * character, base64 (at any alignment, as in `Basic` credentials) and hex. The one place secrets
  * are masked: errors, their `raw` and `body`, their causes, and what telemetry records.
  */
 export class Redactor implements SecretMask {

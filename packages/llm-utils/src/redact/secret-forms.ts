@@ -20,8 +20,8 @@ export interface CharacterForm {
 
 /**
  * Every form in which a secret may come back: one pattern for the secret written character by
- * character in any mix of encodings, and one per base64 core (the part of a base64 encoding
- * that does not depend on the bytes around the secret). `characters` and `cores` describe the
+ * character in any mix of encodings, one per base64 core (the part of a base64 encoding that
+ * does not depend on the bytes around the secret), and its bytes in hex. `characters` and `cores` describe the
  * same forms piece by piece, for `StreamingRedaction`, which must tell whether the end of a
  * text could be the beginning of a secret before the rest has arrived.
  */
@@ -29,7 +29,7 @@ export interface SecretForms {
   readonly patterns: readonly Pattern[];
   /** Per character of the secret, every way it may be written. */
   readonly characters: readonly (readonly CharacterForm[])[];
-  /** The base64 cores, matched as they are. */
+  /** The base64 cores and the hex forms, matched as they are. */
   readonly cores: readonly string[];
   /** The longest text any one form of the secret can take. */
   readonly longest: number;
@@ -55,6 +55,11 @@ export function secretForms(secret: string): SecretForms {
       cores.add(core.replaceAll("+", "-").replaceAll("/", "_"));
     }
   }
+  // Hex of the bytes (a debug dump, a hash input echoed back), in either case: two digits per
+  // byte, so no alignment to leave out. Matched whole, as a core is.
+  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  cores.add(hex);
+  cores.add(hex.toUpperCase());
   for (const core of cores)
     patterns.push({ regex: new RegExp(escapeRegExp(core), "g"), mask: "…" });
   let longest = 0;

@@ -15,6 +15,8 @@ const encodings: ((secret: string) => string)[] = [
   (s) => encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
   (s) => Buffer.from(`Bearer ${s}`).toString("base64"),
   (s) => Buffer.from(`x${s}`).toString("base64url"),
+  (s) => Buffer.from(s).toString("hex"),
+  (s) => Buffer.from(s).toString("hex").toUpperCase(),
 ];
 
 /** `text` cut at the given places (sorted, within bounds). */

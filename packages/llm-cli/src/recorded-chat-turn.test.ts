@@ -76,4 +76,23 @@ describe("replay reads chat completions", () => {
       },
     ]);
   });
+  it("a developer message (OpenAI's newer name for the system role) replays as the system message", () => {
+    const asked = recordedExchange(
+      "/v1/chat/completions",
+      {
+        model: "gpt-4o",
+        messages: [
+          { role: "developer", content: "Answer in French." },
+          { role: "user", content: "Hello?" },
+        ],
+      },
+      completionBody({ content: "Bonjour." }),
+    );
+    const [turn] = parseTranscript(transcriptOf(asked), "t.jsonl");
+    expect(turn?.messages).toEqual([
+      { role: "system", content: "Answer in French." },
+      { role: "user", content: "Hello?" },
+    ]);
+    expect(turn?.answer).toBe("Bonjour.");
+  });
 });

@@ -33,7 +33,9 @@ function messageOf(value: unknown, field: string): Message {
   const role = string(wire.role, `${field}.role`);
   const text = textOf(wire.content, `${field}.content`);
   switch (role) {
+    // `developer` is OpenAI's newer name for the system role (its reasoning models ask for it).
     case "system":
+    case "developer":
       return { role: "system", content: text };
     case "assistant": {
       const calls = wire.tool_calls ?? [];

@@ -23,6 +23,7 @@ export { runtimeEnv } from "./runtime/runtime-env.js";
 export { applyResponseFormat, type ResponseFormatOptions } from "./schema/apply-response-format.js";
 export { omitNullOptionals } from "./schema/omit-null-optionals.js";
 export { prepareSchemas, type SchemaCarrier } from "./schema/prepare-schemas.js";
+export { type SchemaCheck, safeParse } from "./schema/safe-parse.js";
 export { allowsNull } from "./schema/schema-allows-null.js";
 export { isZodSchema, toJsonSchema, toZodSchema } from "./schema/to-json-schema.js";
 

@@ -2,6 +2,7 @@ import { completionBody, createFakeServer, type FakeServer, textStream } from "@
 import { InvalidResponseError } from "@loom/llm-types";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
+import * as mini from "zod/mini";
 import { ChatClient } from "../chat-client.js";
 
 let server: FakeServer;
@@ -34,6 +35,36 @@ describe("structured output", () => {
     });
     expectTypeOf(res.parsed).toEqualTypeOf<{ city: string; population: number } | undefined>();
     expect(res.parsed).toEqual({ city: "Tokyo", population: 37_400_000 });
+  });
+
+  it("json_schema with zod mini: typed and validated the same, its failures as zod classic's", async () => {
+    const MiniCity = mini.object({ city: mini.string(), population: mini.number() });
+    server.enqueue(
+      reply('{"city":"Tokyo","population":37400000}'),
+      reply('{"city":"Tokyo","population":"many"}'),
+    );
+    const sent = server.requests.length;
+    const res = await strict.call({
+      messages,
+      responseFormat: { type: "json_schema", schema: MiniCity },
+    });
+    expectTypeOf(res.parsed).toEqualTypeOf<{ city: string; population: number } | undefined>();
+    expect(res.parsed).toEqual({ city: "Tokyo", population: 37_400_000 });
+    // The schema sent is zod's own conversion of it.
+    expect(
+      (server.requests[sent]?.body as { response_format?: unknown }).response_format,
+    ).toMatchObject({
+      type: "json_schema",
+      json_schema: { schema: { type: "object", required: ["city", "population"] } },
+    });
+    const error = await strict
+      .call({ messages, responseFormat: { type: "json_schema", schema: MiniCity } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).issues?.[0]).toMatchObject({
+      path: ["population"],
+      code: "invalid_type",
+    });
   });
 
   it("a reply that fails the schema: InvalidResponseError with the raw text and the issues", async () => {

@@ -6,6 +6,7 @@ import {
 } from "@loom/llm-types";
 import { truncateText } from "../text/truncate-text.js";
 import { omitNullOptionals } from "./omit-null-optionals.js";
+import { safeParse } from "./safe-parse.js";
 import { toJsonSchema, toZodSchema } from "./to-json-schema.js";
 
 // A fenced block, ```json ... ``` or ``` ... ```, anywhere in the reply.
@@ -59,7 +60,7 @@ export function applyResponseFormat(
     response.parsed = value;
     return;
   }
-  const result = schema.safeParse(omitNullOptionals(value, toJsonSchema(format.schema)));
+  const result = safeParse(schema, omitNullOptionals(value, toJsonSchema(format.schema)));
   if (!result.success) {
     const summary = result.error.issues
       .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)

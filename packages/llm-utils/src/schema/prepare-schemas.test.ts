@@ -3,7 +3,6 @@
 // switch to make its import fail as a bundle without zod would.
 import { ConfigError } from "@loom/llm-types";
 import { describe, expect, it, vi } from "vitest";
-import type { ZodType } from "zod";
 import * as zod from "zod";
 import * as mini from "zod/mini";
 import { prepareSchemas } from "./prepare-schemas.js";
@@ -22,9 +21,6 @@ vi.mock("#load-zod", async () => {
     },
   };
 });
-
-/** A zod mini schema where the request's types name zod's classic one (both are zod 4 schemas). */
-const asZod = (schema: unknown): ZodType => schema as ZodType;
 
 const JSON_SCHEMA = { type: "object", properties: { city: { type: "string" } } } as const;
 
@@ -48,7 +44,7 @@ describe("prepareSchemas where zod is imported on need", () => {
     control.fail = true;
     try {
       const error = await prepareSchemas({
-        tools: [{ name: "t" }, { name: "u", parameters: asZod(mini.object({ a: mini.string() })) }],
+        tools: [{ name: "t" }, { name: "u", parameters: mini.object({ a: mini.string() }) }],
       })?.catch((e: unknown) => e);
       expect(ConfigError.isInstance(error)).toBe(true);
       expect((error as ConfigError).message).toMatch(
@@ -72,9 +68,7 @@ describe("prepareSchemas where zod is imported on need", () => {
     expect(
       prepareSchemas({ responseFormat: { type: "json_schema", schema: JSON_SCHEMA } }),
     ).toBeUndefined();
-    expect(
-      prepareSchemas({ tools: [{ name: "u", parameters: asZod(mini.object({})) }] }),
-    ).toBeUndefined();
+    expect(prepareSchemas({ tools: [{ name: "u", parameters: mini.object({}) }] })).toBeUndefined();
     expect(control.loads).toBe(loads);
   });
 });

@@ -1,23 +1,26 @@
 import type { JsonSchema } from "@loom/llm-types";
-import type { ZodType } from "zod";
+import type { $ZodType } from "zod/v4/core";
 import { loadZod } from "#load-zod";
 
 // Agents send the same tool schemas on every turn: convert each zod schema once.
 const cache = new WeakMap<object, JsonSchema>();
 
-/** Whether a value is a zod 4 schema (checked structurally: it may come from another zod copy). */
-export function isZodSchema(value: unknown): value is ZodType {
+/**
+ * Whether a value is a zod 4 schema, zod classic's or zod mini's (checked structurally: it may
+ * come from another zod copy).
+ */
+export function isZodSchema(value: unknown): value is $ZodType {
   return typeof value === "object" && value !== null && "_zod" in value;
 }
 
-const zodCache = new WeakMap<object, ZodType | null>();
+const zodCache = new WeakMap<object, $ZodType | null>();
 
 /**
  * A zod schema that validates values against `schema`: itself if it is one, else zod's own
  * conversion of the JSON Schema (cached), or `undefined` when the JSON Schema uses something
  * the conversion does not support (then values are not validated rather than wrongly refused).
  */
-export function toZodSchema(schema: JsonSchema | ZodType): ZodType | undefined {
+export function toZodSchema(schema: JsonSchema | $ZodType): $ZodType | undefined {
   if (isZodSchema(schema)) return schema;
   let converted = zodCache.get(schema);
   if (converted === undefined) {
@@ -39,7 +42,7 @@ export function toZodSchema(schema: JsonSchema | ZodType): ZodType | undefined {
  * Schema object is sent as given; a zod schema is converted with zod's own `toJSONSchema`
  * (the `$schema` key dropped, since some servers reject it).
  */
-export function toJsonSchema(schema: JsonSchema | ZodType): JsonSchema {
+export function toJsonSchema(schema: JsonSchema | $ZodType): JsonSchema {
   if (!isZodSchema(schema)) return schema;
   let converted = cache.get(schema);
   if (!converted) {

@@ -6,8 +6,11 @@ import type {
 } from "@loom/llm-types";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
+import * as mini from "zod/mini";
+import { safeParse } from "../schema/safe-parse.js";
 import { toZodSchema } from "../schema/to-json-schema.js";
 import { defineTool } from "./define-tool.js";
+import { validateToolCall } from "./validate-tool-call.js";
 
 describe("defineTool", () => {
   it("types execute's arguments from a zod schema", () => {
@@ -21,6 +24,22 @@ describe("defineTool", () => {
     });
     expectTypeOf(weather).toEqualTypeOf<ToolDefinition<{ city: string; days: number }>>();
     expect(weather.name).toBe("get_weather");
+  });
+
+  it("types execute's arguments from a zod mini schema, and validates them as zod classic's", () => {
+    const weather = defineTool({
+      name: "get_weather",
+      parameters: mini.object({ city: mini.string(), days: mini._default(mini.number(), 1) }),
+      execute: (args) => {
+        expectTypeOf(args).toEqualTypeOf<{ city: string; days: number }>();
+        return args.city;
+      },
+    });
+    expectTypeOf(weather).toEqualTypeOf<ToolDefinition<{ city: string; days: number }>>();
+    const call = { id: "c", name: "get_weather", arguments: { city: "Paris" } };
+    expect(validateToolCall({ ...call }, [weather]).arguments).toEqual({ city: "Paris", days: 1 });
+    const wrong = validateToolCall({ ...call, arguments: { city: 7 } }, [weather]);
+    expect(wrong.error?.issues[0]).toMatchObject({ path: ["city"], code: "invalid_type" });
   });
 
   it("takes a named type for a JSON Schema tool", () => {
@@ -66,8 +85,9 @@ describe("toZodSchema", () => {
     expect(toZodSchema(zod)).toBe(zod);
     const json = { type: "object", properties: { a: { type: "string" } }, required: ["a"] };
     const converted = toZodSchema(json);
-    expect(converted?.safeParse({ a: "x" }).success).toBe(true);
-    expect(converted?.safeParse({ a: 1 }).success).toBe(false);
+    if (converted === undefined) throw new Error("not converted");
+    expect(safeParse(converted, { a: "x" })).toEqual({ success: true, data: { a: "x" } });
+    expect(safeParse(converted, { a: 1 }).success).toBe(false);
     expect(toZodSchema(json)).toBe(converted);
   });
 });

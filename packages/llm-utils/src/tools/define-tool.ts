@@ -1,11 +1,12 @@
 import type { JsonSchema, ToolDefinition, ToolExecutionContext } from "@loom/llm-types";
-import type { output, ZodType } from "zod";
+import type { $ZodType, output } from "zod/v4/core";
 
 /**
  * A tool definition whose `execute` gets typed arguments: with a zod schema, the type is the
  * schema's output (and the model's arguments are validated against it before `execute` runs).
+ * zod classic's schemas and zod mini's alike.
  */
-export function defineTool<S extends ZodType>(tool: {
+export function defineTool<S extends $ZodType>(tool: {
   name: string;
   description?: string;
   parameters: S;

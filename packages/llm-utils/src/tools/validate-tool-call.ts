@@ -5,6 +5,7 @@ import {
   type ToolDefinition,
 } from "@loom/llm-types";
 import { omitNullOptionals } from "../schema/omit-null-optionals.js";
+import { safeParse } from "../schema/safe-parse.js";
 import { isZodSchema, toJsonSchema } from "../schema/to-json-schema.js";
 
 /**
@@ -20,7 +21,7 @@ export function validateToolCall(
 ): ToolCall {
   const schema = tools?.find((tool) => tool.name === call.name)?.parameters;
   if (schema === undefined || !isZodSchema(schema)) return call;
-  const result = schema.safeParse(omitNullOptionals(call.arguments, toJsonSchema(schema)));
+  const result = safeParse(schema, omitNullOptionals(call.arguments, toJsonSchema(schema)));
   if (result.success) {
     call.arguments = result.data;
   } else {

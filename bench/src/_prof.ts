@@ -1,0 +1,15 @@
+import { spawn } from "node:child_process";
+import { DRIVERS } from "./drivers/index.ts";
+const [driverName = "loom", kind = "tools", model = "tools-200-chunked", nStr = "2000"] = process.argv.slice(2);
+const server = spawn(process.execPath, [new URL("./server.ts", import.meta.url).pathname], { stdio: ["ignore", "pipe", "inherit"] });
+const port = await new Promise<string>((r) => server.stdout.once("data", (d: Buffer) => r(d.toString().trim())));
+const d = (await DRIVERS[driverName]!())(`http://127.0.0.1:${port}/v1`);
+const n = Number(nStr);
+const conc = Number(process.env.CONC ?? 1);
+const run = async (count: number) => { let k = 0; await Promise.all(Array.from({ length: conc }, async () => { while (k++ < count) await (kind === "tools" ? d.tools(model) : kind === "call" ? d.call(model) : d.stream(model, () => {})); })); };
+await run(Math.max(200, conc)); if (0) for (let i = 0; i < 200; i++) kind === "tools" ? await d.tools(model) : kind === "call" ? await d.call(model) : await d.stream(model, () => {});
+const cpu = process.cpuUsage(); const tc = (process as any).threadCpuUsage(); const t = performance.now();
+await run(n); if (0) for (let i = 0; i < n; i++) kind === "tools" ? await d.tools(model) : kind === "call" ? await d.call(model) : await d.stream(model, () => {});
+const u = process.cpuUsage(cpu); const tu = (process as any).threadCpuUsage(tc);
+console.log(driverName, model, "cpu us/op", ((u.user + u.system) / n).toFixed(1), "main", ((tu.user + tu.system) / n).toFixed(1), "wall ms", (performance.now() - t).toFixed(0));
+await d.close(); server.kill();

@@ -52,7 +52,7 @@ describe("structured output", () => {
     expect(res.parsed).toEqual({ city: "Tokyo", population: 37_400_000 });
     // The schema sent is zod's own conversion of it.
     expect(
-      (server.requests[sent]?.body as { response_format?: unknown }).response_format,
+      (server.requests[sent]?.body as { response_format?: unknown } | undefined)?.response_format,
     ).toMatchObject({
       type: "json_schema",
       json_schema: { schema: { type: "object", required: ["city", "population"] } },

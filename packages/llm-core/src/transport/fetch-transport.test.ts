@@ -433,18 +433,26 @@ describe("FetchTransport", () => {
     await own.close();
   });
 
-  it("a reply without a body (204) ends at its first read, as text or as chunks, leaving nothing in flight", async () => {
-    for (const read of ["text", "chunks"] as const) {
+  it("a reply without a body (204, 304) is done, read as text, as chunks or not at all, leaving nothing in flight", async () => {
+    for (const [status, read] of [
+      [204, "text"],
+      [204, "chunks"],
+      [204, "unread"],
+      [304, "unread"],
+    ] as const) {
       const t = transport();
-      server.enqueue({ type: "raw", status: 204, chunks: [] });
-      const response = await t.send(request());
-      expect(response.status).toBe(204);
+      const caller = new AbortController();
+      server.enqueue({ type: "raw", status, chunks: [] });
+      const response = await t.send(request(1_000, caller.signal));
+      expect(response.status).toBe(status);
       if (read === "text") expect(await response.body.text()).toBe("");
-      else
+      if (read === "chunks")
         expect(await response.body[Symbol.asyncIterator]().next()).toEqual({
           done: true,
           value: undefined,
         });
+      // The caller's signal is let go with the request.
+      expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
       // close() with drain waits for requests in flight: it resolves only if this one ended.
       const closed = t.close({ drain: true, reason: new Error("closed") }).then(() => "closed");
       const late = new Promise((resolve) => setTimeout(resolve, 1_000, "still in flight"));

@@ -72,6 +72,22 @@ describe("StreamingRedaction", () => {
     );
   });
 
+  it("a secret whose end begins it again, whole in a piece, is not cut where its end begins", () => {
+    // The end of the text ("abab") may begin the secret again, and is held; but it also ends a
+    // whole secret that began before it, which must be masked whole, not cut there.
+    const overlapping = "abab-1234-abab";
+    const masker = new Redactor([overlapping]);
+    const text = `see ${overlapping} and ${overlapping}.`;
+    for (let first = 1; first < text.length; first++) {
+      for (let second = first; second <= text.length; second++) {
+        const pieces = [text.slice(0, first), text.slice(first, second), text.slice(second)];
+        const { out } = streamed(masker, pieces);
+        expect(out).toBe(masker.redact(text));
+        expect(out).not.toContain("1234");
+      }
+    }
+  });
+
   it("masks a key that arrives a character at a time, in every encoding", () => {
     for (const encode of encodings) {
       const text = `the key is ${encode(KEY)} ok`;

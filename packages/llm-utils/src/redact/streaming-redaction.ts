@@ -88,6 +88,12 @@ export class StreamingRedaction {
     }
     // Nothing held back: no match can cross the end of the text.
     if (cut === length) return cut;
+    // A complete form crossing the cut begins before it (within a form's length) with a
+    // character some form begins with: none there (digits before a held "7"), none crosses.
+    let crossing = false;
+    for (let i = Math.max(0, cut - window); i < cut && !crossing; i++)
+      crossing = startCodes.has(text.charCodeAt(i));
+    if (!crossing) return cut;
     // A complete form may begin before the cut and end after it: cut before it instead. Moving
     // the cut back can put it inside another match, so look again until it stays.
     for (let moved = true; moved; ) {

@@ -125,6 +125,7 @@ export {
   type Usage,
   type UsageEvent,
   type UserMessage,
+  type ZodSchema,
 } from "@loom/llm-types";
 export { CONFIG_DEFAULTS, defineTool, parseConfig } from "@loom/llm-utils";
 export {

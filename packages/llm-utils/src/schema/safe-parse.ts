@@ -1,3 +1,4 @@
+import type { ZodSchema } from "@loom/llm-types";
 import type { $ZodIssue, $ZodType } from "zod/v4/core";
 import { loadZod, zodReady } from "#load-zod";
 
@@ -22,9 +23,9 @@ const BARE_MESSAGE = "Invalid input";
  * messages, as zod classic gives them. A schema's own messages, or a locale or error map its
  * zod was configured with, give other messages and are kept as they are.
  */
-export function safeParse(schema: $ZodType, value: unknown): SchemaCheck {
+export function safeParse(schema: ZodSchema, value: unknown): SchemaCheck {
   const own = (schema as { safeParse?: OwnSafeParse }).safeParse;
-  if (typeof own !== "function") return loadZod().z.safeParse(schema, value);
+  if (typeof own !== "function") return loadZod().z.safeParse(schema as $ZodType, value);
   const result = own.call(schema, value);
   if (result.success || !zodReady()) return result;
   if (!result.error.issues.every((issue) => issue.message === BARE_MESSAGE)) return result;

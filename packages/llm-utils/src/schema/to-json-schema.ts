@@ -1,4 +1,4 @@
-import type { JsonSchema } from "@loom/llm-types";
+import type { JsonSchema, ZodSchema } from "@loom/llm-types";
 import type { $ZodType } from "zod/v4/core";
 import { loadZod } from "#load-zod";
 
@@ -9,18 +9,18 @@ const cache = new WeakMap<object, JsonSchema>();
  * Whether a value is a zod 4 schema, zod classic's or zod mini's (checked structurally: it may
  * come from another zod copy).
  */
-export function isZodSchema(value: unknown): value is $ZodType {
+export function isZodSchema(value: unknown): value is ZodSchema {
   return typeof value === "object" && value !== null && "_zod" in value;
 }
 
-const zodCache = new WeakMap<object, $ZodType | null>();
+const zodCache = new WeakMap<object, ZodSchema | null>();
 
 /**
  * A zod schema that validates values against `schema`: itself if it is one, else zod's own
  * conversion of the JSON Schema (cached), or `undefined` when the JSON Schema uses something
  * the conversion does not support (then values are not validated rather than wrongly refused).
  */
-export function toZodSchema(schema: JsonSchema | $ZodType): $ZodType | undefined {
+export function toZodSchema(schema: JsonSchema | ZodSchema): ZodSchema | undefined {
   if (isZodSchema(schema)) return schema;
   let converted = zodCache.get(schema);
   if (converted === undefined) {
@@ -42,7 +42,7 @@ export function toZodSchema(schema: JsonSchema | $ZodType): $ZodType | undefined
  * Schema object is sent as given; a zod schema is converted with zod's own `toJSONSchema`
  * (the `$schema` key dropped, since some servers reject it).
  */
-export function toJsonSchema(schema: JsonSchema | $ZodType): JsonSchema {
+export function toJsonSchema(schema: JsonSchema | ZodSchema): JsonSchema {
   if (!isZodSchema(schema)) return schema;
   let converted = cache.get(schema);
   if (!converted) {
@@ -52,7 +52,8 @@ export function toJsonSchema(schema: JsonSchema | $ZodType): JsonSchema {
     const json = (
       typeof own === "function"
         ? own.call(schema, params)
-        : loadZod().z.toJSONSchema(schema, params)
+        : // Another copy's schema: zod reads it through its `_zod` internals, not its types.
+          loadZod().z.toJSONSchema(schema as $ZodType, params)
     ) as JsonSchema;
     const { $schema: _dropped, ...rest } = json;
     converted = rest;

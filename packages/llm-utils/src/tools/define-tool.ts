@@ -1,18 +1,17 @@
-import type { JsonSchema, ToolDefinition, ToolExecutionContext } from "@loom/llm-types";
-import type { $ZodType, output } from "zod/v4/core";
+import type { JsonSchema, ToolDefinition, ToolExecutionContext, ZodSchema } from "@loom/llm-types";
 
 /**
  * A tool definition whose `execute` gets typed arguments: with a zod schema, the type is the
  * schema's output (and the model's arguments are validated against it before `execute` runs).
  * zod classic's schemas and zod mini's alike.
  */
-export function defineTool<S extends $ZodType>(tool: {
+export function defineTool<S extends ZodSchema>(tool: {
   name: string;
   description?: string;
   parameters: S;
   strict?: boolean;
-  execute?: (args: output<S>, context: ToolExecutionContext) => unknown;
-}): ToolDefinition<output<S>>;
+  execute?: (args: S["_zod"]["output"], context: ToolExecutionContext) => unknown;
+}): ToolDefinition<S["_zod"]["output"]>;
 /** A JSON Schema tool; name the argument type yourself: `defineTool<{ q: string }>({...})`. */
 export function defineTool<TArgs = unknown>(tool: {
   name: string;

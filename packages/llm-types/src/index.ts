@@ -90,4 +90,4 @@ export type { ExchangeFacts } from "./wire/exchange-facts.js";
 export type { ProtocolName } from "./wire/protocol-name.js";
 export type { SecretMask, TextMasking } from "./wire/secret-mask.js";
 export type { StatusReply, WireProtocol, WireStreamReader } from "./wire/wire-protocol.js";
-export type { ZodSchema } from "./zod-schema.js";
+export type { ZodSchemaLike } from "./zod-schema-like.js";

@@ -1,5 +1,5 @@
 import type { JsonSchema } from "./json-schema.js";
-import type { ZodSchema } from "./zod-schema.js";
+import type { ZodSchemaLike } from "./zod-schema-like.js";
 
 /**
  * Constrains the reply's shape. With `json_schema` (a JSON Schema, or a zod 4 schema: zod
@@ -9,4 +9,4 @@ import type { ZodSchema } from "./zod-schema.js";
 export type ResponseFormat<T = unknown> =
   | { type: "text" }
   | { type: "json_object" }
-  | { type: "json_schema"; schema: JsonSchema | ZodSchema<T>; name?: string; strict?: boolean };
+  | { type: "json_schema"; schema: JsonSchema | ZodSchemaLike<T>; name?: string; strict?: boolean };

@@ -2,10 +2,10 @@ import type { CacheBreakpoint } from "./cache-breakpoint.js";
 import type { JsonSchema } from "./json-schema.js";
 import type { LLMContext } from "./llm-context.js";
 import type { ToolCall } from "./tool-call.js";
-import type { ZodSchema } from "./zod-schema.js";
+import type { ZodSchemaLike } from "./zod-schema-like.js";
 
 /** A tool's parameters: a JSON Schema object, or a zod 4 schema (classic or mini) converted to one. */
-export type ToolParameters<TArgs = unknown> = JsonSchema | ZodSchema<TArgs>;
+export type ToolParameters<TArgs = unknown> = JsonSchema | ZodSchemaLike<TArgs>;
 
 /** What a tool's `execute` is given beside its arguments. */
 export interface ToolExecutionContext {

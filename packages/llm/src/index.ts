@@ -125,7 +125,7 @@ export {
   type Usage,
   type UsageEvent,
   type UserMessage,
-  type ZodSchema,
+  type ZodSchemaLike,
 } from "@loom/llm-types";
 export { CONFIG_DEFAULTS, defineTool, parseConfig } from "@loom/llm-utils";
 export {

@@ -1,4 +1,4 @@
-import type { ZodSchema } from "@loom/llm-types";
+import type { ZodSchemaLike } from "@loom/llm-types";
 import type { $ZodIssue, $ZodType } from "zod/v4/core";
 import { loadZod, zodReady } from "#load-zod";
 
@@ -23,7 +23,7 @@ const BARE_MESSAGE = "Invalid input";
  * messages, as zod classic gives them. A schema's own messages, or a locale or error map its
  * zod was configured with, give other messages and are kept as they are.
  */
-export function safeParse(schema: ZodSchema, value: unknown): SchemaCheck {
+export function safeParse(schema: ZodSchemaLike, value: unknown): SchemaCheck {
   const own = (schema as { safeParse?: OwnSafeParse }).safeParse;
   if (typeof own !== "function") return loadZod().z.safeParse(schema as $ZodType, value);
   const result = own.call(schema, value);

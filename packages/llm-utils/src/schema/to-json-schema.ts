@@ -1,4 +1,4 @@
-import type { JsonSchema, ZodSchema } from "@loom/llm-types";
+import type { JsonSchema, ZodSchemaLike } from "@loom/llm-types";
 import type { $ZodType } from "zod/v4/core";
 import { loadZod } from "#load-zod";
 
@@ -9,18 +9,18 @@ const cache = new WeakMap<object, JsonSchema>();
  * Whether a value is a zod 4 schema, zod classic's or zod mini's (checked structurally: it may
  * come from another zod copy).
  */
-export function isZodSchema(value: unknown): value is ZodSchema {
+export function isZodSchema(value: unknown): value is ZodSchemaLike {
   return typeof value === "object" && value !== null && "_zod" in value;
 }
 
-const zodCache = new WeakMap<object, ZodSchema | null>();
+const zodCache = new WeakMap<object, ZodSchemaLike | null>();
 
 /**
  * A zod schema that validates values against `schema`: itself if it is one, else zod's own
  * conversion of the JSON Schema (cached), or `undefined` when the JSON Schema uses something
  * the conversion does not support (then values are not validated rather than wrongly refused).
  */
-export function toZodSchema(schema: JsonSchema | ZodSchema): ZodSchema | undefined {
+export function toZodSchema(schema: JsonSchema | ZodSchemaLike): ZodSchemaLike | undefined {
   if (isZodSchema(schema)) return schema;
   let converted = zodCache.get(schema);
   if (converted === undefined) {
@@ -42,7 +42,7 @@ export function toZodSchema(schema: JsonSchema | ZodSchema): ZodSchema | undefin
  * Schema object is sent as given; a zod schema is converted with zod's own `toJSONSchema`
  * (the `$schema` key dropped, since some servers reject it).
  */
-export function toJsonSchema(schema: JsonSchema | ZodSchema): JsonSchema {
+export function toJsonSchema(schema: JsonSchema | ZodSchemaLike): JsonSchema {
   if (!isZodSchema(schema)) return schema;
   let converted = cache.get(schema);
   if (!converted) {

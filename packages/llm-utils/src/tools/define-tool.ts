@@ -1,11 +1,16 @@
-import type { JsonSchema, ToolDefinition, ToolExecutionContext, ZodSchema } from "@loom/llm-types";
+import type {
+  JsonSchema,
+  ToolDefinition,
+  ToolExecutionContext,
+  ZodSchemaLike,
+} from "@loom/llm-types";
 
 /**
  * A tool definition whose `execute` gets typed arguments: with a zod schema, the type is the
  * schema's output (and the model's arguments are validated against it before `execute` runs).
  * zod classic's schemas and zod mini's alike.
  */
-export function defineTool<S extends ZodSchema>(tool: {
+export function defineTool<S extends ZodSchemaLike>(tool: {
   name: string;
   description?: string;
   parameters: S;

@@ -6,6 +6,9 @@
  * Named apart from zod's own `ZodSchema` (an alias of its `ZodType`), which is one copy's.
  */
 export interface ZodSchemaLike<TOutput = unknown> {
-  /** zod's internals; `output` is the type the schema parses to (never a value to read). */
-  readonly _zod: { readonly output: TOutput };
+  /**
+   * zod's internals: `output` is the type the schema parses to (never a value to read), `def`
+   * its definition, whose `type` tells a schema from a `ZodError` (which has `_zod` too).
+   */
+  readonly _zod: { readonly output: TOutput; readonly def: { readonly type: string } };
 }

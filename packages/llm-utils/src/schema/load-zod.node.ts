@@ -11,7 +11,7 @@ let zod: ZodModule | undefined;
  * loading undici: a call without schemas never pays it (configs are checked in plain code,
  * `config/validate-config.ts`). Synchronous, so the callers stay so (`require` takes zod's
  * CommonJS build; schemas from the caller's own zod are read through their `_zod` internals,
- * and zod keeps one registry of metadata for every copy).
+ * and zod 4.2 and later keep one registry of metadata for every copy: `to-json-schema.ts`).
  */
 export function loadZod(): ZodModule {
   zod ??= createRequire(import.meta.url)("zod") as ZodModule;

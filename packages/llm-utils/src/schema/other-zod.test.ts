@@ -35,6 +35,26 @@ describe("schemas of another zod 4 (4.1), classic and mini", () => {
     }
   });
 
+  it("zod classic 4.1's descriptions and metadata reach the JSON Schema (its registry is its own)", () => {
+    const described = other.object({
+      city: other.string().describe("The city"),
+      days: other.number().meta({ description: "How many days", examples: [3] }),
+    });
+    expect("toJSONSchema" in described).toBe(false);
+    expect(toJsonSchema(described)).toMatchObject({
+      properties: {
+        city: { type: "string", description: "The city" },
+        days: { type: "number", description: "How many days", examples: [3] },
+      },
+    });
+  });
+
+  it("a ZodError is no schema, though it has zod's internals", () => {
+    const error = other.string().safeParse(1).error;
+    expect(error).toBeDefined();
+    expect(isZodSchema(error)).toBe(false);
+  });
+
   it("are converted to JSON Schema and validate as this package's zod's do", () => {
     for (const schema of schemas) {
       expect(isZodSchema(schema)).toBe(true);

@@ -10,7 +10,13 @@ const cache = new WeakMap<object, JsonSchema>();
  * come from another zod copy).
  */
 export function isZodSchema(value: unknown): value is ZodSchemaLike {
-  return typeof value === "object" && value !== null && "_zod" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "_zod" in value &&
+    // A `ZodError` has `_zod` too, with a list of issues as its `def`.
+    typeof (value as { _zod?: { def?: { type?: unknown } } })._zod?.def?.type === "string"
+  );
 }
 
 const zodCache = new WeakMap<object, ZodSchemaLike | null>();
@@ -52,12 +58,30 @@ export function toJsonSchema(schema: JsonSchema | ZodSchemaLike): JsonSchema {
     const json = (
       typeof own === "function"
         ? own.call(schema, params)
-        : // Another copy's schema: zod reads it through its `_zod` internals, not its types.
-          loadZod().z.toJSONSchema(schema as $ZodType, params)
+        : // zod mini's, or an older zod's (before 4.2): zod reads it through its `_zod`
+          // internals, whatever copy it is of.
+          convertElsewhere(schema as $ZodType, params)
     ) as JsonSchema;
     const { $schema: _dropped, ...rest } = json;
     converted = rest;
     cache.set(schema, converted);
   }
   return converted;
+}
+
+/**
+ * A schema that cannot convert itself, converted by this package's zod. Its descriptions and
+ * other metadata are read from zod's registry, which copies of zod 4.2 and later share (on
+ * `globalThis`); an older copy keeps its own, which only its schemas' `meta()` (zod classic's)
+ * reads, so that is asked too. zod mini's schemas of such a copy have no `meta()`: their
+ * metadata is not found (docs/wire.md).
+ */
+function convertElsewhere(schema: $ZodType, params: { io: "input" }): unknown {
+  const { z } = loadZod();
+  const registry = z.globalRegistry;
+  // The shared registry, with a `get` that falls back to the schema's own `meta()`.
+  const metadata = Object.create(registry) as typeof registry;
+  metadata.get = (node) =>
+    registry.get(node) ?? (node as { meta?: () => ReturnType<typeof registry.get> }).meta?.();
+  return z.toJSONSchema(schema, { ...params, metadata });
 }

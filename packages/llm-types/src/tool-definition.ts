@@ -4,7 +4,7 @@ import type { LLMContext } from "./llm-context.js";
 import type { ToolCall } from "./tool-call.js";
 import type { ZodSchemaLike } from "./zod-schema-like.js";
 
-/** A tool's parameters: a JSON Schema object, or a zod 4 schema (classic or mini) converted to one. */
+/** A tool's parameters: a JSON Schema object, or a zod 4 schema (classic or mini) made into one. */
 export type ToolParameters<TArgs = unknown> = JsonSchema | ZodSchemaLike<TArgs>;
 
 /** What a tool's `execute` is given beside its arguments. */

@@ -51,8 +51,8 @@ export class FetchBody implements ResponseBody, AsyncIterator<Uint8Array> {
   /**
    * `response.body` is not touched here: Bun makes a JavaScript stream of a body when it is
    * asked for, and reads it through that stream from then on, even for `arrayBuffer()`
-   * (measured: about 10% of a call). A reply whose status has no body (a 204, a 304) is done
-   * at once, read or not, as the request it answers.
+   * (measured with bare fetch on Bun 1.4: 146 µs a call against 132). A reply whose status
+   * has no body (a 204, a 304) is done at once, read or not, as the request it answers.
    */
   constructor(response: Response, request: InFlightRequest, timeoutMs: number) {
     this.#response = response;

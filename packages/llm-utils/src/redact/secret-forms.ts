@@ -21,9 +21,9 @@ export interface CharacterForm {
 /**
  * Every form in which a secret may come back: one pattern for the secret written character by
  * character in any mix of encodings, one per base64 core (the part of a base64 encoding that
- * does not depend on the bytes around the secret), and its bytes in hex. `characters` and `cores` describe the
- * same forms piece by piece, for `StreamingRedaction`, which must tell whether the end of a
- * text could be the beginning of a secret before the rest has arrived.
+ * does not depend on the bytes around the secret), and its bytes in hex. `characters` and
+ * `cores` describe the same forms piece by piece, for `StreamingRedaction`, which must tell
+ * whether the end of a text could be the beginning of a secret before the rest has arrived.
  */
 export interface SecretForms {
   readonly patterns: readonly Pattern[];

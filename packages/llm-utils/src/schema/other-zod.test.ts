@@ -1,6 +1,6 @@
-// An app on another zod 4 version than the one Loom depends on: its schemas are another copy's,
-// whose types carry their own version. They fit Loom's types (`ZodSchemaLike`) and are converted and
-// validated at run time as this package's own zod's are.
+// An app on another zod 4 version than the one Loom depends on: its schemas are another
+// copy's, whose types carry their own version. They fit Loom's types (`ZodSchemaLike`), and
+// are converted and validated at run time as this package's own zod's are.
 import type { ChatRequest } from "@loom/llm-types";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as other from "zod-4-1";

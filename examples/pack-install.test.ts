@@ -181,7 +181,10 @@ export const provider: LLMProvider = LLMProvider.fromName({ env: {} }, "local");
     const tsc = join(repo, "node_modules", ".bin", "tsc");
     // tsc reports type errors on stdout and exits non-zero: show them if it fails, whatever
     // the reason (a tsc that cannot start fails here too, not silently).
-    const result = await exec(tsc, ["-p", "tsconfig.json"], { cwd: project }).then(
+    const result = await exec(tsc, ["-p", "tsconfig.json"], {
+      cwd: project,
+      timeout: 110_000,
+    }).then(
       () => ({ code: 0, out: "" }),
       (error: { code?: unknown; stdout?: string; stderr?: string }) => ({
         code: error.code,
@@ -189,7 +192,9 @@ export const provider: LLMProvider = LLMProvider.fromName({ env: {} }, "local");
       }),
     );
     expect(result).toEqual({ code: 0, out: "" });
-  });
+    // A whole type-check in a process of its own: seconds here, more than the default 20 s on
+    // a loaded machine (it was, once, in CI), so it has the bound its command has.
+  }, 120_000);
 
   // Last: it removes the testing package from the project.
   it("without @loom/llm-testing, --offline says what to install", async () => {

@@ -146,8 +146,11 @@ export class ChatClient implements ChatModel {
     return step.value as LLMResponse<TParsed>;
   }
 
-  /** A streamed chat completion; the request is sent when iteration (or `response()`) starts. */
-  stream(request: ChatRequest): ChatStream {
+  /**
+   * A streamed chat completion; the request is sent when iteration (or `response()`) starts.
+   * With a response format, `response()` has its `parsed` typed, as `call` does.
+   */
+  stream<TParsed = unknown>(request: ChatRequest<TParsed>): ChatStream<TParsed> {
     const facts = this.#facts(request);
     let invalid: unknown;
     try {
@@ -162,7 +165,7 @@ export class ChatClient implements ChatModel {
     const signal = new CallSignal(valid ? request.signal : undefined, deadlineMs, facts);
     const info = this.#info(facts, true);
     const ctx = new CallContext(this.#core, request, facts, info, signal, deadlineMs);
-    return new ProviderStream(ctx, invalid);
+    return new ProviderStream(ctx, invalid) as ChatStream<TParsed>;
   }
 
   /**

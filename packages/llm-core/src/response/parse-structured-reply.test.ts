@@ -107,11 +107,12 @@ describe("structured output", () => {
     ).rejects.toThrow("is not JSON");
   });
 
-  it("a streamed reply is validated at the end", async () => {
+  it("a streamed reply is validated at the end, its parsed typed as a call's", async () => {
     server.enqueue(textStream(['{"city":', '"Osaka",', '"population":19000000}']));
     const res = await strict
       .stream({ messages, responseFormat: { type: "json_schema", schema: City } })
       .response();
+    expectTypeOf(res.parsed).toEqualTypeOf<{ city: string; population: number } | undefined>();
     expect(res.parsed).toEqual({ city: "Osaka", population: 19_000_000 });
   });
 

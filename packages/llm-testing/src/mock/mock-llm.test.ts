@@ -1,5 +1,5 @@
 import { AbortError, InvalidResponseError, RateLimitError } from "@loom/llm-types";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { MockExhaustedError } from "./mock-exhausted-error.js";
 import { MockLLM } from "./mock-llm.js";
@@ -86,12 +86,18 @@ describe("MockLLM replies", () => {
 
   it("structured output is parsed and validated like a real provider's", async () => {
     const schema = z.object({ city: z.string() });
-    const mock = new MockLLM(['{"city":"Paris"}', '{"town":"Paris"}']);
+    const mock = new MockLLM(['{"city":"Paris"}', '{"town":"Paris"}', '{"city":"Lyon"}']);
     const res = await mock.call({ ...ask("q"), responseFormat: { type: "json_schema", schema } });
+    expectTypeOf(res.parsed).toEqualTypeOf<{ city: string } | undefined>();
     expect(res.parsed).toEqual({ city: "Paris" });
     await expect(
       mock.call({ ...ask("q"), responseFormat: { type: "json_schema", schema } }),
     ).rejects.toBeInstanceOf(InvalidResponseError);
+    const streamed = await mock
+      .stream({ ...ask("q"), responseFormat: { type: "json_schema", schema } })
+      .response();
+    expectTypeOf(streamed.parsed).toEqualTypeOf<{ city: string } | undefined>();
+    expect(streamed.parsed).toEqual({ city: "Lyon" });
   });
 
   it("records every request", async () => {

@@ -73,8 +73,13 @@ export class MockLLM implements ChatModel {
     return (await this.#answer(request)).response as LLMResponse<TParsed>;
   }
 
-  stream(request: ChatRequest): ChatStream {
-    return new MockStream(() => this.#answer(request), request, this.#options);
+  /** A scripted stream; with a response format, `response()` has its `parsed` typed. */
+  stream<TParsed = unknown>(request: ChatRequest<TParsed>): ChatStream<TParsed> {
+    return new MockStream(
+      () => this.#answer(request),
+      request,
+      this.#options,
+    ) as ChatStream<TParsed>;
   }
 
   async #answer(request: ChatRequest): Promise<Answer> {

@@ -18,9 +18,9 @@
 // tracing, about 6 kB more min+gzip when bundled. `@loom/llm-core` alone does not import it.
 //
 // The issue's target is 25 kB for call + stream. It is NOT met: measured (rolldown 1.2.19),
-// `ChatClient` of `@loom/llm-core` loads 29.4 kB at start (4.4 kB over, 1.17 times the target;
-// 35.6 kB before the protocols were split out) and the `@loom/llm` facade 36.1 kB (presets,
-// prices, telemetry hooks; 42.3 kB before). What the 29.4 kB holds is in runtimes/README.md.
+// `ChatClient` of `@loom/llm-core` loads 29.6 kB at start (4.6 kB over, 1.18 times the target;
+// 35.6 kB before the protocols were split out) and the `@loom/llm` facade 36.2 kB (presets,
+// prices, telemetry hooks; 42.3 kB before). What the 29.6 kB holds is in runtimes/README.md.
 // Each budget is the measured size plus 3%, rounded up to 100 bytes, so growth fails the test;
 // lower it when the bundle shrinks, down to 25 kB.
 import { join } from "node:path";
@@ -42,7 +42,7 @@ interface SizeEntry {
 }
 
 const ENTRIES: Record<string, SizeEntry> = {
-  // Measured 36,065 bytes at start, 41,300 with Anthropic's Messages (the larger protocol).
+  // Measured 36,238 bytes at start, 41,400 with Anthropic's Messages (the larger protocol).
   "@loom/llm LLMProvider": {
     source: `import { LLMProvider } from "@loom/llm";
 const llm = new LLMProvider({}, { baseUrl: "https://api.example.com/v1", model: "m" });
@@ -53,8 +53,8 @@ for await (const text of llm.stream({ messages })) console.log(text);
     budget: 36_800,
     protocolBudget: 42_200,
   },
-  // Measured 29,372 bytes at start, 34,600 with Anthropic's Messages (29,227 before hex masking
-  // and the validation of zod mini's schemas).
+  // Measured 29,572 bytes at start, 34,800 with Anthropic's Messages (29,227 before hex masking
+  // and the reading of any zod 4 copy's schemas: their metadata, zod mini's English messages).
   "@loom/llm-core ChatClient": {
     source: `import { ChatClient } from "@loom/llm-core";
 const client = new ChatClient({}, { baseUrl: "https://api.example.com/v1", model: "m" });

@@ -19,9 +19,9 @@ import {
   messageStream,
   readTranscript,
   transcriptReplies,
+  undisguiseEcho,
 } from "@loom/llm-testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { undisguise } from "./undisguise.fixture.js";
 
 const KEY = "sk-ant-conformance-0123456789";
 let server: FakeServer;
@@ -392,6 +392,6 @@ describe("hostile.messagesEcho read by the official client: the key where it say
       echo = field(got as Anthropic.Message, place);
     }
     expect(typeof echo).toBe("string");
-    expect(undisguise(echo as string, encoding)).toContain(`authorization: Bearer ${KEY}`);
+    expect(undisguiseEcho(echo as string, encoding)).toContain(`authorization: Bearer ${KEY}`);
   });
 });

@@ -21,7 +21,7 @@ export type {
 } from "./fake-server/fake-reply.js";
 export { mostInWindow } from "./fake-server/most-in-window.js";
 export type { RecordedRequest } from "./fake-server/recorded-request.js";
-export { ECHO_ENCODINGS } from "./hostile/echo-encoding.js";
+export { ECHO_ENCODINGS, undisguiseEcho } from "./hostile/echo-encoding.js";
 export { type EchoEncoding, hostile } from "./hostile/hostile.js";
 export { MESSAGES_ECHO_PLACES, type MessagesEchoPlace } from "./hostile/messages-echo.js";
 export { RESPONSES_ECHO_PLACES, type ResponsesEchoPlace } from "./hostile/responses-echo.js";

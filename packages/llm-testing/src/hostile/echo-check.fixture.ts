@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { EchoEncoding } from "./echo-encoding.js";
+import { ECHO_PREFIX, type EchoEncoding, undisguiseEcho } from "./echo-encoding.js";
 
 /** A key with characters every disguise changes (`+`, `/`, `=`), so none lets it through as is. */
 export const SECRET = "sk-echo+KEY/0123456789=abcdef";
@@ -58,15 +58,6 @@ export function strings(value: unknown): string[] {
   return [];
 }
 
-/** The headers an echo carries, undisguised: what follows `headers: `, decoded. */
-export function undisguise(echo: string, encoding: EchoEncoding): string {
-  const encoded = echo.slice(echo.indexOf("headers: ") + "headers: ".length);
-  if (encoding === "url") return decodeURIComponent(encoded);
-  if (encoding === "base64") return Buffer.from(encoded, "base64").toString();
-  if (encoding === "hex") return Buffer.from(encoded, "hex").toString();
-  return encoded;
-}
-
 /**
  * The checks every echo answer passes: every document is JSON; the bytes hold the secret only
  * when the encoding is `raw`; and a whole body holds an echo that decodes back to the secret.
@@ -77,11 +68,11 @@ export function expectDisguisedEcho(answer: Answer, encoding: EchoEncoding, head
   // Strings as `\uXXXX` escapes, keys as they are.
   if (encoding === "json-unicode") expect(answer.text).toMatch(/"type":"\\u00[0-7][0-9a-f]/);
   if (answer.type.startsWith("text/event-stream")) return;
-  const echoes = strings(docs[0]).filter((s) => s.includes("headers: "));
+  const echoes = strings(docs[0]).filter((s) => s.includes(ECHO_PREFIX));
   expect(echoes.length).toBeGreaterThan(0);
   for (const echo of echoes) {
     if (echo.startsWith("{")) continue;
-    expect(undisguise(echo, encoding)).toContain(`${header}: `);
-    expect(undisguise(echo, encoding)).toContain(SECRET);
+    expect(undisguiseEcho(echo, encoding)).toContain(`${header}: `);
+    expect(undisguiseEcho(echo, encoding)).toContain(SECRET);
   }
 }

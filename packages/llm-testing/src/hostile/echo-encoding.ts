@@ -19,12 +19,29 @@ export function headersText(request: RecordedRequest): string {
     .join("; ");
 }
 
+/** What every echo begins with, before the headers it disguises. */
+export const ECHO_PREFIX = "headers: ";
+
 /** `text` disguised as `encoding` says; `json-unicode` is done when the JSON is written. */
 export function encode(text: string, encoding: EchoEncoding): string {
   if (encoding === "url") return encodeURIComponent(text);
   if (encoding === "base64") return Buffer.from(text).toString("base64");
   if (encoding === "hex") return Buffer.from(text).toString("hex");
   return text;
+}
+
+/**
+ * The headers a hostile echo carries, undisguised: what follows `headers: ` in `echo`, decoded
+ * as `encoding` says (`json-unicode` was undone when its JSON was parsed). For a test that
+ * checks an echo reached the place it was sent to, disguised, before checking it is masked.
+ */
+export function undisguiseEcho(echo: string, encoding: EchoEncoding): string {
+  const at = echo.indexOf(ECHO_PREFIX);
+  if (at === -1) throw new Error(`not a hostile echo (no "${ECHO_PREFIX}"): ${echo.slice(0, 80)}`);
+  const encoded = echo.slice(at + ECHO_PREFIX.length);
+  if (encoding === "url") return decodeURIComponent(encoded);
+  if (encoding === "base64" || encoding === "hex") return Buffer.from(encoded, encoding).toString();
+  return encoded;
 }
 
 /** Every character of `text` as a `\uXXXX` escape (a pair of them above U+FFFF). */

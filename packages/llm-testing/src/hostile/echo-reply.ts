@@ -1,6 +1,6 @@
 import type { FakeReply, SseItem, SseReply } from "../fake-server/fake-reply.js";
 import type { RecordedRequest } from "../fake-server/recorded-request.js";
-import { type EchoEncoding, echoJson, encode, headersText } from "./echo-encoding.js";
+import { ECHO_PREFIX, type EchoEncoding, echoJson, encode, headersText } from "./echo-encoding.js";
 
 /** What a hostile server echoes: every request header, disguised, split in three for streams. */
 export interface Echo {
@@ -12,7 +12,7 @@ export interface Echo {
 
 /** The echo of a request's headers. */
 export function echoOf(request: RecordedRequest, encoding: EchoEncoding): Echo {
-  const text = `headers: ${encode(headersText(request), encoding)}`;
+  const text = `${ECHO_PREFIX}${encode(headersText(request), encoding)}`;
   const third = Math.ceil(text.length / 3);
   return {
     text,

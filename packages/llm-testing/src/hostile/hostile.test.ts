@@ -2,6 +2,7 @@ import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFakeServer, type FakeServer } from "../fake-server/create-fake-server.js";
+import { ECHO_ENCODINGS, undisguiseEcho } from "./echo-encoding.js";
 import { hostile } from "./hostile.js";
 
 let server: FakeServer;
@@ -62,6 +63,20 @@ describe("hostile replies", () => {
     const base64 = await post({ authorization: `Bearer ${secret}` });
     const encoded = JSON.parse(base64.body.toString()).error.message.split(": ")[1];
     expect(Buffer.from(encoded, "base64").toString()).toContain(`authorization: Bearer ${secret}`);
+  });
+
+  it("undisguiseEcho: every encoding's echo back to its headers; text without an echo throws", async () => {
+    // `+`, `/` and `=` change in every disguise, so none lets the key through as it is.
+    const secret = "sk-echo+KEY/0123456789=abcdef";
+    for (const encoding of ECHO_ENCODINGS) {
+      server.enqueue(hostile.echoHeaders(encoding));
+      const answer = await post({ authorization: `Bearer ${secret}` });
+      const message: string = JSON.parse(answer.body.toString()).error.message;
+      // json-unicode's disguise is in the JSON's escapes, undone by parsing it.
+      if (encoding !== "raw" && encoding !== "json-unicode") expect(message).not.toContain(secret);
+      expect(undisguiseEcho(message, encoding)).toContain(`authorization: Bearer ${secret}`);
+    }
+    expect(() => undisguiseEcho("no echo here", "hex")).toThrow("not a hostile echo");
   });
 
   it("bomStream: begins with EF BB BF", async () => {

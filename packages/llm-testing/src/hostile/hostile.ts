@@ -3,7 +3,13 @@ import type { FakeReply, ReplyEnd } from "../fake-server/fake-reply.js";
 import type { RecordedRequest } from "../fake-server/recorded-request.js";
 import { completionBody } from "../wire/completion-body.js";
 import { completionChunk } from "../wire/completion-chunk.js";
-import { type EchoEncoding, encode, headersText, unicodeEscape } from "./echo-encoding.js";
+import {
+  ECHO_PREFIX,
+  type EchoEncoding,
+  encode,
+  headersText,
+  unicodeEscape,
+} from "./echo-encoding.js";
 import { type MessagesEchoPlace, messagesEcho } from "./messages-echo.js";
 import { type ResponsesEchoPlace, responsesEcho } from "./responses-echo.js";
 
@@ -22,7 +28,7 @@ export const hostile = {
    */
   echoHeaders(encoding: EchoEncoding = "raw", status = 401): FakeReply {
     return (request: RecordedRequest): FakeReply => {
-      const message = `invalid request headers: ${encode(headersText(request), encoding)}`;
+      const message = `invalid request ${ECHO_PREFIX}${encode(headersText(request), encoding)}`;
       const body =
         encoding === "json-unicode"
           ? `{"error":{"message":"${unicodeEscape(message)}","type":"invalid_request_error"}}`

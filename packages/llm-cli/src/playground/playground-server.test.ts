@@ -1,13 +1,13 @@
 // The playground's server over real HTTP on loopback: who may talk to it, what bad input gets,
 // runs streamed from real fake servers, and keys never reaching the page.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFakeServer, type FakeServer, providerStream, textStream } from "@loom/llm-testing";
+import { type FakeServer, providerStream, textStream } from "@loom/llm-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCliArgs } from "../cli-args.js";
 import { parseTranscript } from "../recorded-turns.js";
+import { type EchoPlayground, startEchoPlayground } from "./echo-playground.fixture.js";
 import { type Playground, startPlayground } from "./playground-server.js";
 import type { PlaygroundEvent } from "./run-contenders.js";
 
@@ -16,6 +16,7 @@ const ENV_KEY = "sk-env-OTHER-SECRET-9876543210fedcba";
 /** A gateway's credential in a header whose name says nothing of it. */
 const GATEWAY_KEY = "sk-helicone-7Hq2xLp9Vd3Rk8Wm";
 
+let echo: EchoPlayground | undefined;
 let fake: FakeServer;
 let dir: string;
 let playground: Playground;
@@ -23,10 +24,10 @@ let token: string;
 let history: string;
 
 beforeAll(async () => {
-  // Echoes the request's Authorization header into its answer, a word at a time: a hostile
-  // server handing the key back.
-  fake = await createFakeServer({
-    fallback: (request) => {
+  echo = await startEchoPlayground({
+    // Echoes the request's Authorization header into its answer, a word at a time: a hostile
+    // server handing the key back.
+    reply: (request) => {
       const auth = String(request.headers.authorization ?? "none");
       const gateway = String(request.headers["helicone-auth"] ?? "");
       return textStream(["You ", "sent ", auth, ` ${gateway}`, " and ", "more ", "words."], {
@@ -34,27 +35,14 @@ beforeAll(async () => {
         model: "fake-model",
       });
     },
-  });
-  dir = await mkdtemp(join(tmpdir(), "loom-playground-"));
-  const config = join(dir, "loom.toml");
-  await writeFile(
-    config,
-    `[llm.echo]\nbase_url = "${fake.baseUrl}"\nmodel = "echo-model"\napi_key_env = "ECHO_KEY"\nheaders = { "Helicone-Auth" = "Bearer ${GATEWAY_KEY}" }\n`,
-  );
-  history = join(dir, "history.jsonl");
-  playground = await startPlayground({
-    args: parseCliArgs(["playground", "--config", config]),
     env: { ECHO_KEY: KEY, OPENAI_API_KEY: ENV_KEY },
-    historyPath: history,
+    tomlExtra: `headers = { "Helicone-Auth" = "Bearer ${GATEWAY_KEY}" }\n`,
   });
+  ({ fake, dir, playground, history } = echo);
   token = new URL(playground.url).searchParams.get("token") ?? "";
 });
 
-afterAll(async () => {
-  await playground?.close();
-  await fake?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => echo?.close());
 
 /** A raw HTTP request to the playground: any Host, any headers. */
 function raw(

@@ -6,17 +6,16 @@
 // `.artifacts/playground/` (ignored by git), one of them shown in the README.
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
+import { type FakeServer, textStream } from "@loom/llm-testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parseCliArgs } from "../cli-args.js";
-import { type Playground, startPlayground } from "./playground-server.js";
+import { type EchoPlayground, startEchoPlayground } from "./echo-playground.fixture.js";
+import type { Playground } from "./playground-server.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const KEY = "sk-Zq8vT3mK9wX2pL7nR4jH6fD1yB5c";
@@ -93,8 +92,8 @@ const missing = chromiumMissing();
 if (missing !== undefined) console.log(`playground browser test skipped: ${missing}`);
 
 describe.skipIf(missing !== undefined)("the playground in headless Chromium", () => {
+  let echo: EchoPlayground | undefined;
   let fake: FakeServer;
-  let dir: string;
   let history: string;
   let playground: Playground;
   let browser: Browser;
@@ -104,8 +103,8 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    fake = await createFakeServer({
-      fallback: (request) => {
+    echo = await startEchoPlayground({
+      reply: (request) => {
         // A hostile server: the key it was sent comes back inside the answer.
         const auth = String(request.headers.authorization ?? "");
         const body = request.body as { messages?: { content?: unknown }[] } | undefined;
@@ -115,19 +114,9 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
           model: "fake-model",
         });
       },
-    });
-    dir = await mkdtemp(join(tmpdir(), "loom-playground-browser-"));
-    const config = join(dir, "loom.toml");
-    await writeFile(
-      config,
-      `[llm.echo]\nbase_url = "${fake.baseUrl}"\nmodel = "echo-model"\napi_key_env = "ECHO_KEY"\n`,
-    );
-    history = join(dir, "history.jsonl");
-    playground = await startPlayground({
-      args: parseCliArgs(["playground", "--config", config]),
       env: { ECHO_KEY: KEY },
-      historyPath: history,
     });
+    ({ fake, playground, history } = echo);
     await mkdir(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -150,9 +139,7 @@ describe.skipIf(missing !== undefined)("the playground in headless Chromium", ()
 
   afterAll(async () => {
     await browser?.close();
-    await playground?.close();
-    await fake?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    await echo?.close();
   });
 
   it("refuses the page without its token", async () => {

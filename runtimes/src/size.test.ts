@@ -18,11 +18,11 @@
 // tracing, about 6 kB more min+gzip when bundled. `@loom/llm-core` alone does not import it.
 //
 // The issue's target is 25 kB for call + stream. It is NOT met: measured (rolldown 1.2.19),
-// `ChatClient` of `@loom/llm-core` loads 29.6 kB at start (4.6 kB over, 1.18 times the target;
-// 35.6 kB before the protocols were split out) and the `@loom/llm` facade 36.2 kB (presets,
-// prices, telemetry hooks; 42.3 kB before). What the 29.6 kB holds is in runtimes/README.md.
-// Each budget is the measured size plus 3%, rounded up to 100 bytes, so growth fails the test;
-// lower it when the bundle shrinks, down to 25 kB.
+// `ChatClient` of `@loom/llm-core` loads 29.0 kB at start (4.0 kB over, 1.16 times the target;
+// 35.6 kB before the protocols were split out) and the `@loom/llm` facade 35.8 kB (presets,
+// prices, telemetry hooks; 42.3 kB before). What the 29.0 kB holds is in runtimes/README.md.
+// Each budget is the measured size plus about 1.5%, rounded up to 100 bytes, so growth fails
+// the test; lower it when the bundle shrinks, down to 25 kB.
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { type OutputChunk, rolldown } from "rolldown";
@@ -42,7 +42,7 @@ interface SizeEntry {
 }
 
 const ENTRIES: Record<string, SizeEntry> = {
-  // Measured 36,238 bytes at start, 41,400 with Anthropic's Messages (the larger protocol).
+  // Measured 35,777 bytes at start, 41,000 with Anthropic's Messages (the larger protocol).
   "@loom/llm LLMProvider": {
     source: `import { LLMProvider } from "@loom/llm";
 const llm = new LLMProvider({}, { baseUrl: "https://api.example.com/v1", model: "m" });
@@ -50,11 +50,11 @@ const messages = [{ role: "user", content: "hi" }];
 console.log(await llm.call({ messages }));
 for await (const text of llm.stream({ messages })) console.log(text);
 `,
-    budget: 36_800,
-    protocolBudget: 42_200,
+    budget: 36_400,
+    protocolBudget: 41_700,
   },
-  // Measured 29,572 bytes at start, 34,800 with Anthropic's Messages (29,227 before hex masking
-  // and the reading of any zod 4 copy's schemas: their metadata, zod mini's English messages).
+  // Measured 29,046 bytes at start, 34,300 with Anthropic's Messages (29,572 before the rate
+  // limiter was loaded by a rate limit's gate, on first need).
   "@loom/llm-core ChatClient": {
     source: `import { ChatClient } from "@loom/llm-core";
 const client = new ChatClient({}, { baseUrl: "https://api.example.com/v1", model: "m" });
@@ -62,8 +62,8 @@ const messages = [{ role: "user", content: "hi" }];
 console.log(await client.call({ messages }));
 for await (const text of client.stream({ messages })) console.log(text);
 `,
-    budget: 29_900,
-    protocolBudget: 35_300,
+    budget: 29_500,
+    protocolBudget: 34_900,
   },
 };
 
@@ -72,6 +72,8 @@ const VIRTUAL = "\0loom-size-entry:";
 
 /** What an app loads, minified: the code and its gzipped size in bytes. */
 interface Load {
+  /** The code, minified (one file's worth). */
+  code: string;
   bytes: number;
   gzipBytes: number;
 }
@@ -87,6 +89,8 @@ interface Measured {
   initialImports: string[];
   /** The externals loaded on first need (dynamic imports). */
   lazyImports: string[];
+  /** The code of every chunk not loaded at start, minified. */
+  lazyCode: string;
 }
 
 /** The chunks `from` loads before it runs, itself first (static imports, transitively). */
@@ -107,7 +111,7 @@ function staticClosure(from: OutputChunk, chunks: Map<string, OutputChunk>): Out
 /** The chunks' code joined, as one file of the app would hold it, and its sizes. */
 function loadOf(chunks: readonly OutputChunk[]): Load {
   const code = chunks.map((chunk) => chunk.code).join("\n");
-  return { bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
+  return { code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
 }
 
 /**
@@ -169,7 +173,11 @@ async function measure(name: string): Promise<Measured> {
     const lazyImports = [
       ...new Set([...chunks.values()].flatMap((chunk) => chunk.dynamicImports)),
     ].filter((spec) => !chunks.has(spec));
-    return { initial: loadOf(initial), protocols, imports, initialImports, lazyImports };
+    const lazyCode = [...chunks.values()]
+      .filter((chunk) => !initial.includes(chunk))
+      .map((chunk) => chunk.code)
+      .join("\n");
+    return { initial: loadOf(initial), protocols, imports, initialImports, lazyImports, lazyCode };
   } finally {
     await build.close();
   }
@@ -180,7 +188,8 @@ const kB = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
 describe("browser bundle size of call + stream (min + gzip, zod and @opentelemetry/api external)", () => {
   for (const [name, { budget, protocolBudget }] of Object.entries(ENTRIES)) {
     it(`${name} stays within ${kB(budget)} at start, ${kB(protocolBudget)} with another protocol`, async () => {
-      const { initial, protocols, imports, initialImports, lazyImports } = await measure(name);
+      const { initial, protocols, imports, initialImports, lazyImports, lazyCode } =
+        await measure(name);
       const over = initial.gzipBytes - TARGET_BYTES;
       console.log(
         `size ${name}: ${kB(initial.bytes)} min, ${kB(initial.gzipBytes)} min+gzip = ${initial.gzipBytes} bytes at start (budget ${kB(budget)}, issue target ${kB(TARGET_BYTES)}: ${over > 0 ? `${kB(over)} over` : "met"}); ${Object.entries(
@@ -196,6 +205,9 @@ describe("browser bundle size of call + stream (min + gzip, zod and @opentelemet
         expect(spec).toMatch(/^(zod|@opentelemetry\/api)($|\/)/);
       // zod is loaded by the first request whose schemas need it, never at start.
       expect(initialImports).not.toContain("zod");
+      // The rate limiter is loaded by a rate limit's gate: its code is not in the start.
+      expect(initial.code).not.toContain("the rate limit would hold this request");
+      expect(lazyCode).toContain("the rate limit would hold this request");
       expect(lazyImports).toContain("zod");
       expect(initial.gzipBytes).toBeLessThanOrEqual(budget);
       // The other protocols stay out of the start: each is a chunk of its own, loaded on use.

@@ -1,0 +1,133 @@
+import type { GateEntry, GateOutcome, GatePass } from "@loom/llm-types";
+import { TimeoutError } from "@loom/llm-types";
+import { sleep } from "../retry/sleep.js";
+import { readRateLimitHeaders } from "./rate-limit-headers.js";
+import { type Entry, SlidingWindow } from "./sliding-window.js";
+
+/** A request's place in line: whether the limit held it, and when it has passed. */
+interface Turn {
+  held: boolean;
+  readonly passed: Promise<void>;
+}
+
+/**
+ * What a `RateLimitGate` does once loaded: requests and tokens counted over their windows, each
+ * request let through in the order it came when both allow it, its count corrected by what the
+ * server reports (usage, `Retry-After`, `x-ratelimit-*` headers).
+ */
+export class RateLimiter {
+  readonly #requests: SlidingWindow | undefined;
+  readonly #tokens: SlidingWindow | undefined;
+  /** The last request in line (none when it is empty): each waits for the one before it. */
+  #last: Turn | undefined;
+
+  /** Limits already checked (`RateLimitGate`): positive integers, a window a timer can hold. */
+  constructor(requests: number | undefined, tokens: number | undefined, windowMs: number) {
+    this.#requests = requests === undefined ? undefined : new SlidingWindow(requests, windowMs);
+    this.#tokens = tokens === undefined ? undefined : new SlidingWindow(tokens, windowMs);
+  }
+
+  async enter(entry: GateEntry, signal: AbortSignal | undefined): Promise<GatePass> {
+    const started = performance.now();
+    let request: Entry | undefined;
+    let tokens: Entry | undefined;
+    const ahead = this.#last;
+    let done = (): void => {};
+    const turn: Turn = {
+      held: false,
+      passed: new Promise((resolve) => {
+        done = resolve;
+      }),
+    };
+    this.#last = turn;
+    try {
+      if (ahead !== undefined) {
+        await abortable(ahead.passed, signal);
+        // Waiting behind a request the limit held is being held too; behind one that went at
+        // once it is not, however long a busy event loop took.
+        turn.held = ahead.held;
+      }
+      for (;;) {
+        const now = performance.now();
+        const wait = Math.max(
+          this.#requests?.waitFor(1, now) ?? 0,
+          this.#tokens?.waitFor(entry.estimatedTokens, now) ?? 0,
+        );
+        if (wait <= 0) break;
+        if (entry.deadline !== undefined && now + wait > entry.deadline) {
+          throw new TimeoutError({
+            timeoutMs: Math.round(entry.deadline - started),
+            phase: "rate-limit",
+            message: `${entry.provider}: the rate limit would hold this request for ${Math.ceil(wait)} ms, past its deadline; nothing was sent`,
+            retryable: false,
+            provider: entry.provider,
+            model: entry.model,
+          });
+        }
+        turn.held = true;
+        await sleep(Math.ceil(wait), signal);
+      }
+      const now = performance.now();
+      request = this.#requests?.add(1, now);
+      tokens = this.#tokens?.add(entry.estimatedTokens, now);
+    } finally {
+      if (this.#last === turn) this.#last = undefined;
+      done();
+    }
+    return this.#pass(turn.held ? performance.now() - started : 0, request, tokens);
+  }
+
+  #pass(waitedMs: number, request: Entry | undefined, tokens: Entry | undefined): GatePass {
+    let left = false;
+    return {
+      waitedMs,
+      leave: (outcome: GateOutcome) => {
+        if (left) return;
+        left = true;
+        this.#leave(outcome, request, tokens);
+      },
+    };
+  }
+
+  #leave(outcome: GateOutcome, request: Entry | undefined, tokens: Entry | undefined): void {
+    const now = performance.now();
+    if (!outcome.sent) {
+      // Never reached the server: it counted nothing.
+      if (request !== undefined) this.#requests?.adjust(request, 0, now);
+      if (tokens !== undefined) this.#tokens?.adjust(tokens, 0, now);
+      return;
+    }
+    const usage = outcome.usage;
+    if (usage?.reported && tokens !== undefined)
+      this.#tokens?.adjust(tokens, usage.totalTokens, now);
+    if (outcome.retryAfterMs !== undefined) {
+      this.#requests?.hold(outcome.retryAfterMs, now);
+      this.#tokens?.hold(outcome.retryAfterMs, now);
+    }
+    const said = readRateLimitHeaders(outcome.headers);
+    if (said?.remainingRequests !== undefined)
+      this.#requests?.observe(said.remainingRequests, said.resetRequestsMs, now);
+    if (said?.remainingTokens !== undefined)
+      this.#tokens?.observe(said.remainingTokens, said.resetTokensMs, now);
+  }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -72,6 +72,25 @@ describe("StreamingRedaction", () => {
     );
   });
 
+  it("a secret that begins with a character outside ASCII (or outside the BMP) is held and masked as well", () => {
+    // Its literal form begins with a code unit the ASCII table does not hold.
+    const wide = ["ü-geheim-7788990011", "𝒦-astral-5566778899"];
+    const masker = new Redactor(wide);
+    fc.assert(
+      fc.property(
+        fc.array(fragment(wide), { maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (fragments, cuts) => {
+          const text = fragments.join("");
+          const { out } = streamed(masker, split(text, cuts));
+          expect(out).toBe(masker.redact(text));
+          for (const secret of wide) expect(out).not.toContain(secret);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+
   it("a secret whose end begins it again, whole in a piece, is not cut where its end begins", () => {
     // The end of the text ("abab") may begin the secret again, and is held; but it also ends a
     // whole secret that began before it, which must be masked whole, not cut there.

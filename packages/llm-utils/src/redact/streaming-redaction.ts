@@ -1,4 +1,5 @@
 import type { CharacterForm, Pattern, SecretForms } from "./secret-forms.js";
+import { StartCodes } from "./start-codes.js";
 
 /**
  * What every streaming redaction of one redactor shares, made once (on its first stream): the
@@ -8,10 +9,8 @@ import type { CharacterForm, Pattern, SecretForms } from "./secret-forms.js";
 export interface StreamingPlan {
   readonly forms: readonly SecretForms[];
   readonly patterns: readonly Pattern[];
-  /** A character any form of any secret may begin with. */
-  readonly start: RegExp;
-  /** The same characters, as UTF-16 code units: looked up per character of a piece's end. */
-  readonly startCodes: ReadonlySet<number>;
+  /** The characters any form of any secret may begin with: their UTF-16 code units. */
+  readonly starts: StartCodes;
   readonly window: number;
 }
 
@@ -30,8 +29,7 @@ export function streamingPlan(
   return {
     forms,
     patterns,
-    start: new RegExp(`[${[...starts].map(escapeClass).join("")}]`),
-    startCodes: new Set([...starts].map((char) => char.charCodeAt(0))),
+    starts: new StartCodes([...starts].map((char) => char.charCodeAt(0))),
     window,
   };
 }
@@ -58,7 +56,7 @@ export class StreamingRedaction {
 
   /** The text safe to hand on after `piece`, masked ("" while all of it is held). */
   push(piece: string): string {
-    if (this.#held === "" && !this.#plan.start.test(piece)) return piece;
+    if (this.#held === "" && !this.#plan.starts.anyIn(piece)) return piece;
     const text = this.#held + piece;
     const cut = this.#cut(text);
     this.#held = text.slice(cut);
@@ -79,9 +77,9 @@ export class StreamingRedaction {
   #cut(text: string): number {
     const length = text.length;
     let cut = length;
-    const { startCodes, window, patterns } = this.#plan;
+    const { starts, window, patterns } = this.#plan;
     for (let i = Math.max(0, length - window); i < length; i++) {
-      if (startCodes.has(text.charCodeAt(i)) && this.#beginsHere(text, i)) {
+      if (starts.has(text.charCodeAt(i)) && this.#beginsHere(text, i)) {
         cut = i;
         break;
       }
@@ -92,7 +90,7 @@ export class StreamingRedaction {
     // character some form begins with: none there (digits before a held "7"), none crosses.
     let crossing = false;
     for (let i = Math.max(0, cut - window); i < cut && !crossing; i++)
-      crossing = startCodes.has(text.charCodeAt(i));
+      crossing = starts.has(text.charCodeAt(i));
     if (!crossing) return cut;
     // A complete form may begin before the cut and end after it: cut before it instead. Moving
     // the cut back can put it inside another match, so look again until it stays.
@@ -170,8 +168,4 @@ function matchedLength(text: string, at: number, form: CharacterForm): number {
     if (got !== wanted) return -1;
   }
   return length;
-}
-
-function escapeClass(char: string): string {
-  return char.replace(/[\\\]^-]/g, "\\$&");
 }

@@ -28,6 +28,8 @@ export class RateLimiter {
   }
 
   async enter(entry: GateEntry, signal: AbortSignal | undefined): Promise<GatePass> {
+    // An aborted request takes no place in line, even when it would not have to wait.
+    if (signal?.aborted === true) throw signal.reason;
     const started = performance.now();
     let request: Entry | undefined;
     let tokens: Entry | undefined;

@@ -236,17 +236,19 @@ describe("SseDecoder properties", () => {
     );
   });
 
-  it("the limit counts an event's bytes, not its characters, however the stream is cut", () => {
+  it("the limit counts an event's bytes, not its characters, however the stream is cut, a byte order mark or not", () => {
     const line = fc.string({ unit: "grapheme", maxLength: 30 }).filter((l) => !/[\r\n]/.test(l));
     fc.assert(
       fc.property(
         fc.array(fc.array(line, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }),
         fc.integer({ min: 1, max: 200 }),
         fc.array(fc.nat(), { maxLength: 12 }),
-        (events, limit, cuts) => {
+        fc.boolean(),
+        (events, limit, cuts, bom) => {
           const text = events.map((lines) => `${lines.map((l) => `data: ${l}\n`).join("")}\n`);
-          const bytes = Buffer.from(text.join(""));
-          // The rule, on bytes: the lines of one event (terminators left out) within the limit.
+          const bytes = Buffer.from((bom ? "\ufeff" : "") + text.join(""));
+          // The rule, on bytes: the lines of one event (terminators left out) within the limit;
+          // the stream's byte order mark, dropped, counts in none.
           const over = events.some(
             (lines) => lines.reduce((n, l) => n + Buffer.byteLength(`data: ${l}`), 0) > limit,
           );
@@ -256,6 +258,19 @@ describe("SseDecoder properties", () => {
         },
       ),
     );
+  });
+
+  it("the stream's byte order mark counts against no event's limit, its first line read whole or in pieces", () => {
+    // "data: abc" is 9 bytes: within a limit of 9 whether its line ends in this read or the next.
+    for (const chunks of [["\ufeffdata: abc\n\n"], ["\ufeffdata: abc", "\n\n"]]) {
+      expect(decode(chunks, 9)).toEqual([["data", "abc", undefined]]);
+      expect(() => decode(chunks, 8)).toThrow("too big");
+    }
+    // A first read of text outside ASCII whose event is still open at its end: "data: é" (8
+    // bytes) and then "data" (4) make 12.
+    const open = ["\ufeffdata: é\n", "data\n\n"];
+    expect(decode(open, 12)).toEqual([["data", "é\n", undefined]]);
+    expect(() => decode(open, 11)).toThrow("too big");
   });
 
   it("random bytes give events or the size error, nothing else", () => {

@@ -85,7 +85,10 @@ export class SseDecoder {
       const piece = pos === 0 ? chunk : chunk.subarray(pos);
       this.#partial.push(piece);
       this.#partialBytes += piece.length;
-      if (this.#partialBytes + this.#eventBytes > this.#maxEventBytes) throw this.#onOverflow();
+      // The stream's byte order mark, if its first line is still coming, will be dropped.
+      const bom = this.#first ? leadingBomBytes(this.#partial) : 0;
+      if (this.#partialBytes - bom + this.#eventBytes > this.#maxEventBytes)
+        throw this.#onOverflow();
     }
   }
 
@@ -129,13 +132,14 @@ export class SseDecoder {
     const size =
       text.length === bytes
         ? "length"
-        : !this.#first && this.#eventBytes + bytes <= this.#maxEventBytes
+        : this.#eventBytes + bytes <= this.#maxEventBytes
           ? "later"
           : "utf8";
     const length = text.length;
     let pos = 0;
-    // Where the event still open after this text began: its lines are counted at the end.
-    let open = 0;
+    // Where the event still open after this text began: its lines are counted at the end (the
+    // stream's byte order mark, dropped, is not).
+    let open = this.#first && text.charCodeAt(0) === BOM ? 1 : 0;
     // Where the next LF and the next CR are, `length` when there is none. A sentinel, not -1:
     // with -1 tests in this loop, TurboFan compiled it so that each `indexOf` cost about 0.5 µs
     // (20 times the loop written this way), which was 11% of a tool-call stream's CPU.
@@ -234,6 +238,21 @@ export class SseDecoder {
     this.#eventBytes = 0;
     if (data !== undefined) sink.onData(data, event);
   }
+}
+
+/** UTF-8's byte order mark: EF BB BF. */
+const BOM_BYTES = [0xef, 0xbb, 0xbf];
+
+/** 3 when the pieces begin with the byte order mark (however they are cut), else 0. */
+function leadingBomBytes(pieces: readonly Uint8Array[]): number {
+  let matched = 0;
+  for (const piece of pieces) {
+    for (let i = 0; i < piece.length; i++) {
+      if (piece[i] !== BOM_BYTES[matched]) return 0;
+      if (++matched === 3) return 3;
+    }
+  }
+  return 0;
 }
 
 /** The index of the last LF or CR in `bytes` at or after `from`, or -1. */

@@ -10,6 +10,7 @@ import type { AttemptProgress } from "../retry/retrier.js";
 import { admit } from "./admit.js";
 import { Attempt } from "./attempt.js";
 import type { CallContext } from "./call-context.js";
+import { mayHaveReachedServer } from "./may-have-reached-server.js";
 import type { EventStreamReading, Item } from "./read-event-stream.js";
 import { readWholeBody } from "./read-whole-body.js";
 import { sendRequest } from "./send-request.js";
@@ -86,6 +87,9 @@ export async function* exchange(
           responseStarted: attempt.response !== undefined,
         };
         const mapped = toTransportError(error, { meta: facts, signal: ctx.signal, ...progress });
+        // Out before its status line, it may have reached the server all the same: the gates
+        // count it (a rate limit, as the provider may), else it is handed back unsent.
+        if (!attempt.outcome.sent && mayHaveReachedServer(mapped)) attempt.outcome = { sent: true };
         attempt.release();
         if (!(await retryAfter(ctx, mapped, progress))) {
           // Part of the answer came (an error event after text): final, and said so, so that no

@@ -278,6 +278,47 @@ describe("RateLimitGate", () => {
     expect(waits).toEqual([42]);
   });
 
+  it("a request aborted or timed out while out counts against the limit: the server may have it", async () => {
+    for (const end of ["abort", "deadline"] as const) {
+      server.reset();
+      const llm = client(new RateLimitGate({ requestsPerMinute: 1, windowMs: 60_000 }));
+      // The server takes 400 ms to answer; the call ends at 100 ms, after its request went.
+      server.enqueue({ type: "json", body: completionBody(), delayMs: 400 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const first = await failure(
+        llm.call(
+          end === "abort" ? { ...hello, signal: controller.signal } : { ...hello, deadlineMs: 100 },
+        ),
+      );
+      expect(first.name).toBe(end === "abort" ? "AbortError" : "TimeoutError");
+      expect(server.requests).toHaveLength(1);
+      // The window's one request is spent: the next is held, and would be past its deadline.
+      const next = await failure(llm.call({ ...hello, deadlineMs: 2_000 }));
+      expect(next).toMatchObject({ name: "TimeoutError", phase: "rate-limit" });
+      expect(server.requests).toHaveLength(1);
+    }
+  });
+
+  it("a request whose connection was refused takes no place: nothing reached a server", async () => {
+    const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 60_000 });
+    // A port nothing listens on: a server made and closed.
+    const closed = await createFakeServer();
+    const nowhere = closed.baseUrl;
+    await closed.close();
+    const refused = new ChatClient(
+      {},
+      { baseUrl: nowhere, model: "m", maxRetries: 0 },
+      { gates: [gate] },
+    );
+    clients.push(refused);
+    const error = await failure(refused.call(hello));
+    expect((error as { code?: string }).code).toBe("ECONNREFUSED");
+    // The place is free: a request through the same gate to a live server goes at once.
+    await client(gate).call({ ...hello, deadlineMs: 2_000 });
+    expect(arrivals).toHaveLength(1);
+  });
+
   it("limits that are not positive integers are refused when the gate is made", () => {
     for (const requestsPerMinute of [0, -1, 0.5, Number.NaN])
       expect(() => new RateLimitGate({ requestsPerMinute })).toThrow(

@@ -17,7 +17,11 @@ export interface GateEntry {
 
 /** How a request a gate let through ended. */
 export interface GateOutcome {
-  /** Whether the request reached the server (a provider counts it then, whatever came back). */
+  /**
+   * Whether the request reached the server, or may have (a provider counts it then, whatever came
+   * back): true too for a request aborted, timed out or cut off before its answer began; false
+   * for one never sent (its connection refused, its host not found, a check or hook of its own).
+   */
   readonly sent: boolean;
   /** The usage the server reported, when it answered. */
   readonly usage?: Usage | undefined;

@@ -319,6 +319,37 @@ describe("RateLimitGate", () => {
     expect(arrivals).toHaveLength(1);
   });
 
+  it("a request that leaves the line (aborted) keeps the order: one coming later goes after those ahead of it", async () => {
+    const entry = {
+      provider: "p",
+      model: "m",
+      estimatedTokens: 1,
+      request: hello,
+      deadline: undefined,
+    };
+    // Without the order kept, the last in line leaving let the next one race the one still
+    // waiting (about one round in four).
+    for (let round = 0; round < 20; round++) {
+      const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 40 });
+      (await gate.enter(entry, undefined)).leave({ sent: true });
+      const order: string[] = [];
+      const held = gate.enter(entry, undefined).then((pass) => {
+        order.push("held");
+        return pass;
+      });
+      const controller = new AbortController();
+      const leaving = gate.enter(entry, controller.signal);
+      controller.abort();
+      await expect(leaving).rejects.toMatchObject({ name: "AbortError" });
+      const later = gate.enter(entry, undefined).then((pass) => {
+        order.push("later");
+        return pass;
+      });
+      for (const pass of await Promise.all([held, later])) pass.leave({ sent: true });
+      expect(order).toEqual(["held", "later"]);
+    }
+  });
+
   it("limits that are not positive integers are refused when the gate is made", () => {
     for (const requestsPerMinute of [0, -1, 0.5, Number.NaN])
       expect(() => new RateLimitGate({ requestsPerMinute })).toThrow(

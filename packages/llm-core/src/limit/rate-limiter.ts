@@ -42,6 +42,7 @@ export class RateLimiter {
       }),
     };
     this.#last = turn;
+    let through = false;
     try {
       if (ahead !== undefined) {
         await abortable(ahead.passed, signal);
@@ -72,9 +73,16 @@ export class RateLimiter {
       const now = performance.now();
       request = this.#requests?.add(1, now);
       tokens = this.#tokens?.add(entry.estimatedTokens, now);
+      through = true;
     } finally {
-      if (this.#last === turn) this.#last = undefined;
-      done();
+      if (!through && ahead !== undefined) {
+        // Left the line (an abort, a deadline) before the one ahead passed: those behind wait
+        // for that one still, or the next to come would go before a request still waiting.
+        void ahead.passed.then(done);
+      } else {
+        if (this.#last === turn) this.#last = undefined;
+        done();
+      }
     }
     return this.#pass(turn.held ? performance.now() - started : 0, request, tokens);
   }

@@ -165,6 +165,40 @@ describe("Redactor", () => {
     );
   });
 
+  it("a secret run into another copy of itself is masked whole: the mask's visible end does not complete it", () => {
+    const secret = "sk-live-12345s";
+    const masked = new Redactor([secret]).redact(`echo: sk-live-12345${secret} end`);
+    expect(masked).not.toContain(secret);
+    expect(masked).toContain(" end");
+  });
+
+  it("property: copies of a key run into each other, whole or cut, in any encoding, leave none visible", () => {
+    const key = fc.string({
+      unit: fc.constantFrom(..."ABab01sk-_%/+=é"),
+      minLength: 12,
+      maxLength: 24,
+    });
+    fc.assert(
+      fc.property(
+        key,
+        fc.constantFrom(...Object.keys(encodings)),
+        fc.array(fc.tuple(fc.boolean(), fc.nat()), { minLength: 2, maxLength: 4 }),
+        (secret, name, copies) => {
+          const encode = encodings[name] as (s: string) => string;
+          const written = encode(secret);
+          // Each copy whole, or cut short at its end, run together.
+          const text = copies
+            .map(([whole, n]) => (whole ? written : written.slice(0, n % written.length)))
+            .join("");
+          const masked = new Redactor([secret]).redact(`<${text}>`);
+          expect(masked).not.toContain(secret);
+          expect(masked).not.toContain(written);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
   it("property: the shortest texts that can hold a key, the key alone or a base64 core alone, are searched", () => {
     // Text shorter than every form of every secret is not searched: these are the shortest
     // forms (a base64 core can be shorter than the key it encodes).

@@ -61,11 +61,19 @@ export class Redactor implements SecretMask {
   redact(text: string): string {
     if (text.length < this.#shortest) return text;
     let out = text;
-    for (const { regex, mask } of this.#patterns) {
-      regex.lastIndex = 0;
-      if (regex.test(out)) {
+    // Again until nothing matches: a match that took the start of a second copy leaves that
+    // copy's rest, which the mask's visible end can complete ("sk-live-12345s" twice, run
+    // together, masked once, read "…345sk-live-12345s"). Each mask is shorter than what it
+    // hides, so every pass that masks something shortens the text: this ends.
+    for (let masked = true; masked; ) {
+      masked = false;
+      for (const { regex, mask } of this.#patterns) {
         regex.lastIndex = 0;
-        out = out.replace(regex, mask);
+        if (regex.test(out)) {
+          regex.lastIndex = 0;
+          out = out.replace(regex, mask);
+          masked = true;
+        }
       }
     }
     return out;

@@ -123,6 +123,15 @@ describe("RateLimitGate while its limiter loads", () => {
     });
   });
 
+  it("a deadline further off than a timer can hold does not end the wait at once", async () => {
+    loader.delayMs = 200;
+    const gate = new RateLimitGate({ requestsPerMinute: 100 });
+    for (const deadline of [Number.POSITIVE_INFINITY, performance.now() + 3e9]) {
+      const pass = await gate.enter({ ...ENTRY, deadline }, undefined);
+      pass.leave({ sent: false });
+    }
+  });
+
   it("requests made while it loads pass in the order they came, an aborted one left out", async () => {
     loader.delayMs = 200;
     const gate = new RateLimitGate({ requestsPerMinute: 100 });

@@ -81,8 +81,9 @@ export class RateLimitGate implements CallGate {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       const deadline = entry.deadline;
-      if (deadline !== undefined) {
-        const started = performance.now();
+      const started = performance.now();
+      // A deadline further off than a timer holds (a longer one fires at once) is none here.
+      if (deadline !== undefined && deadline - started <= MAX_TIMER_MS) {
         timer = setTimeout(
           () => {
             if (!settle()) return;

@@ -266,6 +266,13 @@ describe("SseDecoder properties", () => {
       expect(decode(chunks, 9)).toEqual([["data", "abc", undefined]]);
       expect(() => decode(chunks, 8)).toThrow("too big");
     }
+    // The mark itself cut across reads, at the smallest limits.
+    for (const limit of [0, 1])
+      for (const chunks of [
+        [new Uint8Array([0xef]), new Uint8Array([0xbb, 0xbf, 0x0a, 0x0a])],
+        [new Uint8Array([0xef, 0xbb]), new Uint8Array([0xbf, 0x0a, 0x0a])],
+      ])
+        expect(decode(chunks, limit)).toEqual([]);
     // A first read of text outside ASCII whose event is still open at its end: "data: é" (8
     // bytes) and then "data" (4) make 12.
     const open = ["\ufeffdata: é\n", "data\n\n"];

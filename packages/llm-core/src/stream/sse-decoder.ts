@@ -243,7 +243,10 @@ export class SseDecoder {
 /** UTF-8's byte order mark: EF BB BF. */
 const BOM_BYTES = [0xef, 0xbb, 0xbf];
 
-/** 3 when the pieces begin with the byte order mark (however they are cut), else 0. */
+/**
+ * How many of the pieces' first bytes are (the beginning of) the byte order mark, however they
+ * are cut: 3 for the whole mark, fewer while only part of it has come, else 0.
+ */
 function leadingBomBytes(pieces: readonly Uint8Array[]): number {
   let matched = 0;
   for (const piece of pieces) {
@@ -252,7 +255,7 @@ function leadingBomBytes(pieces: readonly Uint8Array[]): number {
       if (++matched === 3) return 3;
     }
   }
-  return 0;
+  return matched;
 }
 
 /** The index of the last LF or CR in `bytes` at or after `from`, or -1. */

@@ -61,17 +61,17 @@ export class Redactor implements SecretMask {
   redact(text: string): string {
     if (text.length < this.#shortest) return text;
     let out = text;
-    // Again until nothing matches: a match that took the start of a second copy leaves that
-    // copy's rest, which the mask's visible end can complete ("sk-live-12345s" twice, run
-    // together, masked once, read "…345sk-live-12345s"). Each mask is shorter than what it
-    // hides, so every pass that masks something shortens the text: this ends.
+    // Copies that overlap ("sk-live-12345s" run into itself: "sk-live-12345sk-live-12345s")
+    // are masked as one: masked one after the other, the first would take the start of the
+    // second and the mask's visible end would complete what is left ("…345sk-live-12345s").
+    // Again until nothing matches, for a form of one secret that masking another makes whole;
+    // each mask is shorter than what it hides, so every pass that masks shortens: this ends.
     for (let masked = true; masked; ) {
       masked = false;
       for (const { regex, mask } of this.#patterns) {
         regex.lastIndex = 0;
         if (regex.test(out)) {
-          regex.lastIndex = 0;
-          out = out.replace(regex, mask);
+          out = maskOverlapping(out, regex, mask);
           masked = true;
         }
       }
@@ -213,4 +213,32 @@ function rewrite(target: Record<string, unknown>, field: string, value: unknown)
   } catch {
     // A frozen object keeps its field: nothing Loom builds is frozen.
   }
+}
+
+/**
+ * `text` with each run of `regex`'s matches masked by one `mask`, overlapping matches included
+ * (a global regular expression alone skips a match that begins inside the one before).
+ */
+function maskOverlapping(text: string, regex: RegExp, mask: string): string {
+  let out = "";
+  let written = 0;
+  let start = -1;
+  let end = -1;
+  regex.lastIndex = 0;
+  for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+    const at = match.index;
+    regex.lastIndex = at + 1;
+    if (at < end) {
+      end = Math.max(end, at + match[0].length);
+      continue;
+    }
+    if (start !== -1) {
+      out += text.slice(written, start) + mask;
+      written = end;
+    }
+    start = at;
+    end = at + match[0].length;
+  }
+  if (start === -1) return text;
+  return out + text.slice(written, start) + mask + text.slice(end);
 }

@@ -99,6 +99,8 @@ export class StreamingRedaction {
       for (const { regex } of patterns) {
         regex.lastIndex = 0;
         for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+          // Overlapping matches too: `redact` masks a run of them as one.
+          regex.lastIndex = match.index + 1;
           if (match.index >= cut) break;
           if (match.index + match[0].length > cut) {
             cut = match.index;

@@ -16,6 +16,8 @@ export class Attempt {
   pending: Promise<IteratorResult<Uint8Array>> | undefined;
   /** The body was read to its end: the connection is already free. */
   ended = false;
+  /** The request was handed to the transport: it may reach the server from then on. */
+  dispatched = false;
   /** How the attempt ended, as the gates are told: updated as it goes. */
   outcome: GateOutcome = { sent: false };
   #passes: GatePass[] | undefined;

@@ -57,7 +57,7 @@ export async function* exchange(
         const started = performance.now();
         let response: TransportResponse;
         try {
-          response = await sendRequest(ctx, started);
+          response = await sendRequest(ctx, started, attempt);
         } catch (error) {
           // The server answered (a 429 counts against its limits): else nothing was sent.
           if (APIStatusError.isInstance(error))
@@ -89,7 +89,8 @@ export async function* exchange(
         const mapped = toTransportError(error, { meta: facts, signal: ctx.signal, ...progress });
         // Out before its status line, it may have reached the server all the same: the gates
         // count it (a rate limit, as the provider may), else it is handed back unsent.
-        if (!attempt.outcome.sent && mayHaveReachedServer(mapped)) attempt.outcome = { sent: true };
+        if (!attempt.outcome.sent && attempt.dispatched && mayHaveReachedServer(mapped))
+          attempt.outcome = { sent: true };
         attempt.release();
         if (!(await retryAfter(ctx, mapped, progress))) {
           // Part of the answer came (an error event after text): final, and said so, so that no

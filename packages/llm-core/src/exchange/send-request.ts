@@ -11,6 +11,7 @@ import { requestIdOf } from "../http/request-id.js";
 import { toTransportError } from "../http/to-transport-error.js";
 import { quoteServerText } from "../response/quote-server-text.js";
 import { CoarseTimeout } from "../runtime/coarse-timeout.js";
+import type { Attempt } from "./attempt.js";
 import type { CallContext } from "./call-context.js";
 import { WATCHDOG } from "./watchdog.js";
 
@@ -26,7 +27,11 @@ const TRANSPORT_GRACE_MS = 1_000;
  * attempt's start) or the transport failure. The body is built per attempt: hooks may change it
  * (`prepareBody`).
  */
-export async function sendRequest(ctx: CallContext, started: number): Promise<TransportResponse> {
+export async function sendRequest(
+  ctx: CallContext,
+  started: number,
+  attempt: Attempt,
+): Promise<TransportResponse> {
   const { client, request, info, facts } = ctx;
   if (client.closing.aborted) throw client.closedError(facts);
   const signal = ctx.signal;
@@ -36,13 +41,16 @@ export async function sendRequest(ctx: CallContext, started: number): Promise<Tr
   const transport = client.transport;
   let response: TransportResponse;
   try {
-    const sending = transport.send({
+    const sent = {
       path: client.path,
       headers: headersOf(ctx),
       body: JSON.stringify(body),
       signal,
       timeoutMs: facts.timeoutMs,
-    });
+    };
+    // From here on the request may reach the server, whatever fails.
+    attempt.dispatched = true;
+    const sending = transport.send(sent);
     response = await (transport.settlesItself === true ? sending : bounded(sending, ctx));
   } catch (error) {
     throw toTransportError(typed(error, facts), { meta: facts, signal, delivered: false });

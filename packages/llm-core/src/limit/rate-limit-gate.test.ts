@@ -300,6 +300,32 @@ describe("RateLimitGate", () => {
     }
   });
 
+  it("a hook that fails the request before it goes (with an AbortError too) leaves the gates with nothing sent", async () => {
+    const outcomes: boolean[] = [];
+    const recorder: CallGate = {
+      name: "recorder",
+      enter: async () => ({ waitedMs: 0, leave: (outcome) => outcomes.push(outcome.sent) }),
+    };
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      {
+        gates: [recorder],
+        hooks: [
+          {
+            prepareBody: () => {
+              throw new DOMException("stopped by a hook", "AbortError");
+            },
+          },
+        ],
+      },
+    );
+    clients.push(llm);
+    await failure(llm.call(hello));
+    expect(outcomes).toEqual([false]);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("a request whose connection was refused takes no place: nothing reached a server", async () => {
     const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 60_000 });
     // A port nothing listens on: a server made and closed.

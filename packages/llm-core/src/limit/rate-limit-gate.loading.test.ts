@@ -2,11 +2,12 @@
 // network), or after a load that failed: waits end at an abort, `close()` or the deadline, as
 // every wait at the gate does; nothing is sent; a failed load is tried again. The loading is
 // slowed or failed by a stand-in for its loader (`vi.mock`); the requests are real HTTP.
-import { completionBody, createFakeServer, type FakeServer } from "@loom/llm-testing";
-import { type ChatRequest, ConfigError } from "@loom/llm-types";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { completionBody } from "@loom/llm-testing";
+import { ConfigError } from "@loom/llm-types";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatClient } from "../chat-client.js";
 import { failure } from "../test-support.fixture.js";
+import { GATE_ENTRY, gatedClients, HELLO } from "./gated-clients.fixture.js";
 import { RateLimitGate } from "./rate-limit-gate.js";
 
 /** How the next loads of the limiter go: slowed, or failing as an import that failed. */
@@ -25,44 +26,10 @@ vi.mock("./load-rate-limiter.js", async (importOriginal) => {
   return { ...actual, loadRateLimiter };
 });
 
-const hello: ChatRequest = { messages: [{ role: "user", content: "hello" }] };
-/** A request at the gate, entered directly. */
-const ENTRY = {
-  provider: "p",
-  model: "m",
-  estimatedTokens: 1,
-  request: hello,
-  deadline: undefined,
-};
-let server: FakeServer;
-let arrivals: number[] = [];
-const clients: ChatClient[] = [];
-
-function client(gate: RateLimitGate): ChatClient {
-  const llm = new ChatClient(
-    {},
-    { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
-    { gates: [gate] },
-  );
-  clients.push(llm);
-  return llm;
-}
-
-beforeAll(async () => {
-  server = await createFakeServer({
-    fallback: () => {
-      arrivals.push(performance.now());
-      return { type: "json", body: completionBody() };
-    },
-  });
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await server.close();
-});
+const gated = gatedClients(() => ({ type: "json", body: completionBody() }));
+const { arrivals } = gated;
+const client = (gate: RateLimitGate) => gated.client(gate);
 beforeEach(() => {
-  server.reset();
-  arrivals = [];
   Object.assign(loader, { delayMs: 0, failures: 0, loads: 0 });
 });
 
@@ -72,22 +39,22 @@ describe("RateLimitGate while its limiter loads", () => {
     const started = performance.now();
     const preAborted = failure(
       client(new RateLimitGate({ requestsPerMinute: 100 })).call({
-        ...hello,
+        ...HELLO,
         signal: AbortSignal.abort(),
       }),
     );
     const controller = new AbortController();
     const aborted = failure(
       client(new RateLimitGate({ requestsPerMinute: 100 })).call({
-        ...hello,
+        ...HELLO,
         signal: controller.signal,
       }),
     );
     const late = failure(
-      client(new RateLimitGate({ requestsPerMinute: 100 })).call({ ...hello, deadlineMs: 200 }),
+      client(new RateLimitGate({ requestsPerMinute: 100 })).call({ ...HELLO, deadlineMs: 200 }),
     );
     const closing = client(new RateLimitGate({ requestsPerMinute: 100 }));
-    const closed = failure(closing.call(hello));
+    const closed = failure(closing.call(HELLO));
     setTimeout(() => {
       controller.abort();
       void closing.close();
@@ -111,7 +78,7 @@ describe("RateLimitGate while its limiter loads", () => {
     loader.delayMs = 3_000;
     const gate = new RateLimitGate({ requestsPerMinute: 100 });
     const started = performance.now();
-    const entry = { ...ENTRY, deadline: started + 100 };
+    const entry = { ...GATE_ENTRY, deadline: started + 100 };
     const error = await failure(gate.enter(entry, undefined));
     expect(performance.now() - started).toBeLessThan(1_500);
     expect(error).toMatchObject({
@@ -127,7 +94,7 @@ describe("RateLimitGate while its limiter loads", () => {
     loader.delayMs = 200;
     const gate = new RateLimitGate({ requestsPerMinute: 100 });
     for (const deadline of [Number.POSITIVE_INFINITY, performance.now() + 3e9]) {
-      const pass = await gate.enter({ ...ENTRY, deadline }, undefined);
+      const pass = await gate.enter({ ...GATE_ENTRY, deadline }, undefined);
       pass.leave({ sent: false });
     }
   });
@@ -139,7 +106,7 @@ describe("RateLimitGate while its limiter loads", () => {
     const llm = client(gate);
     const controller = new AbortController();
     const calls = [0, 1, 2, 3, 4].map((i) =>
-      llm.call({ ...hello, ...(i === 2 ? { signal: controller.signal } : {}) }).then(
+      llm.call({ ...HELLO, ...(i === 2 ? { signal: controller.signal } : {}) }).then(
         () => order.push(i),
         (error: Error) => error.name,
       ),
@@ -155,11 +122,11 @@ describe("RateLimitGate while its limiter loads", () => {
     loader.failures = 1;
     const gate = new RateLimitGate({ requestsPerMinute: 100 });
     const llm = client(gate);
-    const error = await failure(llm.call(hello));
+    const error = await failure(llm.call(HELLO));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain("the rate limit could not be loaded");
     expect(arrivals).toHaveLength(0);
-    await llm.call(hello);
+    await llm.call(HELLO);
     expect(loader.loads).toBe(2);
     expect(arrivals).toHaveLength(1);
   });
@@ -167,18 +134,18 @@ describe("RateLimitGate while its limiter loads", () => {
   it("a config's shared rate limit recovers from a failed load for the clients made after it", async () => {
     loader.failures = 1;
     const config = {
-      baseUrl: server.baseUrl,
+      baseUrl: gated.server.baseUrl,
       model: "m",
       maxRetries: 0,
       provider: "flaky-acct",
       rateLimit: { requestsPerMinute: 60 },
     };
     const first = new ChatClient({}, config);
-    clients.push(first);
-    expect(await failure(first.call(hello))).toBeInstanceOf(ConfigError);
+    gated.track(first);
+    expect(await failure(first.call(HELLO))).toBeInstanceOf(ConfigError);
     const second = new ChatClient({}, config);
-    clients.push(second);
-    await second.call(hello);
+    gated.track(second);
+    await second.call(HELLO);
     expect(arrivals).toHaveLength(1);
   });
 });
@@ -186,7 +153,7 @@ describe("RateLimitGate while its limiter loads", () => {
 describe("RateLimitGate once loaded", () => {
   it("an already aborted request is refused, and takes no place in the window", async () => {
     const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 60_000 });
-    const entry = ENTRY;
+    const entry = GATE_ENTRY;
     // Loaded by a first request that goes.
     const pass = await gate.enter(entry, undefined);
     pass.leave({ sent: false });

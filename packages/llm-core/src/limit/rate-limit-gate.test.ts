@@ -1,51 +1,20 @@
 // Rate limits in this process, over real HTTP: what the fake server sees never exceeds the limit
 // in any window; waits are abortable and bounded by the deadline; the provider's headers and a
 // 429's Retry-After hold requests back; token estimates are corrected by reported usage.
-import {
-  completionBody,
-  createFakeServer,
-  type FakeServer,
-  mostInWindow,
-  wireUsage,
-} from "@loom/llm-testing";
-import type { CallGate, ChatRequest } from "@loom/llm-types";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { completionBody, createFakeServer, mostInWindow, wireUsage } from "@loom/llm-testing";
+import type { CallGate } from "@loom/llm-types";
+import { describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
 import { failure } from "../test-support.fixture.js";
+import { GATE_ENTRY, gatedClients, HELLO } from "./gated-clients.fixture.js";
 import { RateLimitGate } from "./rate-limit-gate.js";
 
-const hello: ChatRequest = { messages: [{ role: "user", content: "hello" }] };
-let server: FakeServer;
-/** When each request reached the server (`performance.now()`). */
-let arrivals: number[] = [];
-const clients: ChatClient[] = [];
-
-function client(gate: RateLimitGate, extra: Record<string, unknown> = {}): ChatClient {
-  const llm = new ChatClient(
-    {},
-    { baseUrl: server.baseUrl, model: "m", maxRetries: 0, ...extra },
-    { gates: [gate] },
-  );
-  clients.push(llm);
-  return llm;
-}
-
-beforeAll(async () => {
-  server = await createFakeServer({
-    fallback: () => {
-      arrivals.push(performance.now());
-      return { type: "json", body: completionBody({ usage: wireUsage(5, 10) }) };
-    },
-  });
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  arrivals = [];
-});
+const gated = gatedClients(() => ({
+  type: "json",
+  body: completionBody({ usage: wireUsage(5, 10) }),
+}));
+const { arrivals } = gated;
+const client = (gate: RateLimitGate, extra?: Record<string, unknown>) => gated.client(gate, extra);
 
 describe("RateLimitGate", () => {
   it("never more requests in any window than the limit, from parallel calls", async () => {
@@ -54,11 +23,11 @@ describe("RateLimitGate", () => {
     const llm = client(new RateLimitGate({ requestsPerMinute: 5, windowMs: 1_000 }));
     // Five sockets opened first: each request's way to the server then takes about as long,
     // and the windows the server sees are the ones the client kept.
-    await Promise.all(Array.from({ length: 5 }, () => llm.call(hello)));
+    await Promise.all(Array.from({ length: 5 }, () => llm.call(HELLO)));
     await new Promise((resolve) => setTimeout(resolve, 1_050));
-    arrivals = [];
+    arrivals.length = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: 12 }, () => llm.call(hello)));
+    await Promise.all(Array.from({ length: 12 }, () => llm.call(HELLO)));
     expect(arrivals).toHaveLength(12);
     expect(mostInWindow(arrivals, 700)).toBeLessThanOrEqual(5);
     // 12 requests at 5 a second: at least two full windows.
@@ -67,9 +36,9 @@ describe("RateLimitGate", () => {
 
   it("a wait past the call's deadline fails at once, with nothing sent", async () => {
     const llm = client(new RateLimitGate({ requestsPerMinute: 1, windowMs: 5_000 }));
-    await llm.call(hello);
+    await llm.call(HELLO);
     const started = performance.now();
-    const error = await failure(llm.call({ ...hello, deadlineMs: 3_000 }));
+    const error = await failure(llm.call({ ...HELLO, deadlineMs: 3_000 }));
     expect(error.name).toBe("TimeoutError");
     expect((error as { phase?: string }).phase).toBe("rate-limit");
     expect(error.message).toContain("past its deadline; nothing was sent");
@@ -81,12 +50,12 @@ describe("RateLimitGate", () => {
   it("a wait is abortable; the aborted request takes no place, the next goes when due", async () => {
     const llm = client(new RateLimitGate({ requestsPerMinute: 1, windowMs: 1_000 }));
     const started = performance.now();
-    await llm.call(hello);
+    await llm.call(HELLO);
     const controller = new AbortController();
-    const waiting = failure(llm.call({ ...hello, signal: controller.signal }));
+    const waiting = failure(llm.call({ ...HELLO, signal: controller.signal }));
     setTimeout(() => controller.abort(), 50);
     expect((await waiting).name).toBe("AbortError");
-    await llm.call(hello);
+    await llm.call(HELLO);
     expect(arrivals).toHaveLength(2);
     // Due a window after the first was let through (which was after `started`); had the aborted
     // one taken a place, a window later still. The upper bound leaves a loaded machine 900 ms.
@@ -97,30 +66,30 @@ describe("RateLimitGate", () => {
 
   it("the provider's headers hold requests back: none left until the reset", async () => {
     const llm = client(new RateLimitGate({ requestsPerMinute: 100, windowMs: 60_000 }));
-    server.enqueue({
+    gated.server.enqueue({
       type: "json",
       body: completionBody(),
       headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "300ms" },
     });
-    await llm.call(hello);
-    await llm.call(hello);
+    await llm.call(HELLO);
+    await llm.call(HELLO);
     // Measured where it cannot be shortened by a slow machine: the reset runs from when the
     // first answer came back, after the first request arrived.
-    const [first, second] = server.requests;
+    const [first, second] = gated.server.requests;
     expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(299);
   });
 
   it("a 429's Retry-After holds the next request", async () => {
     const llm = client(new RateLimitGate({ requestsPerMinute: 100, windowMs: 60_000 }));
-    server.enqueue({
+    gated.server.enqueue({
       type: "error",
       status: 429,
       headers: { "retry-after-ms": "250" },
       body: { error: { message: "slow down", type: "rate_limit_error" } },
     });
-    expect((await failure(llm.call(hello))).name).toBe("RateLimitError");
-    await llm.call(hello);
-    const [first, second] = server.requests;
+    expect((await failure(llm.call(HELLO))).name).toBe("RateLimitError");
+    await llm.call(HELLO);
+    const [first, second] = gated.server.requests;
     expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(249);
   });
 
@@ -128,17 +97,22 @@ describe("RateLimitGate", () => {
     // Each request is estimated at its prompt plus maxTokens 60; each reports 15 tokens.
     const llm = client(new RateLimitGate({ tokensPerMinute: 100, windowMs: 2_000 }));
     const started = performance.now();
-    await llm.call({ ...hello, maxTokens: 60 });
-    await llm.call({ ...hello, maxTokens: 60 });
+    await llm.call({ ...HELLO, maxTokens: 60 });
+    await llm.call({ ...HELLO, maxTokens: 60 });
     expect(performance.now() - started).toBeLessThan(1_000);
     // Without the correction the third would wait: 15 + 15 + 62 is within 100.
-    await llm.call({ ...hello, maxTokens: 60 });
+    await llm.call({ ...HELLO, maxTokens: 60 });
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it("waits are reported to onWait hooks; the config's rateLimit is shared by clients of one account", async () => {
     const waits: number[] = [];
-    const config = { baseUrl: server.baseUrl, model: "m", maxRetries: 0, provider: "shared-acct" };
+    const config = {
+      baseUrl: gated.server.baseUrl,
+      model: "m",
+      maxRetries: 0,
+      provider: "shared-acct",
+    };
     const a = new ChatClient(
       {},
       { ...config, rateLimit: { requestsPerMinute: 2 } },
@@ -147,13 +121,13 @@ describe("RateLimitGate", () => {
       },
     );
     const b = new ChatClient({}, { ...config, rateLimit: { requestsPerMinute: 2 } });
-    clients.push(a, b);
-    await a.call(hello);
-    await b.call(hello);
+    gated.track(a, b);
+    await a.call(HELLO);
+    await b.call(HELLO);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     // The third of a 2-per-minute account waits whichever client sends it.
-    expect((await failure(a.call({ ...hello, signal: controller.signal }))).name).toBe(
+    expect((await failure(a.call({ ...HELLO, signal: controller.signal }))).name).toBe(
       "AbortError",
     );
     expect(arrivals).toHaveLength(2);
@@ -162,20 +136,25 @@ describe("RateLimitGate", () => {
       gates: [gate],
       hooks: [{ onWait: (ms) => waits.push(ms) }],
     });
-    clients.push(c);
-    await c.call(hello);
-    await c.call(hello);
+    gated.track(c);
+    await c.call(HELLO);
+    await c.call(HELLO);
     // What is left of a second after the first call (which a loaded machine may stretch).
     expect(waits.at(-1)).toBeGreaterThanOrEqual(300);
   });
 
   it("the config's rateLimit holds from the first requests, sent together while its gate loads", async () => {
-    const config = { baseUrl: server.baseUrl, model: "m", maxRetries: 0, provider: "cold-acct" };
+    const config = {
+      baseUrl: gated.server.baseUrl,
+      model: "m",
+      maxRetries: 0,
+      provider: "cold-acct",
+    };
     const llm = new ChatClient({}, { ...config, rateLimit: { requestsPerMinute: 3 } });
-    clients.push(llm);
+    gated.track(llm);
     const controller = new AbortController();
     const calls = Array.from({ length: 5 }, () =>
-      llm.call({ ...hello, signal: controller.signal }).then(
+      llm.call({ ...HELLO, signal: controller.signal }).then(
         () => "sent",
         (error: Error) => error.name,
       ),
@@ -190,17 +169,17 @@ describe("RateLimitGate", () => {
 
   it("a far-off reset or Retry-After holds for one window at most, not forever", async () => {
     const llm = client(new RateLimitGate({ requestsPerMinute: 100, windowMs: 1_000 }));
-    server.enqueue({
+    gated.server.enqueue({
       type: "json",
       body: completionBody(),
       headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "99999999h" },
     });
-    await llm.call(hello);
+    await llm.call(HELLO);
     const before = performance.now();
-    await llm.call(hello);
+    await llm.call(HELLO);
     // Held a window (measured at the server, where a slow machine cannot shorten it), and no
     // more than a window and some.
-    const [first, second] = server.requests;
+    const [first, second] = gated.server.requests;
     expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(999);
     expect(performance.now() - before).toBeLessThan(2_500);
   });
@@ -209,14 +188,14 @@ describe("RateLimitGate", () => {
     const waits: number[] = [];
     const llm = new ChatClient(
       {},
-      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { baseUrl: gated.server.baseUrl, model: "m", maxRetries: 0 },
       {
         gates: [new RateLimitGate({ requestsPerMinute: 1, windowMs: 5_000 })],
         hooks: [{ onWait: (ms) => waits.push(ms) }],
       },
     );
-    await llm.call(hello);
-    const waiting = [failure(llm.call(hello)), failure(llm.stream(hello).response())];
+    await llm.call(HELLO);
+    const waiting = [failure(llm.call(HELLO)), failure(llm.stream(HELLO).response())];
     setTimeout(() => void llm.close(), 100);
     const started = performance.now();
     const errors = await Promise.all(waiting);
@@ -229,13 +208,7 @@ describe("RateLimitGate", () => {
 
   it("only a hold is a wait: a busy event loop or a slow gate is not; a request behind a held one is held", async () => {
     const gate = new RateLimitGate({ requestsPerMinute: 2, windowMs: 400 });
-    const entry = {
-      provider: "p",
-      model: "m",
-      estimatedTokens: 1,
-      request: hello,
-      deadline: undefined,
-    };
+    const entry = GATE_ENTRY;
     const first = gate.enter(entry, undefined);
     // The event loop busy for 5 ms while the first request passes a gate with room.
     const busyUntil = performance.now() + 5;
@@ -263,40 +236,40 @@ describe("RateLimitGate", () => {
     const waits: number[] = [];
     const llm = new ChatClient(
       {},
-      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { baseUrl: gated.server.baseUrl, model: "m", maxRetries: 0 },
       { gates: [asking(0), asking(0)], hooks: [{ onWait: (ms) => waits.push(ms) }] },
     );
     const held = new ChatClient(
       {},
-      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { baseUrl: gated.server.baseUrl, model: "m", maxRetries: 0 },
       { gates: [asking(30), asking(12)], hooks: [{ onWait: (ms) => waits.push(ms) }] },
     );
-    clients.push(llm, held);
-    await llm.call(hello);
+    gated.track(llm, held);
+    await llm.call(HELLO);
     expect(waits).toEqual([]);
-    await held.call(hello);
+    await held.call(HELLO);
     expect(waits).toEqual([42]);
   });
 
   it("a request aborted or timed out while out counts against the limit: the server may have it", async () => {
     for (const end of ["abort", "deadline"] as const) {
-      server.reset();
+      gated.server.reset();
       const llm = client(new RateLimitGate({ requestsPerMinute: 1, windowMs: 60_000 }));
       // The server takes 400 ms to answer; the call ends at 100 ms, after its request went.
-      server.enqueue({ type: "json", body: completionBody(), delayMs: 400 });
+      gated.server.enqueue({ type: "json", body: completionBody(), delayMs: 400 });
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 100);
       const first = await failure(
         llm.call(
-          end === "abort" ? { ...hello, signal: controller.signal } : { ...hello, deadlineMs: 100 },
+          end === "abort" ? { ...HELLO, signal: controller.signal } : { ...HELLO, deadlineMs: 100 },
         ),
       );
       expect(first.name).toBe(end === "abort" ? "AbortError" : "TimeoutError");
-      expect(server.requests).toHaveLength(1);
+      expect(gated.server.requests).toHaveLength(1);
       // The window's one request is spent: the next is held, and would be past its deadline.
-      const next = await failure(llm.call({ ...hello, deadlineMs: 2_000 }));
+      const next = await failure(llm.call({ ...HELLO, deadlineMs: 2_000 }));
       expect(next).toMatchObject({ name: "TimeoutError", phase: "rate-limit" });
-      expect(server.requests).toHaveLength(1);
+      expect(gated.server.requests).toHaveLength(1);
     }
   });
 
@@ -308,7 +281,7 @@ describe("RateLimitGate", () => {
     };
     const llm = new ChatClient(
       {},
-      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { baseUrl: gated.server.baseUrl, model: "m", maxRetries: 0 },
       {
         gates: [recorder],
         hooks: [
@@ -320,10 +293,10 @@ describe("RateLimitGate", () => {
         ],
       },
     );
-    clients.push(llm);
-    await failure(llm.call(hello));
+    gated.track(llm);
+    await failure(llm.call(HELLO));
     expect(outcomes).toEqual([false]);
-    expect(server.requests).toHaveLength(0);
+    expect(gated.server.requests).toHaveLength(0);
   });
 
   it("a request whose connection was refused takes no place: nothing reached a server", async () => {
@@ -337,22 +310,16 @@ describe("RateLimitGate", () => {
       { baseUrl: nowhere, model: "m", maxRetries: 0 },
       { gates: [gate] },
     );
-    clients.push(refused);
-    const error = await failure(refused.call(hello));
+    gated.track(refused);
+    const error = await failure(refused.call(HELLO));
     expect((error as { code?: string }).code).toBe("ECONNREFUSED");
     // The place is free: a request through the same gate to a live server goes at once.
-    await client(gate).call({ ...hello, deadlineMs: 2_000 });
+    await client(gate).call({ ...HELLO, deadlineMs: 2_000 });
     expect(arrivals).toHaveLength(1);
   });
 
   it("a request that leaves the line (aborted) keeps the order: one coming later goes after those ahead of it", async () => {
-    const entry = {
-      provider: "p",
-      model: "m",
-      estimatedTokens: 1,
-      request: hello,
-      deadline: undefined,
-    };
+    const entry = GATE_ENTRY;
     // Without the order kept, the last in line leaving let the next one race the one still
     // waiting (about one round in four).
     for (let round = 0; round < 20; round++) {

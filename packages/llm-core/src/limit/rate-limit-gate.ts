@@ -58,7 +58,7 @@ export class RateLimitGate implements CallGate {
     if (issues.length > 0) throw new ConfigError({ issues });
     this.#load = () => loadRateLimiter(requests, tokens, windowMs);
     // Started now, so the first request seldom waits for it.
-    this.#loading = this.#startLoading();
+    this.#startLoading();
   }
 
   enter(entry: GateEntry, signal: AbortSignal | undefined): Promise<GatePass> {

@@ -19,7 +19,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ChatClient } from "./chat-client.js";
 import { withFallback } from "./fallback/with-fallback.js";
-import { failure, until } from "./test-support.fixture.js";
+import { failure, TRANSPORT_NAMES, TRANSPORTS, until } from "./test-support.fixture.js";
 
 const KEY = "sk-matrix-0123456789abcdef";
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };
@@ -35,7 +35,10 @@ afterEach(async () => {
   await server.close();
 });
 
-function provider(config: Record<string, unknown> = {}): ChatClient {
+function provider(
+  config: Record<string, unknown> = {},
+  options: ConstructorParameters<typeof ChatClient>[2] = {},
+): ChatClient {
   const llm = new ChatClient(
     {},
     {
@@ -46,6 +49,7 @@ function provider(config: Record<string, unknown> = {}): ChatClient {
       provider: "matrix",
       ...config,
     },
+    options,
   );
   providers.push(llm);
   return llm;
@@ -341,11 +345,28 @@ describe("fault matrix", () => {
 
 describe("retries beyond the matrix", () => {
   it("a stale keep-alive socket (closed before any byte) is retried once on a fresh connection, outside the budget", async () => {
-    server.enqueue({ type: "reset" }, ok);
-    const res = await provider({ maxRetries: 0 }).call(hello);
+    // The first answer leaves its connection in the pool; the server closes it as the next
+    // request arrives on it, unanswered.
+    server.enqueue(ok, { type: "reset" }, ok);
+    const llm = provider({ maxRetries: 0 });
+    await llm.call(hello);
+    const res = await llm.call(hello);
     expect(res).toMatchObject({ content: "ok", attempts: 2 });
     expect(server.connectionCount).toBe(2);
+    expect(server.requests).toHaveLength(3);
   });
+
+  it.each(TRANSPORT_NAMES)(
+    "a fresh connection closed after its request went is no stale socket: not resent for free (%s)",
+    async (transport) => {
+      // The server read the request and may have acted on it: with no retries allowed, none.
+      server.enqueue({ type: "reset" }, ok);
+      const llm = provider({ maxRetries: 0 }, { transport: TRANSPORTS[transport] });
+      const error = await failure(() => llm.call(hello));
+      expect(error).toMatchObject({ name: "ConnectionError", code: "UND_ERR_SOCKET", attempts: 1 });
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 
   it("a stream is retried while nothing reached the caller", async () => {
     server.enqueue(

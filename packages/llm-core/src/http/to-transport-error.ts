@@ -10,6 +10,7 @@ import { isRetryableTransportFailure } from "../retry/retry-decision.js";
 import { BAD_RESPONSE, UNDECODABLE_BODY } from "../transport/fetch-failure.js";
 import { OPAQUE_REDIRECT } from "../transport/opaque-redirect.js";
 import { UNSUPPORTED_ENCODING } from "../transport/unsupported-encoding.js";
+import { noteFreshSocketClose } from "./fresh-socket-close.js";
 
 // What each low-level failure means, in words a user can act on.
 const CONNECTION_CODES: Readonly<Record<string, string>> = {
@@ -143,13 +144,15 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     CONNECTION_CODES[code] ??
     ((error as { message?: unknown } | null)?.message as string | undefined) ??
     "connection failed";
-  return new ConnectionError({
+  const connection = new ConnectionError({
     ...where,
     message: `${meta.request} failed: ${description} (${code})${cut}`,
     code,
     retryable,
     cause: error,
   });
+  if (code === "UND_ERR_SOCKET" && failure !== undefined) noteFreshSocketClose(connection, failure);
+  return connection;
 }
 
 /** undici's failures that can only happen once part of a response was read. */
@@ -175,6 +178,8 @@ function responseBegan(failure: CodedError | undefined): boolean {
 interface CodedError {
   readonly code: string;
   readonly message?: unknown;
+  /** undici's socket counters, on its `SocketError`. */
+  readonly socket?: unknown;
 }
 
 /**

@@ -299,6 +299,17 @@ describe("RateLimitGate", () => {
     expect(gated.server.requests).toHaveLength(0);
   });
 
+  it("a request whose fresh connection the server closed after reading it counts: it may have acted", async () => {
+    const llm = client(new RateLimitGate({ requestsPerMinute: 1, windowMs: 60_000 }));
+    gated.server.enqueue({ type: "reset" });
+    const first = await failure(llm.call(HELLO));
+    expect(first).toMatchObject({ name: "ConnectionError", code: "UND_ERR_SOCKET" });
+    expect(gated.server.requests).toHaveLength(1);
+    const next = await failure(llm.call({ ...HELLO, deadlineMs: 1_000 }));
+    expect(next).toMatchObject({ name: "TimeoutError", phase: "rate-limit" });
+    expect(gated.server.requests).toHaveLength(1);
+  });
+
   it("a request whose connection was refused takes no place: nothing reached a server", async () => {
     const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 60_000 });
     // A port nothing listens on: a server made and closed.

@@ -77,7 +77,11 @@ export interface HangReply {
   type: "hang";
 }
 
-/** Close the connection without answering: the client sees the other side close (a stale keep-alive socket). */
+/**
+ * Close the connection without answering, once the request was read: on a connection that
+ * answered before, the client sees a stale keep-alive socket; on a fresh one, a server that read
+ * the request (and may have acted on it) and closed.
+ */
 export interface ResetReply {
   type: "reset";
 }

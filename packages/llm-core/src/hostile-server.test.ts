@@ -198,6 +198,63 @@ describe.each(TRANSPORT_NAMES)(
   },
 );
 
+describe("a response cut before its header block ended (undici): sent once", () => {
+  const PARTS = ["HTTP/1.", "HTTP/1.1 200 OK\r\n", "HTTP/1.1 503 Busy\r\ncontent-type: appl"];
+
+  it.each(
+    PARTS.flatMap((part) => (["FIN", "RST"] as const).map((end) => [JSON.stringify(part), end])),
+  )("%s, then %s: never resent, however many retries are left", async (part, end) => {
+    const { url, posts } = await rawServer((socket) => {
+      socket.write(JSON.parse(part) as string);
+      setTimeout(() => (end === "FIN" ? socket.end() : socket.resetAndDestroy()), 20);
+    });
+    const error = await failure(client(url).call(hello));
+    expect(error).toMatchObject({ name: "ConnectionError", retryable: false, attempts: 1 });
+    expect(error.message).toContain("after the response began");
+    expect(posts()).toBe(1);
+  });
+
+  it("a status line, then nothing until timeoutMs: a TimeoutError, never resent", async () => {
+    const { url, posts } = await rawServer((socket) => socket.write("HTTP/1.1 200 OK\r\n"));
+    const error = await failure(client(url, { timeoutMs: 300 }).call(hello));
+    expect(error).toMatchObject({ name: "TimeoutError", phase: "headers", retryable: false });
+    expect(error.message).toContain("after the response began");
+    expect(posts()).toBe(1);
+  });
+
+  it("a rate limit counts it: the server had the request", async () => {
+    const { url, posts } = await rawServer((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\n");
+      setTimeout(() => socket.end(), 20);
+    });
+    const llm = client(url, { maxRetries: 0, rateLimit: { requestsPerMinute: 1 } });
+    await failure(llm.call(hello));
+    const next = await failure(llm.call({ ...hello, deadlineMs: 500 }));
+    expect(next).toMatchObject({ name: "TimeoutError", phase: "rate-limit" });
+    expect(posts()).toBe(1);
+  });
+
+  it("on a reused connection too: not taken for a stale keep-alive socket", async () => {
+    const body = JSON.stringify(completionBody());
+    let answered = 0;
+    const { url, posts } = await rawServer((socket) => {
+      if (answered++ === 0)
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+        );
+      else {
+        socket.write("HTTP/1.1 200 OK\r\n");
+        setTimeout(() => socket.end(), 20);
+      }
+    });
+    const llm = client(url, { maxRetries: 0 });
+    await llm.call(hello);
+    const error = await failure(llm.call(hello));
+    expect(error).toMatchObject({ name: "ConnectionError", retryable: false, attempts: 1 });
+    expect(posts()).toBe(2);
+  });
+});
+
 describe("odd shapes and bad options: typed errors, never a TypeError", () => {
   it.each([
     [

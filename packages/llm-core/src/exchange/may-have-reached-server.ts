@@ -1,5 +1,6 @@
 import { AbortError, ConnectionError, TimeoutError } from "@loom/llm-types";
 import { isFreshSocketClose } from "../http/fresh-socket-close.js";
+import { responseBeganBefore } from "../http/response-began.js";
 
 /**
  * Connection failures that leave the request unsent: no connection was made (refused, no such
@@ -30,6 +31,12 @@ const NEVER_SENT = new Set([
 export function mayHaveReachedServer(error: unknown): boolean {
   if (TimeoutError.isInstance(error) || AbortError.isInstance(error)) return true;
   if (ConnectionError.isInstance(error))
-    return error.code === undefined || !NEVER_SENT.has(error.code) || isFreshSocketClose(error);
+    return (
+      error.code === undefined ||
+      !NEVER_SENT.has(error.code) ||
+      isFreshSocketClose(error) ||
+      // A close after part of a response (undici's "bad response", a cut status line).
+      responseBeganBefore(error)
+    );
   return false;
 }

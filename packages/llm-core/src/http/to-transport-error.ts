@@ -11,6 +11,7 @@ import { BAD_RESPONSE, UNDECODABLE_BODY } from "../transport/fetch-failure.js";
 import { OPAQUE_REDIRECT } from "../transport/opaque-redirect.js";
 import { UNSUPPORTED_ENCODING } from "../transport/unsupported-encoding.js";
 import { noteFreshSocketClose } from "./fresh-socket-close.js";
+import { noteResponseBegan, responseBeganBefore } from "./response-began.js";
 
 // What each low-level failure means, in words a user can act on.
 const CONNECTION_CODES: Readonly<Record<string, string>> = {
@@ -74,18 +75,23 @@ export function toTransportError(error: unknown, context: TransportContext): unk
   const failure = codedError(error);
   const code = failure?.code;
   // These failures mean bytes of a response arrived, whatever undici resolved or not.
-  const started = (context.responseStarted ?? false) || responseBegan(failure);
+  const started =
+    (context.responseStarted ?? false) || responseBeganBefore(error) || responseBegan(failure);
   const retryable = isRetryableTransportFailure(context.delivered, started);
   // Said in the message, since it decides what the caller may do next.
   const cut = started
     ? " after the response began; not resent, since the server may have acted on it"
     : "";
   if (code === "UND_ERR_HEADERS_TIMEOUT") {
+    // Part of a status line or header block may have come: then the server was answering.
     return new TimeoutError({
       ...where,
       timeoutMs: meta.timeoutMs,
       phase: "headers",
-      message: `${meta.request}: no response within ${meta.timeoutMs} ms`,
+      message: started
+        ? `${meta.request}: the response's headers did not arrive in full within ${meta.timeoutMs} ms${cut}`
+        : `${meta.request}: no response within ${meta.timeoutMs} ms`,
+      retryable,
       cause: error,
     });
   }
@@ -151,7 +157,10 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     retryable,
     cause: error,
   });
-  if (code === "UND_ERR_SOCKET" && failure !== undefined) noteFreshSocketClose(connection, failure);
+  // The gates count it as sent (`mayHaveReachedServer`), whatever its code says otherwise.
+  if (started) noteResponseBegan(connection);
+  else if (code === "UND_ERR_SOCKET" && failure !== undefined)
+    noteFreshSocketClose(connection, failure);
   return connection;
 }
 

@@ -11,7 +11,7 @@ declare module "undici/lib/api/api-request.js" {
   import type { Dispatcher } from "undici";
 
   function request(
-    this: Dispatcher,
+    this: Pick<Dispatcher, "dispatch">,
     options: Dispatcher.RequestOptions,
   ): Promise<Dispatcher.ResponseData>;
   export default request;

@@ -14,10 +14,11 @@ export { default as Pool } from "undici/lib/dispatcher/pool.js";
 /**
  * `dispatcher.request(options)` as undici's entry point installs it on every dispatcher
  * (`Object.assign(Dispatcher.prototype, api)`), called on the given pool without touching its
- * prototype, so loading undici whole elsewhere in the process changes nothing here.
+ * prototype, so loading undici whole elsewhere in the process changes nothing here. It uses
+ * nothing of the pool but `dispatch`, so a pool seen through its own `dispatch` will do.
  */
 export function poolRequest(
-  pool: Dispatcher,
+  pool: Pick<Dispatcher, "dispatch">,
   options: Dispatcher.RequestOptions,
 ): Promise<Dispatcher.ResponseData> {
   return requestApi.call(pool, options);

@@ -6,12 +6,27 @@ import type {
   TransportResponse,
 } from "@loom/llm-types";
 import type { Dispatcher, Pool as UndiciPool } from "undici";
+import { noteResponseBegan } from "../http/response-began.js";
 import { decodeBody } from "./decode-body.js";
 import { Pool, poolRequest } from "./undici-pool.js";
 
 // Keep-alive idle time: shorter than the usual server-side 60 s (and llama.cpp's 5 s hint is
 // honoured by undici itself), so a connection the server is about to drop is rarely reused.
 const KEEP_ALIVE_TIMEOUT_MS = 4_000;
+
+/** Set on a request's handler once the first byte of its response was parsed. */
+const RESPONSE_STARTED = Symbol("loom.responseStarted");
+
+/** undici's request handler, with the hook its parser calls at a response's first byte. */
+interface ObservedHandler {
+  onResponseStarted?: () => void;
+  [RESPONSE_STARTED]?: boolean;
+}
+
+/** Called by undici as a method of the handler: one function for every request. */
+function markResponseStarted(this: ObservedHandler): void {
+  this[RESPONSE_STARTED] = true;
+}
 
 /**
  * Node's transport: an undici `Pool` of keep-alive connections to one origin. A body that came
@@ -29,6 +44,15 @@ export class UndiciTransport implements Transport {
    */
   readonly settlesItself: boolean;
   readonly #pool: UndiciPool;
+  /**
+   * The pool as `request` sees it: each request's handler is told, by undici's parser, when the
+   * first byte of its response arrives (`onResponseStarted`), so a connection closed or reset
+   * after part of a status line is known as a response begun (`noteResponseBegan`), never resent.
+   * undici's own errors cannot say it: the header block had not ended.
+   */
+  readonly #dispatcher: Pick<Dispatcher, "dispatch">;
+  /** The handler of the request being dispatched, between `request` and its return. */
+  #dispatched: ObservedHandler | undefined;
 
   constructor(origin: string, options: TransportOptions) {
     this.settlesItself = options.maxConnections === undefined;
@@ -40,10 +64,19 @@ export class UndiciTransport implements Transport {
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     });
+    const pool = this.#pool;
+    this.#dispatcher = {
+      dispatch: (options, handler) => {
+        const observed = handler as ObservedHandler;
+        observed.onResponseStarted = markResponseStarted;
+        this.#dispatched = observed;
+        return pool.dispatch(options, handler);
+      },
+    };
   }
 
   async send(request: TransportRequest): Promise<TransportResponse> {
-    const response: Dispatcher.ResponseData = await poolRequest(this.#pool, {
+    const responding = poolRequest(this.#dispatcher, {
       method: "POST",
       path: request.path,
       headers: request.headers,
@@ -52,6 +85,16 @@ export class UndiciTransport implements Transport {
       headersTimeout: request.timeoutMs,
       bodyTimeout: request.timeoutMs,
     });
+    // undici dispatched it synchronously, unless the signal had already aborted.
+    const handler = this.#dispatched;
+    this.#dispatched = undefined;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await responding;
+    } catch (error) {
+      if (handler?.[RESPONSE_STARTED] === true) noteResponseBegan(error);
+      throw error;
+    }
     return decodeBody({
       status: response.statusCode,
       headers: response.headers,

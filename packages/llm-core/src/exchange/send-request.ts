@@ -5,6 +5,7 @@ import {
   TimeoutError,
   type TransportResponse,
 } from "@loom/llm-types";
+import { discardBody } from "../http/discard-body.js";
 import { parseRetryAfter } from "../http/parse-retry-after.js";
 import { readErrorBody } from "../http/read-body.js";
 import { requestIdOf } from "../http/request-id.js";
@@ -39,19 +40,28 @@ export async function sendRequest(
   const body = wire.body(client.config, request, ctx.stream);
   client.hooks.prepareBody(body, request, info);
   const transport = client.transport;
+  // A transport that does not end its own waits is told to stop when the exchange stops
+  // waiting for it: else a request still queued (undici's, under `maxConnections`) would go
+  // out later all the same, beside its retry.
+  const cancel = transport.settlesItself === true ? undefined : new AbortController();
   let response: TransportResponse;
   try {
     const sent = {
       path: client.path,
       headers: headersOf(ctx),
       body: JSON.stringify(body),
-      signal,
+      signal:
+        cancel === undefined
+          ? signal
+          : signal === undefined
+            ? cancel.signal
+            : AbortSignal.any([signal, cancel.signal]),
       timeoutMs: facts.timeoutMs,
     };
     // From here on the request may reach the server, whatever fails.
     attempt.dispatched = true;
     const sending = transport.send(sent);
-    response = await (transport.settlesItself === true ? sending : bounded(sending, ctx));
+    response = await (cancel === undefined ? sending : bounded(sending, ctx, cancel));
   } catch (error) {
     throw toTransportError(typed(error, facts), { meta: facts, signal, delivered: false });
   }
@@ -86,10 +96,12 @@ export async function sendRequest(
  * The transport's answer, or the reason to stop waiting for it: the call's signal, `close()`
  * (without `drain`),
  * or `timeoutMs` and a grace passing (a transport that times out by itself never reaches it).
+ * Stopping aborts the request (`cancel`): one still queued is never sent.
  */
 function bounded(
   sending: Promise<TransportResponse>,
   ctx: CallContext,
+  cancel: AbortController,
 ): Promise<TransportResponse> {
   const { client, facts } = ctx;
   const signal = ctx.signal;
@@ -100,6 +112,7 @@ function bounded(
       settled = true;
       cleanup();
       reject(error);
+      cancel.abort(error);
     };
     const onClose = () => stop(client.closedError(facts));
     const onAbort = () => stop(signal?.reason);
@@ -133,8 +146,10 @@ function bounded(
           resolve(response);
           return;
         }
-        // Answered after the exchange stopped waiting: its connection is let go.
-        response?.body?.destroy?.();
+        // Answered after the exchange stopped waiting: its connection is let go (heard: undici
+        // reports a body destroyed early as an `error` event, which unheard would crash).
+        const late = response?.body;
+        if (typeof late?.destroy === "function") discardBody(late);
       },
       (error: unknown) => stop(error),
     );

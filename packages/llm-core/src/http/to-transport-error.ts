@@ -12,6 +12,7 @@ import { OPAQUE_REDIRECT } from "../transport/opaque-redirect.js";
 import { UNSUPPORTED_ENCODING } from "../transport/unsupported-encoding.js";
 import { noteFreshSocketClose } from "./fresh-socket-close.js";
 import { noteResponseBegan, responseBeganBefore } from "./response-began.js";
+import { noteUnsent, QUEUE_TIMEOUT_CODE, wasUnsent } from "./unsent.js";
 
 // What each low-level failure means, in words a user can act on.
 const CONNECTION_CODES: Readonly<Record<string, string>> = {
@@ -55,6 +56,13 @@ export interface TransportContext {
  * (`transport/fetch-failure.ts`) for that reason.
  */
 export function toTransportError(error: unknown, context: TransportContext): unknown {
+  const mapped = mapTransportError(error, context);
+  // What the transport knew of the request goes with the error made of its failure.
+  if (mapped !== error && wasUnsent(error)) noteUnsent(mapped);
+  return mapped;
+}
+
+function mapTransportError(error: unknown, context: TransportContext): unknown {
   const { meta, signal } = context;
   const where = { provider: meta.provider, model: meta.model, requestId: meta.requestId };
   if (signal?.aborted) {
@@ -93,6 +101,14 @@ export function toTransportError(error: unknown, context: TransportContext): unk
         : `${meta.request}: no response within ${meta.timeoutMs} ms`,
       retryable,
       cause: error,
+    });
+  }
+  if (code === QUEUE_TIMEOUT_CODE) {
+    return new TimeoutError({
+      ...where,
+      timeoutMs: meta.timeoutMs,
+      phase: "headers",
+      message: `${meta.request}: ${(error as Error).message}`,
     });
   }
   if (code === "UND_ERR_BODY_TIMEOUT") {

@@ -7,6 +7,8 @@ import type {
 } from "@loom/llm-types";
 import type { Dispatcher, Pool as UndiciPool } from "undici";
 import { noteResponseBegan } from "../http/response-began.js";
+import { noteUnsent, QUEUE_TIMEOUT_CODE } from "../http/unsent.js";
+import { CoarseTimeout } from "../runtime/coarse-timeout.js";
 import { decodeBody } from "./decode-body.js";
 import { Pool, poolRequest } from "./undici-pool.js";
 
@@ -16,14 +18,28 @@ const KEEP_ALIVE_TIMEOUT_MS = 4_000;
 
 /** Set on a request's handler once the first byte of its response was parsed. */
 const RESPONSE_STARTED = Symbol("loom.responseStarted");
+/** Set on a request's handler once the whole request was written to a socket. */
+const REQUEST_SENT = Symbol("loom.requestSent");
 
-/** undici's request handler, with the hook its parser calls at a response's first byte. */
+/**
+ * undici's request handler, with the hooks it calls when the whole request was written and
+ * when its parser reads a response's first byte.
+ */
 interface ObservedHandler {
+  onRequestSent?: () => void;
   onResponseStarted?: () => void;
+  [REQUEST_SENT]?: boolean;
   [RESPONSE_STARTED]?: boolean;
+  /** The wait for a free connection (`maxConnections`), ended once the request is written. */
+  [QUEUE_TIMEOUT]?: CoarseTimeout;
 }
+const QUEUE_TIMEOUT = Symbol("loom.queueTimeout");
 
-/** Called by undici as a method of the handler: one function for every request. */
+/** Called by undici as methods of the handler: one function each for every request. */
+function markRequestSent(this: ObservedHandler): void {
+  this[REQUEST_SENT] = true;
+  this[QUEUE_TIMEOUT]?.cancel();
+}
 function markResponseStarted(this: ObservedHandler): void {
   this[RESPONSE_STARTED] = true;
 }
@@ -37,13 +53,15 @@ export class UndiciTransport implements Transport {
   /** undici returns a keep-alive socket to its pool one `setImmediate` after a body ends. */
   readonly poolsAfterTurn = true;
   /**
-   * undici's `headersTimeout`, the signal and `destroy()` on `close()` end every request, but
-   * the timeout starts only once a request is written to a socket: with `maxConnections`, a
-   * request queued behind the pool's busy connections would wait unbounded, so the exchange
-   * bounds it then.
+   * undici's `headersTimeout`, the signal and `destroy()` on `close()` end every request. The
+   * timeout starts only once a request is written to a socket: with `maxConnections`, a request
+   * queued behind the pool's busy connections waits for a connection `timeoutMs` at most, then
+   * is taken out of the queue, unsent (`send`).
    */
-  readonly settlesItself: boolean;
+  readonly settlesItself = true;
   readonly #pool: UndiciPool;
+  /** `maxConnections`, when set: requests may queue for a connection. */
+  readonly #maxConnections: number | undefined;
   /**
    * The pool as `request` sees it: each request's handler is told, by undici's parser, when the
    * first byte of its response arrives (`onResponseStarted`), so a connection closed or reset
@@ -55,7 +73,7 @@ export class UndiciTransport implements Transport {
   #dispatched: ObservedHandler | undefined;
 
   constructor(origin: string, options: TransportOptions) {
-    this.settlesItself = options.maxConnections === undefined;
+    this.#maxConnections = options.maxConnections;
     this.#pool = new Pool(origin, {
       // `null`: undici's own default, a connection per request in flight.
       connections: options.maxConnections ?? null,
@@ -68,6 +86,7 @@ export class UndiciTransport implements Transport {
     this.#dispatcher = {
       dispatch: (options, handler) => {
         const observed = handler as ObservedHandler;
+        observed.onRequestSent = markRequestSent;
         observed.onResponseStarted = markResponseStarted;
         this.#dispatched = observed;
         return pool.dispatch(options, handler);
@@ -76,24 +95,49 @@ export class UndiciTransport implements Transport {
   }
 
   async send(request: TransportRequest): Promise<TransportResponse> {
+    // Under `maxConnections` only: without it, undici opens a connection for every request.
+    const queue = this.#maxConnections === undefined ? undefined : new AbortController();
     const responding = poolRequest(this.#dispatcher, {
       method: "POST",
       path: request.path,
       headers: request.headers,
       body: request.body,
-      signal: request.signal ?? null,
+      signal:
+        queue === undefined
+          ? (request.signal ?? null)
+          : request.signal === undefined
+            ? queue.signal
+            : AbortSignal.any([request.signal, queue.signal]),
       headersTimeout: request.timeoutMs,
       bodyTimeout: request.timeoutMs,
     });
     // undici dispatched it synchronously, unless the signal had already aborted.
     const handler = this.#dispatched;
     this.#dispatched = undefined;
+    if (queue !== undefined && handler !== undefined && handler[REQUEST_SENT] !== true) {
+      const waitMs = request.timeoutMs;
+      const connections = this.#maxConnections;
+      handler[QUEUE_TIMEOUT] = new CoarseTimeout(waitMs, () =>
+        queue.abort(
+          Object.assign(
+            new Error(
+              `no connection was free within ${waitMs} ms (maxConnections: ${connections}); not sent`,
+            ),
+            { code: QUEUE_TIMEOUT_CODE },
+          ),
+        ),
+      );
+    }
     let response: Dispatcher.ResponseData;
     try {
       response = await responding;
     } catch (error) {
       if (handler?.[RESPONSE_STARTED] === true) noteResponseBegan(error);
+      // Never written whole: the server cannot have acted on it (a queued request, say).
+      else if (handler !== undefined && handler[REQUEST_SENT] !== true) noteUnsent(error);
       throw error;
+    } finally {
+      handler?.[QUEUE_TIMEOUT]?.cancel();
     }
     return decodeBody({
       status: response.statusCode,

@@ -35,7 +35,8 @@ export interface Transport {
    * Whether `send()` settles by itself on every ending the exchange knows: no headers within
    * `timeoutMs`, the request's signal aborted, `close()` without `drain`. The exchange then
    * awaits it as it is; for any other transport it races `send()` against those endings (with
-   * a grace past `timeoutMs`), which costs a timer and a listener per request.
+   * a grace past `timeoutMs`), which costs a timer and a listener per request, and aborts the
+   * signal it gave `send()` when it stops waiting.
    */
   readonly settlesItself?: boolean;
 }

@@ -24,6 +24,7 @@ import {
 // package.json `imports`, so no other runtime loads undici.
 import { defaultTransport } from "#default-transport";
 import type { ChatClientOptions } from "./chat-client-options.js";
+import { checkClientOptions } from "./check-client-options.js";
 import { CallContext } from "./exchange/call-context.js";
 import type { ClientCore } from "./exchange/client-core.js";
 import { ClientWire } from "./exchange/client-wire.js";
@@ -74,6 +75,7 @@ export class ChatClient implements ChatModel {
     options: ChatClientOptions = {},
   ) {
     this.#ctx = ctx ?? {};
+    checkClientOptions(options);
     const hooks = new HookRunner(options.hooks ?? []);
     this.#config = parseConfig(config as LLMConfigInput);
     const cfg = this.#config;

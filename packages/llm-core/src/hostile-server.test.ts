@@ -256,6 +256,32 @@ describe("a response cut before its header block ended (undici): sent once", () 
 });
 
 describe("odd shapes and bad options: typed errors, never a TypeError", () => {
+  it("a header a hook made invalid: a ConfigError at once, nothing sent, no retry", async () => {
+    const { url, posts } = await rawServer((socket) => socket.end());
+    const retries: unknown[] = [];
+    const llm = new ChatClient(
+      {},
+      { baseUrl: url, model: "m", apiKey: KEY, maxRetries: 2 },
+      {
+        hooks: [
+          {
+            beforeRequest: (request) => {
+              request.headers = { "x-trace": "a\r\nb" };
+            },
+            onRetry: (info) => retries.push(info),
+          },
+        ],
+      },
+    );
+    closers.push(() => llm.close());
+    // A request of its own: the hook changes the one it is given.
+    const error = await failure(llm.call({ messages: [...hello.messages] }));
+    expect(error).toMatchObject({ name: "ConfigError", retryable: false, attempts: 1 });
+    expect(error.message).toContain("could not be sent");
+    expect(retries).toEqual([]);
+    expect(posts()).toBe(0);
+  });
+
   it.each([
     [
       "tool_calls: [null]",

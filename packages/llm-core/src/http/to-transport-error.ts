@@ -1,6 +1,7 @@
 import type { ExchangeFacts } from "@loom/llm-types";
 import {
   AbortError,
+  ConfigError,
   ConnectionError,
   InvalidResponseError,
   LLMError,
@@ -139,6 +140,14 @@ function mapTransportError(error: unknown, context: TransportContext): unknown {
     return new AbortError({ ...where, message: `${meta.request} was aborted`, cause: error });
   }
   if (code === undefined) return error;
+  if (INVALID_REQUEST.has(code)) {
+    // Refused before it went (a header a hook set with a line break in it, say): it never
+    // will go, so it is no connection failure to retry.
+    return new ConfigError({
+      ...where,
+      message: `${meta.request} could not be sent: the transport refused the request as given (${code}: ${(error as { message?: unknown }).message}); a header or option of it is invalid`,
+    });
+  }
   if (code === UNSUPPORTED_ENCODING || code === OPAQUE_REDIRECT) {
     // A body in a coding the transport does not decode, or a redirect a browser will not show:
     // the response had begun.
@@ -179,6 +188,14 @@ function mapTransportError(error: unknown, context: TransportContext): unknown {
     noteFreshSocketClose(connection, failure);
   return connection;
 }
+
+/** Failures of a request that cannot be sent as it is (undici's and Node's checks of it). */
+const INVALID_REQUEST: ReadonlySet<string> = new Set([
+  "UND_ERR_INVALID_ARG",
+  "ERR_INVALID_CHAR",
+  "ERR_HTTP_INVALID_HEADER_VALUE",
+  "ERR_INVALID_HTTP_TOKEN",
+]);
 
 /** undici's failures that can only happen once part of a response was read. */
 const AFTER_RESPONSE_BYTES: ReadonlySet<string> = new Set([

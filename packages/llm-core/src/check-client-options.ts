@@ -4,7 +4,8 @@ import type { ChatClientOptions } from "./chat-client-options.js";
 /**
  * Refuses options of the wrong shape when the client is made, as a `ConfigError` naming each:
  * from JavaScript, `hooks` given as one object instead of an array would otherwise fail every
- * call later with a `TypeError` from inside the client.
+ * call later with a `TypeError` from inside the client. `ChatClient` checks its own; a client
+ * built on it that adds to `hooks` or `gates` checks them first (`LLMProvider` does).
  */
 export function checkClientOptions(options: ChatClientOptions): void {
   const given = options as Record<string, unknown> | null;

@@ -60,6 +60,7 @@ export {
 } from "./agent/run-tools.js";
 export { ChatClient } from "./chat-client.js";
 export type { ChatClientOptions } from "./chat-client-options.js";
+export { checkClientOptions } from "./check-client-options.js";
 export { type FallbackOptions, withFallback } from "./fallback/with-fallback.js";
 export { RateLimitGate, type RateLimitOptions } from "./limit/rate-limit-gate.js";
 export { type RateLimitHeaders, readRateLimitHeaders } from "./limit/rate-limit-headers.js";

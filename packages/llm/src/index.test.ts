@@ -38,6 +38,35 @@ describe("@loom/llm facade", () => {
   });
 });
 
+describe("LLMProvider's options", () => {
+  it("hooks or gates of the wrong shape are a ConfigError naming them, from every way in", () => {
+    const config = { baseUrl: "http://127.0.0.1:9/v1", model: "m" };
+    const makers: (() => unknown)[] = [
+      () => new facade.LLMProvider({}, config, { hooks: {} } as never),
+      () => new facade.LLMProvider({}, config, { gates: null } as never),
+      () => new facade.LLMProvider({}, config, null as never),
+      () =>
+        facade.LLMProvider.fromName({ env: { DEEPSEEK_API_KEY: "sk-x" } }, "deepseek", {
+          hooks: null,
+        } as never),
+      () =>
+        facade.LLMProvider.fromName({ env: { DEEPSEEK_API_KEY: "sk-x" } }, "deepseek", {
+          hooks: "onResponse",
+        } as never),
+    ];
+    for (const make of makers) {
+      let error: unknown;
+      try {
+        make();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(types.ConfigError.isInstance(error)).toBe(true);
+      expect((error as types.ConfigError).issues[0]?.path).toMatch(/^(hooks|gates|)$/);
+    }
+  });
+});
+
 describe("LLMProvider.fromName / fromConfig", () => {
   it("extends core's ChatClient", () => {
     expect(Object.getPrototypeOf(facade.LLMProvider)).toBe(core.ChatClient);

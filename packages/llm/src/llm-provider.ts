@@ -1,4 +1,4 @@
-import { ChatClient, type ChatClientOptions } from "@loom/llm-core";
+import { ChatClient, type ChatClientOptions, checkClientOptions } from "@loom/llm-core";
 import { budgetGauge, type OtelOptions, otelHooks } from "@loom/llm-otel";
 import {
   type CostHooksOptions,
@@ -45,6 +45,8 @@ export class LLMProvider extends ChatClient {
     config: LLMConfigInput | LLMConfig,
     options: LLMProviderOptions = {},
   ) {
+    // Before they are added to: a `ConfigError` naming what is wrong, not a `TypeError`.
+    checkClientOptions(options);
     const { hooks = [], telemetry, price, prices, tracker, gates = [], transport } = options;
     const priced = [...hooks, costHooks({ price, prices, tracker })];
     // A traced provider with a budget reports what is left of it.
@@ -69,6 +71,7 @@ export class LLMProvider extends ChatClient {
     name: string,
     overrides: FactoryOptions = {},
   ): LLMProvider {
+    checkClientOptions(overrides);
     const { telemetry, hooks: extra = [], gates, transport, ...rest } = overrides;
     const { config, hooks, cost } = resolvePreset(ctx, name, rest);
     return new LLMProvider(
@@ -88,6 +91,7 @@ export class LLMProvider extends ChatClient {
     config: ProjectConfig,
     overrides: FactoryOptions = {},
   ): LLMProvider {
+    checkClientOptions(overrides);
     const { telemetry, hooks: extra = [], gates, transport, ...rest } = overrides;
     const { config: resolved, hooks, cost } = resolveFromConfig(ctx, name, config, rest);
     return new LLMProvider(

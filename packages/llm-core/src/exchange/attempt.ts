@@ -18,6 +18,8 @@ export class Attempt {
   ended = false;
   /** The request was handed to the transport: it may reach the server from then on. */
   dispatched = false;
+  /** The transport saw it fail before it was written whole: it reached no server. */
+  unsent = false;
   /** How the attempt ended, as the gates are told: updated as it goes. */
   outcome: GateOutcome = { sent: false };
   #passes: GatePass[] | undefined;

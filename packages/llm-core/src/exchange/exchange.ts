@@ -89,7 +89,12 @@ export async function* exchange(
         const mapped = toTransportError(error, { meta: facts, signal: ctx.signal, ...progress });
         // Out before its status line, it may have reached the server all the same: the gates
         // count it (a rate limit, as the provider may), else it is handed back unsent.
-        if (!attempt.outcome.sent && attempt.dispatched && mayHaveReachedServer(mapped))
+        if (
+          !attempt.outcome.sent &&
+          attempt.dispatched &&
+          !attempt.unsent &&
+          mayHaveReachedServer(mapped)
+        )
           attempt.outcome = { sent: true };
         attempt.release();
         if (!(await retryAfter(ctx, mapped, progress))) {

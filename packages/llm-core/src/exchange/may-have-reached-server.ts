@@ -1,7 +1,6 @@
 import { AbortError, ConnectionError, TimeoutError } from "@loom/llm-types";
 import { isFreshSocketClose } from "../http/fresh-socket-close.js";
 import { responseBeganBefore } from "../http/response-began.js";
-import { wasUnsent } from "../http/unsent.js";
 
 /**
  * Connection failures that leave the request unsent: no connection was made (refused, no such
@@ -30,8 +29,6 @@ const NEVER_SENT = new Set([
  * before sending (a hook, a check), did not.
  */
 export function mayHaveReachedServer(error: unknown): boolean {
-  // The transport saw it was never written whole (queued, or cut while written).
-  if (wasUnsent(error)) return false;
   if (TimeoutError.isInstance(error) || AbortError.isInstance(error)) return true;
   if (ConnectionError.isInstance(error))
     return (

@@ -3,12 +3,14 @@ import {
   type ExchangeFacts,
   InvalidResponseError,
   TimeoutError,
+  type TransportRequest,
   type TransportResponse,
 } from "@loom/llm-types";
 import { discardBody } from "../http/discard-body.js";
 import { parseRetryAfter } from "../http/parse-retry-after.js";
 import { readErrorBody } from "../http/read-body.js";
 import { requestIdOf } from "../http/request-id.js";
+import { wasAnswering, wasUnsent } from "../http/request-marks.js";
 import { toTransportError } from "../http/to-transport-error.js";
 import { quoteServerText } from "../response/quote-server-text.js";
 import { CoarseTimeout } from "../runtime/coarse-timeout.js";
@@ -45,8 +47,9 @@ export async function sendRequest(
   // out later all the same, beside its retry.
   const cancel = transport.settlesItself === true ? undefined : new AbortController();
   let response: TransportResponse;
+  let sent: TransportRequest | undefined;
   try {
-    const sent = {
+    sent = {
       path: client.path,
       headers: headersOf(ctx),
       body: JSON.stringify(body),
@@ -61,9 +64,19 @@ export async function sendRequest(
     // From here on the request may reach the server, whatever fails.
     attempt.dispatched = true;
     const sending = transport.send(sent);
-    response = await (cancel === undefined ? sending : bounded(sending, ctx, cancel));
+    // A caller's transport that returns no promise is waited for as one that answered so.
+    response = await (cancel === undefined
+      ? sending
+      : bounded(Promise.resolve(sending), ctx, cancel));
   } catch (error) {
-    throw toTransportError(typed(error, facts), { meta: facts, signal, delivered: false });
+    // What the transport knew of this request (`request-marks.ts`).
+    if (sent !== undefined && wasUnsent(sent)) attempt.unsent = true;
+    throw toTransportError(typed(error, facts), {
+      meta: facts,
+      signal,
+      delivered: false,
+      responseStarted: sent !== undefined && wasAnswering(sent),
+    });
   }
   checkShape(response, facts);
   const headers = response.headers;
@@ -149,7 +162,11 @@ function bounded(
         // Answered after the exchange stopped waiting: its connection is let go (heard: undici
         // reports a body destroyed early as an `error` event, which unheard would crash).
         const late = response?.body;
-        if (typeof late?.destroy === "function") discardBody(late);
+        try {
+          if (typeof late?.destroy === "function") discardBody(late);
+        } catch {
+          // A caller's body whose destroy() throws: nobody is left to tell.
+        }
       },
       (error: unknown) => stop(error),
     );

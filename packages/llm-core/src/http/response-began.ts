@@ -1,18 +1,19 @@
 /**
- * Transport failures after which the transport knows a byte of the response had arrived, though
- * the response never reached the exchange: undici's parser saw the start of a status line, then
- * the connection closed, was reset or stalled before the header block ended. The server was
- * answering, so it had the request: such a failure is never resent, and the gates count it as
- * sent. The transport notes the error it throws; the exchange asks when it types it.
+ * Connection failures typed as coming after the response had begun (`toTransportError`: bytes
+ * that are not HTTP, undici's "bad response", a status line cut short as the transport noted
+ * it), whatever their code: the server was answering, so it had the request, and the gates
+ * count it as sent (`mayHaveReachedServer`) though a code such as `UND_ERR_SOCKET` alone would
+ * say otherwise. Each is an error made for one attempt, so noting the object is noting the
+ * attempt.
  */
 const BEGAN = new WeakSet<object>();
 
-/** Notes that `error`, a transport's failure, came after the response had begun. */
+/** Notes that `error`, a typed failure of one attempt, came after the response had begun. */
 export function noteResponseBegan(error: unknown): void {
   if (typeof error === "object" && error !== null) BEGAN.add(error);
 }
 
-/** Whether the transport noted `error` as coming after the response had begun. */
+/** Whether `error` was typed as coming after the response had begun. */
 export function responseBeganBefore(error: unknown): boolean {
   return typeof error === "object" && error !== null && BEGAN.has(error);
 }

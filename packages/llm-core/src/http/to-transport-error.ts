@@ -12,8 +12,8 @@ import { BAD_RESPONSE, UNDECODABLE_BODY } from "../transport/fetch-failure.js";
 import { OPAQUE_REDIRECT } from "../transport/opaque-redirect.js";
 import { UNSUPPORTED_ENCODING } from "../transport/unsupported-encoding.js";
 import { noteFreshSocketClose } from "./fresh-socket-close.js";
-import { noteResponseBegan, responseBeganBefore } from "./response-began.js";
-import { noteUnsent, QUEUE_TIMEOUT_CODE, wasUnsent } from "./unsent.js";
+import { QUEUE_TIMEOUT_CODE } from "./request-marks.js";
+import { noteResponseBegan } from "./response-began.js";
 
 // What each low-level failure means, in words a user can act on.
 const CONNECTION_CODES: Readonly<Record<string, string>> = {
@@ -57,13 +57,6 @@ export interface TransportContext {
  * (`transport/fetch-failure.ts`) for that reason.
  */
 export function toTransportError(error: unknown, context: TransportContext): unknown {
-  const mapped = mapTransportError(error, context);
-  // What the transport knew of the request goes with the error made of its failure.
-  if (mapped !== error && wasUnsent(error)) noteUnsent(mapped);
-  return mapped;
-}
-
-function mapTransportError(error: unknown, context: TransportContext): unknown {
   const { meta, signal } = context;
   const where = { provider: meta.provider, model: meta.model, requestId: meta.requestId };
   if (signal?.aborted) {
@@ -84,8 +77,7 @@ function mapTransportError(error: unknown, context: TransportContext): unknown {
   const failure = codedError(error);
   const code = failure?.code;
   // These failures mean bytes of a response arrived, whatever undici resolved or not.
-  const started =
-    (context.responseStarted ?? false) || responseBeganBefore(error) || responseBegan(failure);
+  const started = (context.responseStarted ?? false) || responseBegan(failure);
   const retryable = isRetryableTransportFailure(context.delivered, started);
   // Said in the message, since it decides what the caller may do next.
   const cut = started

@@ -329,6 +329,31 @@ describe("RateLimitGate", () => {
     expect(arrivals).toHaveLength(1);
   });
 
+  it("a place given back (a request never sent) lets the request waiting for it go at once", async () => {
+    const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 60_000 });
+    // The first request takes the one place; the second waits for the window (a minute).
+    const first = await gate.enter(GATE_ENTRY, undefined);
+    const started = performance.now();
+    // Aborted at the end, should it still wait: nothing the test starts outlives it.
+    const controller = new AbortController();
+    const second = gate.enter(GATE_ENTRY, controller.signal);
+    second.catch(() => {});
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The first never reached the server: its place comes back, and the wait ends with it.
+      first.leave({ sent: false });
+      const pass = await Promise.race([
+        second,
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000)),
+      ]);
+      expect(pass).toBeDefined();
+      expect(performance.now() - started).toBeLessThan(5_000);
+      pass?.leave({ sent: true });
+    } finally {
+      controller.abort();
+    }
+  });
+
   it("a request that leaves the line (aborted) keeps the order: one coming later goes after those ahead of it", async () => {
     const entry = GATE_ENTRY;
     // Without the order kept, the last in line leaving let the next one race the one still

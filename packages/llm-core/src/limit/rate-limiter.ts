@@ -20,6 +20,12 @@ export class RateLimiter {
   readonly #tokens: SlidingWindow | undefined;
   /** The last request in line (none when it is empty): each waits for the one before it. */
   #last: Turn | undefined;
+  /**
+   * Ends the wait of the request at the head of the line (only it sleeps; the rest wait for the
+   * one ahead): a place given back (a request that was never sent) or a count corrected may
+   * let it go sooner than the wait it computed.
+   */
+  #wake: (() => void) | undefined;
 
   /** Limits already checked (`RateLimitGate`): positive integers, a window a timer can hold. */
   constructor(requests: number | undefined, tokens: number | undefined, windowMs: number) {
@@ -68,7 +74,7 @@ export class RateLimiter {
           });
         }
         turn.held = true;
-        await sleep(Math.ceil(wait), signal);
+        await this.#sleep(Math.ceil(wait), signal);
       }
       const now = performance.now();
       request = this.#requests?.add(1, now);
@@ -87,6 +93,22 @@ export class RateLimiter {
     return this.#pass(turn.held ? performance.now() - started : 0, request, tokens);
   }
 
+  /** `sleep`, ended early (resolved) by `#wake`. */
+  async #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const woken = new AbortController();
+    this.#wake = () => woken.abort(WOKEN);
+    try {
+      await sleep(
+        ms,
+        signal === undefined ? woken.signal : AbortSignal.any([signal, woken.signal]),
+      );
+    } catch (error) {
+      if (error !== WOKEN) throw error;
+    } finally {
+      this.#wake = undefined;
+    }
+  }
+
   #pass(waitedMs: number, request: Entry | undefined, tokens: Entry | undefined): GatePass {
     let left = false;
     return {
@@ -102,9 +124,10 @@ export class RateLimiter {
   #leave(outcome: GateOutcome, request: Entry | undefined, tokens: Entry | undefined): void {
     const now = performance.now();
     if (!outcome.sent) {
-      // Never reached the server: it counted nothing.
+      // Never reached the server: it counted nothing, and the request waiting may go now.
       if (request !== undefined) this.#requests?.adjust(request, 0, now);
       if (tokens !== undefined) this.#tokens?.adjust(tokens, 0, now);
+      this.#wake?.();
       return;
     }
     const usage = outcome.usage;
@@ -119,8 +142,13 @@ export class RateLimiter {
       this.#requests?.observe(said.remainingRequests, said.resetRequestsMs, now);
     if (said?.remainingTokens !== undefined)
       this.#tokens?.observe(said.remainingTokens, said.resetTokensMs, now);
+    // Usage under the estimate, or the server's own count, may let the waiting request go.
+    this.#wake?.();
   }
 }
+
+/** Why a sleep ended early: not an abort, a wake. */
+const WOKEN = Symbol("woken");
 
 /** `promise`, or the signal's reason as soon as it aborts. */
 function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {

@@ -6,8 +6,7 @@ import type {
   TransportResponse,
 } from "@loom/llm-types";
 import type { Dispatcher, Pool as UndiciPool } from "undici";
-import { noteResponseBegan } from "../http/response-began.js";
-import { noteUnsent, QUEUE_TIMEOUT_CODE } from "../http/unsent.js";
+import { noteAnswering, noteUnsent, QUEUE_TIMEOUT_CODE } from "../http/request-marks.js";
 import { CoarseTimeout } from "../runtime/coarse-timeout.js";
 import { decodeBody } from "./decode-body.js";
 import { Pool, poolRequest } from "./undici-pool.js";
@@ -65,7 +64,7 @@ export class UndiciTransport implements Transport {
   /**
    * The pool as `request` sees it: each request's handler is told, by undici's parser, when the
    * first byte of its response arrives (`onResponseStarted`), so a connection closed or reset
-   * after part of a status line is known as a response begun (`noteResponseBegan`), never resent.
+   * after part of a status line is known as a response begun (`noteAnswering`), never resent.
    * undici's own errors cannot say it: the header block had not ended.
    */
   readonly #dispatcher: Pick<Dispatcher, "dispatch">;
@@ -132,9 +131,9 @@ export class UndiciTransport implements Transport {
     try {
       response = await responding;
     } catch (error) {
-      if (handler?.[RESPONSE_STARTED] === true) noteResponseBegan(error);
+      if (handler?.[RESPONSE_STARTED] === true) noteAnswering(request);
       // Never written whole: the server cannot have acted on it (a queued request, say).
-      else if (handler !== undefined && handler[REQUEST_SENT] !== true) noteUnsent(error);
+      else if (handler !== undefined && handler[REQUEST_SENT] !== true) noteUnsent(request);
       throw error;
     } finally {
       handler?.[QUEUE_TIMEOUT]?.cancel();

@@ -37,12 +37,17 @@ export interface Measurement {
   importMs?: number;
 }
 
+// `mode`: "full", "quick", or "full:ops=N" / "quick:ops=N", the scenario with N measured
+// operations instead of its own (instruction counts take the difference of two such runs).
 const [driverName = "", scenarioName = "", baseUrl = "", mode = ""] = process.argv.slice(2);
 const load = DRIVERS[driverName];
 const found = SCENARIOS.find((s) => s.name === scenarioName);
 if (load === undefined || found === undefined)
   throw new Error(`unknown driver or scenario: ${driverName} ${scenarioName}`);
-const scenario: Scenario = mode === "quick" ? quick(found) : found;
+const [size, opsOverride] = mode.split(":ops=");
+const sized: Scenario = size === "quick" ? quick(found) : found;
+const scenario: Scenario =
+  opsOverride === undefined ? sized : { ...sized, ops: Number.parseInt(opsOverride, 10) };
 const factory = await load();
 const expectedText = Array.from({ length: scenario.chunks }, (_, i) => piece(i)).join("");
 const expectedArgs = JSON.parse(TOOL_ARGS);
@@ -118,9 +123,13 @@ await once(clients[0] as Driver, true);
 await run(scenario.warmup, false);
 firstChunks.length = 0;
 let peakHeap = process.memoryUsage().heapUsed;
-const sampler = setInterval(() => {
-  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-}, 5);
+// Not while instructions are counted (`ops=`): how often it runs depends on the wall time.
+const sampler =
+  opsOverride === undefined
+    ? setInterval(() => {
+        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+      }, 5)
+    : undefined;
 const cpu = process.cpuUsage();
 const started = performance.now();
 await run(scenario.ops, true);

@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { chart } from "./chart.ts";
 import type { Measurement } from "./child.ts";
 import { DRIVERS } from "./drivers/index.ts";
+import { median } from "./median.ts";
 import { plainJavaScript } from "./plain-js.ts";
 import { type Command, RUNTIMES } from "./runtimes.ts";
 import { type Metric, SCENARIOS, type Scenario, type ScenarioName } from "./scenarios.ts";
@@ -122,11 +123,6 @@ async function processMs(command: string[]): Promise<{ ms: number; stdout: strin
   const { stdout } = await run(process.execPath, command, { maxBuffer: 1 << 20 });
   return { ms: performance.now() - started, stdout };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 /**
  * A scenario timed per process (cold start, import): `ops` fresh processes per client, the

@@ -5,8 +5,11 @@ import type { TransportRequest } from "@loom/llm-types";
  * attempt), not on the error: one error object may end many requests (a signal's reason, the
  * reason `close()` gives a pool). The exchange reads the notes where it types the failure.
  *
- * - Never written whole to a socket (queued, or cut while written): a server cannot act on a
- *   request it did not receive whole, so the gates count it as unsent.
+ * - Never handed whole to a socket (queued, or cut before its last byte was given to the
+ *   socket): a server cannot act on a request it did not receive whole, so the gates count it
+ *   as unsent. undici says a request was sent once the socket took its last byte, which may
+ *   still sit in the socket's buffer: a request cut after that counts as sent (the safe side,
+ *   for a limit).
  * - Its response had begun (the first byte of a status line arrived) before the failure: the
  *   server was answering, so it is never resent, and the gates count it as sent.
  */

@@ -329,6 +329,20 @@ describe("RateLimitGate", () => {
     expect(arrivals).toHaveLength(1);
   });
 
+  it("a request behind another in line still fails at its own deadline, not when the one ahead passes", async () => {
+    const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 1_000 });
+    (await gate.enter(GATE_ENTRY, undefined)).leave({ sent: true });
+    const started = performance.now();
+    // The head of the line waits out the window (a second); the next has 100 ms.
+    const head = gate.enter(GATE_ENTRY, undefined);
+    const behind = failure(gate.enter({ ...GATE_ENTRY, deadline: started + 100 }, undefined));
+    const error = await behind;
+    expect(error).toMatchObject({ name: "TimeoutError", phase: "rate-limit" });
+    expect(error.message).toContain("ahead of this one");
+    expect(performance.now() - started).toBeLessThan(800);
+    (await head).leave({ sent: true });
+  });
+
   it("a place given back (a request never sent) lets the request waiting for it go at once", async () => {
     const gate = new RateLimitGate({ requestsPerMinute: 1, windowMs: 60_000 });
     // The first request takes the one place; the second waits for the window (a minute).

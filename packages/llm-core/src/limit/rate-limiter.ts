@@ -1,5 +1,6 @@
 import type { GateEntry, GateOutcome, GatePass } from "@loom/llm-types";
 import { TimeoutError } from "@loom/llm-types";
+import { MAX_TIMER_MS } from "@loom/llm-utils";
 import { sleep } from "../retry/sleep.js";
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
 import { type Entry, SlidingWindow } from "./sliding-window.js";
@@ -51,7 +52,8 @@ export class RateLimiter {
     let through = false;
     try {
       if (ahead !== undefined) {
-        await abortable(ahead.passed, signal);
+        // Behind another, the deadline still holds: the wait ends at it.
+        await abortable(ahead.passed, signal, entry, started);
         // Waiting behind a request the limit held is being held too; behind one that went at
         // once it is not, however long a busy event loop took.
         turn.held = ahead.held;
@@ -63,16 +65,12 @@ export class RateLimiter {
           this.#tokens?.waitFor(entry.estimatedTokens, now) ?? 0,
         );
         if (wait <= 0) break;
-        if (entry.deadline !== undefined && now + wait > entry.deadline) {
-          throw new TimeoutError({
-            timeoutMs: Math.round(entry.deadline - started),
-            phase: "rate-limit",
-            message: `${entry.provider}: the rate limit would hold this request for ${Math.ceil(wait)} ms, past its deadline; nothing was sent`,
-            retryable: false,
-            provider: entry.provider,
-            model: entry.model,
-          });
-        }
+        if (entry.deadline !== undefined && now + wait > entry.deadline)
+          throw pastDeadline(
+            entry,
+            started,
+            `the rate limit would hold this request for ${Math.ceil(wait)} ms, past its deadline`,
+          );
         turn.held = true;
         await this.#sleep(Math.ceil(wait), signal);
       }
@@ -150,22 +148,58 @@ export class RateLimiter {
 /** Why a sleep ended early: not an abort, a wake. */
 const WOKEN = Symbol("woken");
 
-/** `promise`, or the signal's reason as soon as it aborts. */
-function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
+/** The error of a request the limit would hold past its deadline: nothing was sent. */
+function pastDeadline(entry: GateEntry, started: number, why: string): TimeoutError {
+  return new TimeoutError({
+    timeoutMs: Math.round((entry.deadline ?? started) - started),
+    phase: "rate-limit",
+    message: `${entry.provider}: ${why}; nothing was sent`,
+    retryable: false,
+    provider: entry.provider,
+    model: entry.model,
+  });
+}
+
+/**
+ * `promise` (the turn of the request ahead), or the signal's reason as soon as it aborts, or
+ * the entry's deadline's `TimeoutError` when it passes first.
+ */
+function abortable(
+  promise: Promise<void>,
+  signal: AbortSignal | undefined,
+  entry: GateEntry,
+  started: number,
+): Promise<void> {
+  const deadline = entry.deadline;
+  if (signal === undefined && deadline === undefined) return promise;
+  if (signal?.aborted === true) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settle = (error?: unknown) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (timer !== undefined) clearTimeout(timer);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onAbort = () => settle(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    // A deadline further off than a timer holds is no bound here.
+    const left = deadline === undefined ? Infinity : deadline - performance.now();
+    if (left <= MAX_TIMER_MS)
+      timer = setTimeout(
+        () =>
+          settle(
+            pastDeadline(
+              entry,
+              started,
+              "the requests ahead of this one in the rate limit's line held it past its deadline",
+            ),
+          ),
+        Math.max(0, Math.ceil(left)),
+      );
     promise.then(
-      () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
+      () => settle(),
+      (error: unknown) => settle(error),
     );
   });
 }

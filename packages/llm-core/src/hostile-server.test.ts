@@ -81,6 +81,20 @@ describe("keys in odd places", () => {
     expectNoKey(printed(error));
   });
 
+  it.each(TRANSPORT_NAMES)("a key sent back as the content-encoding (%s)", async (transport) => {
+    const server = await createFakeServer();
+    closers.push(() => server.close());
+    server.enqueue({ type: "raw", headers: { "content-encoding": KEY }, chunks: ["{}"] });
+    const error = await failure(client(server.baseUrl, { maxRetries: 0 }, transport).call(hello));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain("which is not decoded");
+    expectNoKey(printed(error));
+    // Nor a copy of it in another case: masking matches the key as it is.
+    const lower = printed(error).toLowerCase();
+    for (let i = 0; i + 12 <= KEY.length; i++)
+      expect(lower).not.toContain(KEY.toLowerCase().slice(i, i + 12));
+  });
+
   it("a key sent back as the request id", async () => {
     const server = await createFakeServer();
     closers.push(() => server.close());

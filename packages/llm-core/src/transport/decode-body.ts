@@ -20,13 +20,14 @@ const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = {
 export function decodeBody(response: TransportResponse): TransportResponse {
   const header = response.headers["content-encoding"];
   if (header === undefined) return response;
+  // Compared without regard to case, named as the server wrote them: an error quoting a coding
+  // lowercased would hold a copy of a secret (a key echoed there) that masking does not match.
   const codings = String(header)
-    .toLowerCase()
     .split(",")
     .map((coding) => coding.trim())
-    .filter((coding) => coding !== "" && coding !== "identity");
+    .filter((coding) => coding !== "" && coding.toLowerCase() !== "identity");
   if (codings.length === 0) return response;
-  const unknown = codings.find((coding) => DECODERS[coding] === undefined);
+  const unknown = codings.find((coding) => DECODERS[coding.toLowerCase()] === undefined);
   if (unknown !== undefined) {
     discardBody(response.body);
     throw unsupportedEncoding(unknown, "gzip, deflate and br");
@@ -34,7 +35,7 @@ export function decodeBody(response: TransportResponse): TransportResponse {
   // Codings are listed in the order they were applied: undo them last first.
   const decoders = codings
     .reverse()
-    .map((coding) => (DECODERS[coding] as () => NodeJS.ReadWriteStream)());
+    .map((coding) => (DECODERS[coding.toLowerCase()] as () => NodeJS.ReadWriteStream)());
   const original = response.body;
   const decoded = pipeline(
     original as unknown as Readable,

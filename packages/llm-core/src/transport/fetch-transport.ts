@@ -99,7 +99,9 @@ export class FetchTransport implements Transport {
     const body = new FetchBody(response, flight, request.timeoutMs);
     const encoding = headers["content-encoding"];
     if (encoding === undefined) return { status: response.status, headers, body };
-    const unknown = codings(String(encoding)).find((coding) => !FETCH_DECODES.has(coding));
+    const unknown = codings(String(encoding)).find(
+      (coding) => !FETCH_DECODES.has(coding.toLowerCase()),
+    );
     if (unknown !== undefined) {
       body.destroy();
       throw unsupportedEncoding(unknown, "gzip, deflate, br and zstd");
@@ -129,13 +131,16 @@ export class FetchTransport implements Transport {
   };
 }
 
-/** The codings of a `content-encoding` header, `identity` left out. */
+/**
+ * The codings of a `content-encoding` header as the server wrote them (compared without regard
+ * to case: an error quoting one lowercased would hold a copy of a secret that masking does not
+ * match), `identity` left out.
+ */
 function codings(header: string): string[] {
   return header
-    .toLowerCase()
     .split(",")
     .map((coding) => coding.trim())
-    .filter((coding) => coding !== "" && coding !== "identity");
+    .filter((coding) => coding !== "" && coding.toLowerCase() !== "identity");
 }
 
 /** A `TransportFactory` on the runtime's global `fetch`: the default on every runtime but Node. */

@@ -13,12 +13,13 @@
 // machine runs as time does, though not wholly: timers run by the wall clock. V8 runs
 // single-threaded and on a fixed GC schedule for them (below): without that, the count of one
 // and the same run moved by about 5%.
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { median } from "./median.ts";
 import { quick, SCENARIOS } from "./scenarios.ts";
+import { startServer } from "./start-server.ts";
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -77,13 +78,8 @@ async function instructions(driver: string, scenario: string, mode: string): Pro
   return Number(refs.replaceAll(",", ""));
 }
 
-const server = spawn(process.execPath, [`${here}server.ts`], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const port = await new Promise<string>((resolve) =>
-  server.stdout.once("data", (data: Buffer) => resolve(data.toString().trim())),
-);
-const baseUrl = `http://127.0.0.1:${port}/v1`;
+const server = await startServer();
+const baseUrl = server.baseUrl;
 
 interface Row {
   driver: string;
@@ -134,7 +130,7 @@ try {
     });
   }
 } finally {
-  server.kill();
+  server.stop();
 }
 
 for (const { scenario, unit, target, rows } of report) {

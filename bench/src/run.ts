@@ -3,7 +3,7 @@
 // rounds alternate the client order, and each figure is the median over rounds of the ratio
 // to the floor measured in the same round, with the range of those ratios beside it. The
 // floor is raw undici on Node; on Bun and Deno, the runtime's own fetch.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
@@ -16,6 +16,7 @@ import { median } from "./median.ts";
 import { plainJavaScript } from "./plain-js.ts";
 import { type Command, RUNTIMES } from "./runtimes.ts";
 import { type Metric, SCENARIOS, type Scenario, type ScenarioName } from "./scenarios.ts";
+import { startServer } from "./start-server.ts";
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -109,13 +110,8 @@ for (const runtime of RUNTIMES) {
     });
 }
 
-const server = spawn(process.execPath, [`${here}server.ts`], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const port = await new Promise<string>((resolve) =>
-  server.stdout.once("data", (data: Buffer) => resolve(data.toString().trim())),
-);
-const baseUrl = `http://127.0.0.1:${port}/v1`;
+const server = await startServer();
+const baseUrl = server.baseUrl;
 
 /** Wall time of a whole Node process, spawn to exit, milliseconds, and what it printed. */
 async function processMs(command: string[]): Promise<{ ms: number; stdout: string }> {
@@ -239,7 +235,7 @@ try {
     }
   }
 } finally {
-  server.kill();
+  server.stop();
 }
 
 /** A measurement's figure for a metric. */

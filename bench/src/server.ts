@@ -162,6 +162,8 @@ const server = createServer({ keepAliveTimeout: 60_000, noDelay: true }, (req, r
     } else res.end(`data: {"error":{"message":"unknown model ${model}"}}\n\n`);
   });
 });
+// Started by the benchmark with an IPC channel (start-server.ts): gone with it.
+if (process.send !== undefined) process.on("disconnect", () => process.exit(0));
 server.listen(0, "127.0.0.1", () => {
   process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
 });

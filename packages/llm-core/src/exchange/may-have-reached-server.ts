@@ -1,13 +1,12 @@
 import { AbortError, ConnectionError, TimeoutError } from "@loom/llm-types";
-import { isFreshSocketClose } from "../http/fresh-socket-close.js";
-import { responseBeganBefore } from "../http/response-began.js";
+import { reachedServer } from "../http/reached-server.js";
 
 /**
  * Connection failures that leave the request unsent: no connection was made (refused, no such
  * host, unreachable, not in time), the pool was closed, or (`UND_ERR_SOCKET`, before any
  * response byte) a keep-alive socket the server had closed while idle, which the retry rule
- * also takes as unsent: not a fresh connection closed after the request was written
- * (`isFreshSocketClose`).
+ * also takes as unsent: not a fresh connection closed after the request was written, nor a
+ * close after part of a response (`reachedServer`).
  */
 const NEVER_SENT = new Set([
   "ECONNREFUSED",
@@ -31,12 +30,6 @@ const NEVER_SENT = new Set([
 export function mayHaveReachedServer(error: unknown): boolean {
   if (TimeoutError.isInstance(error) || AbortError.isInstance(error)) return true;
   if (ConnectionError.isInstance(error))
-    return (
-      error.code === undefined ||
-      !NEVER_SENT.has(error.code) ||
-      isFreshSocketClose(error) ||
-      // A close after part of a response (undici's "bad response", a cut status line).
-      responseBeganBefore(error)
-    );
+    return error.code === undefined || !NEVER_SENT.has(error.code) || reachedServer(error);
   return false;
 }

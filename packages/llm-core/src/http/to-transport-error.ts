@@ -11,9 +11,9 @@ import { isRetryableTransportFailure } from "../retry/retry-decision.js";
 import { BAD_RESPONSE, UNDECODABLE_BODY } from "../transport/fetch-failure.js";
 import { OPAQUE_REDIRECT } from "../transport/opaque-redirect.js";
 import { UNSUPPORTED_ENCODING } from "../transport/unsupported-encoding.js";
-import { noteFreshSocketClose } from "./fresh-socket-close.js";
+import { isFreshSocketClose } from "./fresh-socket-close.js";
+import { noteReachedServer } from "./reached-server.js";
 import { QUEUE_TIMEOUT_CODE } from "./request-marks.js";
-import { noteResponseBegan } from "./response-began.js";
 
 // What each low-level failure means, in words a user can act on.
 const CONNECTION_CODES: Readonly<Record<string, string>> = {
@@ -174,10 +174,12 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     retryable,
     cause: error,
   });
-  // The gates count it as sent (`mayHaveReachedServer`), whatever its code says otherwise.
-  if (started) noteResponseBegan(connection);
-  else if (code === "UND_ERR_SOCKET" && failure !== undefined)
-    noteFreshSocketClose(connection, failure);
+  // No free resend, and the gates count it as sent, whatever its code says otherwise.
+  if (
+    started ||
+    (code === "UND_ERR_SOCKET" && failure !== undefined && isFreshSocketClose(failure))
+  )
+    noteReachedServer(connection);
   return connection;
 }
 

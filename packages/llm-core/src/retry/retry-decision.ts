@@ -1,5 +1,5 @@
 import { APIStatusError, ConnectionError, LLMError, TimeoutError } from "@loom/llm-types";
-import { isFreshSocketClose } from "../http/fresh-socket-close.js";
+import { reachedServer } from "../http/reached-server.js";
 
 /** Backoff without a server hint: full jitter from 500 ms, doubling, capped at 8 s. */
 export const BACKOFF_BASE_MS = 500;
@@ -104,13 +104,13 @@ function isTransportFailure(error: LLMError): boolean {
  * A keep-alive socket the server closed while idle fails before any response byte with
  * `UND_ERR_SOCKET` ("other side closed"). That is not the server failing the request. A fresh
  * connection closed the same way after the request went out is not this case: the server read
- * the request (`isFreshSocketClose`).
+ * the request (`reachedServer`).
  */
 function isStaleSocket(error: LLMError): boolean {
   return (
     ConnectionError.isInstance(error) &&
     error.code === "UND_ERR_SOCKET" &&
     error.retryable &&
-    !isFreshSocketClose(error)
+    !reachedServer(error)
   );
 }

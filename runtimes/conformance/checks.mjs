@@ -10,10 +10,13 @@
 import {
   AbortError,
   AuthenticationError,
+  BudgetExceededError,
   ConnectionError,
+  CostTracker,
   defineTool,
   InvalidResponseError,
   LLMProvider,
+  parseProjectConfig,
   runTools,
   TimeoutError,
 } from "@loom/llm";
@@ -238,6 +241,100 @@ const CHECKS = [
       }),
   ],
   [
+    "deadline across a retry",
+    (c) =>
+      using(c, { maxRetries: 5, timeoutMs: 10_000 }, async (llm) => {
+        const started = performance.now();
+        // A 503 retried at once, then a server that never answers: the call's deadline, not
+        // `timeoutMs` nor the retries left, ends it.
+        const error = await rejection(() => llm.call({ messages: ask, deadlineMs: 500 }));
+        const ms = Math.round(performance.now() - started);
+        kind(error, TimeoutError, "TimeoutError");
+        equal(error.phase, "deadline", "phase");
+        between(ms, 450, 5_000, "ms to the TimeoutError");
+        return `TimeoutError phase ${error.phase} after ${ms} ms`;
+      }),
+  ],
+  [
+    "anthropic-messages runTools loop",
+    (c) =>
+      using(c, { protocol: "anthropic-messages" }, async (llm) => {
+        const run = await runTools(llm, { messages: ask, tools: [weatherTool()] });
+        equal(run.stopReason, "answered", "stopReason");
+        equal(run.response.content, "Sunny in Rome.", "answer");
+        equal(run.steps.length, 2, "steps");
+        equal(
+          JSON.stringify(run.steps[0]?.results[0]?.value),
+          '{"city":"Rome","sky":"sun"}',
+          "tool result",
+        );
+        return `${run.steps.length} steps, ${run.messages.length} messages`;
+      }),
+  ],
+  [
+    "openai-responses streamed tool call",
+    (c) =>
+      using(c, { protocol: "openai-responses" }, async (llm) => {
+        const stream = llm.stream({ messages: ask, tools: [weatherTool()] });
+        let pieces = "";
+        let called;
+        for await (const event of stream.events()) {
+          if (event.type === "tool-call-delta") pieces += event.argumentsDelta;
+          if (event.type === "tool-call") called = event.toolCall;
+        }
+        const response = await stream.response();
+        equal(pieces, '{"city":"Rome"}', "the arguments' pieces, joined");
+        equal(called?.name, "get_weather", "the tool-call event's name");
+        equal(JSON.stringify(response.toolCalls[0]?.arguments), '{"city":"Rome"}', "arguments");
+        equal(response.finishReason, "tool_calls", "finishReason");
+        return `${called?.name}(${JSON.stringify(called?.arguments)})`;
+      }),
+  ],
+  [
+    "loom.toml text: key from ctx.env, prices, budget and hooks",
+    async (c) => {
+      // Read from text, as a worker or a page has it (no file to load); the key's variable is
+      // looked up in the context's env, where a runtime without `process.env` passes it.
+      const config = parseProjectConfig(
+        [
+          "[llm.conformance]",
+          `base_url = "${c.url}/v1"`,
+          'model = "fake-model"',
+          'api_key_env = "CONFORMANCE_KEY"',
+          "input_per_mtok = 2",
+          "output_per_mtok = 8",
+        ].join("\n"),
+      );
+      const seen = [];
+      const tracker = new CostTracker({ budgetUsd: 0.00001 });
+      const llm = LLMProvider.fromConfig({ env: { CONFORMANCE_KEY: KEY } }, "conformance", config, {
+        headers: { "x-check": c.name },
+        tracker,
+        hooks: [
+          {
+            beforeRequest: () => seen.push("beforeRequest"),
+            onResponse: (response) => seen.push(`onResponse ${response.content}`),
+            onError: (error) => seen.push(`onError ${error?.name}`),
+          },
+        ],
+      });
+      try {
+        const res = await llm.call({ messages: ask });
+        // 10 prompt tokens at $2 and 5 completion tokens at $8 per million.
+        const expected = (10 * 2 + 5 * 8) / 1e6;
+        near(res.costUsd, expected, "costUsd");
+        near(tracker.spentUsd, expected, "the tracker's spentUsd");
+        // The budget ($0.00001) is spent: the next call is refused before it is sent.
+        const error = await rejection(() => llm.call({ messages: ask }));
+        kind(error, BudgetExceededError, "BudgetExceededError");
+        equal(seen.join(", "), SEEN_WITH_BUDGET, "the hooks' calls");
+        return `costUsd ${res.costUsd}; then ${error.name}`;
+      } finally {
+        await llm.close();
+      }
+    },
+  ],
+  [
     "structured output",
     (c) =>
       using(c, {}, async (llm) => {
@@ -335,6 +432,10 @@ const CHECKS = [
 
 const ask = [{ role: "user", content: "hi" }];
 
+/** What the loom.toml check's hooks see: a priced call, then a call the spent budget refuses. */
+const SEEN_WITH_BUDGET =
+  "beforeRequest, onResponse Hello from the fake server, beforeRequest, onError BudgetExceededError";
+
 /** A JSON Schema answer: off Node.js, the first request with it imports zod to validate. */
 const WEATHER_FORMAT = {
   type: "json_schema",
@@ -419,6 +520,12 @@ async function withinLimit(promise, ms) {
 function equal(actual, expected, what) {
   if (actual !== expected) {
     throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+  }
+}
+
+function near(actual, expected, what) {
+  if (typeof actual !== "number" || Math.abs(actual - expected) > 1e-12) {
+    throw new Error(`${what}: expected ${expected}, got ${show(actual)}`);
   }
 }
 

@@ -126,6 +126,56 @@ export const CHECK_SCRIPTS: ReadonlyMap<string, CheckScript> = new Map<string, C
     },
   ],
   [
+    "deadline across a retry",
+    {
+      replies: [
+        {
+          type: "error",
+          status: 503,
+          headers: { "retry-after": "0" },
+          body: { error: { message: "overloaded", type: "server_error" } },
+        },
+        { type: "hang" },
+      ],
+      requests: 2,
+    },
+  ],
+  [
+    "anthropic-messages runTools loop",
+    {
+      replies: [
+        json(
+          messageBody({
+            toolCalls: [{ id: "toolu_1", name: "get_weather", arguments: { city: "Rome" } }],
+          }),
+        ),
+        json(messageBody({ text: "Sunny in Rome." })),
+      ],
+      requests: 2,
+    },
+  ],
+  [
+    "openai-responses streamed tool call",
+    {
+      replies: [
+        responseStream({
+          toolCalls: [{ id: "call_1", name: "get_weather", arguments: { city: "Rome" } }],
+          argumentPieceSize: 4,
+        }),
+      ],
+      requests: 1,
+    },
+  ],
+  [
+    "loom.toml text: key from ctx.env, prices, budget and hooks",
+    {
+      // The second call is refused by the spent budget: one request.
+      replies: [json(completionBody({ content: "Hello from the fake server" }))],
+      requests: 1,
+      header: ["authorization", `Bearer ${KEY}`],
+    },
+  ],
+  [
     "structured output",
     { replies: [json(completionBody({ content: '{"city":"Rome","celsius":21}' }))], requests: 1 },
   ],

@@ -12,16 +12,17 @@ import {
   type FakeReply,
   type FakeServer,
 } from "@loom/llm-testing";
-import type {
-  CallGate,
-  ChatRequest,
-  GateEntry,
-  GateOutcome,
-  LLMResponse,
-  Transport,
-  TransportFactory,
-  TransportRequest,
-  TransportResponse,
+import {
+  type CallGate,
+  type ChatRequest,
+  type GateEntry,
+  type GateOutcome,
+  LLMError,
+  type LLMResponse,
+  type Transport,
+  type TransportFactory,
+  type TransportRequest,
+  type TransportResponse,
 } from "@loom/llm-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
@@ -439,12 +440,59 @@ describe("an error inside a stream, in the same read as the answer's first text"
           `data: ${JSON.stringify({ error: { message: "overloaded", type: "server_error", code: 503 } })}\n\n`,
       ],
     });
+    const pieces: string[] = [];
     const error = await failure(async () => {
-      for await (const _ of llm.stream(hello)) {
-        // Nothing: the error comes with the first read.
-      }
+      for await (const piece of llm.stream(hello)) pieces.push(piece);
     });
     expect(error.name).toBe("ServerError");
     expect(server.requests).toHaveLength(1);
+    // The text before the error is handed on first, as when the two come in separate reads.
+    expect(pieces).toEqual(["Hello "]);
   });
+
+  it.each(["openai-chat", "anthropic-messages", "openai-responses"] as const)(
+    "%s: events() hands on the text, then throws, the same in one read as in two",
+    async (protocol) => {
+      const text = {
+        "openai-chat": [
+          `data: ${JSON.stringify(completionChunk({ role: "assistant", content: "" }))}\n\n`,
+          `data: ${JSON.stringify(completionChunk({ content: "Hello world" }))}\n\n`,
+        ],
+        "anthropic-messages": [
+          `event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { id: "msg_1", type: "message", role: "assistant", content: [], model: "c", usage: { input_tokens: 1, output_tokens: 1 } } })}\n\n`,
+          `event: content_block_start\ndata: ${JSON.stringify({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } })}\n\n`,
+          `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hello world" } })}\n\n`,
+        ],
+        "openai-responses": [
+          `event: response.output_text.delta\ndata: ${JSON.stringify({ type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta: "Hello world" })}\n\n`,
+        ],
+      }[protocol];
+      const error = {
+        "openai-chat": `data: ${JSON.stringify({ error: { message: "overloaded", type: "server_error", code: 503 } })}\n\n`,
+        "anthropic-messages": `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } })}\n\n`,
+        "openai-responses": `event: error\ndata: ${JSON.stringify({ type: "error", code: "server_error", message: "boom" })}\n\n`,
+      }[protocol];
+      const seen: string[][] = [];
+      // One write, then the same bytes in two writes 50 ms apart (two reads).
+      for (const chunks of [[text.join("") + error], [text.join(""), { delayMs: 50 }, error]]) {
+        const llm = new ChatClient(
+          {},
+          { baseUrl: server.baseUrl, model: "m", protocol, maxRetries: 2, maxRetryDelayMs: 50 },
+          { transport: TRANSPORTS.undici },
+        );
+        server.enqueue({ type: "raw", headers: { "content-type": "text/event-stream" }, chunks });
+        const texts: string[] = [];
+        const thrown = await failure(async () => {
+          for await (const event of llm.stream(hello).events())
+            if (event.type === "text") texts.push(event.text);
+        });
+        expect(LLMError.isInstance(thrown) && thrown.retryable).toBe(false);
+        seen.push(texts);
+        await llm.close();
+      }
+      expect(seen[0]).toEqual(["Hello world"]);
+      expect(seen[1]).toEqual(seen[0]);
+      expect(server.requests).toHaveLength(2);
+    },
+  );
 });

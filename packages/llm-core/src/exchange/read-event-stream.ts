@@ -104,6 +104,12 @@ export class EventStreamReading {
           // however the network happened to cut the bytes, and whether or not its text was
           // held back by masking (it could have begun a secret).
           if (out.length > 0 || reader.answerBegan === true) ctx.answerBegan = true;
+          // What came before the error is handed on first, as it would have been had the
+          // network cut the bytes between the two: paid for, and never asked for again.
+          if (out.length > 0) {
+            ctx.deliver();
+            yield out;
+          }
           throw error;
         }
         if (reader.answerBegan === true) ctx.answerBegan = true;

@@ -128,8 +128,15 @@ describe("recorded streams", () => {
   it("items without output_index (llama.cpp) and with gaps in it (OpenAI) keep their order", () => {
     const phase = replay((recorded[8] as [string, Buffer])[1]).response;
     expect(phase.message.native?.parts.map((p) => p.phase)).toEqual(["commentary", "final_answer"]);
-    // Joined as the deltas came, as the official SDKs' `output_text` joins messages.
-    expect(phase.content).toBe("Got itHere are a few **AI");
+    // The recording's deltas stop short of its done items' texts (a trimmed recording): the
+    // rest of each is handed on when its item is done, so the answer is the done items' texts,
+    // joined as the official SDKs' `output_text` joins messages.
+    const texts = (phase.message.native?.parts ?? []).map(
+      (part) => (part.content as { text: string }[])[0]?.text ?? "",
+    );
+    expect(texts[0]).toMatch(/^Got it — I’ll quickly check/);
+    expect(texts[1]).toMatch(/^Here are a few \*\*AI headlines/);
+    expect(phase.content).toBe(texts.join(""));
     const search = replay((recorded[7] as [string, Buffer])[1]).response;
     expect(search.message.native?.parts.map((p) => p.type)).toEqual([
       "tool_search_call",
@@ -506,6 +513,113 @@ describe("events", () => {
       expect(printed).not.toContain(halves[1]);
       expect(result.response.toolCalls[0]?.arguments).toEqual({ q: "sk-proj-…LEAK" });
     }
+  });
+});
+
+describe("the final texts of done events, against the deltas", () => {
+  const added = {
+    type: "response.output_item.added",
+    output_index: 0,
+    item: { type: "function_call", id: "fc_1", call_id: "call_1", name: "lookup", arguments: "" },
+  };
+  const argDeltas = (...pieces: string[]) =>
+    pieces.map((delta) => ({
+      type: "response.function_call_arguments.delta",
+      item_id: "fc_1",
+      output_index: 0,
+      delta,
+    }));
+  const callDone = (args: string) => [
+    {
+      type: "response.function_call_arguments.done",
+      item_id: "fc_1",
+      output_index: 0,
+      arguments: args,
+    },
+    {
+      type: "response.output_item.done",
+      output_index: 0,
+      item: { ...added.item, arguments: args, status: "completed" },
+    },
+  ];
+  const completed = (output: unknown[]) => ({
+    type: "response.completed",
+    response: { status: "completed", output },
+  });
+
+  it("arguments that disagree with their deltas: the final ones are the call, as a call's body gives it", () => {
+    const final = '{"word":"FINAL"}';
+    const bytes = sse(
+      created,
+      added,
+      ...argDeltas('{"word":"ab', 'c"}'),
+      ...callDone(final),
+      completed([{ ...added.item, arguments: final }]),
+    );
+    const { items, response } = replay(bytes);
+    expect(response.toolCalls).toMatchObject([{ id: "call_1", arguments: { word: "FINAL" } }]);
+    expect(response.message.native?.parts).toMatchObject([{ arguments: final }]);
+    expect(items.filter((e) => e.type === "tool-call")).toMatchObject([
+      { toolCall: { arguments: { word: "FINAL" } } },
+    ]);
+    // The same as a call() of the completed body.
+    const body = {
+      id: "resp_1",
+      status: "completed",
+      output: [{ ...added.item, arguments: final }],
+    };
+    expect(parseResponse(body, factsWith()).toolCalls).toMatchObject([
+      { arguments: { word: "FINAL" } },
+    ]);
+  });
+
+  it("deltas that stop short of the final arguments: the rest is one more delta", () => {
+    const bytes = sse(
+      created,
+      added,
+      ...argDeltas('{"word":'),
+      ...callDone('{"word":"abc"}'),
+      completed([]),
+    );
+    const { items, response } = replay(bytes);
+    const pieces = items.flatMap((e) => (e.type === "tool-call-delta" ? [e.argumentsDelta] : []));
+    expect(pieces.join("")).toBe('{"word":"abc"}');
+    expect(response.toolCalls).toMatchObject([{ arguments: { word: "abc" } }]);
+  });
+
+  it("text whose deltas stop short of the done item's: the rest is handed on, stream and response agree", () => {
+    const message = (text: string) => ({
+      type: "message",
+      id: "msg_1",
+      role: "assistant",
+      content: [{ type: "output_text", text, annotations: [] }],
+    });
+    const bytes = sse(
+      created,
+      { type: "response.output_item.added", output_index: 0, item: message("") },
+      { type: "response.output_text.delta", item_id: "msg_1", output_index: 0, delta: "abc" },
+      { type: "response.output_item.done", output_index: 0, item: message("abcdef") },
+      completed([message("abcdef")]),
+    );
+    const { items, response } = replay(bytes);
+    const texts = items.flatMap((e) => (e.type === "text" ? [e.text] : []));
+    expect(texts.join("")).toBe("abcdef");
+    expect(response.content).toBe("abcdef");
+  });
+
+  it("a final key in arguments that replace their deltas is masked", () => {
+    const KEY = "sk-proj-LEAK0123456789abcdefLEAK";
+    const final = `{"q":"${KEY}"}`;
+    const bytes = sse(
+      created,
+      added,
+      ...argDeltas('{"q":"', 'x"}'),
+      ...callDone(final),
+      completed([]),
+    );
+    const result = replay(bytes, [], factsWith([KEY]));
+    expect(JSON.stringify(result)).not.toContain(KEY);
+    expect(result.response.toolCalls[0]?.arguments).toEqual({ q: "sk-proj-…LEAK" });
   });
 });
 

@@ -52,8 +52,10 @@ const LIFECYCLE: ReadonlySet<string | undefined> = new Set([
  * - `response.output_text.delta`, `response.refusal.delta`: answer and refusal text;
  * - `response.reasoning_summary_text.delta`, `response.reasoning_text.delta`: reasoning;
  * - `response.function_call_arguments.delta`: a call's arguments, by its `item_id`;
+ * - `response.function_call_arguments.done`: its final arguments, which win over the deltas;
  * - `response.output_item.done`: the item complete, kept as the turn's native part (a
- *   function call is parsed and reported then);
+ *   function call is parsed and reported then, with the item's arguments; a message's text
+ *   that goes on past its deltas is handed on);
  * - `response.completed`, `response.incomplete`: the final status and usage: the end;
  * - `response.failed` and `error`: the typed error.
  *
@@ -142,6 +144,11 @@ export class ResponsesStreamReader implements WireStreamReader {
       case "response.function_call_arguments.delta":
         this.#argumentsDelta(chunk);
         return;
+      case "response.function_call_arguments.done": {
+        const item = this.#item(chunk, "function_call");
+        this.#finalArguments(item, this.#call(item), chunk.arguments);
+        return;
+      }
       case "response.completed":
         this.#complete(chunk.response, "completed");
         return;
@@ -260,10 +267,9 @@ export class ResponsesStreamReader implements WireStreamReader {
     switch (item.type) {
       case "message":
         // A server that sends the item whole, without deltas: its text is the answer still.
-        if (!item.streamed) {
-          this.#say("refusal", messageRefusal(done));
-          this.#say("text", messageText(done));
-        }
+        // One whose deltas stopped short of the done item's text: the rest is handed on.
+        this.#say("refusal", rest(item.refusal, messageRefusal(done)));
+        this.#say("text", rest(item.text, messageText(done)));
         return;
       case "reasoning":
         if (!item.streamed) this.#reasonWhole(item, done);
@@ -271,8 +277,7 @@ export class ResponsesStreamReader implements WireStreamReader {
       case "function_call": {
         const call = this.#call(item);
         this.#name(call, done);
-        if (item.rawArgs === "" && typeof done.arguments === "string" && done.arguments !== "")
-          this.#arguments(item, call, done.arguments);
+        this.#finalArguments(item, call, done.arguments);
         this.#settle(call, callFinishReason(done.status, null));
         return;
       }
@@ -330,6 +335,27 @@ export class ResponsesStreamReader implements WireStreamReader {
     this.#arguments(item, this.#call(item), piece);
   }
 
+  /**
+   * A call's arguments as the server gave them whole (`function_call_arguments.done`, the done
+   * item): they are the call. Deltas that stopped short of them get the rest as one more piece;
+   * deltas that disagree are replaced (the `tool-call` event and the response carry the final
+   * arguments, as a call's response would; the pieces already handed on stay as they were).
+   */
+  #finalArguments(item: StreamItem, call: StreamCall, final: unknown): void {
+    if (call.toolCall !== undefined || typeof final !== "string" || final === item.rawArgs) return;
+    if (final.startsWith(item.rawArgs)) {
+      this.#arguments(item, call, final.slice(item.rawArgs.length));
+      return;
+    }
+    this.answerBegan = true;
+    this.#grow(final.length);
+    item.rawArgs = final;
+    // Masked whole: what the call's masking held back belonged to the arguments replaced.
+    call.masking?.end();
+    call.args = this.#facts.redact(final);
+    call.replaced = true;
+  }
+
   #arguments(item: StreamItem, call: StreamCall, piece: string): void {
     if (call.toolCall !== undefined) return;
     this.answerBegan = true;
@@ -359,7 +385,7 @@ export class ResponsesStreamReader implements WireStreamReader {
   /** Completes a call: what its masking held, then the parsed call, reported once. */
   #settle(call: StreamCall, finishReason: string | null): void {
     if (call.toolCall !== undefined) return;
-    const rest = call.masking?.end() ?? "";
+    const rest = call.replaced ? "" : (call.masking?.end() ?? "");
     call.args += rest;
     if (rest !== "" || !call.announced) this.#announce(call, rest);
     const id = call.callId === "" ? undefined : call.callId;
@@ -518,4 +544,11 @@ function partIndex(value: unknown): number {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < MAX_PARTS
     ? value
     : 0;
+}
+
+/** What `final` adds to `streamed` when it continues it; "" when it does not (the deltas stand). */
+function rest(streamed: string, final: string): string {
+  return final.length > streamed.length && final.startsWith(streamed)
+    ? final.slice(streamed.length)
+    : "";
 }

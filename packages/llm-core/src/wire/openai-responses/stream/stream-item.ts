@@ -14,6 +14,8 @@ export interface StreamCall {
   readonly masking: TextMasking | undefined;
   /** Its first `tool-call-delta` (the one with id and name) went out. */
   announced: boolean;
+  /** The server's final arguments disagreed with its deltas and replaced them (`args`). */
+  replaced?: boolean;
   /** Set once the call is complete and parsed. */
   toolCall: ToolCall | undefined;
 }

@@ -52,4 +52,42 @@ describe("requestProblems", () => {
       { path: "reasoning", message: 'must be an object, got the string "high"' },
     ]);
   });
+
+  it("content parts: each needs the fields every wire builds its body from", () => {
+    const ok: ChatRequest = {
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "what is this?" },
+            { type: "image_url", imageUrl: "data:image/png;base64,AAAA", detail: "low" },
+          ],
+        },
+      ],
+    };
+    expect(requestProblems(ok)).toEqual([]);
+    const bad = {
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "image_url", imageUrl: { url: "data:image/png;base64,AAAA" } },
+            { type: "image_url", image_url: { url: "https://example.com/a.png" } },
+            { type: "image_url", imageUrl: "https://example.com/a.png", detail: "max" },
+            { type: "text", text: 5 },
+            { type: "input_image", imageUrl: "https://example.com/a.png" },
+            "hello",
+          ],
+        },
+      ],
+    } as unknown as ChatRequest;
+    expect(requestProblems(bad).map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      "messages.0.content.0: imageUrl must be a string (an https or data: URL), got an object",
+      'messages.0.content.1: imageUrl must be a string (an https or data: URL), got undefined (the part takes "imageUrl")',
+      'messages.0.content.2: detail must be one of "auto", "low", "high", got the string "max"',
+      "messages.0.content.3: text must be a string, got 5",
+      'messages.0.content.4: type must be "text" or "image_url", got the string "input_image"',
+      'messages.0.content.5: must be a content part ({ type: "text", text } or { type: "image_url", imageUrl }), got the string "hello"',
+    ]);
+  });
 });

@@ -113,15 +113,34 @@ function messagesLookRight(messages: unknown): boolean {
     if (typeof message !== "object" || message === null || typeof message.role !== "string")
       return false;
     const content = message.content;
-    if (
-      content !== undefined &&
-      content !== null &&
-      typeof content !== "string" &&
-      !Array.isArray(content)
-    )
-      return false;
+    if (content === undefined || content === null || typeof content === "string") continue;
+    if (!Array.isArray(content)) return false;
+    for (const part of content) if (partProblem(part) !== undefined) return false;
   }
   return true;
+}
+
+const DETAILS = ["auto", "low", "high"];
+
+/**
+ * What is wrong with one content part, if anything: every wire builds its body from these
+ * fields, and a part that lacks them (OpenAI's own `image_url: { url }` shape, say) would go out
+ * as a body the server refuses.
+ */
+function partProblem(part: unknown): string | undefined {
+  if (typeof part !== "object" || part === null)
+    return `must be a content part ({ type: "text", text } or { type: "image_url", imageUrl }), got ${showGot(part)}`;
+  const { type, text, imageUrl, detail } = part as Record<string, unknown>;
+  if (type === "text")
+    return typeof text === "string" ? undefined : `text must be a string, got ${showGot(text)}`;
+  if (type === "image_url") {
+    if (typeof imageUrl !== "string")
+      return `imageUrl must be a string (an https or data: URL), got ${showGot(imageUrl)}${"image_url" in part ? ' (the part takes "imageUrl")' : ""}`;
+    if (detail !== undefined && !DETAILS.includes(detail as string))
+      return `detail must be one of "auto", "low", "high", got ${showGot(detail)}`;
+    return undefined;
+  }
+  return `type must be "text" or "image_url", got ${showGot(type)}`;
 }
 
 function messageProblems(messages: unknown, issues: ConfigIssue[]): void {
@@ -146,6 +165,12 @@ function messageProblems(messages: unknown, issues: ConfigIssue[]): void {
       issues.push({
         path: `messages.${index}.content`,
         message: "must be a string or an array of content parts",
+      });
+    if (Array.isArray(content))
+      content.forEach((part: unknown, at) => {
+        const problem = partProblem(part);
+        if (problem !== undefined)
+          issues.push({ path: `messages.${index}.content.${at}`, message: problem });
       });
   });
 }

@@ -151,7 +151,12 @@ export class EventStreamReading {
   ): AsyncGenerator<Item[], LLMResponse> {
     const ctx = this.#ctx;
     const facts = ctx.facts;
-    // A stream has no deadline for its whole: read chunk by chunk, each read bounded.
+    // One piece of the answer: it arrives whole within `streamIdleTimeoutMs`, as the gap
+    // between two events must (whitespace a server drips to keep the connection open counts
+    // for nothing, as keep-alive comments do); each read is bounded by `timeoutMs` too.
+    this.#idle ??= this.#idleTimer(
+      "the JSON answer (the server ignored stream: true) did not arrive whole within",
+    );
     const text = await readBody(response.body, response.headers["content-length"], facts, false);
     attempt.ended = true;
     const final = ctx.client.wire.protocol.parseResponse(parseJsonBody(text, facts), facts);
@@ -165,7 +170,7 @@ export class EventStreamReading {
     return final;
   }
 
-  #idleTimer(): ReturnType<typeof setTimeout> {
+  #idleTimer(what = "no data for"): ReturnType<typeof setTimeout> {
     const ctx = this.#ctx;
     const facts = ctx.facts;
     const idleMs = ctx.client.config.streamIdleTimeoutMs;
@@ -186,7 +191,7 @@ export class EventStreamReading {
         new TimeoutError({
           timeoutMs: idleMs,
           phase: "idle",
-          message: `${facts.request}: no data for ${idleMs} ms (keep-alive comments do not count)`,
+          message: `${facts.request}: ${what} ${idleMs} ms (keep-alive comments do not count)`,
           // The stream is aborted to stop it, so it cannot be tried again on the same signal.
           retryable: false,
           provider: facts.provider,

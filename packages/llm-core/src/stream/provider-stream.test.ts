@@ -7,7 +7,15 @@ import {
 } from "@loom/llm-testing";
 import { describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
-import { events, hello, serverAndClient, texts } from "../test-support.fixture.js";
+import {
+  events,
+  failure,
+  hello,
+  serverAndClient,
+  TRANSPORT_NAMES,
+  TRANSPORTS,
+  texts,
+} from "../test-support.fixture.js";
 
 const { server, llm } = await serverAndClient();
 
@@ -75,6 +83,42 @@ describe("streaming text", () => {
   it("handles a server that ignored stream: true and sent one JSON body", async () => {
     server.enqueue({ type: "json", body: completionBody({ content: "whole" }) });
     expect(await texts(llm)).toEqual(["whole"]);
+  });
+});
+
+describe.each(TRANSPORT_NAMES)("a JSON answer to a stream, dripped (%s)", (transport) => {
+  const body = JSON.stringify(completionBody({ content: "whole" }));
+  const drip = (spaces: number) => ({
+    type: "raw" as const,
+    headers: { "content-type": "application/json" },
+    // Whitespace every 50 ms, as a proxy keeping the connection open sends it, then the answer.
+    chunks: [...Array.from({ length: spaces }, () => [" ", { delayMs: 50 }]).flat(), body],
+  });
+  const client = () =>
+    new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", streamIdleTimeoutMs: 400, maxRetries: 0 },
+      { transport: TRANSPORTS[transport] },
+    );
+
+  it("arrives whole within streamIdleTimeoutMs: the answer", async () => {
+    const llm = client();
+    server.enqueue(drip(3));
+    expect(await texts(llm)).toEqual(["whole"]);
+    await llm.close();
+  });
+
+  it("does not: a TimeoutError (idle) at streamIdleTimeoutMs, where whitespace held it open", async () => {
+    const llm = client();
+    server.enqueue(drip(200));
+    const started = performance.now();
+    const error = await failure(() => texts(llm));
+    const ms = performance.now() - started;
+    expect(error).toMatchObject({ name: "TimeoutError", phase: "idle", retryable: false });
+    expect(error.message).toContain("did not arrive whole within 400 ms");
+    expect(ms).toBeGreaterThanOrEqual(380);
+    expect(ms).toBeLessThan(5_000);
+    await llm.close();
   });
 });
 

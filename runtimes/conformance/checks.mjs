@@ -15,6 +15,7 @@ import {
   CostTracker,
   defineTool,
   InvalidResponseError,
+  LLMError,
   LLMProvider,
   parseProjectConfig,
   runTools,
@@ -333,6 +334,42 @@ const CHECKS = [
         await llm.close();
       }
     },
+  ],
+  [
+    "a body in deflate: decoded, or refused naming the coding",
+    (c) =>
+      using(c, { maxRetries: 2 }, async (llm) => {
+        // Node's, Bun's and browsers' fetch decode deflate; Deno's and workerd's hand it on as
+        // it came: then a typed error that names it, never the bytes parsed as JSON.
+        try {
+          const res = await llm.call({ messages: ask });
+          equal(res.content, "Hello, deflated", "content");
+          return "decoded";
+        } catch (error) {
+          kind(error, InvalidResponseError, "InvalidResponseError");
+          contains(error.message, '"deflate", which is not decoded', "the error message");
+          equal(error.retryable, false, "retryable");
+          return `${error.name}: ${error.message}`;
+        }
+      }),
+  ],
+  [
+    "a header block too large: not resent",
+    (c) =>
+      using(c, { maxRetries: 2 }, async (llm) => {
+        // A runtime whose fetch takes headers this large answers; else a typed error, final.
+        let error;
+        try {
+          const res = await llm.call({ messages: ask });
+          equal(res.content, "read all the same", "content");
+          return "the runtime took the header block";
+        } catch (thrown) {
+          error = thrown;
+        }
+        kind(error, LLMError, "an LLMError");
+        equal(error.retryable, false, "retryable");
+        return `${error.name}: ${error.message.slice(0, 160)}`;
+      }),
   ],
   [
     "structured output",

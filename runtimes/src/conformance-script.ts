@@ -1,3 +1,4 @@
+import { deflateSync } from "node:zlib";
 import {
   completionBody,
   completionChunk,
@@ -173,6 +174,34 @@ export const CHECK_SCRIPTS: ReadonlyMap<string, CheckScript> = new Map<string, C
       replies: [json(completionBody({ content: "Hello from the fake server" }))],
       requests: 1,
       header: ["authorization", `Bearer ${KEY}`],
+    },
+  ],
+  [
+    "a body in deflate: decoded, or refused naming the coding",
+    {
+      replies: [
+        {
+          type: "raw",
+          headers: { "content-type": "application/json", "content-encoding": "deflate" },
+          chunks: [deflateSync(JSON.stringify(completionBody({ content: "Hello, deflated" })))],
+        },
+      ],
+      requests: 1,
+    },
+  ],
+  [
+    "a header block too large: not resent",
+    {
+      // 1 MiB in one header: over undici's 16 KiB, Chromium's 256 KiB and Deno's limits (Bun
+      // takes it).
+      replies: [
+        {
+          type: "raw",
+          headers: { "content-type": "application/json", "x-big": "a".repeat(1 << 20) },
+          chunks: [JSON.stringify(completionBody({ content: "read all the same" }))],
+        },
+      ],
+      requests: 1,
     },
   ],
   [

@@ -8,7 +8,7 @@ import {
   TimeoutError,
 } from "@loom/llm-types";
 import { isRetryableTransportFailure } from "../retry/retry-decision.js";
-import { BAD_RESPONSE, UNDECODABLE_BODY } from "../transport/fetch-failure.js";
+import { BAD_RESPONSE, HEADERS_TOO_LARGE, UNDECODABLE_BODY } from "../transport/fetch-failure.js";
 import { OPAQUE_REDIRECT } from "../transport/opaque-redirect.js";
 import { UNSUPPORTED_ENCODING } from "../transport/unsupported-encoding.js";
 import { isFreshSocketClose } from "./fresh-socket-close.js";
@@ -30,6 +30,9 @@ const CONNECTION_CODES: Readonly<Record<string, string>> = {
   UND_ERR_CLOSED: "the connection pool is closed",
   UND_ERR_DESTROYED: "the connection pool is closed",
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: "the response ended before its declared length",
+  UND_ERR_HEADERS_OVERFLOW: "the response's header block was too large",
+  ResponseHeadersTooLarge: "the response's header block was too large",
+  LOOM_HEADERS_TOO_LARGE: "the response's header block was too large",
   // LOOM_FETCH_FAILED (a fetch failure naming no code) has none: its message says what failed.
 };
 
@@ -153,10 +156,12 @@ export function toTransportError(error: unknown, context: TransportContext): unk
     code.startsWith("ERR_ZLIB") ||
     code === "ERR__ERROR" ||
     code === "ZlibError" ||
+    code.endsWith("DecompressionError") ||
     code === UNDECODABLE_BODY
   ) {
     // A compressed body (from a proxy) that does not decode: Node's zlib codes (undici's
-    // decoding, or Node's fetch), or Bun's fetch.
+    // decoding, or Node's fetch), or Bun's fetch (`ZlibError`, `BrotliDecompressionError`,
+    // `ZstdDecompressionError`).
     return new InvalidResponseError({
       ...where,
       message: `${meta.request}: the response body could not be decoded (${code}: ${(error as Error).message})`,
@@ -191,9 +196,11 @@ const INVALID_REQUEST: ReadonlySet<string> = new Set([
   "ERR_INVALID_HTTP_TOKEN",
 ]);
 
-/** undici's failures that can only happen once part of a response was read. */
+/** Failures that can only happen once part of a response was read: undici's, Bun's, Deno's. */
 const AFTER_RESPONSE_BYTES: ReadonlySet<string> = new Set([
   "UND_ERR_HEADERS_OVERFLOW",
+  "ResponseHeadersTooLarge",
+  HEADERS_TOO_LARGE,
   "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
   "UND_ERR_RES_EXCEEDED_MAX_SIZE",
   "UND_ERR_INFO",

@@ -33,13 +33,18 @@ describe("fetchFailure", () => {
     expect(browser).toMatchObject({ code: FETCH_FAILED, message: "Failed to fetch" });
   });
 
-  it("workerd's plain `Error: Network connection lost.` is a network failure too", () => {
+  it("workerd's plain `Error: Network connection lost.` and `internal error` are network failures too", () => {
     const lost = new Error("Network connection lost.");
     expect(fetchFailure(lost)).toMatchObject({
       code: FETCH_FAILED,
       message: "Network connection lost.",
       cause: lost,
     });
+    const internal = new Error("internal error; reference = 14rrl5ar5ofdlkb455v5u8ni");
+    expect(fetchFailure(internal)).toMatchObject({ code: FETCH_FAILED, cause: internal });
+    // Only workerd's words: another plain Error (a bug) passes untouched.
+    const other = new Error("internal error in my hook");
+    expect(fetchFailure(other)).toBe(other);
   });
 
   it("anything else (an abort's reason, a bug) passes untouched", () => {
@@ -102,6 +107,31 @@ describe("fetch failures, typed by the exchange", () => {
       expect(toTransportError(error, { ...context, responseStarted: true })).toMatchObject({
         name: "InvalidResponseError",
       });
+  });
+
+  it("Bun's brotli and zstd failures are bodies that do not decode too", () => {
+    for (const code of ["BrotliDecompressionError", "ZstdDecompressionError"]) {
+      const bun = Object.assign(new TypeError("brotli error"), { code });
+      const error = toTransportError(bun, { ...context, responseStarted: true });
+      expect(error).toMatchObject({ name: "InvalidResponseError" });
+      expect((error as Error).message).toContain("could not be decoded");
+    }
+  });
+
+  it("a header block too large (Bun's code, Deno's words): the response began, never resent", () => {
+    const bun = Object.assign(new TypeError("Response headers too large"), {
+      code: "ResponseHeadersTooLarge",
+    });
+    const deno = fetchFailure(
+      new TypeError("error sending request", { cause: new Error("message head is too large") }),
+    );
+    for (const failure of [bun, deno]) {
+      // Not said by the transport: the failure itself says the response had begun.
+      const error = toTransportError(failure, context);
+      expect(error).toMatchObject({ name: "ConnectionError", retryable: false });
+      expect((error as Error).message).toContain("header block was too large");
+      expect((error as Error).message).toContain("not resent");
+    }
   });
 
   it("DOMExceptions: AbortError is an abort; TimeoutError a timeout of the phase it fell in", () => {

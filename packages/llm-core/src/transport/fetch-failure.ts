@@ -4,6 +4,8 @@ export const FETCH_FAILED = "LOOM_FETCH_FAILED";
 export const BAD_RESPONSE = "LOOM_BAD_RESPONSE";
 /** A bare failure whose words say a compressed body did not decode. */
 export const UNDECODABLE_BODY = "LOOM_UNDECODABLE_BODY";
+/** A bare failure whose words say the response's header block was too large: it had begun. */
+export const HEADERS_TOO_LARGE = "LOOM_HEADERS_TOO_LARGE";
 
 // Deno's fetch (hyper) names no code, only words: `invalid HTTP version parsed`, `error
 // parsing`; `deflate decompression error`. An answer that is not HTTP, or a body that does not
@@ -12,6 +14,8 @@ const NOT_HTTP = /invalid http|error parsing|parse error|malformed/i;
 // Deno says "Invalid gzip header" (and the like) for a body that is not in its declared coding.
 const NOT_DECODED =
   /decompression error|decoding error|error decoding|invalid (gzip|deflate|brotli|zstd)/i;
+// Deno: "message head is too large". Only a server that began its answer can send one.
+const HEAD_TOO_LARGE = /(message )?head(er)?s? (is |are )?too large/i;
 
 /**
  * What `fetch` (or a read of its body) rejected with, as the exchange types transport failures:
@@ -21,7 +25,8 @@ const NOT_DECODED =
  * bare `TypeError` (a network error, by the Fetch standard, names no reason): it gets the code
  * `LOOM_FETCH_FAILED`, and so becomes a `ConnectionError` rather than passing untyped, as an
  * error without a code (a bug) does. workerd fails a body cut mid-way with a plain
- * `Error: Network connection lost.`: the same. Anything else (an abort's reason) passes untouched.
+ * `Error: Network connection lost.`, and a header block too large with `Error: internal error;
+ * reference = …`: the same. Anything else (an abort's reason) passes untouched.
  */
 export function fetchFailure(error: unknown): unknown {
   if (hasCode(error) || !(error instanceof TypeError || isLostConnection(error))) return error;
@@ -29,18 +34,24 @@ export function fetchFailure(error: unknown): unknown {
   const failure = new Error(message, { cause: error });
   const code = NOT_DECODED.test(message)
     ? UNDECODABLE_BODY
-    : NOT_HTTP.test(message)
-      ? BAD_RESPONSE
-      : FETCH_FAILED;
+    : HEAD_TOO_LARGE.test(message)
+      ? HEADERS_TOO_LARGE
+      : NOT_HTTP.test(message)
+        ? BAD_RESPONSE
+        : FETCH_FAILED;
   return Object.assign(failure, { code });
 }
 
-/** workerd's words for a connection that broke under a request or its body. */
+/**
+ * workerd's plain `Error`s for a failure under a request or its body: a connection that broke,
+ * and `internal error; reference = …` (what it says of a response whose header block is too
+ * large, among others it does not name).
+ */
 function isLostConnection(error: unknown): error is Error {
   return (
     error instanceof Error &&
     error.name === "Error" &&
-    /^network connection lost\.?$/i.test(error.message)
+    /^(network connection lost\.?|internal error; reference = \w+)$/i.test(error.message)
   );
 }
 

@@ -17,7 +17,19 @@ import { unsupportedEncoding } from "./unsupported-encoding.js";
  * The content codings the runtimes' fetch decodes by itself (each asks only for those it
  * decodes, in its own `accept-encoding`).
  */
-const FETCH_DECODES: ReadonlySet<string> = new Set(["gzip", "x-gzip", "deflate", "br", "zstd"]);
+/**
+ * The codings a runtime's `fetch` decodes by itself, as measured: Node's, Bun's and browsers'
+ * all five; Deno's and workerd's gzip and br only (they hand a deflate or zstd body on as it
+ * came, its `content-encoding` still set), and so any other runtime's, to be safe. A body in a
+ * coding left undecoded is a typed error naming it, never bytes parsed as JSON.
+ */
+const DECODES_ALL: readonly string[] = ["gzip", "x-gzip", "deflate", "br", "zstd"];
+const DECODES_GZIP_BR: readonly string[] = ["gzip", "x-gzip", "br"];
+
+function fetchDecodes(): readonly string[] {
+  const name = currentRuntime().name;
+  return name === "node" || name === "bun" || name === "browser" ? DECODES_ALL : DECODES_GZIP_BR;
+}
 
 /**
  * The transport of every runtime but Node (Bun, Deno, Cloudflare Workers, browsers), and Node's
@@ -46,6 +58,7 @@ export class FetchTransport implements Transport {
   /** Its headers timeout, the request's signal and `close()` abort every request it sends. */
   readonly settlesItself = true;
   readonly #origin: string;
+  readonly #decodes: readonly string[] = fetchDecodes();
   readonly #inFlight = new Set<InFlightRequest>();
   /** Set by `close()`: what later requests fail with. */
   #closed: unknown;
@@ -99,12 +112,16 @@ export class FetchTransport implements Transport {
     const body = new FetchBody(response, flight, request.timeoutMs);
     const encoding = headers["content-encoding"];
     if (encoding === undefined) return { status: response.status, headers, body };
+    const decodes = this.#decodes;
     const unknown = codings(String(encoding)).find(
-      (coding) => !FETCH_DECODES.has(coding.toLowerCase()),
+      (coding) => !decodes.includes(coding.toLowerCase()),
     );
     if (unknown !== undefined) {
       body.destroy();
-      throw unsupportedEncoding(unknown, "gzip, deflate, br and zstd");
+      throw unsupportedEncoding(
+        unknown,
+        decodes === DECODES_ALL ? "gzip, deflate, br and zstd" : "gzip and br",
+      );
     }
     // Decoded by fetch: these describe the bytes on the wire, not the body read.
     const { "content-encoding": _, "content-length": __, ...decoded } = headers;

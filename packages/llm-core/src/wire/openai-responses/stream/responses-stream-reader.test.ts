@@ -559,7 +559,7 @@ describe("the final texts of done events, against the deltas", () => {
     const { items, response } = replay(bytes);
     expect(response.toolCalls).toMatchObject([{ id: "call_1", arguments: { word: "FINAL" } }]);
     expect(response.message.native?.parts).toMatchObject([{ arguments: final }]);
-    expect(items.filter((e) => e.type === "tool-call")).toMatchObject([
+    expect(events(items).filter((e) => e.type === "tool-call")).toMatchObject([
       { toolCall: { arguments: { word: "FINAL" } } },
     ]);
     // The same as a call() of the completed body.
@@ -582,7 +582,9 @@ describe("the final texts of done events, against the deltas", () => {
       completed([]),
     );
     const { items, response } = replay(bytes);
-    const pieces = items.flatMap((e) => (e.type === "tool-call-delta" ? [e.argumentsDelta] : []));
+    const pieces = events(items).flatMap((e) =>
+      e.type === "tool-call-delta" ? [e.argumentsDelta] : [],
+    );
     expect(pieces.join("")).toBe('{"word":"abc"}');
     expect(response.toolCalls).toMatchObject([{ arguments: { word: "abc" } }]);
   });
@@ -602,7 +604,7 @@ describe("the final texts of done events, against the deltas", () => {
       completed([message("abcdef")]),
     );
     const { items, response } = replay(bytes);
-    const texts = items.flatMap((e) => (e.type === "text" ? [e.text] : []));
+    const texts = events(items).flatMap((e) => (e.type === "text" ? [e.text] : []));
     expect(texts.join("")).toBe("abcdef");
     expect(response.content).toBe("abcdef");
   });
@@ -622,6 +624,11 @@ describe("the final texts of done events, against the deltas", () => {
     expect(result.response.toolCalls[0]?.arguments).toEqual({ q: "sk-proj-…LEAK" });
   });
 });
+
+/** The events among a replay's items (text mode hands on strings). */
+function events(items: readonly (string | StreamEvent)[]): StreamEvent[] {
+  return items.filter((item): item is StreamEvent => typeof item !== "string");
+}
 
 function catchError(run: () => unknown): unknown {
   try {

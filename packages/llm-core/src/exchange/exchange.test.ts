@@ -221,6 +221,34 @@ describe.each(cases)("one exchange: %s over %s", (way, transport) => {
     // Not the 5 s the server asked for.
     expect(performance.now() - started).toBeLessThan(4_000);
   });
+
+  it("the deadline passing in the wait between attempts: its error counts the attempts made", async () => {
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 3, maxRetryDelayMs: 10_000 },
+      { transport: TRANSPORTS[transport] },
+    );
+    clients.push(llm);
+    // Two 503s answered at once, then a wait of 5 s asked for: the deadline ends that wait.
+    for (const retryAfter of ["0", "0", "5"])
+      server.enqueue({
+        type: "error",
+        status: 503,
+        body: "busy",
+        headers: { "retry-after": retryAfter },
+      });
+    const error = await failure(run(llm, { ...hello, deadlineMs: 800 }));
+    expect(error).toMatchObject({ name: "TimeoutError", phase: "deadline", attempts: 3 });
+    expect(server.requests).toHaveLength(3);
+    // The caller's own abort reason, an error of its own, is left as it was given.
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    server.enqueue({ type: "error", status: 503, body: "busy", headers: { "retry-after": "5" } });
+    const aborted = failure(run(llm, { ...hello, signal: controller.signal }));
+    while (server.requests.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort(reason);
+    expect(await aborted).toMatchObject({ name: "AbortError", attempts: 1, cause: reason });
+  });
 });
 
 describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %s", (way) => {

@@ -132,11 +132,20 @@ async function retryAfter(
   try {
     return await ctx.retrier().retryAfter(error, progress);
   } catch (abort) {
-    throw toTransportError(abort, {
+    const error = toTransportError(abort, {
       meta: ctx.facts,
       signal: ctx.signal,
       delivered: ctx.delivered,
     });
+    // The attempts made so far, as a final error says them; not on an error other calls share
+    // (`close()`'s) or one the caller made (its abort reason).
+    if (
+      LLMError.isInstance(error) &&
+      error !== ctx.client.closing.reason &&
+      error !== ctx.request.signal?.reason
+    )
+      (error as { attempts: number }).attempts = ctx.attempts;
+    throw error;
   }
 }
 

@@ -246,8 +246,13 @@ export class ChatClient implements ChatModel {
   #check(request: ChatRequest): void {
     const issues = requestProblems(request);
     if (issues.length === 0) return;
+    // A value quoted in an issue is the caller's text: a key pasted into it is masked.
+    const redactor = this.#redactorFor(request);
     throw new ConfigError({
-      issues: issues.map((issue) => ({ ...issue, path: `request.${issue.path}` })),
+      issues: issues.map((issue) => ({
+        path: `request.${issue.path}`,
+        message: redactor.redact(issue.message),
+      })),
       provider: this.#config.provider,
       model: request.model ?? this.#config.model,
     });

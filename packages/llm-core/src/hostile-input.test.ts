@@ -46,6 +46,40 @@ describe("careless input is a ConfigError before anything is sent", () => {
     }
     expect(server.requests).toHaveLength(0);
   });
+
+  it("a key pasted into a value the check quotes is masked in the ConfigError", async () => {
+    const KEY = "sk-test-SECRET-0123456789";
+    const keyed = new ChatClient({}, { baseUrl: server.baseUrl, model: "m", apiKey: KEY });
+    const bad = [
+      { role: "user", content: [`my key ${KEY}`] },
+      {
+        role: "user",
+        content: [{ type: "image_url", imageUrl: "https://x", detail: `key ${KEY}` }],
+      },
+    ];
+    for (const message of bad) {
+      const request = { messages: [message] } as unknown as typeof hello;
+      const call = await failure(() => keyed.call(request));
+      const stream = await failure(() => texts(keyed, request));
+      for (const error of [call, stream]) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect(error.message).toContain("sk-test-…6789");
+        for (const text of [error.message, String(error), JSON.stringify(error), error.stack])
+          expect(text).not.toContain(KEY);
+      }
+    }
+    // A key sent per call in a credential header is masked too.
+    const header = await failure(() =>
+      keyed.call({
+        ...hello,
+        headers: { "x-api-key": "hdr-SECRET-0123456789" },
+        temperature: "hdr-SECRET-0123456789 hot",
+      } as unknown as typeof hello),
+    );
+    expect(String(header)).not.toContain("hdr-SECRET-0123456789");
+    await keyed.close();
+    expect(server.requests).toHaveLength(0);
+  });
 });
 
 describe("hostile streams", () => {

@@ -249,6 +249,20 @@ describe("parseConfig: each bad value is named with its reason", () => {
     }
   });
 
+  it("a key pasted into a value an issue quotes is masked there", () => {
+    for (const bad of [
+      { temperature: `hot ${KEY}` },
+      { baseUrl: `not a url ${KEY}` },
+      { timeoutMs: `${KEY} ms` },
+      { headers: { authorization: `Bearer ${KEY}x`, "x-org": `${KEY}x\u00a0` } },
+    ]) {
+      const error = configError({ ...base, apiKey: KEY, ...bad });
+      expect(error.issues.length).toBeGreaterThan(0);
+      for (const text of [error.message, JSON.stringify(error.issues), String(error)])
+        expect(text).not.toContain(KEY);
+    }
+  });
+
   it("refuses a key over plain http to a host that is not loopback", () => {
     const error = configError({ baseUrl: "http://llm.example.com/v1", model: "m", apiKey: KEY });
     expect(error.issues).toEqual([

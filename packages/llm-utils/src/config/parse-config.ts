@@ -22,7 +22,12 @@ export function parseConfig(input: LLMConfigInput, source: ConfigSource = {}): L
   const mask = secretsOf(input);
   const model = typeof input?.model === "string" ? input.model : undefined;
   throw new ConfigError({
-    issues: checked.issues,
+    // A value quoted in an issue is the caller's text: the key pasted into another field shows
+    // masked, as in the names.
+    issues: checked.issues.map((issue) => ({
+      path: issue.path,
+      message: mask.redact(issue.message),
+    })),
     provider: maskName(providerName(input), mask),
     model: maskName(model, mask),
     file: source.file,

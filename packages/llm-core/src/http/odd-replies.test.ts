@@ -1,7 +1,7 @@
 // Replies a client must survive from proxies and misconfigured servers: HTML with status 200,
 // compressed bodies nobody asked for. Over each transport: undici's decodes a compressed body in
 // Loom's code, fetch in the runtime's; the outcome is the same.
-import { gzipSync } from "node:zlib";
+import { gzipSync, zstdCompressSync } from "node:zlib";
 import { completionBody, hostile, textStream } from "@loom/llm-testing";
 import { InvalidResponseError, RateLimitError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
@@ -93,6 +93,35 @@ describe.each(TRANSPORT_NAMES)("odd replies over %s", (transport) => {
     expect(error.message).toContain('encoded with "snappy"');
     // The unread body is closed without an unheard `error` event (which would crash a process).
     await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+
+  it("an error status in a coding the client does not decode: still its typed, retried error", async () => {
+    const { server: own, llm: retrying } = await serverAndClient(
+      { maxRetries: 1 },
+      { transport: TRANSPORTS[transport] },
+    );
+    own.enqueue({
+      type: "raw",
+      status: 503,
+      headers: {
+        "content-type": "application/json",
+        "content-encoding": "snappy",
+        "retry-after": "0",
+      },
+      chunks: ["xx"],
+    });
+    own.enqueue({ type: "json", body: completionBody({ content: "after the 503" }) });
+    expect((await retrying.call(hello)).content).toBe("after the 503");
+    expect(own.requests).toHaveLength(2);
+  });
+
+  it("a zstd body is decoded", async () => {
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "application/json", "content-encoding": "zstd" },
+      chunks: [zstdCompressSync(JSON.stringify(completionBody({ content: "from zstd" })))],
+    });
+    expect((await llm.call(hello)).content).toBe("from zstd");
   });
 
   it("a small compressed body that decodes past maxResponseBytes: refused while read", async () => {

@@ -1,15 +1,23 @@
 import { pipeline, type Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import * as zlib from "node:zlib";
 import type { ResponseBody, TransportResponse } from "@loom/llm-types";
 import { discardBody } from "../http/discard-body.js";
+import { emptyBody } from "./empty-body.js";
 import { unsupportedEncoding } from "./unsupported-encoding.js";
 
+// zstd where this Node.js has it (22.15 and later): looked up, not imported by name, so an
+// older one still loads this module.
+const zstd = (zlib as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+
 const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = {
-  gzip: createGunzip,
-  "x-gzip": createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
+  gzip: zlib.createGunzip,
+  "x-gzip": zlib.createGunzip,
+  deflate: zlib.createInflate,
+  br: zlib.createBrotliDecompress,
+  ...(zstd === undefined ? {} : { zstd }),
 };
+
+const KNOWN = zstd === undefined ? "gzip, deflate and br" : "gzip, deflate, br and zstd";
 
 /**
  * The response with its body decoded when it came compressed: no `accept-encoding` is sent, but
@@ -30,7 +38,13 @@ export function decodeBody(response: TransportResponse): TransportResponse {
   const unknown = codings.find((coding) => DECODERS[coding.toLowerCase()] === undefined);
   if (unknown !== undefined) {
     discardBody(response.body);
-    throw unsupportedEncoding(unknown, "gzip, deflate and br");
+    // An error status still says what went wrong (a 503 is retried, a 429's wait kept): only
+    // its body, which would only have been quoted, is not read.
+    if (response.status < 200 || response.status >= 300) {
+      const { "content-encoding": _, "content-length": __, ...rest } = response.headers;
+      return { status: response.status, headers: rest, body: emptyBody() };
+    }
+    throw unsupportedEncoding(unknown, KNOWN);
   }
   // Codings are listed in the order they were applied: undo them last first.
   const decoders = codings

@@ -109,6 +109,15 @@ describe("fetch failures, typed by the exchange", () => {
       });
   });
 
+  it("Deno's words for a brotli body that is not brotli: a body that does not decode", () => {
+    const deno = fetchFailure(
+      new TypeError("error reading a body from connection", { cause: new Error("brotli error") }),
+    );
+    const error = toTransportError(deno, { ...context, responseStarted: true });
+    expect(error).toMatchObject({ name: "InvalidResponseError" });
+    expect((error as Error).message).toContain("could not be decoded");
+  });
+
   it("Bun's brotli and zstd failures are bodies that do not decode too", () => {
     for (const code of ["BrotliDecompressionError", "ZstdDecompressionError"]) {
       const bun = Object.assign(new TypeError("brotli error"), { code });

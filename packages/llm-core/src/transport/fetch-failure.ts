@@ -11,9 +11,10 @@ export const HEADERS_TOO_LARGE = "LOOM_HEADERS_TOO_LARGE";
 // parsing`; `deflate decompression error`. An answer that is not HTTP, or a body that does not
 // decode, came from a server that may have acted on the request: never resent.
 const NOT_HTTP = /invalid http|error parsing|parse error|malformed/i;
-// Deno says "Invalid gzip header" (and the like) for a body that is not in its declared coding.
+// Deno says "Invalid gzip header", "brotli error" (and the like) for a body that is not in its
+// declared coding.
 const NOT_DECODED =
-  /decompression error|decoding error|error decoding|invalid (gzip|deflate|brotli|zstd)/i;
+  /decompression error|decoding error|error decoding|invalid (gzip|deflate|brotli|zstd)|(gzip|deflate|brotli|zstd) error/i;
 // Deno: "message head is too large". Only a server that began its answer can send one.
 const HEAD_TOO_LARGE = /(message )?head(er)?s? (is |are )?too large/i;
 

@@ -6,6 +6,7 @@ import type {
 } from "@loom/llm-types";
 import { CoarseTimeout } from "../runtime/coarse-timeout.js";
 import { currentRuntime } from "../runtime/current-runtime.js";
+import { emptyBody } from "./empty-body.js";
 import { FetchBody } from "./fetch-body.js";
 import { headerRecord } from "./header-record.js";
 import { InFlightRequest } from "./in-flight-request.js";
@@ -118,6 +119,12 @@ export class FetchTransport implements Transport {
     );
     if (unknown !== undefined) {
       body.destroy();
+      // An error status still says what went wrong (a 503 is retried, a 429's wait kept): only
+      // its body, which would only have been quoted, is not read.
+      if (response.status < 200 || response.status >= 300) {
+        const { "content-encoding": _, "content-length": __, ...rest } = headers;
+        return { status: response.status, headers: rest, body: emptyBody() };
+      }
       throw unsupportedEncoding(
         unknown,
         decodes === DECODES_ALL ? "gzip, deflate, br and zstd" : "gzip and br",

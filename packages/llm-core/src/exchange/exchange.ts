@@ -97,6 +97,8 @@ export async function* exchange(
         )
           attempt.outcome = { sent: true };
         attempt.release();
+        // The stream's idle bound is per attempt: the wait before the next one is no gap.
+        reading?.dispose();
         if (!(await retryAfter(ctx, mapped, progress))) {
           // Part of the answer came (an error event after text): final, and said so, so that no
           // retry of the caller's (nor `withFallback`) asks again for what was paid for.

@@ -57,9 +57,20 @@ export class EventStreamReading {
     return this.#events(attempt, response);
   }
 
-  /** Ends what the stream set up: the idle timer. */
+  /**
+   * Ends what the stream set up: the idle timer. The exchange calls it when an attempt fails
+   * too: the wait before the next attempt is no gap between events, and that attempt's read
+   * arms a timer of its own.
+   */
   dispose(): void {
     if (this.#idle !== undefined) clearTimeout(this.#idle);
+    this.#idle = undefined;
+  }
+
+  /** An attempt's read begins: the idle bound counts from now. */
+  #armIdle(what?: string): void {
+    this.dispose();
+    this.#idle = this.#idleTimer(what);
   }
 
   async *#events(
@@ -68,7 +79,7 @@ export class EventStreamReading {
   ): AsyncGenerator<Item[], LLMResponse> {
     const ctx = this.#ctx;
     const facts = ctx.facts;
-    this.#idle ??= this.#idleTimer();
+    this.#armIdle();
     const reader = ctx.client.wire.protocol.streamReader(facts, this.#textOnly);
     const decoder = new SseDecoder(facts.maxBytes, () => reader.overflow());
     const iterator = attempt.read(response);
@@ -154,9 +165,7 @@ export class EventStreamReading {
     // One piece of the answer: it arrives whole within `streamIdleTimeoutMs`, as the gap
     // between two events must (whitespace a server drips to keep the connection open counts
     // for nothing, as keep-alive comments do); each read is bounded by `timeoutMs` too.
-    this.#idle ??= this.#idleTimer(
-      "the JSON answer (the server ignored stream: true) did not arrive whole within",
-    );
+    this.#armIdle("the JSON answer (the server ignored stream: true) did not arrive whole within");
     const text = await readBody(response.body, response.headers["content-length"], facts, false);
     attempt.ended = true;
     const final = ctx.client.wire.protocol.parseResponse(parseJsonBody(text, facts), facts);

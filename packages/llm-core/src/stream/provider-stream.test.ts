@@ -122,6 +122,32 @@ describe.each(TRANSPORT_NAMES)("a JSON answer to a stream, dripped (%s)", (trans
   });
 });
 
+describe.each(TRANSPORT_NAMES)("streamIdleTimeoutMs is per attempt (%s)", (transport) => {
+  it("a retried stream: the gaps of each attempt count, not the time since the first began", async () => {
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", streamIdleTimeoutMs: 1_500, maxRetries: 2 },
+      { transport: TRANSPORTS[transport] },
+    );
+    const overloaded = { error: { message: "overloaded", type: "server_error", code: 503 } };
+    const body = JSON.stringify(completionBody({ content: "second attempt" }));
+    // 1 s of nothing, then a retryable error; then a JSON answer whose rest comes 1 s after its
+    // start: 2 s since the first attempt began, each gap 500 ms within the bound (a loaded
+    // machine's late timers have that margin either way).
+    server.enqueue({
+      type: "raw",
+      chunks: [{ delayMs: 1_000 }, `data: ${JSON.stringify(overloaded)}\n\n`],
+    });
+    server.enqueue({
+      type: "raw",
+      headers: { "content-type": "application/json" },
+      chunks: [body.slice(0, 10), { delayMs: 1_000 }, body.slice(10)],
+    });
+    expect(await texts(llm)).toEqual(["second attempt"]);
+    await llm.close();
+  });
+});
+
 describe("usage placement", () => {
   it("on the finish chunk (DeepSeek)", async () => {
     server.enqueue(

@@ -609,6 +609,68 @@ describe("the final texts of done events, against the deltas", () => {
     expect(response.content).toBe("abcdef");
   });
 
+  it("a repeated done item adds its text once", () => {
+    const message = (text: string) => ({
+      type: "message",
+      id: "msg_1",
+      role: "assistant",
+      content: [{ type: "output_text", text, annotations: [] }],
+    });
+    const done = { type: "response.output_item.done", output_index: 0, item: message("Hello") };
+    const bytes = sse(
+      created,
+      { type: "response.output_text.delta", item_id: "msg_1", output_index: 0, delta: "Hel" },
+      done,
+      done,
+      completed([message("Hello")]),
+    );
+    const { items, response } = replay(bytes);
+    expect(events(items).flatMap((e) => (e.type === "text" ? [e.text] : []))).toEqual([
+      "Hel",
+      "lo",
+    ]);
+    expect(response.content).toBe("Hello");
+  });
+
+  it("final arguments naming no call, or an item that is no call, make no call", () => {
+    const bytes = sse(
+      created,
+      added,
+      ...argDeltas('{"a":1}'),
+      ...callDone('{"a":1}'),
+      {
+        type: "response.function_call_arguments.done",
+        item_id: "fc_ZZ",
+        output_index: 5,
+        arguments: '{"b":2}',
+      },
+      { type: "response.function_call_arguments.done", item_id: "msg_1", arguments: '{"c":3}' },
+      completed([]),
+    );
+    const { response } = replay(bytes);
+    expect(response.toolCalls).toMatchObject([{ id: "call_1", arguments: { a: 1 } }]);
+    expect(response.toolCalls).toHaveLength(1);
+  });
+
+  it("deltas after final arguments replaced them are not the call's: toolCalls and native agree", () => {
+    const bytes = sse(
+      created,
+      added,
+      ...argDeltas('{"z":'),
+      {
+        type: "response.function_call_arguments.done",
+        item_id: "fc_1",
+        output_index: 0,
+        arguments: '{"a":1}',
+      },
+      ...argDeltas("more"),
+      completed([]),
+    );
+    const { response } = replay(bytes);
+    expect(response.toolCalls).toMatchObject([{ arguments: { a: 1 }, rawArguments: '{"a":1}' }]);
+    expect(response.message.native?.parts).toMatchObject([{ arguments: '{"a":1}' }]);
+  });
+
   it("a final key in arguments that replace their deltas is masked", () => {
     const KEY = "sk-proj-LEAK0123456789abcdefLEAK";
     const final = `{"q":"${KEY}"}`;

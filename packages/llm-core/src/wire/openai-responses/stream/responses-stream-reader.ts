@@ -145,8 +145,15 @@ export class ResponsesStreamReader implements WireStreamReader {
         this.#argumentsDelta(chunk);
         return;
       case "response.function_call_arguments.done": {
-        const item = this.#item(chunk, "function_call");
-        this.#finalArguments(item, this.#call(item), chunk.arguments);
+        // For a call already announced: one this event alone names is no call (`call()` of the
+        // same response would not have it).
+        const id = chunk.item_id;
+        const index = outputIndex(chunk.output_index);
+        const item =
+          (typeof id === "string" ? this.#byId.get(id) : undefined) ??
+          (index === undefined ? undefined : this.#items.find((i) => i.outputIndex === index));
+        if (item?.type === "function_call")
+          this.#finalArguments(item, this.#call(item), chunk.arguments);
         return;
       }
       case "response.completed":
@@ -268,8 +275,8 @@ export class ResponsesStreamReader implements WireStreamReader {
       case "message":
         // A server that sends the item whole, without deltas: its text is the answer still.
         // One whose deltas stopped short of the done item's text: the rest is handed on.
-        this.#say("refusal", rest(item.refusal, messageRefusal(done)));
-        this.#say("text", rest(item.text, messageText(done)));
+        this.#sayRest(item, "refusal", messageRefusal(done));
+        this.#sayRest(item, "text", messageText(done));
         return;
       case "reasoning":
         if (!item.streamed) this.#reasonWhole(item, done);
@@ -357,7 +364,8 @@ export class ResponsesStreamReader implements WireStreamReader {
   }
 
   #arguments(item: StreamItem, call: StreamCall, piece: string): void {
-    if (call.toolCall !== undefined) return;
+    // Settled, or replaced by its final arguments: later pieces are not the call's.
+    if (call.toolCall !== undefined || call.replaced === true) return;
     this.answerBegan = true;
     this.#grow(piece.length);
     item.rawArgs += piece;
@@ -391,6 +399,17 @@ export class ResponsesStreamReader implements WireStreamReader {
     const id = call.callId === "" ? undefined : call.callId;
     call.toolCall = parseToolCall(id, call.name, call.args, this.#facts, finishReason);
     if (!this.#textOnly) this.out.push({ type: "tool-call", toolCall: call.toolCall });
+  }
+
+  /**
+   * What a message's done item adds to the text its deltas brought (all of it, for an item sent
+   * whole), handed on and counted as streamed: a repeat of the done item adds nothing more.
+   */
+  #sayRest(item: StreamItem, channel: "text" | "refusal", final: string): void {
+    const piece = rest(item[channel], final);
+    if (piece === "") return;
+    item[channel] += piece;
+    this.#say(channel, piece);
   }
 
   /** Hands on a piece of one of the answer's texts, counted and masked. */

@@ -1,4 +1,4 @@
-import { AbortError, InvalidResponseError, RateLimitError } from "@loom/llm-types";
+import { AbortError, ConfigError, InvalidResponseError, RateLimitError } from "@loom/llm-types";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { MockExhaustedError } from "./mock-exhausted-error.js";
@@ -66,6 +66,29 @@ describe("MockLLM replies", () => {
     expect(res.toolCalls[0]?.error).toBeUndefined();
     expect(res.toolCalls[1]?.id).toBe("mine");
     expect(res.toolCalls[1]?.error?.name).toBe("InvalidToolArgumentsError");
+  });
+
+  it("a request a provider would refuse is refused as it is: a ConfigError, nothing used", async () => {
+    const mock = new MockLLM(["never"]);
+    const bad = {
+      messages: [
+        { role: "user", content: [{ type: "image_url", image_url: { url: "https://x" } }] },
+      ],
+      temperature: 7,
+    } as unknown as ReturnType<typeof ask>;
+    for (const attempt of [() => mock.call(bad), () => mock.stream(bad).response()]) {
+      const error = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as ConfigError).issues.map((issue) => issue.path).sort()).toEqual([
+        "request.messages.0.content.0",
+        "request.temperature",
+      ]);
+    }
+    expect(mock.calls).toHaveLength(0);
+    expect(mock.remaining).toBe(1);
   });
 
   it("an error is thrown: the real classes", async () => {

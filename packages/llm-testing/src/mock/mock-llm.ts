@@ -4,13 +4,19 @@ import {
   type ChatModel,
   type ChatRequest,
   type ChatStream,
+  ConfigError,
   type LLMContext,
   type LLMResponse,
   type StreamEvent,
   type ToolCall,
   type Usage,
 } from "@loom/llm-types";
-import { applyResponseFormat, prepareSchemas, validateToolCall } from "@loom/llm-utils";
+import {
+  applyResponseFormat,
+  prepareSchemas,
+  requestProblems,
+  validateToolCall,
+} from "@loom/llm-utils";
 import { MockExhaustedError } from "./mock-exhausted-error.js";
 import type { MockReply, MockResponse } from "./mock-reply.js";
 
@@ -83,6 +89,15 @@ export class MockLLM implements ChatModel {
   }
 
   async #answer(request: ChatRequest): Promise<Answer> {
+    // Refused as a provider refuses it, before anything is recorded or a reply used: a test
+    // against the mock catches what a real provider would not send.
+    const issues = requestProblems(request);
+    if (issues.length > 0)
+      throw new ConfigError({
+        issues: issues.map((issue) => ({ ...issue, path: `request.${issue.path}` })),
+        provider: this.#options.provider ?? "mock",
+        model: request.model ?? this.#options.model,
+      });
     this.calls.push(request);
     const call = this.calls.length;
     let reply = this.#script.shift() ?? this.#options.fallback;

@@ -41,6 +41,18 @@ if (mode === "rate") {
   process.stdout.write(`${JSON.stringify({ done })}\n`);
 } else {
   const store = new RedisBudgetStore({ url, logger: quiet });
+  // Connected before the first call: on a loaded machine the first connection can take longer
+  // than a request waits for it, and that request would go unaccounted (the store fails open).
+  for (let tries = 0; ; tries++) {
+    try {
+      await store.spentUsd(b);
+      break;
+    } catch (error) {
+      if (tries >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const missedBefore = store.unavailable;
   const tracker = new CostTracker({ budgetUsd: Number(a), store, budgetKey: b });
   const llm = new ChatClient({}, config, {
     hooks: [costHooks({ tracker })],
@@ -64,5 +76,8 @@ if (mode === "rate") {
   );
   await llm.close();
   await store.close();
-  process.stdout.write(`${JSON.stringify({ calls, refused, spent: tracker.spentUsd })}\n`);
+  const unaccounted = store.unavailable - missedBefore;
+  process.stdout.write(
+    `${JSON.stringify({ calls, refused, spent: tracker.spentUsd, unaccounted })}\n`,
+  );
 }

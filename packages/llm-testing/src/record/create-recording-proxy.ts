@@ -1,8 +1,10 @@
 import { appendFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CREDENTIAL_HEADER, type Redactor } from "@loom/llm-utils";
 import { ConnectionTracker } from "../fake-server/connection-tracker.js";
 import type { TranscriptEntry } from "./transcript.js";
+import { maskBody, transcriptRedactor } from "./transcript-masking.js";
 
 /** Options for RecordingProxy. */
 export interface RecordingProxyOptions {
@@ -64,7 +66,7 @@ export async function createRecordingProxy(
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const requestBody = Buffer.concat(chunks).toString("utf8");
-    const secrets = secretsOf(req.headers);
+    const redactor = transcriptRedactor(req.headers);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (
@@ -85,11 +87,17 @@ export async function createRecordingProxy(
     res.writeHead(upstream.status, responseHeaders);
     const decoder = new TextDecoder();
     let responseBody = "";
-    if (upstream.body !== null) {
-      for await (const chunk of upstream.body) {
-        res.write(chunk);
-        responseBody += decoder.decode(chunk, { stream: true });
+    let cut = false;
+    try {
+      if (upstream.body !== null) {
+        for await (const chunk of upstream.body) {
+          res.write(chunk);
+          responseBody += decoder.decode(chunk, { stream: true });
+        }
       }
+    } catch {
+      // The server broke off mid-body: so does the proxy, below, and the transcript says so.
+      cut = true;
     }
     responseBody += decoder.decode();
     const entry: TranscriptEntry = {
@@ -98,20 +106,23 @@ export async function createRecordingProxy(
         path: (req.url ?? "/").startsWith(basePath)
           ? (req.url ?? "/")
           : `${basePath}${req.url ?? "/"}`,
-        headers: clean(headers),
-        body: parse(mask(requestBody, secrets)),
+        headers: maskValues(clean(headers), redactor),
+        body: parse(maskBody(requestBody, req.headers["content-type"], redactor)),
       },
       response: {
         status: upstream.status,
-        headers: responseHeaders,
-        body: mask(responseBody, secrets),
+        headers: maskValues(responseHeaders, redactor),
+        body: maskBody(responseBody, responseHeaders["content-type"], redactor),
+        ...(cut ? { cut: true } : {}),
       },
     };
     entries.push(entry);
     // On disk before the client sees the end of the response: a test that reads the transcript
     // right after its call finds the exchange there.
     if (options.file !== undefined) await appendFile(options.file, `${JSON.stringify(entry)}\n`);
-    res.end();
+    // A body the server cut is cut for the client too: ended normally, it would pass for whole.
+    if (cut) res.destroy();
+    else res.end();
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -131,24 +142,18 @@ export async function createRecordingProxy(
   };
 }
 
-/** The credential values a request carried, to mask wherever a server echoes them. */
-function secretsOf(headers: IncomingMessage["headers"]): string[] {
-  const values: string[] = [];
-  for (const name of ["authorization", "api-key", "x-api-key"]) {
-    const value = headers[name];
-    if (typeof value === "string") values.push(value.replace(/^Bearer\s+/i, ""));
-  }
-  return values.filter((v) => v.length >= 8);
-}
-
-function mask(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.replaceAll(secret, "[REDACTED]");
-  return out;
-}
-
 function clean(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !DROPPED.has(name)));
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !DROPPED.has(name) && !CREDENTIAL_HEADER.test(name)),
+  );
+}
+
+/** Header values with the request's credentials masked (a server may echo them in one). */
+function maskValues(headers: Record<string, string>, redactor: Redactor): Record<string, string> {
+  if (redactor.empty) return headers;
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, redactor.redact(value)]),
+  );
 }
 
 function parse(text: string): unknown {

@@ -4,8 +4,10 @@ import type { RecordedRequest } from "../fake-server/recorded-request.js";
 
 /**
  * One exchange of a transcript: a JSON Lines file, one exchange per line, in the order they
- * happened. Credentials are never in it: `authorization`, `api-key`, `x-api-key`, `cookie`
- * and `set-cookie` headers are dropped, and the key is masked wherever it appeared in a body.
+ * happened. Credentials are never in it: `authorization`, `api-key`, `x-api-key`, `cookie`,
+ * `set-cookie` and every other credential header (`*-token`, `*-key`, …) are dropped, and their
+ * values are masked wherever they appear (bodies, header values, a stream's events, a key split
+ * across them; as is, URL-encoded, base64, hex, or behind JSON escapes).
  */
 export interface TranscriptEntry {
   request: {
@@ -24,6 +26,11 @@ export interface TranscriptEntry {
      * names and all; a `[DONE]` only if the server sent one).
      */
     body: string;
+    /**
+     * The server broke off mid-body (a reset, a close): `body` is what came before, and a
+     * replay cuts the connection after it, as the server did.
+     */
+    cut?: boolean;
   };
 }
 
@@ -79,6 +86,12 @@ export function transcriptReplies(
     // The recorded framing is replayed as is: chunked, whatever length it had.
     delete headers["content-length"];
     delete headers["transfer-encoding"];
-    return { type: "raw", status: entry.response.status, headers, chunks: [entry.response.body] };
+    return {
+      type: "raw",
+      status: entry.response.status,
+      headers,
+      chunks: [entry.response.body],
+      ...(entry.response.cut === true ? { end: "reset" as const } : {}),
+    };
   });
 }

@@ -333,7 +333,9 @@ describe("the official Anthropic client against the Messages builders", () => {
     expect(replayed[1]).toEqual(recorded[1]);
     expect(replayed[1]).toEqual(messageBody(everything));
     expect(replayed[2]).toBeInstanceOf(Anthropic.AuthenticationError);
-    expect((replayed[2] as Error).message).toContain("invalid x-api-key: [REDACTED]");
+    // Masked as the client masks a key: its start, an ellipsis, its last four characters.
+    expect((replayed[2] as Error).message).toMatch(/invalid x-api-key: \S*…\S{4}/);
+    expect((replayed[2] as Error).message).not.toContain(KEY);
     expect((recorded[2] as Error).message).toContain(`invalid x-api-key: ${KEY}`);
   });
 });

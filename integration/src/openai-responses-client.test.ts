@@ -320,7 +320,9 @@ describe("the official openai client against the Responses builders", () => {
     expect(replayed[1]).toEqual(recorded[1]);
     expect(replayed[1]).toEqual(responseBody(everything));
     expect(replayed[2]).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((replayed[2] as Error).message).toContain("Incorrect API key provided: [REDACTED]");
+    // Masked as the client masks a key: its start, an ellipsis, its last four characters.
+    expect((replayed[2] as Error).message).toMatch(/Incorrect API key provided: \S*…\S{4}/);
+    expect((replayed[2] as Error).message).not.toContain(KEY);
   });
 });
 

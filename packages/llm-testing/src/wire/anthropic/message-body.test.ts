@@ -47,6 +47,10 @@ describe("messageBody", () => {
     expect(messageBody({ toolCalls: [{ name: "f", arguments: "{oops" }] }).content).toEqual([
       { type: "tool_use", id: "toolu_1", name: "f", input: "{oops" },
     ]);
+    // No arguments at all: `{}`, as the API sends it and as a stream of the script ends up.
+    expect(messageBody({ toolCalls: [{ name: "f", arguments: "" }] }).content).toEqual([
+      { type: "tool_use", id: "toolu_1", name: "f", input: {} },
+    ]);
     expect(messageBody({ text: null, stopReason: "refusal" })).toMatchObject({
       content: [],
       stop_reason: "refusal",

@@ -30,10 +30,24 @@ beforeAll(async () => {
     reply: (request) => {
       const auth = String(request.headers.authorization ?? "none");
       const gateway = String(request.headers["helicone-auth"] ?? "");
-      return textStream(["You ", "sent ", auth, ` ${gateway}`, " and ", "more ", "words."], {
-        delayMs: 20,
-        model: "fake-model",
-      });
+      // The gateway's credential split across two pieces: masked only as a stream is.
+      const half = Math.floor(gateway.length / 2);
+      return textStream(
+        [
+          "You ",
+          "sent ",
+          auth,
+          ` ${gateway.slice(0, half)}`,
+          gateway.slice(half),
+          " and ",
+          "more ",
+          "words.",
+        ],
+        {
+          delayMs: 20,
+          model: "fake-model",
+        },
+      );
     },
     env: { ECHO_KEY: KEY, OPENAI_API_KEY: ENV_KEY },
     tomlExtra: `headers = { "Helicone-Auth" = "Bearer ${GATEWAY_KEY}" }\n`,
@@ -238,6 +252,10 @@ describe("loom-llm playground's server", () => {
     expect(text).not.toContain(KEY);
     expect(text).not.toContain(ENV_KEY);
     expect(text).not.toContain(GATEWAY_KEY);
+    // Nor any of its halves, joined as the page joins the pieces.
+    const joined = events.flatMap((e) => (e.type === "text" ? [e.text] : [])).join("");
+    expect(joined).not.toContain(GATEWAY_KEY.slice(-8));
+    expect(joined).toMatch(/^You sent .* and more words\.$/);
     // The base URL contender was asked without any key.
     await runEvents({ prompt: "hi", contenders: [{ baseUrl: fake.baseUrl }] });
     expect(fake.requests.at(-1)?.headers.authorization).toBeUndefined();

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ProjectConfig } from "@loom/llm-providers";
-import type { ChatRequest, Message } from "@loom/llm-types";
+import type { ChatRequest, Message, TextMasking } from "@loom/llm-types";
 import { CREDENTIAL_HEADER, Redactor } from "@loom/llm-utils";
 import type { CliArgs } from "../cli-args.js";
 import { CliError } from "../exit-codes.js";
@@ -209,14 +209,36 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       connection: "keep-alive",
     });
     res.flushHeaders();
+    // Each contender's text is masked as a stream: a secret split across two pieces is masked
+    // too (an end that could begin one is held until the next piece says), not piece by piece.
+    const maskings = new Map<number, TextMasking>();
+    const write = (event: PlaygroundEvent): void => {
+      if (res.writableEnded || res.destroyed) return;
+      res.write(`data: ${JSON.stringify(redactor.redactValue(event))}\n\n`);
+    };
     const emit = (event: PlaygroundEvent): void => {
       if (event.type === "start") labels.set(event.contender, event.label);
+      if (event.type === "text") {
+        let masking = maskings.get(event.contender);
+        if (masking === undefined) {
+          masking = redactor.streaming();
+          maskings.set(event.contender, masking);
+        }
+        const text = masking.push(event.text);
+        if (text !== "") write({ ...event, text });
+        return;
+      }
+      if (event.type === "done" || event.type === "error") {
+        // What was held back goes out before the contender's end.
+        const held = maskings.get(event.contender)?.end() ?? "";
+        maskings.delete(event.contender);
+        if (held !== "") write({ type: "text", contender: event.contender, text: held });
+      }
       if (event.type === "done")
         saved.push(
           history.record(number, labels.get(event.contender) ?? "", messages, event, redactor),
         );
-      if (res.writableEnded || res.destroyed) return;
-      res.write(`data: ${JSON.stringify(redactor.redactValue(event))}\n\n`);
+      write(event);
     };
     try {
       emit({ type: "run", run: number });

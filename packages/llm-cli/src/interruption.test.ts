@@ -259,4 +259,47 @@ describe("Ctrl-C says what was spent", () => {
       "\nloom-llm: interrupted; spent an unknown amount on 1 answer (1 interrupted, cost unknown)\n",
     );
   });
+
+  it("a real SIGINT while the prompt is read from standard input: exit 130 at once, nothing asked", async () => {
+    const never = await server({ replies: [stalling(["never"])] });
+    const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+    // Standard input open and silent, as a terminal waiting for the prompt is.
+    const started = spawn(process.execPath, [main, "chat", "--base-url", never.baseUrl, "-"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    child = started;
+    let stderr = "";
+    started.stderr?.on("data", (data: Buffer) => {
+      stderr += data.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => started.once("exit", resolve));
+    // Its signal handler is set once the module has loaded: give it a moment, then interrupt.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    started.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain("loom-llm: interrupted");
+    expect(never.requests).toHaveLength(0);
+  });
+
+  it("a reader that goes away (| head): a quiet exit, no stack trace", async () => {
+    const long = await server({
+      replies: [stalling(Array.from({ length: 50 }, () => "word ".repeat(2_000)))],
+    });
+    const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+    const started = spawn(process.execPath, [main, "chat", "--base-url", long.baseUrl, "hi"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = started;
+    let stderr = "";
+    started.stderr?.on("data", (data: Buffer) => {
+      stderr += data.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => started.once("exit", resolve));
+    // The first bytes read, then the pipe closed, as `head -c 100` does.
+    await new Promise((resolve) => started.stdout?.once("data", resolve));
+    started.stdout?.destroy();
+    expect(await exited).toBe(0);
+    expect(stderr).not.toContain("EPIPE");
+    expect(stderr).not.toContain("Unhandled");
+  });
 });

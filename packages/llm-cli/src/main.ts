@@ -18,11 +18,22 @@ nodeModule.enableCompileCache?.();
 const { runCli } = await import("./run-cli.js");
 
 const controller = new AbortController();
-// Ctrl-C aborts the request or stream cleanly; a second one exits at once.
+// Ctrl-C aborts the request or stream cleanly; a second one exits at once. A prompt still being
+// read from standard input (`-`, a terminal) stops being read too: else the first Ctrl-C would
+// only take effect once the prompt ended. What was read of it goes nowhere: the signal is
+// aborted first, and an aborted request is never sent.
 process.once("SIGINT", () => {
   controller.abort();
+  process.stdin.destroy();
   process.once("SIGINT", () => process.exit(130));
 });
+// A reader that went away (`| head`): stop quietly, as shell tools do, asking nothing more.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    controller.abort();
+    process.exit(process.exitCode ?? 0);
+  });
 const code = await runCli(
   process.argv.slice(2),
   { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },

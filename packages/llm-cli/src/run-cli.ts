@@ -3,6 +3,7 @@ import { parseCliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
+import { terminalSafe } from "./terminal-safe.js";
 
 // Each command, and the library behind it, is loaded when it runs: `--help` and `--version`
 // load nothing but this file's own, so they answer in the time Node takes to start.
@@ -10,9 +11,15 @@ import { HELP } from "./help.js";
 /** Runs the CLI and returns its exit status; never throws. */
 export async function runCli(
   argv: readonly string[],
-  io: CliIo,
+  given: CliIo,
   signal: AbortSignal,
 ): Promise<number> {
+  // On a terminal, what a server or a model says is shown, never acted on (see `terminalSafe`).
+  const io: CliIo = {
+    ...given,
+    stdout: terminalSafe(given.stdout),
+    stderr: terminalSafe(given.stderr),
+  };
   try {
     const args = parseCliArgs(argv);
     switch (args.command) {

@@ -6,6 +6,7 @@
  * clipboard (OSC 52).
  */
 const CONTROLS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is its purpose.
   /\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f-\u009f]/g;
 
 /** `text` with its terminal controls shown, not acted on: `^[`, `^G`, `^?`, `<U+009B>`. */

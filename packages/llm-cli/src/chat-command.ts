@@ -1,4 +1,5 @@
 import { type FSWatcher, watch } from "node:fs";
+import { basename, dirname, resolve as resolvePath } from "node:path";
 import type { Message } from "@loom/llm-types";
 import type { CliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
@@ -31,8 +32,18 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
   const spending = new Spending();
   try {
     let previous: MeasuredRun | undefined;
-    for (;;) {
-      const messages = await messagesOf(args, io);
+    for (let runs = 0; ; runs++) {
+      let messages: Message[];
+      try {
+        messages = await messagesOf(args, io);
+      } catch (error) {
+        // Saved mid-edit (a `{{variable}}` not given yet, a file being replaced): said, and
+        // watched on; only the first run's input ends the session.
+        if (!args.watch || runs === 0 || !(error instanceof CliError)) throw error;
+        io.stderr.write(`loom-llm: ${error.message}; watching for the next save\n`);
+        await savedAgain(watched, signal);
+        continue;
+      }
       const run = await measuredRun(provider, messages, {
         stream: args.stream,
         signal,
@@ -101,9 +112,19 @@ function savedAgain(paths: readonly string[], signal: AbortSignal): Promise<void
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
+    // Each file's folder is watched, for its name: an editor that saves by replacing the file
+    // (or a file deleted and written again) is seen, where a watch on the file itself goes quiet.
+    const folders = new Map<string, Set<string>>();
     for (const path of paths) {
+      const folder = dirname(resolvePath(path));
+      const names = folders.get(folder) ?? new Set<string>();
+      names.add(basename(path));
+      folders.set(folder, names);
+    }
+    for (const [folder, names] of folders) {
       watchers.push(
-        watch(path, () => {
+        watch(folder, (_event, name) => {
+          if (name !== null && !names.has(String(name))) return;
           // Editors save in several writes: wait for them to settle.
           clearTimeout(timer);
           timer = setTimeout(() => {

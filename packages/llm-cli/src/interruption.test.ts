@@ -2,7 +2,7 @@
 // short included (its cost known only when its usage had arrived). In process, Ctrl-C is the
 // abort of the signal `main.ts` aborts on SIGINT; the last test sends a real SIGINT.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -146,6 +146,49 @@ describe("Ctrl-C says what was spent", () => {
     expect(run.stderr).toMatch(
       /\nloom-llm: interrupted; spent \$1\.500000 on 2 answers \(1 interrupted, cost unknown\)\n$/,
     );
+    expect(run.code).toBe(130);
+  });
+
+  it("chat --watch: a save mid-edit (a variable not given yet, the file deleted and written again) is said, and watched on", async () => {
+    const answers = await server({ replies: [textStream(["Sea."]), textStream(["Hills."])] });
+    const prompt = join(dir, "edited.md");
+    writeFileSync(prompt, "Describe the {{place}}.");
+    const controller = ctrlC();
+    let step = 0;
+    const run = await cli(
+      [
+        "chat",
+        "--base-url",
+        answers.baseUrl,
+        "--prompt-file",
+        prompt,
+        "--var",
+        "place=sea",
+        "--watch",
+      ],
+      {
+        signal: controller.signal,
+        onOutput: (stdout, stderr) => {
+          if (step === 0 && stderr.includes("Ctrl-C to stop")) {
+            step = 1;
+            setTimeout(() => writeFileSync(prompt, "Describe the {{missing}}."), 0);
+          }
+          if (step === 1 && stderr.includes("watching for the next save")) {
+            step = 2;
+            setTimeout(() => {
+              rmSync(prompt);
+              setTimeout(() => writeFileSync(prompt, "Describe the {{place}} hills."), 300);
+            }, 0);
+          }
+          if (stdout.includes("Hills.")) controller.abort();
+        },
+      },
+    );
+    expect(run.stderr).toContain("no value for {{missing}}");
+    expect(run.stderr).toContain("watching for the next save");
+    expect(run.stdout).toContain("Sea.");
+    expect(run.stdout).toContain("Hills.");
+    expect(answers.requests).toHaveLength(2);
     expect(run.code).toBe(130);
   });
 

@@ -123,7 +123,9 @@ describe("compare", () => {
       "--runs",
       "2",
     ]);
-    expect(run.code).toBe(0);
+    // The table, then the exit status of an API error: a script tells a partial comparison.
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("loom-llm: 1 of 2 contenders failed");
     expect(run.stdout).toMatch(/cheap \(fake-model\)\s+\d+ ms( \(\d+ ms–\d+ ms\))?\s/);
     // Figures the same in every run are given once; the runs are counted.
     expect(run.stdout).toMatch(/\s1000000\s+500000\s+\$0\.200000\s+stop\s+2\n/);

@@ -9,17 +9,16 @@ import { terminalSafe } from "./terminal-safe.js";
 // load nothing but this file's own, so they answer in the time Node takes to start.
 
 /** Runs the CLI and returns its exit status; never throws. */
-export async function runCli(
-  argv: readonly string[],
-  given: CliIo,
-  signal: AbortSignal,
-): Promise<number> {
+export function runCli(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
   // On a terminal, what a server or a model says is shown, never acted on (see `terminalSafe`).
-  const io: CliIo = {
-    ...given,
-    stdout: terminalSafe(given.stdout),
-    stderr: terminalSafe(given.stderr),
-  };
+  return run(
+    argv,
+    { ...io, stdout: terminalSafe(io.stdout), stderr: terminalSafe(io.stderr) },
+    signal,
+  );
+}
+
+async function run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
   try {
     const args = parseCliArgs(argv);
     switch (args.command) {

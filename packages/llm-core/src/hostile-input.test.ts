@@ -1,6 +1,6 @@
 // Hostile servers and careless input at the client's edges: each case is refused or survived
 // with a typed error, bounded memory and time, and nothing sent that should not be.
-import { completionChunk, createFakeServer, hostile } from "@loom/llm-testing";
+import { completionBody, completionChunk, createFakeServer, hostile } from "@loom/llm-testing";
 import { ConfigError, InvalidResponseError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { ChatClient } from "./chat-client.js";
@@ -79,6 +79,25 @@ describe("careless input is a ConfigError before anything is sent", () => {
     expect(String(header)).not.toContain("hdr-SECRET-0123456789");
     await keyed.close();
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("a gateway's credential header", () => {
+  it("Helicone-Auth (a name with `auth` in it) is a credential: its value echoed back is masked", async () => {
+    const secret = "hel-SECRET-abcdef123456";
+    const gateway = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", headers: { "Helicone-Auth": `Bearer ${secret}` } },
+    );
+    server.enqueue((request) => ({
+      type: "json",
+      body: completionBody({ content: `you sent ${String(request.headers["helicone-auth"])}` }),
+    }));
+    const response = await gateway.call(hello);
+    expect(server.lastRequest?.headers["helicone-auth"]).toBe(`Bearer ${secret}`);
+    expect(response.content).toMatch(/^you sent /);
+    expect(JSON.stringify(response)).not.toContain(secret);
+    await gateway.close();
   });
 });
 

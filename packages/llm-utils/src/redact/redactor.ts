@@ -2,9 +2,11 @@ import type { SecretMask, TextMasking } from "@loom/llm-types";
 import { MIN_SECRET_LENGTH, type Pattern, secretForms } from "./secret-forms.js";
 import { type StreamingPlan, StreamingRedaction, streamingPlan } from "./streaming-redaction.js";
 
-/** Header names whose values are credentials more often than not (`authorization`, `x-api-key`, `*-token`, …). */
-export const CREDENTIAL_HEADER: RegExp =
-  /authorization|cookie|key|token|secret|password|signature/i;
+/**
+ * Header names whose values are credentials more often than not (`authorization`, `x-api-key`,
+ * `*-token`, gateways' `helicone-auth` and `x-gw-auth`, …).
+ */
+export const CREDENTIAL_HEADER: RegExp = /auth|cookie|key|token|secret|password|signature/i;
 
 /** Query parameters whose values are credentials (`?api-key=…`, Azure; `?key=…`, Google). */
 export const CREDENTIAL_PARAM: RegExp =

@@ -126,3 +126,24 @@ describe("- reads standard input", () => {
     ]);
   });
 });
+
+describe("input that is no prompt", () => {
+  it("a binary file, an empty file, standard input past 64 MiB: usage errors, nothing asked", async () => {
+    const binary = join(dir, "binary.bin");
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x00, 0x00, 0x41]));
+    const empty = join(dir, "empty.md");
+    writeFileSync(empty, "  \n");
+    const bin = await cli(["chat", "--base-url", server.baseUrl, "--prompt-file", binary]);
+    expect(bin.code).toBe(2);
+    expect(bin.stderr).toContain(`--prompt-file ${binary} is not text`);
+    const none = await cli(["chat", "--base-url", server.baseUrl, "--prompt-file", empty]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`--prompt-file ${empty} is empty`);
+    const huge = await cli(["chat", "--base-url", server.baseUrl, "-"], {
+      stdin: "y\n".repeat(33 * 1024 * 1024),
+    });
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain("standard input is larger than 64 MiB");
+    expect(server.requests).toHaveLength(0);
+  });
+});

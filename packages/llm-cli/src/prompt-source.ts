@@ -17,8 +17,12 @@ export async function promptOf(
   if (words.length > 0 && args.promptFile !== undefined)
     throw new CliError("give the prompt as words or as --prompt-file, not both", EXIT.usage);
   checkStdinReaders(args, words);
-  if (args.promptFile !== undefined)
-    return fill(await readInput(args.promptFile, io, "--prompt-file"), args);
+  if (args.promptFile !== undefined) {
+    const filled = fill(await readInput(args.promptFile, io, "--prompt-file"), args);
+    if (filled.trim() === "")
+      throw new CliError(`no prompt: --prompt-file ${args.promptFile} is empty`, EXIT.usage);
+    return filled;
+  }
   // A `-` among other words is a dash in the sentence ("5 - 3"); alone, it names stdin.
   const fromStdin = words.length === 1 && words[0] === STDIN;
   const prompt =

@@ -37,6 +37,8 @@ export interface CliArgs {
   runs: number;
   temperature: number | undefined;
   maxTokens: number | undefined;
+  /** `--timeout MS`: the provider's `timeoutMs` (the wait for an answer, per attempt). */
+  timeoutMs: number | undefined;
   system: string | undefined;
   systemFile: string | undefined;
   stream: boolean;
@@ -94,6 +96,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     runs: runs(values.runs),
     temperature: number("--temperature", values.temperature),
     maxTokens: number("--max-tokens", values["max-tokens"]),
+    timeoutMs: number("--timeout", values.timeout),
     system: values.system,
     systemFile: values["system-file"],
     stream: !values["no-stream"] && !values.json,
@@ -124,6 +127,7 @@ function parse(argv: readonly string[]) {
       runs: { type: "string" },
       temperature: { type: "string" },
       "max-tokens": { type: "string" },
+      timeout: { type: "string" },
       system: { type: "string" },
       "system-file": { type: "string" },
       "no-stream": { type: "boolean" },

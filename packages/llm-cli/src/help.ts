@@ -28,6 +28,7 @@ Options (chat, compare, replay):
   --model NAME         override the provider's model
   --temperature N      sampling temperature, 0..2
   --max-tokens N       upper bound on completion tokens
+  --timeout MS         how long to wait for an answer, per attempt (default 30000)
   --system TEXT        a system message
   --system-file PATH   a system message read from a file (- for stdin)
   --prompt-file PATH   the prompt read from a file (- for stdin); {{name}} filled by

@@ -59,6 +59,7 @@ export async function resolveCliProvider(
   if (model !== undefined) overrides.model = model;
   if (args.temperature !== undefined) overrides.temperature = args.temperature;
   if (args.maxTokens !== undefined) overrides.maxTokens = args.maxTokens;
+  if (args.timeoutMs !== undefined) overrides.timeoutMs = args.timeoutMs;
   if (args.protocol !== undefined) overrides.protocol = args.protocol;
   if (Object.keys(args.headers).length > 0) overrides.headers = args.headers;
   if (args.apiKeyEnv !== undefined) {

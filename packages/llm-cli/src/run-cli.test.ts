@@ -219,3 +219,22 @@ describe("loom-llm", () => {
     expect((failed as { code: number }).code).toBe(2);
   });
 });
+
+describe("--timeout", () => {
+  it("bounds the wait for an answer, per attempt: a server that never answers ends in seconds, said", async () => {
+    const silent = await createFakeServer({ fallback: { type: "hang" } });
+    try {
+      const started = performance.now();
+      const run = await cli(["chat", "--base-url", silent.baseUrl, "--timeout", "300", "hi"]);
+      expect(run.code).toBe(4);
+      expect(run.stderr).toContain("no response within 300 ms");
+      // Three attempts of 300 ms and their waits, not three of the default 30 s.
+      expect(performance.now() - started).toBeLessThan(10_000);
+      const bad = await cli(["chat", "--base-url", silent.baseUrl, "--timeout", "soon", "hi"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--timeout must be a number, got "soon"');
+    } finally {
+      await silent.close();
+    }
+  });
+});

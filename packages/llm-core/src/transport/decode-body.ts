@@ -2,7 +2,7 @@ import { pipeline, type Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import type { ResponseBody, TransportResponse } from "@loom/llm-types";
 import { discardBody } from "../http/discard-body.js";
-import { emptyBody } from "./empty-body.js";
+import { contentCodings, decodedHeaders, unreadErrorBody } from "./content-codings.js";
 import { unsupportedEncoding } from "./unsupported-encoding.js";
 
 // zstd where this Node.js has it (22.15 and later): looked up, not imported by name, so an
@@ -28,22 +28,13 @@ const KNOWN = zstd === undefined ? "gzip, deflate and br" : "gzip, deflate, br a
 export function decodeBody(response: TransportResponse): TransportResponse {
   const header = response.headers["content-encoding"];
   if (header === undefined) return response;
-  // Compared without regard to case, named as the server wrote them: an error quoting a coding
-  // lowercased would hold a copy of a secret (a key echoed there) that masking does not match.
-  const codings = String(header)
-    .split(",")
-    .map((coding) => coding.trim())
-    .filter((coding) => coding !== "" && coding.toLowerCase() !== "identity");
+  const codings = contentCodings(String(header));
   if (codings.length === 0) return response;
   const unknown = codings.find((coding) => DECODERS[coding.toLowerCase()] === undefined);
   if (unknown !== undefined) {
     discardBody(response.body);
-    // An error status still says what went wrong (a 503 is retried, a 429's wait kept): only
-    // its body, which would only have been quoted, is not read.
-    if (response.status < 200 || response.status >= 300) {
-      const { "content-encoding": _, "content-length": __, ...rest } = response.headers;
-      return { status: response.status, headers: rest, body: emptyBody() };
-    }
+    const error = unreadErrorBody(response.status, response.headers);
+    if (error !== undefined) return error;
     throw unsupportedEncoding(unknown, KNOWN);
   }
   // Codings are listed in the order they were applied: undo them last first.
@@ -58,8 +49,11 @@ export function decodeBody(response: TransportResponse): TransportResponse {
       // Errors surface through the decoded stream's iterator.
     },
   ) as unknown as Readable;
-  const { "content-encoding": _, "content-length": __, ...headers } = response.headers;
-  return { status: response.status, headers, body: decodedBody(decoded, original) };
+  return {
+    status: response.status,
+    headers: decodedHeaders(response.headers),
+    body: decodedBody(decoded, original),
+  };
 }
 
 function decodedBody(decoded: Readable, original: ResponseBody): ResponseBody {

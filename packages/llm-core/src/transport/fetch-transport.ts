@@ -6,7 +6,7 @@ import type {
 } from "@loom/llm-types";
 import { CoarseTimeout } from "../runtime/coarse-timeout.js";
 import { currentRuntime } from "../runtime/current-runtime.js";
-import { emptyBody } from "./empty-body.js";
+import { contentCodings, decodedHeaders, unreadErrorBody } from "./content-codings.js";
 import { FetchBody } from "./fetch-body.js";
 import { headerRecord } from "./header-record.js";
 import { InFlightRequest } from "./in-flight-request.js";
@@ -114,25 +114,20 @@ export class FetchTransport implements Transport {
     const encoding = headers["content-encoding"];
     if (encoding === undefined) return { status: response.status, headers, body };
     const decodes = this.#decodes;
-    const unknown = codings(String(encoding)).find(
+    const unknown = contentCodings(String(encoding)).find(
       (coding) => !decodes.includes(coding.toLowerCase()),
     );
     if (unknown !== undefined) {
       body.destroy();
-      // An error status still says what went wrong (a 503 is retried, a 429's wait kept): only
-      // its body, which would only have been quoted, is not read.
-      if (response.status < 200 || response.status >= 300) {
-        const { "content-encoding": _, "content-length": __, ...rest } = headers;
-        return { status: response.status, headers: rest, body: emptyBody() };
-      }
+      const error = unreadErrorBody(response.status, headers);
+      if (error !== undefined) return error;
       throw unsupportedEncoding(
         unknown,
         decodes === DECODES_ALL ? "gzip, deflate, br and zstd" : "gzip and br",
       );
     }
-    // Decoded by fetch: these describe the bytes on the wire, not the body read.
-    const { "content-encoding": _, "content-length": __, ...decoded } = headers;
-    return { status: response.status, headers: decoded, body };
+    // Decoded by fetch.
+    return { status: response.status, headers: decodedHeaders(headers), body };
   }
 
   /**
@@ -160,13 +155,6 @@ export class FetchTransport implements Transport {
  * to case: an error quoting one lowercased would hold a copy of a secret that masking does not
  * match), `identity` left out.
  */
-function codings(header: string): string[] {
-  return header
-    .split(",")
-    .map((coding) => coding.trim())
-    .filter((coding) => coding !== "" && coding.toLowerCase() !== "identity");
-}
-
 /** A `TransportFactory` on the runtime's global `fetch`: the default on every runtime but Node. */
 export function fetchTransport(origin: string, options: TransportOptions): Transport {
   return new FetchTransport(origin, options);

@@ -281,46 +281,24 @@ describe("Ctrl-C says what was spent", () => {
 
   it("a real SIGINT to the built binary mid-stream: exit 130, what was spent", async () => {
     const slow = await server({ replies: [stalling(["Bon"])] });
-    const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-    const started = spawn(process.execPath, [main, "chat", "--base-url", slow.baseUrl, "hi"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = started;
-    let stdout = "";
-    let stderr = "";
-    started.stdout?.on("data", (data: Buffer) => {
-      stdout += data.toString();
-    });
-    started.stderr?.on("data", (data: Buffer) => {
-      stderr += data.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => started.once("exit", resolve));
-    await until(() => stdout.includes("Bon"), "the first words of the answer");
-    started.kill("SIGINT");
-    expect(await exited).toBe(130);
-    expect(stderr).toBe(
+    const run = builtCli(["chat", "--base-url", slow.baseUrl, "hi"], "ignore");
+    await until(() => run.output.stdout.includes("Bon"), "the first words of the answer");
+    run.process.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    expect(run.output.stderr).toBe(
       "\nloom-llm: interrupted; spent an unknown amount on 1 answer (1 interrupted, cost unknown)\n",
     );
   });
 
   it("a real SIGINT while the prompt is read from standard input: exit 130 at once, nothing asked", async () => {
     const never = await server({ replies: [stalling(["never"])] });
-    const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
     // Standard input open and silent, as a terminal waiting for the prompt is.
-    const started = spawn(process.execPath, [main, "chat", "--base-url", never.baseUrl, "-"], {
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    child = started;
-    let stderr = "";
-    started.stderr?.on("data", (data: Buffer) => {
-      stderr += data.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => started.once("exit", resolve));
+    const run = builtCli(["chat", "--base-url", never.baseUrl, "-"], "pipe");
     // Its signal handler is set once the module has loaded: give it a moment, then interrupt.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    started.kill("SIGINT");
-    expect(await exited).toBe(130);
-    expect(stderr).toContain("loom-llm: interrupted");
+    run.process.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    expect(run.output.stderr).toContain("loom-llm: interrupted");
     expect(never.requests).toHaveLength(0);
   });
 
@@ -328,21 +306,28 @@ describe("Ctrl-C says what was spent", () => {
     const long = await server({
       replies: [stalling(Array.from({ length: 50 }, () => "word ".repeat(2_000)))],
     });
-    const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-    const started = spawn(process.execPath, [main, "chat", "--base-url", long.baseUrl, "hi"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = started;
-    let stderr = "";
-    started.stderr?.on("data", (data: Buffer) => {
-      stderr += data.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => started.once("exit", resolve));
+    const run = builtCli(["chat", "--base-url", long.baseUrl, "hi"], "ignore");
     // The first bytes read, then the pipe closed, as `head -c 100` does.
-    await new Promise((resolve) => started.stdout?.once("data", resolve));
-    started.stdout?.destroy();
-    expect(await exited).toBe(0);
-    expect(stderr).not.toContain("EPIPE");
-    expect(stderr).not.toContain("Unhandled");
+    await until(() => run.output.stdout !== "", "the first bytes of the answer");
+    run.process.stdout?.destroy();
+    expect(await run.exited).toBe(0);
+    expect(run.output.stderr).not.toContain("EPIPE");
+    expect(run.output.stderr).not.toContain("Unhandled");
   });
 });
+
+/** The built binary run as a user runs it, what it writes collected, ended after the test. */
+function builtCli(args: string[], stdin: "pipe" | "ignore") {
+  const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+  const started = spawn(process.execPath, [main, ...args], { stdio: [stdin, "pipe", "pipe"] });
+  child = started;
+  const output = { stdout: "", stderr: "" };
+  started.stdout?.on("data", (data: Buffer) => {
+    output.stdout += data.toString();
+  });
+  started.stderr?.on("data", (data: Buffer) => {
+    output.stderr += data.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => started.once("exit", resolve));
+  return { process: started, output, exited };
+}

@@ -28,6 +28,14 @@ export interface CheckScript {
   header?: [string, string];
 }
 
+/** A 503 with `retry-after: 0`: the retry comes at once instead of after a random backoff. */
+const OVERLOADED: FakeReply = {
+  type: "error",
+  status: 503,
+  headers: { "retry-after": "0" },
+  body: { error: { message: "overloaded", type: "server_error" } },
+};
+
 /**
  * The server's side of every check, by the check's name, in the order the script runs them.
  * The names are the contract with `conformance/checks.mjs`: the script sends each as its
@@ -91,16 +99,7 @@ export const CHECK_SCRIPTS: ReadonlyMap<string, CheckScript> = new Map<string, C
   [
     "retry after a 503",
     {
-      replies: [
-        // `retry-after: 0` so the retry comes at once instead of after a random backoff.
-        {
-          type: "error",
-          status: 503,
-          headers: { "retry-after": "0" },
-          body: { error: { message: "overloaded", type: "server_error" } },
-        },
-        json(completionBody({ content: "after the retry" })),
-      ],
+      replies: [OVERLOADED, json(completionBody({ content: "after the retry" }))],
       requests: 2,
     },
   ],
@@ -129,15 +128,7 @@ export const CHECK_SCRIPTS: ReadonlyMap<string, CheckScript> = new Map<string, C
   [
     "deadline across a retry",
     {
-      replies: [
-        {
-          type: "error",
-          status: 503,
-          headers: { "retry-after": "0" },
-          body: { error: { message: "overloaded", type: "server_error" } },
-        },
-        { type: "hang" },
-      ],
+      replies: [OVERLOADED, { type: "hang" }],
       requests: 2,
     },
   ],

@@ -542,6 +542,13 @@ describe("the final texts of done events, against the deltas", () => {
       item: { ...added.item, arguments: args, status: "completed" },
     },
   ];
+  /** The answer's message item, with `text` as its one output text. */
+  const message = (text: string) => ({
+    type: "message",
+    id: "msg_1",
+    role: "assistant",
+    content: [{ type: "output_text", text, annotations: [] }],
+  });
   const completed = (output: unknown[]) => ({
     type: "response.completed",
     response: { status: "completed", output },
@@ -590,12 +597,6 @@ describe("the final texts of done events, against the deltas", () => {
   });
 
   it("text whose deltas stop short of the done item's: the rest is handed on, stream and response agree", () => {
-    const message = (text: string) => ({
-      type: "message",
-      id: "msg_1",
-      role: "assistant",
-      content: [{ type: "output_text", text, annotations: [] }],
-    });
     const bytes = sse(
       created,
       { type: "response.output_item.added", output_index: 0, item: message("") },
@@ -610,12 +611,6 @@ describe("the final texts of done events, against the deltas", () => {
   });
 
   it("a repeated done item adds its text once", () => {
-    const message = (text: string) => ({
-      type: "message",
-      id: "msg_1",
-      role: "assistant",
-      content: [{ type: "output_text", text, annotations: [] }],
-    });
     const done = { type: "response.output_item.done", output_index: 0, item: message("Hello") };
     const bytes = sse(
       created,

@@ -287,6 +287,44 @@ describe("spans", () => {
     expect(span.ended).toBe(true);
   });
 
+  it("two tracing hooks on one client, and clients called at once: each span its own, each ended once", async () => {
+    const first = new InMemorySpanExporter();
+    const second = new InMemorySpanExporter();
+    const tracerOf = (into: InMemorySpanExporter) =>
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(into)] }).getTracer("t");
+    const config = { baseUrl: server.baseUrl, model: "m", apiKey: KEY, maxRetries: 0 };
+    // Both hooks keep their call's state on the same CallInfo: neither may read or end the
+    // other's span.
+    const both = new ChatClient({}, config, {
+      hooks: [otelHooks({ tracer: tracerOf(first) }), otelHooks({ tracer: tracerOf(second) })],
+    });
+    const other = new ChatClient({}, config, { hooks: [otelHooks({ tracer: tracerOf(second) })] });
+    try {
+      server.enqueue({ type: "json", body: completionBody(), delayMs: 50 });
+      server.enqueue({ type: "json", body: completionBody(), delayMs: 50 });
+      server.enqueue({ type: "error", status: 400, body: { error: { message: "no" } } });
+      const outcomes = await Promise.allSettled([
+        both.call(hello),
+        other.call(hello),
+        both.call(hello),
+      ]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "fulfilled", "rejected"]);
+      const firstSpans = first.getFinishedSpans();
+      const secondSpans = second.getFinishedSpans();
+      // Two calls of `both` in the first exporter; the same two, and `other`'s, in the second.
+      expect(firstSpans).toHaveLength(2);
+      expect(secondSpans).toHaveLength(3);
+      const errors = (spans: ReadableSpan[]) =>
+        spans.filter((span) => span.status.code === SpanStatusCode.ERROR).length;
+      expect(errors(firstSpans) + errors(secondSpans)).toBeGreaterThanOrEqual(1);
+      for (const span of [...firstSpans, ...secondSpans]) expect(span.ended).toBe(true);
+      expect(new Set(secondSpans.map((span) => span.spanContext().spanId)).size).toBe(3);
+    } finally {
+      await both.close();
+      await other.close();
+    }
+  });
+
   it("a call inside the caller's active span is its child", async () => {
     server.enqueue({ type: "json", body: completionBody() });
     await trace.getTracer("agent").startActiveSpan("agent step", async (parent) => {

@@ -64,8 +64,7 @@ const servers = new Map<string, { address: string; port: number }>();
  * no tracer or meter given), a call pays one property read, and the API is not even loaded.
  */
 export function otelHooks(options: OtelOptions = {}): ProviderHooks {
-  // Each call's state rides on its CallInfo (one object per call) under a key of this hooks
-  // instance: no WeakMap, whose entries cost the garbage collector on every call.
+  // Each call's state rides on its CallInfo (see CallState).
   const calls = new CallState();
   // The global tracer is a proxy that follows later SDK registration, so one is enough. The
   // global meter is not: fetch it again only when the registered provider changes.
@@ -216,23 +215,49 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
   };
 }
 
-/** Per-call state stored on the call's own CallInfo, under a key private to one hooks instance. */
-class CallState {
-  readonly #key = Symbol("loom.otel.call");
+// One key for every hooks instance: a key per instance would give each client's CallInfo objects
+// a hidden class of their own, and every hook of a fleet of clients (1,000 in one process) would
+// read them through megamorphic property loads (measured: 1.5 times raw undici's CPU per call,
+// against 1.06 with one key).
+const CALL_KEY = Symbol("loom.otel.call");
 
+/** A call's span, with the hooks instance it belongs to and the next instance's on the same call. */
+interface CallEntry {
+  owner: CallState;
+  call: CallSpan;
+  next: CallEntry | undefined;
+}
+
+type Carrier = Record<typeof CALL_KEY, CallEntry | undefined>;
+
+/**
+ * Per-call state stored on the call's own CallInfo (one object per call, no WeakMap, whose
+ * entries cost the garbage collector on every call). A client with two tracing hooks (rare) keeps
+ * one entry per instance in a short list under the one key.
+ */
+class CallState {
   get(info: CallInfo): CallSpan | undefined {
-    return (info as unknown as Record<symbol, CallSpan | undefined>)[this.#key];
+    for (let entry = (info as unknown as Carrier)[CALL_KEY]; entry; entry = entry.next)
+      if (entry.owner === this) return entry.call;
+    return undefined;
   }
 
   set(info: CallInfo, call: CallSpan): void {
-    (info as unknown as Record<symbol, CallSpan | undefined>)[this.#key] = call;
+    const carrier = info as unknown as Carrier;
+    carrier[CALL_KEY] = { owner: this, call, next: carrier[CALL_KEY] };
   }
 
   /** The call's state, removed: each call is ended exactly once. */
   take(info: CallInfo): CallSpan | undefined {
-    const call = this.get(info);
-    (info as unknown as Record<symbol, CallSpan | undefined>)[this.#key] = undefined;
-    return call;
+    const carrier = info as unknown as Carrier;
+    let previous: CallEntry | undefined;
+    for (let entry = carrier[CALL_KEY]; entry; previous = entry, entry = entry.next) {
+      if (entry.owner !== this) continue;
+      if (previous === undefined) carrier[CALL_KEY] = entry.next;
+      else previous.next = entry.next;
+      return entry.call;
+    }
+    return undefined;
   }
 }
 

@@ -44,6 +44,38 @@ describe("a reply that fails its response format", () => {
   });
 });
 
+describe("a server's absurd usage", () => {
+  it("counts of 1e308 are no counts: the cost stays a number and the budget keeps working", async () => {
+    server.reset();
+    const budgeted = new CostTracker({ budgetUsd: 1 });
+    const provider = createProvider(
+      { env: { OPENAI_API_KEY: "sk-test-0123456789abcdef" } },
+      "openai",
+      { baseUrl: server.baseUrl, model: "gpt-4o", tracker: budgeted },
+    );
+    try {
+      server.enqueue({
+        type: "json",
+        body: completionBody({
+          usage: { prompt_tokens: 1e308, completion_tokens: 1_000, total_tokens: 1 },
+        }),
+      });
+      server.enqueue({ type: "json", body: completionBody({ usage: wireUsage(10, 100) }) });
+      const hello = { messages: [{ role: "user" as const, content: "hi" }] };
+      const first = await provider.call(hello);
+      expect(first.usage.promptTokens).toBe(0);
+      // gpt-4o: 1 000 completion tokens at $10 per million.
+      expect(first.costUsd).toBeCloseTo(0.01, 10);
+      // Before, the first call's cost was Infinity and this one a BudgetExceededError.
+      const second = await provider.call(hello);
+      expect(Number.isFinite(second.costUsd)).toBe(true);
+      expect(budgeted.spentUsd).toBeLessThan(0.02);
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
 describe("a budget shared through a store", () => {
   it("two trackers on one budget stop together, each call reserving before it is sent", async () => {
     server.reset();

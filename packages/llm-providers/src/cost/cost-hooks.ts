@@ -44,10 +44,15 @@ export function costHooks(options: CostHooksOptions = {}): ProviderHooks {
   };
   function charge(response: LLMResponse, info: CallInfo): void {
     const modelPrice = priceFor(info.model, response.model);
-    const cost =
-      modelPrice === undefined ? undefined : estimateCost(info.model, response.usage, modelPrice);
-    if (cost !== undefined) response.costUsd = cost.usd;
-    tracker?.record(info.provider, info.model, response.usage, cost?.usd);
+    const usd =
+      modelPrice === undefined
+        ? undefined
+        : estimateCost(info.model, response.usage, modelPrice)?.usd;
+    // A price near what a float holds times a large count: no cost at all rather than Infinity,
+    // which would spend every budget for good.
+    const cost = usd !== undefined && Number.isFinite(usd) ? usd : undefined;
+    if (cost !== undefined) response.costUsd = cost;
+    tracker?.record(info.provider, info.model, response.usage, cost);
   }
   // The budget is kept by its gate (`costGates`), which counts the calls in flight. For a
   // client made with these hooks alone, the tracker's own budget is still checked (coarsely:

@@ -62,6 +62,16 @@ describe("CostTracker", () => {
     });
   });
 
+  it("a cost that is no amount (Infinity, NaN, negative) counts as unknown, and the budget holds", () => {
+    const tracker = new CostTracker({ budgetUsd: 1 });
+    for (const cost of [Number.POSITIVE_INFINITY, Number.NaN, -1])
+      tracker.record("p", "m", usage(10, 1), cost);
+    tracker.record("p", "m", usage(10, 1), 0.25);
+    expect(tracker.spentUsd).toBe(0.25);
+    expect(tracker.snapshot().total).toMatchObject({ calls: 4, unpricedCalls: 3, costUsd: 0.25 });
+    expect(() => tracker.checkBudget()).not.toThrow();
+  });
+
   it("a snapshot is a copy", () => {
     const tracker = new CostTracker();
     const before = tracker.snapshot();

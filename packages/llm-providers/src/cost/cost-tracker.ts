@@ -140,8 +140,13 @@ export class CostTracker {
     }
   }
 
-  /** Records a completed call. `costUsd` undefined means the cost is unknown. */
+  /**
+   * Records a completed call. `costUsd` undefined means the cost is unknown; so does a cost that
+   * is not a finite amount of 0 or more (one NaN or Infinity would make every later sum one).
+   */
   record(provider: string, model: string, usage: Usage, costUsd: number | undefined): void {
+    const cost =
+      costUsd !== undefined && Number.isFinite(costUsd) && costUsd >= 0 ? costUsd : undefined;
     for (const totals of [this.#total, this.#entry(provider, model)]) {
       totals.calls++;
       totals.promptTokens += usage.promptTokens;
@@ -151,8 +156,8 @@ export class CostTracker {
       totals.cacheWriteTokens += usage.cacheWriteTokens ?? 0;
       totals.reasoningTokens += usage.reasoningTokens;
       totals.totalTokens += usage.totalTokens;
-      if (costUsd === undefined) totals.unpricedCalls++;
-      else totals.costUsd += costUsd;
+      if (cost === undefined) totals.unpricedCalls++;
+      else totals.costUsd += cost;
       if (!usage.reported) totals.unreportedCalls++;
     }
   }

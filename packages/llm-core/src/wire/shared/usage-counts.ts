@@ -12,10 +12,21 @@ export const UNREPORTED_USAGE: Usage = Object.freeze({
 });
 
 /**
- * A token count as a server wrote it, made safe to add up: anything missing, negative or not a
- * number counts as 0, a fraction is floored. Every protocol's usage goes through it, so no field
- * of `Usage` is ever `NaN`.
+ * A token count as a server wrote it, made safe to add up: anything missing, negative, not a
+ * number or past what an integer holds exactly (2^53, no count a server ever processed: 1e308
+ * would price a call at Infinity and spend every budget for good) counts as 0, a fraction is
+ * floored. Every protocol's usage goes through it, so no field of `Usage` is ever `NaN`.
  */
 export function tokenCount(value: unknown): number {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+  return typeof value === "number" && value > 0 && value <= Number.MAX_SAFE_INTEGER
+    ? Math.floor(value)
+    : 0;
+}
+
+/**
+ * A count that is part of another (cached of the prompt's, reasoning of the completion's), as
+ * `tokenCount`, never more than the whole it is part of: a server's odd figure stays consistent.
+ */
+export function tokenPart(value: unknown, whole: number): number {
+  return Math.min(tokenCount(value), whole);
 }

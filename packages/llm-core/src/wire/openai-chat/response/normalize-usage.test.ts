@@ -87,6 +87,32 @@ describe("normalizeUsage", () => {
       { prompt_tokens: "3", completion_tokens: Number.NaN, total_tokens: -1 },
       usage({}),
     ],
+    [
+      "counts past what an integer holds exactly (1e308, Infinity): no count, 0",
+      {
+        prompt_tokens: 1e308,
+        completion_tokens: Number.POSITIVE_INFINITY,
+        total_tokens: 2 ** 53 + 2,
+        completion_tokens_details: { reasoning_tokens: 1e308 },
+      },
+      usage({}),
+    ],
+    [
+      "a cached or reasoning count above its whole: no more than the whole",
+      {
+        prompt_tokens: 100,
+        completion_tokens: 10,
+        prompt_tokens_details: { cached_tokens: 500 },
+        completion_tokens_details: { reasoning_tokens: 80 },
+      },
+      usage({
+        promptTokens: 100,
+        completionTokens: 10,
+        totalTokens: 110,
+        cachedPromptTokens: 100,
+        reasoningTokens: 10,
+      }),
+    ],
     ["no usage", undefined, usage({ reported: false })],
     ["null usage (OpenAI stream chunks)", null, usage({ reported: false })],
   ])("%s", (_name, wire, expected) => {

@@ -1,5 +1,5 @@
 import type { Usage } from "@loom/llm-types";
-import { tokenCount, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
+import { tokenCount, tokenPart, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
 
 /**
  * Maps a wire `usage` object to `Usage` (cost.md): cached tokens from DeepSeek's
@@ -24,10 +24,10 @@ export function normalizeUsage(wire: unknown): Usage {
     totalTokens: total > 0 ? total : promptTokens + completionTokens,
     cachedPromptTokens:
       usage.prompt_cache_hit_tokens !== undefined
-        ? tokenCount(usage.prompt_cache_hit_tokens)
-        : tokenCount(promptDetails?.cached_tokens),
+        ? tokenPart(usage.prompt_cache_hit_tokens, promptTokens)
+        : tokenPart(promptDetails?.cached_tokens, promptTokens),
     cacheWriteTokens: 0,
-    reasoningTokens: tokenCount(completionDetails?.reasoning_tokens),
+    reasoningTokens: tokenPart(completionDetails?.reasoning_tokens, completionTokens),
     reported: true,
   };
 }

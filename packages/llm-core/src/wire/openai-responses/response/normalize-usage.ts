@@ -1,5 +1,5 @@
 import type { Usage } from "@loom/llm-types";
-import { tokenCount, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
+import { tokenCount, tokenPart, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
 import { isObject } from "./output-items.js";
 
 /**
@@ -21,9 +21,9 @@ export function normalizeUsage(wire: unknown): Usage {
     promptTokens,
     completionTokens,
     totalTokens: total > 0 ? total : promptTokens + completionTokens,
-    cachedPromptTokens: tokenCount(input.cached_tokens),
+    cachedPromptTokens: tokenPart(input.cached_tokens, promptTokens),
     cacheWriteTokens: 0,
-    reasoningTokens: tokenCount(output.reasoning_tokens),
+    reasoningTokens: tokenPart(output.reasoning_tokens, completionTokens),
     reported: true,
   };
 }

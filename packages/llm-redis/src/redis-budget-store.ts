@@ -73,13 +73,19 @@ export class RedisBudgetStore implements BudgetStore {
     const id = randomUUID();
     let reply: unknown;
     try {
-      reply = await this.#connection.run(reserve, keys, [
-        request.budgetUsd,
-        request.estimateUsd,
-        id,
-        this.#claimLifetimeMs,
-        this.#ttlMs,
-      ]);
+      reply = await this.#connection.run(
+        reserve,
+        keys,
+        [request.budgetUsd, request.estimateUsd, id, this.#claimLifetimeMs, this.#ttlMs],
+        // Granted after the request stopped waiting for it (it went unaccounted, or was
+        // refused): the claim is freed at once rather than held for `claimLifetimeMs`.
+        {
+          undo: (late) =>
+            (late as [number] | undefined)?.[0] === 1
+              ? this.#connection.run(commit, keys, [id, 0, this.#ttlMs])
+              : undefined,
+        },
+      );
     } catch (error) {
       // A bug (a bad argument), or a store closed: refused, never let through unaccounted.
       if (RedisScriptError.isInstance(error)) throw error;

@@ -21,16 +21,52 @@ export interface RedisConnectionOptions {
   logger?: LLMLogger | undefined;
 }
 
-// How long a request waits for a first connection before Redis counts as unreachable.
-const CONNECT_WAIT_MS = 1_500;
+// How long a request waits for a first connection, or for a reply, before Redis counts as
+// unreachable: a Redis stopped (SIGSTOP, a long DEBUG SLEEP, a host gone without a reset) keeps
+// its connection open and answers nothing, and node-redis bounds no command once it is written.
+const REDIS_WAIT_MS = 1_500;
+// How long `close()` lets replies on their way arrive before it drops the connection.
+const CLOSE_WAIT_MS = 1_000;
 
-/** `promise`, or a rejection once `ms` have passed (the promise keeps running). */
-function within(promise: Promise<unknown>, ms: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not connected within ${ms} ms`)), ms);
+/**
+ * `promise`, or a rejection once `ms` have passed (`what` says what did not come) or `signal`
+ * aborted (its reason): the promise keeps running.
+ */
+function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => finish(() => reject(new Error(`${what} within ${ms} ms`))), ms);
+    const onAbort = () => finish(() => reject(signal?.reason));
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      settle();
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
   });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * What `run` may be told besides the script.
+ * @internal
+ */
+export interface RunOptions {
+  /** Ends the wait for the reply (the caller's abort or deadline): rejects with its reason. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Undoes a reply that came after the wait for it ended (a claim granted to a request that went
+   * unaccounted, or never went): run in the background, failures reported.
+   */
+  undo?: ((reply: unknown) => Promise<unknown> | undefined) | undefined;
 }
 
 /**
@@ -50,8 +86,15 @@ export class RedisConnection {
   /** Whether the outage being reported was reported already: one warning per outage. */
   #warned = false;
   #closed = false;
+  /** The one `close()` under way: every call of it waits for the same. */
+  #closeDone: Promise<void> | undefined;
   /** The first connection did not come in time: requests stop waiting for it. */
   #gaveUp = false;
+  /**
+   * A reply did not come in time on an open connection: requests fail fast (an outage) until a
+   * reply comes, or the connection is made again.
+   */
+  #stalled = false;
   /** Aborted by `close()`: the gates sharing this connection end their waits on it. */
   readonly #closing = new AbortController();
 
@@ -63,7 +106,10 @@ export class RedisConnection {
       url === null ||
       (url.protocol !== "redis:" && url.protocol !== "rediss:") ||
       !/^\d*$/.test(url.port) ||
-      !/^\/?\d*$/.test(url.pathname)
+      !/^\/?\d*$/.test(url.pathname) ||
+      // node-redis decodes both: a stray `%` would be its URIError, not ours.
+      !decodes(url.username) ||
+      !decodes(url.password)
     ) {
       throw new ConfigError({
         issues: [
@@ -104,6 +150,7 @@ export class RedisConnection {
       if (this.#warned) this.#logger.info?.(`loom: Redis at ${this.#where()} is back`);
       this.#warned = false;
       this.#gaveUp = false;
+      this.#stalled = false;
     });
   }
 
@@ -111,9 +158,19 @@ export class RedisConnection {
    * Runs a script (by its digest, sending it once) with keys and arguments.
    * @internal
    */
-  async run(script: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(
+    script: Script,
+    keys: string[],
+    args: (string | number)[],
+    options: RunOptions = {},
+  ): Promise<unknown> {
     if (this.#closed)
       throw new ConnectionError({ message: "loom: the Redis connection is closed" });
+    // The caller's abort, or `close()`: either ends the wait.
+    const signal =
+      options.signal === undefined
+        ? this.#closing.signal
+        : AbortSignal.any([options.signal, this.#closing.signal]);
     if (!this.#client.isOpen) {
       this.#connecting ??= this.#client.connect().catch((error: unknown) => {
         this.#connecting = undefined;
@@ -124,15 +181,41 @@ export class RedisConnection {
     // once an outage: after that, requests fail fast until Redis is back.
     if (!this.#client.isReady && this.#connecting !== undefined && !this.#gaveUp) {
       try {
-        await within(this.#connecting, CONNECT_WAIT_MS);
+        await within(this.#connecting, REDIS_WAIT_MS, "not connected", signal);
       } catch (error) {
-        this.#gaveUp = true;
+        if (!signal.aborted) this.#gaveUp = true;
         throw error;
       }
     }
     if (!this.#client.isReady && this.#gaveUp)
       throw new Error("not connected (still trying in the background)");
-    const options = { keys, arguments: args.map(String) };
+    if (this.#stalled) throw new Error(`not answering (no reply within ${REDIS_WAIT_MS} ms)`);
+    const command = this.#eval(script, { keys, arguments: args.map(String) });
+    let waited = true;
+    // Whatever the reply, once it comes Redis answers again.
+    command.then(
+      (reply) => {
+        this.#stalled = false;
+        if (!waited && options.undo !== undefined)
+          void options.undo(reply)?.catch((error: unknown) => this.report(error, "undo"));
+      },
+      () => {
+        this.#stalled = false;
+      },
+    );
+    try {
+      return await within(command, REDIS_WAIT_MS, "no reply", signal);
+    } catch (error) {
+      if (RedisScriptError.isInstance(error)) throw error;
+      waited = false;
+      // Redis took the command and said nothing: an outage for the requests after this one too.
+      if (!signal.aborted && this.#client.isReady) this.#stalled = true;
+      throw error;
+    }
+  }
+
+  /** The script by its digest, sent whole the first time Redis does not know it. */
+  async #eval(script: Script, options: { keys: string[]; arguments: string[] }): Promise<unknown> {
     try {
       try {
         return await this.#client.evalSha(script.sha, options);
@@ -201,12 +284,38 @@ export class RedisConnection {
     return this.#closing.signal;
   }
 
-  /** Closes the client; the gates using it fail their waiting requests at once, unsent. */
-  async close(): Promise<void> {
+  /**
+   * Closes the client; the gates using it fail their waiting requests at once, unsent. Replies
+   * on their way (a commit) get a moment to arrive; a Redis that answers nothing (stopped, or
+   * gone as it was being closed) is dropped after it, so `close()` always settles.
+   */
+  close(): Promise<void> {
     this.#closed = true;
     this.#closing.abort();
-    if (this.#client.isOpen) await this.#client.close();
-    else this.#client.destroy();
+    this.#closeDone ??= this.#close();
+    return this.#closeDone;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#client.isOpen) {
+      try {
+        await within(this.#client.close(), CLOSE_WAIT_MS, "not closed", undefined);
+        return;
+      } catch {
+        // Dropped below.
+      }
+    }
+    this.#client.destroy();
+  }
+}
+
+/** Whether a URL's user or password part decodes (`%zz` does not). */
+function decodes(part: string): boolean {
+  try {
+    decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -189,6 +189,8 @@ describe.runIf(hasRedis)("RedisRateLimiter", () => {
       "http://:s3cretPW@127.0.0.1:6379",
       // A raw `/` in a pasted password makes the URL unparseable.
       "redis://:s3cretPW/x+y=@127.0.0.1:6379",
+      // A stray `%` parses as a URL but cannot be decoded (node-redis would throw a URIError).
+      "redis://:s3cretPW%zz@127.0.0.1:6379",
     ]) {
       const error = (() => {
         try {

@@ -122,15 +122,24 @@ export class RedisRateLimiter implements CallGate {
       if (stopped.aborted) throw this.#closedError();
       let reply: unknown;
       try {
-        reply = await this.#connection.run(acquire, keys, [
-          this.#windowMs,
-          this.#requests,
-          this.#tokens,
-          id,
-          tokens,
-        ]);
+        reply = await this.#connection.run(
+          acquire,
+          keys,
+          [this.#windowMs, this.#requests, this.#tokens, id, tokens],
+          {
+            signal: waits,
+            // Let in after the request stopped waiting (aborted, or gone on as in an outage):
+            // its place in the window is given back, as a request never sent.
+            undo: (late) =>
+              (late as [number] | undefined)?.[0] === 1
+                ? this.#connection.run(adjust, keys, [id, 0, 0])
+                : undefined,
+          },
+        );
       } catch (error) {
         if (stopped.aborted || this.#connection.closed) throw this.#closedError();
+        // The caller's abort or deadline, while Redis was asked: its own error.
+        if (signal?.aborted) throw signal.reason;
         // A bug in the script or its call: refused, never let through as an outage would be.
         if (RedisScriptError.isInstance(error)) throw error;
         const refusal = this.#connection.unreachable(error, "rate limit");

@@ -36,6 +36,12 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** A fresh server on the same port (empty, as after a crash without persistence). */
   restart(): Promise<void>;
+  /**
+   * SIGSTOP: the server answers nothing and keeps its connections open (a hung host);
+   * `resume()` (SIGCONT) lets it answer what it was sent meanwhile. `stop()` resumes it first.
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -84,6 +90,7 @@ export async function startRedis(): Promise<TestRedis> {
     const running = child;
     child = undefined;
     if (running === undefined || running.exitCode !== null) return;
+    running.kill("SIGCONT");
     await new Promise<void>((resolve) => {
       running.once("exit", () => resolve());
       running.kill("SIGKILL");
@@ -97,6 +104,8 @@ export async function startRedis(): Promise<TestRedis> {
       await kill();
       await start();
     },
+    pause: () => void child?.kill("SIGSTOP"),
+    resume: () => void child?.kill("SIGCONT"),
     stop: async () => {
       await kill();
       rmSync(dir, { recursive: true, force: true });

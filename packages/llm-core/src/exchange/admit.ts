@@ -32,7 +32,8 @@ export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
     const gateSignal = signal === undefined ? closing : AbortSignal.any([signal, closing]);
     const started = performance.now();
     try {
-      for (const gate of gates) passes.push(checkedPass(gate, await gate.enter(entry, gateSignal)));
+      for (const gate of gates)
+        passes.push(checkedPass(gate, await entered(gate, entry, gateSignal)));
     } catch (error) {
       for (const pass of passes) pass.leave({ sent: false });
       // A wait that ended in an abort, a deadline or a refusal is worth seeing most.
@@ -56,7 +57,51 @@ export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
       throw toTransportError(error, { meta: facts, signal, delivered: false });
     }
   }
+  // Aborted as the last gate let it through (in the same turn): it goes nowhere, and the gates
+  // hear it was not sent (a transport handed an aborted signal would make it look as if it
+  // may have been).
+  if (signal?.aborted || client.closing.aborted) {
+    for (const pass of passes ?? []) pass.leave({ sent: false });
+    limit?.release();
+    if (client.closing.aborted && !signal?.aborted) throw client.closedError(facts);
+    throw toTransportError(signal?.reason, { meta: facts, signal, delivered: false });
+  }
   attempt.admit(passes, limit, client.transport.poolsAfterTurn === true);
+}
+
+/**
+ * A gate's pass, or the wait's end when `signal` aborts first: a gate that does not watch the
+ * signal (waiting on a store that answers nothing) must not hold the call past its deadline, an
+ * abort or `close()`. A pass it gives after that is handed back at once, unsent.
+ */
+function entered(gate: CallGate, entry: GateEntry, signal: AbortSignal): Promise<GatePass> {
+  const pending = gate.enter(entry, signal);
+  return new Promise<GatePass>((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      pending.then(
+        (pass) => {
+          // Its bookkeeping failing changes nothing for a call already ended.
+          try {
+            if (typeof pass?.leave === "function") pass.leave({ sent: false });
+          } catch {}
+        },
+        () => {},
+      );
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(
+      (pass) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(pass);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** A gate's pass, as the contract says it is: else a clear error naming the gate. */

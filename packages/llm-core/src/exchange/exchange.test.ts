@@ -33,6 +33,7 @@ import {
   TRANSPORT_NAMES,
   TRANSPORTS,
   type TransportName,
+  until,
 } from "../test-support.fixture.js";
 
 /** A gate that lets everything through and writes down what it saw, under its name. */
@@ -523,4 +524,71 @@ describe("an error inside a stream, in the same read as the answer's first text"
       expect(server.requests).toHaveLength(2);
     },
   );
+});
+
+describe("a gate that does not watch the call's signal (a store that answers nothing)", () => {
+  /** A gate whose enter() resolves only when `open()` is called, whatever the signal says. */
+  function deafGate(log: string[]) {
+    let open: () => void = () => {};
+    const gate: CallGate = {
+      name: "deaf",
+      enter: () =>
+        new Promise((resolve) => {
+          open = () =>
+            resolve({
+              waitedMs: 0,
+              leave: (outcome) => void log.push(`leave sent=${outcome.sent}`),
+            });
+        }),
+    };
+    return { gate, open: () => open() };
+  }
+
+  it("the deadline, an abort and close() each end the wait at once; a pass it gives later is handed back unsent", async () => {
+    const log: string[] = [];
+    const { gate, open } = deafGate(log);
+    const llm = client({ gates: [gate] }, 0);
+    const started = performance.now();
+    const late = await failure(llm.call({ ...hello, deadlineMs: 300 }));
+    expect(late.name).toBe("TimeoutError");
+    // Well before the gate ever answers (it never does here): the deadline, with loaded-machine room.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    open();
+    await until(() => log.length === 1);
+    expect(log).toEqual(["leave sent=false"]);
+
+    const controller = new AbortController();
+    const aborted = llm.call({ ...hello, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expect((await failure(aborted)).name).toBe("AbortError");
+    open();
+    await until(() => log.length === 2);
+
+    const closing = llm.call(hello);
+    setTimeout(() => void llm.close(), 50);
+    expect((await failure(closing)).name).toBe("ConnectionError");
+    open();
+    await until(() => log.length === 3);
+    expect(log).toEqual(["leave sent=false", "leave sent=false", "leave sent=false"]);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("aborted as the gate lets it through: nothing sent, and the gate hears so", async () => {
+    const log: string[] = [];
+    const controller = new AbortController();
+    const gate: CallGate = {
+      name: "last-moment",
+      async enter() {
+        controller.abort();
+        return { waitedMs: 0, leave: (outcome) => void log.push(`leave sent=${outcome.sent}`) };
+      },
+    };
+    const llm = client({ gates: [gate] }, 0);
+    expect((await failure(llm.call({ ...hello, signal: controller.signal }))).name).toBe(
+      "AbortError",
+    );
+    await until(() => log.length === 1);
+    expect(log).toEqual(["leave sent=false"]);
+    expect(server.requests).toHaveLength(0);
+  });
 });

@@ -1,0 +1,167 @@
+// A Redis that answers nothing while its connections stay open (a stopped process, a hung
+// host): node-redis bounds no command once written, so without bounds of our own every call
+// behind a gate would wait for it without end, past its deadline, its abort and `close()`.
+// A real redis-server, stopped with SIGSTOP and let go with SIGCONT.
+import { ChatClient } from "@loom/llm-core";
+import { CostTracker, costGates, costHooks } from "@loom/llm-providers";
+import { completionBody, createFakeServer, type FakeServer, wireUsage } from "@loom/llm-testing";
+import { createClient } from "redis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RedisBudgetStore } from "./redis-budget-store.js";
+import { RedisConnection } from "./redis-connection.js";
+import { RedisRateLimiter } from "./redis-rate-limiter.js";
+import { hasRedis, startRedis, type TestRedis } from "./redis-server.fixture.js";
+
+const hello = { messages: [{ role: "user" as const, content: "hi" }], maxTokens: 99 };
+let redis: TestRedis;
+let server: FakeServer;
+const open: { close(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  if (!hasRedis) return;
+  redis = await startRedis();
+  server = await createFakeServer({
+    fallback: { type: "json", body: completionBody({ usage: wireUsage(99, 1) }) },
+  });
+});
+// Whatever a test did, Redis answers again before the next one.
+afterEach(() => redis?.resume());
+afterAll(async () => {
+  redis?.resume();
+  await Promise.all(open.map((c) => c.close()));
+  await server?.close();
+  await redis?.stop();
+});
+
+/** The outcome of a promise that should fail: its error. */
+const failed = (run: Promise<unknown>): Promise<Error> =>
+  run.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (error: unknown) => error as Error,
+  );
+
+/** Waits (bounded) for Redis to have answered what it was sent while it was stopped. */
+async function answered(url: string): Promise<void> {
+  const raw = createClient({ url });
+  await raw.connect();
+  await raw.ping();
+  await raw.close();
+}
+
+describe.runIf(hasRedis)("a Redis that answers nothing", () => {
+  it("the rate limit: a deadline, an abort and close() end the wait at once; places granted late are given back", async () => {
+    const warnings: string[] = [];
+    const connection = new RedisConnection({
+      url: redis.url,
+      logger: { warn: (m: string) => void warnings.push(m), info() {} },
+    });
+    const limiter = new RedisRateLimiter({
+      connection,
+      key: "stalled",
+      requestsPerMinute: 2,
+      windowMs: 20_000,
+    });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [limiter] },
+    );
+    open.push(llm, connection);
+    await llm.call(hello);
+    const sent = server.requests.length;
+    redis.pause();
+
+    let started = performance.now();
+    const late = await failed(llm.call({ ...hello, deadlineMs: 300 }));
+    expect(late.name).toBe("TimeoutError");
+    // Its deadline, not the 1.5 s bound on a reply (and far from forever), even when loaded.
+    expect(performance.now() - started).toBeLessThan(1_400);
+
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    started = performance.now();
+    expect((await failed(llm.call({ ...hello, signal: controller.signal }))).name).toBe(
+      "AbortError",
+    );
+    expect(performance.now() - started).toBeLessThan(1_400);
+    expect(server.requests.length).toBe(sent);
+
+    // No deadline: after the bound on a reply, Redis counts as unreachable ("open": the call
+    // goes, without the shared limit), warned once; the next goes at once.
+    await llm.call(hello);
+    started = performance.now();
+    await llm.call(hello);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(server.requests.length).toBe(sent + 2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("no reply within 1500 ms");
+
+    redis.resume();
+    await answered(redis.url);
+    // The first call's place and one more: the window holds 2. Had the places granted to the
+    // calls that stopped waiting been kept, the window would be full and this call held.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await llm.call({ ...hello, deadlineMs: 5_000 });
+    const full = await failed(llm.call({ ...hello, deadlineMs: 1_000 }));
+    expect((full as { phase?: string }).phase).toBe("rate-limit");
+  });
+
+  it("the budget: a call aborted while Redis is stopped is never charged; claims granted late are freed", async () => {
+    const store = new RedisBudgetStore({ url: redis.url, logger: { warn() {}, info() {} } });
+    const price = { inputPerMtok: 100, outputPerMtok: 100 };
+    const tracker = new CostTracker({ budgetUsd: 1, store, budgetKey: "stalled" });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { hooks: [costHooks({ tracker, price })], gates: costGates({ tracker, price }) },
+    );
+    open.push(llm, store);
+    // $0.01: 1 + 99 tokens at $100 per million.
+    await llm.call(hello);
+    redis.pause();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = performance.now();
+    expect((await failed(llm.call({ ...hello, signal: controller.signal }))).name).toBe(
+      "AbortError",
+    );
+    expect(performance.now() - started).toBeLessThan(1_400);
+    redis.resume();
+    await answered(redis.url);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await store.spentUsd("stalled")).toBeCloseTo(0.01, 10);
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    try {
+      expect(await raw.zCard("loom:budget:{stalled}:claims")).toBe(0);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it("close() settles while Redis answers nothing, and the call waiting on it fails unsent at once", async () => {
+    const connection = new RedisConnection({ url: redis.url, logger: { warn() {}, info() {} } });
+    const limiter = new RedisRateLimiter({ connection, key: "closing", requestsPerMinute: 10 });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [limiter] },
+    );
+    open.push(llm);
+    await llm.call(hello);
+    const sent = server.requests.length;
+    redis.pause();
+    const waiting = failed(llm.call(hello));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await connection.close();
+    // The moment given to replies on their way, then dropped: never Redis's return.
+    expect(performance.now() - started).toBeLessThan(3_000);
+    const error = await waiting;
+    expect(error.name).toBe("ConnectionError");
+    expect(error.message).toContain("not sent");
+    expect(server.requests.length).toBe(sent);
+  });
+});

@@ -8,6 +8,8 @@ import {
   hostile,
   messageStream,
   textStream,
+  usageChunk,
+  wireUsage,
 } from "@loom/llm-testing";
 import { context, metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
@@ -323,6 +325,44 @@ describe("spans", () => {
       await both.close();
       await other.close();
     }
+  });
+
+  it("a stream that failed, or was left, after its usage came: the tokens billed are on the span", async () => {
+    const billed = [
+      completionChunk({ content: "Paris" }),
+      completionChunk({}, { finishReason: "stop" }),
+      usageChunk(wireUsage(40, 5_000)),
+    ];
+    server.enqueue({
+      type: "sse",
+      events: [...billed, { delayMs: 100 }],
+      done: false,
+      end: "reset",
+    });
+    await expect(llm.stream(hello).response()).rejects.toMatchObject({ name: "ConnectionError" });
+    server.enqueue({ type: "sse", events: [...billed, { delayMs: 5_000 }] });
+    for await (const event of llm.stream(hello).events()) if (event.type === "usage") break;
+    const [failed, left] = exporter.getFinishedSpans();
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(left?.attributes[names.LLM_STREAM_CANCELLED]).toBe(true);
+    for (const span of [failed, left]) {
+      expect(span?.attributes[names.GEN_AI_USAGE_INPUT_TOKENS]).toBe(5_000);
+      expect(span?.attributes[names.GEN_AI_USAGE_OUTPUT_TOKENS]).toBe(40);
+    }
+  });
+
+  it("a reply that arrived whole but could not be used: its tokens are on the failed span", async () => {
+    server.enqueue({
+      type: "json",
+      body: completionBody({ content: "not json", usage: wireUsage(7, 70) }),
+    });
+    await expect(
+      llm.call({ ...hello, responseFormat: { type: "json_object" } }),
+    ).rejects.toMatchObject({ name: "InvalidResponseError" });
+    const span = only();
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes[names.GEN_AI_USAGE_INPUT_TOKENS]).toBe(70);
+    expect(span.attributes[names.GEN_AI_USAGE_OUTPUT_TOKENS]).toBe(7);
   });
 
   it("a call inside the caller's active span is its child", async () => {

@@ -1,9 +1,11 @@
 import {
   type CallInfo,
   type ChatRequest,
+  InvalidResponseError,
   LLMError,
   type LLMResponse,
   type ProviderHooks,
+  type Usage,
 } from "@loom/llm-types";
 import type { Attributes, Histogram, Meter, Span, Tracer } from "@opentelemetry/api";
 import { otelApi } from "#otel-api";
@@ -142,40 +144,20 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       const elapsed = performance.now() - call.started;
       const attributes: Attributes = { ...common, [names.GEN_AI_RESPONSE_MODEL]: response.model };
       if (span.isRecording()) {
-        const usage = response.usage;
         span.setAttributes({
           [names.GEN_AI_RESPONSE_MODEL]: response.model,
           [names.GEN_AI_RESPONSE_ID]: response.id,
           [names.GEN_AI_RESPONSE_FINISH_REASONS]: finishReasons(response),
-          [names.LLM_TOKENS_PROMPT]: usage.promptTokens,
-          [names.GEN_AI_USAGE_INPUT_TOKENS]: usage.promptTokens,
-          [names.LLM_TOKENS_COMPLETION]: usage.completionTokens,
-          [names.GEN_AI_USAGE_OUTPUT_TOKENS]: usage.completionTokens,
           [names.LLM_LATENCY_MS]: elapsed,
         });
-        if (usage.cachedPromptTokens > 0)
-          span.setAttribute(names.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedPromptTokens);
-        if (usage.cacheWriteTokens > 0)
-          span.setAttribute(names.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheWriteTokens);
-        if (usage.reasoningTokens > 0)
-          span.setAttribute(names.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
-        if (response.costUsd !== undefined) span.setAttribute(names.LLM_COST_USD, response.costUsd);
+        billed(span, response.usage, response.costUsd);
         if (response.attempts !== undefined)
           span.setAttribute(names.LLM_ATTEMPTS, response.attempts);
         if (capture(options, info))
           span.setAttribute(names.GEN_AI_OUTPUT_MESSAGES, info.redact(outputMessages(response)));
       }
       span.end();
-      if (response.usage.reported) {
-        instruments.tokens.record(response.usage.promptTokens, {
-          ...attributes,
-          [names.GEN_AI_TOKEN_TYPE]: "input",
-        });
-        instruments.tokens.record(response.usage.completionTokens, {
-          ...attributes,
-          [names.GEN_AI_TOKEN_TYPE]: "output",
-        });
-      }
+      if (response.usage.reported) recordTokens(instruments, response.usage, attributes);
       instruments.duration.record(elapsed / 1_000, attributes);
     },
     onError(error, _request, info) {
@@ -188,6 +170,14 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
         withoutPaths(error instanceof Error ? error.message : String(error)),
       );
       call.span.setAttribute(names.ERROR_TYPE, type);
+      // Billed all the same: a response that came whole but could not be used (with its cost,
+      // which the cost hooks set), or the usage a stream reported before it failed.
+      const paid = InvalidResponseError.isInstance(error) ? error.response : undefined;
+      const usage = paid?.usage ?? (LLMError.isInstance(error) ? error.usage : undefined);
+      if (usage?.reported === true) {
+        billed(call.span, usage, paid?.costUsd);
+        recordTokens(call.instruments, usage, call.common);
+      }
       if (LLMError.isInstance(error)) call.span.setAttribute(names.LLM_ATTEMPTS, error.attempts);
       call.span.recordException({
         name: type,
@@ -203,11 +193,16 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
         [names.ERROR_TYPE]: type,
       });
     },
-    onCancel(_request, info) {
+    onCancel(_request, info, usage) {
       const call = calls.take(info);
       if (call === undefined) return;
       // The caller stopped reading (it had what it needed): not a failure.
       call.span.setAttribute(names.LLM_STREAM_CANCELLED, true);
+      // Left after the usage came: billed.
+      if (usage?.reported === true) {
+        billed(call.span, usage, undefined);
+        recordTokens(call.instruments, usage, call.common);
+      }
       call.span.setStatus({ code: STATUS_OK });
       call.span.end();
       call.instruments.duration.record((performance.now() - call.started) / 1_000, call.common);
@@ -259,6 +254,35 @@ class CallState {
     }
     return undefined;
   }
+}
+
+/** What was billed, on the span: tokens (both attribute families) and the cost, when known. */
+function billed(span: Span, usage: Usage, costUsd: number | undefined): void {
+  span.setAttributes({
+    [names.LLM_TOKENS_PROMPT]: usage.promptTokens,
+    [names.GEN_AI_USAGE_INPUT_TOKENS]: usage.promptTokens,
+    [names.LLM_TOKENS_COMPLETION]: usage.completionTokens,
+    [names.GEN_AI_USAGE_OUTPUT_TOKENS]: usage.completionTokens,
+  });
+  if (usage.cachedPromptTokens > 0)
+    span.setAttribute(names.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedPromptTokens);
+  if (usage.cacheWriteTokens > 0)
+    span.setAttribute(names.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheWriteTokens);
+  if (usage.reasoningTokens > 0)
+    span.setAttribute(names.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
+  if (costUsd !== undefined) span.setAttribute(names.LLM_COST_USD, costUsd);
+}
+
+/** The token usage histogram: input and output, with the call's metric attributes. */
+function recordTokens(instruments: Instruments, usage: Usage, attributes: Attributes): void {
+  instruments.tokens.record(usage.promptTokens, {
+    ...attributes,
+    [names.GEN_AI_TOKEN_TYPE]: "input",
+  });
+  instruments.tokens.record(usage.completionTokens, {
+    ...attributes,
+    [names.GEN_AI_TOKEN_TYPE]: "output",
+  });
 }
 
 function requestAttributes(

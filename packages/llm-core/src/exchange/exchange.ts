@@ -3,6 +3,7 @@ import {
   LLMError,
   type LLMResponse,
   type TransportResponse,
+  type Usage,
 } from "@loom/llm-types";
 import { prepareSchemas } from "@loom/llm-utils";
 import { toTransportError } from "../http/to-transport-error.js";
@@ -87,6 +88,10 @@ export async function* exchange(
           responseStarted: attempt.response !== undefined,
         };
         const mapped = toTransportError(error, { meta: facts, signal: ctx.signal, ...progress });
+        // Usage that came before the failure (a stream cut after its usage): billed, so the
+        // gates count it rather than the estimate.
+        const paid = reading?.usage;
+        if (paid !== undefined) attempt.outcome = { ...attempt.outcome, sent: true, usage: paid };
         // Out before its status line, it may have reached the server all the same: the gates
         // count it (a rate limit, as the provider may), else it is handed back unsent.
         if (
@@ -104,6 +109,15 @@ export async function* exchange(
           // retry of the caller's (nor `withFallback`) asks again for what was paid for.
           if (progress.delivered && LLMError.isInstance(mapped) && mapped.retryable)
             Object.defineProperty(mapped, "retryable", { value: false });
+          // What was billed goes with the error (the cost hooks count it); not onto an error
+          // other calls share (`close()`'s) or the caller's own (its abort reason).
+          if (
+            paid !== undefined &&
+            LLMError.isInstance(mapped) &&
+            mapped !== ctx.client.closing.reason &&
+            mapped !== ctx.request.signal?.reason
+          )
+            (mapped as { usage: Usage | undefined }).usage = paid;
           throw mapped;
         }
       }
@@ -119,9 +133,13 @@ export async function* exchange(
   } finally {
     reading?.dispose();
     ctx.callSignal?.dispose();
+    // The caller left before the end (a stream's loop broken, or aborted between items), maybe
+    // after the usage came: billed, so the gates and the hooks count it.
+    const paid = ended ? undefined : reading?.usage;
+    if (paid !== undefined && attempt !== undefined)
+      attempt.outcome = { ...attempt.outcome, sent: true, usage: paid };
     attempt?.release();
-    // The caller left before the end (a stream's loop broken, or aborted between items).
-    if (!ended) hooks.cancel(request, info);
+    if (!ended) hooks.cancel(request, info, paid);
   }
 }
 

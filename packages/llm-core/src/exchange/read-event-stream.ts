@@ -5,6 +5,8 @@ import {
   type StreamEvent,
   TimeoutError,
   type TransportResponse,
+  type Usage,
+  type WireStreamReader,
 } from "@loom/llm-types";
 import { nextTurn, poolTurn } from "../http/next-turn.js";
 import { readBody, readErrorBody } from "../http/read-body.js";
@@ -35,6 +37,8 @@ export class EventStreamReading {
    * event, and re-arming a timer costs more than reading the clock.
    */
   #lastData = 0;
+  /** The reader of the attempt being read, for what it reported (`usage`). */
+  #reader: WireStreamReader | undefined;
 
   constructor(ctx: CallContext, textOnly: boolean) {
     this.#ctx = ctx;
@@ -55,6 +59,14 @@ export class EventStreamReading {
     if (typeof type === "string" && /^\s*text\/html/i.test(type))
       return refuse(response, type, this.#ctx.facts);
     return this.#events(attempt, response);
+  }
+
+  /**
+   * The usage the server reported in the attempt being read, when it reported any: what it
+   * billed, if that attempt fails or is left before its end (read only then).
+   */
+  get usage(): Usage | undefined {
+    return this.#reader?.usage;
   }
 
   /**
@@ -81,6 +93,7 @@ export class EventStreamReading {
     const facts = ctx.facts;
     this.#armIdle();
     const reader = ctx.client.wire.protocol.streamReader(facts, this.#textOnly);
+    this.#reader = reader;
     const decoder = new SseDecoder(facts.maxBytes, () => reader.overflow());
     const iterator = attempt.read(response);
     const out = reader.out;

@@ -1,4 +1,11 @@
-import type { CallInfo, ChatRequest, LLMResponse, ProviderHooks, RetryInfo } from "@loom/llm-types";
+import type {
+  CallInfo,
+  ChatRequest,
+  LLMResponse,
+  ProviderHooks,
+  RetryInfo,
+  Usage,
+} from "@loom/llm-types";
 
 type Observer = "onResponse" | "onWait" | "onRetry" | "onFirstChunk" | "onCancel" | "onError";
 
@@ -63,8 +70,9 @@ export class HookRunner {
       this.#observe(i, "onResponse", info, response, request, info);
   }
 
-  cancel(request: ChatRequest, info: CallInfo): void {
-    for (let i = 0; i < this.#hooks.length; i++) this.#observe(i, "onCancel", info, request, info);
+  cancel(request: ChatRequest, info: CallInfo, usage: Usage | undefined): void {
+    for (let i = 0; i < this.#hooks.length; i++)
+      this.#observe(i, "onCancel", info, request, info, usage);
   }
 
   error(error: unknown, request: ChatRequest, info: CallInfo): void {

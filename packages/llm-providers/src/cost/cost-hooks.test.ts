@@ -1,6 +1,12 @@
 // What was paid for is counted, even when the reply then fails: a response whose content is
 // not JSON, or off its schema, still carries usage, and the tracker still counts its cost.
-import { completionBody, createFakeServer, wireUsage } from "@loom/llm-testing";
+import {
+  completionBody,
+  completionChunk,
+  createFakeServer,
+  usageChunk,
+  wireUsage,
+} from "@loom/llm-testing";
 import { InvalidResponseError } from "@loom/llm-types";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -70,6 +76,61 @@ describe("a server's absurd usage", () => {
       const second = await provider.call(hello);
       expect(Number.isFinite(second.costUsd)).toBe(true);
       expect(budgeted.spentUsd).toBeLessThan(0.02);
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
+describe("a stream billed before it failed or was left", () => {
+  // gpt-4o-mini: 2 000 prompt × 0.15 + 1 000 completion × 0.60 per million = $0.0009.
+  const billed = [
+    completionChunk({ content: "Paris" }),
+    completionChunk({}, { finishReason: "stop" }),
+    usageChunk(wireUsage(1_000, 2_000)),
+  ];
+  const hello = { messages: [{ role: "user" as const, content: "Where?" }] };
+
+  it("failed after its usage came (a stall past timeoutMs): its call, tokens and cost are counted", async () => {
+    server.reset();
+    const counted = new CostTracker();
+    const provider = createProvider(
+      { env: { OPENAI_API_KEY: "sk-test-0123456789abcdef" } },
+      "openai",
+      { baseUrl: server.baseUrl, tracker: counted, timeoutMs: 300, maxRetries: 0 },
+    );
+    try {
+      server.enqueue({ type: "sse", events: billed, done: false, end: "hang" });
+      await expect(provider.stream(hello).response()).rejects.toMatchObject({
+        name: "TimeoutError",
+      });
+      const totals = counted.snapshot().total;
+      expect(totals).toMatchObject({ calls: 1, errors: 1, promptTokens: 2_000 });
+      expect(totals.costUsd).toBeCloseTo(0.0009, 10);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it("left by its caller after the usage came: counted; before it came: nothing", async () => {
+    server.reset();
+    const counted = new CostTracker();
+    const provider = createProvider(
+      { env: { OPENAI_API_KEY: "sk-test-0123456789abcdef" } },
+      "openai",
+      { baseUrl: server.baseUrl, tracker: counted, maxRetries: 0 },
+    );
+    try {
+      server.enqueue({ type: "sse", events: [...billed, { delayMs: 2_000 }] });
+      for await (const event of provider.stream(hello).events()) if (event.type === "usage") break;
+      server.enqueue({
+        type: "sse",
+        events: [completionChunk({ content: "Hi" }), { delayMs: 2_000 }, ...billed],
+      });
+      for await (const _ of provider.stream(hello)) break;
+      const totals = counted.snapshot().total;
+      expect(totals).toMatchObject({ calls: 1, errors: 0, completionTokens: 1_000 });
+      expect(totals.costUsd).toBeCloseTo(0.0009, 10);
     } finally {
       await provider.close();
     }

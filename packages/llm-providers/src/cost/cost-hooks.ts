@@ -5,8 +5,9 @@ import {
   ConfigError,
   type ConfigIssue,
   InvalidResponseError,
-  type LLMResponse,
+  LLMError,
   type ProviderHooks,
+  type Usage,
 } from "@loom/llm-types";
 import { numberProblem } from "@loom/llm-utils";
 import { USD } from "./budget-rule.js";
@@ -33,26 +34,36 @@ export function costHooks(options: CostHooksOptions = {}): ProviderHooks {
   const priceFor = pricing(options);
   const hooks: ProviderHooks = {
     onResponse(response, _request, info) {
-      charge(response, info);
+      const cost = charge(response.usage, response.model, info);
+      if (cost !== undefined) response.costUsd = cost;
     },
     onError(error, _request, info) {
-      // A response that arrived whole but whose reply could not be read was still paid for.
+      // A response that arrived whole but whose reply could not be read was still paid for;
+      // so was the usage a stream reported before it failed.
       const paid = InvalidResponseError.isInstance(error) ? error.response : undefined;
-      if (paid !== undefined) charge(paid, info);
+      if (paid !== undefined) {
+        const cost = charge(paid.usage, paid.model, info);
+        if (cost !== undefined) paid.costUsd = cost;
+      } else if (LLMError.isInstance(error) && error.usage !== undefined) {
+        charge(error.usage, info.model, info);
+      }
       tracker?.recordError(info.provider, info.model);
     },
+    // A stream left after its usage came: billed all the same.
+    onCancel(_request, info, usage) {
+      if (usage !== undefined) charge(usage, info.model, info);
+    },
   };
-  function charge(response: LLMResponse, info: CallInfo): void {
-    const modelPrice = priceFor(info.model, response.model);
+  /** Prices usage and records it as a call; the cost, when it has one. */
+  function charge(usage: Usage, model: string, info: CallInfo): number | undefined {
+    const modelPrice = priceFor(info.model, model);
     const usd =
-      modelPrice === undefined
-        ? undefined
-        : estimateCost(info.model, response.usage, modelPrice)?.usd;
+      modelPrice === undefined ? undefined : estimateCost(info.model, usage, modelPrice)?.usd;
     // A price near what a float holds times a large count: no cost at all rather than Infinity,
     // which would spend every budget for good.
     const cost = usd !== undefined && Number.isFinite(usd) ? usd : undefined;
-    if (cost !== undefined) response.costUsd = cost;
-    tracker?.record(info.provider, info.model, response.usage, cost);
+    tracker?.record(info.provider, info.model, usage, cost);
+    return cost;
   }
   // The budget is kept by its gate (`costGates`), which counts the calls in flight. For a
   // client made with these hooks alone, the tracker's own budget is still checked (coarsely:

@@ -1,3 +1,5 @@
+import type { Usage } from "../usage.js";
+
 /** Options every Loom error accepts; subclasses add their own fields. */
 export interface LLMErrorOptions {
   /** What went wrong, in words a user can act on. Provider and model are added in front. */
@@ -12,6 +14,8 @@ export interface LLMErrorOptions {
   retryable?: boolean | undefined;
   /** How many attempts were made before this error was raised. @default 1 */
   attempts?: number | undefined;
+  /** The usage the server reported before the call failed: paid for. */
+  usage?: Usage | undefined;
   cause?: unknown;
 }
 
@@ -36,6 +40,13 @@ export class LLMError extends Error {
   /** Whether repeating the same request may succeed. */
   readonly retryable: boolean;
   readonly attempts: number;
+  /**
+   * The usage the server had reported when the call failed (a stream cut, timed out or ended by
+   * an error event after its usage came): tokens billed though no response is handed back, which
+   * the cost hooks count. Undefined when none came; a response that arrived whole but could not
+   * be used is `InvalidResponseError.response`, usage included.
+   */
+  readonly usage: Usage | undefined;
 
   constructor(options: LLMErrorOptions) {
     super(withContext(options), options.cause === undefined ? undefined : { cause: options.cause });
@@ -44,6 +55,7 @@ export class LLMError extends Error {
     this.requestId = options.requestId;
     this.retryable = options.retryable ?? false;
     this.attempts = options.attempts ?? 1;
+    this.usage = options.usage;
     // Mark the instance with every class of its chain, so `RateLimitError.isInstance` and
     // `LLMError.isInstance` both hold for a rate-limit error built by another copy.
     for (let c: unknown = new.target; isMarkedClass(c); c = Object.getPrototypeOf(c)) {

@@ -1,5 +1,6 @@
 import type { ChatRequest } from "../chat-request.js";
 import type { LLMResponse } from "../llm-response.js";
+import type { Usage } from "../usage.js";
 import type { CallInfo } from "./call-info.js";
 import type { RetryInfo } from "./retry-info.js";
 
@@ -26,8 +27,11 @@ export interface ProviderHooks {
   onRetry?(retry: RetryInfo, request: ChatRequest, info: CallInfo): void;
   /** When a stream's first chunk reaches the caller (time to first chunk). */
   onFirstChunk?(request: ChatRequest, info: CallInfo): void;
-  /** When a stream is left before it finished (the caller broke out of its loop), without error. */
-  onCancel?(request: ChatRequest, info: CallInfo): void;
+  /**
+   * When a stream is left before it finished (the caller broke out of its loop), without error.
+   * `usage`: what the server had reported by then (billed), when it had.
+   */
+  onCancel?(request: ChatRequest, info: CallInfo, usage?: Usage): void;
   /** After a call or stream failed. */
   onError?(error: unknown, request: ChatRequest, info: CallInfo): void;
 }

@@ -23,7 +23,7 @@ export interface GateOutcome {
    * for one never sent (its connection refused, its host not found, a check or hook of its own).
    */
   readonly sent: boolean;
-  /** The usage the server reported, when it answered. */
+  /** The usage the server reported: when it answered, or before its stream failed or was left. */
   readonly usage?: Usage | undefined;
   /** The model the server says answered (it may differ from the one asked for). */
   readonly model?: string | undefined;

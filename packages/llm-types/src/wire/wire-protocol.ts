@@ -3,6 +3,7 @@ import type { LLMConfig } from "../config/llm-config.js";
 import type { LLMError } from "../errors/llm-error.js";
 import type { LLMResponse } from "../llm-response.js";
 import type { StreamEvent } from "../stream-event.js";
+import type { Usage } from "../usage.js";
 import type { ExchangeFacts } from "./exchange-facts.js";
 import type { ProtocolName } from "./protocol-name.js";
 
@@ -63,6 +64,11 @@ export interface WireStreamReader {
    * is never resent from then on, whatever ends the stream.
    */
   readonly answerBegan?: boolean;
+  /**
+   * The usage the server reported so far (undefined before any): what it billed when the stream
+   * fails or is left after it came. Read only then, so it may be built on each read.
+   */
+  readonly usage?: Usage | undefined;
   /** One event: its data lines joined, and its `event:` name if any. */
   onData(data: string, event: string | undefined): void;
   /** A comment line (`: keep-alive`). */

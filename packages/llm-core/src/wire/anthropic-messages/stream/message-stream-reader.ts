@@ -5,6 +5,7 @@ import {
   type StreamEvent,
   type TextMasking,
   type ToolCall,
+  type Usage,
   type WireStreamReader,
 } from "@loom/llm-types";
 import { quoteServerText } from "../../../response/quote-server-text.js";
@@ -183,6 +184,11 @@ export class MessageStreamReader implements WireStreamReader, BlockSink {
       this.#report(usage);
       if (!this.textOnly) this.out.push({ type: "usage", usage: normalizeUsage(this.#usage) });
     }
+  }
+
+  /** The usage reported so far (`WireStreamReader.usage`): the prompt's from `message_start` on. */
+  get usage(): Usage | undefined {
+    return this.#usage === undefined ? undefined : normalizeUsage(this.#usage);
   }
 
   /** Takes a usage report: `output_tokens` is cumulative, and the latest of each field wins. */

@@ -1,4 +1,4 @@
-import type { ExchangeFacts } from "@loom/llm-types";
+import type { ExchangeFacts, Usage } from "@loom/llm-types";
 import {
   InvalidResponseError,
   type LLMResponse,
@@ -109,6 +109,11 @@ export class StreamAssembler implements WireStreamReader, AssemblySink {
     if (!this.textOnly && typeof usage === "object" && usage !== null) {
       this.out.push({ type: "usage", usage: normalizeUsage(usage) });
     }
+  }
+
+  /** The usage reported so far (`WireStreamReader.usage`). */
+  get usage(): Usage | undefined {
+    return this.#usage === undefined ? undefined : normalizeUsage(this.#totalUsage());
   }
 
   /** Takes a usage report: the latest wins, unless each answer reports its own (below). */

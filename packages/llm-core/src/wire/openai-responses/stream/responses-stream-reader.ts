@@ -441,7 +441,6 @@ export class ResponsesStreamReader implements WireStreamReader {
     return masking;
   }
 
-  /** The end: the final status and usage; what was held back is handed on, then finish. */
   /** Whether an item of the final response is one nothing of which streamed. */
   #unsent(item: Json, index: number): boolean {
     const known =
@@ -451,6 +450,12 @@ export class ResponsesStreamReader implements WireStreamReader {
     return known.done === undefined && !known.streamed && known.rawArgs === "";
   }
 
+  /** The usage reported so far (`WireStreamReader.usage`): Responses reports it at the end. */
+  get usage(): Usage | undefined {
+    return this.#usage?.reported === true ? this.#usage : undefined;
+  }
+
+  /** The end: the final status and usage; what was held back is handed on, then finish. */
   #complete(wire: unknown, status: "completed" | "incomplete"): void {
     const response = isObject(wire) ? wire : {};
     this.#describe(response);

@@ -15,6 +15,10 @@ const encodings: Record<string, (secret: string) => string> = {
       .map((c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0").toUpperCase()}`)
       .join(""),
   "JSON with escaped slashes": (s) => s.replaceAll("/", "\\/"),
+  "JSON \\u-escaped twice, one character mid-way": (s) =>
+    `${s.slice(0, 5)}\\\\u${(s.codePointAt(5) ?? 0).toString(16).padStart(4, "0")}${s.slice(6)}`,
+  "JSON \\u-escaped twice, every character": (s) =>
+    [...s].map((c) => `\\\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`).join(""),
   "URL-encoded": (s) => encodeURIComponent(s),
   "URL-encoded, every byte": (s) =>
     [...Buffer.from(s)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join(""),

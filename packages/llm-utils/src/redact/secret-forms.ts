@@ -68,11 +68,16 @@ export function secretForms(secret: string): SecretForms {
   return { patterns, characters, cores: [...cores], longest };
 }
 
-/** One character of a secret, as is, JSON-escaped or percent-encoded. */
+/** One character of a secret, as is, JSON-escaped (once or twice) or percent-encoded. */
 function characterForms(char: string): CharacterForm[] {
   const forms: CharacterForm[] = [{ text: char, hex: false }];
   const code = char.codePointAt(0) ?? 0;
-  if (code <= 0xffff) forms.push({ text: `\\u${code.toString(16).padStart(4, "0")}`, hex: true });
+  if (code <= 0xffff) {
+    const escaped = `\\u${code.toString(16).padStart(4, "0")}`;
+    forms.push({ text: escaped, hex: true });
+    // Escaped again: a JSON text quoted inside another (an error body quoting the body it got).
+    forms.push({ text: `\\${escaped}`, hex: true });
+  }
   if (char === "/") forms.push({ text: "\\/", hex: false });
   if (char === '"' || char === "\\") forms.push({ text: `\\${char}`, hex: false });
   const utf8 = UTF8.encode(char);

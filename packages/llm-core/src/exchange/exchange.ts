@@ -131,11 +131,11 @@ export async function* exchange(
     hooks.error(masked, request, info);
     throw masked;
   } finally {
-    reading?.dispose();
-    ctx.callSignal?.dispose();
     // The caller left before the end (a stream's loop broken, or aborted between items), maybe
     // after the usage came: billed, so the gates and the hooks count it.
     const paid = ended ? undefined : reading?.usage;
+    reading?.dispose();
+    ctx.callSignal?.dispose();
     if (paid !== undefined && attempt !== undefined)
       attempt.outcome = { ...attempt.outcome, sent: true, usage: paid };
     attempt?.release();

@@ -70,18 +70,24 @@ export class EventStreamReading {
   }
 
   /**
-   * Ends what the stream set up: the idle timer. The exchange calls it when an attempt fails
-   * too: the wait before the next attempt is no gap between events, and that attempt's read
-   * arms a timer of its own.
+   * Ends what the stream set up: the idle timer, and the attempt's reader (its `usage` is that
+   * attempt's, never the next one's). The exchange calls it when an attempt fails too: the wait
+   * before the next attempt is no gap between events, and that attempt's read arms a timer of
+   * its own.
    */
   dispose(): void {
+    this.#clearIdle();
+    this.#reader = undefined;
+  }
+
+  #clearIdle(): void {
     if (this.#idle !== undefined) clearTimeout(this.#idle);
     this.#idle = undefined;
   }
 
   /** An attempt's read begins: the idle bound counts from now. */
   #armIdle(what?: string): void {
-    this.dispose();
+    this.#clearIdle();
     this.#idle = this.#idleTimer(what);
   }
 

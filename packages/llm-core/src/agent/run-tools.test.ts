@@ -357,6 +357,81 @@ describe("tool definitions on the wire", () => {
 });
 
 describe("runTools on Anthropic's protocol", () => {
+  it('a tool call sent without an id (llama.cpp\'s ""), on Messages and on Responses: the call sent back names the id its result answers', async () => {
+    const messages = {
+      body: (content: unknown[], stop: string) => ({
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        model: "claude",
+        content,
+        stop_reason: stop,
+        usage: { input_tokens: 5, output_tokens: 3 },
+      }),
+      call: { type: "tool_use", id: "", name: "get_weather", input: { city: "Paris" } },
+      text: { type: "text", text: "Rain." },
+    };
+    const responses = {
+      body: (output: unknown[]) => ({
+        id: "resp_1",
+        object: "response",
+        status: "completed",
+        model: "m",
+        output,
+        usage: { input_tokens: 5, output_tokens: 3, total_tokens: 8 },
+      }),
+      call: {
+        type: "function_call",
+        id: "fc_1",
+        call_id: "",
+        name: "get_weather",
+        arguments: '{"city":"Paris"}',
+        status: "completed",
+      },
+      text: {
+        type: "message",
+        id: "msg_1",
+        role: "assistant",
+        status: "completed",
+        content: [{ type: "output_text", text: "Rain.", annotations: [] }],
+      },
+    };
+    for (const protocol of ["anthropic-messages", "openai-responses"] as const) {
+      server.reset();
+      const client = new ChatClient(
+        {},
+        { baseUrl: server.baseUrl, model: "m", protocol, apiKey: "k", maxRetries: 0 },
+      );
+      try {
+        if (protocol === "anthropic-messages")
+          server.enqueue(
+            { type: "json", body: messages.body([messages.call], "tool_use") },
+            { type: "json", body: messages.body([messages.text], "end_turn") },
+          );
+        else
+          server.enqueue(
+            { type: "json", body: responses.body([responses.call]) },
+            { type: "json", body: responses.body([responses.text]) },
+          );
+        const run = await runTools(client, { messages: ask, tools: [weather] });
+        expect(run.stopReason).toBe("answered");
+        const id = run.steps[0]?.response.toolCalls[0]?.id;
+        expect(id).toMatch(/^call_\d+$/);
+        const second = JSON.stringify(server.requests[1]?.body);
+        if (protocol === "anthropic-messages") {
+          expect(second).toContain(`"type":"tool_use","id":"${id}"`);
+          expect(second).toContain(`"tool_use_id":"${id}"`);
+        } else {
+          expect(second).toContain(`"call_id":"${id}","name":"get_weather"`);
+          expect(second).toContain(`"type":"function_call_output","call_id":"${id}"`);
+        }
+        expect(second).not.toMatch(/"(id|call_id)":""/);
+      } finally {
+        await client.close();
+      }
+    }
+  });
+
   it("a paused turn (pause_turn) goes back as it came, and the loop goes on to the answer", async () => {
     const claude = new ChatClient(
       {},

@@ -5,6 +5,7 @@ import type {
   Message,
   ToolCall,
 } from "@loom/llm-types";
+import { withCallIds } from "../../shared/native-call-ids.js";
 import { cacheControl } from "./cache-control.js";
 import { toImageBlock } from "./to-image-block.js";
 
@@ -96,7 +97,7 @@ function toUserBlock(part: ContentPart): Block {
 function assistantBlocks(message: AssistantMessage): Block[] {
   const native = message.native;
   if (native?.protocol === "anthropic-messages") {
-    const parts = native.parts as Block[];
+    const parts = withCallIds(native.parts, "tool_use", "id", message.toolCalls) as Block[];
     if (message.cache === undefined) return [...parts];
     // Thinking blocks cannot hold a cache mark: it goes on the last block that can.
     const at = parts.findLastIndex(

@@ -1,4 +1,5 @@
 import type { AssistantMessage, ContentPart, Message } from "@loom/llm-types";
+import { withCallIds } from "../../shared/native-call-ids.js";
 import { nativeInputItems } from "./native-input-items.js";
 
 type Json = Record<string, unknown>;
@@ -66,7 +67,13 @@ function toPart(part: ContentPart): Json {
 function assistantItems(message: AssistantMessage, stateless: boolean): Json[] {
   const native = message.native;
   if (native?.protocol === "openai-responses" && native.parts.length > 0)
-    return nativeInputItems(native, stateless);
+    return nativeInputItems(
+      {
+        ...native,
+        parts: withCallIds(native.parts, "function_call", "call_id", message.toolCalls),
+      },
+      stateless,
+    );
   const items: Json[] = [];
   const text = message.content ?? "";
   if (text !== "")

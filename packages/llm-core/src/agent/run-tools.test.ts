@@ -295,10 +295,81 @@ describe("runTools", () => {
         }),
     });
     server.enqueue(calls({ id: "w", name: "waits", arguments: {} }));
+    // The loop's abort, not the tool's own words for it ("stopped").
     await expect(
       runTools(llm, { messages: ask, tools: [waits], signal: controller.signal }),
-    ).rejects.toThrow("stopped");
+    ).rejects.toBeInstanceOf(AbortError);
     expect(toolSignal?.aborted).toBe(true);
+  });
+
+  it("abort while a tool ignores its signal: the loop ends at once, not when the tool does", async () => {
+    const controller = new AbortController();
+    const deaf = defineTool({
+      name: "deaf",
+      execute: () => new Promise((resolve) => setTimeout(() => resolve("late"), 3_000)),
+    });
+    server.enqueue(calls({ id: "d", name: "deaf", arguments: {} }));
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    await expect(
+      runTools(llm, { messages: ask, tools: [deaf], signal: controller.signal }),
+    ).rejects.toBeInstanceOf(AbortError);
+    // Far from the tool's 3 s, with room for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("maxIterations that is no whole number of calls, 1 or more, is a ConfigError, nothing sent", async () => {
+    for (const maxIterations of [Number.NaN, 0, -1, 1.5, Number.POSITIVE_INFINITY]) {
+      await expect(
+        runTools(llm, { messages: ask, tools: [weather], maxIterations }),
+      ).rejects.toMatchObject({
+        name: "ConfigError",
+        message: expect.stringContaining("maxIterations"),
+      });
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("a tool's value that cannot be JSON (a BigInt, a cycle) is a failed result the model is told of", async () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    const odd = defineTool({
+      name: "odd",
+      execute: ({ n }: { n?: number }) => (n ? { big: 10n } : cycle),
+    });
+    server.enqueue(
+      calls({ id: "a", name: "odd", arguments: { n: 1 } }, { id: "b", name: "odd", arguments: {} }),
+      answer("ok"),
+    );
+    const run = await runTools(llm, { messages: ask, tools: [odd] });
+    expect(run.stopReason).toBe("answered");
+    const results = run.steps[0]?.results ?? [];
+    expect(results.map((r) => r.ok)).toEqual([false, false]);
+    for (const result of results) {
+      expect(result.message.content).toContain("cannot be sent as JSON");
+      expect(result.message.content).not.toContain("[object Object]");
+    }
+  });
+
+  it("with a responseFormat, a turn of text and tool calls runs the tools; the answer is parsed", async () => {
+    server.enqueue(
+      {
+        type: "json",
+        body: completionBody({
+          content: "Let me look that up.",
+          toolCalls: [{ id: "t", name: "get_weather", arguments: { city: "Paris" } }],
+        }),
+      },
+      answer('{"sky":"rain"}'),
+    );
+    const run = await runTools(llm, {
+      messages: ask,
+      tools: [weather],
+      responseFormat: { type: "json_schema", schema: z.object({ sky: z.string() }) },
+    });
+    expect(run.stopReason).toBe("answered");
+    expect(run.steps[0]?.results[0]?.ok).toBe(true);
+    expect(run.response.parsed).toEqual({ sky: "rain" });
   });
 });
 

@@ -2,6 +2,7 @@ import {
   AbortError,
   type ChatModel,
   type ChatRequest,
+  ConfigError,
   type LLMContext,
   type LLMResponse,
   type Message,
@@ -48,7 +49,7 @@ export type StopReason =
 export interface RunToolsOptions extends Omit<ChatRequest, "messages" | "tools" | "signal"> {
   messages: Message[];
   tools: readonly ToolDefinition[];
-  /** Most model calls to make. @default 5 */
+  /** Most model calls to make: a whole number, 1 or more. @default 5 */
   maxIterations?: number;
   signal?: AbortSignal;
   /**
@@ -94,6 +95,16 @@ export async function runTools(
     onStep,
     ...rest
   } = options;
+  // NaN would never end the loop (every turn paid for), 0 or 1.5 would end it where no one said.
+  if (!Number.isSafeInteger(maxIterations) || maxIterations < 1)
+    throw new ConfigError({
+      issues: [
+        {
+          path: "maxIterations",
+          message: `must be a whole number of model calls, 1 or more, got ${showNumber(maxIterations)}`,
+        },
+      ],
+    });
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const messages: Message[] = [...input];
   const steps: ToolStep[] = [];
@@ -137,8 +148,9 @@ export async function runTools(
       return end("truncated", response, calls);
     }
     const runnable = calls.filter((call) => canRun(call, byName, context));
-    const results = await Promise.all(
-      runnable.map((call) => runTool(call, byName, context, signal)),
+    const results = await untilAborted(
+      Promise.all(runnable.map((call) => runTool(call, byName, context, signal))),
+      signal,
     );
     for (const result of results) messages.push(result.message);
     const step: ToolStep = { index, response, results };
@@ -183,9 +195,17 @@ async function runTool(
       tool.execute !== undefined
         ? await tool.execute(call.arguments, { toolCall: call, signal, context })
         : await context.tool?.(call.name, call.arguments);
-    return { toolCall: call, ok: true, value, message: toolMessage(call, asText(value)) };
+    const text = asText(value);
+    if (text === undefined)
+      return failed(
+        call,
+        `Error: tool "${call.name}" returned a value that cannot be sent as JSON (a BigInt, a cycle, a function)`,
+        value,
+      );
+    return { toolCall: call, ok: true, value, message: toolMessage(call, text) };
   } catch (error) {
-    if (signal?.aborted) throw error;
+    // The tool's own error as it saw the abort ("fetch failed: aborted"): the loop's abort.
+    if (signal?.aborted) throw aborted(signal, error);
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return failed(call, `Error: tool "${call.name}" failed: ${text}`, error);
   }
@@ -199,15 +219,49 @@ function toolMessage(call: ToolCall, content: string): ToolMessage {
   return { role: "tool", toolCallId: call.id, content };
 }
 
-/** Strings go back as they are; anything else as JSON (`undefined` as an empty result). */
-function asText(value: unknown): string {
+/**
+ * Strings go back as they are; anything else as JSON (`undefined` as an empty result).
+ * Undefined when the value cannot be JSON: `String(value)` would send "[object Object]".
+ */
+function asText(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   if (value === undefined) return "";
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    return undefined;
   }
+}
+
+/**
+ * The tools' results, or the loop's abort as soon as it comes: a tool that ignores its signal
+ * runs on, but the loop does not wait for it.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted(signal, signal.reason));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function aborted(signal: AbortSignal, cause: unknown): AbortError {
+  return new AbortError({ message: "The agent loop was aborted", cause: cause ?? signal.reason });
+}
+
+function showNumber(value: unknown): string {
+  return typeof value === "number" ? String(value) : `the ${typeof value} ${JSON.stringify(value)}`;
 }
 
 function add(total: Usage | undefined, usage: Usage): Usage {
@@ -224,7 +278,5 @@ function add(total: Usage | undefined, usage: Usage): Usage {
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new AbortError({ message: "The agent loop was aborted", cause: signal.reason });
-  }
+  if (signal?.aborted) throw aborted(signal, signal.reason);
 }

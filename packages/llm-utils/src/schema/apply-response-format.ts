@@ -25,8 +25,9 @@ export interface ResponseFormatOptions extends ErrorContext {
 /**
  * When the request asked for JSON, parses the reply into `response.parsed`, validated against
  * the schema (zod, or a JSON Schema converted by zod). A reply that is not JSON, or fails its
- * schema, is an `InvalidResponseError` carrying the raw text and the schema's issues. A turn of
- * tool calls without text is left alone: there is no reply to parse yet.
+ * schema, is an `InvalidResponseError` carrying the raw text and the schema's issues. A turn that
+ * calls tools is not the reply yet: its text ("Let me look that up.") is parsed when it is the
+ * JSON asked for, and left alone, without an error, when it is not.
  */
 export function applyResponseFormat(
   response: Pick<LLMResponse, "content" | "refusal" | "toolCalls" | "parsed">,
@@ -36,7 +37,8 @@ export function applyResponseFormat(
   if (format === undefined || format.type === "text") return;
   // The model declined: there is no reply to parse, and `refusal` says so.
   if (response.refusal !== undefined && response.content.trim() === "") return;
-  if (response.toolCalls.length > 0 && response.content.trim() === "") return;
+  const callsTools = response.toolCalls.length > 0;
+  if (callsTools && response.content.trim() === "") return;
   const value = parseJson(response.content, options.lenient ?? false);
   const fail = (why: string, issues?: InvalidResponseError["issues"]) =>
     new InvalidResponseError({
@@ -48,10 +50,15 @@ export function applyResponseFormat(
       model: options.model,
       requestId: options.requestId,
     });
-  if (value === undefined) throw fail("is not JSON");
+  if (value === undefined) {
+    if (callsTools) return;
+    throw fail("is not JSON");
+  }
   if (format.type === "json_object") {
-    if (typeof value !== "object" || value === null || Array.isArray(value))
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      if (callsTools) return;
       throw fail("is not a JSON object");
+    }
     response.parsed = value;
     return;
   }
@@ -62,6 +69,7 @@ export function applyResponseFormat(
   }
   const result = safeParse(schema, omitNullOptionals(value, toJsonSchema(format.schema)));
   if (!result.success) {
+    if (callsTools) return;
     const summary = result.error.issues
       .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)
       .join("; ");

@@ -130,3 +130,50 @@ describe("withFallback", () => {
     expect(() => withFallback([])).toThrow("at least one model");
   });
 });
+
+describe("withFallback and a call's deadline", () => {
+  it("deadlineMs bounds the whole chain: the next model gets what is left of it", async () => {
+    const silent = await createFakeServer({ fallback: { type: "hang" } });
+    const stalled = new ChatClient({}, { baseUrl: silent.baseUrl, model: "m", maxRetries: 0 });
+    try {
+      for (const way of ["call", "stream"] as const) {
+        silent.reset();
+        localServer.reset();
+        // The first model fails (retryable) after 600 ms of the 800 ms deadline.
+        primaryServer.enqueue({ type: "error", status: 503, body: "busy", delayMs: 600 });
+        const chain = withFallback([primary, stalled, local]);
+        const request = { ...hello, deadlineMs: 800 };
+        const error = await (way === "call"
+          ? chain.call(request)
+          : chain.stream(request).response()
+        ).catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: "TimeoutError", phase: "deadline" });
+        // The second model's deadline was what was left (about 200 ms), not 800 ms of its own.
+        expect((error as { timeoutMs: number }).timeoutMs).toBeLessThan(800);
+        expect(silent.requests).toHaveLength(1);
+        expect(localServer.requests).toHaveLength(0);
+      }
+    } finally {
+      await stalled.close();
+      await silent.close();
+    }
+  });
+
+  it("a deadline passed before the next model: a TimeoutError, and nothing sent to it", async () => {
+    const slowFailure = {
+      call: async (): Promise<never> => {
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        throw new ConnectionError({ message: "down", retryable: true });
+      },
+      stream: () => {
+        throw new Error("not used");
+      },
+    };
+    const error = await withFallback([slowFailure, local])
+      .call({ ...hello, deadlineMs: 100 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "TimeoutError", phase: "deadline" });
+    expect((error as Error).message).toContain("nothing was sent to it");
+    expect(localServer.requests).toHaveLength(0);
+  });
+});

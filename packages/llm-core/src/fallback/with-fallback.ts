@@ -6,6 +6,7 @@ import {
   LLMError,
   type LLMResponse,
   type StreamEvent,
+  TimeoutError,
 } from "@loom/llm-types";
 import { StreamOutcome } from "../stream/stream-outcome.js";
 
@@ -58,9 +59,12 @@ export function withFallback(
   return {
     ...(context === undefined ? {} : { context }),
     async call(request: ChatRequest): Promise<LLMResponse> {
+      const started = performance.now();
       for (let index = 0; ; index++) {
         try {
-          return await (models[index] as ChatModel).call(request);
+          return await (models[index] as ChatModel).call(
+            index === 0 ? request : leftOf(request, started, index, models.length),
+          );
         } catch (error) {
           if (!next(error, index)) throw error;
         }
@@ -70,6 +74,24 @@ export function withFallback(
       return new FallbackStream(models, request, next);
     },
   };
+}
+
+/**
+ * The request as the next model gets it: a `deadlineMs` bounds the whole chain, so each model
+ * after the first has what is left of it. Passed already: a `TimeoutError` (`phase: "deadline"`),
+ * and nothing is sent to the next model.
+ */
+function leftOf(request: ChatRequest, started: number, index: number, count: number): ChatRequest {
+  const deadlineMs = request.deadlineMs;
+  if (deadlineMs === undefined) return request;
+  const left = Math.floor(deadlineMs - (performance.now() - started));
+  if (left > 0) return { ...request, deadlineMs: left };
+  throw new TimeoutError({
+    timeoutMs: deadlineMs,
+    phase: "deadline",
+    message: `the deadline of ${deadlineMs} ms passed before model ${index + 1} of ${count} could be tried; nothing was sent to it`,
+    retryable: false,
+  });
 }
 
 /** An error in a log line: its class and message (already free of secrets), not its object. */
@@ -123,9 +145,12 @@ class FallbackStream implements ChatStream {
     if (this.#started)
       throw new TypeError("This stream is already being consumed: iterate it once");
     this.#started = true;
+    const started = performance.now();
     try {
       for (let index = 0; ; index++) {
-        const stream = (this.#models[index] as ChatModel).stream(this.#request);
+        const request =
+          index === 0 ? this.#request : leftOf(this.#request, started, index, this.#models.length);
+        const stream = (this.#models[index] as ChatModel).stream(request);
         this.#current = stream;
         if (this.#aborted !== undefined) stream.abort(this.#aborted.reason);
         let delivered = false;

@@ -19,6 +19,7 @@ export { redactUrl, urlSecrets } from "./redact/redact-url.js";
 export { CREDENTIAL_HEADER, CREDENTIAL_PARAM, Redactor } from "./redact/redactor.js";
 // The runtime: what a default may read on any JavaScript runtime.
 export { runtimeEnv } from "./runtime/runtime-env.js";
+export { untilAborted } from "./runtime/until-aborted.js";
 // Schemas: zod and JSON Schema, and structured output read back against them.
 export { applyResponseFormat, type ResponseFormatOptions } from "./schema/apply-response-format.js";
 export { omitNullOptionals } from "./schema/omit-null-optionals.js";

@@ -11,6 +11,7 @@ import {
   type ToolMessage,
   type Usage,
 } from "@loom/llm-types";
+import { untilAborted } from "@loom/llm-utils";
 
 /** The outcome of one tool call. */
 export interface ToolResult {
@@ -148,9 +149,11 @@ export async function runTools(
       return end("truncated", response, calls);
     }
     const runnable = calls.filter((call) => canRun(call, byName, context));
+    // The loop's abort as soon as it comes: a tool that ignores its signal runs on, unawaited.
     const results = await untilAborted(
       Promise.all(runnable.map((call) => runTool(call, byName, context, signal))),
       signal,
+      () => aborted(signal as AbortSignal, signal?.reason),
     );
     for (const result of results) messages.push(result.message);
     const step: ToolStep = { index, response, results };
@@ -231,29 +234,6 @@ function asText(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The tools' results, or the loop's abort as soon as it comes: a tool that ignores its signal
- * runs on, but the loop does not wait for it.
- */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted(signal, signal.reason));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function aborted(signal: AbortSignal, cause: unknown): AbortError {

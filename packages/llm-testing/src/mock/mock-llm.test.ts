@@ -204,3 +204,64 @@ describe("MockLLM streams", () => {
     expect(mock.calls).toHaveLength(1);
   });
 });
+
+describe("MockLLM fails as a real provider does", () => {
+  it("arguments that are not JSON: the call carries an InvalidToolArgumentsError, the response stands", async () => {
+    const mock = new MockLLM([
+      { toolCalls: [{ name: "lookup", arguments: '{"city":' }], finishReason: "length" },
+      { toolCalls: [{ name: "lookup", arguments: "not json" }] },
+    ]);
+    const cut = await mock.call(ask("Weather?"));
+    expect(cut.finishReason).toBe("length");
+    expect(cut.toolCalls[0]?.arguments).toBeUndefined();
+    expect(cut.toolCalls[0]?.error?.name).toBe("InvalidToolArgumentsError");
+    expect(cut.toolCalls[0]?.error?.message).toContain("cut off");
+    const events: string[] = [];
+    for await (const event of mock.stream(ask("Weather?")).events()) events.push(event.type);
+    expect(events).toContain("tool-call");
+  });
+
+  it("an empty tool-call id is made up, unique, as the client makes up llama.cpp's", async () => {
+    const mock = new MockLLM([
+      {
+        toolCalls: [
+          { id: "", name: "a", arguments: {} },
+          { id: "", name: "b", arguments: {} },
+        ],
+      },
+    ]);
+    const ids = (await mock.call(ask("go"))).toolCalls.map((call) => call.id);
+    expect(ids.every((id) => id !== "")).toBe(true);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it("a stream whose reply fails its format: its events first, then the error, with the paid response", async () => {
+    const mock = new MockLLM(['{"town": 3}']);
+    const stream = mock.stream({
+      ...ask("Where?"),
+      responseFormat: { type: "json_schema", schema: z.object({ city: z.string() }) },
+    });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const event of stream.events()) seen.push(event.type);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).response?.content).toBe('{"town": 3}');
+    expect(seen).toEqual(expect.arrayContaining(["text", "finish", "usage"]));
+    expect(seen).not.toContain("response");
+    await expect(stream.response()).rejects.toBe(error);
+  });
+
+  it("a scripted reply that takes its time is abortable", async () => {
+    const mock = new MockLLM([
+      () => new Promise<string>((resolve) => setTimeout(() => resolve("late"), 2_000)),
+    ]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = performance.now();
+    await expect(mock.call({ ...ask("hi"), signal: controller.signal })).rejects.toBeInstanceOf(
+      AbortError,
+    );
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+});

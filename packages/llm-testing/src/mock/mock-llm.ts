@@ -5,6 +5,7 @@ import {
   type ChatRequest,
   type ChatStream,
   ConfigError,
+  InvalidToolArgumentsError,
   type LLMContext,
   type LLMResponse,
   type StreamEvent,
@@ -15,6 +16,7 @@ import {
   applyResponseFormat,
   prepareSchemas,
   requestProblems,
+  untilAborted,
   validateToolCall,
 } from "@loom/llm-utils";
 import { MockExhaustedError } from "./mock-exhausted-error.js";
@@ -76,7 +78,9 @@ export class MockLLM implements ChatModel {
 
   async call<TParsed = unknown>(request: ChatRequest<TParsed>): Promise<LLMResponse<TParsed>> {
     throwIfAborted(request.signal);
-    return (await this.#answer(request)).response as LLMResponse<TParsed>;
+    const answer = await this.#answer(request);
+    answer.checkFormat();
+    return answer.response as LLMResponse<TParsed>;
   }
 
   /** A scripted stream; with a response format, `response()` has its `parsed` typed. */
@@ -109,13 +113,42 @@ export class MockLLM implements ChatModel {
         message: `MockLLM has no reply scripted for call #${call} (${describe(request)}); ${call - 1} replies were used. Add more with mock.reply(...) or set a fallback`,
       });
     }
-    while (typeof reply === "function") reply = await reply(request, call);
+    // A reply that takes its time is abortable, as a real call is.
+    while (typeof reply === "function")
+      reply = await untilAborted(
+        Promise.resolve(reply(request, call)),
+        request.signal,
+        () =>
+          new AbortError({
+            message: "MockLLM: the call was aborted",
+            cause: request.signal?.reason,
+          }),
+      );
     if (reply instanceof Error) throw reply;
     const scripted = typeof reply === "string" ? { content: reply } : reply;
     // zod, off Node.js, when the request's schemas need it (as the client does).
     const schemas = prepareSchemas(request);
     if (schemas !== undefined) await schemas;
-    return { response: this.#response(scripted, request, call), chunks: scripted.chunks };
+    const response = this.#response(scripted, request, call);
+    const provider = this.#options.provider ?? "mock";
+    let checked: { error: unknown } | undefined;
+    return {
+      response,
+      chunks: scripted.chunks,
+      // After the answer's events, as a real stream checks it: the error carries the paid
+      // response, as the client's does.
+      checkFormat: () => {
+        checked ??= formatError(() =>
+          applyResponseFormat(response, request.responseFormat, {
+            provider,
+            model: response.model,
+            request: "MockLLM",
+            paid: response,
+          }),
+        );
+        if (checked.error !== undefined) throw checked.error;
+      },
+    };
   }
 
   #response(reply: MockResponse, request: ChatRequest, call: number): LLMResponse {
@@ -127,16 +160,19 @@ export class MockLLM implements ChatModel {
         typeof scripted.arguments === "string"
           ? scripted.arguments
           : JSON.stringify(scripted.arguments ?? {});
-      const parsed =
-        typeof scripted.arguments === "string"
-          ? JSON.parse(scripted.arguments || "{}")
-          : scripted.arguments;
-      const toolCall: ToolCall = {
-        id: scripted.id ?? `call_${call}_${i + 1}`,
-        name: scripted.name,
-        arguments: parsed,
-        rawArguments: raw,
-      };
+      // An empty id is made up, as the client makes up llama.cpp's `""`.
+      const id = scripted.id || `call_${call}_${i + 1}`;
+      let parsed: unknown = scripted.arguments;
+      if (typeof scripted.arguments === "string") {
+        try {
+          parsed = JSON.parse(scripted.arguments || "{}");
+        } catch {
+          // Arguments that are not JSON (a call cut by maxTokens): the call carries the error,
+          // as the client's does, and the response stands.
+          return unparsed(id, scripted.name, raw, reply.finishReason === "length", provider, model);
+        }
+      }
+      const toolCall: ToolCall = { id, name: scripted.name, arguments: parsed, rawArguments: raw };
       return validateToolCall(toolCall, request.tools, { provider, model });
     });
     const message: AssistantMessage = { role: "assistant", content };
@@ -159,7 +195,6 @@ export class MockLLM implements ChatModel {
       message,
     };
     if (reply.reasoningContent !== undefined) response.reasoningContent = reply.reasoningContent;
-    applyResponseFormat(response, request.responseFormat, { provider, model, request: "MockLLM" });
     return response;
   }
 }
@@ -168,6 +203,50 @@ export class MockLLM implements ChatModel {
 interface Answer {
   response: LLMResponse;
   chunks: string[] | undefined;
+  /** Parses the reply as the request's `responseFormat` asks: throws as the client does. */
+  checkFormat(): void;
+}
+
+/** What `check` threw, once, so a stream and its `response()` fail alike. */
+function formatError(check: () => void): { error: unknown } {
+  try {
+    check();
+    return { error: undefined };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** A scripted call whose arguments are not JSON: the client's `InvalidToolArgumentsError`. */
+function unparsed(
+  id: string,
+  name: string,
+  raw: string,
+  cut: boolean,
+  provider: string,
+  model: string,
+): ToolCall {
+  return {
+    id,
+    name,
+    arguments: undefined,
+    rawArguments: raw,
+    error: new InvalidToolArgumentsError({
+      toolName: name,
+      toolCallId: id,
+      rawArguments: raw,
+      issues: [
+        {
+          path: [],
+          message: cut
+            ? "the arguments were cut off before they were complete (finish reason length: raise maxTokens)"
+            : "the arguments are not valid JSON",
+        },
+      ],
+      provider,
+      model,
+    }),
+  };
 }
 
 /** A scripted stream: the events a real stream of this reply has, in the same order. */
@@ -198,7 +277,10 @@ class MockStream implements ChatStream {
     const response =
       this.#aborted !== undefined
         ? Promise.reject(this.#aborted)
-        : this.#once().then((a) => a.response);
+        : this.#once().then((a) => {
+            a.checkFormat();
+            return a.response;
+          });
     response.catch(() => {});
     return response;
   }
@@ -217,7 +299,8 @@ class MockStream implements ChatStream {
       throw new TypeError("This stream is already being consumed: iterate it once");
     this.#started = true;
     this.#check();
-    const { response, chunks } = await this.#once();
+    const answer = await this.#once();
+    const { response, chunks } = answer;
     const split = splitter(this.#options.chunking);
     for (const piece of response.reasoningContent === undefined
       ? []
@@ -243,6 +326,8 @@ class MockStream implements ChatStream {
     for (const toolCall of response.toolCalls) yield { type: "tool-call", toolCall };
     yield { type: "finish", finishReason: response.finishReason };
     yield { type: "usage", usage: response.usage };
+    // The reply checked against its format at the end, as a real stream checks it.
+    answer.checkFormat();
     yield { type: "response", response };
   }
 

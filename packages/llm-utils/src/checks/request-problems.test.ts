@@ -91,3 +91,20 @@ describe("requestProblems", () => {
     ]);
   });
 });
+
+describe("tools", () => {
+  const ask = [{ role: "user" as const, content: "hi" }];
+  it("each needs a name of its own: a provider refuses two of one name, a loop would run one", () => {
+    const tool = (name: unknown) => ({ name, parameters: { type: "object" } }) as never;
+    expect(
+      requestProblems({ messages: ask, tools: [tool("a"), tool("b"), tool("a"), tool("")] }),
+    ).toEqual([
+      {
+        path: "tools.2.name",
+        message: '"a" names an earlier tool too: each tool needs a name of its own',
+      },
+      { path: "tools.3.name", message: "must be a tool's name, got an empty string" },
+    ]);
+    expect(requestProblems({ messages: ask, tools: [tool("a"), tool("b")] })).toEqual([]);
+  });
+});

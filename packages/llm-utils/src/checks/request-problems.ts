@@ -15,7 +15,7 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
   if (
     messagesLookRight(request.messages) &&
     (request.signal === undefined || isSignal(request.signal)) &&
-    (request.tools === undefined || Array.isArray(request.tools)) &&
+    (request.tools === undefined || toolsLookRight(request.tools)) &&
     request.temperature === undefined &&
     request.topP === undefined &&
     request.maxTokens === undefined &&
@@ -56,6 +56,7 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
     issues.push({ path: "signal", message: "must be an AbortSignal" });
   if (request.tools !== undefined && !Array.isArray(request.tools))
     issues.push({ path: "tools", message: "must be an array of tools" });
+  else if (request.tools !== undefined) toolProblems(request.tools, issues);
   const headers = request.headers as unknown;
   if (
     headers !== undefined &&
@@ -104,6 +105,40 @@ function reasoningProblems(reasoning: unknown, issues: ConfigIssue[]): void {
       path: "reasoning.budgetTokens",
       message: `must be an integer of at least 1024, got ${showGot(budgetTokens)}`,
     });
+}
+
+/** Tools with names, each name once: what every provider requires. */
+function toolsLookRight(tools: unknown): boolean {
+  if (!Array.isArray(tools)) return false;
+  // A handful of tools: comparing each name with the ones before costs less than a Set.
+  for (let i = 0; i < tools.length; i++) {
+    const name = (tools[i] as { name?: unknown } | null)?.name;
+    if (typeof name !== "string" || name === "") return false;
+    for (let j = 0; j < i; j++) if ((tools[j] as { name: string }).name === name) return false;
+  }
+  return true;
+}
+
+/**
+ * Each tool needs a name, and no two the same: a provider refuses the request (a 400), and a
+ * tool loop would run only one of them, silently.
+ */
+function toolProblems(tools: readonly unknown[], issues: ConfigIssue[]): void {
+  const seen = new Set<string>();
+  tools.forEach((tool, i) => {
+    const name = (tool as { name?: unknown } | null)?.name;
+    if (typeof name !== "string" || name === "")
+      issues.push({
+        path: `tools.${i}.name`,
+        message: `must be a tool's name, got ${showGot(name)}`,
+      });
+    else if (seen.has(name))
+      issues.push({
+        path: `tools.${i}.name`,
+        message: `"${name}" names an earlier tool too: each tool needs a name of its own`,
+      });
+    else seen.add(name);
+  });
 }
 
 /** The common case, checked without allocating: an array of objects with a string role. */

@@ -40,9 +40,14 @@ export function applyResponseFormat(
   const callsTools = response.toolCalls.length > 0;
   if (callsTools && response.content.trim() === "") return;
   const value = parseJson(response.content, options.lenient ?? false);
+  // A reply cut by maxTokens says so: "not JSON" alone sends the reader looking at the model.
+  const cut =
+    options.paid?.finishReason === "length"
+      ? " (it was cut off at maxTokens, finish reason length: raise maxTokens)"
+      : "";
   const fail = (why: string, issues?: InvalidResponseError["issues"]) =>
     new InvalidResponseError({
-      message: `${options.request ? `${options.request}: ` : ""}the reply ${why}: ${truncateText(response.content, 200)}`,
+      message: `${options.request ? `${options.request}: ` : ""}the reply ${why}${cut}: ${truncateText(response.content, 200)}`,
       raw: truncateText(response.content, 2_000),
       issues,
       response: options.paid,

@@ -32,7 +32,7 @@ import { exchange } from "./exchange/exchange.js";
 import { HookRunner } from "./hooks/hook-runner.js";
 import { CallSignal } from "./http/call-signal.js";
 import { ConcurrencyLimit } from "./limit/concurrency-limit.js";
-import { sharedRateLimit } from "./limit/shared-rate-limit.js";
+import { type SharedRateLimit, sharedRateLimit } from "./limit/shared-rate-limit.js";
 import { ProviderStream } from "./stream/provider-stream.js";
 import { PROTOCOL_PATHS } from "./wire/protocol-paths.js";
 
@@ -59,6 +59,8 @@ export class ChatClient implements ChatModel {
   readonly #sending = new Set<() => void>();
   /** Set by `close()`: what it is waiting for. */
   #closed: Promise<void> | undefined;
+  /** Its hold on the process's gate for its config's `rateLimit`, let go by `close()`. */
+  readonly #rateLimit: SharedRateLimit | undefined;
   /** Every secret this client holds: the key, credential header values, URL credentials. */
   readonly #secrets: readonly (string | undefined)[];
   /** Masks `#secrets`, in every encoding. */
@@ -89,6 +91,7 @@ export class ChatClient implements ChatModel {
     const redactor = this.#redactor;
     this.#redact = redactor.empty ? (text) => text : (text) => redactor.redact(text);
     const own = sharedRateLimit(cfg);
+    this.#rateLimit = own;
     const url = new URL(cfg.baseUrl);
     const path = `${url.pathname.replace(/\/+$/, "")}${PROTOCOL_PATHS[cfg.protocol]}${url.search}`;
     this.#label = redactUrl(`POST ${url.origin}${path}`);
@@ -102,7 +105,7 @@ export class ChatClient implements ChatModel {
         timeoutMs: cfg.timeoutMs,
       }),
       hooks,
-      gates: [...(own === undefined ? [] : [own]), ...(options.gates ?? [])],
+      gates: [...(own === undefined ? [] : [own.gate]), ...(options.gates ?? [])],
       limit:
         cfg.maxConcurrency === undefined ? undefined : new ConcurrencyLimit(cfg.maxConcurrency),
       closing: this.#closing.signal,
@@ -182,6 +185,7 @@ export class ChatClient implements ChatModel {
     const error = closedError(this.#facts({ messages: [] }));
     this.#core.limit?.close(error);
     this.#closing.abort(error);
+    this.#rateLimit?.release();
     if (options.drain !== true) for (const cut of [...this.#sending]) cut();
     this.#closed = this.#core.transport.close({ drain: options.drain === true, reason: error });
     return this.#closed;

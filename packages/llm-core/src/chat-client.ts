@@ -167,7 +167,14 @@ export class ChatClient implements ChatModel {
     // A refused request arms nothing: its signal or deadline may be what is wrong with it.
     const valid = invalid === undefined;
     const deadlineMs = valid ? request.deadlineMs : undefined;
-    const signal = new CallSignal(valid ? request.signal : undefined, deadlineMs, facts);
+    // Made before the stream is read, if it ever is: its deadline holds the process only where
+    // the transport holds nothing open while a request is out.
+    const signal = new CallSignal(
+      valid ? request.signal : undefined,
+      deadlineMs,
+      facts,
+      this.#core.transport.settlesItself !== true,
+    );
     const info = this.#info(facts, true);
     const ctx = new CallContext(this.#core, request, facts, info, signal, deadlineMs);
     return new ProviderStream(ctx, invalid) as ChatStream<TParsed>;

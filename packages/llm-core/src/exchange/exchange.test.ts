@@ -397,6 +397,25 @@ describe.each(Object.keys(ways) as (keyof typeof ways)[])("the transport seam: %
     ]);
   });
 
+  it("a stream made with a deadline but never read: the process exits when its client is closed, not at the deadline", async () => {
+    const entry = new URL("../../dist/index.js", import.meta.url).href;
+    const script = `
+      const { ChatClient } = await import(${JSON.stringify(entry)});
+      const llm = new ChatClient({}, { baseUrl: "http://127.0.0.1:9/v1", model: "m" });
+      llm.stream({ messages: [{ role: "user", content: "hi" }], deadlineMs: 60000 });
+      await llm.close();
+      console.log("closed");`;
+    const started = performance.now();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      // Killed by then if it waits for its deadline (60 s): nothing outlives the test.
+      { timeout: 15_000 },
+    );
+    expect(stdout.trim()).toBe("closed");
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
   it("a transport that throws a string holding the key, or answers nothing: typed and masked", async () => {
     const KEY = "sk-transport-0123456789abcdef";
     let answer: "string" | "nothing" = "string";

@@ -22,6 +22,7 @@ describe("applyResponseFormat", () => {
       } catch (e) {
         return e as Error & { response?: unknown };
       }
+      return undefined;
     })();
     expect(error?.name).toBe("InvalidResponseError");
     expect(error?.message).toContain("is not JSON (it was cut off at maxTokens");

@@ -31,3 +31,19 @@ describe("toJsonSchema", () => {
     expect(isZodSchema(schema)).toBe(true);
   });
 });
+
+describe("a zod schema with no JSON Schema form", () => {
+  it("is a ConfigError saying why, not zod's plain Error", () => {
+    const error = (() => {
+      try {
+        toJsonSchema(z.object({ n: z.bigint() }));
+      } catch (e) {
+        return e as Error & { issues?: unknown };
+      }
+      return undefined;
+    })();
+    expect(error?.name).toBe("ConfigError");
+    expect(error?.message).toContain("no JSON Schema form");
+    expect(error?.message).toMatch(/BigInt/i);
+  });
+});

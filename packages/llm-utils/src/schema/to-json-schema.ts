@@ -1,4 +1,4 @@
-import type { JsonSchema, ZodSchemaLike } from "@loom/llm-types";
+import { ConfigError, type JsonSchema, type ZodSchemaLike } from "@loom/llm-types";
 import type { $ZodType } from "zod/v4/core";
 import { loadZod } from "#load-zod";
 
@@ -46,7 +46,9 @@ export function toZodSchema(schema: JsonSchema | ZodSchemaLike): ZodSchemaLike |
 /**
  * The JSON Schema to put on the wire for a tool's parameters or a response format: a JSON
  * Schema object is sent as given; a zod schema is converted with zod's own `toJSONSchema`
- * (the `$schema` key dropped, since some servers reject it).
+ * (the `$schema` key dropped, since some servers reject it). A zod schema with no JSON Schema
+ * form (`z.bigint()`, a transform's output) is a `ConfigError` saying why, before anything is
+ * sent.
  */
 export function toJsonSchema(schema: JsonSchema | ZodSchemaLike): JsonSchema {
   if (!isZodSchema(schema)) return schema;
@@ -55,13 +57,27 @@ export function toJsonSchema(schema: JsonSchema | ZodSchemaLike): JsonSchema {
     // The schema's own method: the caller's zod is loaded already, this package's need not be.
     const params = { io: "input" } as const;
     const own = (schema as { toJSONSchema?: (p: typeof params) => unknown }).toJSONSchema;
-    const json = (
-      typeof own === "function"
-        ? own.call(schema, params)
-        : // zod mini's, or an older zod's (before 4.2): zod reads it through its `_zod`
-          // internals, whatever copy it is of.
-          convertElsewhere(schema as $ZodType, params)
-    ) as JsonSchema;
+    // Outside the `try`: zod not loaded yet (`prepareSchemas`) is not the schema's fault.
+    if (typeof own !== "function") loadZod();
+    let json: JsonSchema;
+    try {
+      json = (
+        typeof own === "function"
+          ? own.call(schema, params)
+          : // zod mini's, or an older zod's (before 4.2): zod reads it through its `_zod`
+            // internals, whatever copy it is of.
+            convertElsewhere(schema as $ZodType, params)
+      ) as JsonSchema;
+    } catch (error) {
+      throw new ConfigError({
+        issues: [
+          {
+            path: "schema",
+            message: `a zod schema with no JSON Schema form, which a provider needs: ${error instanceof Error ? error.message : String(error)}`,
+          },
+        ],
+      });
+    }
     const { $schema: _dropped, ...rest } = json;
     converted = rest;
     cache.set(schema, converted);

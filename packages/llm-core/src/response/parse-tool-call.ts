@@ -6,6 +6,14 @@ import { quoteServerText } from "./quote-server-text.js";
 let synthesized = 0;
 
 /**
+ * A call's id: the server's, or a unique `call_<n>` made up when it sent none (llama.cpp may
+ * send `""`), so the tool message answering the call names an id that matches.
+ */
+export function toolCallId(id: string | undefined): string {
+  return id || `call_${++synthesized}`;
+}
+
+/**
  * A tool call from its wire parts. llama.cpp may send `id: ""`: a unique `call_<n>` is made up
  * so the tool message answering it has an id that matches. Empty arguments mean `{}`. Arguments
  * that are not JSON (a call cut by `max_tokens`, a model's slip) are not thrown: the call is
@@ -21,7 +29,7 @@ export function parseToolCall(
   meta: ExchangeFacts,
   finishReason: string | null | undefined,
 ): ToolCall {
-  const callId = id || `call_${++synthesized}`;
+  const callId = toolCallId(id);
   let args: unknown;
   if (rawArguments.trim() === "") {
     args = {};

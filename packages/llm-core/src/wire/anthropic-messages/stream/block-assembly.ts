@@ -1,5 +1,5 @@
 import type { ExchangeFacts, StreamEvent, TextMasking, ToolCall } from "@loom/llm-types";
-import { parseToolCall } from "../../../response/parse-tool-call.js";
+import { parseToolCall, toolCallId } from "../../../response/parse-tool-call.js";
 
 type Json = Record<string, unknown>;
 
@@ -75,7 +75,13 @@ export class BlockAssembly {
     this.toolIndex = toolIndex;
     this.#sink = sink;
     const facts = sink.facts;
-    this.#start = facts.redactor.redactValue(block) as Json;
+    const start = facts.redactor.redactValue(block) as Json;
+    // A call sent without an id has one made up now: its first event, the call and the turn sent
+    // back all name the one its tool result will answer.
+    this.#start =
+      kind === "tool" && (typeof start.id !== "string" || start.id === "")
+        ? { ...start, id: toolCallId(undefined) }
+        : start;
     this.#masking = facts.redactor.empty ? undefined : facts.redactor.streaming();
     this.#channel = sink.channel(kind);
     if (Array.isArray(this.#start.citations)) this.#citations = [...this.#start.citations];

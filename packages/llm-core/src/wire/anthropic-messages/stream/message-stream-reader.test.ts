@@ -462,6 +462,27 @@ describe("stream events", () => {
     ]);
   });
 
+  it("a tool call sent without an id: the id made up for it is the first event's, the call's and the turn's", () => {
+    const call =
+      ev("content_block_start", {
+        index: 0,
+        content_block: { type: "tool_use", id: "", name: "f", input: {} },
+      }) +
+      ev("content_block_delta", {
+        index: 0,
+        delta: { type: "input_json_delta", partial_json: '{"a":1}' },
+      }) +
+      ev("content_block_stop", { index: 0 });
+    const { items, response } = run(start + call + stop);
+    const first = items.find((i) => (i as StreamEvent).type === "tool-call-delta") as {
+      id?: string;
+    };
+    const id = response.toolCalls[0]?.id;
+    expect(id).toMatch(/^call_\d+$/);
+    expect(first.id).toBe(id);
+    expect(response.message.native?.parts[0]).toMatchObject({ type: "tool_use", id });
+  });
+
   it("a block index out of range, a block started twice, too many blocks: InvalidResponseError", () => {
     expect(() => run(start + textBlock(MAX_BLOCKS, "x") + stop)).toThrow(/index outside 0 to 255/);
     expect(() => run(start + textBlock(0, "x") + textBlock(0, "y") + stop)).toThrow(

@@ -82,7 +82,7 @@ export class RedisBudgetStore implements BudgetStore {
         {
           undo: (late) =>
             (late as [number] | undefined)?.[0] === 1
-              ? this.#connection.run(commit, keys, [id, 0, this.#ttlMs])
+              ? [commit, keys, [id, 0, this.#ttlMs]]
               : undefined,
         },
       );

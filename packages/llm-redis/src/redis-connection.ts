@@ -55,6 +55,9 @@ function within<T>(
   });
 }
 
+/** A script and its keys and arguments, to run as an undo. @internal */
+export type Undo = readonly [script: Script, keys: string[], args: (string | number)[]];
+
 /**
  * What `run` may be told besides the script.
  * @internal
@@ -63,10 +66,11 @@ export interface RunOptions {
   /** Ends the wait for the reply (the caller's abort or deadline): rejects with its reason. */
   signal?: AbortSignal | undefined;
   /**
-   * Undoes a reply that came after the wait for it ended (a claim granted to a request that went
-   * unaccounted, or never went): run in the background, failures reported.
+   * What undoes a reply that came after the wait for it ended (a claim granted to a request that
+   * went unaccounted, or never went): the script to run then, in the background (even as the
+   * connection closes: `close()` waits a moment for such replies), failures reported.
    */
-  undo?: ((reply: unknown) => Promise<unknown> | undefined) | undefined;
+  undo?: ((reply: unknown) => Undo | undefined) | undefined;
 }
 
 /**
@@ -88,6 +92,11 @@ export class RedisConnection {
   #closed = false;
   /** The one `close()` under way: every call of it waits for the same. */
   #closeDone: Promise<void> | undefined;
+  /**
+   * Replies still to come for requests that may stop waiting for them, each with its undo:
+   * `close()` lets them arrive (a moment) so what they granted is given back.
+   */
+  readonly #undoable = new Set<Promise<unknown>>();
   /** The first connection did not come in time: requests stop waiting for it. */
   #gaveUp = false;
   /**
@@ -192,17 +201,25 @@ export class RedisConnection {
     if (this.#stalled) throw new Error(`not answering (no reply within ${REDIS_WAIT_MS} ms)`);
     const command = this.#eval(script, { keys, arguments: args.map(String) });
     let waited = true;
-    // Whatever the reply, once it comes Redis answers again.
-    command.then(
+    // Whatever the reply, once it comes Redis answers again; one nobody waited for is undone.
+    const settled = command.then(
       (reply) => {
         this.#stalled = false;
-        if (!waited && options.undo !== undefined)
-          void options.undo(reply)?.catch((error: unknown) => this.report(error, "undo"));
+        const undo = waited ? undefined : options.undo?.(reply);
+        if (undo === undefined) return undefined;
+        const [undoScript, undoKeys, undoArgs] = undo;
+        return this.#eval(undoScript, { keys: undoKeys, arguments: undoArgs.map(String) }).catch(
+          (error: unknown) => this.report(error, "shared limits"),
+        );
       },
       () => {
         this.#stalled = false;
       },
     );
+    if (options.undo !== undefined) {
+      this.#undoable.add(settled);
+      void settled.finally(() => this.#undoable.delete(settled));
+    }
     try {
       return await within(command, REDIS_WAIT_MS, "no reply", signal);
     } catch (error) {
@@ -297,6 +314,12 @@ export class RedisConnection {
   }
 
   async #close(): Promise<void> {
+    // Replies on their way may grant places and claims to requests that stopped waiting: given
+    // back before the connection goes, or they would hold until they lapse (a claim: minutes).
+    if (this.#undoable.size > 0 && this.#client.isOpen)
+      await within(Promise.allSettled([...this.#undoable]), CLOSE_WAIT_MS, "", undefined).catch(
+        () => {},
+      );
     if (this.#client.isOpen) {
       try {
         await within(this.#client.close(), CLOSE_WAIT_MS, "not closed", undefined);

@@ -131,9 +131,7 @@ export class RedisRateLimiter implements CallGate {
             // Let in after the request stopped waiting (aborted, or gone on as in an outage):
             // its place in the window is given back, as a request never sent.
             undo: (late) =>
-              (late as [number] | undefined)?.[0] === 1
-                ? this.#connection.run(adjust, keys, [id, 0, 0])
-                : undefined,
+              (late as [number] | undefined)?.[0] === 1 ? [adjust, keys, [id, 0, 0]] : undefined,
           },
         );
       } catch (error) {

@@ -164,4 +164,37 @@ describe.runIf(hasRedis)("a Redis that answers nothing", () => {
     expect(error.message).toContain("not sent");
     expect(server.requests.length).toBe(sent);
   });
+
+  it("closed while Redis is stopped, Redis back within close()'s moment: the claims and places it granted are given back", async () => {
+    const connection = new RedisConnection({ url: redis.url, logger: { warn() {}, info() {} } });
+    const store = new RedisBudgetStore({ connection });
+    const limiter = new RedisRateLimiter({ connection, key: "closed-late", requestsPerMinute: 10 });
+    const price = { inputPerMtok: 100, outputPerMtok: 100 };
+    const tracker = new CostTracker({ budgetUsd: 1, store, budgetKey: "closed-late" });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [limiter, ...costGates({ tracker, price })] },
+    );
+    open.push(llm);
+    await llm.call(hello);
+    const sent = server.requests.length;
+    redis.pause();
+    const waiting = [1, 2, 3].map(() => failed(llm.call(hello)));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closing = connection.close();
+    setTimeout(() => redis.resume(), 300);
+    await closing;
+    for (const error of await Promise.all(waiting)) expect(error.name).toBe("ConnectionError");
+    expect(server.requests.length).toBe(sent);
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    try {
+      expect(await raw.zCard("loom:budget:{closed-late}:claims")).toBe(0);
+      // The first call's place alone: those that never went gave theirs back.
+      expect(await raw.zCard("loom:rl:{closed-late}:req:t")).toBe(1);
+    } finally {
+      await raw.close();
+    }
+  });
 });

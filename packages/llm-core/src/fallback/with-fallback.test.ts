@@ -176,4 +176,20 @@ describe("withFallback and a call's deadline", () => {
     expect((error as Error).message).toContain("nothing was sent to it");
     expect(localServer.requests).toHaveLength(0);
   });
+
+  it("a stream's deadline counts from stream(), not from when it is read, as a single model's does", async () => {
+    const silent = await createFakeServer({ fallback: { type: "hang" } });
+    const stalled = new ChatClient({}, { baseUrl: silent.baseUrl, model: "m", maxRetries: 0 });
+    try {
+      const stream = withFallback([stalled, local]).stream({ ...hello, deadlineMs: 600 });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const error = await stream.response().catch((e: unknown) => e);
+      // What was left when it was read (about 200 ms), not a fresh 600 ms.
+      expect(error).toMatchObject({ name: "TimeoutError", phase: "deadline" });
+      expect((error as { timeoutMs: number }).timeoutMs).toBeLessThanOrEqual(400);
+    } finally {
+      await stalled.close();
+      await silent.close();
+    }
+  });
 });

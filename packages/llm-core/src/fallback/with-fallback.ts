@@ -108,6 +108,8 @@ class FallbackStream implements ChatStream {
   #started = false;
   #aborted: { reason: unknown } | undefined;
   readonly #outcome = new StreamOutcome();
+  /** When `stream()` was called: a deadline counts from then, as a stream's own does. */
+  readonly #made = performance.now();
 
   constructor(
     models: readonly ChatModel[],
@@ -145,11 +147,11 @@ class FallbackStream implements ChatStream {
     if (this.#started)
       throw new TypeError("This stream is already being consumed: iterate it once");
     this.#started = true;
-    const started = performance.now();
     try {
       for (let index = 0; ; index++) {
-        const request =
-          index === 0 ? this.#request : leftOf(this.#request, started, index, this.#models.length);
+        // The first model's stream too is made only now, when the stream is read: each gets
+        // what is left of the deadline since `stream()`.
+        const request = leftOf(this.#request, this.#made, index, this.#models.length);
         const stream = (this.#models[index] as ChatModel).stream(request);
         this.#current = stream;
         if (this.#aborted !== undefined) stream.abort(this.#aborted.reason);

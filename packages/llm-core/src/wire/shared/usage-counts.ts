@@ -24,6 +24,14 @@ export function tokenCount(value: unknown): number {
 }
 
 /**
+ * Whether a server wrote a count here at all: a usage object holding none (every figure a
+ * string, negative, NaN, 1e308) is no report, so its zeros read as unknown, not as free.
+ */
+export function isCount(value: unknown): boolean {
+  return typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER;
+}
+
+/**
  * A count that is part of another (cached of the prompt's, reasoning of the completion's), as
  * `tokenCount`, never more than the whole it is part of: a server's odd figure stays consistent.
  */

@@ -35,7 +35,7 @@ describe("normalizeUsage", () => {
   it("values that are not counts count 0", () => {
     expect(
       normalizeUsage({ input_tokens: "5", output_tokens: Number.NaN, cache_read_input_tokens: -1 }),
-    ).toMatchObject({ promptTokens: 0, completionTokens: 0, totalTokens: 0, reported: true });
+    ).toMatchObject({ promptTokens: 0, completionTokens: 0, totalTokens: 0, reported: false });
   });
 
   it.each([undefined, null, "usage"])("%j: zeros, reported false", (wire) => {

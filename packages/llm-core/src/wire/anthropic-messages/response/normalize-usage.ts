@@ -1,5 +1,5 @@
 import type { Usage } from "@loom/llm-types";
-import { tokenCount, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
+import { isCount, tokenCount, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
 
 /**
  * Anthropic's `usage` as `Usage`. Anthropic's `input_tokens` counts only the input after the
@@ -22,6 +22,10 @@ export function normalizeUsage(wire: unknown): Usage {
     cachedPromptTokens: read,
     cacheWriteTokens: written,
     reasoningTokens: 0,
-    reported: true,
+    reported:
+      isCount(usage.input_tokens) ||
+      isCount(usage.output_tokens) ||
+      isCount(usage.cache_read_input_tokens) ||
+      isCount(usage.cache_creation_input_tokens),
   };
 }

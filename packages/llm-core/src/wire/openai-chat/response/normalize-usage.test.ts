@@ -83,9 +83,10 @@ describe("normalizeUsage", () => {
       usage({ promptTokens: 3, completionTokens: 4, totalTokens: 7 }),
     ],
     [
+      // No count at all: its zeros are unknown, not free.
       "junk values",
       { prompt_tokens: "3", completion_tokens: Number.NaN, total_tokens: -1 },
-      usage({}),
+      usage({ reported: false }),
     ],
     [
       "counts past what an integer holds exactly (1e308, Infinity): no count, 0",
@@ -95,7 +96,7 @@ describe("normalizeUsage", () => {
         total_tokens: 2 ** 53 + 2,
         completion_tokens_details: { reasoning_tokens: 1e308 },
       },
-      usage({}),
+      usage({ reported: false }),
     ],
     [
       "a cached or reasoning count above its whole: no more than the whole",

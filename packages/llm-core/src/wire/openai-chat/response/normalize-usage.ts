@@ -1,5 +1,5 @@
 import type { Usage } from "@loom/llm-types";
-import { tokenCount, tokenPart, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
+import { isCount, tokenCount, tokenPart, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
 
 /**
  * Maps a wire `usage` object to `Usage` (cost.md): cached tokens from DeepSeek's
@@ -28,6 +28,9 @@ export function normalizeUsage(wire: unknown): Usage {
         : tokenPart(promptDetails?.cached_tokens, promptTokens),
     cacheWriteTokens: 0,
     reasoningTokens: tokenPart(completionDetails?.reasoning_tokens, completionTokens),
-    reported: true,
+    reported:
+      isCount(usage.prompt_tokens) ||
+      isCount(usage.completion_tokens) ||
+      isCount(usage.total_tokens),
   };
 }

@@ -1,5 +1,5 @@
 import type { Usage } from "@loom/llm-types";
-import { tokenCount, tokenPart, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
+import { isCount, tokenCount, tokenPart, UNREPORTED_USAGE } from "../../shared/usage-counts.js";
 import { isObject } from "./output-items.js";
 
 /**
@@ -24,6 +24,7 @@ export function normalizeUsage(wire: unknown): Usage {
     cachedPromptTokens: tokenPart(input.cached_tokens, promptTokens),
     cacheWriteTokens: 0,
     reasoningTokens: tokenPart(output.reasoning_tokens, completionTokens),
-    reported: true,
+    reported:
+      isCount(wire.input_tokens) || isCount(wire.output_tokens) || isCount(wire.total_tokens),
   };
 }

@@ -319,7 +319,7 @@ describe("odd bodies", () => {
     });
     expect(res.content).toBe("ok");
     expect(res.toolCalls).toMatchObject([{ name: "", arguments: { a: 1 } }]);
-    expect(res.usage).toMatchObject({ promptTokens: 0, completionTokens: 0, reported: true });
+    expect(res.usage).toMatchObject({ promptTokens: 0, completionTokens: 0, reported: false });
     expect(res.message.native?.parts).toHaveLength(4);
   });
 

@@ -333,18 +333,24 @@ describe("runTools", () => {
   it("a tool's value that cannot be JSON (a BigInt, a cycle) is a failed result the model is told of", async () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
+    const values: unknown[] = [{ big: 10n }, cycle, () => 1];
     const odd = defineTool({
       name: "odd",
-      execute: ({ n }: { n?: number }) => (n ? { big: 10n } : cycle),
+      execute: ({ n }: { n: number }) => values[n],
     });
     server.enqueue(
-      calls({ id: "a", name: "odd", arguments: { n: 1 } }, { id: "b", name: "odd", arguments: {} }),
+      calls(
+        { id: "a", name: "odd", arguments: { n: 0 } },
+        { id: "b", name: "odd", arguments: { n: 1 } },
+        { id: "c", name: "odd", arguments: { n: 2 } },
+      ),
       answer("ok"),
     );
     const run = await runTools(llm, { messages: ask, tools: [odd] });
     expect(run.stopReason).toBe("answered");
     const results = run.steps[0]?.results ?? [];
-    expect(results.map((r) => r.ok)).toEqual([false, false]);
+    // A function's source is no result either.
+    expect(results.map((r) => r.ok)).toEqual([false, false, false]);
     for (const result of results) {
       expect(result.message.content).toContain("cannot be sent as JSON");
       expect(result.message.content).not.toContain("[object Object]");

@@ -224,13 +224,14 @@ function toolMessage(call: ToolCall, content: string): ToolMessage {
 
 /**
  * Strings go back as they are; anything else as JSON (`undefined` as an empty result).
- * Undefined when the value cannot be JSON: `String(value)` would send "[object Object]".
+ * Undefined when the value cannot be JSON (a BigInt, a cycle, a function, a symbol):
+ * `String(value)` would send "[object Object]", or a function's source.
  */
 function asText(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   if (value === undefined) return "";
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value);
   } catch {
     return undefined;
   }

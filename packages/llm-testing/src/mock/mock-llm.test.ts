@@ -264,4 +264,16 @@ describe("MockLLM fails as a real provider does", () => {
     );
     expect(performance.now() - started).toBeLessThan(1_500);
   });
+
+  it("a scripted reply that takes its time ends at the call's deadline: a TimeoutError", async () => {
+    const mock = new MockLLM([
+      () => new Promise<string>((resolve) => setTimeout(() => resolve("late"), 2_000)),
+    ]);
+    const started = performance.now();
+    await expect(mock.call({ ...ask("hi"), deadlineMs: 100 })).rejects.toMatchObject({
+      name: "TimeoutError",
+      phase: "deadline",
+    });
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
 });

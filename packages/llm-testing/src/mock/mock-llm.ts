@@ -9,6 +9,7 @@ import {
   type LLMContext,
   type LLMResponse,
   type StreamEvent,
+  TimeoutError,
   type ToolCall,
   type Usage,
 } from "@loom/llm-types";
@@ -113,17 +114,31 @@ export class MockLLM implements ChatModel {
         message: `MockLLM has no reply scripted for call #${call} (${describe(request)}); ${call - 1} replies were used. Add more with mock.reply(...) or set a fallback`,
       });
     }
-    // A reply that takes its time is abortable, as a real call is.
-    while (typeof reply === "function")
-      reply = await untilAborted(
-        Promise.resolve(reply(request, call)),
-        request.signal,
-        () =>
-          new AbortError({
+    // A reply that takes its time ends at the call's abort or deadline, as a real call does.
+    const deadlineMs = request.deadlineMs;
+    const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs);
+    const ends =
+      deadline === undefined
+        ? request.signal
+        : request.signal === undefined
+          ? deadline
+          : AbortSignal.any([request.signal, deadline]);
+    const ended = () =>
+      deadline?.aborted === true && request.signal?.aborted !== true
+        ? new TimeoutError({
+            timeoutMs: deadlineMs as number,
+            phase: "deadline",
+            message: `MockLLM: the call's deadline of ${deadlineMs} ms passed`,
+            retryable: false,
+            provider: this.#options.provider ?? "mock",
+            model: request.model ?? this.#options.model,
+          })
+        : new AbortError({
             message: "MockLLM: the call was aborted",
             cause: request.signal?.reason,
-          }),
-      );
+          });
+    while (typeof reply === "function")
+      reply = await untilAborted(Promise.resolve(reply(request, call)), ends, ended);
     if (reply instanceof Error) throw reply;
     const scripted = typeof reply === "string" ? { content: reply } : reply;
     // zod, off Node.js, when the request's schemas need it (as the client does).

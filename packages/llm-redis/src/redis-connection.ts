@@ -40,7 +40,10 @@ function within<T>(
 ): Promise<T> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(new Error(`${what} within ${ms} ms`))), ms);
+    const timer = setTimeout(
+      () => finish(() => reject(new LateReply(`${what} within ${ms} ms`))),
+      ms,
+    );
     const onAbort = () => finish(() => reject(signal?.reason));
     const finish = (settle: () => void) => {
       clearTimeout(timer);
@@ -54,6 +57,9 @@ function within<T>(
     );
   });
 }
+
+/** Nothing came in time: the one failure that says Redis took a command and went quiet. */
+class LateReply extends Error {}
 
 /** A script and its keys and arguments, to run as an undo. @internal */
 export type Undo = readonly [script: Script, keys: string[], args: (string | number)[]];
@@ -225,8 +231,9 @@ export class RedisConnection {
     } catch (error) {
       if (RedisScriptError.isInstance(error)) throw error;
       waited = false;
-      // Redis took the command and said nothing: an outage for the requests after this one too.
-      if (!signal.aborted && this.#client.isReady) this.#stalled = true;
+      // Redis took the command and said nothing: an outage for the requests after this one too,
+      // until that reply comes. (An error reply, a refused connection: Redis did answer.)
+      if (error instanceof LateReply && this.#client.isReady) this.#stalled = true;
       throw error;
     }
   }

@@ -197,4 +197,32 @@ describe.runIf(hasRedis)("a Redis that answers nothing", () => {
       await raw.close();
     }
   });
+
+  it("an error reply (out of memory) is an outage for that request only: the next, once Redis can write, is counted", async () => {
+    const connection = new RedisConnection({ url: redis.url, logger: { warn() {}, info() {} } });
+    const limiter = new RedisRateLimiter({ connection, key: "oom", requestsPerMinute: 100 });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { gates: [limiter] },
+    );
+    open.push(llm, connection);
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    try {
+      await llm.call(hello);
+      await raw.configSet({ maxmemory: "1", "maxmemory-policy": "noeviction" });
+      // Redis refuses the window's write (OOM): let through without the limit ("open").
+      await llm.call(hello);
+      expect(limiter.unavailable).toBe(1);
+      await raw.configSet("maxmemory", "0");
+      await llm.call(hello);
+      // Counted again, not failing fast as if Redis had gone quiet.
+      expect(limiter.unavailable).toBe(1);
+      expect(await raw.zCard("loom:rl:{oom}:req:t")).toBe(2);
+    } finally {
+      await raw.configSet("maxmemory", "0");
+      await raw.close();
+    }
+  });
 });

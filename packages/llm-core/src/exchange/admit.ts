@@ -1,4 +1,5 @@
 import type { CallGate, GateEntry, GatePass } from "@loom/llm-types";
+import { untilAborted } from "@loom/llm-utils";
 import { toTransportError } from "../http/to-transport-error.js";
 import { estimateTokens } from "../limit/estimate-tokens.js";
 import type { Attempt } from "./attempt.js";
@@ -76,31 +77,17 @@ export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
  */
 function entered(gate: CallGate, entry: GateEntry, signal: AbortSignal): Promise<GatePass> {
   const pending = gate.enter(entry, signal);
-  return new Promise<GatePass>((resolve, reject) => {
-    const onAbort = () => {
-      reject(signal.reason);
-      pending.then(
-        (pass) => {
-          // Its bookkeeping failing changes nothing for a call already ended.
-          try {
-            if (typeof pass?.leave === "function") pass.leave({ sent: false });
-          } catch {}
-        },
-        () => {},
-      );
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+  return untilAborted(pending, signal, () => {
     pending.then(
       (pass) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(pass);
+        // Its bookkeeping failing changes nothing for a call already ended.
+        try {
+          if (typeof pass?.leave === "function") pass.leave({ sent: false });
+        } catch {}
       },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
+      () => {},
     );
+    return signal.reason;
   });
 }
 

@@ -1,4 +1,4 @@
-import type { GateOutcome, GatePass, LLMResponse, TransportResponse } from "@loom/llm-types";
+import type { GateOutcome, GatePass, LLMResponse, TransportResponse, Usage } from "@loom/llm-types";
 import type { ConcurrencyLimit } from "../limit/concurrency-limit.js";
 import { immediate } from "../runtime/immediate.js";
 import { releaseResponse } from "../stream/release-response.js";
@@ -51,6 +51,14 @@ export class Attempt {
       usage: response.usage,
       model: response.model,
     };
+  }
+
+  /**
+   * Usage the server reported before the attempt failed or was left (a stream cut after its
+   * usage): billed, so the gates count it rather than the estimate.
+   */
+  billed(usage: Usage | undefined): void {
+    if (usage !== undefined) this.outcome = { ...this.outcome, sent: true, usage };
   }
 
   /** Starts reading the body. */

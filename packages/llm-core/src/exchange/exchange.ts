@@ -88,10 +88,9 @@ export async function* exchange(
           responseStarted: attempt.response !== undefined,
         };
         const mapped = toTransportError(error, { meta: facts, signal: ctx.signal, ...progress });
-        // Usage that came before the failure (a stream cut after its usage): billed, so the
-        // gates count it rather than the estimate.
+        // Usage that came before the failure (a stream cut after its usage).
         const paid = reading?.usage;
-        if (paid !== undefined) attempt.outcome = { ...attempt.outcome, sent: true, usage: paid };
+        attempt.billed(paid);
         // Out before its status line, it may have reached the server all the same: the gates
         // count it (a rate limit, as the provider may), else it is handed back unsent.
         if (
@@ -136,8 +135,7 @@ export async function* exchange(
     const paid = ended ? undefined : reading?.usage;
     reading?.dispose();
     ctx.callSignal?.dispose();
-    if (paid !== undefined && attempt !== undefined)
-      attempt.outcome = { ...attempt.outcome, sent: true, usage: paid };
+    attempt?.billed(paid);
     attempt?.release();
     if (!ended) hooks.cancel(request, info, paid);
   }

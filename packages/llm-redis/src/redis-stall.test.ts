@@ -2,7 +2,7 @@
 // host): node-redis bounds no command once written, so without bounds of our own every call
 // behind a gate would wait for it without end, past its deadline, its abort and `close()`.
 // A real redis-server, stopped with SIGSTOP and let go with SIGCONT.
-import { ChatClient } from "@loom/llm-core";
+import { ChatClient, type ChatClientOptions } from "@loom/llm-core";
 import { CostTracker, costGates, costHooks } from "@loom/llm-providers";
 import { completionBody, createFakeServer, type FakeServer, wireUsage } from "@loom/llm-testing";
 import { createClient } from "redis";
@@ -42,13 +42,33 @@ const failed = (run: Promise<unknown>): Promise<Error> =>
     (error: unknown) => error as Error,
   );
 
-/** Waits (bounded) for Redis to have answered what it was sent while it was stopped. */
-async function answered(url: string): Promise<void> {
-  const raw = createClient({ url });
-  await raw.connect();
-  await raw.ping();
-  await raw.close();
+const quiet = { warn() {}, info() {} };
+// "hi" is 1 token plus maxTokens 99: $0.01 a call at $100 per million on both rates.
+const price = { inputPerMtok: 100, outputPerMtok: 100 };
+
+/** A client of the fake server behind `options.gates`, closed after the file. */
+function gated(options: ChatClientOptions): ChatClient {
+  const llm = new ChatClient({}, { baseUrl: server.baseUrl, model: "m", maxRetries: 0 }, options);
+  open.push(llm);
+  return llm;
 }
+
+/** A plain client of the test's Redis. */
+const rawClient = () => createClient({ url: redis.url });
+
+/** `use` with a plain client of the test's Redis, closed after. */
+async function withRaw<T>(use: (raw: ReturnType<typeof rawClient>) => Promise<T>): Promise<T> {
+  const raw = rawClient();
+  await raw.connect();
+  try {
+    return await use(raw);
+  } finally {
+    await raw.close();
+  }
+}
+
+/** Waits (bounded) for Redis to have answered what it was sent while it was stopped. */
+const answered = (): Promise<unknown> => withRaw((raw) => raw.ping());
 
 describe.runIf(hasRedis)("a Redis that answers nothing", () => {
   it("the rate limit: a deadline, an abort and close() end the wait at once; places granted late are given back", async () => {
@@ -63,12 +83,8 @@ describe.runIf(hasRedis)("a Redis that answers nothing", () => {
       requestsPerMinute: 2,
       windowMs: 20_000,
     });
-    const llm = new ChatClient(
-      {},
-      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
-      { gates: [limiter] },
-    );
-    open.push(llm, connection);
+    const llm = gated({ gates: [limiter] });
+    open.push(connection);
     await llm.call(hello);
     const sent = server.requests.length;
     redis.pause();
@@ -99,7 +115,7 @@ describe.runIf(hasRedis)("a Redis that answers nothing", () => {
     expect(warnings[0]).toContain("no reply within 1500 ms");
 
     redis.resume();
-    await answered(redis.url);
+    await answered();
     // The first call's place and one more: the window holds 2. Had the places granted to the
     // calls that stopped waiting been kept, the window would be full and this call held.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -109,16 +125,13 @@ describe.runIf(hasRedis)("a Redis that answers nothing", () => {
   });
 
   it("the budget: a call aborted while Redis is stopped is never charged; claims granted late are freed", async () => {
-    const store = new RedisBudgetStore({ url: redis.url, logger: { warn() {}, info() {} } });
-    const price = { inputPerMtok: 100, outputPerMtok: 100 };
+    const store = new RedisBudgetStore({ url: redis.url, logger: quiet });
     const tracker = new CostTracker({ budgetUsd: 1, store, budgetKey: "stalled" });
-    const llm = new ChatClient(
-      {},
-      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
-      { hooks: [costHooks({ tracker, price })], gates: costGates({ tracker, price }) },
-    );
-    open.push(llm, store);
-    // $0.01: 1 + 99 tokens at $100 per million.
+    const llm = gated({
+      hooks: [costHooks({ tracker, price })],
+      gates: costGates({ tracker, price }),
+    });
+    open.push(store);
     await llm.call(hello);
     redis.pause();
     const controller = new AbortController();
@@ -129,27 +142,16 @@ describe.runIf(hasRedis)("a Redis that answers nothing", () => {
     );
     expect(performance.now() - started).toBeLessThan(1_400);
     redis.resume();
-    await answered(redis.url);
+    await answered();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await store.spentUsd("stalled")).toBeCloseTo(0.01, 10);
-    const raw = createClient({ url: redis.url });
-    await raw.connect();
-    try {
-      expect(await raw.zCard("loom:budget:{stalled}:claims")).toBe(0);
-    } finally {
-      await raw.close();
-    }
+    expect(await withRaw((raw) => raw.zCard("loom:budget:{stalled}:claims"))).toBe(0);
   });
 
   it("close() settles while Redis answers nothing, and the call waiting on it fails unsent at once", async () => {
-    const connection = new RedisConnection({ url: redis.url, logger: { warn() {}, info() {} } });
+    const connection = new RedisConnection({ url: redis.url, logger: quiet });
     const limiter = new RedisRateLimiter({ connection, key: "closing", requestsPerMinute: 10 });
-    const llm = new ChatClient(
-      {},
-      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
-      { gates: [limiter] },
-    );
-    open.push(llm);
+    const llm = gated({ gates: [limiter] });
     await llm.call(hello);
     const sent = server.requests.length;
     redis.pause();
@@ -166,17 +168,11 @@ describe.runIf(hasRedis)("a Redis that answers nothing", () => {
   });
 
   it("closed while Redis is stopped, Redis back within close()'s moment: the claims and places it granted are given back", async () => {
-    const connection = new RedisConnection({ url: redis.url, logger: { warn() {}, info() {} } });
+    const connection = new RedisConnection({ url: redis.url, logger: quiet });
     const store = new RedisBudgetStore({ connection });
     const limiter = new RedisRateLimiter({ connection, key: "closed-late", requestsPerMinute: 10 });
-    const price = { inputPerMtok: 100, outputPerMtok: 100 };
     const tracker = new CostTracker({ budgetUsd: 1, store, budgetKey: "closed-late" });
-    const llm = new ChatClient(
-      {},
-      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
-      { gates: [limiter, ...costGates({ tracker, price })] },
-    );
-    open.push(llm);
+    const llm = gated({ gates: [limiter, ...costGates({ tracker, price })] });
     await llm.call(hello);
     const sent = server.requests.length;
     redis.pause();
@@ -187,42 +183,33 @@ describe.runIf(hasRedis)("a Redis that answers nothing", () => {
     await closing;
     for (const error of await Promise.all(waiting)) expect(error.name).toBe("ConnectionError");
     expect(server.requests.length).toBe(sent);
-    const raw = createClient({ url: redis.url });
-    await raw.connect();
-    try {
+    await withRaw(async (raw) => {
       expect(await raw.zCard("loom:budget:{closed-late}:claims")).toBe(0);
       // The first call's place alone: those that never went gave theirs back.
       expect(await raw.zCard("loom:rl:{closed-late}:req:t")).toBe(1);
-    } finally {
-      await raw.close();
-    }
+    });
   });
 
   it("an error reply (out of memory) is an outage for that request only: the next, once Redis can write, is counted", async () => {
-    const connection = new RedisConnection({ url: redis.url, logger: { warn() {}, info() {} } });
+    const connection = new RedisConnection({ url: redis.url, logger: quiet });
     const limiter = new RedisRateLimiter({ connection, key: "oom", requestsPerMinute: 100 });
-    const llm = new ChatClient(
-      {},
-      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
-      { gates: [limiter] },
-    );
-    open.push(llm, connection);
-    const raw = createClient({ url: redis.url });
-    await raw.connect();
-    try {
-      await llm.call(hello);
-      await raw.configSet({ maxmemory: "1", "maxmemory-policy": "noeviction" });
-      // Redis refuses the window's write (OOM): let through without the limit ("open").
-      await llm.call(hello);
-      expect(limiter.unavailable).toBe(1);
-      await raw.configSet("maxmemory", "0");
-      await llm.call(hello);
-      // Counted again, not failing fast as if Redis had gone quiet.
-      expect(limiter.unavailable).toBe(1);
-      expect(await raw.zCard("loom:rl:{oom}:req:t")).toBe(2);
-    } finally {
-      await raw.configSet("maxmemory", "0");
-      await raw.close();
-    }
+    const llm = gated({ gates: [limiter] });
+    open.push(connection);
+    await withRaw(async (raw) => {
+      try {
+        await llm.call(hello);
+        await raw.configSet({ maxmemory: "1", "maxmemory-policy": "noeviction" });
+        // Redis refuses the window's write (OOM): let through without the limit ("open").
+        await llm.call(hello);
+        expect(limiter.unavailable).toBe(1);
+        await raw.configSet("maxmemory", "0");
+        await llm.call(hello);
+        // Counted again, not failing fast as if Redis had gone quiet.
+        expect(limiter.unavailable).toBe(1);
+        expect(await raw.zCard("loom:rl:{oom}:req:t")).toBe(2);
+      } finally {
+        await raw.configSet("maxmemory", "0");
+      }
+    });
   });
 });

@@ -18,8 +18,8 @@
 // tracing, about 6 kB more min+gzip when bundled. `@loom/llm-core` alone does not import it.
 //
 // The issue's target is 25 kB for call + stream. It is NOT met: measured (rolldown 1.2.19),
-// `ChatClient` of `@loom/llm-core` loads 31.1 kB at start (6.1 kB over, 1.24 times the target;
-// 35.6 kB before the protocols were split out) and the `@loom/llm` facade 38.1 kB (presets,
+// `ChatClient` of `@loom/llm-core` loads 31.6 kB at start (6.6 kB over, 1.26 times the target;
+// 35.6 kB before the protocols were split out) and the `@loom/llm` facade 38.6 kB (presets,
 // prices, telemetry hooks; 42.3 kB before). What the 30.8 kB holds is in runtimes/README.md.
 // Each budget is the measured size plus about 1.5%, rounded up to 100 bytes, so growth fails
 // the test; lower it when the bundle shrinks, down to 25 kB.
@@ -42,10 +42,12 @@ interface SizeEntry {
 }
 
 const ENTRIES: Record<string, SizeEntry> = {
-  // Measured 38,147 bytes at start, 43,400 with Anthropic's Messages (the larger protocol): 37,647
+  // Measured 38,624 bytes at start, 44,000 with Anthropic's Messages (the larger protocol): 37,647
   // before usage billed ahead of a stream's failure was kept (the error's, the span's, the
   // cost hooks'), tracing hooks kept one key for every instance, and the gates' waits were
-  // bounded by the call's signal whatever the gate (+500).
+  // bounded by the call's signal whatever the gate (+500: 38,147); then tools named once, a
+  // usage object with no count no report, a zod schema with no JSON Schema form refused, a
+  // shared rate limit let go by its last client (+477).
   "@loom/llm LLMProvider": {
     source: `import { LLMProvider } from "@loom/llm";
 const llm = new LLMProvider({}, { baseUrl: "https://api.example.com/v1", model: "m" });
@@ -56,7 +58,7 @@ for await (const text of llm.stream({ messages })) console.log(text);
     budget: 38_800,
     protocolBudget: 44_100,
   },
-  // Measured 31,111 bytes at start, 36,400 with Anthropic's Messages: 29,572 before the rate
+  // Measured 31,555 bytes at start, 37,000 with Anthropic's Messages: 29,572 before the rate
   // limiter was loaded on first need (-526), then the gate's waits while it loads, the gates
   // told of a request that may have reached the server, overlapping copies of a secret masked
   // as one (+610); then what a transport knows of a request (a response begun, a fresh
@@ -66,7 +68,10 @@ for await (const text of llm.stream({ messages })) console.log(text);
   // the runtimes whose fetch leaves deflate and zstd undecoded, a header block too large told
   // apart on Bun and Deno, the final arguments of a Responses stream, an error status in any
   // coding, the idle bound per attempt (+616); then usage billed ahead of a stream's failure
-  // kept, the gates' waits bounded by the call's signal whatever the gate (+287): 31,111.
+  // kept, the gates' waits bounded by the call's signal whatever the gate (+287): 31,111; then
+  // tools named once, a usage object with no count no report, a zod schema with no JSON
+  // Schema form refused, a shared rate limit let go by its last client, an Anthropic call's id
+  // made up at its start (+444).
   "@loom/llm-core ChatClient": {
     source: `import { ChatClient } from "@loom/llm-core";
 const client = new ChatClient({}, { baseUrl: "https://api.example.com/v1", model: "m" });

@@ -1,6 +1,16 @@
 // @loom/llm-utils: the runtime helpers of Loom LLM, on the contracts of @loom/llm-types. Public
 // and semver: for wire protocols, transports and packages built on Loom as much as for ours.
 
+// Structured output and tool-call arguments read back against their schemas: a module of its
+// own, so an app's bundler can leave it out of the start of an app that only chats.
+export {
+  applyResponseFormat,
+  omitNullOptionals,
+  type ResponseFormatOptions,
+  type SchemaCheck,
+  safeParse,
+  validateToolCall,
+} from "#answer-checks";
 export { preloadZod } from "#load-zod";
 // Checks of values a request, a header or an option carries.
 export { headerProblems } from "./checks/header-problems.js";
@@ -20,11 +30,9 @@ export { CREDENTIAL_HEADER, CREDENTIAL_PARAM, Redactor } from "./redact/redactor
 // The runtime: what a default may read on any JavaScript runtime.
 export { runtimeEnv } from "./runtime/runtime-env.js";
 export { untilAborted } from "./runtime/until-aborted.js";
-// Schemas: zod and JSON Schema, and structured output read back against them.
-export { applyResponseFormat, type ResponseFormatOptions } from "./schema/apply-response-format.js";
-export { omitNullOptionals } from "./schema/omit-null-optionals.js";
+// Schemas: zod and JSON Schema (what reads an answer back against them, structured output and
+// tool-call arguments, is `#answer-checks` above).
 export { prepareSchemas, type SchemaCarrier } from "./schema/prepare-schemas.js";
-export { type SchemaCheck, safeParse } from "./schema/safe-parse.js";
 export { allowsNull } from "./schema/schema-allows-null.js";
 export { isZodSchema, toJsonSchema, toZodSchema } from "./schema/to-json-schema.js";
 
@@ -33,6 +41,5 @@ export { closestName } from "./text/closest-name.js";
 export { showGot, showValue } from "./text/show-value.js";
 export { MAX_RAW_CHARS, truncateText } from "./text/truncate-text.js";
 
-// Tools: defining one, and checking a call's arguments against its schema.
+// Tools: defining one (checking a call's arguments against its schema is `#answer-checks`).
 export { defineTool } from "./tools/define-tool.js";
-export { validateToolCall } from "./tools/validate-tool-call.js";

@@ -7,6 +7,7 @@ import {
 } from "@loom/llm-types";
 import { prepareSchemas } from "@loom/llm-utils";
 import { toTransportError } from "../http/to-transport-error.js";
+import { prepareAnswerChecks } from "../response/load-answer-checks.js";
 import type { AttemptProgress } from "../retry/retrier.js";
 import { admit } from "./admit.js";
 import { Attempt } from "./attempt.js";
@@ -43,9 +44,12 @@ export async function* exchange(
   let attempt: Attempt | undefined;
   let ended = false;
   try {
-    // A protocol other than the default is loaded by the first exchange that speaks it, and
-    // zod (off Node.js) by the first whose schemas need it: sent nowhere if either fails.
+    // A protocol other than the default is loaded by the first exchange that speaks it, the
+    // answer's checks by the first with a `responseFormat` or tools, and zod (off Node.js) by
+    // the first whose schemas need it: sent nowhere if any fails.
     if (!client.wire.ready) await client.wire.load();
+    const checks = prepareAnswerChecks(facts);
+    if (checks !== undefined) await checks;
     // What the body converts (the request now) and what the answer is validated against (the
     // request as the call was made, `facts`): a hook may have changed the one since.
     const schemas = prepareSchemas(request) ?? prepareSchemas(facts);

@@ -1,6 +1,6 @@
 import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidResponseError, type LLMResponse } from "@loom/llm-types";
-import { applyResponseFormat } from "@loom/llm-utils";
+import { answerChecks } from "./load-answer-checks.js";
 
 /**
  * Fills `response.parsed` when the request asked for JSON, with the leniency of the provider
@@ -9,6 +9,7 @@ import { applyResponseFormat } from "@loom/llm-utils";
  */
 export function parseStructuredReply(response: LLMResponse, meta: ExchangeFacts): void {
   if (meta.responseFormat === undefined) return;
+  const { applyResponseFormat } = answerChecks();
   const options = { ...meta, lenient: meta.lenientJson };
   applyResponseFormat(response, meta.responseFormat, { ...options, paid: response });
   const choices = response.choices;

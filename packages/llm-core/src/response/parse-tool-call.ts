@@ -1,6 +1,6 @@
 import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidToolArgumentsError, type ToolCall } from "@loom/llm-types";
-import { validateToolCall } from "@loom/llm-utils";
+import { answerChecks } from "./load-answer-checks.js";
 import { quoteServerText } from "./quote-server-text.js";
 
 let synthesized = 0;
@@ -74,5 +74,7 @@ export function parseToolCall(
     }
   }
   const call: ToolCall = { id: callId, name, arguments: args, rawArguments: raw };
-  return validateToolCall(call, meta.tools, meta);
+  // With no tools asked for there is no schema to check against (a server may call one anyway).
+  if (meta.tools === undefined || meta.tools.length === 0) return call;
+  return answerChecks().validateToolCall(call, meta.tools, meta);
 }

@@ -10,7 +10,7 @@ import {
   type FakeServer,
   hostile,
 } from "@loom/llm-testing";
-import { ConfigError } from "@loom/llm-types";
+import { AuthenticationError, ConfigError } from "@loom/llm-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatClient } from "./chat-client.js";
 import { withFallback } from "./fallback/with-fallback.js";
@@ -110,6 +110,37 @@ describe("the key never leaks", () => {
     const text = printed(error);
     expect(text).not.toContain(KEY);
     expect(text).not.toContain("LEAKCANARY-7f3a9c2e");
+  });
+
+  it("a key of 9,000 characters: answers arrive whole, and an echo of it is masked", async () => {
+    // A search spelling such a key in one regular expression was too large for V8: every answer
+    // longer than the key failed with a SyntaxError spelling the key out.
+    const long = `sk-${"Ab9xQ".repeat(1_800)}`.slice(0, 9_000);
+    const own = await createFakeServer();
+    const client = new ChatClient({}, { baseUrl: own.baseUrl, model: "m", apiKey: long });
+    try {
+      const content = "z".repeat(9_100);
+      own.enqueue(
+        { type: "json", body: completionBody({ content }) },
+        { type: "sse", events: [completionChunk({ content }), completionChunk({ content: "!" })] },
+      );
+      expect((await client.call(hello)).content).toBe(content);
+      expect((await client.stream(hello).response()).content).toBe(`${content}!`);
+      own.enqueue({
+        type: "error",
+        status: 401,
+        body: { error: { message: `Incorrect API key provided: ${long}.` } },
+      });
+      const error = await client.call(hello).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(printed(error)).not.toContain(long.slice(0, 40));
+    } finally {
+      await client.close();
+      await own.close();
+    }
   });
 
   it("a config error never echoes the key", () => {

@@ -223,4 +223,26 @@ describe("Redactor", () => {
       }),
     );
   });
+
+  it("a secret of thousands of characters (a cookie, a long token) is masked in every encoding, and nothing fails", () => {
+    // One regular expression spelling 6,000 characters or more is too large for V8 to compile:
+    // it threw a SyntaxError with the whole secret spelled out in its message.
+    for (const length of [257, 6_200, 50_000]) {
+      const secret = `sk-${"Ab9/xQ+=_".repeat(Math.ceil(length / 9))}`.slice(0, length);
+      const redactor = new Redactor([secret]);
+      for (const [name, encode] of Object.entries(encodings)) {
+        const text = `before ${encode(secret)} after`;
+        const masked = redactor.redact(text);
+        expect(masked, `${length} ${name}`).not.toContain(encode(secret).slice(0, 200));
+        expect(masked, `${length} ${name}`).toMatch(/^before .* after$/s);
+      }
+      // The secret written with one character changed far in is not the secret: left as it is.
+      const other = `${secret.slice(0, length - 3)}#${secret.slice(length - 2)}`;
+      expect(redactor.redact(`x ${other} y`)).toBe(`x ${other} y`);
+      // Two copies, run into each other, and one cut short: the whole ones masked.
+      const twice = redactor.redact(`${secret}${secret}|${secret.slice(0, -1)}`);
+      expect(twice).not.toContain(secret);
+      expect(twice.endsWith(`|${secret.slice(0, -1)}`)).toBe(true);
+    }
+  });
 });

@@ -1,11 +1,17 @@
+import { ChainedPattern } from "./chained-pattern.js";
+import { LiteralPattern } from "./literal-pattern.js";
 import { redactSecret } from "./redact-secret.js";
+import type { TextPattern } from "./text-pattern.js";
 
 /** Secrets shorter than this are not searched for: they would match ordinary text. */
 export const MIN_SECRET_LENGTH = 8;
 
-/** A regular expression for one written form of a secret, and what replaces a match. */
+/** How many characters of a secret one regular expression spells (`ChainedPattern` past it). */
+const SLICE = 256;
+
+/** A search for one written form of a secret, and what replaces a match. */
 export interface Pattern {
-  readonly regex: RegExp;
+  readonly regex: TextPattern;
   readonly mask: string;
 }
 
@@ -37,9 +43,13 @@ export interface SecretForms {
 
 export function secretForms(secret: string): SecretForms {
   const characters = [...secret].map(characterForms);
+  const spelled = characters.map(characterPattern);
+  const slices: string[] = [];
+  for (let at = 0; at < spelled.length; at += SLICE)
+    slices.push(spelled.slice(at, at + SLICE).join(""));
   const patterns: Pattern[] = [
     {
-      regex: new RegExp(characters.map(characterPattern).join(""), "g"),
+      regex: slices.length === 1 ? new RegExp(slices[0] ?? "", "g") : new ChainedPattern(slices),
       mask: redactSecret(secret),
     },
   ];
@@ -60,8 +70,7 @@ export function secretForms(secret: string): SecretForms {
   const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
   cores.add(hex);
   cores.add(hex.toUpperCase());
-  for (const core of cores)
-    patterns.push({ regex: new RegExp(escapeRegExp(core), "g"), mask: "…" });
+  for (const core of cores) patterns.push({ regex: new LiteralPattern(core), mask: "…" });
   let longest = 0;
   for (const forms of characters) longest += Math.max(...forms.map((form) => form.text.length));
   for (const core of cores) longest = Math.max(longest, core.length);

@@ -135,22 +135,44 @@ function beginsWith(whole: string, text: string, at: number): boolean {
 
 /**
  * Whether `text` from `at` runs out while spelling `characters` from `index` on: each character
- * written in one of its forms, the last one possibly cut short.
+ * written in one of its forms, the last one possibly cut short. A search with a stack of its
+ * own, not a recursion, as a secret may be thousands of characters long (a cookie).
  */
 function beginsSpelled(
   text: string,
-  at: number,
+  from: number,
   characters: readonly (readonly CharacterForm[])[],
   index: number,
 ): boolean {
-  if (at >= text.length) return index < characters.length;
-  if (index >= characters.length) return false;
-  for (const form of characters[index] ?? []) {
-    const matched = matchedLength(text, at, form);
-    if (matched === -1) continue;
-    // The text ended inside this form: a secret may be arriving.
-    if (matched < form.text.length) return true;
-    if (beginsSpelled(text, at + matched, characters, index + 1)) return true;
+  // Places in the text, each with the character of the secret to spell there.
+  const places = [from];
+  const indices = [index];
+  for (let place = places.pop(); place !== undefined; place = places.pop()) {
+    let at = place;
+    let i = indices.pop() ?? 0;
+    // Along one spelling; a character with several complete forms here leaves the others for later.
+    for (;;) {
+      if (at >= text.length) {
+        if (i < characters.length) return true;
+        break;
+      }
+      if (i >= characters.length) break;
+      let next = -1;
+      for (const form of characters[i] ?? []) {
+        const matched = matchedLength(text, at, form);
+        if (matched === -1) continue;
+        // The text ended inside this form: a secret may be arriving.
+        if (matched < form.text.length) return true;
+        if (next === -1) next = at + matched;
+        else {
+          places.push(at + matched);
+          indices.push(i + 1);
+        }
+      }
+      if (next === -1) break;
+      at = next;
+      i++;
+    }
   }
   return false;
 }

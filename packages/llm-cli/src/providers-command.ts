@@ -41,8 +41,10 @@ export function providerEntries(args: CliArgs, env: NodeJS.ProcessEnv): Provider
       baseUrl: redactUrl(configured?.baseUrl ?? preset?.baseUrl ?? ""),
       model: configured?.model ?? preset?.model ?? "",
       key:
-        key !== undefined && key !== ""
-          ? { state: "set", env: keyEnv, masked: redactSecret(key) }
+        // Blank is unset, as the provider reads it; what the variable holds around the key (a
+        // line break, quotes' neighbours) would break the table's row.
+        key !== undefined && key.trim() !== ""
+          ? { state: "set", env: keyEnv, masked: redactSecret(key.trim()) }
           : keyEnv === undefined || (preset !== undefined && preset.requiresKey !== true)
             ? // A local server takes a key only when it was started with one.
               { state: "none needed", env: keyEnv }

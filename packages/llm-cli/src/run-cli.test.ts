@@ -170,7 +170,11 @@ describe("loom-llm", () => {
       `[llm.deepseek]\nmodel = "deepseek-reasoner"\n\n[llm.ollama]\nbase_url = "http://localhost:11434/v1"\nmodel = "llama3.2"\n\n[llm.azure]\nbase_url = "https://x.openai.azure.com/openai/deployments/d?api-version=1&api-key=azure-0123456789abcd"\nmodel = "gpt-4o"\n`,
     );
     const run = await cli(["providers", "--config", config], {
-      env: { DEEPSEEK_API_KEY: "sk-listed-0123456789abcd" },
+      // A blank variable is unset, and one read with its line break is the key without it.
+      env: {
+        DEEPSEEK_API_KEY: "sk-listed-0123456789abcd\r\n",
+        OPENAI_API_KEY: "  \n",
+      },
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
@@ -188,6 +192,7 @@ describe("loom-llm", () => {
     for (const name of ["groq", "mistral", "xai", "gemini", "anthropic", "openrouter"])
       expect(run.stdout).toMatch(new RegExp(`^${name}\\s+preset\\s+https://.*missing: set `, "m"));
     expect(run.stdout).toContain("api-version=1&api-key=…");
+    expect(run.stdout).not.toContain("\r");
     expect(run.stdout).not.toContain("0123456789abcd");
   });
 

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import type { ChatClient } from "@loom/llm-core";
 import { completionBody, createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
 import {
@@ -13,6 +14,7 @@ import { parseProjectConfig } from "./config/parse-project-config.js";
 import { CostTracker } from "./cost/cost-tracker.js";
 import { createProvider, createProviderFromConfig } from "./create-provider.js";
 import { getPreset, presetNames, registerProvider } from "./preset/presets.js";
+import type { ProviderPreset } from "./preset/provider-preset.js";
 import { ProviderRegistry } from "./preset/provider-registry.js";
 import { resolvePreset } from "./resolve-provider.js";
 
@@ -84,6 +86,7 @@ describe("presets", () => {
   it.each([
     ["missing", {}],
     ["empty", { DEEPSEEK_API_KEY: "" }],
+    ["blank", { DEEPSEEK_API_KEY: "  \r\n" }],
   ])("a %s key fails at construction naming the variable", (_name, ctxEnv) => {
     expect(() => createProvider({ env: ctxEnv }, "deepseek")).toThrow(
       'No API key for provider "deepseek": set the DEEPSEEK_API_KEY environment variable',
@@ -402,17 +405,14 @@ describe("the preset registry", () => {
     expect(preset("anthropic", anthropic, { protocol: "openai-chat" }).config.protocol).toBe(
       "openai-chat",
     );
-    // One the client does not speak gets as far as the client's config, which refuses it.
-    const name = `future-wire-${process.pid}`;
-    registerProvider(name, {
-      baseUrl: server.baseUrl,
-      model: "m",
-      protocol: "gemini-native" as ProtocolName,
-    });
-    expect(resolvePreset({ env: {} }, name).config.protocol).toBe("gemini-native");
+    // One the client does not speak is refused when registered, as loom.toml refuses it.
     let error: unknown;
     try {
-      open.push(createProvider({ env: {} }, name));
+      registerProvider(`future-wire-${process.pid}`, {
+        baseUrl: server.baseUrl,
+        model: "m",
+        protocol: "gemini-native" as ProtocolName,
+      });
     } catch (e) {
       error = e;
     }
@@ -424,6 +424,7 @@ describe("the preset registry", () => {
           'must be one of "openai-chat", "anthropic-messages" or "openai-responses", got "gemini-native"',
       },
     ]);
+    expect(presetNames()).not.toContain(`future-wire-${process.pid}`);
   });
 
   it("an unknown name suggests the closest preset", () => {
@@ -439,5 +440,36 @@ describe("the preset registry", () => {
     expect(() => registerProvider("a b", { baseUrl: "http://x/v1", model: "m" })).toThrow(
       ConfigError,
     );
+  });
+
+  it("refuses what plain JavaScript may hand registerProvider, and the registry stays whole", () => {
+    const key = "sk-live-SECRETabcdefghij0123456789";
+    const refused: [unknown, unknown, string][] = [
+      // `registerProvider(process.env.NAME, …)` with the variable unset.
+      [undefined, { baseUrl: "https://x.example/v1", model: "m" }, "name"],
+      [null, { baseUrl: "https://x.example/v1", model: "m" }, "name"],
+      [42, { baseUrl: "https://x.example/v1", model: "m" }, "name"],
+      ["__proto__", { baseUrl: "https://x.example/v1", model: "m" }, "name"],
+      ["constructor", { baseUrl: "https://x.example/v1", model: "m" }, "name"],
+      ["p1", null, "preset"],
+      // The key where its variable's name belongs.
+      ["p2", { baseUrl: "https://x.example/v1", model: "m", apiKeyEnv: key }, "apiKeyEnv"],
+      ["p3", { baseUrl: "https://x.example/v1", model: "m", apiKey: key }, "apiKey"],
+      ["p4", { baseUrl: `https://user:${key}@x.example/v1`, model: "m" }, "baseUrl"],
+    ];
+    for (const [name, preset, path] of refused) {
+      let error: unknown;
+      try {
+        registerProvider(name as string, preset as ProviderPreset);
+      } catch (e) {
+        error = e;
+      }
+      expect(ConfigError.isInstance(error), String(name)).toBe(true);
+      expect((error as ConfigError).issues?.map((issue) => issue.path)).toEqual([path]);
+      expect(inspect(error)).not.toContain("SECRETabcdefghij");
+    }
+    expect(presetNames().filter((name) => /^p[1-4]$/.test(name))).toEqual([]);
+    // The registry still answers: an unknown name is its ConfigError, not a TypeError.
+    expect(() => getPreset("deepsek")).toThrow('Unknown provider "deepsek"');
   });
 });

@@ -85,9 +85,10 @@ function resolve(
   const { price, tracker, ...fields } = overrides;
   const env = ctx?.env ?? runtimeEnv();
   const apiKeyEnv = fields.apiKeyEnv ?? preset.apiKeyEnv;
-  // An empty variable is as good as none: it would only earn a 401 later.
-  const apiKey =
-    fields.apiKey || (apiKeyEnv !== undefined ? env[apiKeyEnv] || undefined : undefined);
+  // An empty variable (or one of spaces and line breaks) is as good as none: it would only
+  // earn a 401 later, or an empty key's error that names no variable.
+  const fromEnv = apiKeyEnv === undefined ? undefined : env[apiKeyEnv];
+  const apiKey = fields.apiKey || (fromEnv?.trim() ? fromEnv : undefined);
   if (apiKey === undefined && (preset.requiresKey ?? false)) {
     throw new ConfigError({
       provider: name,

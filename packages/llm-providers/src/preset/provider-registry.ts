@@ -1,7 +1,12 @@
 import { ConfigError } from "@loom/llm-types";
-import { closestName } from "@loom/llm-utils";
+import { closestName, parseConfig, showValue } from "@loom/llm-utils";
 import { BUILTIN_PRESETS } from "./builtin-presets.js";
 import type { ProviderPreset } from "./provider-preset.js";
+
+/** What a preset's name may be: it is a `loom.toml` table name and a CLI argument too. */
+const NAME = /^[A-Za-z0-9_.-]+$/;
+/** Names every object has: a registry keyed by them is a trap for any code reading it. */
+const RESERVED: ReadonlySet<unknown> = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * Named presets: the built-in ones plus any registered. The process has one (`presets`); tests
@@ -14,23 +19,56 @@ export class ProviderRegistry {
     for (const [name, preset] of Object.entries(presets)) this.#presets.set(name, preset);
   }
 
-  /** Adds or replaces a preset. `baseUrl` and `model` are required; the rest defaults. */
+  /**
+   * Adds or replaces a preset. `baseUrl` and `model` are required; the rest defaults. Checked
+   * now, as a `loom.toml` table is when read: the config the preset makes (a key pasted into
+   * `apiKeyEnv`, credentials in `baseUrl`), and no key in the preset itself.
+   */
   register(name: string, preset: ProviderPreset): this {
-    if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
+    // Called from plain JavaScript too: `registerProvider(process.env.NAME, …)` with it unset.
+    const given: unknown = name;
+    if (typeof given !== "string" || !NAME.test(given) || RESERVED.has(given)) {
       throw new ConfigError({
         issues: [
           {
             path: "name",
-            message: `must be letters, digits, "_", "-" or ".", got ${JSON.stringify(name)}`,
+            message: RESERVED.has(given as string)
+              ? `must not be "${given as string}", a name every object has`
+              : `must be a string of letters, digits, "_", "-" or ".", got ${showValue(given)}`,
           },
         ],
       });
     }
+    if (typeof preset !== "object" || preset === null)
+      throw new ConfigError({
+        provider: name,
+        issues: [{ path: "preset", message: `must be an object, got ${showValue(preset)}` }],
+      });
     for (const key of ["baseUrl", "model"] as const) {
       if (typeof preset[key] !== "string" || preset[key] === "") {
         throw new ConfigError({ provider: name, issues: [{ path: key, message: "is required" }] });
       }
     }
+    if ("apiKey" in preset)
+      throw new ConfigError({
+        provider: name,
+        issues: [
+          {
+            path: "apiKey",
+            message:
+              "a preset holds no key: name the environment variable holding it in apiKeyEnv, or give apiKey in the config made from the preset",
+          },
+        ],
+      });
+    const { baseUrl, model, protocol, apiKeyEnv, streamUsage } = preset;
+    parseConfig({
+      provider: name,
+      baseUrl,
+      model,
+      ...(protocol === undefined ? {} : { protocol }),
+      ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
+      ...(streamUsage === undefined ? {} : { streamUsage }),
+    });
     this.#presets.set(name, Object.freeze({ ...preset }));
     return this;
   }

@@ -290,6 +290,17 @@ describe("parseConfig: each bad value is named with its reason", () => {
       `the key must be visible ASCII; found U+2026 at character ${KEY.length + 1} (a copy-paste artifact such as "…" or a non-breaking space?)`,
     ],
     ["with a space inside", "sk-abc def-0123456789", "the key must not contain spaces"],
+    [
+      "a whole header value",
+      `Bearer ${KEY}`,
+      'the key must not begin with "Bearer ": give the key alone, the client adds the scheme',
+    ],
+    ["wrapped in double quotes", `"${KEY}"`, "the key is wrapped in quotes: give it without them"],
+    [
+      "wrapped in single quotes",
+      ` '${KEY}'\n`,
+      "the key is wrapped in quotes: give it without them",
+    ],
   ])("rejects an API key that is %s without echoing it", (_name, apiKey, message) => {
     const error = configError({ ...base, apiKey });
     expect(error.issues).toEqual([{ path: "apiKey", message }]);

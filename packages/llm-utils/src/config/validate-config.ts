@@ -177,8 +177,18 @@ function checkSecret(value: unknown, path: string, issues: ConfigIssue[]): unkno
   // Line breaks and other controls are named by the header check.
   for (const message of headerProblems("authorization", key))
     issues.push({ path, message: message.replace("header values", "the key") });
+  // A header value copied whole ("Bearer sk-…"): the client writes the scheme itself.
+  const scheme = /^(bearer|basic|token)\s/i.exec(key)?.[1];
+  if (scheme !== undefined)
+    issues.push({
+      path,
+      message: `the key must not begin with "${scheme} ": give the key alone, the client adds the scheme`,
+    });
   // A space would split the Bearer token.
-  if (/[ \t]/.test(key)) issues.push({ path, message: "the key must not contain spaces" });
+  else if (/[ \t]/.test(key)) issues.push({ path, message: "the key must not contain spaces" });
+  // Copied with the quotes around it (a .env line, a JSON value): sent so, it earns a 401.
+  if (/^(["'`]).*\1$/s.test(key))
+    issues.push({ path, message: "the key is wrapped in quotes: give it without them" });
   return issues.length === before ? key : BAD;
 }
 

@@ -12,6 +12,7 @@ import { readErrorBody } from "../http/read-body.js";
 import { requestIdOf } from "../http/request-id.js";
 import { wasAnswering, wasUnsent } from "../http/request-marks.js";
 import { toTransportError } from "../http/to-transport-error.js";
+import { unauthorizedHint } from "../http/unauthorized-hint.js";
 import { quoteServerText } from "../response/quote-server-text.js";
 import { CoarseTimeout } from "../runtime/coarse-timeout.js";
 import type { Attempt } from "./attempt.js";
@@ -85,21 +86,13 @@ export async function sendRequest(
   facts.requestId = requestId === undefined ? undefined : quoteServerText(requestId, facts, 200);
   const status = response.status;
   if (status >= 200 && status < 300) return response;
-  const config = client.config;
   throw wire.statusError(
     {
       status,
       body: facts.redact(await readErrorBodyWithin(response, started + facts.timeoutMs, facts)),
       headers,
       retryAfterMs: parseRetryAfter(headers),
-      hint:
-        status !== 401
-          ? undefined
-          : config.apiKey === undefined
-            ? `No API key was sent${config.apiKeyEnv ? `: set ${config.apiKeyEnv}` : ""}`
-            : config.apiKeyEnv
-              ? `Check the key in ${config.apiKeyEnv}`
-              : undefined,
+      hint: status === 401 ? unauthorizedHint(client.config) : undefined,
     },
     facts,
   );

@@ -1,17 +1,24 @@
 // @loom/llm-utils: the runtime helpers of Loom LLM, on the contracts of @loom/llm-types. Public
 // and semver: for wire protocols, transports and packages built on Loom as much as for ours.
 
-// Structured output and tool-call arguments read back against their schemas: a module of its
-// own, so an app's bundler can leave it out of the start of an app that only chats.
+export { preloadZod } from "#load-zod";
+// Schemas: zod and JSON Schema, and structured output and tool-call arguments read back against
+// them; a module of its own, so an app's bundler can leave it out of the start of an app that
+// only chats.
 export {
+  allowsNull,
   applyResponseFormat,
+  isZodSchema,
   omitNullOptionals,
+  prepareSchemas,
   type ResponseFormatOptions,
+  type SchemaCarrier,
   type SchemaCheck,
   safeParse,
+  toJsonSchema,
+  toZodSchema,
   validateToolCall,
-} from "#answer-checks";
-export { preloadZod } from "#load-zod";
+} from "#schemas";
 // Checks of values a request, a header or an option carries.
 export { headerProblems } from "./checks/header-problems.js";
 export { type NumberRule, numberProblem } from "./checks/number-problem.js";
@@ -30,16 +37,10 @@ export { CREDENTIAL_HEADER, CREDENTIAL_PARAM, Redactor } from "./redact/redactor
 // The runtime: what a default may read on any JavaScript runtime.
 export { runtimeEnv } from "./runtime/runtime-env.js";
 export { untilAborted } from "./runtime/until-aborted.js";
-// Schemas: zod and JSON Schema (what reads an answer back against them, structured output and
-// tool-call arguments, is `#answer-checks` above).
-export { prepareSchemas, type SchemaCarrier } from "./schema/prepare-schemas.js";
-export { allowsNull } from "./schema/schema-allows-null.js";
-export { isZodSchema, toJsonSchema, toZodSchema } from "./schema/to-json-schema.js";
-
 // Text shown in messages.
 export { closestName } from "./text/closest-name.js";
 export { showGot, showValue } from "./text/show-value.js";
 export { MAX_RAW_CHARS, truncateText } from "./text/truncate-text.js";
 
-// Tools: defining one (checking a call's arguments against its schema is `#answer-checks`).
+// Tools: defining one (checking a call's arguments against its schema is in `#schemas`).
 export { defineTool } from "./tools/define-tool.js";

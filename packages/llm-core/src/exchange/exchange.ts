@@ -5,10 +5,9 @@ import {
   type TransportResponse,
   type Usage,
 } from "@loom/llm-types";
-import { prepareSchemas } from "@loom/llm-utils";
 import { toTransportError } from "../http/to-transport-error.js";
-import { prepareAnswerChecks } from "../response/load-answer-checks.js";
 import type { AttemptProgress } from "../retry/retrier.js";
+import { prepareSchemaSupport } from "../schema/load-schema-support.js";
 import { admit } from "./admit.js";
 import { Attempt } from "./attempt.js";
 import type { CallContext } from "./call-context.js";
@@ -44,15 +43,11 @@ export async function* exchange(
   let attempt: Attempt | undefined;
   let ended = false;
   try {
-    // A protocol other than the default is loaded by the first exchange that speaks it, the
-    // answer's checks by the first with a `responseFormat` or tools, and zod (off Node.js) by
-    // the first whose schemas need it: sent nowhere if any fails.
+    // A protocol other than the default is loaded by the first exchange that speaks it, and
+    // schema support (zod too, off Node.js, where a schema needs it) by the first with tools or
+    // a `responseFormat`: sent nowhere if either fails.
     if (!client.wire.ready) await client.wire.load();
-    const checks = prepareAnswerChecks(facts);
-    if (checks !== undefined) await checks;
-    // What the body converts (the request now) and what the answer is validated against (the
-    // request as the call was made, `facts`): a hook may have changed the one since.
-    const schemas = prepareSchemas(request) ?? prepareSchemas(facts);
+    const schemas = prepareSchemaSupport(request, facts);
     if (schemas !== undefined) await schemas;
     for (;;) {
       attempt = new Attempt((error) => reportGateFailure(ctx, error));

@@ -1,6 +1,6 @@
 import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidResponseError, type LLMResponse } from "@loom/llm-types";
-import { answerChecks } from "./load-answer-checks.js";
+import { schemaSupport } from "../schema/load-schema-support.js";
 
 /**
  * Fills `response.parsed` when the request asked for JSON, with the leniency of the provider
@@ -9,7 +9,7 @@ import { answerChecks } from "./load-answer-checks.js";
  */
 export function parseStructuredReply(response: LLMResponse, meta: ExchangeFacts): void {
   if (meta.responseFormat === undefined) return;
-  const { applyResponseFormat } = answerChecks();
+  const { applyResponseFormat } = schemaSupport();
   const options = { ...meta, lenient: meta.lenientJson };
   applyResponseFormat(response, meta.responseFormat, { ...options, paid: response });
   const choices = response.choices;

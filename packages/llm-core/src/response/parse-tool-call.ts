@@ -1,6 +1,6 @@
 import type { ExchangeFacts } from "@loom/llm-types";
 import { InvalidToolArgumentsError, type ToolCall } from "@loom/llm-types";
-import { answerChecks } from "./load-answer-checks.js";
+import { schemaSupport } from "../schema/load-schema-support.js";
 import { quoteServerText } from "./quote-server-text.js";
 
 let synthesized = 0;
@@ -76,5 +76,5 @@ export function parseToolCall(
   const call: ToolCall = { id: callId, name, arguments: args, rawArguments: raw };
   // With no tools asked for there is no schema to check against (a server may call one anyway).
   if (meta.tools === undefined || meta.tools.length === 0) return call;
-  return answerChecks().validateToolCall(call, meta.tools, meta);
+  return schemaSupport().validateToolCall(call, meta.tools, meta);
 }

@@ -1,6 +1,7 @@
 import type { SecretMask, TextMasking } from "@loom/llm-types";
 import { MIN_SECRET_LENGTH, type Pattern, secretForms } from "./secret-forms.js";
 import { type StreamingPlan, StreamingRedaction, streamingPlan } from "./streaming-redaction.js";
+import type { TextPattern } from "./text-pattern.js";
 
 /**
  * Header names whose values are credentials more often than not (`authorization`, `x-api-key`,
@@ -221,7 +222,7 @@ function rewrite(target: Record<string, unknown>, field: string, value: unknown)
  * `text` with each run of `regex`'s matches masked by one `mask`, overlapping matches included
  * (a global regular expression alone skips a match that begins inside the one before).
  */
-function maskOverlapping(text: string, regex: RegExp, mask: string): string {
+function maskOverlapping(text: string, regex: TextPattern, mask: string): string {
   let out = "";
   let written = 0;
   let start = -1;

@@ -1,8 +1,9 @@
 import type { ChatRequest, LLMConfigInput, Message } from "@loom/llm-types";
 import { ConfigError } from "@loom/llm-types";
 import { parseConfig } from "@loom/llm-utils";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { loadSchemaSupport } from "../../../schema/schema-support.fixture.js";
 import { buildRequestBody } from "./build-request-body.js";
 import { DEFAULT_MAX_TOKENS } from "./resolve-max-tokens.js";
 
@@ -19,6 +20,9 @@ const body = (request: Partial<ChatRequest>, input: Partial<LLMConfigInput> = {}
     { messages: [{ role: "user", content: "hi" }], ...request },
     stream,
   );
+
+// Tools and response formats are converted by schema support, which an exchange loads first.
+beforeAll(loadSchemaSupport);
 
 describe("the Messages request body", () => {
   it("the smallest request: model, max_tokens always, the user's turn as a string", () => {

@@ -1,5 +1,5 @@
 import type { ExchangeFacts, ResponseFormat, ToolDefinition } from "@loom/llm-types";
-import { toJsonSchema } from "@loom/llm-utils";
+import { schemaSupport } from "../../../schema/load-schema-support.js";
 
 /** The name of the structured-output tool when the format names none. */
 export const DEFAULT_STRUCTURED_TOOL_NAME = "json";
@@ -36,6 +36,9 @@ export function structuredTool(
     name,
     description: "Give your answer by calling this tool: its input is the reply.",
     // `json_object` asks for any object: the loosest schema a tool's input may have.
-    input_schema: format.type === "json_schema" ? toJsonSchema(format.schema) : { type: "object" },
+    input_schema:
+      format.type === "json_schema"
+        ? schemaSupport().toJsonSchema(format.schema)
+        : { type: "object" },
   };
 }

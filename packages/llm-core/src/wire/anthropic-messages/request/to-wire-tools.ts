@@ -1,5 +1,5 @@
 import type { ToolDefinition } from "@loom/llm-types";
-import { toJsonSchema } from "@loom/llm-utils";
+import { schemaSupport } from "../../../schema/load-schema-support.js";
 import { cacheControl } from "./cache-control.js";
 
 // A tool without parameters still needs an object schema on the wire.
@@ -15,7 +15,7 @@ export function toWireTools(tools: readonly ToolDefinition[]): Record<string, un
     const wire: Record<string, unknown> = { name: tool.name };
     if (tool.description !== undefined) wire.description = tool.description;
     wire.input_schema =
-      tool.parameters === undefined ? NO_PARAMETERS : toJsonSchema(tool.parameters);
+      tool.parameters === undefined ? NO_PARAMETERS : schemaSupport().toJsonSchema(tool.parameters);
     if (tool.cache !== undefined) wire.cache_control = cacheControl(tool.cache);
     return wire;
   });

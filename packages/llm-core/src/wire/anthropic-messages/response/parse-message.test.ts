@@ -6,7 +6,7 @@ import {
 } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { prepareAnswerChecks } from "../../../response/load-answer-checks.js";
+import { prepareSchemaSupport } from "../../../schema/load-schema-support.js";
 import { facts, jsonFixture } from "../anthropic-messages.fixture.js";
 import { parseMessage } from "./parse-message.js";
 
@@ -189,7 +189,7 @@ describe("parseMessage on odd bodies", () => {
   it("a tool call validated by its zod tool", async () => {
     const tools = [{ name: "weather", parameters: z.object({ city: z.string() }) }];
     // What an exchange does before sending a request with tools.
-    await prepareAnswerChecks(facts({ tools }));
+    await prepareSchemaSupport({ tools }, facts({ tools }));
     const response = parseMessage(
       {
         content: [{ type: "tool_use", id: "t", name: "weather", input: { city: 3 } }],

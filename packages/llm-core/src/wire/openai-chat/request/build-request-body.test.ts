@@ -1,12 +1,16 @@
 import { completionBody } from "@loom/llm-testing";
 import { ConfigError } from "@loom/llm-types";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ChatClient } from "../../../chat-client.js";
+import { loadSchemaSupport } from "../../../schema/schema-support.fixture.js";
 import { failure, hello, serverAndClient } from "../../../test-support.fixture.js";
 
 const KEY = "sk-test-0123456789abcdefKEYKEY";
 const { server, llm } = await serverAndClient({ apiKey: KEY, apiKeyEnv: "FAKE_API_KEY" });
+
+// Tools and response formats are converted by schema support, which an exchange loads first.
+beforeAll(loadSchemaSupport);
 
 describe("the request on the wire", () => {
   it("posts to {baseUrl}/chat/completions with the headers wire.md lists", async () => {

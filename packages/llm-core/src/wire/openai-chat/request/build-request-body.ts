@@ -1,8 +1,7 @@
 import type { ChatRequest, LLMConfig } from "@loom/llm-types";
+import { schemaSupport } from "../../../schema/load-schema-support.js";
 import { toWireMessages } from "./to-wire-messages.js";
-import { toWireResponseFormat } from "./to-wire-response-format.js";
 import { toWireToolChoice } from "./to-wire-tool-choice.js";
-import { toWireTools } from "./to-wire-tools.js";
 
 /**
  * The JSON body of one chat-completions request: `model`, `messages`, and only the options that
@@ -28,11 +27,13 @@ export function buildRequestBody(
   if (request.seed !== undefined) body.seed = request.seed;
   // One answer is every server's default: `n: 1` is left out for those that reject the field.
   if (request.n !== undefined && request.n !== 1) body.n = request.n;
+  // Tools and a response format are converted by schema support, loaded before such a request
+  // is sent (`prepareSchemaSupport`): a chat never loads it.
   if (request.tools !== undefined && request.tools.length > 0)
-    body.tools = toWireTools(request.tools);
+    body.tools = schemaSupport().toWireTools(request.tools);
   if (request.toolChoice !== undefined) body.tool_choice = toWireToolChoice(request.toolChoice);
   if (request.responseFormat !== undefined) {
-    body.response_format = toWireResponseFormat(request.responseFormat);
+    body.response_format = schemaSupport().toWireResponseFormat(request.responseFormat);
   }
   // Effort is what chat completions can say of reasoning; a budget and a summary it has no field for.
   if (request.reasoning?.effort !== undefined) body.reasoning_effort = request.reasoning.effort;

@@ -1,8 +1,9 @@
 import type { AssistantMessage, ChatRequest, LLMConfigInput, Message } from "@loom/llm-types";
 import { ConfigError } from "@loom/llm-types";
 import { parseConfig } from "@loom/llm-utils";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { loadSchemaSupport } from "../../../schema/schema-support.fixture.js";
 import { factsWith, fixtureJson } from "../__fixtures__/replay.fixture.js";
 import { parseResponse } from "../response/parse-response.js";
 import { buildRequestBody } from "./build-request-body.js";
@@ -17,6 +18,9 @@ const config = (input: Partial<LLMConfigInput> = {}) =>
 const body = (request: ChatRequest, stream = false, input: Partial<LLMConfigInput> = {}) =>
   buildRequestBody(config(input), request, stream);
 const hello: Message[] = [{ role: "user", content: "hello" }];
+
+// Tools and response formats are converted by schema support, which an exchange loads first.
+beforeAll(loadSchemaSupport);
 
 describe("the request body", () => {
   it("holds the model, the input and stateless storage only when no option is set", () => {

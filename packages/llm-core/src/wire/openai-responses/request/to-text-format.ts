@@ -1,6 +1,5 @@
 import type { ResponseFormat } from "@loom/llm-types";
-import { toJsonSchema } from "@loom/llm-utils";
-import { toStrictJsonSchema } from "../../shared/to-strict-json-schema.js";
+import { schemaSupport } from "../../../schema/load-schema-support.js";
 
 /**
  * A response format as the Responses API's `text.format`, or `undefined` for plain text (the
@@ -18,11 +17,11 @@ export function toTextFormat(format: ResponseFormat): Record<string, unknown> | 
       return { type: "json_object" };
     case "json_schema": {
       const strict = format.strict !== false;
-      const schema = toJsonSchema(format.schema);
+      const schema = schemaSupport().toJsonSchema(format.schema);
       return {
         type: "json_schema",
         name: format.name ?? "response",
-        schema: strict ? toStrictJsonSchema(schema) : schema,
+        schema: strict ? schemaSupport().toStrictJsonSchema(schema) : schema,
         strict,
       };
     }

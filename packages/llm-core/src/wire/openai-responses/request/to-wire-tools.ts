@@ -1,6 +1,5 @@
 import type { ToolDefinition } from "@loom/llm-types";
-import { toJsonSchema } from "@loom/llm-utils";
-import { toStrictJsonSchema } from "../../shared/to-strict-json-schema.js";
+import { schemaSupport } from "../../../schema/load-schema-support.js";
 
 // A tool without parameters still needs an object schema on the wire.
 const NO_PARAMETERS = Object.freeze({ type: "object", properties: {} });
@@ -16,11 +15,12 @@ const NO_PARAMETERS = Object.freeze({ type: "object", properties: {} });
 export function toWireTools(tools: readonly ToolDefinition[]): Record<string, unknown>[] {
   return tools.map((tool) => {
     const parameters =
-      tool.parameters === undefined ? NO_PARAMETERS : toJsonSchema(tool.parameters);
+      tool.parameters === undefined ? NO_PARAMETERS : schemaSupport().toJsonSchema(tool.parameters);
     const wire: Record<string, unknown> = {
       type: "function",
       name: tool.name,
-      parameters: tool.strict === true ? toStrictJsonSchema(parameters) : parameters,
+      parameters:
+        tool.strict === true ? schemaSupport().toStrictJsonSchema(parameters) : parameters,
     };
     if (tool.description !== undefined) wire.description = tool.description;
     wire.strict = tool.strict === true;

@@ -8,8 +8,9 @@ import type { TextPattern } from "./text-pattern.js";
  * pattern, the secret spelled out, in its error.
  *
  * Each slice is matched as its own expression would, and the run as a whole without going back
- * into a slice already matched: a secret with a backslash in it, written in forms that make one
- * slice's end ambiguous, could be missed where one expression would have found it.
+ * into a slice already matched: so no slice ends on a backslash (`secretForms`), the one
+ * character whose bare form is the beginning of its other forms (`\\`, `\u005c`), which a slice
+ * ending on it would match bare where the next slice needs the escape.
  */
 export class ChainedPattern implements TextPattern {
   lastIndex = 0;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { redactSecret } from "./redact-secret.js";
 import { Redactor } from "./redactor.js";
 
 const KEY = "sk-proj-AbC123/xyz+789_def=GHI";
@@ -244,5 +245,35 @@ describe("Redactor", () => {
       expect(twice).not.toContain(secret);
       expect(twice.endsWith(`|${secret.slice(0, -1)}`)).toBe(true);
     }
+  });
+
+  it("a backslash where one 256-character slice of a long secret ends: masked in its escaped forms too", () => {
+    for (const at of [254, 255, 256, 511]) {
+      const secret = `${"k".repeat(at)}\\${"q".repeat(300)}`;
+      const redactor = new Redactor([secret]);
+      for (const written of [
+        JSON.stringify(secret).slice(1, -1),
+        secret.replaceAll("\\", "\\u005c"),
+        JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1),
+      ])
+        expect(redactor.redact(`a ${written} b`), `${at}`).toBe(`a ${redactSecret(secret)} b`);
+    }
+  });
+
+  it("a secret outside the BMP written as escaped surrogate halves, and quotes and backslashes escaped twice", () => {
+    const secret = 'tok-\u{1F600}-"q\\w"-0123456789';
+    const redactor = new Redactor([secret]);
+    const halves = secret.replace("\u{1F600}", "\\ud83d\\uDE00");
+    const twice = JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1);
+    expect(twice).toContain('\\\\\\"');
+    for (const written of [halves, twice])
+      expect(redactor.redact(`<${written}>`)).toBe(`<${redactSecret(secret)}>`);
+  });
+
+  it("a secret of 200,000 characters: no stack overflow building its forms, and masked", () => {
+    const secret = `sk-${"a1B2".repeat(50_000)}`;
+    const redactor = new Redactor([secret]);
+    expect(redactor.redact(`x${secret}y`)).toBe(`x${redactSecret(secret)}y`);
+    expect(redactor.redact(Buffer.from(secret).toString("base64"))).not.toContain("YTFCMmEx");
   });
 });

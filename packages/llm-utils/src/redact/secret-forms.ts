@@ -45,8 +45,16 @@ export function secretForms(secret: string): SecretForms {
   const characters = [...secret].map(characterForms);
   const spelled = characters.map(characterPattern);
   const slices: string[] = [];
-  for (let at = 0; at < spelled.length; at += SLICE)
-    slices.push(spelled.slice(at, at + SLICE).join(""));
+  for (let at = 0; at < spelled.length; ) {
+    // A slice never ends on a backslash: its bare form is the beginning of its escaped ones
+    // (`\\`, `\u005c`), and a slice matched alone would take the bare one where the next
+    // slice needs the escape (`ChainedPattern` does not go back into a slice it matched).
+    let end = Math.min(at + SLICE, spelled.length);
+    while (end < spelled.length && end < at + 2 * SLICE && characters[end - 1]?.[0]?.text === "\\")
+      end++;
+    slices.push(spelled.slice(at, end).join(""));
+    at = end;
+  }
   const patterns: Pattern[] = [
     {
       regex: slices.length === 1 ? new RegExp(slices[0] ?? "", "g") : new ChainedPattern(slices),
@@ -80,15 +88,20 @@ export function secretForms(secret: string): SecretForms {
 /** One character of a secret, as is, JSON-escaped (once or twice) or percent-encoded. */
 function characterForms(char: string): CharacterForm[] {
   const forms: CharacterForm[] = [{ text: char, hex: false }];
-  const code = char.codePointAt(0) ?? 0;
-  if (code <= 0xffff) {
-    const escaped = `\\u${code.toString(16).padStart(4, "0")}`;
-    forms.push({ text: escaped, hex: true });
-    // Escaped again: a JSON text quoted inside another (an error body quoting the body it got).
-    forms.push({ text: `\\${escaped}`, hex: true });
-  }
+  // `\u` escapes: of the character, or of each half of its surrogate pair outside the BMP (as
+  // JSON encoders that write ASCII only do, Python's `json.dumps` among them).
+  let escaped = "";
+  for (let unit = 0; unit < char.length; unit++)
+    escaped += `\\u${char.charCodeAt(unit).toString(16).padStart(4, "0")}`;
+  forms.push({ text: escaped, hex: true });
+  // Escaped again: a JSON text quoted inside another (an error body quoting the body it got).
+  forms.push({ text: escaped.replaceAll("\\u", "\\\\u"), hex: true });
   if (char === "/") forms.push({ text: "\\/", hex: false });
-  if (char === '"' || char === "\\") forms.push({ text: `\\${char}`, hex: false });
+  if (char === '"' || char === "\\") {
+    forms.push({ text: `\\${char}`, hex: false });
+    // And escaped twice: `\\\"` and `\\\\`.
+    forms.push({ text: `\\\\\\${char}`, hex: false });
+  }
   const utf8 = UTF8.encode(char);
   forms.push({
     text: [...utf8].map((byte) => `%${byte.toString(16).padStart(2, "0")}`).join(""),
@@ -113,7 +126,11 @@ function characterPattern(forms: readonly CharacterForm[]): string {
 const UTF8 = new TextEncoder();
 
 function base64(bytes: readonly number[]): string {
-  return btoa(String.fromCharCode(...bytes));
+  // In pieces: spreading a secret of 130,000 bytes or more into one call overflows the stack.
+  let binary = "";
+  for (let at = 0; at < bytes.length; at += 8_192)
+    binary += String.fromCharCode(...bytes.slice(at, at + 8_192));
+  return btoa(binary);
 }
 
 export function escapeRegExp(text: string): string {

@@ -48,6 +48,14 @@ export class StreamingRedaction {
   readonly #redact: (text: string) => string;
   readonly #plan: StreamingPlan;
   #held = "";
+  /**
+   * Where the held text stands, when all of it is the beginning of a secret's forms: the next
+   * piece goes on from there (`#goOn`) rather than reading the held text again, so a long
+   * secret arriving in many small pieces costs each piece its own length.
+   */
+  #progress: Progress | undefined;
+  /** Made by the last `#beginsHere` at the start of the text, kept if the cut is there. */
+  #found: Progress | undefined;
 
   constructor(redact: (text: string) => string, plan: StreamingPlan) {
     this.#redact = redact;
@@ -57,9 +65,22 @@ export class StreamingRedaction {
   /** The text safe to hand on after `piece`, masked ("" while all of it is held). */
   push(piece: string): string {
     if (this.#held === "" && !this.#plan.starts.anyIn(piece)) return piece;
+    const progress = this.#progress;
+    if (progress !== undefined) {
+      const next = this.#goOn(progress, piece);
+      if (next !== undefined) {
+        // Still the beginning of a secret, all of it: held, never read whole (a string built
+        // piece by piece is copied whole by the first read of a character of it).
+        this.#held += piece;
+        this.#progress = next;
+        return "";
+      }
+    }
     const text = this.#held + piece;
+    this.#found = undefined;
     const cut = this.#cut(text);
     this.#held = text.slice(cut);
+    this.#progress = cut === 0 ? this.#found : undefined;
     return cut === 0 ? "" : this.#redact(text.slice(0, cut));
   }
 
@@ -67,6 +88,7 @@ export class StreamingRedaction {
   end(): string {
     const rest = this.#held;
     this.#held = "";
+    this.#progress = undefined;
     return rest === "" ? "" : this.#redact(rest);
   }
 
@@ -116,65 +138,190 @@ export class StreamingRedaction {
   /** Whether `text` from `at` to its end is the beginning, not the whole, of a secret's form. */
   #beginsHere(text: string, at: number): boolean {
     const rest = text.length - at;
-    for (const secret of this.#plan.forms) {
-      if (beginsSpelled(text, at, secret.characters, 0)) return true;
+    // What the next piece goes on from, if this is the start of the text and a beginning (most
+    // calls are neither: an "s" in an answer, for a key "sk-…"), so made only then.
+    let found: Progress | undefined;
+    const forms = this.#plan.forms;
+    for (let s = 0; s < forms.length; s++) {
+      const secret = forms[s];
+      if (secret === undefined) continue;
+      const states = spelledStates(text, at, 0, secret.characters);
+      if (states.length > 0) {
+        if (at !== 0) return true;
+        found ??= newProgress(text.length);
+      }
       for (const core of secret.cores) {
-        if (rest < core.length && beginsWith(core, text, at)) return true;
+        if (rest < core.length && beginsWith(core, text, at)) {
+          if (at !== 0) return true;
+          found ??= newProgress(text.length);
+          found.cores.add(core);
+        }
+      }
+      if (found !== undefined) {
+        while (found.spelled.length < s) found.spelled.push(NONE);
+        found.spelled.push(states);
       }
     }
-    return false;
+    if (found === undefined) return false;
+    this.#found = settle(found, text);
+    return true;
+  }
+
+  /**
+   * Where the held text and `piece` stand, when the held text (`progress`) is the beginning of
+   * a secret's forms: `undefined` once they are not (they differ, or hold a whole form, which
+   * `#cut` then finds). Reads `piece` and the little of the held text an unfinished character
+   * of the secret spans, never the whole of it.
+   */
+  #goOn(progress: Progress, piece: string): Progress | undefined {
+    const length = progress.length + piece.length;
+    const local = progress.tail + piece;
+    const next = newProgress(length);
+    let begins = false;
+    const forms = this.#plan.forms;
+    for (let s = 0; s < forms.length; s++) {
+      const secret = forms[s];
+      if (secret === undefined) continue;
+      const from = (progress.spelled[s] ?? []).map(
+        ([at, index]): State => [at - progress.base, index],
+      );
+      const states = spelledFrom(local, from, secret.characters).map(
+        ([at, index]): State => [at + progress.base, index],
+      );
+      if (states.length > 0) begins = true;
+      next.spelled.push(states);
+      for (const core of progress.cores) {
+        // Whole now (or more): no beginning any more; else it goes on if the piece does.
+        if (length < core.length && beginsWith(core, piece, -progress.length, progress.length)) {
+          begins = true;
+          next.cores.add(core);
+        }
+      }
+    }
+    return begins ? settle(next, local, progress.base) : undefined;
   }
 }
 
-/** Whether `text` from `at` to its end is how `whole` begins (compared in place, no copy). */
-function beginsWith(whole: string, text: string, at: number): boolean {
-  for (let k = 0; at + k < text.length; k++)
+/**
+ * Where the held text stands in spelling each secret's forms: per secret (in the plan's order)
+ * the states its spelling can go on from, none when the text is no beginning of it; the base64
+ * and hex cores the text is the beginning of; and the end of the held text from the earliest
+ * state on (`tail`, from `base`), which is all the next piece needs of it.
+ */
+interface Progress {
+  /** The held text's length. */
+  readonly length: number;
+  readonly spelled: (readonly State[])[];
+  readonly cores: Set<string>;
+  base: number;
+  tail: string;
+}
+
+function newProgress(length: number): Progress {
+  return { length, spelled: [], cores: new Set(), base: length, tail: "" };
+}
+
+/** `progress` with the tail cut from `text` (which begins at `offset` of the held text). */
+function settle(progress: Progress, text: string, offset = 0): Progress {
+  let base = progress.length;
+  for (const states of progress.spelled) for (const [at] of states) base = Math.min(base, at);
+  progress.base = base;
+  progress.tail = text.slice(base - offset);
+  return progress;
+}
+
+/** A place in the text and the character of the secret to spell there. */
+type State = readonly [at: number, index: number];
+
+/**
+ * Whether `text` from `at` to its end is how `whole` begins (compared in place, no copy), its
+ * first `from` characters known to agree already (`at` may then be negative: `text` is what
+ * follows them).
+ */
+function beginsWith(whole: string, text: string, at: number, from = 0): boolean {
+  for (let k = from; at + k < text.length; k++)
     if (whole.charCodeAt(k) !== text.charCodeAt(at + k)) return false;
   return true;
 }
 
+/** No state: the text is no beginning of the secret. */
+const NONE: readonly State[] = Object.freeze([]);
+
 /**
- * Whether `text` from `at` runs out while spelling `characters` from `index` on: each character
- * written in one of its forms, the last one possibly cut short. A search with a stack of its
- * own, not a recursion, as a secret may be thousands of characters long (a cookie).
+ * `spelledFrom` from one state, without allocating while there is one way on: the common call
+ * (a character some form begins with, in ordinary text) follows one form a character or two and
+ * finds it is no secret.
  */
-function beginsSpelled(
+function spelledStates(
   text: string,
   from: number,
-  characters: readonly (readonly CharacterForm[])[],
   index: number,
-): boolean {
-  // Places in the text, each with the character of the secret to spell there.
-  const places = [from];
-  const indices = [index];
-  for (let place = places.pop(); place !== undefined; place = places.pop()) {
-    let at = place;
-    let i = indices.pop() ?? 0;
-    // Along one spelling; a character with several complete forms here leaves the others for later.
-    for (;;) {
-      if (at >= text.length) {
-        if (i < characters.length) return true;
+  characters: readonly (readonly CharacterForm[])[],
+): readonly State[] {
+  let at = from;
+  let i = index;
+  for (;;) {
+    if (at >= text.length) return i < characters.length ? [[at, i]] : NONE;
+    if (i >= characters.length) return NONE;
+    const forms = characters[i] ?? [];
+    let next = -1;
+    for (const form of forms) {
+      const matched = matchedLength(text, at, form);
+      if (matched === -1) continue;
+      // The text ended inside this form, or another form matches too (a backslash's forms
+      // begin one another): the general search from here.
+      if (matched < form.text.length || next !== -1)
+        return spelledFrom(text, [[at, i]], characters);
+      next = at + matched;
+    }
+    if (next === -1) return NONE;
+    at = next;
+    i++;
+  }
+}
+
+/**
+ * Where spelling `characters` runs out of `text`, from the given states on (a place in the text
+ * and the character to spell there): each character written in one of its forms, the last one
+ * possibly cut short. The states returned are where each such spelling can go on once more
+ * text comes: the place where its unfinished character begins. None: the text from those
+ * places is no beginning of the secret (it differs, or holds the whole of it). Each state is
+ * visited once, in a queue of its own, not by recursion: a secret may be thousands of
+ * characters long (a cookie), and a backslash's forms begin one another.
+ */
+function spelledFrom(
+  text: string,
+  from: readonly State[],
+  characters: readonly (readonly CharacterForm[])[],
+): State[] {
+  const live: State[] = [];
+  const queue: State[] = [...from];
+  const seen = new Set<number>();
+  const width = characters.length + 1;
+  for (let next = 0; next < queue.length; next++) {
+    const state = queue[next];
+    if (state === undefined) break;
+    const [at, index] = state;
+    if (at >= text.length) {
+      if (index < characters.length) live.push(state);
+      continue;
+    }
+    if (index >= characters.length) continue;
+    for (const form of characters[index] ?? []) {
+      const matched = matchedLength(text, at, form);
+      if (matched === -1) continue;
+      if (matched < form.text.length) {
+        // The text ended inside this form: a secret may be arriving, this character unfinished.
+        live.push(state);
         break;
       }
-      if (i >= characters.length) break;
-      let next = -1;
-      for (const form of characters[i] ?? []) {
-        const matched = matchedLength(text, at, form);
-        if (matched === -1) continue;
-        // The text ended inside this form: a secret may be arriving.
-        if (matched < form.text.length) return true;
-        if (next === -1) next = at + matched;
-        else {
-          places.push(at + matched);
-          indices.push(i + 1);
-        }
-      }
-      if (next === -1) break;
-      at = next;
-      i++;
+      const key = (at + matched) * width + index + 1;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      queue.push([at + matched, index + 1]);
     }
   }
-  return false;
+  return live;
 }
 
 /**

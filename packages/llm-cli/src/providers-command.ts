@@ -1,5 +1,6 @@
 import { getPreset, presetNames } from "@loom/llm-providers";
-import { redactSecret, redactUrl } from "@loom/llm-utils";
+import { ConfigError } from "@loom/llm-types";
+import { parseConfig, redactSecret, redactUrl } from "@loom/llm-utils";
 import type { CliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { cliProjectConfig } from "./resolve-cli-provider.js";
@@ -16,6 +17,7 @@ export interface ProviderEntry {
   /** Whether its key is set, needed or not; `masked` shows a set key's ends only. */
   key:
     | { state: "set"; env: string | undefined; masked: string }
+    | { state: "refused"; env: string | undefined; why: string }
     | { state: "none needed"; env: string | undefined }
     | { state: "missing"; env: string };
 }
@@ -44,13 +46,27 @@ export function providerEntries(args: CliArgs, env: NodeJS.ProcessEnv): Provider
         // Blank is unset, as the provider reads it; what the variable holds around the key (a
         // line break, quotes' neighbours) would break the table's row.
         key !== undefined && key.trim() !== ""
-          ? { state: "set", env: keyEnv, masked: redactSecret(key.trim()) }
+          ? keyState(key, keyEnv)
           : keyEnv === undefined || (preset !== undefined && preset.requiresKey !== true)
             ? // A local server takes a key only when it was started with one.
               { state: "none needed", env: keyEnv }
             : { state: "missing", env: keyEnv },
     };
   });
+}
+
+/** A key that is set: as the client takes it, or why the client would refuse it. */
+function keyState(key: string, env: string | undefined): ProviderEntry["key"] {
+  try {
+    // The client's own check of a key (a "Bearer " copied with it, quotes, a pasted "…").
+    parseConfig({ baseUrl: "https://example.invalid/v1", model: "m", apiKey: key });
+  } catch (error) {
+    const why = ConfigError.isInstance(error)
+      ? error.issues?.find((issue) => issue.path === "apiKey")?.message
+      : undefined;
+    if (why !== undefined) return { state: "refused", env, why };
+  }
+  return { state: "set", env, masked: redactSecret(key.trim()) };
 }
 
 /** `loom-llm providers`: every preset and loom.toml table, with whether its key is set. */
@@ -61,11 +77,13 @@ export function providersCommand(args: CliArgs, io: CliIo): void {
     const keyState =
       key.state === "set"
         ? `set${key.env ? ` (${key.env}` : " (in loom.toml"}: ${key.masked})`
-        : key.state === "missing"
-          ? `missing: set ${key.env}`
-          : key.env === undefined
-            ? "none needed"
-            : `none needed (or set ${key.env})`;
+        : key.state === "refused"
+          ? `refused${key.env ? ` (${key.env})` : " (in loom.toml)"}: ${key.why}`
+          : key.state === "missing"
+            ? `missing: set ${key.env}`
+            : key.env === undefined
+              ? "none needed"
+              : `none needed (or set ${key.env})`;
     rows.push([entry.name, entry.source, entry.baseUrl, entry.model, keyState]);
   }
   io.stdout.write(`${table(rows)}\n`);

@@ -174,6 +174,9 @@ describe("loom-llm", () => {
       env: {
         DEEPSEEK_API_KEY: "sk-listed-0123456789abcd\r\n",
         OPENAI_API_KEY: "  \n",
+        // Keys the client refuses are said so, with why, never shown.
+        GROQ_API_KEY: '"gsk_abc0123456789xyz"',
+        MISTRAL_API_KEY: "Bearer sk-abc0123456789xyz",
       },
     });
     expect(run.code).toBe(0);
@@ -189,10 +192,17 @@ describe("loom-llm", () => {
     expect(run.stdout).toMatch(
       /vllm\s+preset\s+http:\/\/localhost:8000\/v1\s+\S+\s+none needed \(or set VLLM_API_KEY\)/,
     );
-    for (const name of ["groq", "mistral", "xai", "gemini", "anthropic", "openrouter"])
+    for (const name of ["xai", "gemini", "anthropic", "openrouter"])
       expect(run.stdout).toMatch(new RegExp(`^${name}\\s+preset\\s+https://.*missing: set `, "m"));
     expect(run.stdout).toContain("api-version=1&api-key=…");
     expect(run.stdout).not.toContain("\r");
+    expect(run.stdout).toMatch(
+      /groq\s+preset\s+\S+\s+\S+\s+refused \(GROQ_API_KEY\): the key is wrapped in quotes: give it without them/,
+    );
+    expect(run.stdout).toMatch(
+      /mistral\s+.*refused \(MISTRAL_API_KEY\): the key must not begin with "Bearer "/,
+    );
+    expect(run.stdout).not.toContain("0123456789xyz");
     expect(run.stdout).not.toContain("0123456789abcd");
   });
 

@@ -456,6 +456,7 @@ describe("the preset registry", () => {
       ["p2", { baseUrl: "https://x.example/v1", model: "m", apiKeyEnv: key }, "apiKeyEnv"],
       ["p3", { baseUrl: "https://x.example/v1", model: "m", apiKey: key }, "apiKey"],
       ["p4", { baseUrl: `https://user:${key}@x.example/v1`, model: "m" }, "baseUrl"],
+      ["p5", { baseUrl: `https://x.example/v1?key=${key}`, model: "m" }, "baseUrl"],
     ];
     for (const [name, preset, path] of refused) {
       let error: unknown;
@@ -468,7 +469,11 @@ describe("the preset registry", () => {
       expect((error as ConfigError).issues?.map((issue) => issue.path)).toEqual([path]);
       expect(inspect(error)).not.toContain("SECRETabcdefghij");
     }
-    expect(presetNames().filter((name) => /^p[1-4]$/.test(name))).toEqual([]);
+    expect(presetNames().filter((name) => /^p[1-5]$/.test(name))).toEqual([]);
+    // A preset spread from a config object may carry `apiKey: undefined`: no key in it.
+    const spread = { baseUrl: "https://x.example/v1", model: "m", apiKey: undefined };
+    registerProvider(`spread-${process.pid}`, spread as ProviderPreset);
+    expect(presetNames()).toContain(`spread-${process.pid}`);
     // The registry still answers: an unknown name is its ConfigError, not a TypeError.
     expect(() => getPreset("deepsek")).toThrow('Unknown provider "deepsek"');
   });

@@ -1,5 +1,5 @@
 import { ConfigError } from "@loom/llm-types";
-import { closestName, parseConfig, showValue } from "@loom/llm-utils";
+import { closestName, parseConfig, showValue, urlSecrets } from "@loom/llm-utils";
 import { BUILTIN_PRESETS } from "./builtin-presets.js";
 import type { ProviderPreset } from "./provider-preset.js";
 
@@ -49,14 +49,20 @@ export class ProviderRegistry {
         throw new ConfigError({ provider: name, issues: [{ path: key, message: "is required" }] });
       }
     }
-    if ("apiKey" in preset)
+    // A preset is shared code: a key in it, or in its URL's query, is a key in the source.
+    const credential =
+      (preset as { apiKey?: unknown }).apiKey !== undefined
+        ? "apiKey"
+        : typeof preset.baseUrl === "string" && urlSecrets(preset.baseUrl).length > 0
+          ? "baseUrl"
+          : undefined;
+    if (credential !== undefined)
       throw new ConfigError({
         provider: name,
         issues: [
           {
-            path: "apiKey",
-            message:
-              "a preset holds no key: name the environment variable holding it in apiKeyEnv, or give apiKey in the config made from the preset",
+            path: credential,
+            message: `a preset holds no ${credential === "apiKey" ? "key" : "credential in its query"}: name the environment variable holding the key in apiKeyEnv, or give it in the config made from the preset`,
           },
         ],
       });

@@ -107,4 +107,53 @@ describe("tools", () => {
     ]);
     expect(requestProblems({ messages: ask, tools: [tool("a"), tool("b")] })).toEqual([]);
   });
+
+  it("parameters must be a schema object: a string or an array would fail deep in the conversion", () => {
+    expect(
+      requestProblems({
+        messages: ask,
+        tools: [
+          { name: "a", parameters: "object" },
+          { name: "b", parameters: [] },
+          { name: "c" },
+        ] as never,
+      }),
+    ).toEqual([
+      {
+        path: "tools.0.parameters",
+        message: 'must be a zod schema or a JSON Schema object, got the string "object"',
+      },
+      {
+        path: "tools.1.parameters",
+        message: "must be a zod schema or a JSON Schema object, got an array",
+      },
+    ]);
+  });
+});
+
+describe("responseFormat", () => {
+  const ask = [{ role: "user" as const, content: "hi" }];
+  it("the wire's shape (json_schema: { schema }) says where the schema goes; an unknown type is named", () => {
+    // Copied from OpenAI's documentation: it failed with "Invalid value used as weak map key".
+    const wire = { type: "json_schema", json_schema: { name: "x", schema: { type: "object" } } };
+    expect(requestProblems({ messages: ask, responseFormat: wire as never })).toEqual([
+      {
+        path: "responseFormat.schema",
+        message:
+          'a json_schema format takes its schema in "schema" ({ type: "json_schema", schema, name }): the wire\'s json_schema: { schema } is built from it',
+      },
+    ]);
+    expect(requestProblems({ messages: ask, responseFormat: { type: "json" } as never })).toEqual([
+      {
+        path: "responseFormat.type",
+        message: 'must be "text", "json_object" or "json_schema", got the string "json"',
+      },
+    ]);
+    for (const responseFormat of [
+      { type: "text" },
+      { type: "json_object" },
+      { type: "json_schema", schema: { type: "object" } },
+    ] as const)
+      expect(requestProblems({ messages: ask, responseFormat })).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
     messagesLookRight(request.messages) &&
     (request.signal === undefined || isSignal(request.signal)) &&
     (request.tools === undefined || toolsLookRight(request.tools)) &&
+    (request.responseFormat === undefined || formatLooksRight(request.responseFormat)) &&
     request.temperature === undefined &&
     request.topP === undefined &&
     request.maxTokens === undefined &&
@@ -57,6 +58,8 @@ export function requestProblems(request: ChatRequest): ConfigIssue[] {
   if (request.tools !== undefined && !Array.isArray(request.tools))
     issues.push({ path: "tools", message: "must be an array of tools" });
   else if (request.tools !== undefined) toolProblems(request.tools, issues);
+  if (request.responseFormat !== undefined && !formatLooksRight(request.responseFormat))
+    issues.push(formatProblem(request.responseFormat));
   const headers = request.headers as unknown;
   if (
     headers !== undefined &&
@@ -114,6 +117,7 @@ function toolsLookRight(tools: unknown): boolean {
   for (let i = 0; i < tools.length; i++) {
     const name = (tools[i] as { name?: unknown } | null)?.name;
     if (typeof name !== "string" || name === "") return false;
+    if (!isSchemaOrNone((tools[i] as { parameters?: unknown }).parameters)) return false;
     for (let j = 0; j < i; j++) if ((tools[j] as { name: string }).name === name) return false;
   }
   return true;
@@ -138,7 +142,47 @@ function toolProblems(tools: readonly unknown[], issues: ConfigIssue[]): void {
         message: `"${name}" names an earlier tool too: each tool needs a name of its own`,
       });
     else seen.add(name);
+    const parameters = (tool as { parameters?: unknown } | null)?.parameters;
+    if (!isSchemaOrNone(parameters))
+      issues.push({
+        path: `tools.${i}.parameters`,
+        message: `must be a zod schema or a JSON Schema object, got ${showGot(parameters)}`,
+      });
   });
+}
+
+/** A tool's parameters: none, or an object (a zod schema or a JSON Schema). */
+function isSchemaOrNone(value: unknown): boolean {
+  return (
+    value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value))
+  );
+}
+
+/** A response format of one of the three types, a `json_schema` one with its schema. */
+function formatLooksRight(format: unknown): boolean {
+  if (typeof format !== "object" || format === null) return false;
+  const { type, schema } = format as { type?: unknown; schema?: unknown };
+  if (type === "text" || type === "json_object") return true;
+  return type === "json_schema" && schema !== undefined && isSchemaOrNone(schema);
+}
+
+/** What is wrong with a response format `formatLooksRight` refused. */
+function formatProblem(format: unknown): ConfigIssue {
+  const { type, json_schema: wire } = (
+    typeof format === "object" && format !== null ? format : {}
+  ) as { type?: unknown; json_schema?: unknown };
+  if (type !== "text" && type !== "json_object" && type !== "json_schema")
+    return {
+      path: "responseFormat.type",
+      message: `must be "text", "json_object" or "json_schema", got ${showGot(type)}`,
+    };
+  return {
+    path: "responseFormat.schema",
+    message:
+      wire !== undefined
+        ? 'a json_schema format takes its schema in "schema" ({ type: "json_schema", schema, name }): the wire\'s json_schema: { schema } is built from it'
+        : "must be a zod schema or a JSON Schema object",
+  };
 }
 
 /** The common case, checked without allocating: an array of objects with a string role. */

@@ -145,7 +145,7 @@ export class StreamingRedaction {
     for (let s = 0; s < forms.length; s++) {
       const secret = forms[s];
       if (secret === undefined) continue;
-      const states = spelledStates(text, at, 0, secret.characters);
+      const states = spelledFrom(text, at, 0, secret.characters);
       if (states.length > 0) {
         if (at !== 0) return true;
         found ??= newProgress(text.length);
@@ -182,12 +182,15 @@ export class StreamingRedaction {
     for (let s = 0; s < forms.length; s++) {
       const secret = forms[s];
       if (secret === undefined) continue;
-      const from = (progress.spelled[s] ?? []).map(
+      const [first, ...rest] = (progress.spelled[s] ?? NONE).map(
         ([at, index]): State => [at - progress.base, index],
       );
-      const states = spelledFrom(local, from, secret.characters).map(
-        ([at, index]): State => [at + progress.base, index],
-      );
+      const states =
+        first === undefined
+          ? NONE
+          : spelledFrom(local, first[0], first[1], secret.characters, rest).map(
+              ([at, index]): State => [at + progress.base, index],
+            );
       if (states.length > 0) begins = true;
       next.spelled.push(states);
       for (const core of progress.cores) {
@@ -248,80 +251,78 @@ function beginsWith(whole: string, text: string, at: number, from = 0): boolean 
 const NONE: readonly State[] = Object.freeze([]);
 
 /**
- * `spelledFrom` from one state, without allocating while there is one way on: the common call
- * (a character some form begins with, in ordinary text) follows one form a character or two and
- * finds it is no secret.
- */
-function spelledStates(
-  text: string,
-  from: number,
-  index: number,
-  characters: readonly (readonly CharacterForm[])[],
-): readonly State[] {
-  let at = from;
-  let i = index;
-  for (;;) {
-    if (at >= text.length) return i < characters.length ? [[at, i]] : NONE;
-    if (i >= characters.length) return NONE;
-    const forms = characters[i] ?? [];
-    let next = -1;
-    for (const form of forms) {
-      const matched = matchedLength(text, at, form);
-      if (matched === -1) continue;
-      // The text ended inside this form, or another form matches too (a backslash's forms
-      // begin one another): the general search from here.
-      if (matched < form.text.length || next !== -1)
-        return spelledFrom(text, [[at, i]], characters);
-      next = at + matched;
-    }
-    if (next === -1) return NONE;
-    at = next;
-    i++;
-  }
-}
-
-/**
- * Where spelling `characters` runs out of `text`, from the given states on (a place in the text
- * and the character to spell there): each character written in one of its forms, the last one
+ * Where spelling `characters` runs out of `text`, from a state on (a place in the text and the
+ * character to spell there, `from` and `first`; `more` such states besides): each character written in one of its forms, the last one
  * possibly cut short. The states returned are where each such spelling can go on once more
- * text comes: the place where its unfinished character begins. None: the text from those
- * places is no beginning of the secret (it differs, or holds the whole of it). Each state is
- * visited once, in a queue of its own, not by recursion: a secret may be thousands of
- * characters long (a cookie), and a backslash's forms begin one another.
+ * text comes: the place where its unfinished character begins. None: the text from there is no
+ * beginning of the secret (it differs, or holds the whole of it).
+ *
+ * A loop, not a recursion (a secret may be thousands of characters long, a cookie), along one
+ * way on at a time, the others queued, each place visited once: the common call (a character
+ * some form begins with, in ordinary text) follows one form a character or two, allocating
+ * nothing, and finds it is no secret.
  */
 function spelledFrom(
   text: string,
-  from: readonly State[],
+  from: number,
+  first: number,
   characters: readonly (readonly CharacterForm[])[],
-): State[] {
-  const live: State[] = [];
-  const queue: State[] = [...from];
-  const seen = new Set<number>();
+  more: readonly State[] = NONE,
+): readonly State[] {
+  let live: State[] | undefined;
+  // Other ways on, made when a character has two complete forms here (a backslash's forms
+  // begin one another), and the places queued once.
+  let queue = more.length > 0 ? [...more] : undefined;
+  let seen: Set<number> | undefined;
   const width = characters.length + 1;
-  for (let next = 0; next < queue.length; next++) {
-    const state = queue[next];
-    if (state === undefined) break;
-    const [at, index] = state;
-    if (at >= text.length) {
-      if (index < characters.length) live.push(state);
-      continue;
-    }
-    if (index >= characters.length) continue;
-    for (const form of characters[index] ?? []) {
-      const matched = matchedLength(text, at, form);
-      if (matched === -1) continue;
-      if (matched < form.text.length) {
-        // The text ended inside this form: a secret may be arriving, this character unfinished.
-        live.push(state);
+  let at = from;
+  let index = first;
+  for (let queued = 0; ; ) {
+    for (;;) {
+      if (at >= text.length) {
+        if (index < characters.length) {
+          live ??= [];
+          live.push([at, index]);
+        }
         break;
       }
-      const key = (at + matched) * width + index + 1;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      queue.push([at + matched, index + 1]);
+      if (index >= characters.length) break;
+      let to = -1;
+      for (const form of characters[index] ?? []) {
+        const matched = matchedLength(text, at, form);
+        if (matched === -1) continue;
+        if (matched < form.text.length) {
+          // The text ended inside this form: a secret may be arriving, this character
+          // unfinished (going on from here tries every form of it again).
+          live ??= [];
+          live.push([at, index]);
+          to = -1;
+          break;
+        }
+        if (to === -1) to = at + matched;
+        else {
+          seen ??= new Set();
+          const key = (at + matched) * width + index + 1;
+          if (!seen.has(key)) {
+            seen.add(key);
+            queue ??= [];
+            queue.push([at + matched, index + 1]);
+          }
+        }
+      }
+      if (to === -1) break;
+      at = to;
+      index++;
+      if (seen !== undefined) {
+        const key = at * width + index;
+        if (seen.has(key)) break;
+        seen.add(key);
+      }
     }
+    const next = queue?.[queued++];
+    if (next === undefined) return live ?? NONE;
+    [at, index] = next;
   }
-  return live;
 }
 
 /**

@@ -73,6 +73,45 @@ describe("StreamingRedaction", () => {
     );
   });
 
+  it("property: long secrets (past one 256-character slice) with backslashes, quotes and astral characters, in any pieces", () => {
+    const unit = fc.constantFrom(..."ab9Z-_/+=.", "\\", '"', "é", "𝒦");
+    const secret = fc
+      .array(unit, { minLength: 250, maxLength: 400 })
+      .map((units) => `sk-${units.join("")}`);
+    const json = (s: string) => JSON.stringify(s).slice(1, -1);
+    const forms = [
+      (s: string) => s,
+      json,
+      (s: string) => json(json(s)),
+      // Every UTF-16 unit escaped, an astral character as its two surrogate halves.
+      (s: string) =>
+        Array.from(
+          { length: s.length },
+          (_, i) => `\\u${s.charCodeAt(i).toString(16).padStart(4, "0")}`,
+        ).join(""),
+      (s: string) => s.replaceAll("/", "\\/"),
+      encodeURIComponent,
+      (s: string) => Buffer.from(`x${s}`).toString("base64"),
+      (s: string) => Buffer.from(s).toString("hex"),
+    ];
+    fc.assert(
+      fc.property(
+        secret,
+        fc.array(fc.nat(), { maxLength: 30 }),
+        fc.constantFrom(...forms),
+        (key, cuts, encode) => {
+          const long = new Redactor([key]);
+          const written = encode(key);
+          const text = `x ${written} y ${written.slice(0, written.length >> 1)} z ${written}`;
+          const { out } = streamed(long, split(text, cuts));
+          expect(out).toBe(long.redact(text));
+          expect(out).not.toContain(written);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
   it("a secret that begins with a character outside ASCII (or outside the BMP) is held and masked as well", () => {
     // Its literal form begins with a code unit the ASCII table does not hold.
     const wide = ["ü-geheim-7788990011", "𝒦-astral-5566778899"];

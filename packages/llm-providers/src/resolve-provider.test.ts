@@ -474,6 +474,13 @@ describe("the preset registry", () => {
     const spread = { baseUrl: "https://x.example/v1", model: "m", apiKey: undefined };
     registerProvider(`spread-${process.pid}`, spread as ProviderPreset);
     expect(presetNames()).toContain(`spread-${process.pid}`);
+    // A query parameter that ends in "code" is no key to refuse a preset for.
+    registerProvider(`coded-${process.pid}`, {
+      baseUrl: "https://x.example/v1?country_code=de",
+      model: "m",
+      apiKey: null,
+    } as unknown as ProviderPreset);
+    expect(presetNames()).toContain(`coded-${process.pid}`);
     // The registry still answers: an unknown name is its ConfigError, not a TypeError.
     expect(() => getPreset("deepsek")).toThrow('Unknown provider "deepsek"');
   });

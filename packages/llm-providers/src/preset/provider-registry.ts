@@ -1,5 +1,5 @@
 import { ConfigError } from "@loom/llm-types";
-import { closestName, parseConfig, showValue, urlSecrets } from "@loom/llm-utils";
+import { CREDENTIAL_PARAM, closestName, parseConfig, showValue } from "@loom/llm-utils";
 import { BUILTIN_PRESETS } from "./builtin-presets.js";
 import type { ProviderPreset } from "./provider-preset.js";
 
@@ -51,9 +51,9 @@ export class ProviderRegistry {
     }
     // A preset is shared code: a key in it, or in its URL's query, is a key in the source.
     const credential =
-      (preset as { apiKey?: unknown }).apiKey !== undefined
+      (preset as { apiKey?: unknown }).apiKey != null
         ? "apiKey"
-        : typeof preset.baseUrl === "string" && urlSecrets(preset.baseUrl).length > 0
+        : typeof preset.baseUrl === "string" && queryHoldsKey(preset.baseUrl)
           ? "baseUrl"
           : undefined;
     if (credential !== undefined)
@@ -99,4 +99,21 @@ export class ProviderRegistry {
   names(): string[] {
     return [...this.#presets.keys()];
   }
+}
+
+/**
+ * Whether a URL's query names a key (`?key=`, `?api-key=`, `?access_token=`): what the masking
+ * of URLs treats as a credential, but for a `code` (`country_code=de` is no secret to refuse a
+ * preset for, though masked where a URL is shown).
+ */
+function queryHoldsKey(url: string): boolean {
+  let params: URLSearchParams;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    return false;
+  }
+  for (const name of params.keys())
+    if (CREDENTIAL_PARAM.test(name) && !/code$/i.test(name)) return true;
+  return false;
 }

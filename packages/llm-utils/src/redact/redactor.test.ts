@@ -247,7 +247,41 @@ describe("Redactor", () => {
     }
   });
 
-  it("a backslash where one 256-character slice of a long secret ends: masked in its escaped forms too", () => {
+  it("forms that begin one another (`%` and `%25`, `\\u` and `\\u005c`) anywhere in a long secret: masked", () => {
+    // A run of regular expressions of 256 characters each missed these where a slice ended.
+    const percent = `sk-${"a".repeat(252)}%${"b".repeat(60)}`;
+    const escapes = `sk-${"a".repeat(251)}\\u${"b".repeat(44)}`;
+    const unit = (s: string) =>
+      Array.from(
+        { length: s.length },
+        (_, i) => `\\u${s.charCodeAt(i).toString(16).padStart(4, "0")}`,
+      ).join("");
+    const bytes = (s: string) =>
+      [...Buffer.from(s)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+    for (const [secret, written] of [
+      [percent, encodeURIComponent(percent)],
+      [percent, percent.replace("%", "%25")],
+      [percent, bytes(percent)],
+      [escapes, unit(escapes)],
+      [escapes, JSON.stringify(escapes).slice(1, -1)],
+    ] as const)
+      expect(new Redactor([secret]).redact(`<${written}>`)).toBe(`<${redactSecret(secret)}>`);
+  });
+
+  it("a secret with a run of backslashes, against text of backslashes: no backtracking blow-up", () => {
+    // One regular expression of the secret took 46 s on these 100 characters (14 backslashes).
+    const secret = `${"\\".repeat(14)}x`;
+    const redactor = new Redactor([secret]);
+    expect(redactor.redact("\\".repeat(100))).toBe("\\".repeat(100));
+    // Leftmost: from the 5th on, the 56 backslashes are the 14 escaped twice (`\\\\` each).
+    expect(redactor.redact(`${"\\".repeat(60)}x`)).toBe(`${"\\".repeat(4)}${redactSecret(secret)}`);
+    const long = `sk-${"\\".repeat(600)}XYZW`;
+    expect(new Redactor([long]).redact(`<${JSON.stringify(long).slice(1, -1)}>`)).toBe(
+      `<${redactSecret(long)}>`,
+    );
+  });
+
+  it("a backslash 254 to 511 characters into a long secret: masked in its escaped forms too", () => {
     for (const at of [254, 255, 256, 511]) {
       const secret = `${"k".repeat(at)}\\${"q".repeat(300)}`;
       const redactor = new Redactor([secret]);

@@ -1,13 +1,17 @@
-import { ChainedPattern } from "./chained-pattern.js";
 import { LiteralPattern } from "./literal-pattern.js";
 import { redactSecret } from "./redact-secret.js";
+import { SpelledPattern } from "./spelled-pattern.js";
 import type { TextPattern } from "./text-pattern.js";
 
 /** Secrets shorter than this are not searched for: they would match ordinary text. */
 export const MIN_SECRET_LENGTH = 8;
 
-/** How many characters of a secret one regular expression spells (`ChainedPattern` past it). */
-const SLICE = 256;
+/**
+ * How many of a secret's first characters the regular expression that finds where it may begin
+ * spells (`SpelledPattern`): enough to pass over ordinary text natively, few enough that a
+ * backtracking engine stays quick on characters whose forms begin one another.
+ */
+const START = 4;
 
 /** A search for one written form of a secret, and what replaces a match. */
 export interface Pattern {
@@ -43,21 +47,12 @@ export interface SecretForms {
 
 export function secretForms(secret: string): SecretForms {
   const characters = [...secret].map(characterForms);
-  const spelled = characters.map(characterPattern);
-  const slices: string[] = [];
-  for (let at = 0; at < spelled.length; ) {
-    // A slice never ends on a backslash: its bare form is the beginning of its escaped ones
-    // (`\\`, `\u005c`), and a slice matched alone would take the bare one where the next
-    // slice needs the escape (`ChainedPattern` does not go back into a slice it matched).
-    let end = Math.min(at + SLICE, spelled.length);
-    while (end < spelled.length && end < at + 2 * SLICE && characters[end - 1]?.[0]?.text === "\\")
-      end++;
-    slices.push(spelled.slice(at, end).join(""));
-    at = end;
-  }
   const patterns: Pattern[] = [
     {
-      regex: slices.length === 1 ? new RegExp(slices[0] ?? "", "g") : new ChainedPattern(slices),
+      regex: new SpelledPattern(
+        characters,
+        characters.slice(0, START).map(characterPattern).join(""),
+      ),
       mask: redactSecret(secret),
     },
   ];

@@ -73,8 +73,8 @@ describe("StreamingRedaction", () => {
     );
   });
 
-  it("property: long secrets (past one 256-character slice) with backslashes, quotes and astral characters, in any pieces", () => {
-    const unit = fc.constantFrom(..."ab9Z-_/+=.", "\\", '"', "é", "𝒦");
+  it("property: long secrets (250 characters and more) with backslashes, quotes, percent signs and astral characters, in any pieces", () => {
+    const unit = fc.constantFrom(..."ab9Z-_/+=.u%", "\\", '"', "é", "𝒦");
     const secret = fc
       .array(unit, { minLength: 250, maxLength: 400 })
       .map((units) => `sk-${units.join("")}`);

@@ -1,3 +1,4 @@
+import { matchedLength } from "./form-match.js";
 import type { CharacterForm, Pattern, SecretForms } from "./secret-forms.js";
 import { StartCodes } from "./start-codes.js";
 
@@ -323,21 +324,4 @@ function spelledFrom(
     if (next === undefined) return live ?? NONE;
     [at, index] = next;
   }
-}
-
-/**
- * How many characters of `form` the text at `at` agrees with: the whole form, fewer when the
- * text ends first, or -1 when it differs.
- */
-function matchedLength(text: string, at: number, form: CharacterForm): number {
-  const expected = form.text;
-  const length = Math.min(expected.length, text.length - at);
-  for (let k = 0; k < length; k++) {
-    const wanted = expected.charCodeAt(k);
-    let got = text.charCodeAt(at + k);
-    // Hex digits of an escape match in either case (`%2F` and `%2f`, `\u00E9` and `\u00e9`).
-    if (form.hex && wanted >= 0x61 && wanted <= 0x66 && got >= 0x41 && got <= 0x46) got += 0x20;
-    if (got !== wanted) return -1;
-  }
-  return length;
 }

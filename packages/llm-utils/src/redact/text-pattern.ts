@@ -2,7 +2,7 @@
  * What the redactor searches text with: the part of a global `RegExp`'s interface it uses
  * (`lastIndex`, `exec`, `test`, with the same meaning), so a `RegExp` is one, and so are the
  * searches a regular expression cannot do for a long secret (`LiteralPattern`,
- * `ChainedPattern`).
+ * `SpelledPattern`).
  */
 export interface TextPattern {
   /** Where the next search starts; after a match, its end; after none, 0. */

@@ -53,4 +53,10 @@ describe("redactSecret and ConfigError show a key the same way", () => {
       expect(new ConfigError({ table: secret }).table).toBe(redactSecret(secret));
     },
   );
+
+  it("an end with a backslash or a percent sign is not shown: it could begin an escape with what follows", () => {
+    expect(redactSecret("sk-0123456789ab\\")).toBe("sk-…");
+    expect(redactSecret("tok-0123456789a%4")).toBe("tok-…");
+    expect(redactSecret("sk-0123456789abc")).toBe("sk-…9abc");
+  });
 });

@@ -6,7 +6,8 @@ const PREFIX = /^[A-Za-z]{2,4}-(?:[A-Za-z]{2,8}-)?/;
 
 /**
  * Shows a secret the way a config printout should: `redactSecret("sk-abcdef123456")` is
- * `"sk-…3456"`. Short secrets become `"…"`; an empty or missing one stays as it is.
+ * `"sk-…3456"`. Short secrets become `"…"`, and so does the end of one with a backslash or a
+ * percent sign in it; an empty or missing one stays as it is.
  */
 export function redactSecret(secret: string): string;
 export function redactSecret(secret: string | undefined): string | undefined;
@@ -16,5 +17,8 @@ export function redactSecret(secret: string | undefined): string | undefined {
   const prefix = PREFIX.exec(secret)?.[0] ?? "";
   // Keep at least half the secret hidden whatever the prefix length.
   const shown = prefix.length + VISIBLE_SUFFIX <= secret.length / 2 ? prefix : "";
-  return `${shown}…${secret.slice(-VISIBLE_SUFFIX)}`;
+  const suffix = secret.slice(-VISIBLE_SUFFIX);
+  // An end with a backslash or a percent sign could begin an escape with the text after the
+  // mask (`…ab\` then `\u0073…`), and so a written form of another secret: then none is shown.
+  return `${shown}…${/[\\%]/.test(suffix) ? "" : suffix}`;
 }

@@ -1,3 +1,4 @@
+import type { CharacterForm } from "./character-form.js";
 import { LiteralPattern } from "./literal-pattern.js";
 import { redactSecret } from "./redact-secret.js";
 import { SpelledPattern } from "./spelled-pattern.js";
@@ -17,15 +18,6 @@ const START = 4;
 export interface Pattern {
   readonly regex: TextPattern;
   readonly mask: string;
-}
-
-/**
- * One way a character of a secret may be written: as is, JSON-escaped or percent-encoded.
- * Escapes are stored with lower-case hex and compared case-insensitively (`hex`).
- */
-export interface CharacterForm {
-  readonly text: string;
-  readonly hex: boolean;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { matchedLength } from "./form-match.js";
-import type { CharacterForm } from "./secret-forms.js";
+import { type CharacterForm, matchedLength } from "./character-form.js";
 import type { TextPattern } from "./text-pattern.js";
 
 /**

@@ -231,6 +231,18 @@ describe("StreamingRedaction", () => {
     expect(out.startsWith(`a cookie ${redactSecret(secret)} and \\u0063`)).toBe(true);
   });
 
+  it("a mask that ends where another secret's escaped form begins: streamed as redact masks it whole", () => {
+    // The mask's visible end ("…9ab\\") and the next secret's `\\u0073…` read together as a
+    // twice-escaped form, which `redact` masked again while the stream masked the two apart.
+    const a = "sk-0123456789ab\\";
+    const b = "sk-0123456789ab";
+    const masker = new Redactor([a, b]);
+    const percent = [...Buffer.from(a)].map((x) => `%${x.toString(16).padStart(2, "0")}`).join("");
+    const text = `${percent}${encodings[2]?.(b) ?? ""}`;
+    expect(streamed(masker, [text]).out).toBe(masker.redact(text));
+    expect(masker.redact(text)).toBe("sk-…sk-…89ab");
+  });
+
   it("holds nothing back from text that cannot begin a secret, and returns it as it is", () => {
     const redaction = new Redactor(["zq-0123456789abcdef"]).streaming();
     const piece = "Hello, world. ";

@@ -1,5 +1,5 @@
-import { matchedLength } from "./form-match.js";
-import type { CharacterForm, Pattern, SecretForms } from "./secret-forms.js";
+import { type CharacterForm, matchedLength } from "./character-form.js";
+import type { Pattern, SecretForms } from "./secret-forms.js";
 import { StartCodes } from "./start-codes.js";
 
 /**

@@ -1,4 +1,11 @@
-import type { CharacterForm } from "./secret-forms.js";
+/**
+ * One way a character of a secret may be written: as is, JSON-escaped or percent-encoded.
+ * Escapes are stored with lower-case hex and compared case-insensitively (`hex`).
+ */
+export interface CharacterForm {
+  readonly text: string;
+  readonly hex: boolean;
+}
 
 /**
  * How many characters of `form` the text at `at` agrees with: the whole form, fewer when the

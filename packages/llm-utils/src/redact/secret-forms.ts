@@ -14,6 +14,15 @@ export const MIN_SECRET_LENGTH = 8;
  */
 const START = 4;
 
+/**
+ * The longest secret spelled by one regular expression when no character of it has forms that
+ * begin one another (no backslash, no percent sign): then at most one form of each character
+ * matches at a place, the engine never backtracks far, and it runs natively, several times as
+ * fast as `SpelledPattern` over text full of near misses ("sksksk…" for a key "sksk-…"). API
+ * keys and tokens are such secrets; past this length V8 may refuse the expression.
+ */
+const ONE_EXPRESSION = 1_000;
+
 /** A search for one written form of a secret, and what replaces a match. */
 export interface Pattern {
   readonly regex: TextPattern;
@@ -39,15 +48,11 @@ export interface SecretForms {
 
 export function secretForms(secret: string): SecretForms {
   const characters = [...secret].map(characterForms);
-  const patterns: Pattern[] = [
-    {
-      regex: new SpelledPattern(
-        characters,
-        characters.slice(0, START).map(characterPattern).join(""),
-      ),
-      mask: redactSecret(secret),
-    },
-  ];
+  const regex =
+    characters.length <= ONE_EXPRESSION && !/[\\%]/.test(secret)
+      ? new RegExp(characters.map(characterPattern).join(""), "g")
+      : new SpelledPattern(characters, characters.slice(0, START).map(characterPattern).join(""));
+  const patterns: Pattern[] = [{ regex, mask: redactSecret(secret) }];
   const bytes = UTF8.encode(secret);
   const cores = new Set<string>();
   for (let offset = 0; offset < 3; offset++) {

@@ -77,6 +77,18 @@ describe("careless input is a ConfigError before anything is sent", () => {
       } as unknown as typeof hello),
     );
     expect(String(header)).not.toContain("hdr-SECRET-0123456789");
+    // Another call's header, and the first one's again: each masked (the client keeps the last
+    // such redactor, by the headers' values).
+    for (const value of ["hdr-OTHER-9876543210", "hdr-SECRET-0123456789"]) {
+      const again = await failure(() =>
+        keyed.call({
+          ...hello,
+          headers: { "x-api-key": value },
+          temperature: `${value} hot`,
+        } as unknown as typeof hello),
+      );
+      expect(String(again)).not.toContain(value);
+    }
     await keyed.close();
     expect(server.requests).toHaveLength(0);
   });

@@ -59,4 +59,8 @@ describe("redactSecret and ConfigError show a key the same way", () => {
     expect(redactSecret("tok-0123456789a%4")).toBe("tok-…");
     expect(redactSecret("sk-0123456789abc")).toBe("sk-…9abc");
   });
+
+  it("shows its last four characters, not UTF-16 units: never half of a pair outside the BMP", () => {
+    expect(redactSecret("sk-abcdefgh😀abc")).toBe("sk-…😀abc");
+  });
 });

@@ -17,7 +17,8 @@ export function redactSecret(secret: string | undefined): string | undefined {
   const prefix = PREFIX.exec(secret)?.[0] ?? "";
   // Keep at least half the secret hidden whatever the prefix length.
   const shown = prefix.length + VISIBLE_SUFFIX <= secret.length / 2 ? prefix : "";
-  const suffix = secret.slice(-VISIBLE_SUFFIX);
+  // Characters, not UTF-16 units: half of a pair outside the BMP would be no text at all.
+  const suffix = [...secret.slice(-2 * VISIBLE_SUFFIX)].slice(-VISIBLE_SUFFIX).join("");
   // An end with a backslash or a percent sign could begin an escape with the text after the
   // mask (`…ab\` then `\u0073…`), and so a written form of another secret: then none is shown.
   return `${shown}…${/[\\%]/.test(suffix) ? "" : suffix}`;

@@ -310,4 +310,24 @@ describe("Redactor", () => {
     expect(redactor.redact(`x${secret}y`)).toBe(`x${redactSecret(secret)}y`);
     expect(redactor.redact(Buffer.from(secret).toString("base64"))).not.toContain("YTFCMmEx");
   });
+
+  it("two secrets sharing characters where they meet are masked as one run: neither is left mostly visible", () => {
+    // Masked one after the other, the first took the shared "X" and the second no longer
+    // matched: "x pass-word-1234…ghij y" showed 14 of the first one's 15 characters.
+    const shared = new Redactor(["pass-word-1234X", "Xtoken-abcdefghij"]);
+    expect(shared.redact("x pass-word-1234Xtoken-abcdefghij y")).toBe("x …ghij y");
+    const chained = new Redactor(["abcdefghijkl", "ijklmnopqrstuvwx"]);
+    expect(chained.redact("abcdefghijklmnopqrstuvwx")).toBe("…uvwx");
+    // A secret run into its own hex form.
+    expect(new Redactor(["abcd6162"]).redact("x abcd6162636436313632 y")).toBe("x … y");
+  });
+
+  it("a slash escaped twice (`\\\\/`, a PHP body quoted in another JSON body) is found too", () => {
+    const secret = "abc/defghijkl";
+    // PHP's JSON writes `\/`; quoted in another JSON body, that is `\\/`.
+    const php = JSON.stringify({ k: secret }).replace("/", "\\/");
+    const quoted = JSON.stringify({ body: php });
+    expect(quoted).toContain("abc\\\\/defghijkl");
+    expect(new Redactor([secret]).redact(quoted)).not.toContain("defghijkl");
+  });
 });

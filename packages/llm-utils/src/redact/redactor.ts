@@ -1,7 +1,6 @@
 import type { SecretMask, TextMasking } from "@loom/llm-types";
 import { MIN_SECRET_LENGTH, type Pattern, secretForms } from "./secret-forms.js";
 import { type StreamingPlan, StreamingRedaction, streamingPlan } from "./streaming-redaction.js";
-import type { TextPattern } from "./text-pattern.js";
 
 /**
  * Header names whose values are credentials more often than not (`authorization`, `x-api-key`,
@@ -63,23 +62,13 @@ export class Redactor implements SecretMask {
   /** `text` with every secret masked (`sk-…cdef` for the key itself, `…` for its encodings). */
   redact(text: string): string {
     if (text.length < this.#shortest) return text;
-    let out = text;
-    // Copies that overlap ("sk-live-12345s" run into itself: "sk-live-12345sk-live-12345s")
-    // are masked as one: masked one after the other, the first would take the start of the
-    // second and the mask's visible end would complete what is left ("…345sk-live-12345s").
     // Again until nothing matches, for a form of one secret that masking another makes whole;
     // each mask is shorter than what it hides, so every pass that masks shortens: this ends.
-    for (let masked = true; masked; ) {
-      masked = false;
-      for (const { regex, mask } of this.#patterns) {
-        regex.lastIndex = 0;
-        if (regex.test(out)) {
-          out = maskOverlapping(out, regex, mask);
-          masked = true;
-        }
-      }
+    for (let out = text; ; ) {
+      const masked = maskRuns(out, this.#patterns);
+      if (masked === out) return out;
+      out = masked;
     }
-    return out;
   }
 
   /**
@@ -219,29 +208,40 @@ function rewrite(target: Record<string, unknown>, field: string, value: unknown)
 }
 
 /**
- * `text` with each run of `regex`'s matches masked by one `mask`, overlapping matches included
- * (a global regular expression alone skips a match that begins inside the one before).
+ * `text` with each run of matches masked by one mask: the matches of every pattern, overlapping
+ * ones included, and each run of them that overlap one another as one. Masked one after the
+ * other, the first would take the start of the next and leave the rest of it visible: copies of
+ * a key run into each other ("sk-live-12345sk-live-12345s" shown as "…345sk-live-12345s"), or
+ * two secrets sharing a character ("pass-1234X" and "Xtoken-…": "pass-1234…ghij"). A run shows
+ * the mask of the match it ends with (the longest, of those ending there).
  */
-function maskOverlapping(text: string, regex: TextPattern, mask: string): string {
+function maskRuns(text: string, patterns: readonly Pattern[]): string {
+  let matches: [start: number, end: number, mask: string][] | undefined;
+  for (const { regex, mask } of patterns) {
+    regex.lastIndex = 0;
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+      matches ??= [];
+      matches.push([match.index, match.index + match[0].length, mask]);
+      // A global search skips a match that begins inside the one before: look from the next.
+      regex.lastIndex = match.index + 1;
+    }
+  }
+  if (matches === undefined) return text;
+  matches.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = "";
   let written = 0;
-  let start = -1;
-  let end = -1;
-  regex.lastIndex = 0;
-  for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
-    const at = match.index;
-    regex.lastIndex = at + 1;
-    if (at < end) {
-      end = Math.max(end, at + match[0].length);
+  let [start, end, mask] = matches[0] ?? [0, 0, ""];
+  for (const [from, to, shown] of matches) {
+    if (from < end) {
+      if (to > end) {
+        end = to;
+        mask = shown;
+      }
       continue;
     }
-    if (start !== -1) {
-      out += text.slice(written, start) + mask;
-      written = end;
-    }
-    start = at;
-    end = at + match[0].length;
+    out += text.slice(written, start) + mask;
+    written = end;
+    [start, end, mask] = [from, to, shown];
   }
-  if (start === -1) return text;
   return out + text.slice(written, start) + mask + text.slice(end);
 }

@@ -88,7 +88,8 @@ function characterForms(char: string): CharacterForm[] {
   forms.push({ text: escaped, hex: true });
   // Escaped again: a JSON text quoted inside another (an error body quoting the body it got).
   forms.push({ text: escaped.replaceAll("\\u", "\\\\u"), hex: true });
-  if (char === "/") forms.push({ text: "\\/", hex: false });
+  // `\/` (PHP's and others' JSON), and that escaped again: `\\/`.
+  if (char === "/") forms.push({ text: "\\/", hex: false }, { text: "\\\\/", hex: false });
   if (char === '"' || char === "\\") {
     forms.push({ text: `\\${char}`, hex: false });
     // And escaped twice: `\\\"` and `\\\\`.

@@ -243,6 +243,24 @@ describe("StreamingRedaction", () => {
     expect(masker.redact(text)).toBe("sk-…sk-…89ab");
   });
 
+  it("a mask's visible end that begins a form with the text after it: held, and masked as redact masks it", () => {
+    // "sk-…736b" ends as the key's hex begins ("736b" is "sk"): `redact` of the whole text
+    // masks that hex in its next pass; the stream handed "…736b" on and the hex after it stayed.
+    const key = "sk-proj-abcdefgh736b";
+    const own = new Redactor([key]);
+    const hex = Buffer.from(key).toString("hex");
+    const text = `${encodings[2]?.(key) ?? ""}${hex.slice(4)} tail`;
+    for (const size of [1, 16, text.length]) {
+      const pieces = split(
+        text,
+        Array.from({ length: Math.ceil(text.length / size) }, (_, i) => i * size),
+      );
+      const { out } = streamed(own, pieces);
+      expect(out).toBe(own.redact(text));
+      expect(out).not.toContain(hex);
+    }
+  });
+
   it("holds nothing back from text that cannot begin a secret, and returns it as it is", () => {
     const redaction = new Redactor(["zq-0123456789abcdef"]).streaming();
     const piece = "Hello, world. ";

@@ -80,9 +80,27 @@ export class StreamingRedaction {
     const text = this.#held + piece;
     this.#found = undefined;
     const cut = this.#cut(text);
-    this.#held = text.slice(cut);
-    this.#progress = cut === 0 ? this.#found : undefined;
-    return cut === 0 ? "" : this.#redact(text.slice(0, cut));
+    if (cut === 0) {
+      this.#held = text;
+      this.#progress = this.#found;
+      return "";
+    }
+    const safe = text.slice(0, cut);
+    const masked = this.#redact(safe);
+    if (masked === safe) {
+      this.#held = text.slice(cut);
+      this.#progress = undefined;
+      return masked;
+    }
+    // A mask's visible end, with the text after it, may spell a form of a secret (its own hex
+    // begun by "736b", the end of "sk-…736b"), which `redact` of the whole text masks in its
+    // next pass: what of the masked text could begin one is held with the rest.
+    const again = masked + text.slice(cut);
+    this.#found = undefined;
+    const held = this.#cut(again);
+    this.#held = again.slice(held);
+    this.#progress = held === 0 ? this.#found : undefined;
+    return again.slice(0, held);
   }
 
   /** The text still held, masked: the stream ended, so it cannot grow into a secret any more. */

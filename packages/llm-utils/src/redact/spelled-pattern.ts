@@ -1,4 +1,5 @@
-import { type CharacterForm, matchedLength } from "./character-form.js";
+import type { CharacterForm } from "./character-form.js";
+import { spell } from "./spellings.js";
 import type { TextPattern } from "./text-pattern.js";
 
 /**
@@ -29,7 +30,7 @@ export class SpelledPattern implements TextPattern {
     const start = this.#start;
     start.lastIndex = this.lastIndex;
     for (let match = start.exec(text); match !== null; match = start.exec(text)) {
-      const end = longestSpelling(text, match.index, this.#characters);
+      const { end } = spell(text, match.index, 0, this.#characters);
       if (end !== -1) {
         this.lastIndex = end;
         return { index: match.index, 0: text.slice(match.index, end) };
@@ -42,58 +43,5 @@ export class SpelledPattern implements TextPattern {
 
   test(text: string): boolean {
     return this.exec(text) !== null;
-  }
-}
-
-/**
- * Where the longest spelling of all of `characters` from `from` ends, or -1 when there is none.
- * Along one way on at a time, allocating nothing while there is one; a character with two
- * complete forms at one place (a backslash's begin one another) queues the other, and each
- * place is visited once per character of the secret from then on.
- */
-function longestSpelling(
-  text: string,
-  from: number,
-  characters: readonly (readonly CharacterForm[])[],
-): number {
-  let best = -1;
-  let queue: [number, number][] | undefined;
-  let seen: Set<number> | undefined;
-  const width = characters.length + 1;
-  let at = from;
-  let index = 0;
-  for (let queued = 0; ; ) {
-    for (;;) {
-      if (index === characters.length) {
-        if (at > best) best = at;
-        break;
-      }
-      let to = -1;
-      for (const form of characters[index] ?? []) {
-        if (matchedLength(text, at, form) !== form.text.length) continue;
-        const end = at + form.text.length;
-        if (to === -1) to = end;
-        else {
-          seen ??= new Set();
-          const key = end * width + index + 1;
-          if (!seen.has(key)) {
-            seen.add(key);
-            queue ??= [];
-            queue.push([end, index + 1]);
-          }
-        }
-      }
-      if (to === -1) break;
-      at = to;
-      index++;
-      if (seen !== undefined) {
-        const key = at * width + index;
-        if (seen.has(key)) break;
-        seen.add(key);
-      }
-    }
-    const next = queue?.[queued++];
-    if (next === undefined) return best;
-    [at, index] = next;
   }
 }

@@ -1,5 +1,5 @@
-import { type CharacterForm, matchedLength } from "./character-form.js";
 import type { Pattern, SecretForms } from "./secret-forms.js";
+import { type SpellingState, spell } from "./spellings.js";
 import { StartCodes } from "./start-codes.js";
 
 /**
@@ -164,7 +164,7 @@ export class StreamingRedaction {
     for (let s = 0; s < forms.length; s++) {
       const secret = forms[s];
       if (secret === undefined) continue;
-      const states = spelledFrom(text, at, 0, secret.characters);
+      const states = spell(text, at, 0, secret.characters).open;
       if (states.length > 0) {
         if (at !== 0) return true;
         found ??= newProgress(text.length);
@@ -202,13 +202,13 @@ export class StreamingRedaction {
       const secret = forms[s];
       if (secret === undefined) continue;
       const [first, ...rest] = (progress.spelled[s] ?? NONE).map(
-        ([at, index]): State => [at - progress.base, index],
+        ([at, index]): SpellingState => [at - progress.base, index],
       );
       const states =
         first === undefined
           ? NONE
-          : spelledFrom(local, first[0], first[1], secret.characters, rest).map(
-              ([at, index]): State => [at + progress.base, index],
+          : spell(local, first[0], first[1], secret.characters, rest).open.map(
+              ([at, index]): SpellingState => [at + progress.base, index],
             );
       if (states.length > 0) begins = true;
       next.spelled.push(states);
@@ -233,7 +233,7 @@ export class StreamingRedaction {
 interface Progress {
   /** The held text's length. */
   readonly length: number;
-  readonly spelled: (readonly State[])[];
+  readonly spelled: (readonly SpellingState[])[];
   readonly cores: Set<string>;
   base: number;
   tail: string;
@@ -252,9 +252,6 @@ function settle(progress: Progress, text: string, offset = 0): Progress {
   return progress;
 }
 
-/** A place in the text and the character of the secret to spell there. */
-type State = readonly [at: number, index: number];
-
 /**
  * Whether `text` from `at` to its end is how `whole` begins (compared in place, no copy), its
  * first `from` characters known to agree already (`at` may then be negative: `text` is what
@@ -267,79 +264,4 @@ function beginsWith(whole: string, text: string, at: number, from = 0): boolean 
 }
 
 /** No state: the text is no beginning of the secret. */
-const NONE: readonly State[] = Object.freeze([]);
-
-/**
- * Where spelling `characters` runs out of `text`, from a state on (a place in the text and the
- * character to spell there, `from` and `first`; `more` such states besides): each character written in one of its forms, the last one
- * possibly cut short. The states returned are where each such spelling can go on once more
- * text comes: the place where its unfinished character begins. None: the text from there is no
- * beginning of the secret (it differs, or holds the whole of it).
- *
- * A loop, not a recursion (a secret may be thousands of characters long, a cookie), along one
- * way on at a time, the others queued, each place visited once: the common call (a character
- * some form begins with, in ordinary text) follows one form a character or two, allocating
- * nothing, and finds it is no secret.
- */
-function spelledFrom(
-  text: string,
-  from: number,
-  first: number,
-  characters: readonly (readonly CharacterForm[])[],
-  more: readonly State[] = NONE,
-): readonly State[] {
-  let live: State[] | undefined;
-  // Other ways on, made when a character has two complete forms here (a backslash's forms
-  // begin one another), and the places queued once.
-  let queue = more.length > 0 ? [...more] : undefined;
-  let seen: Set<number> | undefined;
-  const width = characters.length + 1;
-  let at = from;
-  let index = first;
-  for (let queued = 0; ; ) {
-    for (;;) {
-      if (at >= text.length) {
-        if (index < characters.length) {
-          live ??= [];
-          live.push([at, index]);
-        }
-        break;
-      }
-      if (index >= characters.length) break;
-      let to = -1;
-      for (const form of characters[index] ?? []) {
-        const matched = matchedLength(text, at, form);
-        if (matched === -1) continue;
-        if (matched < form.text.length) {
-          // The text ended inside this form: a secret may be arriving, this character
-          // unfinished (going on from here tries every form of it again).
-          live ??= [];
-          live.push([at, index]);
-          to = -1;
-          break;
-        }
-        if (to === -1) to = at + matched;
-        else {
-          seen ??= new Set();
-          const key = (at + matched) * width + index + 1;
-          if (!seen.has(key)) {
-            seen.add(key);
-            queue ??= [];
-            queue.push([at + matched, index + 1]);
-          }
-        }
-      }
-      if (to === -1) break;
-      at = to;
-      index++;
-      if (seen !== undefined) {
-        const key = at * width + index;
-        if (seen.has(key)) break;
-        seen.add(key);
-      }
-    }
-    const next = queue?.[queued++];
-    if (next === undefined) return live ?? NONE;
-    [at, index] = next;
-  }
-}
+const NONE: readonly SpellingState[] = Object.freeze([]);

@@ -1,0 +1,146 @@
+// A stream's iterator behaves as an async generator would when driven by hand: calls made
+// without waiting are answered in turn, return() and throw() wait for a pending next(), and a
+// stream ended any way settles its response() and lets its connection go.
+import { completionChunk, createFakeServer, textStream } from "@loom/llm-testing";
+import { describe, expect, it } from "vitest";
+import { ChatClient } from "../chat-client.js";
+import { data, hello, raw, until } from "../test-support.fixture.js";
+
+/** The answer "a" … "e", then its end, in one write (one read holds them all). */
+function oneRead(): ReturnType<typeof raw> {
+  return raw(
+    ["a", "b", "c", "d", "e"].map((content) => data(completionChunk({ content }))).join("") +
+      data(completionChunk({}, { finishReason: "stop" })) +
+      "data: [DONE]\n\n",
+  );
+}
+
+async function setup() {
+  const server = await createFakeServer();
+  const llm = new ChatClient({}, { baseUrl: server.baseUrl, model: "m" });
+  return {
+    server,
+    llm,
+    async [Symbol.asyncDispose]() {
+      await llm.close();
+      await server.close();
+    },
+  };
+}
+
+describe("a stream's iterator, driven by hand", () => {
+  it("answers next() calls made without waiting in the order they were made", async () => {
+    await using s = await setup();
+    s.server.enqueue(oneRead());
+    const iterator = s.llm.stream(hello)[Symbol.asyncIterator]();
+    // Seven at once: the five pieces, then the end, then the end again.
+    const results = await Promise.all(Array.from({ length: 7 }, () => iterator.next()));
+    expect(results.map((r) => (r.done === true ? "done" : r.value))).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+      "e",
+      "done",
+      "done",
+    ]);
+  });
+
+  it("events(): the same, with the response as the last event", async () => {
+    await using s = await setup();
+    s.server.enqueue(oneRead());
+    const stream = s.llm.stream(hello);
+    const iterator = stream.events()[Symbol.asyncIterator]();
+    const results = await Promise.all(Array.from({ length: 9 }, () => iterator.next()));
+    const types = results.map((r) => (r.done === true ? "done" : r.value.type));
+    expect(types).toEqual([
+      ...["text", "text", "text", "text", "text", "finish", "response"],
+      ...["done", "done"],
+    ]);
+    const last = results[6]?.value as { type: "response"; response: { content: string } };
+    expect(last.response.content).toBe("abcde");
+    expect((await stream.response()).content).toBe("abcde");
+  });
+
+  it("return() made while next() waits for the server: waits its turn, then closes the connection", async () => {
+    await using s = await setup();
+    s.server.enqueue({
+      type: "sse",
+      events: [
+        completionChunk({ content: "1" }),
+        { delayMs: 200 },
+        completionChunk({ content: "2" }),
+        { delayMs: 5_000 },
+        completionChunk({}),
+      ],
+    });
+    const stream = s.llm.stream(hello);
+    const iterator = stream[Symbol.asyncIterator]();
+    expect(await iterator.next()).toEqual({ done: false, value: "1" });
+    // The next piece is 200 ms away: return() is made while next() waits, and waits for it (as
+    // a generator's would; abort() is what ends a wait at once).
+    const waiting = iterator.next();
+    const closing = iterator.return?.();
+    expect(await waiting).toEqual({ done: false, value: "2" });
+    expect(await closing).toEqual({ done: true, value: undefined });
+    // Closed then, not 5 s later when the stream would have ended.
+    await until(() => s.server.openConnections === 0, 1_000);
+    expect(s.server.openConnections).toBe(0);
+    await expect(stream.response()).rejects.toThrow(/closed before it finished/);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    // The client goes on: the next stream has the server to itself.
+    s.server.enqueue(textStream(["next"]));
+    const pieces: string[] = [];
+    for await (const piece of s.llm.stream(hello)) pieces.push(piece);
+    expect(pieces).toEqual(["next"]);
+  });
+
+  it("return() between two items of one read: the rest is dropped and the response settles", async () => {
+    await using s = await setup();
+    s.server.enqueue(oneRead());
+    const stream = s.llm.stream(hello);
+    const pieces: string[] = [];
+    for await (const piece of stream) {
+      pieces.push(piece);
+      if (piece === "b") break;
+    }
+    expect(pieces).toEqual(["a", "b"]);
+    await expect(stream.response()).rejects.toThrow(/closed before it finished/);
+  });
+
+  it("throw() mid-stream: the response fails with that error and the connection is let go", async () => {
+    await using s = await setup();
+    s.server.enqueue({
+      type: "sse",
+      events: [completionChunk({ content: "1" }), { delayMs: 5_000 }, completionChunk({})],
+    });
+    const stream = s.llm.stream(hello);
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    const reason = new Error("the caller gave up");
+    await expect(iterator.throw?.(reason)).rejects.toBe(reason);
+    await expect(stream.response()).rejects.toBe(reason);
+    await until(() => s.server.openConnections === 0);
+    expect(s.server.openConnections).toBe(0);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("throw() before the first next(): nothing is sent and the response fails with it", async () => {
+    await using s = await setup();
+    const stream = s.llm.stream(hello);
+    const iterator = stream[Symbol.asyncIterator]();
+    const reason = new Error("not wanted");
+    await expect(iterator.throw?.(reason)).rejects.toBe(reason);
+    await expect(stream.response()).rejects.toThrow(/closed before it started/);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(s.server.requests).toHaveLength(0);
+  });
+
+  it("a failure ends the iteration: the error once, then done", async () => {
+    await using s = await setup();
+    s.server.enqueue({ type: "error", status: 400, body: { error: { message: "no" } } });
+    const iterator = s.llm.stream(hello)[Symbol.asyncIterator]();
+    await expect(iterator.next()).rejects.toThrow(/no/);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+});

@@ -1,0 +1,205 @@
+import type { ExchangeFacts, LLMResponse } from "@loom/llm-types";
+import { AbortError } from "@loom/llm-types";
+import type { CallContext } from "../exchange/call-context.js";
+import { exchange } from "../exchange/exchange.js";
+import { EventStreamReading, type Item } from "../exchange/read-event-stream.js";
+import type { StreamOutcome } from "./stream-outcome.js";
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/** Where an iteration stands. */
+type State =
+  /** Taken, not advanced: nothing sent, nothing armed but the call's signal. */
+  | "fresh"
+  /** The exchange runs: items of the read at hand are handed on, then the next read's. */
+  | "running"
+  /** Events only: the exchange ended, its `response` event is still to hand on. */
+  | "answered"
+  | "done";
+
+/**
+ * One iteration of a stream: the items of each read, handed on one by one, then (events only)
+ * the final response. An iterator written out rather than an async generator: a generator
+ * resumes, and settles a promise of its own, for every item it yields, which on a stream of
+ * many events to a read cost about a tenth of the stream's own work per event; here an item of
+ * the read at hand is a resolved promise and nothing else (JavaScriptCore compiles far less
+ * code for it too, and a fresh process streams within its first seconds). The exchange it
+ * drives (gates, attempts, retries, hooks) is the one every call goes through.
+ *
+ * As a generator would: calls made while one is pending wait their turn; a failure settles the
+ * stream's response with it and ends the iteration; `return()` (a `break`) closes the exchange
+ * (its connection, at once) and settles the response as closed; an iteration closed before its
+ * first `next()` sent nothing.
+ */
+export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> {
+  readonly #ctx: CallContext;
+  readonly #textOnly: boolean;
+  readonly #outcome: StreamOutcome;
+  /** Why the request was refused before anything was sent (a bad option), if it was. */
+  readonly #invalid: unknown;
+  #state: State = "fresh";
+  #run: AsyncGenerator<Item[], LLMResponse> | undefined;
+  /** The read at hand: the exchange's own array, emptied before its next read. */
+  #batch: Item[] = [];
+  #at = 0;
+  #final: LLMResponse | undefined;
+  /** Calls queued and not yet done (`#queue`): while any is, the next one waits its turn. */
+  #calls = 0;
+  /** The last call queued, while any is not done. */
+  #last: Promise<unknown> | undefined;
+  /** The call's signal, read once: looking it up per item costs more than the item. */
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(ctx: CallContext, textOnly: boolean, outcome: StreamOutcome, invalid: unknown) {
+    this.#ctx = ctx;
+    this.#textOnly = textOnly;
+    this.#outcome = outcome;
+    this.#invalid = invalid;
+    this.#signal = ctx.signal;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Whether the exchange was started (by a first `next()`). */
+  get running(): boolean {
+    return this.#state !== "fresh";
+  }
+
+  next(): Promise<IteratorResult<Item>> {
+    // The common case: an item of the read at hand, no call pending, no abort.
+    const at = this.#at;
+    if (at < this.#batch.length && this.#calls === 0 && this.#signal?.aborted !== true) {
+      this.#at = at + 1;
+      return Promise.resolve({ done: false, value: this.#batch[at] as Item });
+    }
+    return this.#queue(this.#advance);
+  }
+
+  /** Leaving early (`break`): the exchange ends as cancelled, its connection closed. */
+  return(): Promise<IteratorResult<Item>> {
+    return this.#queue(this.#close);
+  }
+
+  /** Thrown into: the stream fails with `error`, as if its exchange had. */
+  throw(error?: unknown): Promise<IteratorResult<Item>> {
+    return this.#queue(async () => {
+      try {
+        if (this.#state === "fresh") this.#abandon();
+        else if (this.#state === "running") {
+          this.#state = "done";
+          this.#outcome.reject(error);
+          this.#batch.length = 0;
+          await this.#run?.return(undefined as never);
+        }
+        this.#state = "done";
+        throw error;
+      } finally {
+        this.#left();
+      }
+    });
+  }
+
+  /**
+   * Runs `call` once the calls before it settled. Each call ends with `#left()`, in its own
+   * body: when none is left the next `next()` takes the common case again, with no promise
+   * spent on bookkeeping.
+   */
+  #queue<T>(call: () => Promise<T>): Promise<T> {
+    const last = this.#last;
+    this.#calls++;
+    const result = last === undefined ? call() : last.then(call, call);
+    if (this.#calls > 0) this.#last = result;
+    return result;
+  }
+
+  /** A call queued by `#queue` is done. */
+  #left(): void {
+    if (--this.#calls === 0) this.#last = undefined;
+  }
+
+  readonly #advance = async (): Promise<IteratorResult<Item>> => {
+    try {
+      const ctx = this.#ctx;
+      for (;;) {
+        const state = this.#state;
+        if (state === "done") return DONE;
+        if (state === "answered") {
+          this.#state = "done";
+          return { done: false, value: { type: "response", response: this.#final as LLMResponse } };
+        }
+        if (state === "fresh") {
+          this.#state = "running";
+          if (this.#invalid !== undefined) {
+            this.#state = "done";
+            ctx.callSignal?.dispose();
+            this.#outcome.reject(this.#invalid);
+            throw this.#invalid;
+          }
+          this.#run = exchange(ctx, new EventStreamReading(ctx, this.#textOnly));
+        }
+        const run = this.#run as AsyncGenerator<Item[], LLMResponse>;
+        const batch = this.#batch;
+        const signal = this.#signal;
+        const left = this.#at < batch.length;
+        const aborted = left && signal?.aborted === true;
+        if (left && !aborted) return { done: false, value: batch[this.#at++] as Item };
+        // Aborted while the caller held an item: the rest of the read is not handed on, and the
+        // exchange ends with the abort as if its next read had failed with it (typed, hooks
+        // told), even when that read would have been the stream's last.
+        batch.length = 0;
+        this.#at = 0;
+        let step: IteratorResult<Item[], LLMResponse>;
+        try {
+          step = await (aborted ? run.throw(signal?.reason) : run.next());
+        } catch (error) {
+          this.#state = "done";
+          this.#outcome.reject(error);
+          throw error;
+        }
+        if (step.done !== true) this.#batch = step.value;
+        else {
+          this.#final = step.value;
+          this.#outcome.resolve(step.value);
+          this.#state = this.#textOnly ? "done" : "answered";
+        }
+      }
+    } finally {
+      this.#left();
+    }
+  };
+
+  readonly #close = async (): Promise<IteratorResult<Item>> => {
+    try {
+      const state = this.#state;
+      this.#state = "done";
+      if (state === "fresh") this.#abandon();
+      else if (state === "running" && !this.#outcome.settled) {
+        this.#batch.length = 0;
+        await this.#run?.return(undefined as never);
+        this.#outcome.reject(closed(this.#ctx.facts, "finished"));
+      }
+      return DONE;
+    } finally {
+      this.#left();
+    }
+  };
+
+  /** Closed before it began: nothing was sent, no hook ran. */
+  #abandon(): void {
+    this.#state = "done";
+    this.#ctx.callSignal?.dispose();
+    this.#outcome.reject(closed(this.#ctx.facts, "started"));
+  }
+}
+
+/** The error of a stream closed by its caller before it started or finished. */
+export function closed(facts: ExchangeFacts, what: "started" | "finished"): AbortError {
+  return new AbortError({
+    message: `${facts.request}: the stream was closed before it ${what}`,
+    provider: facts.provider,
+    model: facts.model,
+    ...(what === "finished" ? { requestId: facts.requestId } : {}),
+  });
+}

@@ -60,7 +60,7 @@ const messages = [{ role: "user", content: "hi" }];
 console.log(await llm.call({ messages }));
 for await (const text of llm.stream({ messages })) console.log(text);
 `,
-    budget: 38_700,
+    budget: 39_000,
     protocolBudget: 44_200,
   },
   // Measured 30,907 bytes at start, 36,400 with Anthropic's Messages: 29,572 before the rate
@@ -88,7 +88,7 @@ const messages = [{ role: "user", content: "hi" }];
 console.log(await client.call({ messages }));
 for await (const text of client.stream({ messages })) console.log(text);
 `,
-    budget: 31_200,
+    budget: 31_500,
     protocolBudget: 36_800,
   },
 };

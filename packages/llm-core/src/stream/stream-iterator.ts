@@ -79,26 +79,12 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
 
   /** Leaving early (`break`): the exchange ends as cancelled, its connection closed. */
   return(): Promise<IteratorResult<Item>> {
-    return this.#queue(this.#close);
+    return this.#queue(() => this.#end(false, undefined));
   }
 
-  /** Thrown into: the stream fails with `error`, as if its exchange had. */
+  /** Thrown into: the stream fails with `error`, its exchange ended as a `break` ends it. */
   throw(error?: unknown): Promise<IteratorResult<Item>> {
-    return this.#queue(async () => {
-      try {
-        if (this.#state === "fresh") this.#abandon();
-        else if (this.#state === "running") {
-          this.#state = "done";
-          this.#outcome.reject(error);
-          this.#batch.length = 0;
-          await this.#run?.return(undefined as never);
-        }
-        this.#state = "done";
-        throw error;
-      } finally {
-        this.#left();
-      }
-    });
+    return this.#queue(() => this.#end(true, error));
   }
 
   /**
@@ -170,21 +156,24 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
     }
   };
 
-  readonly #close = async (): Promise<IteratorResult<Item>> => {
+  /** Ends the iteration early: `return()`, or `throw(error)` when `thrown`. */
+  async #end(thrown: boolean, error: unknown): Promise<IteratorResult<Item>> {
     try {
       const state = this.#state;
       this.#state = "done";
       if (state === "fresh") this.#abandon();
       else if (state === "running" && !this.#outcome.settled) {
+        // Settled first: the response says why even if closing the exchange fails.
+        this.#outcome.reject(thrown ? error : closed(this.#ctx.facts, "finished"));
         this.#batch.length = 0;
         await this.#run?.return(undefined as never);
-        this.#outcome.reject(closed(this.#ctx.facts, "finished"));
       }
+      if (thrown) throw error;
       return DONE;
     } finally {
       this.#left();
     }
-  };
+  }
 
   /** Closed before it began: nothing was sent, no hook ran. */
   #abandon(): void {
@@ -195,7 +184,7 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
 }
 
 /** The error of a stream closed by its caller before it started or finished. */
-export function closed(facts: ExchangeFacts, what: "started" | "finished"): AbortError {
+function closed(facts: ExchangeFacts, what: "started" | "finished"): AbortError {
   return new AbortError({
     message: `${facts.request}: the stream was closed before it ${what}`,
     provider: facts.provider,

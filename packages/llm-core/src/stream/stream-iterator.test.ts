@@ -131,8 +131,16 @@ describe("a stream's iterator, driven by hand", () => {
     const iterator = stream[Symbol.asyncIterator]();
     const reason = new Error("not wanted");
     await expect(iterator.throw?.(reason)).rejects.toBe(reason);
-    await expect(stream.response()).rejects.toThrow(/closed before it started/);
+    await expect(stream.response()).rejects.toBe(reason);
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(s.server.requests).toHaveLength(0);
+  });
+
+  it("return() before the first next() of a refused request: the response says why it was refused", async () => {
+    await using s = await setup();
+    const stream = s.llm.stream({ ...hello, temperature: 7 });
+    await stream[Symbol.asyncIterator]().return?.();
+    await expect(stream.response()).rejects.toThrow(/temperature/);
     expect(s.server.requests).toHaveLength(0);
   });
 
@@ -142,5 +150,79 @@ describe("a stream's iterator, driven by hand", () => {
     const iterator = s.llm.stream(hello)[Symbol.asyncIterator]();
     await expect(iterator.next()).rejects.toThrow(/no/);
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  // The exchange's first step runs hooks before it first waits: a call made from one of them
+  // is a call made while another is running, and waits its turn.
+  describe("called from a hook the first next() runs", () => {
+    /** A client whose hook (`beforeRequest` or `prepareBody`) runs `onHook` once. */
+    async function hooked(hook: "beforeRequest" | "prepareBody") {
+      const server = await createFakeServer();
+      const state: { onHook: () => void } = { onHook: () => {} };
+      const llm = new ChatClient(
+        {},
+        { baseUrl: server.baseUrl, model: "m" },
+        {
+          hooks: [
+            {
+              [hook]: () => {
+                const run = state.onHook;
+                state.onHook = () => {};
+                run();
+              },
+            },
+          ],
+        },
+      );
+      return {
+        server,
+        llm,
+        state,
+        async [Symbol.asyncDispose]() {
+          await llm.close();
+          await server.close();
+        },
+      };
+    }
+
+    /** "1", "2" in one read, "3", "4" in the next, then the end. */
+    const twoReads = () =>
+      raw(
+        data(completionChunk({ content: "1" })) + data(completionChunk({ content: "2" })),
+        { delayMs: 30 },
+        data(completionChunk({ content: "3" })) + data(completionChunk({ content: "4" })),
+        { delayMs: 30 },
+        `${data(completionChunk({}, { finishReason: "stop" }))}data: [DONE]\n\n`,
+      );
+
+    for (const hook of ["beforeRequest", "prepareBody"] as const) {
+      it(`return() from ${hook}: done, and nothing after it`, async () => {
+        await using s = await hooked(hook);
+        s.server.enqueue(twoReads());
+        const stream = s.llm.stream(hello);
+        const iterator = stream[Symbol.asyncIterator]();
+        s.state.onHook = () => void iterator.return?.();
+        const seen: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const result = await iterator.next();
+          seen.push(result.done === true ? "done" : result.value);
+        }
+        // The first next() was made before return(): it is answered first, then nothing.
+        expect(seen).toEqual(["1", "done", "done", "done"]);
+        await expect(stream.response()).rejects.toThrow(/closed before it finished/);
+      });
+    }
+
+    it("next() from beforeRequest: answered after the call it was made in", async () => {
+      await using s = await hooked("beforeRequest");
+      s.server.enqueue(twoReads());
+      const iterator = s.llm.stream(hello)[Symbol.asyncIterator]();
+      const calls: Promise<IteratorResult<string>>[] = [];
+      s.state.onHook = () => calls.push(iterator.next());
+      calls.unshift(iterator.next());
+      calls.push(iterator.next(), iterator.next(), iterator.next());
+      const seen = (await Promise.all(calls)).map((r) => (r.done === true ? "done" : r.value));
+      expect(seen).toEqual(["1", "2", "3", "4", "done"]);
+    });
   });
 });

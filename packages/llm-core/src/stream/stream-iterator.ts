@@ -47,6 +47,10 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
   #calls = 0;
   /** The last call queued, while any is not done. */
   #last: Promise<unknown> | undefined;
+  /** A call is running and has not returned its promise yet. */
+  #inside = false;
+  /** Lets the calls made inside that one go on once it settled. */
+  #returned: (() => void) | undefined;
   /** The call's signal, read once: looking it up per item costs more than the item. */
   readonly #signal: AbortSignal | undefined;
 
@@ -93,10 +97,31 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
    * spent on bookkeeping.
    */
   #queue<T>(call: () => Promise<T>): Promise<T> {
-    const last = this.#last;
     this.#calls++;
-    const result = last === undefined ? call() : last.then(call, call);
-    if (this.#calls > 0) this.#last = result;
+    let last = this.#last;
+    // Made from inside a call that has not returned yet (a hook the exchange's first step runs:
+    // `beforeRequest`, `prepareBody`): it waits for that call, as every other one does.
+    if (last === undefined && this.#inside)
+      last = this.#last = new Promise<void>((resolve) => {
+        this.#returned = resolve;
+      });
+    if (last !== undefined) {
+      const queued = last.then(call, call);
+      this.#last = queued;
+      return queued;
+    }
+    this.#inside = true;
+    let result: Promise<T>;
+    try {
+      result = call();
+    } finally {
+      this.#inside = false;
+    }
+    const returned = this.#returned;
+    if (returned !== undefined) {
+      this.#returned = undefined;
+      result.then(returned, returned);
+    } else if (this.#calls > 0) this.#last = result;
     return result;
   }
 
@@ -161,8 +186,10 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
     try {
       const state = this.#state;
       this.#state = "done";
-      if (state === "fresh") this.#abandon();
-      else if (state === "running" && !this.#outcome.settled) {
+      if (state === "fresh") {
+        if (thrown) this.#outcome.reject(error);
+        this.#abandon();
+      } else if (state === "running" && !this.#outcome.settled) {
         // Settled first: the response says why even if closing the exchange fails.
         this.#outcome.reject(thrown ? error : closed(this.#ctx.facts, "finished"));
         this.#batch.length = 0;
@@ -179,7 +206,8 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
   #abandon(): void {
     this.#state = "done";
     this.#ctx.callSignal?.dispose();
-    this.#outcome.reject(closed(this.#ctx.facts, "started"));
+    // A refused request (a bad option) never could start: the response says why.
+    this.#outcome.reject(this.#invalid ?? closed(this.#ctx.facts, "started"));
   }
 }
 

@@ -144,6 +144,40 @@ describe("a stream's iterator, driven by hand", () => {
     expect(s.server.requests).toHaveLength(0);
   });
 
+  it("abort() while the caller holds an item and asks for none: response() settles at once", async () => {
+    await using s = await setup();
+    // Two pieces, then nothing: the server holds the stream open.
+    s.server.enqueue(
+      raw(data(completionChunk({ content: "a" })) + data(completionChunk({ content: "b" })), {
+        delayMs: 60_000,
+      }),
+    );
+    const stream = s.llm.stream(hello);
+    const iterator = stream[Symbol.asyncIterator]();
+    expect(await iterator.next()).toEqual({ done: false, value: "a" });
+    stream.abort();
+    await expect(stream.response()).rejects.toThrow(/aborted/);
+    await until(() => s.server.openConnections === 0);
+    expect(s.server.openConnections).toBe(0);
+    // The next call is answered with the same end, then done: "b" is not handed on.
+    await expect(iterator.next()).rejects.toThrow(/aborted/);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("a deadline that passes while the caller asks for nothing: response() is the TimeoutError", async () => {
+    await using s = await setup();
+    s.server.enqueue(raw(data(completionChunk({ content: "a" })), { delayMs: 60_000 }));
+    const stream = s.llm.stream({ ...hello, deadlineMs: 300 });
+    const iterator = stream[Symbol.asyncIterator]();
+    expect(await iterator.next()).toEqual({ done: false, value: "a" });
+    const error = await stream.response().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.name).toBe("TimeoutError");
+    await expect(iterator.next()).rejects.toBe(error);
+  });
+
   it("a failure ends the iteration: the error once, then done", async () => {
     await using s = await setup();
     s.server.enqueue({ type: "error", status: 400, body: { error: { message: "no" } } });

@@ -6,6 +6,7 @@ import { EventStreamReading, type Item } from "../exchange/read-event-stream.js"
 import type { StreamOutcome } from "./stream-outcome.js";
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const noop = (): void => {};
 
 /** Where an iteration stands. */
 type State =
@@ -47,6 +48,8 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
   #calls = 0;
   /** The last call queued, while any is not done. */
   #last: Promise<unknown> | undefined;
+  /** What an abort made the exchange do while nobody asked: the next `next()`'s answer. */
+  #early: Promise<IteratorResult<Item>> | undefined;
   /** A call is running and has not returned its promise yet. */
   #inside = false;
   /** Lets the calls made inside that one go on once it settled. */
@@ -72,6 +75,12 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
   }
 
   next(): Promise<IteratorResult<Item>> {
+    // The step an abort took while nobody asked (`#onAbort`): this call's answer.
+    const early = this.#early;
+    if (early !== undefined) {
+      this.#early = undefined;
+      return early;
+    }
     // The common case: an item of the read at hand, no call pending, no abort.
     const at = this.#at;
     if (at < this.#batch.length && this.#calls === 0 && this.#signal?.aborted !== true) {
@@ -149,6 +158,7 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
             throw this.#invalid;
           }
           this.#run = exchange(ctx, new EventStreamReading(ctx, this.#textOnly));
+          this.#signal?.addEventListener("abort", this.#onAbort);
         }
         const run = this.#run as AsyncGenerator<Item[], LLMResponse>;
         const batch = this.#batch;
@@ -179,6 +189,19 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
     } finally {
       this.#left();
     }
+  };
+
+  /**
+   * The call's signal aborted (`abort()`, the caller's signal, the deadline) while the caller
+   * holds an item and asks for none: the exchange is ended with the abort now (typed, hooks
+   * told), so `response()` settles without waiting for a `next()` that may never come. That
+   * step's outcome is the answer to the next `next()`.
+   */
+  readonly #onAbort = (): void => {
+    if (this.#state !== "running" || this.#calls > 0) return;
+    const early = this.#queue(this.#advance);
+    early.catch(noop);
+    this.#early = early;
   };
 
   /** Ends the iteration early: `return()`, or `throw(error)` when `thrown`. */

@@ -18,9 +18,9 @@
 // tracing, about 6 kB more min+gzip when bundled. `@loom/llm-core` alone does not import it.
 //
 // The issue's target is 25 kB for call + stream. It is NOT met: measured (rolldown 1.2.19),
-// `ChatClient` of `@loom/llm-core` loads 30.9 kB at start (5.9 kB over, 1.24 times the target;
+// `ChatClient` of `@loom/llm-core` loads 31.3 kB at start (6.3 kB over, 1.25 times the target;
 // 35.6 kB before the protocols were split out, 31.6 kB before schema support was) and the
-// `@loom/llm` facade 38.3 kB (presets, prices, telemetry hooks; 42.3 kB before). What the start
+// `@loom/llm` facade 38.8 kB (presets, prices, telemetry hooks; 42.3 kB before). What the start
 // holds is in runtimes/README.md.
 // Each budget is the measured size plus about 1.5%, rounded up to 100 bytes, so growth fails
 // the test; lower it when the bundle shrinks, down to 25 kB.
@@ -43,7 +43,7 @@ interface SizeEntry {
 }
 
 const ENTRIES: Record<string, SizeEntry> = {
-  // Measured 38,302 bytes at start, 43,800 with Anthropic's Messages (the larger protocol): 37,647
+  // Measured 38,762 bytes at start, 44,235 with Anthropic's Messages (the larger protocol): 37,647
   // before usage billed ahead of a stream's failure was kept (the error's, the span's, the
   // cost hooks'), tracing hooks kept one key for every instance, and the gates' waits were
   // bounded by the call's signal whatever the gate (+500: 38,147); then tools named once, a
@@ -52,7 +52,8 @@ const ENTRIES: Record<string, SizeEntry> = {
   // tool-call arguments, then all schema support, loaded by the first request with tools or a
   // response format (-716, -669: 37,239); then secrets of any length masked (streamed ones going
   // on from where the held text stood), a response format or tool parameters of the wrong shape
-  // refused, a 401's hint naming a credential in the URL or a header (+1,063).
+  // refused, a 401's hint naming a credential in the URL or a header (+1,063: 38,302); then a
+  // stream's items handed on by an iterator of its own, not an async generator (+460).
   "@loom/llm LLMProvider": {
     source: `import { LLMProvider } from "@loom/llm";
 const llm = new LLMProvider({}, { baseUrl: "https://api.example.com/v1", model: "m" });
@@ -61,9 +62,9 @@ console.log(await llm.call({ messages }));
 for await (const text of llm.stream({ messages })) console.log(text);
 `,
     budget: 39_000,
-    protocolBudget: 44_200,
+    protocolBudget: 44_800,
   },
-  // Measured 30,907 bytes at start, 36,400 with Anthropic's Messages: 29,572 before the rate
+  // Measured 31,341 bytes at start, 36,828 with Anthropic's Messages: 29,572 before the rate
   // limiter was loaded on first need (-526), then the gate's waits while it loads, the gates
   // told of a request that may have reached the server, overlapping copies of a secret masked
   // as one (+610); then what a transport knows of a request (a response begun, a fresh
@@ -80,7 +81,8 @@ for await (const text of llm.stream({ messages })) console.log(text);
   // loaded by the first request that needs them (-719), then all schema support (-932: 29,904);
   // then secrets of any length masked (streamed ones going on from where the held text stood), a
   // response format or tool parameters of the wrong shape refused, a 401's hint naming a
-  // credential in the URL or a header (+1,003).
+  // credential in the URL or a header (+1,003: 30,907); then a stream's items handed on by an
+  // iterator of its own, not an async generator (fewer instructions per event; +434).
   "@loom/llm-core ChatClient": {
     source: `import { ChatClient } from "@loom/llm-core";
 const client = new ChatClient({}, { baseUrl: "https://api.example.com/v1", model: "m" });
@@ -89,7 +91,7 @@ console.log(await client.call({ messages }));
 for await (const text of client.stream({ messages })) console.log(text);
 `,
     budget: 31_500,
-    protocolBudget: 36_800,
+    protocolBudget: 37_300,
   },
 };
 

@@ -164,6 +164,22 @@ describe("a stream's iterator, driven by hand", () => {
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
   });
 
+  it("abort() while the caller holds an item, then return(): done, nothing else", async () => {
+    await using s = await setup();
+    s.server.enqueue(
+      raw(data(completionChunk({ content: "a" })) + data(completionChunk({ content: "b" })), {
+        delayMs: 60_000,
+      }),
+    );
+    const stream = s.llm.stream(hello);
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    stream.abort();
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    await expect(stream.response()).rejects.toThrow(/aborted/);
+  });
+
   it("a deadline that passes while the caller asks for nothing: response() is the TimeoutError", async () => {
     await using s = await setup();
     s.server.enqueue(raw(data(completionChunk({ content: "a" })), { delayMs: 60_000 }));

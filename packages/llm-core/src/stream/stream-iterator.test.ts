@@ -15,6 +15,13 @@ function oneRead(): ReturnType<typeof raw> {
   );
 }
 
+/** "a" and "b" in one read, then nothing: the server holds the stream open. */
+function heldOpen(): ReturnType<typeof raw> {
+  return raw(data(completionChunk({ content: "a" })) + data(completionChunk({ content: "b" })), {
+    delayMs: 60_000,
+  });
+}
+
 async function setup() {
   const server = await createFakeServer();
   const llm = new ChatClient({}, { baseUrl: server.baseUrl, model: "m" });
@@ -146,12 +153,7 @@ describe("a stream's iterator, driven by hand", () => {
 
   it("abort() while the caller holds an item and asks for none: response() settles at once", async () => {
     await using s = await setup();
-    // Two pieces, then nothing: the server holds the stream open.
-    s.server.enqueue(
-      raw(data(completionChunk({ content: "a" })) + data(completionChunk({ content: "b" })), {
-        delayMs: 60_000,
-      }),
-    );
+    s.server.enqueue(heldOpen());
     const stream = s.llm.stream(hello);
     const iterator = stream[Symbol.asyncIterator]();
     expect(await iterator.next()).toEqual({ done: false, value: "a" });
@@ -166,11 +168,7 @@ describe("a stream's iterator, driven by hand", () => {
 
   it("abort() while the caller holds an item, then return(): done, nothing else", async () => {
     await using s = await setup();
-    s.server.enqueue(
-      raw(data(completionChunk({ content: "a" })) + data(completionChunk({ content: "b" })), {
-        delayMs: 60_000,
-      }),
-    );
+    s.server.enqueue(heldOpen());
     const stream = s.llm.stream(hello);
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();

@@ -149,13 +149,12 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
           return { done: false, value: { type: "response", response: this.#final as LLMResponse } };
         }
         if (state === "fresh") {
-          this.#state = "running";
           if (this.#invalid !== undefined) {
-            this.#state = "done";
-            ctx.callSignal?.dispose();
-            this.#outcome.reject(this.#invalid);
+            // Refused before anything was sent: the response says why (`#abandon`).
+            this.#abandon();
             throw this.#invalid;
           }
+          this.#state = "running";
           this.#run = exchange(ctx, new EventStreamReading(ctx, this.#textOnly));
           this.#signal?.addEventListener("abort", this.#onAbort);
         }

@@ -1,5 +1,6 @@
 import type { ExchangeFacts, StreamEvent, TextMasking, ToolCall } from "@loom/llm-types";
 import { parseToolCall, toolCallId } from "../../../response/parse-tool-call.js";
+import { StreamedText } from "../../shared/streamed-text.js";
 
 type Json = Record<string, unknown>;
 
@@ -52,9 +53,9 @@ export class BlockAssembly {
   readonly #start: Json;
   readonly #sink: BlockSink;
   /** Text or thinking so far, masked. */
-  #text = "";
+  readonly #text = new StreamedText();
   /** Tool input JSON so far, masked. */
-  #json = "";
+  readonly #json = new StreamedText();
   #signature: string | undefined;
   #citations: unknown[] | undefined;
   readonly #masking: TextMasking | undefined;
@@ -153,8 +154,8 @@ export class BlockAssembly {
 
   /** Adds masked text to what the block holds, for its native part. */
   #keep(masked: string): void {
-    if (this.kind === "text" || this.kind === "thinking") this.#text += masked;
-    else this.#json += masked;
+    if (this.kind === "text" || this.kind === "thinking") this.#text.push(masked);
+    else this.#json.push(masked);
   }
 
   #add(masked: string): void {
@@ -168,12 +169,12 @@ export class BlockAssembly {
         handOn(this.kind, masked, sink);
         return;
       case "tool":
-        this.#json += masked;
+        this.#json.push(masked);
         if (!sink.textOnly)
           this.#emit({ type: "tool-call-delta", index: this.toolIndex, argumentsDelta: masked });
         return;
       case "other":
-        this.#json += masked;
+        this.#json.push(masked);
         return;
     }
   }
@@ -192,11 +193,12 @@ export class BlockAssembly {
     if (this.kind === "structured") {
       const input = this.#input();
       // Input that never became an object stays the text it was, for the exchange to refuse.
+      const json = this.#json.toString();
       this.structuredText =
-        input !== undefined ? JSON.stringify(input) : this.#json.trim() === "" ? "{}" : this.#json;
+        input !== undefined ? JSON.stringify(input) : json.trim() === "" ? "{}" : json;
     }
     if (this.kind !== "tool") return;
-    let args = this.#json;
+    let args = this.#json.toString();
     if (args.trim() === "") {
       // No input streamed: the input the block started with, if any (llama.cpp sends none).
       const start = this.#start.input;
@@ -243,18 +245,18 @@ export class BlockAssembly {
     const start = this.#start;
     switch (this.kind) {
       case "text": {
-        const part: Json = { ...start, text: this.#text };
+        const part: Json = { ...start, text: this.#text.toString() };
         if (this.#citations !== undefined) part.citations = this.#citations;
         return part;
       }
       case "thinking": {
-        const part: Json = { ...start, thinking: this.#text };
+        const part: Json = { ...start, thinking: this.#text.toString() };
         if (this.#signature !== undefined)
           part.signature = this.#sink.facts.redact(this.#signature);
         return part;
       }
       case "structured":
-        return { type: "text", text: this.structuredText ?? this.#json };
+        return { type: "text", text: this.structuredText ?? this.#json.toString() };
       default: {
         const part: Json = { ...start };
         const input = this.#input();
@@ -275,10 +277,10 @@ export class BlockAssembly {
    * its tool call carries the error).
    */
   #input(): Json | undefined {
-    if (this.#json.trim() === "")
+    if (this.#json.toString().trim() === "")
       return isPlainObject(this.#start.input) ? this.#start.input : undefined;
     try {
-      const parsed: unknown = JSON.parse(this.#json);
+      const parsed: unknown = JSON.parse(this.#json.toString());
       return isPlainObject(parsed)
         ? (this.#sink.facts.redactor.redactValue(parsed) as Json)
         : undefined;

@@ -9,6 +9,7 @@ import {
 
 import { parseToolCall } from "../../../response/parse-tool-call.js";
 import { rawArguments } from "../../shared/raw-arguments.js";
+import { StreamedText, textOf } from "../../shared/streamed-text.js";
 import { normalizeFinishReason } from "../response/normalize-finish-reason.js";
 import type { ChoiceParts } from "../response/parse-completion.js";
 
@@ -35,7 +36,7 @@ interface PartialToolCall {
   index: number;
   id: string;
   name: string;
-  args: string;
+  args: StreamedText;
   /** Provider fields sent back with the call (Gemini's thought signature). */
   extra: Json | undefined;
   /** Masks the arguments as they stream, when the client has secrets to mask. */
@@ -56,9 +57,10 @@ type Channel = "text" | "reasoning" | "refusal";
  */
 export class ChoiceAssembly {
   readonly index: number;
-  content = "";
-  reasoning: string | undefined;
-  refusal: string | undefined;
+  readonly #content = new StreamedText();
+  /** Empty unless the answer has any: `undefined` in the response then. */
+  readonly #reasoning = new StreamedText();
+  readonly #refusal = new StreamedText();
   finishReason: string | undefined;
   readonly #sink: AssemblySink;
   /** `choice` on this answer's events; undefined for the first, whose events stay as they were. */
@@ -74,6 +76,11 @@ export class ChoiceAssembly {
     this.#sink = sink;
     this.#tag = index === 0 ? undefined : index;
     this.#masks = !sink.meta.redactor.empty;
+  }
+
+  /** The answer's text so far. */
+  get content(): string {
+    return this.#content.toString();
   }
 
   /** Applies one chunk's `choices[i]`: its delta, then its finish reason. */
@@ -122,14 +129,14 @@ export class ChoiceAssembly {
     if (piece === "") return;
     const sink = this.#sink;
     if (channel === "text") {
-      this.content += piece;
+      this.#content.push(piece);
       // Text mode yields the first answer's text: other answers' pieces would interleave.
       if (!sink.textOnly) this.#emit({ type: "text", text: piece });
       else if (this.#tag === undefined) sink.out.push(piece);
       return;
     }
-    if (channel === "reasoning") this.reasoning = (this.reasoning ?? "") + piece;
-    else this.refusal = (this.refusal ?? "") + piece;
+    if (channel === "reasoning") this.#reasoning.push(piece);
+    else this.#refusal.push(piece);
     if (!sink.textOnly) this.#emit({ type: channel, text: piece });
   }
 
@@ -184,7 +191,7 @@ export class ChoiceAssembly {
         index,
         id: "",
         name: "",
-        args: "",
+        args: new StreamedText(),
         extra: undefined,
         redaction: this.#masks ? meta.redactor.streaming() : undefined,
       };
@@ -199,7 +206,7 @@ export class ChoiceAssembly {
     const raw = rawArguments(fn.arguments);
     this.#sink.grow(raw.length);
     const piece = call.redaction === undefined ? raw : call.redaction.push(raw);
-    call.args += piece;
+    call.args.push(piece);
     // Gemini may send it in a delta of its own, without arguments.
     const extra = delta.extra_content;
     if (typeof extra === "object" && extra !== null && !Array.isArray(extra))
@@ -224,12 +231,12 @@ export class ChoiceAssembly {
     for (const call of calls) {
       const rest = call.redaction?.end() ?? "";
       if (rest === "") continue;
-      call.args += rest;
+      call.args.push(rest);
       if (!this.#sink.textOnly)
         this.#emit({ type: "tool-call-delta", index: call.index, argumentsDelta: rest });
     }
     this.#toolCalls = calls.map((c) => {
-      const toolCall = parseToolCall(c.id, c.name, c.args, meta, this.finishReason);
+      const toolCall = parseToolCall(c.id, c.name, c.args.toString(), meta, this.finishReason);
       if (c.extra !== undefined) toolCall.extraContent = meta.redactor.redactValue(c.extra) as Json;
       return toolCall;
     });
@@ -242,10 +249,10 @@ export class ChoiceAssembly {
   parts(): ChoiceParts {
     return {
       index: this.index,
-      content: this.content,
-      refusal: this.refusal,
+      content: this.#content.toString(),
+      refusal: textOf(this.#refusal),
       toolCalls: this.#toolCalls ?? [],
-      reasoningContent: this.reasoning,
+      reasoningContent: textOf(this.#reasoning),
       finishReason: this.finishReason ?? null,
     };
   }

@@ -12,6 +12,7 @@ import { parseToolCall } from "../../../response/parse-tool-call.js";
 import { quoteServerText } from "../../../response/quote-server-text.js";
 import { eventJson, isBlankData } from "../../shared/event-json.js";
 import { eventTooLarge, responseTooLarge } from "../../shared/size-limit-errors.js";
+import { StreamedText, textOf } from "../../shared/streamed-text.js";
 import { assembleResponse } from "../response/assemble-response.js";
 import { type Finish, finishOf } from "../response/finish-reason.js";
 import { callFinishReason } from "../response/function-call.js";
@@ -77,9 +78,10 @@ export class ResponsesStreamReader implements WireStreamReader {
   readonly #items: StreamItem[] = [];
   readonly #byId = new Map<string, StreamItem>();
   #calls = 0;
-  #content = "";
-  #reasoning: string | undefined;
-  #refusal: string | undefined;
+  readonly #content = new StreamedText();
+  /** Empty unless the answer has any: `undefined` in the response then. */
+  readonly #reasoning = new StreamedText();
+  readonly #refusal = new StreamedText();
   #maskings: Partial<Record<Channel, TextMasking>> = {};
   /** The reasoning part the last reasoning piece belonged to: a new one is set apart. */
   #reasoningPart: string | undefined;
@@ -208,11 +210,11 @@ export class ResponsesStreamReader implements WireStreamReader {
       added,
       done: undefined,
       streamed: false,
-      text: "",
-      refusal: "",
+      text: new StreamedText(),
+      refusal: new StreamedText(),
       summary: [],
       content: [],
-      rawArgs: "",
+      rawArgs: new StreamedText(),
       call: undefined,
     };
     this.#items.push(item);
@@ -243,7 +245,7 @@ export class ResponsesStreamReader implements WireStreamReader {
       index: this.#calls++,
       callId: "",
       name: "",
-      args: "",
+      args: new StreamedText(),
       masking: this.#masks ? this.#facts.redactor.streaming() : undefined,
       announced: false,
       toolCall: undefined,
@@ -296,8 +298,8 @@ export class ResponsesStreamReader implements WireStreamReader {
     if (typeof piece !== "string" || piece === "") return;
     const item = this.#item(chunk, "message");
     item.streamed = true;
-    if (channel === "text") item.text += piece;
-    else item.refusal += piece;
+    if (channel === "text") item.text.push(piece);
+    else item.refusal.push(piece);
     this.#say(channel, piece);
   }
 
@@ -308,8 +310,8 @@ export class ResponsesStreamReader implements WireStreamReader {
     item.streamed = true;
     const index = partIndex(wireIndex);
     const parts = kind === "summary" ? item.summary : item.content;
-    while (parts.length <= index) parts.push("");
-    parts[index] += piece;
+    while (parts.length <= index) parts.push(new StreamedText());
+    parts[index]?.push(piece);
     this.#reason(`${item.arrival}:${kind}:${index}`, piece);
   }
 
@@ -349,17 +351,19 @@ export class ResponsesStreamReader implements WireStreamReader {
    * arguments, as a call's response would; the pieces already handed on stay as they were).
    */
   #finalArguments(item: StreamItem, call: StreamCall, final: unknown): void {
-    if (call.toolCall !== undefined || typeof final !== "string" || final === item.rawArgs) return;
-    if (final.startsWith(item.rawArgs)) {
-      this.#arguments(item, call, final.slice(item.rawArgs.length));
+    if (call.toolCall !== undefined || typeof final !== "string") return;
+    const streamed = item.rawArgs.toString();
+    if (final === streamed) return;
+    if (final.startsWith(streamed)) {
+      this.#arguments(item, call, final.slice(streamed.length));
       return;
     }
     this.answerBegan = true;
     this.#grow(final.length);
-    item.rawArgs = final;
+    item.rawArgs = new StreamedText(final);
     // Masked whole: what the call's masking held back belonged to the arguments replaced.
     call.masking?.end();
-    call.args = this.#facts.redact(final);
+    call.args = new StreamedText(this.#facts.redact(final));
     call.replaced = true;
   }
 
@@ -368,9 +372,9 @@ export class ResponsesStreamReader implements WireStreamReader {
     if (call.toolCall !== undefined || call.replaced === true) return;
     this.answerBegan = true;
     this.#grow(piece.length);
-    item.rawArgs += piece;
+    item.rawArgs.push(piece);
     const masked = call.masking === undefined ? piece : call.masking.push(piece);
-    call.args += masked;
+    call.args.push(masked);
     this.#announce(call, masked);
   }
 
@@ -394,10 +398,10 @@ export class ResponsesStreamReader implements WireStreamReader {
   #settle(call: StreamCall, finishReason: string | null): void {
     if (call.toolCall !== undefined) return;
     const rest = call.replaced ? "" : (call.masking?.end() ?? "");
-    call.args += rest;
+    call.args.push(rest);
     if (rest !== "" || !call.announced) this.#announce(call, rest);
     const id = call.callId === "" ? undefined : call.callId;
-    call.toolCall = parseToolCall(id, call.name, call.args, this.#facts, finishReason);
+    call.toolCall = parseToolCall(id, call.name, call.args.toString(), this.#facts, finishReason);
     if (!this.#textOnly) this.out.push({ type: "tool-call", toolCall: call.toolCall });
   }
 
@@ -406,9 +410,9 @@ export class ResponsesStreamReader implements WireStreamReader {
    * whole), handed on and counted as streamed: a repeat of the done item adds nothing more.
    */
   #sayRest(item: StreamItem, channel: "text" | "refusal", final: string): void {
-    const piece = rest(item[channel], final);
+    const piece = rest(item[channel].toString(), final);
     if (piece === "") return;
-    item[channel] += piece;
+    item[channel].push(piece);
     this.#say(channel, piece);
   }
 
@@ -423,12 +427,12 @@ export class ResponsesStreamReader implements WireStreamReader {
   #add(channel: Channel, piece: string): void {
     if (piece === "") return;
     if (channel === "text") {
-      this.#content += piece;
+      this.#content.push(piece);
       this.out.push(this.#textOnly ? piece : { type: "text", text: piece });
       return;
     }
-    if (channel === "reasoning") this.#reasoning = (this.#reasoning ?? "") + piece;
-    else this.#refusal = (this.#refusal ?? "") + piece;
+    if (channel === "reasoning") this.#reasoning.push(piece);
+    else this.#refusal.push(piece);
     if (!this.#textOnly) this.out.push({ type: channel, text: piece });
   }
 
@@ -447,7 +451,7 @@ export class ResponsesStreamReader implements WireStreamReader {
       (typeof item.id === "string" ? this.#byId.get(item.id) : undefined) ??
       this.#items.find((i) => i.outputIndex === index);
     if (known === undefined) return true;
-    return known.done === undefined && !known.streamed && known.rawArgs === "";
+    return known.done === undefined && !known.streamed && known.rawArgs.toString() === "";
   }
 
   /** The usage reported so far (`WireStreamReader.usage`): Responses reports it at the end. */
@@ -520,7 +524,7 @@ export class ResponsesStreamReader implements WireStreamReader {
     if (!this.done || finish === undefined) {
       throw new InvalidResponseError({
         message: `${facts.request}: the stream ended before the response did (no response.completed or response.incomplete)`,
-        raw: quoteServerText(this.#content, facts),
+        raw: quoteServerText(this.#content.toString(), facts),
         provider: facts.provider,
         model: facts.model,
         requestId: facts.requestId,
@@ -531,9 +535,9 @@ export class ResponsesStreamReader implements WireStreamReader {
     for (const item of items)
       if (item.call?.toolCall !== undefined) toolCalls.push(item.call.toolCall);
     return assembleResponse({
-      content: this.#content,
-      refusal: this.#refusal,
-      reasoning: this.#reasoning,
+      content: this.#content.toString(),
+      refusal: textOf(this.#refusal),
+      reasoning: textOf(this.#reasoning),
       toolCalls,
       finish,
       usage: this.#usage ?? normalizeUsage(undefined),

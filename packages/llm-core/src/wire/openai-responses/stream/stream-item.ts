@@ -1,4 +1,5 @@
 import type { TextMasking, ToolCall } from "@loom/llm-types";
+import type { StreamedText } from "../../shared/streamed-text.js";
 import type { Json } from "../response/output-items.js";
 
 /** A function call being assembled from its argument deltas. */
@@ -9,7 +10,7 @@ export interface StreamCall {
   callId: string;
   name: string;
   /** The arguments handed on so far, masked. */
-  args: string;
+  args: StreamedText;
   /** Masks the arguments as they stream, when the client has secrets to mask. */
   readonly masking: TextMasking | undefined;
   /** Its first `tool-call-delta` (the one with id and name) went out. */
@@ -36,13 +37,13 @@ export interface StreamItem {
   done: Json | undefined;
   /** Some delta (text, refusal, reasoning) came for it: its done item adds no text then. */
   streamed: boolean;
-  text: string;
-  refusal: string;
+  readonly text: StreamedText;
+  readonly refusal: StreamedText;
   /** Reasoning summaries and reasoning texts by their index. */
-  summary: string[];
-  content: string[];
+  readonly summary: StreamedText[];
+  readonly content: StreamedText[];
   /** The arguments as they came, unmasked: only ever sent back to the server that sent them. */
-  rawArgs: string;
+  rawArgs: StreamedText;
   call: StreamCall | undefined;
 }
 
@@ -57,18 +58,23 @@ export function assembledItem(item: StreamItem): Json {
       // An item known only from its deltas has no role: the API needs it to take the item back.
       out.role ??= "assistant";
       const parts: Json[] = [];
-      if (item.text !== "") parts.push({ type: "output_text", text: item.text, annotations: [] });
-      if (item.refusal !== "") parts.push({ type: "refusal", refusal: item.refusal });
+      const text = item.text.toString();
+      const refusal = item.refusal.toString();
+      if (text !== "") parts.push({ type: "output_text", text, annotations: [] });
+      if (refusal !== "") parts.push({ type: "refusal", refusal });
       out.content = parts;
       break;
     }
     case "reasoning":
-      out.summary = item.summary.map((text) => ({ type: "summary_text", text }));
+      out.summary = item.summary.map((text) => ({ type: "summary_text", text: text.toString() }));
       if (item.content.length > 0)
-        out.content = item.content.map((text) => ({ type: "reasoning_text", text }));
+        out.content = item.content.map((text) => ({
+          type: "reasoning_text",
+          text: text.toString(),
+        }));
       break;
     case "function_call":
-      out.arguments = item.rawArgs;
+      out.arguments = item.rawArgs.toString();
       break;
   }
   return out;

@@ -1,10 +1,13 @@
 // A stream's iterator behaves as an async generator would when driven by hand: calls made
 // without waiting are answered in turn, return() and throw() wait for a pending next(), and a
 // stream ended any way settles its response() and lets its connection go.
+import { getEventListeners } from "node:events";
 import { completionChunk, createFakeServer, textStream } from "@loom/llm-testing";
+import type { Transport, TransportRequest } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
-import { data, hello, raw, until } from "../test-support.fixture.js";
+import { data, hello, raw, texts, until } from "../test-support.fixture.js";
+import { undiciTransport } from "../transport/undici-transport.js";
 
 /** The answer "a" … "e", then its end, in one write (one read holds them all). */
 function oneRead(): ReturnType<typeof raw> {
@@ -272,5 +275,76 @@ describe("a stream's iterator, driven by hand", () => {
       const seen = (await Promise.all(calls)).map((r) => (r.done === true ? "done" : r.value));
       expect(seen).toEqual(["1", "2", "3", "4", "done"]);
     });
+  });
+});
+
+describe("a finished stream lets go of its call's signal", () => {
+  /** A client whose transport notes the signal each request went out with. */
+  async function watched() {
+    const server = await createFakeServer();
+    const signals: AbortSignal[] = [];
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      {
+        transport: (origin, options) => {
+          const inner = undiciTransport(origin, options);
+          const transport: Transport = {
+            poolsAfterTurn: inner.poolsAfterTurn,
+            settlesItself: inner.settlesItself,
+            send(request: TransportRequest) {
+              if (request.signal !== undefined) signals.push(request.signal);
+              return inner.send(request);
+            },
+            close: (how) => inner.close(how),
+          };
+          return transport;
+        },
+      },
+    );
+    return {
+      server,
+      llm,
+      signals,
+      async [Symbol.asyncDispose]() {
+        await llm.close();
+        await server.close();
+      },
+    };
+  }
+
+  // Its listener holds the iteration and the response: left on the signal, something of the
+  // transport's holding the signal kept them (measured: promoted to V8's old generation).
+  const listening = (signal: AbortSignal | undefined): number =>
+    signal === undefined ? -1 : getEventListeners(signal, "abort").length;
+
+  it("read to its end, broken off, or failed: no listener is left on the signal", async () => {
+    await using s = await watched();
+    // Read to the end: the iteration listened while it ran.
+    s.server.enqueue(oneRead());
+    const stream = s.llm.stream(hello);
+    const seen: number[] = [];
+    for await (const event of stream.events())
+      if (event.type === "text") seen.push(listening(s.signals[0]));
+    expect(Math.min(...seen)).toBeGreaterThanOrEqual(1);
+    await stream.response();
+    // undici lets go of its own listener once the body closes, a tick after its end.
+    await until(() => listening(s.signals[0]) === 0);
+    expect(listening(s.signals[0])).toBe(0);
+
+    // Broken off after the first piece, the server still sending.
+    s.server.enqueue(heldOpen());
+    for await (const _ of s.llm.stream(hello)) break;
+    await until(() => listening(s.signals[1]) === 0);
+    expect(listening(s.signals[1])).toBe(0);
+
+    // Failed: an error event after the first piece.
+    s.server.enqueue(
+      raw(data(completionChunk({ content: "a" })), 'data: {"error":{"message":"overloaded"}}\n\n'),
+    );
+    await expect(texts(s.llm)).rejects.toThrow(/overloaded/);
+    await until(() => listening(s.signals[2]) === 0);
+    expect(listening(s.signals[2])).toBe(0);
+    expect(s.signals).toHaveLength(3);
   });
 });

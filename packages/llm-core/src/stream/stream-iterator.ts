@@ -174,12 +174,14 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
           step = await (aborted ? run.throw(signal?.reason) : run.next());
         } catch (error) {
           this.#state = "done";
+          this.#unlisten();
           this.#outcome.reject(error);
           throw error;
         }
         if (step.done !== true) this.#batch = step.value;
         else {
           this.#final = step.value;
+          this.#unlisten();
           this.#outcome.resolve(step.value);
           this.#state = this.#textOnly ? "done" : "answered";
         }
@@ -202,6 +204,17 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
     this.#early = early;
   };
 
+  /**
+   * The exchange ended: the call's signal lets go of `#onAbort`, and with it of this iteration
+   * and its response. Left listening, on Node.js with undici's transport (which listens to the
+   * same signal), the response outlived its stream through minor collections and was promoted
+   * to V8's old generation, at every stream (its text: about 6 kB a stream of 1,000 events);
+   * no path to it shows in a heap snapshot, and none did with a signal of the transport's own.
+   */
+  #unlisten(): void {
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+  }
+
   /** Ends the iteration early: `return()`, or `throw(error)` when `thrown`. */
   async #end(thrown: boolean, error: unknown): Promise<IteratorResult<Item>> {
     try {
@@ -216,6 +229,7 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
         // Settled first: the response says why even if closing the exchange fails.
         this.#outcome.reject(thrown ? error : closed(this.#ctx.facts, "finished"));
         this.#batch.length = 0;
+        this.#unlisten();
         await this.#run?.return(undefined as never);
       }
       if (thrown) throw error;

@@ -290,8 +290,8 @@ describe("a finished stream lets go of its call's signal", () => {
         transport: (origin, options) => {
           const inner = undiciTransport(origin, options);
           const transport: Transport = {
-            poolsAfterTurn: inner.poolsAfterTurn,
-            settlesItself: inner.settlesItself,
+            poolsAfterTurn: inner.poolsAfterTurn === true,
+            settlesItself: inner.settlesItself === true,
             send(request: TransportRequest) {
               if (request.signal !== undefined) signals.push(request.signal);
               return inner.send(request);

@@ -27,7 +27,7 @@ export async function readWholeBody(
     context: facts,
     keepAlive: ctx.client.transport.settlesItself !== true,
   };
-  WATCHDOG.watch(watched);
+  const watch = WATCHDOG.watch(watched);
   let text: string;
   try {
     // Bounded: the watchdog holds the whole read to `timeoutMs` from the attempt's start.
@@ -40,7 +40,7 @@ export async function readWholeBody(
       responseStarted: true,
     });
   } finally {
-    WATCHDOG.unwatch(watched);
+    watch.cancel();
   }
   attempt.ended = true;
   const parsed = ctx.client.wire.protocol.parseResponse(parseJsonBody(text, facts), facts);

@@ -210,11 +210,11 @@ async function readErrorBodyWithin(
   facts: ExchangeFacts,
 ): Promise<string> {
   const watched = { body: response.body, deadline, context: facts };
-  WATCHDOG.watch(watched);
+  const watch = WATCHDOG.watch(watched);
   try {
     return await readErrorBody(response.body);
   } finally {
-    WATCHDOG.unwatch(watched);
+    watch.cancel();
   }
 }
 

@@ -19,11 +19,10 @@ export interface WatchedBody<T = unknown> {
  * Bounds how long a body may take to arrive in full. undici's `bodyTimeout` bounds the gap
  * between two reads only: a server dripping one byte a second would keep a call waiting
  * forever. Each body watched is a `CoarseTimeout`: the long deadlines of every client of the
- * process (one watchdog serves them all) share one 100 ms tick, so watching costs a set
- * insertion, not a timer.
+ * process (one watchdog serves them all) share one 100 ms tick, so watching costs a link in a
+ * ring, not a timer. The caller holds what `watch` returns and cancels it when the body is read.
  */
 export class BodyWatchdog<T = unknown> {
-  readonly #watched = new Map<WatchedBody<T>, CoarseTimeout>();
   readonly #expire: (context: T) => Error;
 
   /** `expire` makes the error a late body is destroyed with. */
@@ -31,20 +30,12 @@ export class BodyWatchdog<T = unknown> {
     this.#expire = expire;
   }
 
-  watch(watched: WatchedBody<T>): void {
-    const timeout = new CoarseTimeout(
+  /** Destroys the body with the `expire` error if it has not arrived by its deadline. */
+  watch(watched: WatchedBody<T>): CoarseTimeout {
+    return new CoarseTimeout(
       watched.deadline - performance.now(),
-      () => {
-        this.#watched.delete(watched);
-        watched.body.destroy(this.#expire(watched.context));
-      },
+      () => watched.body.destroy(this.#expire(watched.context)),
       watched.keepAlive === true,
     );
-    this.#watched.set(watched, timeout);
-  }
-
-  unwatch(watched: WatchedBody<T>): void {
-    this.#watched.get(watched)?.cancel();
-    this.#watched.delete(watched);
   }
 }

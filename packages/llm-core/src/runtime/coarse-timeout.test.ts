@@ -34,4 +34,26 @@ describe("CoarseTimeout", () => {
     await sleep(1_200);
     expect(fired).toBe(0);
   });
+
+  it("a timeout cancelled by another's firing on the same tick never fires; one set by a firing fires later", async () => {
+    const fired: string[] = [];
+    let second: CoarseTimeout | undefined;
+    const started = performance.now();
+    // Both due on the same tick: whichever fires first cancels the other.
+    new CoarseTimeout(1_000, () => {
+      fired.push("first");
+      second?.cancel();
+      new CoarseTimeout(1_000, () => fired.push("third"));
+    });
+    second = new CoarseTimeout(1_000, () => {
+      fired.push("second");
+    });
+    // Many set and cancelled in between, in no order: the ring holds only what is pending.
+    const many = Array.from({ length: 50 }, () => new CoarseTimeout(1_000, () => fired.push("x")));
+    for (const [i, timeout] of many.entries()) if (i % 3 !== 1) timeout.cancel();
+    for (const [i, timeout] of many.entries()) if (i % 3 === 1) timeout.cancel();
+    while (fired.length < 2 && performance.now() - started < 6_000) await sleep(20);
+    expect(fired).toEqual(["first", "third"]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2_000);
+  });
 });

@@ -2,7 +2,7 @@
 // without waiting are answered in turn, return() and throw() wait for a pending next(), and a
 // stream ended any way settles its response() and lets its connection go.
 import { getEventListeners } from "node:events";
-import { completionChunk, createFakeServer, textStream } from "@loom/llm-testing";
+import { completionChunk, createFakeServer, type FakeServer, textStream } from "@loom/llm-testing";
 import type { Transport, TransportRequest } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
 import { ChatClient } from "../chat-client.js";
@@ -25,10 +25,14 @@ function heldOpen(): ReturnType<typeof raw> {
   });
 }
 
-async function setup() {
-  const server = await createFakeServer();
-  const llm = new ChatClient({}, { baseUrl: server.baseUrl, model: "m" });
+/** A test's server and client, with what else it keeps, both closed when its `using` ends. */
+function owned<T extends object>(
+  server: FakeServer,
+  llm: ChatClient,
+  more: T,
+): T & { server: FakeServer; llm: ChatClient; [Symbol.asyncDispose](): Promise<void> } {
   return {
+    ...more,
     server,
     llm,
     async [Symbol.asyncDispose]() {
@@ -36,6 +40,11 @@ async function setup() {
       await server.close();
     },
   };
+}
+
+async function setup() {
+  const server = await createFakeServer();
+  return owned(server, new ChatClient({}, { baseUrl: server.baseUrl, model: "m" }), {});
 }
 
 describe("a stream's iterator, driven by hand", () => {
@@ -225,15 +234,7 @@ describe("a stream's iterator, driven by hand", () => {
           ],
         },
       );
-      return {
-        server,
-        llm,
-        state,
-        async [Symbol.asyncDispose]() {
-          await llm.close();
-          await server.close();
-        },
-      };
+      return owned(server, llm, { state });
     }
 
     /** "1", "2" in one read, "3", "4" in the next, then the end. */
@@ -302,15 +303,7 @@ describe("a finished stream lets go of its call's signal", () => {
         },
       },
     );
-    return {
-      server,
-      llm,
-      signals,
-      async [Symbol.asyncDispose]() {
-        await llm.close();
-        await server.close();
-      },
-    };
+    return owned(server, llm, { signals });
   }
 
   // Its listener holds the iteration and the response: left on the signal, something of the

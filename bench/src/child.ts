@@ -33,6 +33,8 @@ export interface Measurement {
   ttfcMs?: number;
   /** Fleet: heap held per client (with its connection), KiB. */
   heapPerClientKiB?: number;
+  /** Fleet: CPU to make one client (before its first call), microseconds. */
+  makeClientUs?: number;
   /** Import: median time of the `import()` itself inside the process, milliseconds. */
   importMs?: number;
 }
@@ -55,12 +57,16 @@ const firstChunks: number[] = [];
 
 // The fleet: one client per agent, each with its own connection, calls spread over them.
 let heapPerClientKiB: number | undefined;
+let makeClientUs: number | undefined;
 let clients: Driver[];
 if (scenario.kind === "fleet") {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage().heapUsed;
+  const making = process.cpuUsage();
   clients = Array.from({ length: FLEET_SIZE }, () => factory(baseUrl));
+  const made = process.cpuUsage(making);
+  makeClientUs = (made.user + made.system) / FLEET_SIZE;
   // Each client makes its first call: its pool and socket are part of what it holds.
   for (let i = 0; i < clients.length; i += 64)
     await Promise.all(clients.slice(i, i + 64).map((c) => once(c, true)));
@@ -153,5 +159,6 @@ const measurement: Measurement = {
 };
 if (sorted.length > 0) measurement.ttfcMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
 if (heapPerClientKiB !== undefined) measurement.heapPerClientKiB = heapPerClientKiB;
+if (makeClientUs !== undefined) measurement.makeClientUs = makeClientUs;
 process.stdout.write(`${JSON.stringify(measurement)}\n`);
 process.exit(0);

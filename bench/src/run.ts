@@ -252,6 +252,8 @@ function figure(m: Measurement | undefined, metric: Metric): number {
       return m.ttfcMs ?? Number.NaN;
     case "heap-per-client":
       return m.heapPerClientKiB ?? Number.NaN;
+    case "make-client":
+      return m.makeClientUs ?? Number.NaN;
     case "import":
       return m.importMs ?? Number.NaN;
   }
@@ -263,6 +265,7 @@ const UNITS: Record<Metric, string> = {
   rss: "MiB peak RSS",
   ttfc: "ms to first chunk",
   "heap-per-client": "KiB heap held per client",
+  "make-client": "µs CPU to make a client",
   import: "ms in import() inside the process",
 };
 
@@ -305,7 +308,13 @@ for (const { name, scenario, drivers, floor: floorDriver, metrics, command } of 
       scenario: name,
       metric,
       // Time to first chunk is per stream, heap per client, whatever the scenario counts.
-      unit: `${inMs ? "ms wall" : UNITS[metric]}${metric === "ttfc" ? " per stream" : metric === "heap-per-client" || metric === "import" ? "" : ` per ${scenario.unit}`}`,
+      unit: `${inMs ? "ms wall" : UNITS[metric]}${
+        metric === "ttfc"
+          ? " per stream"
+          : metric === "heap-per-client" || metric === "make-client" || metric === "import"
+            ? ""
+            : ` per ${scenario.unit}`
+      }`,
       target,
       about:
         command === NODE

@@ -170,6 +170,30 @@ describe("Redactor", () => {
     );
   });
 
+  it("property: redactors made one after another, for keys sharing characters, each mask their own key in every encoding", () => {
+    // The spellings of ASCII characters are built once and shared by every redactor after.
+    const key = fc.string({
+      unit: fc.constantFrom(..."Ab0-_/+=\\\"%~é中ß€"),
+      minLength: 8,
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(key, { minLength: 2, maxLength: 4 }),
+        fc.constantFrom(...Object.keys(encodings)),
+        (keys, name) => {
+          const encode = encodings[name] as (s: string) => string;
+          const redactors = keys.map((secret) => new Redactor([secret]));
+          keys.forEach((secret, i) => {
+            const masked = redactors[i]?.redact(`<${encode(secret)}>`);
+            expect(masked).not.toContain(encode(secret));
+            expect(masked?.startsWith("<")).toBe(true);
+          });
+        },
+      ),
+    );
+  });
+
   it("a secret run into another copy of itself is masked whole: the mask's visible end does not complete it", () => {
     const secret = "sk-live-12345s";
     const masked = new Redactor([secret]).redact(`echo: sk-live-12345${secret} end`);

@@ -47,16 +47,25 @@ export interface SecretForms {
 }
 
 export function secretForms(secret: string): SecretForms {
-  const characters = [...secret].map(characterForms);
+  const spellings = spellingsOf(secret);
+  const characters = spellings.map((spelling) => spelling.forms);
   const regex =
     characters.length <= ONE_EXPRESSION && !/[\\%]/.test(secret)
-      ? new RegExp(characters.map(characterPattern).join(""), "g")
-      : new SpelledPattern(characters, characters.slice(0, START).map(characterPattern).join(""));
+      ? new RegExp(spellings.map((spelling) => spelling.pattern).join(""), "g")
+      : new SpelledPattern(
+          characters,
+          spellings
+            .slice(0, START)
+            .map((spelling) => spelling.pattern)
+            .join(""),
+        );
   const patterns: Pattern[] = [{ regex, mask: redactSecret(secret) }];
   const bytes = UTF8.encode(secret);
+  const binary = binaryString(bytes);
   const cores = new Set<string>();
   for (let offset = 0; offset < 3; offset++) {
-    const encoded = base64([...new Uint8Array(offset), ...bytes]);
+    // The secret after `offset` other bytes (zeros: the characters they touch are cut below).
+    const encoded = btoa("\0".repeat(offset) + binary);
     // Characters that depend on the unknown bytes around the secret are left out.
     const total = offset + bytes.length;
     const core = encoded.slice(offset > 0 ? 4 : 0, total % 3 === 0 ? encoded.length : -4);
@@ -67,14 +76,63 @@ export function secretForms(secret: string): SecretForms {
   }
   // Hex of the bytes (a debug dump, a hash input echoed back), in either case: two digits per
   // byte, so no alignment to leave out. Matched whole, as a core is.
-  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  let hex = "";
+  for (const byte of bytes) hex += HEX_DIGITS[byte];
   cores.add(hex);
   cores.add(hex.toUpperCase());
   for (const core of cores) patterns.push({ regex: new LiteralPattern(core), mask: "…" });
   let longest = 0;
-  for (const forms of characters) longest += Math.max(...forms.map((form) => form.text.length));
+  for (const spelling of spellings) longest += spelling.longest;
   for (const core of cores) longest = Math.max(longest, core.length);
   return { patterns, characters, cores: [...cores], longest };
+}
+
+/** Each character of `secret` (a code point; a lone surrogate alone), spelled. */
+function spellingsOf(secret: string): Spelling[] {
+  const spellings: Spelling[] = [];
+  for (let at = 0; at < secret.length; ) {
+    const code = secret.codePointAt(at) as number;
+    const size = code > 0xffff ? 2 : 1;
+    spellings.push(spellingOf(code, size === 1 ? secret.charAt(at) : secret.slice(at, at + 2)));
+    at += size;
+  }
+  return spellings;
+}
+
+/** One character of a secret: every way it may be written, and those as a regular expression. */
+interface Spelling {
+  readonly forms: readonly CharacterForm[];
+  readonly pattern: string;
+  /** The length of the longest form. */
+  readonly longest: number;
+}
+
+/**
+ * The spellings of the ASCII characters met so far, by code: they depend on the character
+ * alone, and building them was four fifths of making a client (a fleet of 1,000 clients made
+ * them again for every character of every key). Single characters, not secrets.
+ */
+const asciiSpellings: (Spelling | undefined)[] = new Array<Spelling | undefined>(0x80).fill(
+  undefined,
+);
+
+function spellingOf(code: number, char: string): Spelling {
+  if (code < 0x80) {
+    let spelling = asciiSpellings[code];
+    if (spelling === undefined) {
+      spelling = spellingFor(char);
+      asciiSpellings[code] = spelling;
+    }
+    return spelling;
+  }
+  return spellingFor(char);
+}
+
+function spellingFor(char: string): Spelling {
+  const forms = characterForms(char);
+  let longest = 0;
+  for (const form of forms) longest = Math.max(longest, form.text.length);
+  return { forms, pattern: characterPattern(forms), longest };
 }
 
 /** One character of a secret, as is, JSON-escaped (once or twice) or percent-encoded. */
@@ -118,12 +176,19 @@ function characterPattern(forms: readonly CharacterForm[]): string {
 // Web APIs rather than Buffer: this package does no I/O and imports nothing from Node.
 const UTF8 = new TextEncoder();
 
-function base64(bytes: readonly number[]): string {
-  // In pieces: spreading a secret of 130,000 bytes or more into one call overflows the stack.
+/** Two lower-case hex digits of each byte value. */
+const HEX_DIGITS: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
+  byte.toString(16).padStart(2, "0"),
+);
+
+/**
+ * One character per byte: what `btoa` encodes. Built in a loop: spread into one call, a secret of
+ * 130,000 bytes or more overflows the stack.
+ */
+function binaryString(bytes: Uint8Array): string {
   let binary = "";
-  for (let at = 0; at < bytes.length; at += 8_192)
-    binary += String.fromCharCode(...bytes.slice(at, at + 8_192));
-  return btoa(binary);
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return binary;
 }
 
 export function escapeRegExp(text: string): string {

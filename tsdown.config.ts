@@ -65,6 +65,20 @@ export default defineConfig({
   dts: { generator: "oxc" },
   deps: { neverBundle: [/^[^./]/] },
   report: false,
+  outputOptions: {
+    codeSplitting: {
+      groups: [
+        {
+          // llm-core's `readRateLimitHeaders`: exported for users, and otherwise read only by the
+          // rate limiter, which the client loads when a config has a rate limit. Merged into the
+          // chunk of `sleep` (every client's retries), as modules reached from the same places
+          // are, it went into every browser app's start, about 0.5 kB min + gzip of it unused.
+          name: "rate-limit-headers",
+          test: /[\\/]limit[\\/]rate-limit-headers\.ts$/,
+        },
+      ],
+    },
+  },
   plugins: [
     {
       // A chunk places the modules it imports from other chunks after its external imports,

@@ -47,7 +47,7 @@ export interface SecretForms {
 }
 
 export function secretForms(secret: string): SecretForms {
-  const spellings = spellingsOf(secret);
+  const spellings = [...secret].map(spellingOf);
   const characters = spellings.map((spelling) => spelling.forms);
   const regex =
     characters.length <= ONE_EXPRESSION && !/[\\%]/.test(secret)
@@ -77,7 +77,7 @@ export function secretForms(secret: string): SecretForms {
   // Hex of the bytes (a debug dump, a hash input echoed back), in either case: two digits per
   // byte, so no alignment to leave out. Matched whole, as a core is.
   let hex = "";
-  for (const byte of bytes) hex += HEX_DIGITS[byte];
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
   cores.add(hex);
   cores.add(hex.toUpperCase());
   for (const core of cores) patterns.push({ regex: new LiteralPattern(core), mask: "…" });
@@ -85,18 +85,6 @@ export function secretForms(secret: string): SecretForms {
   for (const spelling of spellings) longest += spelling.longest;
   for (const core of cores) longest = Math.max(longest, core.length);
   return { patterns, characters, cores: [...cores], longest };
-}
-
-/** Each character of `secret` (a code point; a lone surrogate alone), spelled. */
-function spellingsOf(secret: string): Spelling[] {
-  const spellings: Spelling[] = [];
-  for (let at = 0; at < secret.length; ) {
-    const code = secret.codePointAt(at) as number;
-    const size = code > 0xffff ? 2 : 1;
-    spellings.push(spellingOf(code, size === 1 ? secret.charAt(at) : secret.slice(at, at + 2)));
-    at += size;
-  }
-  return spellings;
 }
 
 /** One character of a secret: every way it may be written, and those as a regular expression. */
@@ -116,23 +104,18 @@ const asciiSpellings: (Spelling | undefined)[] = new Array<Spelling | undefined>
   undefined,
 );
 
-function spellingOf(code: number, char: string): Spelling {
-  if (code < 0x80) {
-    let spelling = asciiSpellings[code];
-    if (spelling === undefined) {
-      spelling = spellingFor(char);
-      asciiSpellings[code] = spelling;
-    }
-    return spelling;
-  }
-  return spellingFor(char);
-}
-
-function spellingFor(char: string): Spelling {
+/** `char`: one code point (a lone surrogate alone), as `[...secret]` splits a secret. */
+function spellingOf(char: string): Spelling {
+  // Below 0x80: one ASCII character (a surrogate, alone or in a pair, is 0xd800 or more).
+  const code = char.charCodeAt(0);
+  let spelling = code < 0x80 ? asciiSpellings[code] : undefined;
+  if (spelling !== undefined) return spelling;
   const forms = characterForms(char);
   let longest = 0;
   for (const form of forms) longest = Math.max(longest, form.text.length);
-  return { forms, pattern: characterPattern(forms), longest };
+  spelling = { forms, pattern: characterPattern(forms), longest };
+  if (code < 0x80) asciiSpellings[code] = spelling;
+  return spelling;
 }
 
 /** One character of a secret, as is, JSON-escaped (once or twice) or percent-encoded. */
@@ -175,11 +158,6 @@ function characterPattern(forms: readonly CharacterForm[]): string {
 
 // Web APIs rather than Buffer: this package does no I/O and imports nothing from Node.
 const UTF8 = new TextEncoder();
-
-/** Two lower-case hex digits of each byte value. */
-const HEX_DIGITS: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
-  byte.toString(16).padStart(2, "0"),
-);
 
 /**
  * One character per byte: what `btoa` encodes. Built in a loop: spread into one call, a secret of

@@ -22,7 +22,7 @@
 // 35.6 kB before the protocols were split out, 31.6 kB before schema support was) and the
 // `@loom/llm` facade 38.5 kB (presets, prices, telemetry hooks; 42.3 kB before). What the start
 // holds is in runtimes/README.md.
-// Each budget is the measured size plus about 1.5%, rounded up to 100 bytes, so growth fails
+// Each budget is the measured size plus at most 1.5%, rounded up to 100 bytes, so growth fails
 // the test; lower it when the bundle shrinks, down to 25 kB.
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";

@@ -38,7 +38,8 @@ Options (chat, compare, replay):
                        what changed in the answer, tokens and cost (Ctrl-C to stop)
   --runs N             compare: ask each N times; the table gives median (min–max)
   --no-stream          wait for the whole answer instead of streaming it
-  --json               print the full response as JSON (implies --no-stream)
+  --json               print the full response as JSON (implies --no-stream); a failure
+                       prints {"error": {name, message, exitCode, status, ...}} instead
   --offline            answer from a built-in fake server: no key, no network
 
 Without --provider or --base-url: the first table of loom.toml, else deepseek when

@@ -135,6 +135,32 @@ describe("compare", () => {
     await good.close();
   });
 
+  it("--json with a failing contender: the table is the only JSON document", async () => {
+    const config = join(dir, "compare-json.toml");
+    writeFileSync(
+      config,
+      `[llm.down]\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "d"\nmax_retries = 0\n`,
+    );
+    const run = await cli([
+      "compare",
+      "--config",
+      config,
+      "--provider",
+      "down",
+      "--model",
+      "d1,d2",
+      "--json",
+      "hi",
+    ]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("every contender failed");
+    const table = JSON.parse(run.stdout) as { label: string; error?: string }[];
+    expect(table.map((c) => [c.label, c.error?.split(":")[0]])).toEqual([
+      ["down · d1", "ConnectionError"],
+      ["down · d2", "ConnectionError"],
+    ]);
+  });
+
   it.each([
     [["compare", "--offline", "hi"], "compare needs two or more"],
     [["compare", "--offline", "--provider", "a,b", "--model", "c,d", "hi"], "not both"],

@@ -147,6 +147,101 @@ describe("loom-llm", () => {
     await server.close();
   });
 
+  it("--json: a failure is JSON on stdout too, typed and masked, beside stderr's line", async () => {
+    const key = "box-secret-0123456789";
+    const server = await createFakeServer({
+      replies: [
+        {
+          type: "error",
+          status: 429,
+          headers: { "retry-after": "7", "x-request-id": "req_42" },
+          body: { error: { message: `Slow down, ${key}`, type: "rate_limit", code: "busy" } },
+        },
+      ],
+    });
+    const config = join(dir, "json-failure.toml");
+    writeFileSync(
+      config,
+      `[llm.box]\nbase_url = "${server.baseUrl}"\nmodel = "m"\napi_key_env = "BOX_KEY"\nmax_retries = 0\n`,
+    );
+    const run = await cli(["chat", "--config", config, "--json", "hi"], {
+      env: { BOX_KEY: key },
+    });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("API error 429");
+    const { error } = JSON.parse(run.stdout) as { error: Record<string, unknown> };
+    expect(error).toMatchObject({
+      name: "RateLimitError",
+      exitCode: 4,
+      status: 429,
+      type: "rate_limit",
+      code: "busy",
+      retryable: true,
+      retryAfterMs: 7000,
+      requestId: "req_42",
+      provider: "box",
+      model: "m",
+    });
+    expect(run.stderr).toContain(String(error.message));
+    expect(run.stdout + run.stderr).not.toContain(key);
+    await server.close();
+  });
+
+  it.each([
+    [["chat", "--json", "--temperature", "hot", "x"], 2, "--temperature must be a number"],
+    [["chat", "--json", "x"], 3, "no provider configured"],
+  ])("--json: %j fails as JSON (exit %i)", async (argv, code, message) => {
+    const run = await cli(argv);
+    expect(run.code).toBe(code);
+    const { error } = JSON.parse(run.stdout) as { error: { exitCode: number; message: string } };
+    expect(error.exitCode).toBe(code);
+    expect(error.message).toContain(message);
+    // Without --json, stdout stays empty on a failure.
+    expect((await cli(argv.filter((a) => a !== "--json"))).stdout).toBe("");
+  });
+
+  it("--header Authorization beside a configured key is refused, never replaced unsaid", async () => {
+    const server = await createFakeServer({ fallback: textStream(["hi"]) });
+    const config = join(dir, "header-key.toml");
+    writeFileSync(
+      config,
+      `[llm.box]\nbase_url = "${server.baseUrl}"\nmodel = "m"\napi_key_env = "BOX_KEY"\n`,
+    );
+    const argv = ["chat", "--config", config, "--header", "Authorization=Bearer gw-token-1", "hi"];
+    const refused = await cli(argv, { env: { BOX_KEY: "box-secret-0123456789" } });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("headers.Authorization");
+    expect(refused.stderr).toContain("would replace it");
+    expect(refused.stderr).not.toContain("gw-token-1");
+    expect(server.requests).toHaveLength(0);
+    // Without a key, the header is the credential, and is sent as given.
+    const sent = await cli([
+      "chat",
+      "--base-url",
+      server.baseUrl,
+      "--header",
+      "Authorization=Bearer gw-token-1",
+      "hi",
+    ]);
+    expect(sent.code).toBe(0);
+    expect(server.lastRequest?.headers.authorization).toBe("Bearer gw-token-1");
+    await server.close();
+  });
+
+  it("--json: a config error lists its issues", async () => {
+    const config = join(dir, "json-config.toml");
+    writeFileSync(config, `[llm.box]\nbase_url = "ftp://x"\nmodel = "m"\ntemprature = 1\n`);
+    const run = await cli(["chat", "--config", config, "--json", "hi"]);
+    expect(run.code).toBe(3);
+    const { error } = JSON.parse(run.stdout) as { error: { issues: { path: string }[] } };
+    expect(error.issues.map((issue) => issue.path)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("base_url"),
+        expect.stringContaining("temprature"),
+      ]),
+    );
+  });
+
   it("Ctrl-C aborts the stream and exits 130", async () => {
     const server = await createFakeServer({
       replies: [{ type: "sse", events: [completionBody({ content: "x" }), { delayMs: 10_000 }] }],

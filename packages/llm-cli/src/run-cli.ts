@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { parseCliArgs } from "./cli-args.js";
+import { type CliArgs, parseCliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
@@ -9,48 +9,37 @@ import { terminalSafe } from "./terminal-safe.js";
 // load nothing but this file's own, so they answer in the time Node takes to start.
 
 /** Runs the CLI and returns its exit status; never throws. */
-export function runCli(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<number> {
   // On a terminal, what a server or a model says is shown, never acted on (see `terminalSafe`).
-  return run(
-    argv,
-    { ...io, stdout: terminalSafe(io.stdout), stderr: terminalSafe(io.stderr) },
-    signal,
-  );
+  const stdout = watchWrites(terminalSafe(io.stdout));
+  const safe = { ...io, stdout: stdout.stream, stderr: terminalSafe(io.stderr) };
+  const outcome = await run(argv, safe, signal);
+  // A script that asked for JSON reads stdout as JSON: a failure before anything was printed
+  // is said there too. Compare's table, printed before its exit status says that a contender
+  // failed, stays the only document.
+  if (outcome.failure !== undefined && outcome.json && !stdout.written())
+    safe.stdout.write(`${JSON.stringify({ error: outcome.failure }, null, 2)}\n`);
+  return outcome.code;
 }
 
-async function run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
+/** How a run ended: its exit status and, when it failed, the failure as `--json` prints it. */
+interface Outcome {
+  code: number;
+  json: boolean;
+  failure?: Record<string, unknown>;
+}
+
+async function run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<Outcome> {
+  // Known before the arguments parse: a usage error is a failure `--json` prints too.
+  let json = argv.includes("--json");
   try {
     const args = parseCliArgs(argv);
-    switch (args.command) {
-      case "help":
-        io.stdout.write(`${HELP}\n`);
-        return EXIT.ok;
-      case "version": {
-        const { version } = createRequire(import.meta.url)("../package.json") as {
-          version: string;
-        };
-        io.stdout.write(`${version}\n`);
-        return EXIT.ok;
-      }
-      case "providers":
-        (await import("./providers-command.js")).providersCommand(args, io);
-        return EXIT.ok;
-      case "config-check":
-        (await import("./config-command.js")).configCheckCommand(args, io);
-        return EXIT.ok;
-      case "chat":
-        await (await import("./chat-command.js")).chatCommand(args, io, signal);
-        return EXIT.ok;
-      case "compare":
-        await (await import("./compare-command.js")).compareCommand(args, io, signal);
-        return EXIT.ok;
-      case "replay":
-        await (await import("./replay-command.js")).replayCommand(args, io, signal);
-        return EXIT.ok;
-      case "playground":
-        await (await import("./playground-command.js")).playgroundCommand(args, io, signal);
-        return EXIT.ok;
-    }
+    json = args.json;
+    return { code: await command(args, io, signal), json };
   } catch (error) {
     if (signal.aborted) {
       // A command that asked anything ends with what it spent (a CliError of exit 130).
@@ -59,11 +48,47 @@ async function run(argv: readonly string[], io: CliIo, signal: AbortSignal): Pro
           ? error.message
           : "interrupted";
       io.stderr.write(`\nloom-llm: ${said}\n`);
-      return EXIT.interrupted;
+      const failure = { name: "Interrupted", message: said, exitCode: EXIT.interrupted };
+      return { code: EXIT.interrupted, json, failure };
     }
     const errors = await import("@loom/llm-types");
-    io.stderr.write(`loom-llm: ${message(error, errors)}\n`);
-    return exitCode(error, errors);
+    const said = message(error, errors);
+    io.stderr.write(`loom-llm: ${said}\n`);
+    const code = exitCode(error, errors);
+    return { code, json, failure: failureJson(error, said, code, errors) };
+  }
+}
+
+async function command(args: CliArgs, io: CliIo, signal: AbortSignal): Promise<number> {
+  switch (args.command) {
+    case "help":
+      io.stdout.write(`${HELP}\n`);
+      return EXIT.ok;
+    case "version": {
+      const { version } = createRequire(import.meta.url)("../package.json") as {
+        version: string;
+      };
+      io.stdout.write(`${version}\n`);
+      return EXIT.ok;
+    }
+    case "providers":
+      (await import("./providers-command.js")).providersCommand(args, io);
+      return EXIT.ok;
+    case "config-check":
+      (await import("./config-command.js")).configCheckCommand(args, io);
+      return EXIT.ok;
+    case "chat":
+      await (await import("./chat-command.js")).chatCommand(args, io, signal);
+      return EXIT.ok;
+    case "compare":
+      await (await import("./compare-command.js")).compareCommand(args, io, signal);
+      return EXIT.ok;
+    case "replay":
+      await (await import("./replay-command.js")).replayCommand(args, io, signal);
+      return EXIT.ok;
+    case "playground":
+      await (await import("./playground-command.js")).playgroundCommand(args, io, signal);
+      return EXIT.ok;
   }
 }
 
@@ -79,4 +104,50 @@ function exitCode(error: unknown, { ConfigError, LLMError }: Errors): number {
 function message(error: unknown, { APIStatusError }: Errors): string {
   if (APIStatusError.isInstance(error)) return `API error ${error.status}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The failure as `--json` prints it: what stderr says, the exit status, and the error's typed
+ * fields a script branches on (its messages are already masked; bodies are left out).
+ */
+function failureJson(
+  error: unknown,
+  message: string,
+  exitCode: number,
+  { APIStatusError, ConfigError, LLMError }: Errors,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    name: error instanceof Error ? error.name : "Error",
+    message,
+    exitCode,
+  };
+  if (LLMError.isInstance(error)) {
+    const { provider, model, requestId, retryable, attempts, usage } = error;
+    Object.assign(out, { provider, model, requestId, retryable, attempts, usage });
+  }
+  if (APIStatusError.isInstance(error)) {
+    const { status, type, code, retryAfterMs } = error;
+    Object.assign(out, { status, type, code, retryAfterMs });
+  }
+  if (ConfigError.isInstance(error) && error.issues.length > 0) out.issues = error.issues;
+  return out;
+}
+
+/** The stream, and whether anything was written to it. */
+function watchWrites<T extends NodeJS.WritableStream>(
+  stream: T,
+): { stream: T; written(): boolean } {
+  let written = false;
+  const watched = new Proxy(stream, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property === "write" && typeof value === "function")
+        return (...args: unknown[]) => {
+          written = true;
+          return (value as (...a: unknown[]) => boolean).apply(target, args);
+        };
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { stream: watched, written: () => written };
 }

@@ -63,5 +63,9 @@ export type { ChatClientOptions } from "./chat-client-options.js";
 export { checkClientOptions } from "./check-client-options.js";
 export { type FallbackOptions, withFallback } from "./fallback/with-fallback.js";
 export { RateLimitGate, type RateLimitOptions } from "./limit/rate-limit-gate.js";
-export { type RateLimitHeaders, readRateLimitHeaders } from "./limit/rate-limit-headers.js";
+export {
+  type RateLimitHeaders,
+  type ResponseHeaders,
+  readRateLimitHeaders,
+} from "./limit/rate-limit-headers.js";
 export { FetchTransport, fetchTransport } from "./transport/fetch-transport.js";

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { duration, readRateLimitHeaders } from "./rate-limit-headers.js";
 
@@ -74,5 +76,53 @@ describe("readRateLimitHeaders", () => {
         now,
       ),
     ).toEqual({ remainingRequests: 3 });
+  });
+
+  it("reads a fetch Headers and records in any case, as the lower-case record", () => {
+    const sent = {
+      "X-RateLimit-Remaining-Requests": "7",
+      "X-RateLimit-Reset-Requests": "1.5s",
+      "x-ratelimit-remaining-tokens": "900",
+    };
+    const expected = { remainingRequests: 7, resetRequestsMs: 1_500, remainingTokens: 900 };
+    expect(readRateLimitHeaders(sent)).toEqual(expected);
+    expect(readRateLimitHeaders(new Headers(sent))).toEqual(expected);
+    const now = Date.parse("2026-12-06T14:00:00Z");
+    const anthropic = new Headers({
+      "Anthropic-RateLimit-Tokens-Remaining": "10",
+      "Anthropic-RateLimit-Tokens-Reset": "2026-12-06T14:00:02Z",
+    });
+    expect(readRateLimitHeaders(anthropic, now)).toEqual({
+      remainingTokens: 10,
+      resetTokensMs: 2_000,
+    });
+    // A header named `get` is a header, not a fetch `Headers`.
+    expect(readRateLimitHeaders({ get: "x", "x-ratelimit-remaining-tokens": "3" })).toEqual({
+      remainingTokens: 3,
+    });
+    expect(readRateLimitHeaders(new Headers({ "content-type": "text/plain" }))).toBeUndefined();
+  });
+
+  it("reads the response of a real fetch over loopback", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, {
+        "X-RateLimit-Remaining-Requests": "41",
+        "X-RateLimit-Reset-Requests": "2m",
+      });
+      response.end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      await response.text();
+      expect(readRateLimitHeaders(response.headers)).toEqual({
+        remainingRequests: 41,
+        resetRequestsMs: 120_000,
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

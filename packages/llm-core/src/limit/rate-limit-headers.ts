@@ -9,50 +9,81 @@ export interface RateLimitHeaders {
 }
 
 /**
+ * Response headers as a caller may hold them: a fetch `Headers` (or anything with its `get`),
+ * or a record of names to values, names in any case (Node's `IncomingMessage.headers`,
+ * undici's `request()`, a plain object).
+ */
+export type ResponseHeaders =
+  | { get(name: string): string | null }
+  | Readonly<Record<string, string | string[] | undefined>>;
+
+/** A header's value by its lower-case name. */
+type HeaderValue = (name: string) => string | string[] | undefined;
+
+/**
  * Reads `x-ratelimit-remaining-requests`, `x-ratelimit-remaining-tokens` and their
  * `x-ratelimit-reset-*` (OpenAI, Groq, Together, DeepSeek and others send them), or Anthropic's
- * `anthropic-ratelimit-{requests,tokens}-{remaining,reset}`. A reset is a duration (`1s`,
- * `6m0s`, `20ms`, `1h2m3.5s`), a number of seconds, or (Anthropic) the RFC 3339 time it comes;
- * anything unreadable is left out rather than guessed.
+ * `anthropic-ratelimit-{requests,tokens}-{remaining,reset}`, from headers in any case. A reset
+ * is a duration (`1s`, `6m0s`, `20ms`, `1h2m3.5s`), a number of seconds, or (Anthropic) the
+ * RFC 3339 time it comes; anything unreadable is left out rather than guessed.
  */
 export function readRateLimitHeaders(
-  headers: Readonly<Record<string, string | string[] | undefined>> | undefined,
+  headers: ResponseHeaders | undefined,
   now: number = Date.now(),
 ): RateLimitHeaders | undefined {
-  if (headers === undefined) return undefined;
+  if (headers === undefined || headers === null) return undefined;
+  const header = lookupOf(headers);
   if (
-    headers["anthropic-ratelimit-requests-remaining"] !== undefined ||
-    headers["anthropic-ratelimit-tokens-remaining"] !== undefined
+    header("anthropic-ratelimit-requests-remaining") !== undefined ||
+    header("anthropic-ratelimit-tokens-remaining") !== undefined
   )
-    return readAnthropic(headers, now);
-  const remainingRequests = count(headers["x-ratelimit-remaining-requests"]);
-  const remainingTokens = count(headers["x-ratelimit-remaining-tokens"]);
+    return readAnthropic(header, now);
+  const remainingRequests = count(header("x-ratelimit-remaining-requests"));
+  const remainingTokens = count(header("x-ratelimit-remaining-tokens"));
   if (remainingRequests === undefined && remainingTokens === undefined) return undefined;
   const out: RateLimitHeaders = {};
   if (remainingRequests !== undefined) out.remainingRequests = remainingRequests;
   if (remainingTokens !== undefined) out.remainingTokens = remainingTokens;
-  const resetRequestsMs = duration(headers["x-ratelimit-reset-requests"]);
-  const resetTokensMs = duration(headers["x-ratelimit-reset-tokens"]);
+  const resetRequestsMs = duration(header("x-ratelimit-reset-requests"));
+  const resetTokensMs = duration(header("x-ratelimit-reset-tokens"));
   if (resetRequestsMs !== undefined) out.resetRequestsMs = resetRequestsMs;
   if (resetTokensMs !== undefined) out.resetTokensMs = resetTokensMs;
   return out;
 }
 
 /**
+ * Lookup by lower-case name. The client's own records are lower-case already (both transports
+ * write them so), so they are read as they are; one with a name in another case is read
+ * through a lower-cased copy, made once.
+ */
+function lookupOf(headers: ResponseHeaders): HeaderValue {
+  if (typeof headers.get === "function") {
+    const fetched = headers as { get(name: string): string | null };
+    return (name) => fetched.get(name) ?? undefined;
+  }
+  const record = headers as Readonly<Record<string, string | string[] | undefined>>;
+  for (const name in record) {
+    if (name !== name.toLowerCase()) {
+      const lower: Record<string, string | string[] | undefined> = {};
+      for (const [key, value] of Object.entries(record)) lower[key.toLowerCase()] ??= value;
+      return (wanted) => lower[wanted];
+    }
+  }
+  return (name) => record[name];
+}
+
+/**
  * Anthropic's headers. `tokens` is the most restrictive of its input and output token limits,
  * which is what a gate that counts one token budget should heed.
  */
-function readAnthropic(
-  headers: Readonly<Record<string, string | string[] | undefined>>,
-  now: number,
-): RateLimitHeaders {
+function readAnthropic(header: HeaderValue, now: number): RateLimitHeaders {
   const out: RateLimitHeaders = {};
-  const remainingRequests = count(headers["anthropic-ratelimit-requests-remaining"]);
-  const remainingTokens = count(headers["anthropic-ratelimit-tokens-remaining"]);
+  const remainingRequests = count(header("anthropic-ratelimit-requests-remaining"));
+  const remainingTokens = count(header("anthropic-ratelimit-tokens-remaining"));
   if (remainingRequests !== undefined) out.remainingRequests = remainingRequests;
   if (remainingTokens !== undefined) out.remainingTokens = remainingTokens;
-  const resetRequestsMs = untilTime(headers["anthropic-ratelimit-requests-reset"], now);
-  const resetTokensMs = untilTime(headers["anthropic-ratelimit-tokens-reset"], now);
+  const resetRequestsMs = untilTime(header("anthropic-ratelimit-requests-reset"), now);
+  const resetTokensMs = untilTime(header("anthropic-ratelimit-tokens-reset"), now);
   if (resetRequestsMs !== undefined) out.resetRequestsMs = resetRequestsMs;
   if (resetTokensMs !== undefined) out.resetTokensMs = resetTokensMs;
   return out;

@@ -162,8 +162,36 @@ function rangeOf({ min, max = Number.MAX_SAFE_INTEGER, integer }: NumberRule): O
 /** Hosts a key may be sent to over plain http: this machine. */
 export const LOOPBACK_HOSTS: RegExp = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
+/** The header each wire sends the key in. */
+const KEY_HEADER: Readonly<Record<string, string>> = {
+  "openai-chat": "authorization",
+  "openai-responses": "authorization",
+  "anthropic-messages": "x-api-key",
+};
+
 /**
- * The one rule between keys: a key is never sent over plain http to a host that is not this
+ * A rule between keys: a header of `headers` that the key is sent in would be replaced by it
+ * without a word, so the config that sets both is refused, naming the header as written.
+ * Asked only when the keys involved are valid.
+ */
+export function keyHeaderProblem(config: {
+  readonly apiKey?: string | undefined;
+  readonly protocol: string;
+  readonly headers: Readonly<Record<string, string>>;
+}): { readonly name: string; readonly message: string } | undefined {
+  const header = KEY_HEADER[config.protocol];
+  if (config.apiKey === undefined || header === undefined) return undefined;
+  const name = Object.keys(config.headers).find((given) => given.toLowerCase() === header);
+  if (name === undefined) return undefined;
+  return {
+    name,
+    message:
+      "the API key is sent in this header and would replace it: set the key or this header, not both",
+  };
+}
+
+/**
+ * A rule between keys: a key is never sent over plain http to a host that is not this
  * machine, unless `allowInsecureHttp` says so. Asked only when the three keys are valid.
  */
 export function insecureKeyProblem(config: {

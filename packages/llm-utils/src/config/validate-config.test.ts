@@ -48,7 +48,10 @@ function good(rule: ValueRule): fc.Arbitrary<unknown> {
         .map((headers) =>
           Object.fromEntries(
             Object.entries(headers).filter(
-              ([name, value]) => headerProblems(name, value).length === 0,
+              // The key's own headers are a rule between keys (below), not a value's.
+              ([name, value]) =>
+                headerProblems(name, value).length === 0 &&
+                !/^(authorization|x-api-key)$/i.test(name),
             ),
           ),
         );
@@ -285,5 +288,53 @@ describe("validateConfig: the rules, once", () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe("validateConfig: the key and the header it is sent in", () => {
+  const base = { baseUrl: "https://api.example.com/v1", model: "m", apiKey: "sk-live-0123456789" };
+
+  it.each([
+    ["openai-chat", "Authorization"],
+    ["openai-responses", "authorization"],
+    ["anthropic-messages", "X-Api-Key"],
+  ])(
+    "%s: apiKey and headers.%s together are refused, the header named as written",
+    (protocol, name) => {
+      const checked = validateConfig({
+        ...base,
+        protocol,
+        headers: { [name]: "Bearer other-token" },
+      });
+      expect(checked.issues).toEqual([
+        {
+          path: `headers.${name}`,
+          message:
+            "the API key is sent in this header and would replace it: set the key or this header, not both",
+        },
+      ]);
+      expect(JSON.stringify(checked.issues)).not.toContain("other-token");
+      expect(JSON.stringify(checked.issues)).not.toContain(base.apiKey);
+    },
+  );
+
+  it.each([
+    [
+      "without a key, the header is the credential",
+      { headers: { Authorization: "Bearer t" } },
+      false,
+    ],
+    [
+      "a gateway's Authorization beside Anthropic's x-api-key",
+      { protocol: "anthropic-messages", headers: { Authorization: "Bearer gw" } },
+      true,
+    ],
+    ["x-api-key beside a bearer key", { headers: { "x-api-key": "gw" } }, true],
+  ])("accepted: %s", (_name, config, withKey) => {
+    const { apiKey, ...noKey } = base;
+    const checked = validateConfig({ ...(withKey ? base : noKey), ...config });
+    expect(checked.issues).toBeUndefined();
+    expect(checked.config?.headers).toEqual(config.headers);
+    expect(checked.config?.apiKey).toBe(withKey ? apiKey : undefined);
   });
 });

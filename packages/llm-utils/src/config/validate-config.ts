@@ -7,6 +7,7 @@ import {
   CONFIG_RULES,
   insecureKeyProblem,
   type KeyRule,
+  keyHeaderProblem,
   type NumberRule,
   type ValueRule,
 } from "./config-rules.js";
@@ -66,6 +67,11 @@ export function validateConfig(input: unknown): ConfigCheck {
   if ("baseUrl" in config && "allowInsecureHttp" in config) {
     const problem = insecureKeyProblem(config as unknown as LLMConfig);
     if (problem !== undefined) issues.push({ path: "baseUrl", message: problem });
+  }
+  if ("headers" in config && "protocol" in config) {
+    const problem = keyHeaderProblem(config as unknown as LLMConfig);
+    if (problem !== undefined)
+      issues.push({ path: `headers.${problem.name}`, message: problem.message });
   }
   return issues.length > 0 ? { issues } : { config: config as unknown as LLMConfig };
 }

@@ -51,13 +51,14 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
       });
       spending.add(run.costUsd);
       if (args.stream) io.stdout.write("\n");
-      else
-        io.stdout.write(
-          args.json ? `${JSON.stringify(run.response, null, 2)}\n` : `${run.response.content}\n`,
-        );
+      else if (!args.json) io.stdout.write(`${run.response.content}\n`);
+      // With --watch, one document a line (JSON Lines): a reader parses each run as it comes.
+      else io.stdout.write(`${JSON.stringify(run.response, null, args.watch ? undefined : 2)}\n`);
       io.stderr.write(`${usageLine(run, llm.name)}\n`);
       if (!args.watch) return;
-      if (previous !== undefined) io.stdout.write(changes(previous, run, io));
+      // What changed is for a person: beside JSON lines, it goes to stderr.
+      const shown = args.json ? io.stderr : io.stdout;
+      if (previous !== undefined) shown.write(changes(previous, run, shown, io.env));
       previous = run;
       io.stderr.write(
         `watching ${watched.join(" and ")}; so far ${spending.spent()}; Ctrl-C to stop\n`,
@@ -83,8 +84,13 @@ async function messagesOf(args: CliArgs, io: CliIo): Promise<Message[]> {
 }
 
 /** What changed since the last run: the answer word by word, then tokens and cost. */
-function changes(before: MeasuredRun, after: MeasuredRun, io: CliIo): string {
-  const paint = paintFor(io.stdout, io.env);
+function changes(
+  before: MeasuredRun,
+  after: MeasuredRun,
+  shown: CliIo["stdout"],
+  env: CliIo["env"],
+): string {
+  const paint = paintFor(shown, env);
   const diff = showDiff(wordDiff(before.response.content, after.response.content), paint);
   const delta = (a: number, b: number) => `${b - a >= 0 ? "+" : ""}${b - a}`;
   const u = before.response.usage;

@@ -207,6 +207,35 @@ describe("Ctrl-C says what was spent", () => {
     expect(run.code).toBe(130);
   });
 
+  it("chat --watch --json: one document a line, what changed on stderr, the end one line more", async () => {
+    const prompt = join(dir, "lines.md");
+    writeFileSync(prompt, "Describe the sea.");
+    const controller = ctrlC();
+    let waits = 0;
+    const run = await cli(["chat", "--offline", "--prompt-file", prompt, "--watch", "--json"], {
+      signal: controller.signal,
+      onOutput: (_, stderr) => {
+        const seen = stderr.split("Ctrl-C to stop").length - 1;
+        if (seen === waits) return;
+        waits = seen;
+        if (waits === 1) setTimeout(() => writeFileSync(prompt, "Describe the hills."), 0);
+        else controller.abort();
+      },
+    });
+    expect(run.code).toBe(130);
+    const lines = run.stdout.trimEnd().split("\n");
+    const documents = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(documents.map((d) => String(d.content ?? "").includes("hills"))).toEqual([
+      false,
+      true,
+      false,
+    ]);
+    expect(documents[2]).toEqual({
+      error: expect.objectContaining({ name: "Interrupted", exitCode: 130 }),
+    });
+    expect(run.stderr).toContain("changed:");
+  });
+
   it("compare: the finished answers, and each stream still in flight", async () => {
     const fast = await server({
       fallback: textStream(["fine"], { usage: wireUsage(500_000, 1_000_000) }),

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { completionBody, createFakeServer, textStream, wireUsage } from "@loom/llm-testing";
 import { describe, expect, it } from "vitest";
 import { cli } from "./cli.fixture.js";
+import { recordedExchange, transcriptOf } from "./recorded-exchange.fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "loom-iterate-"));
 
@@ -281,6 +282,36 @@ describe("replay", () => {
     const bad = await cli(["replay", join(dir, "missing.jsonl"), "--offline"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("cannot read");
+    await server.close();
+  });
+
+  it("--json: a turn that fails is given in its place, after the turns already paid for", async () => {
+    const transcript = join(dir, "failing.jsonl");
+    const entry = (content: string) =>
+      recordedExchange(
+        "/v1/chat/completions",
+        { model: "deepseek-chat", messages: [{ role: "user", content }] },
+        completionBody({ content: `${content}!` }),
+      );
+    writeFileSync(transcript, transcriptOf(entry("one"), entry("two"), entry("three")));
+    const server = await createFakeServer({
+      replies: [
+        { type: "json", body: completionBody({ content: "One." }) },
+        { type: "error", status: 401, body: { error: { message: "bad key" } } },
+      ],
+    });
+    const run = await cli(["replay", transcript, "--base-url", server.baseUrl, "--json"]);
+    expect(run.code).toBe(4);
+    const turns = JSON.parse(run.stdout) as {
+      turn: number;
+      replayed?: { content: string };
+      error?: { name: string; status: number };
+    }[];
+    expect(turns.map((t) => [t.turn, t.replayed?.content, t.error?.status])).toEqual([
+      [1, "One.", undefined],
+      [2, undefined, 401],
+    ]);
+    expect(server.requests).toHaveLength(2);
     await server.close();
   });
 });

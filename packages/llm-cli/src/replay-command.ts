@@ -3,6 +3,7 @@ import type { Usage } from "@loom/llm-types";
 import type { CliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
+import { failureJson } from "./failure-json.js";
 import { measuredRun } from "./measured-run.js";
 import { parseTranscript } from "./recorded-turns.js";
 import { resolveCliProvider } from "./resolve-cli-provider.js";
@@ -37,8 +38,10 @@ export async function replayCommand(args: CliArgs, io: CliIo, signal: AbortSigna
   const results: Json[] = [];
   const recorded = new Spending();
   const replayed = new Spending();
+  let at = 0;
   try {
     for (const [i, turn] of turns.entries()) {
+      at = i;
       const run = await measuredRun(provider, turn.messages, { stream: false, signal });
       const then = turn.usage === undefined ? undefined : estimateCost(turn.model, turn.usage)?.usd;
       recorded.add(then);
@@ -67,6 +70,12 @@ export async function replayCommand(args: CliArgs, io: CliIo, signal: AbortSigna
       );
     }
   } catch (error) {
+    // The turns replayed before it were paid for: a script gets them, and the turn that failed
+    // in its place, before the exit status says it failed.
+    if (args.json) {
+      if (!signal.aborted) results.push({ turn: at + 1, error: failureJson(error) });
+      io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    }
     // After Ctrl-C: what the replay itself spent, the turn it cut short included.
     replayed.fail(error, signal);
   } finally {

@@ -190,6 +190,7 @@ describe("loom-llm", () => {
   it.each([
     [["chat", "--json", "--temperature", "hot", "x"], 2, "--temperature must be a number"],
     [["chat", "--json", "x"], 3, "no provider configured"],
+    [["chat", "--json=yes", "x"], 2, "--json"],
   ])("--json: %j fails as JSON (exit %i)", async (argv, code, message) => {
     const run = await cli(argv);
     expect(run.code).toBe(code);
@@ -197,7 +198,7 @@ describe("loom-llm", () => {
     expect(error.exitCode).toBe(code);
     expect(error.message).toContain(message);
     // Without --json, stdout stays empty on a failure.
-    expect((await cli(argv.filter((a) => a !== "--json"))).stdout).toBe("");
+    expect((await cli(argv.filter((a) => !a.startsWith("--json")))).stdout).toBe("");
   });
 
   it("--header Authorization beside a configured key is refused, never replaced unsaid", async () => {
@@ -214,6 +215,22 @@ describe("loom-llm", () => {
     expect(refused.stderr).toContain("would replace it");
     expect(refused.stderr).not.toContain("gw-token-1");
     expect(server.requests).toHaveLength(0);
+    // A preset's own key variable yields to the header: the header is the credential.
+    const preset = await cli(
+      [
+        "chat",
+        "--provider",
+        "openai",
+        "--base-url",
+        server.baseUrl,
+        "--header",
+        "Authorization=Bearer gw-token-2",
+        "hi",
+      ],
+      { env: { OPENAI_API_KEY: "sk-openai-0123456789abcdef" } },
+    );
+    expect(preset.code).toBe(0);
+    expect(server.lastRequest?.headers.authorization).toBe("Bearer gw-token-2");
     // Without a key, the header is the credential, and is sent as given.
     const sent = await cli([
       "chat",
@@ -226,6 +243,12 @@ describe("loom-llm", () => {
     expect(sent.code).toBe(0);
     expect(server.lastRequest?.headers.authorization).toBe("Bearer gw-token-1");
     await server.close();
+  });
+
+  it("--json after -- is a word of the prompt: a usage error prints no JSON", async () => {
+    const run = await cli(["chat", "hi", "--bogus", "--", "--json"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
   });
 
   it("--json: a config error lists its issues", async () => {

@@ -19,10 +19,12 @@ export async function runCli(
   const safe = { ...io, stdout: stdout.stream, stderr: terminalSafe(io.stderr) };
   const outcome = await run(argv, safe, signal);
   // A script that asked for JSON reads stdout as JSON: a failure before anything was printed
-  // is said there too. Compare's table, printed before its exit status says that a contender
-  // failed, stays the only document.
-  if (outcome.failure !== undefined && outcome.json && !stdout.written())
-    safe.stdout.write(`${JSON.stringify({ error: outcome.failure }, null, 2)}\n`);
+  // is said there too, and so is one that ends a run of JSON lines (`--watch`). Compare's table
+  // and replay's turns, printed before the exit status says what failed, stay the only
+  // document.
+  const { failure, lines } = outcome;
+  if (failure !== undefined && outcome.json && (lines || !stdout.written()))
+    safe.stdout.write(`${JSON.stringify({ error: failure }, null, lines ? undefined : 2)}\n`);
   return outcome.code;
 }
 
@@ -30,16 +32,22 @@ export async function runCli(
 interface Outcome {
   code: number;
   json: boolean;
+  /** `--json --watch`: one JSON document a line, the failure one more. */
+  lines: boolean;
   failure?: Record<string, unknown>;
 }
 
 async function run(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<Outcome> {
-  // Known before the arguments parse: a usage error is a failure `--json` prints too.
-  let json = argv.includes("--json");
+  // Known before the arguments parse: a usage error is a failure `--json` prints too (an
+  // argument after `--` is a word of the prompt, not an option).
+  const options = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  let json = options.some((arg) => arg === "--json" || arg.startsWith("--json="));
+  let lines = false;
   try {
     const args = parseCliArgs(argv);
     json = args.json;
-    return { code: await command(args, io, signal), json };
+    lines = args.json && args.watch;
+    return { code: await command(args, io, signal), json, lines };
   } catch (error) {
     if (signal.aborted) {
       // A command that asked anything ends with what it spent (a CliError of exit 130).
@@ -49,13 +57,15 @@ async function run(argv: readonly string[], io: CliIo, signal: AbortSignal): Pro
           : "interrupted";
       io.stderr.write(`\nloom-llm: ${said}\n`);
       const failure = { name: "Interrupted", message: said, exitCode: EXIT.interrupted };
-      return { code: EXIT.interrupted, json, failure };
+      return { code: EXIT.interrupted, json, lines, failure };
     }
     const errors = await import("@loom/llm-types");
     const said = message(error, errors);
     io.stderr.write(`loom-llm: ${said}\n`);
     const code = exitCode(error, errors);
-    return { code, json, failure: failureJson(error, said, code, errors) };
+    if (!json) return { code, json, lines };
+    const failure = { ...(await import("./failure-json.js")).failureJson(error), message: said };
+    return { code, json, lines, failure: { ...failure, exitCode: code } };
   }
 }
 
@@ -104,33 +114,6 @@ function exitCode(error: unknown, { ConfigError, LLMError }: Errors): number {
 function message(error: unknown, { APIStatusError }: Errors): string {
   if (APIStatusError.isInstance(error)) return `API error ${error.status}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * The failure as `--json` prints it: what stderr says, the exit status, and the error's typed
- * fields a script branches on (its messages are already masked; bodies are left out).
- */
-function failureJson(
-  error: unknown,
-  message: string,
-  exitCode: number,
-  { APIStatusError, ConfigError, LLMError }: Errors,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    name: error instanceof Error ? error.name : "Error",
-    message,
-    exitCode,
-  };
-  if (LLMError.isInstance(error)) {
-    const { provider, model, requestId, retryable, attempts, usage } = error;
-    Object.assign(out, { provider, model, requestId, retryable, attempts, usage });
-  }
-  if (APIStatusError.isInstance(error)) {
-    const { status, type, code, retryAfterMs } = error;
-    Object.assign(out, { status, type, code, retryAfterMs });
-  }
-  if (ConfigError.isInstance(error) && error.issues.length > 0) out.issues = error.issues;
-  return out;
 }
 
 /** The stream, and whether anything was written to it. */

@@ -103,6 +103,35 @@ describe("presets", () => {
     );
   });
 
+  it("a header the key is sent in is the credential: the preset's variable is neither read nor required", async () => {
+    const headers = { Authorization: "Bearer gw-token-0123456789" };
+    for (const ctx of [{ env }, { env: {} }]) {
+      const { config } = resolvePreset(ctx, "openai", { headers });
+      expect(config.apiKey).toBeUndefined();
+      expect(config.apiKeyEnv).toBeUndefined();
+      server.enqueue({ type: "json", body: completionBody() });
+      await preset("openai", ctx, { headers }).call(hello);
+      expect(server.lastRequest?.headers.authorization).toBe("Bearer gw-token-0123456789");
+    }
+    // A key asked for by name beside it clashes: refused, the header named, no value shown.
+    for (const overrides of [{ apiKeyEnv: "OPENAI_API_KEY" }, { apiKey: OPENAI_KEY }]) {
+      const clash = () => preset("openai", { env }, { headers, ...overrides });
+      expect(clash).toThrow(/headers\.Authorization: the API key is sent in this header/);
+      expect(clash).not.toThrow(/gw-token/);
+    }
+    // Anthropic's key goes in x-api-key: an Authorization header is a gateway's, beside the key.
+    const { config } = resolvePreset(
+      { env: { ANTHROPIC_API_KEY: "sk-ant-0123456789" } },
+      "openai",
+      {
+        protocol: "anthropic-messages",
+        apiKeyEnv: "ANTHROPIC_API_KEY",
+        headers,
+      },
+    );
+    expect(config.apiKey).toBe("sk-ant-0123456789");
+  });
+
   it("overrides win over the preset", async () => {
     server.enqueue({ type: "json", body: completionBody() });
     await preset("openai", { env }, { model: "gpt-4o", temperature: 0.1 }).call(hello);

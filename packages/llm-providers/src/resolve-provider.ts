@@ -4,7 +4,7 @@ import {
   type LLMContext,
   type ProviderHooks,
 } from "@loom/llm-types";
-import { hideSecrets, runtimeEnv } from "@loom/llm-utils";
+import { hideSecrets, keyHeaderIn, runtimeEnv } from "@loom/llm-utils";
 import type { ProjectConfig } from "./config/project-config.js";
 import type { CostHooksOptions } from "./cost/cost-hooks.js";
 import { presetHooks } from "./preset/preset-hooks.js";
@@ -84,12 +84,20 @@ function resolve(
 ): ResolvedProvider {
   const { price, tracker, ...fields } = overrides;
   const env = ctx?.env ?? runtimeEnv();
-  const apiKeyEnv = fields.apiKeyEnv ?? preset.apiKeyEnv;
+  const protocol = fields.protocol ?? preset.protocol ?? "openai-chat";
+  // A header the wire sends the key in, given by the caller, is the request's credential (a
+  // gateway's token): the preset's own variable is then neither read nor required. A key asked
+  // for by name (`apiKey`, `apiKeyEnv`) beside it is a clash the config check refuses.
+  const ownCredential =
+    fields.apiKey === undefined &&
+    fields.apiKeyEnv === undefined &&
+    keyHeaderIn(fields.headers, protocol) !== undefined;
+  const apiKeyEnv = ownCredential ? undefined : (fields.apiKeyEnv ?? preset.apiKeyEnv);
   // An empty variable (or one of spaces and line breaks) is as good as none: it would only
   // earn a 401 later, or an empty key's error that names no variable.
   const fromEnv = apiKeyEnv === undefined ? undefined : env[apiKeyEnv];
   const apiKey = fields.apiKey || (fromEnv?.trim() ? fromEnv : undefined);
-  if (apiKey === undefined && (preset.requiresKey ?? false)) {
+  if (apiKey === undefined && !ownCredential && (preset.requiresKey ?? false)) {
     throw new ConfigError({
       provider: name,
       file,
@@ -99,7 +107,6 @@ function resolve(
       }`,
     });
   }
-  const protocol = fields.protocol ?? preset.protocol ?? "openai-chat";
   // `enforcesResponseFormat: false` describes an API's chat-completions endpoint (Anthropic's
   // OpenAI layer ignores `response_format`); its native protocol enforces the format its own way.
   const enforces = protocol === "openai-chat" ? preset.enforcesResponseFormat : undefined;

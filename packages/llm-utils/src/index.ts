@@ -24,7 +24,7 @@ export { headerProblems } from "./checks/header-problems.js";
 export { type NumberRule, numberProblem } from "./checks/number-problem.js";
 export { requestProblems } from "./checks/request-problems.js";
 export { CONFIG_DEFAULTS, CONFIG_KEYS } from "./config/config-constants.js";
-export { MAX_TIMER_MS, PROTOCOL_NAMES } from "./config/config-rules.js";
+export { keyHeaderIn, MAX_TIMER_MS, PROTOCOL_NAMES } from "./config/config-rules.js";
 // Config: the rules table, checking and defaults.
 export { parseConfig } from "./config/parse-config.js";
 // Errors: the typed error for a non-2xx response.

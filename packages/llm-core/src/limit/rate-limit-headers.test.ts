@@ -103,6 +103,39 @@ describe("readRateLimitHeaders", () => {
     expect(readRateLimitHeaders(new Headers({ "content-type": "text/plain" }))).toBeUndefined();
   });
 
+  it("a repeated header reads as its first value in every form; odd values are nothing", () => {
+    const twice = new Headers();
+    twice.append("x-ratelimit-remaining-requests", "5");
+    twice.append("x-ratelimit-remaining-requests", "7");
+    twice.append("x-ratelimit-reset-requests", "1s, 2s");
+    for (const headers of [
+      twice,
+      { "x-ratelimit-remaining-requests": ["5", "7"], "x-ratelimit-reset-requests": ["1s", "2s"] },
+      { "x-ratelimit-remaining-requests": "5, 7", "x-ratelimit-reset-requests": "1s, 2s" },
+    ])
+      expect(readRateLimitHeaders(headers)).toEqual({
+        remainingRequests: 5,
+        resetRequestsMs: 1_000,
+      });
+    // What JavaScript may hand over: numbers read as written, anything else is nothing.
+    const loose = (record: Record<string, unknown>) =>
+      readRateLimitHeaders(record as Record<string, string>);
+    expect(loose({ "x-ratelimit-remaining-requests": 5, "x-ratelimit-reset-requests": 2 })).toEqual(
+      { remainingRequests: 5, resetRequestsMs: 2_000 },
+    );
+    expect(loose({ "x-ratelimit-remaining-requests": [5] })).toEqual({ remainingRequests: 5 });
+    expect(loose({ "x-ratelimit-remaining-requests": { a: 1 } })).toBeUndefined();
+    expect(loose({ "x-ratelimit-remaining-requests": null })).toBeUndefined();
+    // Too large to count or to wait for: left out, never Infinity.
+    expect(
+      readRateLimitHeaders({
+        "x-ratelimit-remaining-requests": "9".repeat(400),
+        "x-ratelimit-remaining-tokens": "3",
+        "x-ratelimit-reset-tokens": "9".repeat(400),
+      }),
+    ).toEqual({ remainingTokens: 3 });
+  });
+
   it("reads the response of a real fetch over loopback", async () => {
     const server = createServer((_request, response) => {
       response.writeHead(200, {

@@ -9,16 +9,16 @@ export interface RateLimitHeaders {
 }
 
 /**
- * Response headers as a caller may hold them: a fetch `Headers` (or anything with its `get`),
- * or a record of names to values, names in any case (Node's `IncomingMessage.headers`,
+ * Response headers as a caller may hold them: a fetch `Headers` (or anything with its `get`,
+ * which is asked with lower-case names), or a record of names to values, names in any case (Node's `IncomingMessage.headers`,
  * undici's `request()`, a plain object).
  */
 export type ResponseHeaders =
   | { get(name: string): string | null }
   | Readonly<Record<string, string | string[] | undefined>>;
 
-/** A header's value by its lower-case name. */
-type HeaderValue = (name: string) => string | string[] | undefined;
+/** A header's value by its lower-case name (what JavaScript callers hand over, unchecked). */
+type HeaderValue = (name: string) => unknown;
 
 /**
  * Reads `x-ratelimit-remaining-requests`, `x-ratelimit-remaining-tokens` and their
@@ -90,8 +90,8 @@ function readAnthropic(header: HeaderValue, now: number): RateLimitHeaders {
 }
 
 /** Milliseconds from `now` to an RFC 3339 time (`2026-12-06T14:30:00Z`); 0 once it passed. */
-function untilTime(value: string | string[] | undefined, now: number): number | undefined {
-  const text = first(value)?.trim();
+function untilTime(value: unknown, now: number): number | undefined {
+  const text = first(value);
   // A full date and time with a zone: `Date.parse` alone reads many looser forms as local time.
   if (
     text === undefined ||
@@ -103,23 +103,36 @@ function untilTime(value: string | string[] | undefined, now: number): number | 
   return Math.max(0, Math.ceil(at - now));
 }
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/**
+ * A header's one value: the first of a repeated header, whether it came as an array (undici,
+ * `headersDistinct`) or joined by commas (fetch's `Headers`, Node's `IncomingMessage`), so each
+ * form reads alike. A number given by JavaScript is read as written; anything else is nothing.
+ */
+function first(value: unknown): string | undefined {
+  const one = Array.isArray(value) ? (value as unknown[])[0] : value;
+  if (typeof one === "number") return String(one);
+  if (typeof one !== "string") return undefined;
+  const comma = one.indexOf(",");
+  return (comma === -1 ? one : one.slice(0, comma)).trim();
 }
 
-function count(value: string | string[] | undefined): number | undefined {
-  const text = first(value)?.trim();
+function count(value: unknown): number | undefined {
+  const text = first(value);
   if (text === undefined || !/^\d+$/.test(text)) return undefined;
-  return Number(text);
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
 
-/** `1h2m3.5s`, `20ms`, `6m0s`, or plain seconds (`2`, `0.5`), in milliseconds. */
-export function duration(value: string | string[] | undefined): number | undefined {
-  const text = first(value)?.trim();
+/**
+ * `1h2m3.5s`, `20ms`, `6m0s`, or plain seconds (`2`, `0.5`), in milliseconds; a figure too
+ * large to be finite is nothing.
+ */
+export function duration(value: unknown): number | undefined {
+  const text = first(value);
   if (text === undefined || text === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1_000;
+  if (/^\d+(\.\d+)?$/.test(text)) return finite(Number(text) * 1_000);
   const parts =
     /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/.exec(
       text,
@@ -135,5 +148,9 @@ export function duration(value: string | string[] | undefined): number | undefin
   ] as const) {
     if (amount !== undefined) total += Number(amount) * (UNIT_MS[unit] ?? 0);
   }
-  return Math.ceil(total);
+  return finite(Math.ceil(total));
+}
+
+function finite(ms: number): number | undefined {
+  return Number.isFinite(ms) ? ms : undefined;
 }

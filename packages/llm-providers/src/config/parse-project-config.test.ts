@@ -318,6 +318,32 @@ describe("fromConfig resolution", () => {
     ).toBe("k-0123456789abcdef");
   });
 
+  it("api_key_env beside the header its key is sent in: refused when the file is read, in its words", () => {
+    const error = configError(
+      `[llm.gw]\nbase_url = "https://gw.example.com/v1"\nmodel = "m"\napi_key_env = "GW_KEY"\n[llm.gw.headers]\nAuthorization = "Bearer gw-secret-token"\n`,
+    );
+    expect(error.issues).toEqual([
+      {
+        path: "llm.gw.headers.Authorization",
+        message:
+          "the key that api_key_env names is sent in this header and would replace it: set one of them, not both",
+      },
+    ]);
+    expect(error.message).not.toContain("gw-secret-token");
+    // Anthropic's wire (the table's, or its preset's) sends the key in x-api-key.
+    expect(
+      configError(
+        `[llm.anthropic]\napi_key_env = "K"\n[llm.anthropic.headers]\nX-Api-Key = "gw-secret-token"\n`,
+      ).issues.map((issue) => issue.path),
+    ).toEqual(["llm.anthropic.headers.X-Api-Key"]);
+    for (const fine of [
+      `[llm.anthropic]\napi_key_env = "K"\n[llm.anthropic.headers]\nAuthorization = "Bearer gw"\n`,
+      `[llm.gw]\nbase_url = "https://gw.example.com/v1"\nmodel = "m"\n[llm.gw.headers]\nAuthorization = "Bearer gw"\n`,
+      `[llm.openai]\n[llm.openai.headers]\nAuthorization = "Bearer gw"\n`,
+    ])
+      expect(() => parseProjectConfig(fine, "loom.toml", quiet)).not.toThrow();
+  });
+
   it("a name with neither table nor preset lists both", () => {
     const project = parseProjectConfig(SEED);
     expect(() => resolveFromConfig({ env: {} }, "nope", project)).toThrow(

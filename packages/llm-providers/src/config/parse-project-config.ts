@@ -7,6 +7,7 @@ import {
 import {
   closestName,
   hideSecrets,
+  keyHeaderIn,
   type NumberRule,
   numberProblem,
   parseConfig,
@@ -144,6 +145,18 @@ function readTable(
       const inner = key === "rateLimit" ? rest.map(snakeCase) : rest;
       issues.push({ path: at([snakeCase(key), ...inner].join(".")), message: issue.message });
     }
+  }
+  // The key that api_key_env names would replace a header it is sent in: said here, where
+  // `config check` sees it, in the file's words (a literal api_key is parseConfig's to say).
+  if (config.apiKeyEnv !== undefined && config.apiKey === undefined && isTable(config.headers)) {
+    const protocol = config.protocol ?? preset?.protocol ?? "openai-chat";
+    const header = keyHeaderIn(config.headers, String(protocol));
+    if (header !== undefined)
+      issues.push({
+        path: at(`headers.${header}`),
+        message:
+          "the key that api_key_env names is sent in this header and would replace it: set one of them, not both",
+      });
   }
   // A literal api_key prints masked, like a validated config's.
   const table: ProviderTable = hideSecrets(

@@ -170,6 +170,20 @@ const KEY_HEADER: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The name, as written, of the header of `headers` that a wire sends the key in
+ * (`Authorization` on OpenAI's, `x-api-key` on Anthropic's), if `headers` has it: that header
+ * is then the request's credential, and a key would replace it.
+ */
+export function keyHeaderIn(
+  headers: Readonly<Record<string, unknown>> | undefined,
+  protocol: string,
+): string | undefined {
+  const header = KEY_HEADER[protocol];
+  if (headers === undefined || header === undefined) return undefined;
+  return Object.keys(headers).find((given) => given.toLowerCase() === header);
+}
+
+/**
  * A rule between keys: a header of `headers` that the key is sent in would be replaced by it
  * without a word, so the config that sets both is refused, naming the header as written.
  * Asked only when the keys involved are valid.
@@ -179,9 +193,8 @@ export function keyHeaderProblem(config: {
   readonly protocol: string;
   readonly headers: Readonly<Record<string, string>>;
 }): { readonly name: string; readonly message: string } | undefined {
-  const header = KEY_HEADER[config.protocol];
-  if (config.apiKey === undefined || header === undefined) return undefined;
-  const name = Object.keys(config.headers).find((given) => given.toLowerCase() === header);
+  const name =
+    config.apiKey === undefined ? undefined : keyHeaderIn(config.headers, config.protocol);
   if (name === undefined) return undefined;
   return {
     name,

@@ -23,7 +23,9 @@ Options (chat, compare, replay):
   --api-key-env NAME   the environment variable holding its key
   --protocol NAME      the wire it speaks: openai-chat (the default), anthropic-messages
                        or openai-responses
-  --header NAME=VALUE  an extra request header (repeatable)
+  --header NAME=VALUE  an extra request header (repeatable); Authorization (x-api-key
+                       on anthropic-messages) is then the credential, sent instead of
+                       a preset's key variable, refused beside --api-key-env
   --config PATH        loom.toml to read (default ./loom.toml when present)
   --model NAME         override the provider's model
   --temperature N      sampling temperature, 0..2

@@ -12,7 +12,7 @@ import {
   resolveFromConfig,
   resolvePreset,
 } from "@loom/llm-providers/internal";
-import type { LLMContext, Usage } from "@loom/llm-types";
+import { ConfigError, type LLMContext, type Usage } from "@loom/llm-types";
 import type { CliArgs } from "./cli-args.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { startOfflineServer } from "./offline-server.js";
@@ -48,10 +48,45 @@ export interface CliTarget {
   model?: string | undefined;
 }
 
+/**
+ * The provider one run talks to. A value of a flag that the config refuses (`--max-tokens 0`,
+ * `--temperature 3`) is a usage error naming the flag, as a value that is no number is.
+ */
 export async function resolveCliProvider(
   args: CliArgs,
   env: NodeJS.ProcessEnv,
   target: CliTarget = {},
+): Promise<CliProvider> {
+  try {
+    return await resolveProvider(args, env, target);
+  } catch (error) {
+    throw flagError(error, args) ?? error;
+  }
+}
+
+/** The flags that set a config key by value, by the key. */
+const FLAGS = {
+  temperature: "--temperature",
+  maxTokens: "--max-tokens",
+  timeoutMs: "--timeout",
+} as const;
+
+/** A config error all of whose issues are of values given by flags, as a usage error. */
+function flagError(error: unknown, args: CliArgs): CliError | undefined {
+  if (!ConfigError.isInstance(error) || error.issues.length === 0) return undefined;
+  const lines: string[] = [];
+  for (const issue of error.issues) {
+    const key = issue.path as keyof typeof FLAGS;
+    if (!Object.hasOwn(FLAGS, key) || args[key] === undefined) return undefined;
+    lines.push(`${FLAGS[key]} ${issue.message}`);
+  }
+  return new CliError(lines.join("\n"), EXIT.usage);
+}
+
+async function resolveProvider(
+  args: CliArgs,
+  env: NodeJS.ProcessEnv,
+  target: CliTarget,
 ): Promise<CliProvider> {
   const ctx: LLMContext = { env, agentId: "loom-llm-cli" };
   const model = target.model ?? args.model;

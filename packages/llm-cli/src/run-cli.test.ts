@@ -25,6 +25,9 @@ describe("loom-llm", () => {
   it.each([
     [["bogus"], 'unknown command "bogus"'],
     [["chat", "--temperature", "hot", "x"], '--temperature must be a number, got "hot"'],
+    [["chat", "--offline", "--max-tokens", "0", "x"], "--max-tokens must be"],
+    [["chat", "--offline", "--temperature", "3", "x"], "--temperature must be between 0 and 2"],
+    [["chat", "--offline", "--timeout", "0.5", "x"], "--timeout must be"],
     [["chat", "--nope"], "Unknown option '--nope'"],
     [["chat", "--offline"], "no prompt"],
   ])("usage errors exit 2: %j", async (argv, message) => {

@@ -23,6 +23,11 @@ export async function playgroundCommand(
   io: CliIo,
   signal: AbortSignal,
 ): Promise<void> {
+  if (args.history?.trim() === "")
+    throw new CliError(
+      "--history needs a file's path (leave it out for ./loom-playground.jsonl)",
+      EXIT.usage,
+    );
   let playground: Awaited<ReturnType<typeof startPlayground>>;
   try {
     playground = await startPlayground({

@@ -26,6 +26,7 @@ describe("loom-llm", () => {
     [["bogus"], 'unknown command "bogus"'],
     [["chat", "--temperature", "hot", "x"], '--temperature must be a number, got "hot"'],
     [["chat", "--offline", "--max-tokens", "0", "x"], "--max-tokens must be"],
+    [["playground", "--offline", "--history", ""], "--history needs a file's path"],
     [["chat", "--offline", "--temperature", "3", "x"], "--temperature must be between 0 and 2"],
     [["chat", "--offline", "--timeout", "0.5", "x"], "--timeout must be"],
     [["chat", "--nope"], "Unknown option '--nope'"],

@@ -170,6 +170,12 @@ describe("loom-llm playground's server", () => {
     }
   });
 
+  it("a request target that is not a path is a 400, not a 500; an odd path is refused as any", async () => {
+    expect((await raw("*")).status).toBe(400);
+    expect((await raw("//")).status).toBe(401);
+    expect((await raw("//", { headers: authed() })).status).toBe(404);
+  });
+
   it("answers bad input with a clear 4xx, and keeps serving", async () => {
     const post = (body: string, type = "application/json") =>
       raw("/api/run", { method: "POST", headers: authed({ "content-type": type }), body });
@@ -540,8 +546,52 @@ describe("loom-llm playground's server", () => {
   });
 });
 
-describe("the playground's history file, when it cannot be written", () => {
-  it("says so once, and the runs go on", async () => {
+describe("the playground's history file", () => {
+  it("cut short (no line break at its end): the next run is a line of its own, numbered on from the file's last", async () => {
+    const file = join(dir, "cut.jsonl");
+    await writeFile(file, '{"playground":{"run":7}}\n{"playground":{"run":9}}\n{"partial":');
+    const warnings: string[] = [];
+    const again = await startPlayground({
+      args: parseCliArgs(["playground", "--offline"]),
+      env: {},
+      historyPath: file,
+      onWarning: (message) => warnings.push(message),
+    });
+    try {
+      const againToken = new URL(again.url).searchParams.get("token") ?? "";
+      const res = await fetch(new URL("/api/run", again.url), {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-loom-token": againToken },
+        body: JSON.stringify({ prompt: "hi", contenders: [{ provider: "local" }] }),
+      });
+      expect(await res.text()).toContain('"type":"end"');
+    } finally {
+      await again.close();
+    }
+    const lines = (await readFile(file, "utf8")).split("\n");
+    expect(lines).toHaveLength(5);
+    expect(lines[2]).toBe('{"partial":');
+    expect(JSON.parse(lines[3] ?? "")).toMatchObject({ playground: { run: 10 } });
+    expect(lines[4]).toBe("");
+    expect(warnings).toEqual([]);
+  });
+
+  it("a folder, or in a folder that does not exist: said when the playground starts", async () => {
+    for (const path of [dir, join(dir, "no", "such", "runs.jsonl")]) {
+      const warnings: string[] = [];
+      const started = await startPlayground({
+        args: parseCliArgs(["playground", "--offline"]),
+        env: {},
+        historyPath: path,
+        onWarning: (message) => warnings.push(message),
+      });
+      await started.close();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/cannot be written/);
+    }
+  });
+
+  it("that cannot be written: said once, and the runs go on", async () => {
     const warnings: string[] = [];
     const broken = await startPlayground({
       args: parseCliArgs(["playground", "--offline"]),

@@ -60,6 +60,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const token = randomBytes(24).toString("base64url");
   const runs = new Set<AbortController>();
   const history = new RunHistory(options.historyPath, options.onWarning ?? (() => {}));
+  await history.open();
   let masking: { secrets: string; redactor: Redactor } | undefined;
   /**
    * What masks what the page gets, from the keys as they are now: loom.toml is read again by
@@ -85,7 +86,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    // A request target is a path: anything else (`//`, `*`, an absolute URL) is no route here.
+    const target = req.url ?? "/";
+    if (!target.startsWith("/") || !URL.canParse(`http://127.0.0.1${target}`))
+      return send(res, 400, { error: "the request target is not a path" });
+    const url = new URL(`http://127.0.0.1${target}`);
     const refusal = guard?.check(req, url);
     if (refusal !== undefined) return send(res, refusal.status, { error: refusal.message });
     const route = `${req.method} ${url.pathname}`;

@@ -1,4 +1,6 @@
-import { appendFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, appendFile, readFile, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Message } from "@loom/llm-types";
 import type { Redactor } from "@loom/llm-utils";
 import type { PlaygroundEvent } from "./run-contenders.js";
@@ -19,13 +21,42 @@ export class RunHistory {
   #written: Promise<void> = Promise.resolve();
   #failed = false;
   #runs = 0;
+  /** The file's last line has no line break (cut by a crash, edited by hand): one comes first. */
+  #unterminated = false;
 
   constructor(path: string | undefined, warn: (message: string) => void) {
     this.#path = path;
     this.#warn = warn;
   }
 
-  /** The next run's number, from 1. */
+  /**
+   * Reads what the file holds before the first run: runs are numbered on from its last, a last
+   * line without its line break gets one before the next (else the two lines would be one that
+   * `replay` cannot read), and a file that cannot be written is said now, not after the first
+   * answer.
+   */
+  async open(): Promise<void> {
+    const path = this.#path;
+    if (path === undefined) return;
+    let text: string | undefined;
+    try {
+      const found = await stat(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") return undefined;
+        throw error;
+      });
+      if (found?.isDirectory()) throw new Error("it is a directory");
+      await access(found === undefined ? dirname(path) : path, constants.W_OK);
+      if (found !== undefined) text = await readFile(path, "utf8");
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    if (text === undefined || text === "") return;
+    this.#unterminated = !text.endsWith("\n");
+    this.#runs = lastRun(text);
+  }
+
+  /** The next run's number: one past the last the file or this session numbered. */
   nextRun(): number {
     this.#runs += 1;
     return this.#runs;
@@ -72,18 +103,41 @@ export class RunHistory {
         at: new Date().toISOString(),
       },
     });
-    this.#written = this.#written.then(() =>
-      appendFile(path, `${JSON.stringify(line)}\n`).catch((error: unknown) => {
-        // Writes already queued fail alike: said once.
-        if (this.#failed) return;
-        this.#failed = true;
-        this.#warn(
-          `the run history cannot be written to ${path} (${(error as Error).message}); runs are kept in the page only`,
-        );
-      }),
-    );
+    const text = `${JSON.stringify(line)}\n`;
+    this.#written = this.#written.then(async () => {
+      try {
+        await appendFile(path, this.#unterminated ? `\n${text}` : text);
+        this.#unterminated = false;
+      } catch (error) {
+        this.#fail(error);
+      }
+    });
     return this.#written;
   }
+
+  /** Writes already queued fail alike: said once, and the playground goes on without the file. */
+  #fail(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#warn(
+      `the run history cannot be written to ${this.#path} (${(error as Error).message}); runs are kept in the page only`,
+    );
+  }
+}
+
+/** The highest run number of the file's lines that say one (other lines are not counted). */
+function lastRun(text: string): number {
+  let last = 0;
+  for (const line of text.split("\n")) {
+    if (!line.includes('"playground"')) continue;
+    try {
+      const run = (JSON.parse(line) as { playground?: { run?: unknown } }).playground?.run;
+      if (Number.isSafeInteger(run) && (run as number) > last) last = run as number;
+    } catch {
+      // A line cut short or edited: not a run.
+    }
+  }
+  return last;
 }
 
 /**

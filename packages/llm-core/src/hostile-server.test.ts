@@ -349,6 +349,70 @@ describe("odd shapes and bad options: typed errors, never a TypeError", () => {
     expect(LLMError.isInstance(await failure(client(server.baseUrl).call(hello)))).toBe(true);
   });
 
+  describe("an answer nested deeper than the stack: an InvalidResponseError, never a RangeError", () => {
+    // JSON.parse reads any depth; what turns the answer into a response recurses.
+    const deep = `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`;
+    const tree = { type: "object", properties: { a: { $ref: "#" } } };
+
+    async function expectTooDeep(answer: Promise<unknown>, says: RegExp): Promise<void> {
+      const error = await failure(answer);
+      expect(error).toBeInstanceOf(InvalidResponseError);
+      expect((error as Error).message).toMatch(says);
+    }
+
+    /** An answer read, or refused as too deep: how deep V8 recurses is V8's to change. */
+    async function expectReadOrTooDeep(answer: Promise<unknown>): Promise<void> {
+      const outcome = await answer.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      if (outcome === undefined) return;
+      expect(outcome).toBeInstanceOf(InvalidResponseError);
+      expect((outcome as Error).message).toMatch(/nested too deeply to read/);
+    }
+
+    it("Anthropic's tool_use input, whole and streamed", async () => {
+      const server = await createFakeServer();
+      closers.push(() => server.close());
+      const llm = client(server.baseUrl, { protocol: "anthropic-messages", maxRetries: 0 });
+      server.enqueue({
+        type: "raw",
+        headers: { "content-type": "application/json" },
+        chunks: [
+          `{"id":"msg_1","type":"message","role":"assistant","model":"m","stop_reason":"tool_use","content":[{"type":"tool_use","id":"tu_1","name":"t","input":${deep}}],"usage":{"input_tokens":1,"output_tokens":1}}`,
+        ],
+      });
+      await expectReadOrTooDeep(llm.call(hello));
+      server.enqueue({
+        type: "raw",
+        headers: { "content-type": "text/event-stream" },
+        chunks: [
+          'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":1,"output_tokens":0}}}\n\n',
+          `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"tu_1","name":"t","input":${deep}}}\n\n`,
+          'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+          'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":1}}\n\n',
+          'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+        ],
+      });
+      await expectReadOrTooDeep(llm.stream(hello).response());
+      expect(server.requests).toHaveLength(2);
+    });
+
+    it("a structured answer checked against a recursive schema", async () => {
+      const server = await createFakeServer();
+      closers.push(() => server.close());
+      server.enqueue({ type: "json", body: completionBody({ content: deep }) });
+      const request = {
+        ...hello,
+        responseFormat: { type: "json_schema" as const, name: "tree", schema: tree },
+      };
+      await expectTooDeep(
+        client(server.baseUrl).call(request),
+        /does not match its schema \(\(root\): nested too deeply to check/,
+      );
+    });
+  });
+
   it.each([
     ["headers: null", { headers: null }, "request.headers"],
     ["signal: {}", { signal: {} }, "request.signal"],

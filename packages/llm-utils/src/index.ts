@@ -29,6 +29,7 @@ export { keyHeaderIn, MAX_TIMER_MS, PROTOCOL_NAMES } from "./config/config-rules
 export { parseConfig } from "./config/parse-config.js";
 // Errors: the typed error for a non-2xx response.
 export { createStatusError, type StatusErrorInput } from "./errors/create-status-error.js";
+export { isStackOverflow } from "./errors/is-stack-overflow.js";
 // Redaction: secrets out of printouts, URLs, and whatever a server sends back.
 export { hideSecrets, type WithSecrets } from "./redact/hide-secrets.js";
 export { redactSecret } from "./redact/redact-secret.js";

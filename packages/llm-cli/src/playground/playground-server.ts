@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { ProjectConfig } from "@loom/llm-providers";
 import type { ChatRequest, Message, TextMasking } from "@loom/llm-types";
-import { CREDENTIAL_HEADER, Redactor } from "@loom/llm-utils";
+import { CREDENTIAL_HEADER, isStackOverflow, Redactor } from "@loom/llm-utils";
 import type { CliArgs } from "../cli-args.js";
 import { CliError } from "../exit-codes.js";
 import { playgroundPage } from "../playground-page.js";
@@ -79,7 +79,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       // Whatever went wrong, the page gets an answer and the server goes on: input nested
       // deeper than the stack goes is the page's to fix, anything else the server's.
       if (res.headersSent) res.destroy();
-      else if (error instanceof RangeError && /call stack/i.test(error.message))
+      else if (isStackOverflow(error))
         send(res, 400, { error: "the request is nested too deeply to read" });
       else send(res, 500, { error: redactorNow().redact(String(error)) });
     });

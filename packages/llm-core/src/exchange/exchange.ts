@@ -6,6 +6,7 @@ import {
   type Usage,
 } from "@loom/llm-types";
 import { toTransportError } from "../http/to-transport-error.js";
+import { tooDeep } from "../response/too-deep.js";
 import type { AttemptProgress } from "../retry/retrier.js";
 import { prepareSchemaSupport } from "../schema/load-schema-support.js";
 import { admit } from "./admit.js";
@@ -86,7 +87,10 @@ export async function* exchange(
           // The status line arrived: a transport failure from here on is not resent.
           responseStarted: attempt.response !== undefined,
         };
-        const mapped = toTransportError(error, { meta: facts, signal: ctx.signal, ...progress });
+        // Past the status line and before the answer was whole, the stack running out is the
+        // answer's doing: nested too deeply to read (a hook's own error comes after `ended`).
+        const read = progress.responseStarted && !ended ? tooDeep(error, facts) : error;
+        const mapped = toTransportError(read, { meta: facts, signal: ctx.signal, ...progress });
         // Usage that came before the failure (a stream cut after its usage).
         const paid = reading?.usage;
         attempt.billed(paid);

@@ -24,4 +24,27 @@ describe("safeParse", () => {
     expect(safeParse(bare, "x")).toEqual({ success: true, data: "x" });
     expect(safeParse(bare, 1).success).toBe(false);
   });
+
+  it("a value nested deeper than the stack fails its check, as an issue; other errors are thrown", () => {
+    type Tree = { a?: Tree | undefined };
+    const tree: zod.ZodType<Tree> = zod.lazy(() => zod.object({ a: tree.optional() }));
+    const deep = JSON.parse(`${'{"a":'.repeat(100_000)}{}${"}".repeat(100_000)}`) as unknown;
+    expect(safeParse(tree, deep)).toEqual({
+      success: false,
+      error: {
+        issues: [
+          {
+            code: "custom",
+            path: [],
+            message: "nested too deeply to check against the schema (the stack ran out)",
+          },
+        ],
+      },
+    });
+    expect(safeParse(tree, { a: { a: {} } }).success).toBe(true);
+    const refusing = zod.string().refine(() => {
+      throw new RangeError("a refinement's own");
+    });
+    expect(() => safeParse(refusing, "x")).toThrow("a refinement's own");
+  });
 });

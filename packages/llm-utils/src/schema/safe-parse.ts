@@ -1,6 +1,7 @@
 import type { ZodSchemaLike } from "@loom/llm-types";
 import type { $ZodIssue, $ZodType } from "zod/v4/core";
 import { loadZod, zodReady } from "#load-zod";
+import { isStackOverflow } from "../errors/is-stack-overflow.js";
 
 /** What validating a value against a zod schema gives: the schema's output, or its issues. */
 export type SchemaCheck =
@@ -24,6 +25,22 @@ const BARE_MESSAGE = "Invalid input";
  * zod was configured with, give other messages and are kept as they are.
  */
 export function safeParse(schema: ZodSchemaLike, value: unknown): SchemaCheck {
+  try {
+    return check(schema, value);
+  } catch (error) {
+    // zod walks a value by recursion: an answer nested deeper than the stack (a recursive
+    // schema, a hostile server) fails its check, as a value it cannot accept, not as a bare
+    // RangeError out of the call.
+    if (!isStackOverflow(error)) throw error;
+    const message = "nested too deeply to check against the schema (the stack ran out)";
+    return {
+      success: false,
+      error: { issues: [{ code: "custom", path: [], message }] },
+    };
+  }
+}
+
+function check(schema: ZodSchemaLike, value: unknown): SchemaCheck {
   const own = (schema as { safeParse?: OwnSafeParse }).safeParse;
   if (typeof own !== "function") return loadZod().z.safeParse(schema as $ZodType, value);
   const result = own.call(schema, value);

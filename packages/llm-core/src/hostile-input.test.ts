@@ -3,9 +3,11 @@
 import { completionBody, completionChunk, createFakeServer, hostile } from "@loom/llm-testing";
 import { ConfigError, InvalidResponseError } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
+import { runTools } from "./agent/run-tools.js";
 import { ChatClient } from "./chat-client.js";
 import { failure, hello, raw, serverAndClient, texts } from "./test-support.fixture.js";
-import { MAX_TOOL_CALLS } from "./wire/openai-chat/stream/choice-assembly.js";
+import { MAX_BLOCKS } from "./wire/anthropic-messages/max-blocks.js";
+import { MAX_TOOL_CALLS } from "./wire/openai-chat/max-tool-calls.js";
 
 const { server, llm } = await serverAndClient();
 
@@ -160,5 +162,48 @@ describe("hostile streams", () => {
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error.message).toContain(`more than ${MAX_TOOL_CALLS} tool calls`);
+  });
+
+  it("a whole answer past the bounds (chat's tool calls, Anthropic's blocks): refused, no tool run", async () => {
+    let runs = 0;
+    const tools = [{ name: "f", execute: () => String(++runs) }];
+    const toolCalls = Array.from({ length: MAX_TOOL_CALLS + 1 }, () => ({
+      name: "f",
+      arguments: {},
+    }));
+    server.enqueue({ type: "json", body: completionBody({ toolCalls }) });
+    const chat = await failure(() => runTools(llm, { ...hello, tools, maxIterations: 2 }));
+    expect(chat).toBeInstanceOf(InvalidResponseError);
+    expect((chat as Error).message).toContain(`more than ${MAX_TOOL_CALLS} tool calls`);
+    const blocks = Array.from({ length: MAX_BLOCKS + 1 }, (_, i) => ({
+      type: "tool_use",
+      id: `tu_${i}`,
+      name: "f",
+      input: {},
+    }));
+    server.enqueue({
+      type: "json",
+      body: {
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        model: "m",
+        stop_reason: "tool_use",
+        content: blocks,
+        usage: { input_tokens: 1, output_tokens: 1 },
+      },
+    });
+    const anthropic = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", protocol: "anthropic-messages", maxRetries: 0 },
+    );
+    try {
+      const error = await failure(() => runTools(anthropic, { ...hello, tools, maxIterations: 2 }));
+      expect(error).toBeInstanceOf(InvalidResponseError);
+      expect((error as Error).message).toContain(`more than ${MAX_BLOCKS} content blocks`);
+    } finally {
+      await anthropic.close();
+    }
+    expect(runs).toBe(0);
   });
 });

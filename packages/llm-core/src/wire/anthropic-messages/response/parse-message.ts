@@ -6,6 +6,7 @@ import {
 } from "@loom/llm-types";
 import { parseToolCall } from "../../../response/parse-tool-call.js";
 import { quoteServerText } from "../../../response/quote-server-text.js";
+import { MAX_BLOCKS } from "../max-blocks.js";
 import { structuredToolOf } from "../request/structured-output-tool.js";
 import { assembleResponse } from "./assemble-response.js";
 import { errorIn, messageError } from "./message-error.js";
@@ -50,6 +51,15 @@ export function parseMessage(body: unknown, facts: ExchangeFacts): LLMResponse {
   let thinking: string[] | undefined;
   let structuredText: string | undefined;
   const toolCalls: ToolCall[] = [];
+  // The stream's bound, for the same reason: a server inventing blocks by the thousand would
+  // have as many tool calls run by an agent loop, all at once.
+  if (Array.isArray(content) && content.length > MAX_BLOCKS)
+    throw new InvalidResponseError({
+      message: `${facts.request}: the message holds more than ${MAX_BLOCKS} content blocks`,
+      provider: facts.provider,
+      model: facts.model,
+      requestId: facts.requestId,
+    });
   for (const block of Array.isArray(content) ? content : []) {
     if (typeof block !== "object" || block === null || Array.isArray(block)) continue;
     const masked = facts.redactor.redactValue(block) as Json;

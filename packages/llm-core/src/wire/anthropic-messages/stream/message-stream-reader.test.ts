@@ -7,8 +7,9 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { accumulate, facts, replay, sseBytes } from "../anthropic-messages.fixture.js";
+import { MAX_BLOCKS } from "../max-blocks.js";
 import { parseMessage } from "../response/parse-message.js";
-import { MAX_BLOCKS, MessageStreamReader } from "./message-stream-reader.js";
+import { MessageStreamReader } from "./message-stream-reader.js";
 
 /** Recorded streams (see `__fixtures__/README.md`) and the answer each must give. */
 const RECORDED = [
@@ -491,6 +492,19 @@ describe("stream events", () => {
     let many = start;
     for (let i = 0; i < MAX_BLOCKS; i++) many += textBlock(i, "x");
     expect(run(many + stop).response.content).toBe("x".repeat(MAX_BLOCKS));
+  });
+
+  it("a tool call's input for a block never started: refused, not dropped", () => {
+    const input = ev("content_block_delta", {
+      index: 0,
+      delta: { type: "input_json_delta", partial_json: '{"word":"x"}' },
+    });
+    expect(() => run(start + input + stop)).toThrow(
+      /a tool call's input for content block 0, never started/,
+    );
+    // Text before its start is still read: it needs neither a name nor an id.
+    const text = ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "hi" } });
+    expect(run(start + text + stop).response.content).toBe("hi");
   });
 
   it("the assembled response is bounded by maxBytes", () => {

@@ -11,6 +11,7 @@ import {
 import { quoteServerText } from "../../../response/quote-server-text.js";
 import { eventJson, isBlankData } from "../../shared/event-json.js";
 import { eventTooLarge, responseTooLarge } from "../../shared/size-limit-errors.js";
+import { MAX_BLOCKS } from "../max-blocks.js";
 import { structuredToolOf } from "../request/structured-output-tool.js";
 import { answerStopReason, assembleResponse } from "../response/assemble-response.js";
 import { errorIn, messageError } from "../response/message-error.js";
@@ -19,13 +20,6 @@ import { normalizeUsage } from "../response/normalize-usage.js";
 import { BlockAssembly, type BlockKind, type BlockSink, handOn } from "./block-assembly.js";
 
 type Json = Record<string, unknown>;
-
-/**
- * The most content blocks one message may have. Real answers have a handful (thinking, text,
- * a few tool calls; a web search some dozens); a server inventing indices would otherwise grow
- * the message without bound.
- */
-export const MAX_BLOCKS = 256;
 
 /**
  * Turns a Messages stream's events into stream items and, at the end, the response: the
@@ -138,7 +132,9 @@ export class MessageStreamReader implements WireStreamReader, BlockSink {
 
   /**
    * The block a delta applies to. A delta whose block never started (no server Loom knows does
-   * this) starts a text or thinking block of its kind; any other is ignored.
+   * this) starts a text or thinking block of its kind; a tool call's input cannot (no name, no
+   * id: it would be dropped, and the turn end in `tool_use` with no call), so it is refused;
+   * any other is ignored.
    */
   #blockFor(wireIndex: unknown, delta: Json, data: string): BlockAssembly | undefined {
     const index = this.#indexOf(wireIndex, data);
@@ -148,6 +144,11 @@ export class MessageStreamReader implements WireStreamReader, BlockSink {
       return this.#add(index, "text", { type: "text", text: "" }, data);
     if (delta.type === "thinking_delta")
       return this.#add(index, "thinking", { type: "thinking", thinking: "" }, data);
+    if (delta.type === "input_json_delta")
+      throw this.#invalid(
+        `sent a tool call's input for content block ${index}, never started`,
+        data,
+      );
     return undefined;
   }
 

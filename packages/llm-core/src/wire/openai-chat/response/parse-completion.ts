@@ -9,6 +9,7 @@ import {
 import { parseToolCall } from "../../../response/parse-tool-call.js";
 import { quoteServerText } from "../../../response/quote-server-text.js";
 import { rawArguments } from "../../shared/raw-arguments.js";
+import { MAX_TOOL_CALLS } from "../max-tool-calls.js";
 import { bodyError, errorIn } from "./body-error.js";
 import { choiceIndex } from "./choice-index.js";
 import { normalizeFinishReason } from "./normalize-finish-reason.js";
@@ -172,6 +173,13 @@ function textOf(content: unknown): string {
 
 function toolCallsOf(wire: unknown, meta: ExchangeFacts, finishReason: string | null): ToolCall[] {
   if (!Array.isArray(wire) || wire.length === 0) return [];
+  if (wire.length > MAX_TOOL_CALLS)
+    throw new InvalidResponseError({
+      message: `${meta.request}: the answer holds more than ${MAX_TOOL_CALLS} tool calls`,
+      provider: meta.provider,
+      model: meta.model,
+      requestId: meta.requestId,
+    });
   // An entry that is not an object (`null`, a string) is no call: skipped, not a TypeError.
   return wire.filter(isObject).map((call: Json) => {
     const fn = (isObject(call.function) ? call.function : {}) as Json;

@@ -10,16 +10,11 @@ import {
 import { parseToolCall } from "../../../response/parse-tool-call.js";
 import { rawArguments } from "../../shared/raw-arguments.js";
 import { StreamedText, textOf } from "../../shared/streamed-text.js";
+import { MAX_TOOL_CALLS } from "../max-tool-calls.js";
 import { normalizeFinishReason } from "../response/normalize-finish-reason.js";
 import type { ChoiceParts } from "../response/parse-completion.js";
 
 type Json = Record<string, unknown>;
-
-/**
- * The most tool calls one answer may carry. Real models make a handful per turn; a server
- * inventing thousands of indices would otherwise make every delta a long search.
- */
-export const MAX_TOOL_CALLS = 128;
 
 /** What a choice reports to: the stream's items, its mode and its size bound. */
 export interface AssemblySink {

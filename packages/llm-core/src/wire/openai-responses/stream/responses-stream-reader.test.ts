@@ -733,6 +733,40 @@ describe("a stream that sends only the final snapshot, or text with no item even
 });
 
 describe("more of the final snapshot, and the response's lifecycle", () => {
+  it("two items of one id: refused, not merged into one call", () => {
+    const call = (output_index: number) => ({
+      type: "response.output_item.added",
+      output_index,
+      item: { type: "function_call", id: "f1", call_id: `call_${output_index}`, name: "t" },
+    });
+    const delta = (output_index: number) => ({
+      type: "response.function_call_arguments.delta",
+      output_index,
+      item_id: "f1",
+      delta: "{}",
+    });
+    expect(() =>
+      replay(
+        sse(
+          { type: "response.created", response: { id: "resp_1" } },
+          call(0),
+          delta(0),
+          call(1),
+          delta(1),
+          { type: "response.completed", response: { status: "completed" } },
+        ),
+      ),
+    ).toThrow(/announced output item f1 twice/);
+    // An item that began with a delta, then announced: one item, as before.
+    const { response } = replay(
+      sse({ type: "response.created", response: { id: "resp_1" } }, delta(0), call(0), {
+        type: "response.completed",
+        response: { status: "completed" },
+      }),
+    );
+    expect(response.toolCalls.map((c) => [c.id, c.rawArguments])).toEqual([["call_0", "{}"]]);
+  });
+
   it("an item announced and never streamed: filled from the completed response", () => {
     const done = {
       type: "message",

@@ -208,6 +208,7 @@ export class ResponsesStreamReader implements WireStreamReader {
       type: typeof added.type === "string" ? added.type : "",
       id: typeof added.id === "string" ? added.id : undefined,
       added,
+      announced: false,
       done: undefined,
       streamed: false,
       text: new StreamedText(),
@@ -225,7 +226,18 @@ export class ResponsesStreamReader implements WireStreamReader {
   #added(added: Json, wireIndex: unknown): void {
     const index = outputIndex(wireIndex);
     const known = typeof added.id === "string" ? this.#byId.get(added.id) : undefined;
+    // A second item of one id would be taken for the first: its call merged into the other's.
+    if (known?.announced === true) {
+      const facts = this.#facts;
+      throw new InvalidResponseError({
+        message: `${facts.request}: the stream announced output item ${quoteServerText(String(added.id), facts, 60)} twice`,
+        provider: facts.provider,
+        model: facts.model,
+        requestId: facts.requestId,
+      });
+    }
     const item = known ?? this.#register(added, index);
+    item.announced = true;
     if (known !== undefined) {
       known.added = { ...known.added, ...added };
       if (typeof added.type === "string") known.type = added.type;

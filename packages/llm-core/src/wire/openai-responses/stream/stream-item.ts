@@ -34,6 +34,8 @@ export interface StreamItem {
   /** The item's `id` as sent: what its deltas name as `item_id`. */
   id: string | undefined;
   added: Json;
+  /** Its `response.output_item.added` came (an item may begin with a delta instead). */
+  announced: boolean;
   done: Json | undefined;
   /** Some delta (text, refusal, reasoning) came for it: its done item adds no text then. */
   streamed: boolean;

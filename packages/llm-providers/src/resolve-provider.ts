@@ -51,8 +51,8 @@ export function resolveFromConfig(
 ): ResolvedProvider {
   const table = project.llm[name];
   if (table === undefined) {
-    if (registry.has(name))
-      return resolve(ctx, name, registry.get(name), overrides, project.source);
+    // A preset the file has no table for: used as is, its errors naming no table of the file.
+    if (registry.has(name)) return resolve(ctx, name, registry.get(name), overrides, undefined);
     const tables = Object.keys(project.llm);
     throw new ConfigError({
       file: project.source,

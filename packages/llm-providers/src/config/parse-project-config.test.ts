@@ -306,6 +306,13 @@ describe("fromConfig resolution", () => {
     );
   });
 
+  it("a preset the file has no table for: a missing key names the variable, and no table", () => {
+    const project = parseProjectConfig(SEED, "config/loom.toml");
+    expect(() => resolveFromConfig({ env: {} }, "openai", project)).toThrow(
+      /^openai: No API key for provider "openai": set the OPENAI_API_KEY environment variable$/,
+    );
+  });
+
   it("a custom table with api_key_env needs that variable", () => {
     const project = parseProjectConfig(
       `[llm.gw]\nbase_url = "https://gw.example.com/v1"\nmodel = "m"\napi_key_env = "GW_KEY"\n`,

@@ -547,24 +547,36 @@ describe("loom-llm playground's server", () => {
 });
 
 describe("the playground's history file", () => {
+  /** An offline playground saving to `historyPath`, its warnings, and a run of `contenders`. */
+  async function offline(historyPath: string) {
+    const warnings: string[] = [];
+    const playground = await startPlayground({
+      args: parseCliArgs(["playground", "--offline"]),
+      env: {},
+      historyPath,
+      onWarning: (message) => warnings.push(message),
+    });
+    const own = new URL(playground.url).searchParams.get("token") ?? "";
+    const run = async (contenders: number) => {
+      const res = await fetch(new URL("/api/run", playground.url), {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-loom-token": own },
+        body: JSON.stringify({
+          prompt: "hi",
+          contenders: Array(contenders).fill({ provider: "local" }),
+        }),
+      });
+      expect(await res.text()).toContain('"type":"end"');
+    };
+    return { playground, warnings, run };
+  }
+
   it("cut short (no line break at its end): the next run is a line of its own, numbered on from the file's last", async () => {
     const file = join(dir, "cut.jsonl");
     await writeFile(file, '{"playground":{"run":7}}\n{"playground":{"run":9}}\n{"partial":');
-    const warnings: string[] = [];
-    const again = await startPlayground({
-      args: parseCliArgs(["playground", "--offline"]),
-      env: {},
-      historyPath: file,
-      onWarning: (message) => warnings.push(message),
-    });
+    const { playground: again, warnings, run } = await offline(file);
     try {
-      const againToken = new URL(again.url).searchParams.get("token") ?? "";
-      const res = await fetch(new URL("/api/run", again.url), {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-loom-token": againToken },
-        body: JSON.stringify({ prompt: "hi", contenders: [{ provider: "local" }] }),
-      });
-      expect(await res.text()).toContain('"type":"end"');
+      await run(1);
     } finally {
       await again.close();
     }
@@ -578,13 +590,7 @@ describe("the playground's history file", () => {
 
   it("a folder, or in a folder that does not exist: said when the playground starts", async () => {
     for (const path of [dir, join(dir, "no", "such", "runs.jsonl")]) {
-      const warnings: string[] = [];
-      const started = await startPlayground({
-        args: parseCliArgs(["playground", "--offline"]),
-        env: {},
-        historyPath: path,
-        onWarning: (message) => warnings.push(message),
-      });
+      const { playground: started, warnings } = await offline(path);
       await started.close();
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/cannot be written/);
@@ -592,24 +598,10 @@ describe("the playground's history file", () => {
   });
 
   it("that cannot be written: said once, and the runs go on", async () => {
-    const warnings: string[] = [];
-    const broken = await startPlayground({
-      args: parseCliArgs(["playground", "--offline"]),
-      env: {},
-      // A folder: every append fails.
-      historyPath: dir,
-      onWarning: (message) => warnings.push(message),
-    });
+    // A folder: every append fails.
+    const { playground: broken, warnings, run } = await offline(dir);
     try {
-      const brokenToken = new URL(broken.url).searchParams.get("token") ?? "";
-      for (let i = 0; i < 2; i++) {
-        const res = await fetch(new URL("/api/run", broken.url), {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-loom-token": brokenToken },
-          body: JSON.stringify({ prompt: "hi", contenders: Array(3).fill({ provider: "local" }) }),
-        });
-        expect(await res.text()).toContain('"type":"end"');
-      }
+      for (let i = 0; i < 2; i++) await run(3);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/cannot be written/);
     } finally {

@@ -10,6 +10,7 @@ import {
   ServerError,
 } from "@loom/llm-types";
 import { describe, expect, it } from "vitest";
+import { ChatClient } from "./chat-client.js";
 import { failure, hello, serverAndClient } from "./test-support.fixture.js";
 
 const KEY = "sk-test-0123456789abcdefKEYKEY";
@@ -41,6 +42,26 @@ describe("error responses become typed errors", () => {
       `fake/test-model: HTTP 401 from POST ${server.url}/v1/chat/completions: Incorrect API key provided. Check the key in FAKE_API_KEY (request id req_401)`,
     );
     expect(error.message).not.toContain(KEY);
+  });
+
+  it("an `@` in the base URL's path (a model version, as Vertex writes one) leaves the host shown", async () => {
+    const versioned = new ChatClient(
+      {},
+      { baseUrl: `${server.baseUrl}/models/m@001`, model: "m", provider: "fake", maxRetries: 0 },
+    );
+    server.enqueue({
+      type: "error",
+      status: 400,
+      body: openAIError("no", "invalid_request_error"),
+    });
+    try {
+      const error = await failure(versioned.call(hello));
+      expect(error.message).toContain(
+        `HTTP 400 from POST ${server.url}/v1/models/m@001/chat/completions`,
+      );
+    } finally {
+      await versioned.close();
+    }
   });
 
   it("401 from llama.cpp's --api-key", async () => {

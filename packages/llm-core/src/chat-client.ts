@@ -96,7 +96,8 @@ export class ChatClient implements ChatModel {
     this.#rateLimit = own;
     const url = new URL(cfg.baseUrl);
     const path = `${url.pathname.replace(/\/+$/, "")}${PROTOCOL_PATHS[cfg.protocol]}${url.search}`;
-    this.#label = redactUrl(`POST ${url.origin}${path}`);
+    // The URL alone is masked: text around it would not parse as one.
+    this.#label = `POST ${redactUrl(`${url.origin}${path}`)}`;
     const makeTransport = options.transport ?? defaultTransport;
     this.#core = {
       config: cfg,

@@ -1,10 +1,12 @@
 import { CREDENTIAL_PARAM } from "./redactor.js";
 
-// `scheme://user:password@` (or any `//…@` in text that is not a valid URL).
-const USERINFO = /(\/\/)[^/?#@\s]+@/g;
-// In text that is not a URL, up to the last `@` before the query: a pasted password holding a raw
-// `/` (base64 keys do) is what breaks the parse, so the `/` cannot end its user-info there.
-const LOOSE_USERINFO = /(\/\/)[^?#\s]*@/g;
+// `scheme://user:password@`: as a URL parser reads it, up to the last `@` before the path, the
+// query or the fragment, so a password holding a space or a raw `@` is user-info to its end.
+const USERINFO = /(\/\/)[^/?#]*@/g;
+// In text that is not a URL, up to its last `@`: a pasted password holding a raw `/`, `?`, `#`
+// or `%` (base64 keys hold `/`) is what breaks the parse, so none of them can end it there.
+// Callers pass one URL, nothing around it.
+const LOOSE_USERINFO = /(\/\/)[\s\S]*@/g;
 // `?name=value` and `&name=value` pairs.
 const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
 

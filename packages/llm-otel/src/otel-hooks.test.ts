@@ -555,11 +555,22 @@ describe("metrics", () => {
 });
 
 describe("secrets in what telemetry records", () => {
+  // Content capture on: the server's words are recorded, and must come masked.
+  let capturing: ChatClient;
+  beforeAll(() => {
+    capturing = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", apiKey: KEY, maxRetries: 1, timeoutMs: 300 },
+      { hooks: [otelHooks({ captureContent: true })] },
+    );
+  });
+  afterAll(() => capturing.close());
+
   it.each(ECHO_ENCODINGS)(
     "a server echoing the key (%s) leaves no trace of it on the span",
     async (encoding) => {
       server.enqueue(hostile.echoHeaders(encoding), hostile.echoHeaders(encoding));
-      await llm.call(hello).catch(() => undefined);
+      await capturing.call(hello).catch(() => undefined);
       const span = only();
       const recorded = JSON.stringify([span.status, span.events, span.attributes]);
       expect(recorded).toContain("invalid request headers");
@@ -579,9 +590,81 @@ describe("secrets in what telemetry records", () => {
           .join("")} ${KEY}</html>`,
       ],
     });
-    await llm.call(hello).catch(() => undefined);
+    await capturing.call(hello).catch(() => undefined);
     const recorded = JSON.stringify([only().status, only().events]);
     expect(recorded).toContain("not JSON");
+    expect(recorded).toContain("<html>");
     expect(recorded).not.toContain(KEY);
+  });
+});
+
+describe("the server's words in what telemetry records", () => {
+  const DIAGNOSIS = "My secret diagnosis is XYZZY-PLUGH";
+  const echoing = {
+    type: "error" as const,
+    status: 400,
+    headers: { "x-request-id": "req_echo" },
+    body: {
+      error: {
+        message: `Invalid content in messages[0]: '${DIAGNOSIS}' is not allowed`,
+        type: "invalid_request_error",
+        code: "content_not_allowed",
+      },
+    },
+  };
+  const recorded = (span: ReadableSpan) => JSON.stringify([span.status, span.events]);
+
+  it("an error body quoting the prompt: without capture, the status, type, code and request id only", async () => {
+    server.enqueue(echoing);
+    await expect(llm.call(hello)).rejects.toThrow(DIAGNOSIS);
+    const span = only();
+    expect(span.status.message).toBe(
+      "HTTP 400 (invalid_request_error, content_not_allowed): [the server's text is recorded only with content capture] (request id req_echo)",
+    );
+    expect(recorded(span)).not.toContain("XYZZY");
+    const exception = span.events.find((e) => e.name === "exception");
+    expect(exception?.attributes?.["exception.stacktrace"]).toMatch(
+      /^BadRequestError: HTTP 400 .*\n\s+at /,
+    );
+  });
+
+  it("an error body quoting the prompt: with capture, its words", async () => {
+    const capturing = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { hooks: [otelHooks({ captureContent: true })] },
+    );
+    server.enqueue(echoing);
+    await expect(capturing.call(hello)).rejects.toThrow();
+    expect(recorded(only())).toContain(DIAGNOSIS);
+    await capturing.close();
+  });
+
+  it("a structured reply that is not JSON: without capture, not quoted", async () => {
+    server.enqueue({ type: "json", body: completionBody({ content: `${DIAGNOSIS}, not JSON` }) });
+    await expect(llm.call({ ...hello, responseFormat: { type: "json_object" } })).rejects.toThrow(
+      DIAGNOSIS,
+    );
+    const span = only();
+    expect(span.status.message).toContain(
+      "the reply is not JSON: [the server's text is recorded only with content capture]",
+    );
+    expect(recorded(span)).not.toContain("XYZZY");
+  });
+
+  it("a stream's error event quoting the prompt: without capture, not quoted", async () => {
+    server.enqueue({
+      type: "sse",
+      events: [
+        completionChunk({ content: "Hel" }),
+        { event: "error", data: JSON.stringify(echoing.body) },
+      ],
+      done: false,
+    });
+    const stream = llm.stream(hello);
+    await expect(stream.response()).rejects.toThrow(DIAGNOSIS);
+    const span = only();
+    expect(span.status.message).toMatch(/^HTTP 400 .*content capture/);
+    expect(recorded(span)).not.toContain("XYZZY");
   });
 });

@@ -9,6 +9,7 @@ import {
 } from "@loom/llm-types";
 import type { Attributes, Histogram, Meter, Span, Tracer } from "@opentelemetry/api";
 import { otelApi } from "#otel-api";
+import { errorStack, errorText } from "./error-text.js";
 import { inputMessages, outputMessages } from "./otel-messages.js";
 import { otelRegistered } from "./otel-registered.js";
 import * as names from "./semantic-names.js";
@@ -166,9 +167,8 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
       const type = errorType(error);
       // Error messages name the request's URL; telemetry keeps host and port only.
       // Masked again here: the one redactor of the client, whatever reached this hook.
-      const message = info.redact(
-        withoutPaths(error instanceof Error ? error.message : String(error)),
-      );
+      const text = errorText(error, capture(options, info));
+      const message = info.redact(withoutPaths(text));
       call.span.setAttribute(names.ERROR_TYPE, type);
       // Billed all the same: a response that came whole but could not be used (with its cost,
       // which the cost hooks set), or the usage a stream reported before it failed.
@@ -183,7 +183,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
         name: type,
         message,
         ...(error instanceof Error && error.stack !== undefined
-          ? { stack: info.redact(withoutPaths(error.stack)) }
+          ? { stack: info.redact(withoutPaths(errorStack(error, text) ?? "")) }
           : {}),
       });
       call.span.setStatus({ code: STATUS_ERROR, message });

@@ -157,6 +157,7 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
           this.#state = "running";
           this.#run = exchange(ctx, new EventStreamReading(ctx, this.#textOnly));
           this.#signal?.addEventListener("abort", this.#onAbort);
+          ctx.client.sending.add(this.#onClose);
         }
         const run = this.#run as AsyncGenerator<Item[], LLMResponse>;
         const batch = this.#batch;
@@ -213,7 +214,19 @@ export class StreamIterator implements AsyncIterator<Item>, AsyncIterable<Item> 
    */
   #unlisten(): void {
     this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#ctx.client.sending.delete(this.#onClose);
   }
+
+  /**
+   * `close()` (without `drain`) ends the stream as it ends a request in flight: the call's
+   * signal aborted with the provider's closed error. Else a stream whose consumer holds an item
+   * and never asks again (an iterator dropped without `return()`, a relaying generator left
+   * suspended) would outlive `close()`, its hooks and its span unended, its whole answer may
+   * have come already, so no read is left to fail.
+   */
+  readonly #onClose = (): void => {
+    this.#ctx.callSignal?.abort(this.#ctx.client.closedError(this.#ctx.facts));
+  };
 
   /** Ends the iteration early: `return()`, or `throw(error)` when `thrown`. */
   async #end(thrown: boolean, error: unknown): Promise<IteratorResult<Item>> {

@@ -125,6 +125,73 @@ describe("timeouts, abort and connection release", () => {
     await own.close();
   });
 
+  it.each([
+    ["its text", "text"],
+    ["its events", "events"],
+    ["a generator relaying it", "relay"],
+  ] as const)(
+    "a stream left holding an item (%s, no return()) ends when close() is called, its hooks told",
+    async (_, how) => {
+      const own = await createFakeServer();
+      const ended: string[] = [];
+      const provider = new ChatClient(
+        {},
+        // The idle bound far off: only close() can end it within the test.
+        { baseUrl: own.baseUrl, model: "m", streamIdleTimeoutMs: 600_000 },
+        {
+          hooks: [
+            {
+              onResponse: () => ended.push("response"),
+              onError: (error) => ended.push(`error ${(error as Error).name}`),
+              onCancel: () => ended.push("cancel"),
+            },
+          ],
+        },
+      );
+      // The whole answer comes at once: no read is left to fail when close() comes.
+      own.enqueue(textStream(["a", "b", "c"]));
+      const stream = provider.stream(hello);
+      const settled = stream.response().then(
+        () => "resolved",
+        (error: Error) => error.message,
+      );
+      async function* relay() {
+        for await (const piece of stream) yield piece;
+      }
+      const iterator =
+        how === "text"
+          ? stream[Symbol.asyncIterator]()
+          : how === "events"
+            ? stream.events()[Symbol.asyncIterator]()
+            : relay();
+      expect((await iterator.next()).done).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(ended).toEqual([]);
+      await provider.close();
+      expect(ended).toEqual(["error ConnectionError"]);
+      expect(await settled).toMatch(/closed/);
+      await own.close();
+    },
+  );
+
+  it("a stream left holding an item ends when streamIdleTimeoutMs passes, its hooks told", async () => {
+    const own = await createFakeServer();
+    const ended: string[] = [];
+    const provider = new ChatClient(
+      {},
+      { baseUrl: own.baseUrl, model: "m", streamIdleTimeoutMs: 200 },
+      { hooks: [{ onError: (error) => ended.push(`error ${(error as Error).name}`) }] },
+    );
+    own.enqueue(textStream(["a", "b", "c"]));
+    const stream = provider.stream(hello);
+    const settled = stream.response().catch((error: unknown) => error);
+    expect((await stream[Symbol.asyncIterator]().next()).done).toBe(false);
+    expect(await settled).toBeInstanceOf(TimeoutError);
+    expect(ended).toEqual(["error TimeoutError"]);
+    await provider.close();
+    await own.close();
+  });
+
   it("100 sequential streams share one connection", async () => {
     const own = await createFakeServer({ fallback: textStream(["a", "b"]) });
     const provider = new ChatClient({}, { baseUrl: own.baseUrl, model: "m" });

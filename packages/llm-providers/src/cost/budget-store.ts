@@ -11,10 +11,16 @@ export interface BudgetRequest {
 
 /** A claim granted: report what the call cost, once. */
 export interface BudgetReservation {
-  /** Spent when the claim was granted, by every process sharing the budget. */
-  readonly spentUsd: number;
-  /** What was left of the budget then, claims in flight counted as spent. */
-  readonly remainingUsd: number;
+  /**
+   * Spent when the claim was granted, by every process sharing the budget; `undefined` when
+   * the store could not tell (its backend unreachable, the call let through unaccounted).
+   */
+  readonly spentUsd: number | undefined;
+  /**
+   * What was left of the budget then, claims in flight counted as spent; `undefined` when the
+   * store could not tell: the tracker then keeps what the last known reservation saw.
+   */
+  readonly remainingUsd: number | undefined;
   /** The call's actual cost (`undefined`: unknown, or nothing was spent); frees the claim. */
   commit(actualUsd: number | undefined): void;
 }

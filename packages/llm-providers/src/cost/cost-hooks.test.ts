@@ -195,6 +195,40 @@ describe("a budget shared through a store", () => {
   });
 });
 
+describe("a shared store that cannot tell what is left", () => {
+  it("a reservation with no remainder (an outage let the call through) keeps the last known one", async () => {
+    server.reset();
+    const shared = new InProcessBudgetStore();
+    // The shared store, as one whose backend went away after two calls: it lets the third
+    // through, unaccounted, with what was spent and what is left unknown.
+    let away = false;
+    const store = {
+      reserve: async (request: Parameters<InProcessBudgetStore["reserve"]>[0]) =>
+        away
+          ? { spentUsd: undefined, remainingUsd: undefined, commit() {} }
+          : shared.reserve(request),
+    };
+    const tracker = new CostTracker({ budgetUsd: 1, store, budgetKey: "away" });
+    const llm = createProvider({ env: { OPENAI_API_KEY: "sk-test-0123456789abcdef" } }, "openai", {
+      baseUrl: server.baseUrl,
+      tracker,
+      model: "gpt-4o-mini",
+    });
+    server.setFallback({ type: "json", body: completionBody({ usage: wireUsage(1_000, 2_000) }) });
+    const hello = { messages: [{ role: "user" as const, content: "hi" }] };
+    await llm.call(hello);
+    await llm.call(hello);
+    const known = tracker.remainingUsd;
+    expect(known).toBeLessThan(1);
+    away = true;
+    await llm.call(hello);
+    // Not the whole budget: spending is unaccounted exactly now.
+    expect(tracker.remainingUsd).toBe(known);
+    server.setFallback(undefined);
+    await llm.close();
+  });
+});
+
 describe("prices given in code", () => {
   it("are checked when the hooks are made: a NaN or negative rate is a ConfigError", () => {
     const tracker = new CostTracker({ budgetUsd: 1 });

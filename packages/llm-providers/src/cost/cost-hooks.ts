@@ -110,7 +110,9 @@ export function costGates(options: CostHooksOptions = {}): CallGate[] {
           throw error;
         }
         // The tracker's own budget has its remainder at hand; a shared one only as seen here.
-        if (shared) tracker.noteRemaining(reservation.remainingUsd);
+        // Unknown (a store let the call through in an outage): the last known one stands.
+        if (shared && reservation.remainingUsd !== undefined)
+          tracker.noteRemaining(reservation.remainingUsd);
         return {
           waitedMs: 0,
           leave(outcome) {

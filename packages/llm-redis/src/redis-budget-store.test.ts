@@ -139,6 +139,42 @@ describe.runIf(hasRedis)("RedisBudgetStore", () => {
     ).toThrow('ttlMs: must be a non-negative integer, got the string "60000"');
   });
 
+  it("Redis gone (open): the call goes, and the tracker keeps the last remainder it knew, not the whole budget", async () => {
+    const own = await startRedis();
+    const store = new RedisBudgetStore({ url: own.url, logger: { warn() {}, info() {} } });
+    const tracker = new CostTracker({ budgetUsd: 0.035, store, budgetKey: "outage" });
+    const llm = new ChatClient(
+      {},
+      { baseUrl: server.baseUrl, model: "m", maxRetries: 0 },
+      { hooks: [costHooks({ tracker, price })], gates: costGates({ tracker, price }) },
+    );
+    try {
+      await llm.call(hello);
+      await llm.call(hello);
+      // Two claims of $0.01 against $0.035, the second claimed with the first spent.
+      expect(tracker.remainingUsd).toBeCloseTo(0.015, 12);
+      // The commits are sent as the calls end: done before Redis goes.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await own.kill();
+      const reservation = await store.reserve({
+        key: "outage",
+        budgetUsd: 0.035,
+        estimateUsd: 0.01,
+        provider: "p",
+        model: "m",
+      });
+      expect(reservation.remainingUsd).toBeUndefined();
+      expect(reservation.spentUsd).toBeUndefined();
+      await llm.call(hello);
+      expect(store.unavailable).toBe(2);
+      expect(tracker.remainingUsd).toBeCloseTo(0.015, 12);
+    } finally {
+      await llm.close();
+      await store.close();
+      await own.stop();
+    }
+  });
+
   it("a closed store refuses, never lets a call through unaccounted", async () => {
     const warnings: string[] = [];
     const store = new RedisBudgetStore({

@@ -6,10 +6,15 @@ import {
   type ConfigIssue,
   ConnectionError,
 } from "@loom/llm-types";
-import { type NumberRule, numberProblem } from "@loom/llm-utils";
+import { type NumberRule, numberProblem, showGot } from "@loom/llm-utils";
 import { COMMIT, RESERVE } from "./budget-script.js";
-import { RedisConnection, type RedisConnectionOptions, script } from "./redis-connection.js";
-import { RedisScriptError } from "./redis-script-error.js";
+import {
+  hashTag,
+  isFinal,
+  RedisConnection,
+  type RedisConnectionOptions,
+  script,
+} from "./redis-connection.js";
 
 /** A budget shared through Redis. */
 export interface RedisBudgetStoreOptions extends RedisConnectionOptions {
@@ -87,13 +92,15 @@ export class RedisBudgetStore implements BudgetStore {
         },
       );
     } catch (error) {
-      // A bug (a bad argument), or a store closed: refused, never let through unaccounted.
-      if (RedisScriptError.isInstance(error)) throw error;
+      // A bug (a bad argument), a Redis Cluster, credentials refused, or a store closed:
+      // refused, never let through unaccounted.
+      if (isFinal(error)) throw error;
       if (this.#connection.closed) throw closedError();
       const refusal = this.#connection.unreachable(error, "budget");
       if (refusal !== undefined) throw refusal;
       // Open: the call goes, unaccounted here (the tracker still counts it in this process).
-      return { spentUsd: 0, remainingUsd: request.budgetUsd, commit() {} };
+      // What the fleet spent is unknown now: not 0, nor the whole budget left.
+      return { spentUsd: undefined, remainingUsd: undefined, commit() {} };
     }
     const [granted, spent, remaining] = reply as [number, string, string];
     if (granted !== 1) {
@@ -124,9 +131,15 @@ export class RedisBudgetStore implements BudgetStore {
     return Number(reply);
   }
 
-  /** The three keys of a budget, in one cluster slot. */
-  #keys(name: string): string[] {
-    const base = `${this.#connection.prefix}:budget:{${name}}`;
+  /** The three keys of a budget, in one cluster slot (the hash tag). */
+  #keys(name: unknown): string[] {
+    if (typeof name !== "string" || name === "")
+      throw new ConfigError({
+        issues: [
+          { path: "budgetKey", message: `must be a non-empty string, got ${showGot(name)}` },
+        ],
+      });
+    const base = `${this.#connection.prefix}:budget:${hashTag(name)}`;
     return [`${base}:spent`, `${base}:claims`, `${base}:lapses`];
   }
 

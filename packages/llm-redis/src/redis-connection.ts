@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConfigError, ConnectionError, type LLMLogger } from "@loom/llm-types";
-import { redactUrl } from "@loom/llm-utils";
+import { redactUrl, showGot } from "@loom/llm-utils";
 import { createClient, ErrorReply, type RedisClientType } from "redis";
 import { RedisScriptError } from "./redis-script-error.js";
 
@@ -8,7 +8,10 @@ import { RedisScriptError } from "./redis-script-error.js";
 export interface RedisConnectionOptions {
   /** `redis://host:port` (or `rediss://` for TLS). @default "redis://127.0.0.1:6379" */
   url?: string | undefined;
-  /** Put before every key, so several fleets can share one Redis. @default "loom" */
+  /**
+   * Put before every key, so several fleets can share one Redis: a non-empty string without `{`
+   * or `}` (the cluster hash tag of each limit's keys follows it). @default "loom"
+   */
   prefix?: string | undefined;
   /**
    * What a request does while Redis cannot be reached: `"open"` goes through without the
@@ -61,6 +64,36 @@ function within<T>(
 /** Nothing came in time: the one failure that says Redis took a command and went quiet. */
 class LateReply extends Error {}
 
+/**
+ * Errors that no outage policy may let through and no retry can fix: a script's bug, a Redis
+ * Cluster node, credentials refused. Kept by identity, so the gates and stores rethrow them as
+ * they are instead of counting an outage.
+ */
+const FINAL = new WeakSet<object>();
+
+/**
+ * Whether `run` failed for good (a `RedisScriptError`, a Redis Cluster, refused credentials):
+ * the request is refused with it, whatever `whenUnavailable` says.
+ * @internal
+ */
+export function isFinal(error: unknown): boolean {
+  return (
+    RedisScriptError.isInstance(error) ||
+    (typeof error === "object" && error !== null && FINAL.has(error))
+  );
+}
+
+/**
+ * A limit's or a budget's name as the hash tag of its keys (`{name}`): Redis hashes only what
+ * is between the first `{` and the next `}`, so a `}` inside the name (or an empty name) would
+ * split one limit's keys over several slots. `%`, `{` and `}` are percent-encoded (`%` too, so
+ * two names never share a tag); any other name is its own tag, as before.
+ * @internal
+ */
+export function hashTag(name: string): string {
+  return `{${name.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}}`;
+}
+
 /** A script and its keys and arguments, to run as an undo. @internal */
 export type Undo = readonly [script: Script, keys: string[], args: (string | number)[]];
 
@@ -112,9 +145,27 @@ export class RedisConnection {
   #stalled = false;
   /** Aborted by `close()`: the gates sharing this connection end their waits on it. */
   readonly #closing = new AbortController();
+  /**
+   * Aborted, with the error to throw, when Redis refused the URL's credentials as the client
+   * connected: requests fail at once (not after the wait for a connection) until it accepts
+   * them. Replaced by a fresh one when the client is ready again.
+   */
+  #refusal = new AbortController();
 
   constructor(options: RedisConnectionOptions = {}) {
-    this.#url = options.url ?? "redis://127.0.0.1:6379";
+    const given: unknown = options.url;
+    // Not a string (null, a number, a URL object): named here, not a TypeError from inside.
+    if (given !== undefined && typeof given !== "string") {
+      throw new ConfigError({
+        issues: [
+          {
+            path: "url",
+            message: `must be a redis:// or rediss:// URL string, got ${showGot(given)}`,
+          },
+        ],
+      });
+    }
+    this.#url = given ?? "redis://127.0.0.1:6379";
     // Checked here, masked: the client would throw a TypeError holding the whole URL.
     const url = URL.canParse(this.#url) ? new URL(this.#url) : null;
     if (
@@ -147,7 +198,23 @@ export class RedisConnection {
         ],
       });
     }
-    this.prefix = options.prefix ?? "loom";
+    const prefix: unknown = options.prefix;
+    // Empty, it would write keys that share the root with everything else; with a brace, it
+    // would move the hash tag that keeps each limit's keys in one cluster slot.
+    if (
+      prefix !== undefined &&
+      (typeof prefix !== "string" || prefix.trim() === "" || /[{}]/.test(prefix))
+    ) {
+      throw new ConfigError({
+        issues: [
+          {
+            path: "prefix",
+            message: `must be a non-empty string without { or }, got ${showGot(prefix)}`,
+          },
+        ],
+      });
+    }
+    this.prefix = (prefix as string | undefined) ?? "loom";
     this.whenUnavailable = options.whenUnavailable ?? "open";
     this.#logger = options.logger ?? console;
     this.#client = createClient({
@@ -160,13 +227,41 @@ export class RedisConnection {
       },
     }) as RedisClientType;
     // Without a listener an error event would crash the process: it is reported, not thrown.
-    this.#client.on("error", (error: unknown) => this.#away(error));
-    this.#client.on("ready", () => {
-      if (this.#warned) this.#logger.info?.(`loom: Redis at ${this.#where()} is back`);
-      this.#warned = false;
-      this.#gaveUp = false;
-      this.#stalled = false;
+    this.#client.on("error", (error: unknown) => {
+      // Credentials refused as the client connected: not an outage to wait out or let
+      // through. The client keeps trying them (a rotated password may be accepted later).
+      if (refusesCredentials(error) && !this.#refusal.signal.aborted)
+        this.#refusal.abort(this.#credentialsError(error));
+      this.#away(error);
     });
+    this.#client.on("ready", () => {
+      if (this.#refusal.signal.aborted) this.#refusal = new AbortController();
+      this.#gaveUp = false;
+      this.#back();
+    });
+  }
+
+  /**
+   * Redis answers again (ready after a reconnect, or a reply after a stall or an error reply):
+   * the outage is over, so the next one is warned about again.
+   */
+  #back(): void {
+    this.#stalled = false;
+    if (this.#warned) this.#logger.info?.(`loom: Redis at ${this.#where()} is back`);
+    this.#warned = false;
+  }
+
+  /** The error of a request Redis refused the credentials for: the password never in it. */
+  #credentialsError(reply: unknown): ConnectionError {
+    const error = new ConnectionError({
+      message: `loom: Redis at ${this.#where()} refused the credentials in the URL (${replyCode(reply)}); check the user and password of \`url\`. The request was refused, whatever whenUnavailable says`,
+      retryable: false,
+      code: replyCode(reply),
+      // Redis's own reply: it names the refusal, never the password.
+      cause: reply,
+    });
+    FINAL.add(error);
+    return error;
   }
 
   /**
@@ -181,6 +276,7 @@ export class RedisConnection {
   ): Promise<unknown> {
     if (this.#closed)
       throw new ConnectionError({ message: "loom: the Redis connection is closed" });
+    if (this.#refusal.signal.aborted) throw this.#refusal.signal.reason;
     // The caller's abort, or `close()`: either ends the wait.
     const signal =
       options.signal === undefined
@@ -196,7 +292,13 @@ export class RedisConnection {
     // once an outage: after that, requests fail fast until Redis is back.
     if (!this.#client.isReady && this.#connecting !== undefined && !this.#gaveUp) {
       try {
-        await within(this.#connecting, REDIS_WAIT_MS, "not connected", signal);
+        // Credentials refused end the wait at once, with their own error.
+        await within(
+          this.#connecting,
+          REDIS_WAIT_MS,
+          "not connected",
+          AbortSignal.any([signal, this.#refusal.signal]),
+        );
       } catch (error) {
         if (!signal.aborted) this.#gaveUp = true;
         throw error;
@@ -210,7 +312,8 @@ export class RedisConnection {
     // Whatever the reply, once it comes Redis answers again; one nobody waited for is undone.
     const settled = command.then(
       (reply) => {
-        this.#stalled = false;
+        // A reply: Redis is back (after a stall, SIGSTOP then SIGCONT, no `ready` comes).
+        this.#back();
         const undo = waited ? undefined : options.undo?.(reply);
         if (undo === undefined) return undefined;
         const [undoScript, undoKeys, undoArgs] = undo;
@@ -229,7 +332,7 @@ export class RedisConnection {
     try {
       return await within(command, REDIS_WAIT_MS, "no reply", signal);
     } catch (error) {
-      if (RedisScriptError.isInstance(error)) throw error;
+      if (isFinal(error)) throw error;
       waited = false;
       // Redis took the command and said nothing: an outage for the requests after this one too,
       // until that reply comes. (An error reply, a refused connection: Redis did answer.)
@@ -250,6 +353,21 @@ export class RedisConnection {
     } catch (error) {
       // The script failed, in a Redis that answered: a bug, never an outage to fail open on.
       if (isScriptFailure(error)) throw new RedisScriptError({ script: script.name, cause: error });
+      // A cluster node sends keys elsewhere (MOVED, ASK) or refuses keys of several slots: this
+      // client cannot follow, and treating it as an outage would let the fleet run unlimited.
+      if (error instanceof ErrorReply && CLUSTER_REPLY.test(error.message)) {
+        const refusal = new ConfigError({
+          message: `loom: Redis at ${this.#where()} is a node of a Redis Cluster (it answered ${replyCode(error)}), which @loom/llm-redis does not support; point \`url\` at a standalone Redis (a primary, or one run by Sentinel). The request was refused, whatever whenUnavailable says`,
+          issues: [
+            { path: "url", message: "is a Redis Cluster node; Redis Cluster is not supported" },
+          ],
+          cause: error,
+        });
+        FINAL.add(refusal);
+        throw refusal;
+      }
+      // Credentials refused for this command (NOAUTH: the URL has no password, Redis wants one).
+      if (refusesCredentials(error)) throw this.#credentialsError(error);
       throw error;
     }
   }
@@ -261,8 +379,8 @@ export class RedisConnection {
    */
   report(error: unknown, what: string): void {
     // Closed on purpose while the step was on its way: no outage to warn about.
-    if (this.#closed && !RedisScriptError.isInstance(error)) return;
-    if (RedisScriptError.isInstance(error)) this.#logger.error?.(error.message);
+    if (this.#closed && !isFinal(error)) return;
+    if (isFinal(error)) this.#logger.error?.((error as Error).message);
     else this.unreachable(error, what);
   }
 
@@ -285,6 +403,12 @@ export class RedisConnection {
   #away(error: unknown): void {
     if (this.#warned) return;
     this.#warned = true;
+    if (refusesCredentials(error)) {
+      this.#logger.warn?.(
+        `loom: Redis at ${this.#where()} refused the credentials in the URL (${replyCode(error)}); requests are refused until it accepts them`,
+      );
+      return;
+    }
     this.#logger.warn?.(
       `loom: Redis at ${this.#where()} is unreachable (${(error as Error)?.message ?? String(error)}); ${this.whenUnavailable === "open" ? "requests go through without the shared limits until it is back" : "requests are refused until it is back"}`,
     );
@@ -360,10 +484,26 @@ export function script(source: string, name = "script"): Script {
   return { source, sha: createHash("sha1").update(source).digest("hex"), name };
 }
 
-// Replies that mean Redis cannot serve now (loading, busy, failing over, full, refusing our
-// credentials): an outage, even when a script's own command got them.
+// Replies that mean Redis cannot serve now (loading, busy, failing over, full, an ACL that
+// lacks a permission): an outage, even when a script's own command got them.
 const UNAVAILABLE_REPLY =
   /^(BUSY|LOADING|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOAUTH|WRONGPASS|NOPERM)\b/;
+// Replies of a Redis Cluster node: the key is on another node, or the keys on several slots.
+const CLUSTER_REPLY = /^(MOVED|ASK|CROSSSLOT)\b/;
+// Replies that refuse the credentials: a wrong user or password, none given where one is
+// needed, or one given where none is set (Redis 6+ and older wordings). None holds the password.
+const CREDENTIALS_REPLY =
+  /^(WRONGPASS|NOAUTH)\b|^ERR (AUTH <password> called without|Client sent AUTH, but no password|invalid password)/;
+
+/** Whether Redis refused the credentials. */
+function refusesCredentials(error: unknown): boolean {
+  return error instanceof ErrorReply && CREDENTIALS_REPLY.test(error.message);
+}
+
+/** The code a reply begins with (`WRONGPASS`, `MOVED`): never anything it was sent. */
+function replyCode(reply: unknown): string {
+  return /^[A-Z]+/.exec((reply as Error | undefined)?.message ?? "")?.[0] ?? "refused";
+}
 
 /**
  * Whether Redis answered that a script failed: an argument it refused (`LOOM_BAD_ARGUMENT`), or

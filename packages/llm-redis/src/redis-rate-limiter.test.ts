@@ -224,6 +224,54 @@ describe.runIf(hasRedis)("RedisRateLimiter", () => {
     ).toThrow('whenUnavailable: must be "open" or "closed", got "clsoed"');
   });
 
+  it("url, prefix and key of the wrong kind are ConfigErrors naming what they got", async () => {
+    const made = (options: Partial<RedisRateLimitOptions>): Error | undefined => {
+      try {
+        new RedisRateLimiter({ url: redis.url, requestsPerMinute: 1, ...options });
+        return undefined;
+      } catch (e) {
+        return e as Error;
+      }
+    };
+    for (const [options, message] of [
+      [{ url: null }, "url: must be a redis:// or rediss:// URL string, got null"],
+      [{ url: 6379 }, "url: must be a redis:// or rediss:// URL string, got 6379"],
+      [{ url: {} }, "url: must be a redis:// or rediss:// URL string, got an object"],
+      [{ url: true }, "url: must be a redis:// or rediss:// URL string, got the boolean true"],
+      [{ prefix: "" }, "prefix: must be a non-empty string without { or }, got an empty string"],
+      [{ prefix: {} }, "got an object"],
+      [{ prefix: 5 }, "prefix: must be a non-empty string without { or }, got 5"],
+      // A brace would move the hash tag that keeps a limit's keys in one cluster slot.
+      [{ prefix: "{}" }, 'got the string "{}"'],
+      [
+        { key: "" },
+        "key: must be a non-empty string (or a function returning one), got an empty string",
+      ],
+      [{ key: {} }, "key: must be a non-empty string (or a function returning one), got an object"],
+      [{ key: 5 }, "got 5"],
+    ] as const) {
+      const error = made(options as Partial<RedisRateLimitOptions>);
+      expect(error?.name, JSON.stringify(options)).toBe("ConfigError");
+      expect(error?.message).toContain(message);
+    }
+    // A key function's name is checked per request: refused before anything is sent.
+    const limiter = new RedisRateLimiter({
+      url: redis.url,
+      requestsPerMinute: 1,
+      key: () => "",
+    });
+    open.push(limiter);
+    await expect(
+      limiter.enter(
+        { provider: "p", model: "m", estimatedTokens: 1, request: hello, deadline: undefined },
+        undefined,
+      ),
+    ).rejects.toThrow(
+      "key: must be a non-empty string (or a function returning one), got an empty string",
+    );
+    expect(limiter.unavailable).toBe(0);
+  });
+
   it("Redis never reached: one request waits for the first connection, the next fail fast", async () => {
     const limiter = new RedisRateLimiter({
       url: "redis://127.0.0.1:9",

@@ -11,9 +11,14 @@ import {
   type GatePass,
   TimeoutError,
 } from "@loom/llm-types";
-import { type NumberRule, numberProblem } from "@loom/llm-utils";
-import { RedisConnection, type RedisConnectionOptions, script } from "./redis-connection.js";
-import { RedisScriptError } from "./redis-script-error.js";
+import { type NumberRule, numberProblem, showGot } from "@loom/llm-utils";
+import {
+  hashTag,
+  isFinal,
+  RedisConnection,
+  type RedisConnectionOptions,
+  script,
+} from "./redis-connection.js";
 import { ACQUIRE, ADJUST, OBSERVE } from "./sliding-window-script.js";
 
 /** A provider account's limits, shared through Redis by every process that names them. */
@@ -29,8 +34,9 @@ export interface RedisRateLimitOptions extends RedisConnectionOptions {
    */
   marginMs?: number | undefined;
   /**
-   * Which limit: processes naming the same one share it. @default the request's provider and
-   * model (`deepseek:deepseek-chat`), as providers count per model
+   * Which limit: processes naming the same one share it. A non-empty string, or a function of
+   * the request returning one. @default the request's provider and model
+   * (`deepseek:deepseek-chat`), as providers count per model
    */
   key?: string | ((entry: GateEntry) => string) | undefined;
   /** An open connection to share with other gates and stores, instead of one of its own. */
@@ -81,6 +87,9 @@ export class RedisRateLimiter implements CallGate {
       const problem = value === undefined ? undefined : numberProblem(value, rule);
       if (problem !== undefined) issues.push({ path, message: problem });
     }
+    const key: unknown = options.key;
+    if (key !== undefined && typeof key !== "function" && !isName(key))
+      issues.push({ path: "key", message: keyProblem(key) });
     if (options.requestsPerMinute === undefined && options.tokensPerMinute === undefined)
       issues.push({
         path: "requestsPerMinute",
@@ -93,12 +102,18 @@ export class RedisRateLimiter implements CallGate {
     this.#requests = options.requestsPerMinute ?? 0;
     this.#tokens = options.tokensPerMinute ?? 0;
     this.#windowMs = (options.windowMs ?? 60_000) + (options.marginMs ?? 0);
-    const key = options.key;
+    const named = options.key;
     this.#key =
-      typeof key === "function"
-        ? key
-        : key !== undefined
-          ? () => key
+      typeof named === "function"
+        ? (entry) => {
+            const name: unknown = named(entry);
+            // A function's name is checked as each request asks: refused, never a stray key.
+            if (!isName(name))
+              throw new ConfigError({ issues: [{ path: "key", message: keyProblem(name) }] });
+            return name;
+          }
+        : named !== undefined
+          ? () => named
           : (entry) => `${entry.provider}:${entry.model}`;
   }
 
@@ -138,8 +153,9 @@ export class RedisRateLimiter implements CallGate {
         if (stopped.aborted || this.#connection.closed) throw this.#closedError();
         // The caller's abort or deadline, while Redis was asked: its own error.
         if (signal?.aborted) throw signal.reason;
-        // A bug in the script or its call: refused, never let through as an outage would be.
-        if (RedisScriptError.isInstance(error)) throw error;
+        // A bug in the script or its call, a Redis Cluster, credentials refused: refused, never
+        // let through as an outage would be.
+        if (isFinal(error)) throw error;
         const refusal = this.#connection.unreachable(error, "rate limit");
         if (refusal !== undefined) throw refusal;
         return NO_PASS;
@@ -216,9 +232,9 @@ export class RedisRateLimiter implements CallGate {
     ]);
   }
 
-  /** The six keys of a limit, in one cluster slot (the braces), expiring with the window. */
+  /** The six keys of a limit, in one cluster slot (the hash tag), expiring with the window. */
   #keys(name: string): string[] {
-    const base = `${this.#connection.prefix}:rl:{${name}}`;
+    const base = `${this.#connection.prefix}:rl:${hashTag(name)}`;
     return ["req:t", "req:a", "req:n", "tok:t", "tok:a", "tok:n"].map((part) => `${base}:${part}`);
   }
 
@@ -236,4 +252,13 @@ export class RedisRateLimiter implements CallGate {
     this.#closing.abort();
     if (this.#ownsConnection) await this.#connection.close();
   }
+}
+
+/** Whether a limit's name is one: a string, not empty. */
+function isName(name: unknown): name is string {
+  return typeof name === "string" && name !== "";
+}
+
+function keyProblem(name: unknown): string {
+  return `must be a non-empty string (or a function returning one), got ${showGot(name)}`;
 }

@@ -32,6 +32,7 @@ async function freePort(): Promise<number> {
 /** A running redis-server. */
 export interface TestRedis {
   readonly url: string;
+  readonly port: number;
   /** SIGKILL: an outage, not a shutdown. */
   kill(): Promise<void>;
   /** A fresh server on the same port (empty, as after a crash without persistence). */
@@ -45,7 +46,8 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** `args`: more redis-server options (`--requirepass`, `--cluster-enabled yes`). */
+export async function startRedis(args: readonly string[] = []): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "loom-redis-"));
   let child: ChildProcess | undefined;
@@ -63,6 +65,7 @@ export async function startRedis(): Promise<TestRedis> {
         "",
         "--appendonly",
         "no",
+        ...args,
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
@@ -99,6 +102,7 @@ export async function startRedis(): Promise<TestRedis> {
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     kill,
     restart: async () => {
       await kill();

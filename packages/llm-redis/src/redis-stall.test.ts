@@ -190,6 +190,47 @@ describe.runIf(hasRedis)("a Redis that answers nothing", () => {
     });
   });
 
+  it("a reply after a stall ends that outage: the next one is warned about again, and the return is logged", async () => {
+    const logged: string[] = [];
+    const own = await startRedis();
+    const limiter = new RedisRateLimiter({
+      url: own.url,
+      key: "twice",
+      requestsPerMinute: 1_000,
+      logger: {
+        warn: (m: string) => void logged.push(`warn ${m}`),
+        info: (m: string) => void logged.push(`info ${m}`),
+      },
+    });
+    const llm = gated({ gates: [limiter] });
+    try {
+      await llm.call(hello);
+      // Its usage correction done before Redis stops.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      own.pause();
+      // Stalled: let through after the bound on a reply, warned.
+      await llm.call(hello);
+      own.resume();
+      // No reconnection (no `ready`): the connection never dropped. A reply is the sign.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await llm.call(hello);
+      const counted = limiter.unavailable;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await own.kill();
+      await llm.call(hello);
+      expect(limiter.unavailable).toBe(counted + 1);
+      expect(logged.map((m) => m.split(" (")[0])).toEqual([
+        `warn loom: Redis at ${own.url} is unreachable`,
+        `info loom: Redis at ${own.url} is back`,
+        `warn loom: Redis at ${own.url} is unreachable`,
+      ]);
+    } finally {
+      own.resume();
+      await limiter.close();
+      await own.stop();
+    }
+  });
+
   it("an error reply (out of memory) is an outage for that request only: the next, once Redis can write, is counted", async () => {
     const connection = new RedisConnection({ url: redis.url, logger: quiet });
     const limiter = new RedisRateLimiter({ connection, key: "oom", requestsPerMinute: 100 });

@@ -265,6 +265,38 @@ describe("MockLLM fails as a real provider does", () => {
     expect(performance.now() - started).toBeLessThan(1_500);
   });
 
+  it("a stream's abort() ends a scripted reply that takes its time, as a real stream's does", async () => {
+    const mock = new MockLLM([
+      () => new Promise<string>((resolve) => setTimeout(() => resolve("late"), 2_000)),
+    ]);
+    const stream = mock.stream(ask("hi"));
+    const iterated = (async () => {
+      for await (const _ of stream) {
+        // nothing comes before the abort
+      }
+    })();
+    setTimeout(() => stream.abort(), 50);
+    const started = performance.now();
+    await expect(iterated).rejects.toBeInstanceOf(AbortError);
+    await expect(stream.response()).rejects.toBeInstanceOf(AbortError);
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it("a refusal: on the response and streamed as refusal events; a response format is not applied", async () => {
+    const refusal = "I can't help with that.";
+    const mock = new MockLLM([{ refusal }, { refusal }]);
+    const format = { responseFormat: { type: "json_object" as const } };
+    const response = await mock.call({ ...ask("hi"), ...format });
+    expect(response).toMatchObject({ content: "", refusal, finishReason: "stop" });
+    expect(response.parsed).toBeUndefined();
+    const stream = mock.stream({ ...ask("hi"), ...format });
+    const refused: string[] = [];
+    for await (const event of stream.events())
+      if (event.type === "refusal") refused.push(event.text);
+    expect(refused.join("")).toBe(refusal);
+    expect((await stream.response()).refusal).toBe(refusal);
+  });
+
   it("a scripted reply that takes its time ends at the call's deadline: a TimeoutError", async () => {
     const mock = new MockLLM([
       () => new Promise<string>((resolve) => setTimeout(() => resolve("late"), 2_000)),

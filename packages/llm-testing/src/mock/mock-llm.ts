@@ -87,13 +87,14 @@ export class MockLLM implements ChatModel {
   /** A scripted stream; with a response format, `response()` has its `parsed` typed. */
   stream<TParsed = unknown>(request: ChatRequest<TParsed>): ChatStream<TParsed> {
     return new MockStream(
-      () => this.#answer(request),
+      (stopped) => this.#answer(request, stopped),
       request,
       this.#options,
     ) as ChatStream<TParsed>;
   }
 
-  async #answer(request: ChatRequest): Promise<Answer> {
+  /** The reply to `request`; `stopped` is a stream's own `abort()`, which ends a wait too. */
+  async #answer(request: ChatRequest, stopped?: AbortSignal): Promise<Answer> {
     // Refused as a provider refuses it, before anything is recorded or a reply used: a test
     // against the mock catches what a real provider would not send.
     const issues = requestProblems(request);
@@ -114,29 +115,30 @@ export class MockLLM implements ChatModel {
         message: `MockLLM has no reply scripted for call #${call} (${describe(request)}); ${call - 1} replies were used. Add more with mock.reply(...) or set a fallback`,
       });
     }
-    // A reply that takes its time ends at the call's abort or deadline, as a real call does.
+    // A reply that takes its time ends at the call's abort or deadline, as a real call does,
+    // and a stream's at its `abort()`.
     const deadlineMs = request.deadlineMs;
     const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs);
-    const ends =
-      deadline === undefined
-        ? request.signal
-        : request.signal === undefined
-          ? deadline
-          : AbortSignal.any([request.signal, deadline]);
+    const sources = [request.signal, deadline, stopped].filter(
+      (signal): signal is AbortSignal => signal !== undefined,
+    );
+    const ends = sources.length < 2 ? sources[0] : AbortSignal.any(sources);
     const ended = () =>
-      deadline?.aborted === true && request.signal?.aborted !== true
-        ? new TimeoutError({
-            timeoutMs: deadlineMs as number,
-            phase: "deadline",
-            message: `MockLLM: the call's deadline of ${deadlineMs} ms passed`,
-            retryable: false,
-            provider: this.#options.provider ?? "mock",
-            model: request.model ?? this.#options.model,
-          })
-        : new AbortError({
-            message: "MockLLM: the call was aborted",
-            cause: request.signal?.reason,
-          });
+      stopped?.aborted === true && request.signal?.aborted !== true
+        ? (stopped.reason as AbortError)
+        : deadline?.aborted === true && request.signal?.aborted !== true
+          ? new TimeoutError({
+              timeoutMs: deadlineMs as number,
+              phase: "deadline",
+              message: `MockLLM: the call's deadline of ${deadlineMs} ms passed`,
+              retryable: false,
+              provider: this.#options.provider ?? "mock",
+              model: request.model ?? this.#options.model,
+            })
+          : new AbortError({
+              message: "MockLLM: the call was aborted",
+              cause: request.signal?.reason,
+            });
     while (typeof reply === "function")
       reply = await untilAborted(Promise.resolve(reply(request, call)), ends, ended);
     if (reply instanceof Error) throw reply;
@@ -210,6 +212,7 @@ export class MockLLM implements ChatModel {
       message,
     };
     if (reply.reasoningContent !== undefined) response.reasoningContent = reply.reasoningContent;
+    if (reply.refusal !== undefined) response.refusal = reply.refusal;
     return response;
   }
 }
@@ -266,14 +269,20 @@ function unparsed(
 
 /** A scripted stream: the events a real stream of this reply has, in the same order. */
 class MockStream implements ChatStream {
-  readonly #answer: () => Promise<Answer>;
+  readonly #answer: (stopped: AbortSignal) => Promise<Answer>;
   readonly #request: ChatRequest;
   readonly #options: MockLLMOptions;
   #pending: Promise<Answer> | undefined;
   #started = false;
   #aborted: AbortError | undefined;
+  /** Aborted by `abort()`, with its error: a scripted function still running is not waited for. */
+  readonly #stopped = new AbortController();
 
-  constructor(answer: () => Promise<Answer>, request: ChatRequest, options: MockLLMOptions) {
+  constructor(
+    answer: (stopped: AbortSignal) => Promise<Answer>,
+    request: ChatRequest,
+    options: MockLLMOptions,
+  ) {
     this.#answer = answer;
     this.#request = request;
     this.#options = options;
@@ -302,10 +311,11 @@ class MockStream implements ChatStream {
 
   abort(reason?: unknown): void {
     this.#aborted ??= new AbortError({ message: "MockLLM: the stream was aborted", cause: reason });
+    this.#stopped.abort(this.#aborted);
   }
 
   #once(): Promise<Answer> {
-    this.#pending ??= this.#answer();
+    this.#pending ??= this.#answer(this.#stopped.signal);
     return this.#pending;
   }
 
@@ -322,6 +332,8 @@ class MockStream implements ChatStream {
       : split(response.reasoningContent)) {
       yield* this.#emit({ type: "reasoning", text: piece });
     }
+    for (const piece of response.refusal === undefined ? [] : split(response.refusal))
+      yield* this.#emit({ type: "refusal", text: piece });
     for (const piece of chunks ?? split(response.content))
       yield* this.#emit({ type: "text", text: piece });
     for (const [index, call] of response.toolCalls.entries()) {

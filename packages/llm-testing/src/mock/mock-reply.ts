@@ -7,6 +7,11 @@ export interface MockResponse {
   /** Tool calls; `arguments` as a value or its exact JSON string. Ids default to `call_<n>_<i>`. */
   toolCalls?: { id?: string; name: string; arguments: unknown }[];
   reasoningContent?: string;
+  /**
+   * The model declined (OpenAI's `refusal`): set on the response, streamed as `refusal` events.
+   * With no `content`, a `responseFormat` is not applied, as the client does not apply it.
+   */
+  refusal?: string;
   /** @default "tool_calls" with tool calls, else "stop" */
   finishReason?: FinishReason | null;
   /** @default an estimate (about four characters a token), reported */

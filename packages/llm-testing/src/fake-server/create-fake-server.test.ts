@@ -49,12 +49,35 @@ describe("createFakeServer", () => {
     expect(() => server.lastJson()).toThrow("no JSON object body (0 received)");
   });
 
-  it("says clearly when no reply was scripted", async () => {
+  it("says clearly when no reply was scripted, and that it is not worth retrying", async () => {
     const res = await post();
     expect(res.status).toBe(500);
+    expect(res.headers.get("x-should-retry")).toBe("false");
     expect(await res.text()).toContain(
       "no reply scripted for request #1 (POST /v1/chat/completions)",
     );
+  });
+
+  it("a JSON error reply carries an x-request-id, as OpenAI's do, unless the script sets one", async () => {
+    server.enqueue(
+      { type: "error", status: 429, body: { error: { message: "slow" } } },
+      { type: "error", status: 401, body: {}, headers: { "X-Request-Id": "req_own" } },
+      { type: "error", status: 529, body: {}, headers: { "request-id": "req_anthropic" } },
+      { type: "error", status: 502, body: "<html>bad gateway</html>" },
+    );
+    const ids = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await post();
+      ids.push([res.headers.get("x-request-id"), res.headers.get("request-id")]);
+    }
+    expect(ids).toEqual([
+      ["req_fake_1", null],
+      ["req_own", null],
+      // Anthropic's own header: not given OpenAI's besides.
+      [null, "req_anthropic"],
+      // A proxy's HTML page has no request id.
+      [null, null],
+    ]);
   });
 
   it("uses the fallback once the queue is empty, and a function reply sees the request", async () => {

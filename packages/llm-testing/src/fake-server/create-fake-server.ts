@@ -121,7 +121,7 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
     requests.push(request);
     let reply = routed(request) ?? queue.shift() ?? fallback ?? unscripted(request);
     while (typeof reply === "function") reply = reply(request);
-    await send(reply, res, wantsUsage(request));
+    await send(reply, res, request);
   }
 
   function routed(request: RecordedRequest): FakeReply | undefined {
@@ -216,6 +216,9 @@ function unscripted(request: RecordedRequest): FakeReply {
   return {
     type: "error",
     status: 500,
+    // A test's mistake, not a server's hiccup: a client that retried it would only ask again
+    // for a reply nobody scripted (Loom's clients and the official SDKs honour this header).
+    headers: { "x-should-retry": "false" },
     body: {
       error: {
         message: `fake server: no reply scripted for request #${request.index} (${request.method} ${request.path})`,
@@ -228,8 +231,9 @@ function unscripted(request: RecordedRequest): FakeReply {
 async function send(
   reply: Exclude<FakeReply, (request: RecordedRequest) => FakeReply>,
   res: ServerResponse,
-  usage: boolean,
+  request: RecordedRequest,
 ): Promise<void> {
+  const usage = wantsUsage(request);
   if (reply.type === "hang") return;
   if (reply.type === "reset") {
     res.socket?.destroy();
@@ -250,6 +254,10 @@ async function send(
             : JSON.stringify(reply.body);
       res.writeHead(reply.status ?? 200, {
         "content-type": isText ? "text/html; charset=utf-8" : "application/json",
+        ...(reply.type === "error" && !isText && !hasRequestId(reply.headers)
+          ? // As OpenAI's API answers every error; a string body is a proxy's page, which has none.
+            { "x-request-id": `req_fake_${request.index}` }
+          : {}),
         ...reply.headers,
       });
       if (await body.write(text)) res.end();
@@ -374,6 +382,11 @@ function finish(res: ServerResponse, end: ReplyEnd | undefined): void {
   if (end === "destroy") res.socket?.destroy();
   else if (end === "reset") res.socket?.resetAndDestroy();
   else if (end !== "hang") res.end();
+}
+
+/** Whether a script set a request id of its own (OpenAI's `x-request-id`, Anthropic's `request-id`). */
+function hasRequestId(headers: Record<string, string> | undefined): boolean {
+  return Object.keys(headers ?? {}).some((name) => /^(x-)?request-id$/i.test(name));
 }
 
 /** Whether a streamed request asked for usage (`stream_options.include_usage`). */

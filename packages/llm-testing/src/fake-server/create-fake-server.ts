@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConnectionTracker } from "./connection-tracker.js";
 import type { FakeReply, ReplyEnd, SseItem } from "./fake-reply.js";
+import { pastEndOf } from "./past-end.js";
 import type { RecordedRequest } from "./recorded-request.js";
 
 /** Which requests a route answers; every given field must match. */
@@ -97,6 +98,9 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
   const routes: { match: RequestMatch; replies: FakeReply[] }[] = [];
   let fallback = options.fallback;
   const requests: RecordedRequest[] = [];
+  // The last reply taken from the queue: a transcript's replay says what a request past its
+  // end gets.
+  let lastQueued: FakeReply | undefined;
 
   const server = createServer({ noDelay: true, keepAliveTimeout: 10_000 }, (req, res) => {
     void handle(req, res).catch(() => res.destroy());
@@ -119,7 +123,12 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
       receivedAt,
     };
     requests.push(request);
-    let reply = routed(request) ?? queue.shift() ?? fallback ?? unscripted(request);
+    let reply = routed(request);
+    if (reply === undefined) {
+      reply = queue.shift();
+      if (reply !== undefined) lastQueued = reply;
+    }
+    reply ??= fallback ?? pastEndOf(lastQueued, request) ?? unscripted(request);
     while (typeof reply === "function") reply = reply(request);
     await send(reply, res, request);
   }
@@ -170,6 +179,7 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
     },
     reset: () => {
       queue.length = 0;
+      lastQueued = undefined;
       routes.length = 0;
       requests.length = 0;
       connections.resetCount();

@@ -1,24 +1,37 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { TextMasking } from "@loom/llm-types";
-import { CREDENTIAL_HEADER, Redactor } from "@loom/llm-utils";
+import { CREDENTIAL_HEADER, Redactor, redactUrl, urlSecrets } from "@loom/llm-utils";
 
 /** Fields that tell apart the streams of text one SSE stream interleaves (blocks, items, calls). */
 const IDENTITY = ["index", "output_index", "content_index", "summary_index", "item_id"] as const;
 
 /**
  * The masking of one exchange's transcript: the credentials its request carried (the key and
- * any credential header, with or without `Bearer`), masked in every form the client's own
+ * any credential header, with or without `Bearer`, and the value of a credential parameter of
+ * its query: Google's `?key=`, Azure's `?api-key=`), masked in every form the client's own
  * masking knows (as is, URL-encoded, base64, hex; a JSON `\u` escape is read as the text it
  * stands for), wherever they appear in what is written down.
  */
-export function transcriptRedactor(headers: IncomingHttpHeaders): Redactor {
-  const secrets: string[] = [];
+export function transcriptRedactor(headers: IncomingHttpHeaders, path = "/"): Redactor {
+  // Any origin will do: only the path's query is read.
+  const secrets: string[] = urlSecrets(
+    `http://transcript${path.startsWith("/") ? "" : "/"}${path}`,
+  );
   for (const [name, value] of Object.entries(headers)) {
     if (!(CREDENTIAL_HEADER.test(name) || name === "cookie")) continue;
     for (const one of Array.isArray(value) ? value : [value])
       if (typeof one === "string") secrets.push(one);
   }
   return new Redactor(secrets);
+}
+
+/**
+ * A request's path and query as a transcript holds it: a credential parameter's value replaced
+ * by `…` (whatever key sent it, so a replay with another key still matches), and the request's
+ * credentials masked anywhere else in it, in every form.
+ */
+export function maskPath(path: string, redactor: Redactor): string {
+  return redactor.redact(redactUrl(path));
 }
 
 /** A request's or a response's body, masked: JSON as values, SSE event by event, else as text. */

@@ -228,6 +228,22 @@ const CHECKS = [
       }),
   ],
   [
+    "every send counted on a reused connection",
+    // The second call goes out on the first one's connection; the server reads it and closes
+    // the connection without an answer, and does so again on the next. Whatever the client
+    // resends (undici's transport gives a stale keep-alive socket one free retry, counted; a
+    // fetch transport none), it counts: the harness checks the server got one request more
+    // than the attempts said. Deno's fetch resent such a request by itself (its own retry of
+    // stale pooled connections), one the attempts and the gates never saw.
+    (c) =>
+      using(c, { maxRetries: 0 }, async (llm) => {
+        equal((await llm.call({ messages: ask })).content, "before the reset", "first call");
+        const error = await rejection(() => llm.call({ messages: ask }));
+        kind(error, ConnectionError, "ConnectionError");
+        return `attempts=${error.attempts}: ${error.message}`;
+      }),
+  ],
+  [
     "runTools loop",
     (c) =>
       using(c, {}, async (llm) => {

@@ -22,8 +22,11 @@ export const KEY = "sk-conformance+KEY/0123456789=abcdef";
 export interface CheckScript {
   /** The replies, in order; the last keeps answering. */
   replies: FakeReply[];
-  /** Requests the check must make: a retry shows as 2, a resend that must not happen as more. */
-  requests: number;
+  /**
+   * Requests the check must make: a retry shows as 2, a resend that must not happen as more.
+   * A function of the check's detail line where what is right depends on the transport.
+   */
+  requests: number | ((detail: string) => number);
   /** A header every request of the check must carry, as `[name, value]`. */
   header?: [string, string];
 }
@@ -110,6 +113,14 @@ export const CHECK_SCRIPTS: ReadonlyMap<string, CheckScript> = new Map<string, C
   [
     "no resend after a response byte: stream",
     { replies: [hostile.resetAfterHeaders({ stream: true, after: "role" })], requests: 1 },
+  ],
+  [
+    "every send counted on a reused connection",
+    {
+      replies: [json(completionBody({ content: "before the reset" })), { type: "reset" }],
+      // The first call, then the second's attempts as it counted them: nothing else.
+      requests: (detail) => 1 + Number(/attempts=(\d+)/.exec(detail)?.[1] ?? Number.NaN),
+    },
   ],
   [
     "runTools loop",

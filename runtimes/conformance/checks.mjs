@@ -370,6 +370,19 @@ const CHECKS = [
       }),
   ],
   [
+    "a body not in its declared gzip: InvalidResponseError, not resent",
+    (c) =>
+      using(c, { maxRetries: 2 }, async (llm) => {
+        // Plain JSON under `content-encoding: gzip` (a proxy's mistake): a bad answer, never a
+        // connection failure, and the server had it: not sent again.
+        const error = await rejection(() => llm.call({ messages: ask }));
+        kind(error, InvalidResponseError, "InvalidResponseError");
+        contains(error.message, "could not be decoded", "the error message");
+        equal(error.retryable, false, "retryable");
+        return `${error.name}: ${error.message}`;
+      }),
+  ],
+  [
     "a header block too large: not resent",
     (c) =>
       using(c, { maxRetries: 2 }, async (llm) => {

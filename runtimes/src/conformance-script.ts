@@ -192,6 +192,19 @@ export const CHECK_SCRIPTS: ReadonlyMap<string, CheckScript> = new Map<string, C
     },
   ],
   [
+    "a body not in its declared gzip: InvalidResponseError, not resent",
+    {
+      replies: [
+        {
+          type: "raw",
+          headers: { "content-type": "application/json", "content-encoding": "gzip" },
+          chunks: [JSON.stringify(completionBody({ content: "not gzip at all" }))],
+        },
+      ],
+      requests: 1,
+    },
+  ],
+  [
     "a header block too large: not resent",
     {
       // 1 MiB in one header: over undici's 16 KiB, Chromium's 256 KiB and Deno's limits (Bun

@@ -189,6 +189,10 @@ describe("fetch failures, typed by the exchange", () => {
           new TypeError("error reading a body", { cause: new Error("Invalid gzip header") }),
         ),
       ],
+      [
+        "workerd's words for a body that is not in its declared gzip",
+        fetchFailure(new TypeError("Gzip decompression failed.")),
+      ],
     ];
     for (const [name, failure] of cases) {
       const typed = toTransportError(failure, context) as { name: string; retryable: boolean };

@@ -12,9 +12,9 @@ export const HEADERS_TOO_LARGE = "LOOM_HEADERS_TOO_LARGE";
 // decode, came from a server that may have acted on the request: never resent.
 const NOT_HTTP = /invalid http|error parsing|parse error|malformed/i;
 // Deno says "Invalid gzip header", "brotli error" (and the like) for a body that is not in its
-// declared coding.
+// declared coding; workerd "Gzip decompression failed.".
 const NOT_DECODED =
-  /decompression error|decoding error|error decoding|invalid (gzip|deflate|brotli|zstd)|(gzip|deflate|brotli|zstd) error/i;
+  /decompression (error|failed)|decoding error|error decoding|invalid (gzip|deflate|brotli|zstd)|(gzip|deflate|brotli|zstd) error/i;
 // Deno: "message head is too large". Only a server that began its answer can send one.
 const HEAD_TOO_LARGE = /(message )?head(er)?s? (is |are )?too large/i;
 

@@ -29,8 +29,18 @@ describe("fetchFailure", () => {
     expect(failure.code).toBe(FETCH_FAILED);
     expect(failure.message).toBe("client error (Connect): tcp connect error: Connection refused");
     expect(failure.cause).toBe(deno);
-    const browser = fetchFailure(new TypeError("Failed to fetch")) as Error & { code: string };
-    expect(browser).toMatchObject({ code: FETCH_FAILED, message: "Failed to fetch" });
+    const bare = fetchFailure(new TypeError("Failed to fetch"), "deno") as Error & { code: string };
+    expect(bare).toMatchObject({ code: FETCH_FAILED, message: "Failed to fetch" });
+  });
+
+  it("in a browser, where the same words hide a CORS refusal, the message says so", () => {
+    const browser = fetchFailure(new TypeError("Failed to fetch"), "browser") as Error;
+    expect(browser.message).toBe(
+      "Failed to fetch; a page's fetch says the same when the server refuses its origin (CORS): see the browser's console",
+    );
+    // A failure the browser does name is left as it is.
+    const decode = fetchFailure(new TypeError("Gzip decompression failed."), "browser") as Error;
+    expect(decode.message).toBe("Gzip decompression failed.");
   });
 
   it("workerd's plain `Error: Network connection lost.` and `internal error` are network failures too", () => {

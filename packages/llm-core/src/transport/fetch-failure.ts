@@ -1,3 +1,5 @@
+import { currentRuntime, type RuntimeName } from "../runtime/current-runtime.js";
+
 /** The code of a `fetch` failure that names no code of its own (a bare `TypeError`). */
 export const FETCH_FAILED = "LOOM_FETCH_FAILED";
 /** A bare failure whose words say the server's answer was not HTTP: a response had begun. */
@@ -29,10 +31,12 @@ const HEAD_TOO_LARGE = /(message )?head(er)?s? (is |are )?too large/i;
  * `Error: Network connection lost.`, and a header block too large with `Error: internal error;
  * reference = …`: the same. Anything else (an abort's reason) passes untouched.
  */
-export function fetchFailure(error: unknown): unknown {
+export function fetchFailure(
+  error: unknown,
+  runtime: RuntimeName = currentRuntime().name,
+): unknown {
   if (hasCode(error) || !(error instanceof TypeError || isLostConnection(error))) return error;
   const message = innermostMessage(error) || "the network request failed";
-  const failure = new Error(message, { cause: error });
   const code = NOT_DECODED.test(message)
     ? UNDECODABLE_BODY
     : HEAD_TOO_LARGE.test(message)
@@ -40,7 +44,13 @@ export function fetchFailure(error: unknown): unknown {
       : NOT_HTTP.test(message)
         ? BAD_RESPONSE
         : FETCH_FAILED;
-  return Object.assign(failure, { code });
+  // A page's fetch says "Failed to fetch" alike for a server that is down and for one that
+  // refused the page's origin: why, only the browser's console says.
+  const hint =
+    code === FETCH_FAILED && runtime === "browser"
+      ? "; a page's fetch says the same when the server refuses its origin (CORS): see the browser's console"
+      : "";
+  return Object.assign(new Error(`${message}${hint}`, { cause: error }), { code });
 }
 
 /**

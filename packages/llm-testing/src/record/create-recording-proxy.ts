@@ -51,6 +51,24 @@ const DROPPED = new Set([
 ]);
 
 /**
+ * Headers of the client's connection to the proxy, not of the request: fetch sets its own (and
+ * refuses `expect` and `transfer-encoding`, which curl and a body without a length send), so
+ * they are neither forwarded nor recorded.
+ */
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "keep-alive",
+  "transfer-encoding",
+  "expect",
+  "te",
+  "trailer",
+  "upgrade",
+  "proxy-connection",
+]);
+
+/**
  * Failures to reach the target at all (a wrong `target`, no network): the proxy's own trouble,
  * answered with a 502 that says so and not recorded, since no server saw the request. Any other
  * failure (a reset, a close) is the server's, and is passed on and recorded.
@@ -184,16 +202,14 @@ export async function createRecordingProxy(
   ): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const requestBody = Buffer.concat(chunks).toString("utf8");
+    const bytes = Buffer.concat(chunks);
+    // Forwarded as it came; recorded as text (a transcript holds JSON and SSE).
+    const requestBody = bytes.toString("utf8");
     const url = req.url ?? "/";
     const redactor = transcriptRedactor(req.headers, url);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (
-        typeof value === "string" &&
-        !["host", "connection", "content-length", "keep-alive"].includes(name)
-      )
-        headers[name] = value;
+      if (typeof value === "string" && !HOP_BY_HOP.has(name)) headers[name] = value;
     }
     const request: TranscriptEntry["request"] = {
       method: req.method ?? "POST",
@@ -206,7 +222,7 @@ export async function createRecordingProxy(
       upstream = await fetch(`${target.origin}${url}`, {
         method: req.method ?? "POST",
         headers,
-        body: req.method === "GET" || req.method === "HEAD" ? null : requestBody,
+        body: req.method === "GET" || req.method === "HEAD" ? null : bytes,
         signal: exchange.signal,
       });
     } catch (error) {

@@ -194,6 +194,39 @@ describe("a client that goes away mid-response", () => {
     await endless.close();
   });
 
+  it("replays what came, then leaves the connection open: the replayed client leaves its own way", async () => {
+    const replay = await createFakeServer({
+      replies: transcriptReplies([
+        {
+          request: { method: "POST", path: "/v1/chat/completions", headers: {}, body: {} },
+          response: {
+            status: 200,
+            headers: { "content-type": "text/event-stream" },
+            body: `data: ${JSON.stringify(completionChunk({ content: "more " }))}\n\n`,
+            cut: true,
+            cutBy: "client",
+          },
+        },
+      ]),
+    });
+    const res = await post(`${replay.baseUrl}/chat/completions`, {});
+    const reader = res.body?.getReader();
+    const first = await reader?.read();
+    expect(Buffer.from(first?.value ?? []).toString()).toContain("more ");
+    // Nothing more comes, and no reset either: the read is still pending when the client leaves.
+    const next = reader?.read();
+    const outcome = await Promise.race([
+      next?.then(
+        () => "read",
+        () => "failed",
+      ),
+      new Promise((resolve) => setTimeout(() => resolve("still open"), 300)),
+    ]);
+    expect(outcome).toBe("still open");
+    await reader?.cancel();
+    await replay.close();
+  });
+
   it("close() ends exchanges still going, recorded as cut by the proxy, instead of waiting for them", async () => {
     const file = transcriptFile();
     const proxy = await createRecordingProxy({ target: api.baseUrl, file });
@@ -227,6 +260,45 @@ describe("a client that goes away mid-response", () => {
       cutBy: "proxy",
     });
   });
+});
+
+describe("headers of the client's own connection", () => {
+  it.each([
+    ["expect: 100-continue", { expect: "100-continue", "content-type": "application/json" }],
+    [
+      "transfer-encoding: chunked",
+      { "transfer-encoding": "chunked", "content-type": "application/json" },
+    ],
+  ])(
+    "%s: the request is forwarded, and the header neither sent on nor recorded",
+    async (_, headers) => {
+      const proxy = await createRecordingProxy({ target: api.baseUrl });
+      api.enqueue({ type: "json", body: completionBody({ content: "forwarded" }) });
+      const { request } = await import("node:http");
+      const url = new URL(`${proxy.baseUrl}/chat/completions`);
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(url, { method: "POST", headers }, (res) => {
+          let body = "";
+          res.on("data", (chunk: Buffer) => {
+            body += chunk.toString();
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        // Sent at once: a server that never answers 100 Continue gets the body all the same.
+        req.end(JSON.stringify({ model: "m", messages: [] }));
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toContain("forwarded");
+      expect(api.lastJson()).toEqual({ model: "m", messages: [] });
+      expect(api.lastRequest?.headers.expect).toBeUndefined();
+      await proxy.close();
+      const [entry] = proxy.entries;
+      expect(entry?.response.status).toBe(200);
+      expect(entry?.request.headers).not.toHaveProperty("expect");
+      expect(entry?.request.headers).not.toHaveProperty("transfer-encoding");
+    },
+  );
 });
 
 describe("a server that closes the connection before answering", () => {

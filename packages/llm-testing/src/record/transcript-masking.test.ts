@@ -151,6 +151,31 @@ describe("a transcript holds no credential, whatever the server echoes", () => {
     }
   });
 
+  it("a key split across data lines that are no JSON, and a key as a property name: masked", async () => {
+    const proxy = await createRecordingProxy({ target: api.url });
+    try {
+      api.enqueue({
+        type: "raw",
+        headers: { "content-type": "text/event-stream" },
+        chunks: [
+          `data: ${KEY.slice(0, 12)}\n\n`,
+          `data: ${KEY.slice(12)}\n\n`,
+          `data: ${JSON.stringify({ [`k${KEY}`]: 1, nested: [{ [KEY]: "v" }] })}\n\n`,
+          "data: [DONE]\n\n",
+        ],
+      });
+      await post(proxy.baseUrl, "/v1/chat/completions", { authorization: `Bearer ${KEY}` }, {});
+      const body = proxy.entries[0]?.response.body ?? "";
+      const dataTexts = [...body.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join("");
+      expect(dataTexts).not.toContain(KEY.slice(4, 20));
+      expect(body).not.toContain(KEY.slice(12));
+      expect(body).toContain("[DONE]");
+      expect(body).toContain('"nested":[{');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("a key in a response header, or in a credential header of the request's own name", async () => {
     const proxy = await createRecordingProxy({ target: api.url });
     try {

@@ -69,19 +69,29 @@ interface Leaf {
 function maskStream(text: string, redactor: Redactor): string {
   const lines = text.split(/(?<=\n)/);
   const events = new Map<number, { prefix: string; value: object; end: string }>();
+  /** `data:` lines that are no JSON object: their texts joined too, as one more field. */
+  const texts: { at: number; prefix: string; text: string; end: string }[] = [];
   lines.forEach((line, at) => {
     const body = line.replace(/\r?\n$/, "");
     const end = line.slice(body.length);
     const data = /^data: ?/.exec(body);
     const value = data === null ? undefined : parseJson(body.slice(data[0].length));
     if (data !== null && typeof value === "object" && value !== null) {
-      events.set(at, { prefix: data[0], value, end });
+      // A secret in a property name (`{"sk-…": 1}`) is no string value: named back masked.
+      const named = maskNames(value, redactor);
+      events.set(at, { prefix: data[0], value: named, end });
+      if (named !== value) lines[at] = `${data[0]}${JSON.stringify(named)}${end}`;
       return;
     }
-    // A line that is no JSON event: masked as text.
+    if (data !== null) {
+      texts.push({ at, prefix: data[0], text: body.slice(data[0].length), end });
+      return;
+    }
+    // A line that is no event's data (`event:`, `id:`, a comment): masked as text.
     const masked = redactor.redact(body);
     if (masked !== body) lines[at] = masked + end;
   });
+  maskTexts(texts, lines, redactor);
   // The whole text of each field, to find the fields a secret is in.
   const joined = new Map<string, string>();
   for (const { value } of events.values())
@@ -118,6 +128,49 @@ function maskStream(text: string, redactor: Redactor): string {
       lines[at] = `${event.prefix}${JSON.stringify(event.value)}${event.end}`;
   }
   return lines.join("");
+}
+
+/**
+ * The `data:` lines that are no JSON object, as one text: a secret split across them (`data: sk-…`
+ * then `data: …rest`) is masked as a stream of it would be, each line its piece; else each line
+ * is masked alone.
+ */
+function maskTexts(
+  texts: readonly { at: number; prefix: string; text: string; end: string }[],
+  lines: string[],
+  redactor: Redactor,
+): void {
+  const whole = texts.map((t) => t.text).join("");
+  if (redactor.redact(whole) === whole) return;
+  const masking = redactor.streaming();
+  const out = texts.map((t) => masking.push(t.text));
+  const last = out.length - 1;
+  out[last] = `${out[last] ?? ""}${masking.end()}`;
+  texts.forEach((t, i) => {
+    lines[t.at] = `${t.prefix}${out[i]}${t.end}`;
+  });
+}
+
+/** `value` with every property name that holds a secret masked (the same object if none did). */
+function maskNames<T>(value: T, redactor: Redactor): T {
+  if (Array.isArray(value)) {
+    let changed = false;
+    const items = value.map((item) => {
+      const masked = maskNames(item, redactor);
+      if (masked !== item) changed = true;
+      return masked;
+    });
+    return (changed ? items : value) as T;
+  }
+  if (typeof value !== "object" || value === null) return value;
+  let changed = false;
+  const entries = Object.entries(value).map(([name, item]): [string, unknown] => {
+    const maskedName = redactor.redact(name);
+    const masked = maskNames(item, redactor);
+    if (maskedName !== name || masked !== item) changed = true;
+    return [maskedName, masked];
+  });
+  return (changed ? Object.fromEntries(entries) : value) as T;
 }
 
 /** Calls `visit` for every string in `value`, in order, with the path of the field it is in. */

@@ -45,7 +45,8 @@ export interface TranscriptEntry {
     body: string;
     /**
      * The exchange was broken off before the end of the body (`cutBy` says by whom): `body` is
-     * what came before, and a replay cuts the connection after it.
+     * what came before, and a replay cuts the connection after it (or, cut by the client, leaves
+     * it open after it, for the replayed client to leave as it did).
      */
     cut?: boolean;
     /**
@@ -218,7 +219,12 @@ function replyOf(entry: TranscriptEntry): FakeReply {
     status: entry.response.status,
     headers,
     chunks: [entry.response.body],
-    ...(entry.response.cut === true ? { end: "reset" as const } : {}),
+    // Cut by the server (or the proxy's close()): the client saw the connection end there. Cut
+    // by the client (its abort, its timeout): the rest never came, and the replayed client ends
+    // it as it did, its own way, so the connection stays open after what was recorded.
+    ...(entry.response.cut === true
+      ? { end: entry.response.cutBy === "client" ? ("hang" as const) : ("reset" as const) }
+      : {}),
   };
 }
 

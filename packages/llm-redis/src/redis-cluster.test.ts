@@ -150,4 +150,23 @@ describe.runIf(hasRedis)("Redis Cluster", () => {
     expect(connection.unavailable).toBe(0);
     expect(warnings).toEqual([]);
   });
+
+  it("a node of a cluster that serves no slot (CLUSTERDOWN) is refused too, never an outage", async () => {
+    // A cluster of one node that holds no slot: every command answers CLUSTERDOWN.
+    const down = await startRedis(cluster);
+    try {
+      const connection = new RedisConnection({ url: down.url, logger: { warn() {}, info() {} } });
+      open.push(connection);
+      const sent = server?.requests.length;
+      const error = await gated(connection, "fleet", "fleet")
+        .call(hello)
+        .catch((e: unknown) => e as Error);
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain("CLUSTERDOWN");
+      expect(server?.requests.length).toBe(sent);
+      expect(connection.unavailable).toBe(0);
+    } finally {
+      await down.stop();
+    }
+  });
 });

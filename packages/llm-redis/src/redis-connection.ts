@@ -173,6 +173,10 @@ export class RedisConnection {
       (url.protocol !== "redis:" && url.protocol !== "rediss:") ||
       !/^\d*$/.test(url.port) ||
       !/^\/?\d*$/.test(url.pathname) ||
+      // A Redis URL has no query or fragment: a `#`, `?` or `@` there is a password's raw
+      // character (`redis://u:p@ss#word@host` is host `ss` to a parser), never a place to go.
+      url.search !== "" ||
+      url.hash !== "" ||
       // node-redis decodes both: a stray `%` would be its URIError, not ours.
       !decodes(url.username) ||
       !decodes(url.password)
@@ -181,7 +185,7 @@ export class RedisConnection {
         issues: [
           {
             path: "url",
-            message: `must be redis://[user:password@]host[:port][/db] (or rediss://), got ${JSON.stringify(redactUrl(this.#url))}`,
+            message: `must be redis://[user:password@]host[:port][/db] (or rediss://; a password's @, #, ? or % written %40, %23, %3F, %25), got ${JSON.stringify(redactUrl(this.#url))}`,
           },
         ],
       });
@@ -489,7 +493,8 @@ export function script(source: string, name = "script"): Script {
 const UNAVAILABLE_REPLY =
   /^(BUSY|LOADING|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGAIN|OOM|NOAUTH|WRONGPASS|NOPERM)\b/;
 // Replies of a Redis Cluster node: the key is on another node, or the keys on several slots.
-const CLUSTER_REPLY = /^(MOVED|ASK|CROSSSLOT)\b/;
+// CLUSTERDOWN: a node of a cluster that has failed, a cluster node all the same.
+const CLUSTER_REPLY = /^(MOVED|ASK|CROSSSLOT|CLUSTERDOWN)\b/;
 // Replies that refuse the credentials: a wrong user or password, none given where one is
 // needed, or one given where none is set (Redis 6+ and older wordings). None holds the password.
 const CREDENTIALS_REPLY =

@@ -191,6 +191,10 @@ describe.runIf(hasRedis)("RedisRateLimiter", () => {
       "redis://:s3cretPW/x+y=@127.0.0.1:6379",
       // A stray `%` parses as a URL but cannot be decoded (node-redis would throw a URIError).
       "redis://:s3cretPW%zz@127.0.0.1:6379",
+      // A raw `@` then `#` or `?` in the password: a parser reads a host `ss` and a fragment or
+      // query; refused, never connected to `ss`, the password's tail never shown.
+      "redis://default:p@ss#s3cretPW@127.0.0.1:6379",
+      "redis://default:p@ss?s3cretPW@127.0.0.1:6379",
     ]) {
       const error = (() => {
         try {

@@ -21,6 +21,13 @@ describe("redactUrl", () => {
     ["redis://:abc#defSECRET@127.0.0.1:1", "redis://…@127.0.0.1:1"],
     ["redis://:abc?defSECRET@127.0.0.1:1/0", "redis://…@127.0.0.1:1/0"],
     ["https://u:p%zz/q#r@host.example/v1?key=k1", "https://…@host.example/v1?key=…"],
+    // A `#` after an `@` in the password: a parser reads host `ss`; the whole is masked.
+    ["redis://default:p@ss#word-SECRET@127.0.0.1:16391", "redis://…@127.0.0.1:16391"],
+    ["https://user:p@ss#w?rd/x%20y@host.example.com/v1", "https://…@host.example.com/v1"],
+    // Slashes a parser forgives, or none: user-info all the same.
+    ["https:/user:secretpw@host.example/v1", "https:/…@host.example/v1"],
+    ["https:\\\\user:secretpw@host.example/v1", "https:\\\\…@host.example/v1"],
+    ["user:secretpw@host.example/v1", "user:…@host.example/v1"],
   ])("%s shows as %s", (url, shown) => {
     expect(redactUrl(url)).toBe(shown);
   });

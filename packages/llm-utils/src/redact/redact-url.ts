@@ -1,12 +1,7 @@
 import { CREDENTIAL_PARAM } from "./redactor.js";
 
-// `scheme://user:password@`: as a URL parser reads it, up to the last `@` before the path, the
-// query or the fragment, so a password holding a space or a raw `@` is user-info to its end.
-const USERINFO = /(\/\/)[^/?#]*@/g;
-// In text that is not a URL, up to its last `@`: a pasted password holding a raw `/`, `?`, `#`
-// or `%` (base64 keys hold `/`) is what breaks the parse, so none of them can end it there.
-// Callers pass one URL, nothing around it.
-const LOOSE_USERINFO = /(\/\/)[\s\S]*@/g;
+// A scheme and whatever slashes follow it (`https://`, `https:/`, `https:\\`, `redis://`, `user:`).
+const SCHEME = /^[a-z][a-z0-9+.-]*:[/\\]*/i;
 // `?name=value` and `&name=value` pairs.
 const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
 
@@ -16,11 +11,31 @@ const QUERY_PAIR = /([?&;])([^=&#;\s]+)=([^&#;\s]*)/g;
  * not parse as a URL too, since that is exactly what a config error quotes.
  */
 export function redactUrl(url: string): string {
-  return url
-    .replace(URL.canParse(url) ? USERINFO : LOOSE_USERINFO, "$1…@")
-    .replace(QUERY_PAIR, (pair, separator: string, name: string) =>
-      CREDENTIAL_PARAM.test(decode(name)) ? `${separator}${name}=…` : pair,
-    );
+  return withoutUserinfo(url).replace(QUERY_PAIR, (pair, separator: string, name: string) =>
+    CREDENTIAL_PARAM.test(decode(name)) ? `${separator}${name}=…` : pair,
+  );
+}
+
+/**
+ * `url` with everything from its scheme to its last `@` masked, unless a URL parser reads it
+ * with a host and no user-info (`https://host/v1/models/m@001`: that `@` is its path's). A
+ * password may hold any character: a raw `/`, `%`, `#` or `?` breaks the parse or moves the
+ * host (`redis://u:p@ss#word@host` is host `ss` to a parser), so when user-info is there at
+ * all, the last `@` is taken as its end (what follows it may be more of the password; a host
+ * masked with it is the lesser harm). Callers pass one URL, nothing around it.
+ */
+function withoutUserinfo(url: string): string {
+  const at = url.lastIndexOf("@");
+  if (at < 0) return url;
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (
+    parsed !== undefined &&
+    parsed.host !== "" &&
+    parsed.username === "" &&
+    parsed.password === ""
+  )
+    return url;
+  return `${SCHEME.exec(url)?.[0] ?? ""}…${url.slice(at)}`;
 }
 
 /**

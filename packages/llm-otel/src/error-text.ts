@@ -3,8 +3,11 @@ import { APIStatusError, InvalidResponseError } from "@loom/llm-types";
 /** Where the server's own words were left out of an error's text. */
 export const WORDS_LEFT_OUT = "[the server's text is recorded only with content capture]";
 
-/** The longest `type` or `code` of an error body kept: identifiers, not prose. */
-const MAX_FIELD_CHARS = 60;
+/**
+ * A word a server names a kind of thing with (`invalid_request_error`, `context_length_exceeded`,
+ * `max_output_tokens`): kept without content capture; anything else may be prose, and is not.
+ */
+export const IDENTIFIER = /^[A-Za-z0-9_.:-]{1,60}$/;
 
 /**
  * An error's message as a span records it. With content capture it is the message itself;
@@ -17,9 +20,9 @@ export function errorText(error: unknown, capture: boolean): string {
   const message = error instanceof Error ? error.message : String(error);
   if (capture) return message;
   if (APIStatusError.isInstance(error)) {
-    const fields = [error.type, error.code]
-      .filter((field): field is string => typeof field === "string" && field !== "")
-      .map((field) => field.slice(0, MAX_FIELD_CHARS));
+    const fields = [error.type, error.code].filter(
+      (field): field is string => typeof field === "string" && IDENTIFIER.test(field),
+    );
     return [
       `HTTP ${error.status}`,
       fields.length > 0 ? ` (${fields.join(", ")})` : "",

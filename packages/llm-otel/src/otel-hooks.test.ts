@@ -628,6 +628,24 @@ describe("the server's words in what telemetry records", () => {
     );
   });
 
+  it("a type, code or finish reason that is prose, not a word: left out without capture", async () => {
+    server.enqueue({
+      type: "error",
+      status: 400,
+      body: { error: { message: "no", type: "invalid XYZZY words", code: "PLUGH words here" } },
+    });
+    await expect(llm.call(hello)).rejects.toThrow();
+    expect(only().status.message).toMatch(/^HTTP 400: \[the server's text/);
+    expect(recorded(only())).not.toContain("XYZZY");
+    exporter.reset();
+    server.enqueue({
+      type: "json",
+      body: completionBody({ content: "ok", finishReason: "stopped because XYZZY said so" }),
+    });
+    await llm.call(hello);
+    expect(only().attributes[names.GEN_AI_RESPONSE_FINISH_REASONS]).toEqual(["other"]);
+  });
+
   it("an error body quoting the prompt: with capture, its words", async () => {
     const capturing = new ChatClient(
       {},

@@ -9,7 +9,7 @@ import {
 } from "@loom/llm-types";
 import type { Attributes, Histogram, Meter, Span, Tracer } from "@opentelemetry/api";
 import { otelApi } from "#otel-api";
-import { errorStack, errorText } from "./error-text.js";
+import { errorStack, errorText, IDENTIFIER } from "./error-text.js";
 import { inputMessages, outputMessages } from "./otel-messages.js";
 import { otelRegistered } from "./otel-registered.js";
 import * as names from "./semantic-names.js";
@@ -148,7 +148,7 @@ export function otelHooks(options: OtelOptions = {}): ProviderHooks {
         span.setAttributes({
           [names.GEN_AI_RESPONSE_MODEL]: response.model,
           [names.GEN_AI_RESPONSE_ID]: response.id,
-          [names.GEN_AI_RESPONSE_FINISH_REASONS]: finishReasons(response),
+          [names.GEN_AI_RESPONSE_FINISH_REASONS]: finishReasons(response, capture(options, info)),
           [names.LLM_LATENCY_MS]: elapsed,
         });
         billed(span, response.usage, response.costUsd);
@@ -383,10 +383,13 @@ function instrumentsOf(meter: Meter): Instruments {
 }
 
 /** Every answer's finish reason, in choice order (one per answer with `n > 1`). */
-function finishReasons(response: LLMResponse): string[] {
+function finishReasons(response: LLMResponse, capture: boolean): string[] {
   const reasons: string[] = [];
   for (const answer of response.choices ?? [response])
-    if (answer.finishReason !== null) reasons.push(answer.finishReason);
+    if (answer.finishReason !== null)
+      // A server's own reason passes as it wrote it (OpenAI Responses' `incomplete_details`):
+      // without content capture, only when it is a word, not prose.
+      reasons.push(capture || IDENTIFIER.test(answer.finishReason) ? answer.finishReason : "other");
   return reasons;
 }
 

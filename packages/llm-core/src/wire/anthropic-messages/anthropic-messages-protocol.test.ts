@@ -351,6 +351,22 @@ describe("structured output through the forced tool", () => {
     });
   });
 
+  it("a reply cut by max_tokens (input {}) is refused as cut off, as the same reply streamed is", async () => {
+    const Note = z.object({ note: z.string().optional() });
+    const optional = { type: "json_schema" as const, schema: Note, name: "note" };
+    for (const responseFormat of [{ type: "json_object" as const }, optional]) {
+      const name = responseFormat.type === "json_object" ? "json" : "note";
+      server.enqueue({
+        type: "json",
+        body: message([{ type: "tool_use", id: "toolu_c", name, input: {} }], "max_tokens"),
+      });
+      const error = await failure(llm.call({ ...hello, responseFormat, maxTokens: 40 }));
+      expect(error).toBeInstanceOf(InvalidResponseError);
+      expect(error.message).toContain("cut off at maxTokens");
+      expect((error as InvalidResponseError).response?.finishReason).toBe("length");
+    }
+  });
+
   it("a reply that does not match the schema is refused like any structured reply", async () => {
     const reply = { type: "tool_use", id: "toolu_9", name: "place", input: { city: 3 } };
     server.enqueue({ type: "json", body: message([reply], "tool_use") });

@@ -75,8 +75,11 @@ export function parseMessage(body: unknown, facts: ExchangeFacts): LLMResponse {
         const name = typeof masked.name === "string" ? masked.name : "";
         if (structured !== undefined && name === structured) {
           // The reply itself: kept as the text it is, so the turn can be sent back without a
-          // tool call that no tool result answers (Anthropic refuses that).
-          const text = JSON.stringify(masked.input ?? {});
+          // tool call that no tool result answers (Anthropic refuses that). Cut by
+          // `max_tokens`, its `input` is no reply (llama.cpp's and Anthropic's `{}` for input
+          // that did not parse): none, which the format's check reports as cut off, as the
+          // same reply streamed (its partial JSON) is.
+          const text = finishReason === "length" ? "" : JSON.stringify(masked.input ?? {});
           structuredText ??= text;
           parts.push({ type: "text", text });
           continue;

@@ -7,7 +7,7 @@ export async function cli(
   argv: string[],
   options: {
     env?: NodeJS.ProcessEnv;
-    stdin?: string;
+    stdin?: string | Buffer;
     signal?: AbortSignal;
     /** Sees everything written so far, after each write: a test can press Ctrl-C mid-answer. */
     onOutput?: (stdout: string, stderr: string) => void;

@@ -146,4 +146,45 @@ describe("input that is no prompt", () => {
     expect(huge.stderr).toContain("standard input is larger than 64 MiB");
     expect(server.requests).toHaveLength(0);
   });
+
+  it.each([
+    [
+      "chat -",
+      ["chat", "-"],
+      "hello\u0000world",
+      "standard input is not text (it holds a NUL byte",
+    ],
+    ["chat, no words", ["chat"], "\u007fELF\u0002\u0001\u0000\u0000", "standard input is not text"],
+    ["compare -", ["compare", "--model", "a,b", "-"], "a\u0000b", "standard input is not text"],
+    [
+      "--system-file -",
+      ["chat", "--system-file", "-", "hi"],
+      "x\u0000",
+      "--system-file - is not text",
+    ],
+  ])("a binary standard input (%s): a usage error, nothing sent", async (_, argv, stdin, said) => {
+    const [command, ...rest] = argv as [string, ...string[]];
+    const run = await cli([command, "--base-url", server.baseUrl, ...rest], { stdin });
+    expect(run.stderr).toContain(said);
+    expect(run.code).toBe(2);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("bytes that are not UTF-8, on standard input or in a file: a usage error, nothing sent", async () => {
+    // "café" in Latin-1: sent, it would reach the model as "caf\uFFFD".
+    const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]);
+    const piped = await cli(["chat", "--base-url", server.baseUrl, "-"], { stdin: latin1 });
+    expect(piped.stderr).toContain("standard input is not UTF-8 text");
+    expect(piped.code).toBe(2);
+    const file = join(dir, "latin1.md");
+    writeFileSync(file, latin1);
+    const named = await cli(["chat", "--base-url", server.baseUrl, "--prompt-file", file]);
+    expect(named.stderr).toContain(`--prompt-file ${file} is not UTF-8 text`);
+    expect(named.code).toBe(2);
+    expect(server.requests).toHaveLength(0);
+    // UTF-8 itself, accents and emoji, is sent as it is.
+    const utf8 = await cli(["chat", "--base-url", server.baseUrl, "-"], { stdin: "café ☕\n" });
+    expect(utf8.code).toBe(0);
+    expect(asked()).toEqual([[{ role: "user", content: "café ☕" }]]);
+  });
 });

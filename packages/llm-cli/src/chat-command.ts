@@ -10,6 +10,7 @@ import { resolveCliProvider } from "./resolve-cli-provider.js";
 import { Spending, usd } from "./spending.js";
 import { STDIN } from "./standard-input.js";
 import { paintFor, showDiff } from "./terminal.js";
+import { ModelText } from "./terminal-safe.js";
 import { wordDiff } from "./word-diff.js";
 
 /**
@@ -30,6 +31,8 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
   const provider = await resolveCliProvider(args, io.env);
   const { llm, stop } = provider;
   const spending = new Spending();
+  // The answer being written: on a failure, it is ended before the CLI says anything.
+  let answer: ModelText | undefined;
   try {
     let previous: MeasuredRun | undefined;
     for (let runs = 0; ; runs++) {
@@ -44,14 +47,19 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
         await savedAgain(watched, signal);
         continue;
       }
+      const text = new ModelText(io.stdout, io.env);
+      answer = text;
       const run = await measuredRun(provider, messages, {
         stream: args.stream,
         signal,
-        onText: (text) => io.stdout.write(text),
+        onText: (piece) => text.write(piece),
       });
       spending.add(run.costUsd);
-      if (args.stream) io.stdout.write("\n");
-      else if (!args.json) io.stdout.write(`${run.response.content}\n`);
+      if (!args.stream && !args.json) text.write(run.response.content);
+      // Its colours reset before the CLI writes anything of its own.
+      text.end();
+      answer = undefined;
+      if (!args.json) io.stdout.write("\n");
       // With --watch, one document a line (JSON Lines): a reader parses each run as it comes.
       else io.stdout.write(`${JSON.stringify(run.response, null, args.watch ? undefined : 2)}\n`);
       io.stderr.write(`${usageLine(run, llm.name)}\n`);
@@ -66,6 +74,7 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
       await savedAgain(watched, signal);
     }
   } catch (error) {
+    answer?.end();
     // After Ctrl-C: what the session spent, the answer it cut short included.
     spending.fail(error, signal);
   } finally {

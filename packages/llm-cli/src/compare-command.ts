@@ -7,6 +7,7 @@ import { promptOf, systemOf } from "./prompt-source.js";
 import { baseUrlHost, type CliTarget, resolveCliProvider } from "./resolve-cli-provider.js";
 import { Spending, usd } from "./spending.js";
 import { paintFor, table } from "./terminal.js";
+import { oneLine, shownAnswer } from "./terminal-safe.js";
 
 /** One provider and model of a comparison, and its runs. */
 interface Contender {
@@ -55,16 +56,18 @@ export async function compareCommand(args: CliArgs, io: CliIo, signal: AbortSign
           // The first round's answers, each in its own section as it completes.
           if (round === 0 && !args.json)
             io.stdout.write(
-              `${paint.bold(`── ${contender.label} ──`)}\n${run.response.content}\n\n`,
+              `${paint.bold(`── ${contender.label} ──`)}\n${shownAnswer(run.response.content, io.stdout, io.env)}\n\n`,
             );
         } catch (error) {
           if (error instanceof InterruptedRun) interrupted.push(error.costUsd);
           else if (!signal.aborted) {
-            contender.error =
-              error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+            // One line: what a server said cannot add lines to the table's story.
+            contender.error = oneLine(
+              error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+            );
             if (!args.json)
               io.stdout.write(
-                `${paint.bold(`── ${contender.label} ──`)}\n${paint.red(contender.error)}\n\n`,
+                `${paint.bold(`── ${contender.label} ──`)}\n${paint.red(paint.plain(contender.error))}\n\n`,
               );
           }
         } finally {

@@ -3,7 +3,7 @@ import { type CliArgs, parseCliArgs } from "./cli-args.js";
 import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
-import { terminalSafe } from "./terminal-safe.js";
+import { oneLine, terminalSafe } from "./terminal-safe.js";
 
 // Each command, and the library behind it, is loaded when it runs: `--help` and `--version`
 // load nothing but this file's own, so they answer in the time Node takes to start.
@@ -15,8 +15,8 @@ export async function runCli(
   signal: AbortSignal,
 ): Promise<number> {
   // On a terminal, what a server or a model says is shown, never acted on (see `terminalSafe`).
-  const stdout = watchWrites(terminalSafe(io.stdout));
-  const safe = { ...io, stdout: stdout.stream, stderr: terminalSafe(io.stderr) };
+  const stdout = watchWrites(terminalSafe(io.stdout, io.env));
+  const safe = { ...io, stdout: stdout.stream, stderr: terminalSafe(io.stderr, io.env) };
   const outcome = await run(argv, safe, signal);
   // A script that asked for JSON reads stdout as JSON: a failure before anything was printed
   // is said there too, and so is one that ends a run of JSON lines (`--watch`). Compare's table
@@ -111,8 +111,15 @@ function exitCode(error: unknown, { ConfigError, LLMError }: Errors): number {
   return EXIT.failure;
 }
 
-function message(error: unknown, { APIStatusError }: Errors): string {
-  if (APIStatusError.isInstance(error)) return `API error ${error.status}: ${error.message}`;
+/**
+ * The failure in words. What a server said is kept on one line (its line breaks shown as `^J`,
+ * `^M`): a message cannot add lines of its own, or go back over the CLI's. The CLI's own usage
+ * and config errors may take several lines (a list of choices, one line per issue).
+ */
+function message(error: unknown, { APIStatusError, ConfigError, LLMError }: Errors): string {
+  if (APIStatusError.isInstance(error))
+    return oneLine(`API error ${error.status}: ${error.message}`);
+  if (LLMError.isInstance(error) && !ConfigError.isInstance(error)) return oneLine(error.message);
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createFakeServer, textStream } from "@loom/llm-testing";
 import { describe, expect, it } from "vitest";
 
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -88,5 +89,27 @@ describe.runIf(hasScript)("in a terminal", () => {
       run.stop();
       await run.exited;
     }
+  });
+
+  it("a model's escapes: colours act and are reset before the CLI's line; conceal is shown", async () => {
+    const server = await createFakeServer({
+      fallback: textStream(["\u001b[8mhidden\r", "\u001b[31mred", "\u202Eevil"]),
+    });
+    try {
+      const run = inTerminal(["chat", "--base-url", server.baseUrl, "hi"]);
+      expect(await run.exited).toBe(0);
+      const screen = run.screen();
+      expect(screen).toContain("^[[8mhidden^M\u001b[31mred<U+202E>evil\u001b[0m\r\n[");
+      expect(screen).not.toContain("\u001b[8m");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("TERM=dumb: no escape sequence of the CLI's own, as with NO_COLOR", async () => {
+    const run = inTerminal(["compare", "--offline", "--model", "a,b", "hello"], { TERM: "dumb" });
+    expect(await run.exited).toBe(0);
+    expect(run.screen()).toContain("── offline · a ──");
+    expect(run.screen()).not.toContain("\u001b[");
   });
 });

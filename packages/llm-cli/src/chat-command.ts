@@ -75,6 +75,9 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
     }
   } catch (error) {
     answer?.end();
+    // An error mid-answer is said on a line of its own, as Ctrl-C is (which breaks the line on
+    // stderr, before its own).
+    if (!signal.aborted && answer?.started === true && !answer.endsLine) io.stdout.write("\n");
     // After Ctrl-C: what the session spent, the answer it cut short included.
     spending.fail(error, signal);
   } finally {

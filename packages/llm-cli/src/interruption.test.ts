@@ -345,6 +345,51 @@ describe("Ctrl-C says what was spent", () => {
   });
 });
 
+describe("an error mid-answer is said as Ctrl-C is", () => {
+  /** A stream that sends `pieces` (the first with `usage`, when given), then an error event. */
+  function failing(pieces: string[], usage?: ReturnType<typeof wireUsage>) {
+    return {
+      type: "sse" as const,
+      done: false,
+      events: [
+        ...pieces.map((content, i) =>
+          completionChunk({ content }, i === 0 && usage ? { usage } : {}),
+        ),
+        { event: "error", data: JSON.stringify({ error: { message: "upstream failed" } }) },
+      ],
+    };
+  }
+
+  it("chat: the answer's line ended, then the error and what was spent (unknown)", async () => {
+    const broken = await server({ replies: [failing(["partial"])] });
+    const run = await cli(["chat", "--base-url", broken.baseUrl, "hi"]);
+    expect(run.stdout).toBe("partial\n");
+    expect(run.stderr).toMatch(
+      /^loom-llm: [^\n]*upstream failed[^\n]*; spent an unknown amount on 1 answer \(1 cut short by an error, cost unknown\)\n$/,
+    );
+    expect(run.code).toBe(4);
+  });
+
+  it("chat: usage reported before the error is priced; an answer ending its line gets no other", async () => {
+    const broken = await server({
+      replies: [failing(["line\n"], wireUsage(1_000_000, 1_000_000))],
+    });
+    const file = config({ box: { baseUrl: broken.baseUrl, input: 0.5, output: 1 } });
+    const run = await cli(["chat", "--config", file, "--provider", "box", "hi"]);
+    expect(run.stdout).toBe("line\n");
+    expect(run.stderr).toMatch(/; spent \$1\.500000 on 1 answer \(1 cut short by an error\)\n$/);
+    expect(run.code).toBe(4);
+  });
+
+  it("chat: an error before any text says no spending", async () => {
+    const refused = await server({ replies: [{ type: "error", status: 400, body: "bad" }] });
+    const run = await cli(["chat", "--base-url", refused.baseUrl, "hi"]);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).not.toContain("spent");
+    expect(run.code).toBe(4);
+  });
+});
+
 /** The built binary run as a user runs it, what it writes collected, ended after the test. */
 function builtCli(args: string[], stdin: "pipe" | "ignore") {
   const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));

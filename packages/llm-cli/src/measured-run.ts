@@ -27,6 +27,19 @@ export class InterruptedRun extends Error {
   }
 }
 
+// The answers an error cut short after some of their text was shown, with what is known of
+// their cost: the usage the error carries (what the server reported before failing), else the
+// last the stream reported.
+const cutShort = new WeakMap<object, { costUsd: number | undefined }>();
+
+/**
+ * What the answer an error ended mid-way had cost (`costUsd` undefined when unknown), or
+ * undefined when the error came before any of its text.
+ */
+export function cutShortBy(error: unknown): { costUsd: number | undefined } | undefined {
+  return typeof error === "object" && error !== null ? cutShort.get(error) : undefined;
+}
+
 /**
  * Asks once, streamed or not, timing the first piece of text and the whole answer. When the
  * signal aborts it, it throws an `InterruptedRun` with what is known of the answer's cost.
@@ -66,6 +79,12 @@ export async function measuredRun(
   } catch (error) {
     if (options.signal.aborted)
       throw new InterruptedRun(usage === undefined ? undefined : priceOf(usage), error);
+    if (ttftMs !== undefined && typeof error === "object" && error !== null) {
+      const paid = (error as { usage?: Usage }).usage ?? usage;
+      cutShort.set(error, {
+        costUsd: paid?.reported === false ? undefined : paid && priceOf(paid),
+      });
+    }
     throw error;
   }
   return {

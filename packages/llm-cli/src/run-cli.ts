@@ -60,7 +60,10 @@ async function run(argv: readonly string[], io: CliIo, signal: AbortSignal): Pro
       return { code: EXIT.interrupted, json, lines, failure };
     }
     const errors = await import("@loom/llm-types");
-    const said = message(error, errors);
+    // An error that ended an answer mid-way says what was spent, as Ctrl-C does.
+    const spent = (await import("./spending.js")).spentBefore(error);
+    const said =
+      spent === undefined ? message(error, errors) : `${message(error, errors)}; ${spent}`;
     io.stderr.write(`loom-llm: ${said}\n`);
     const code = exitCode(error, errors);
     if (!json) return { code, json, lines };

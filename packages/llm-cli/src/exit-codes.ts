@@ -9,6 +9,11 @@ export const EXIT = {
   config: 3,
   /** The API answered with an error (the status is printed). */
   api: 4,
+  /**
+   * Standard output or error could not be written (a full disk, `> /dev/full`): EX_IOERR of
+   * sysexits.h. `main.ts` exits with it; a reader that went away (EPIPE) is no error.
+   */
+  output: 74,
   /** Interrupted (Ctrl-C), as shells report SIGINT. */
   interrupted: 130,
 } as const;

@@ -2,7 +2,7 @@
 // short included (its cost known only when its usage had arrived). In process, Ctrl-C is the
 // abort of the signal `main.ts` aborts on SIGINT; the last test sends a real SIGINT.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -342,6 +342,32 @@ describe("Ctrl-C says what was spent", () => {
     expect(await run.exited).toBe(0);
     expect(run.output.stderr).not.toContain("EPIPE");
     expect(run.output.stderr).not.toContain("Unhandled");
+  });
+});
+
+describe("an output that cannot be written", () => {
+  it("stdout on a full disk (/dev/full): one line on stderr, exit 74, no stack trace", async () => {
+    const answer = await server({ replies: [textStream(["an answer"])] });
+    const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+    const full = openSync("/dev/full", "w");
+    try {
+      const started = spawn(process.execPath, [main, "chat", "--base-url", answer.baseUrl, "hi"], {
+        stdio: ["ignore", full, "pipe"],
+      });
+      child = started;
+      let stderr = "";
+      started.stderr?.on("data", (data: Buffer) => {
+        stderr += data.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => started.once("exit", resolve));
+      expect(stderr).toMatch(
+        /(^|\n)loom-llm: cannot write to standard output: ENOSPC: no space left on device, write\n$/,
+      );
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(code).toBe(74);
+    } finally {
+      closeSync(full);
+    }
   });
 });
 

@@ -16,6 +16,7 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // the CLI skips compiling the library again (imports are hoisted: the CLI is loaded below).
 nodeModule.enableCompileCache?.();
 const { runCli } = await import("./run-cli.js");
+const { EXIT } = await import("./exit-codes.js");
 
 const controller = new AbortController();
 // Ctrl-C aborts the request or stream cleanly; a second one exits at once. A prompt still being
@@ -28,11 +29,15 @@ process.once("SIGINT", () => {
   process.once("SIGINT", () => process.exit(130));
 });
 // A reader that went away (`| head`): stop quietly, as shell tools do, asking nothing more.
+// Any other failed write (a full disk, `> /dev/full`) is said in one line on stderr, when the
+// failed stream is not stderr itself, and ends the run with its own status.
 for (const stream of [process.stdout, process.stderr])
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
     controller.abort();
-    process.exit(process.exitCode ?? 0);
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    if (stream === process.stdout)
+      process.stderr.write(`loom-llm: cannot write to standard output: ${error.message}\n`);
+    process.exit(EXIT.output);
   });
 const code = await runCli(
   process.argv.slice(2),

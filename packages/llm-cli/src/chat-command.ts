@@ -6,7 +6,7 @@ import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { type MeasuredRun, measuredRun } from "./measured-run.js";
 import { promptOf, systemOf } from "./prompt-source.js";
-import { resolveCliProvider } from "./resolve-cli-provider.js";
+import { resolveCliProvider, retryProgress } from "./resolve-cli-provider.js";
 import { Spending, usd } from "./spending.js";
 import { STDIN } from "./standard-input.js";
 import { paintFor, showDiff } from "./terminal.js";
@@ -28,7 +28,7 @@ export async function chatCommand(args: CliArgs, io: CliIo, signal: AbortSignal)
       "--watch needs a --prompt-file or --system-file to watch (a file, not - for stdin)",
       EXIT.usage,
     );
-  const provider = await resolveCliProvider(args, io.env);
+  const provider = await resolveCliProvider(args, io.env, {}, retryProgress(args, io.stderr));
   const { llm, stop } = provider;
   const spending = new Spending();
   // The answer being written: on a failure, it is ended before the CLI says anything.

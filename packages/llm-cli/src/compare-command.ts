@@ -4,7 +4,12 @@ import type { CliIo } from "./cli-io.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { InterruptedRun, type MeasuredRun, measuredRun } from "./measured-run.js";
 import { promptOf, systemOf } from "./prompt-source.js";
-import { baseUrlHost, type CliTarget, resolveCliProvider } from "./resolve-cli-provider.js";
+import {
+  baseUrlHost,
+  type CliTarget,
+  resolveCliProvider,
+  retryProgress,
+} from "./resolve-cli-provider.js";
 import { Spending, usd } from "./spending.js";
 import { paintFor, table } from "./terminal.js";
 import { oneLine, shownAnswer } from "./terminal-safe.js";
@@ -42,7 +47,12 @@ export async function compareCommand(args: CliArgs, io: CliIo, signal: AbortSign
     await Promise.all(
       contenders.map(async (contender) => {
         if (contender.error !== undefined) return;
-        const provider = await resolveCliProvider(args, io.env, contender.target);
+        const provider = await resolveCliProvider(
+          args,
+          io.env,
+          contender.target,
+          retryProgress(args, io.stderr, contender.label),
+        );
         try {
           if (live) io.stderr.write(progress.dim(`${contender.label}: asking…\n`));
           const run = await measuredRun(provider, messages, { stream: true, signal });

@@ -6,7 +6,7 @@ import { CliError, EXIT } from "./exit-codes.js";
 import { failureJson } from "./failure-json.js";
 import { measuredRun } from "./measured-run.js";
 import { parseTranscript } from "./recorded-turns.js";
-import { resolveCliProvider } from "./resolve-cli-provider.js";
+import { resolveCliProvider, retryProgress } from "./resolve-cli-provider.js";
 import { Spending, usd } from "./spending.js";
 import { readInput, STDIN } from "./standard-input.js";
 import { paintFor, showDiff } from "./terminal.js";
@@ -33,7 +33,7 @@ export async function replayCommand(args: CliArgs, io: CliIo, signal: AbortSigna
     await readInput(path, io, "transcript"),
     path === STDIN ? "<stdin>" : path,
   );
-  const provider = await resolveCliProvider(args, io.env);
+  const provider = await resolveCliProvider(args, io.env, {}, retryProgress(args, io.stderr));
   const paint = paintFor(io.stdout, io.env);
   const results: Json[] = [];
   const recorded = new Spending();

@@ -12,7 +12,14 @@ import {
   resolveFromConfig,
   resolvePreset,
 } from "@loom/llm-providers/internal";
-import { ConfigError, type LLMContext, type Usage } from "@loom/llm-types";
+import {
+  APIStatusError,
+  ConfigError,
+  type LLMContext,
+  type ProviderHooks,
+  type RetryInfo,
+  type Usage,
+} from "@loom/llm-types";
 import type { CliArgs } from "./cli-args.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { startOfflineServer } from "./offline-server.js";
@@ -56,9 +63,10 @@ export async function resolveCliProvider(
   args: CliArgs,
   env: NodeJS.ProcessEnv,
   target: CliTarget = {},
+  progress?: RetryProgress,
 ): Promise<CliProvider> {
   try {
-    return await resolveProvider(args, env, target);
+    return await resolveProvider(args, env, target, progress);
   } catch (error) {
     throw flagError(error, args) ?? error;
   }
@@ -87,7 +95,10 @@ async function resolveProvider(
   args: CliArgs,
   env: NodeJS.ProcessEnv,
   target: CliTarget,
+  progress: RetryProgress | undefined,
 ): Promise<CliProvider> {
+  const priced = (ctx: LLMContext, resolved: ResolvedProvider) =>
+    pricedProvider(ctx, resolved, progress);
   const ctx: LLMContext = { env, agentId: "loom-llm-cli" };
   const model = target.model ?? args.model;
   const overrides: ProviderOverrides = {};
@@ -150,9 +161,20 @@ async function resolveProvider(
  * price lookup kept: the CLI prices what a stream cut short had reported with the same price
  * the provider's cost hooks would have used for the whole answer.
  */
-function priced(ctx: LLMContext, resolved: ResolvedProvider): Omit<CliProvider, "stop"> {
-  const { config, hooks, cost } = resolved;
+function pricedProvider(
+  ctx: LLMContext,
+  resolved: ResolvedProvider,
+  progress: RetryProgress | undefined,
+): Omit<CliProvider, "stop"> {
+  const { config, cost } = resolved;
+  // The provider's own retry budget, known once it is built: the hook runs only after that.
+  let maxRetries = 0;
+  const said: ProviderHooks = {
+    onRetry: (retry) => progress?.write(retryLine(retry, maxRetries, progress)),
+  };
+  const hooks = progress === undefined ? resolved.hooks : [...resolved.hooks, said];
   const llm = new LLMProvider(ctx, config, { hooks, ...cost, telemetry: false });
+  maxRetries = llm.config.maxRetries;
   // The lookup of the cost hooks: the provider's one price, else its table over the built-in one.
   const prices = cost.price ?? { ...MODEL_PRICES, ...cost.prices };
   return { llm, priceOf: (usage) => estimateCost(llm.model, usage, prices)?.usd };
@@ -161,4 +183,46 @@ function priced(ctx: LLMContext, resolved: ResolvedProvider): Omit<CliProvider, 
 /** The name a server given by `--base-url` alone goes by: its host (never its credentials). */
 export function baseUrlHost(baseUrl: string): string {
   return URL.canParse(baseUrl) ? new URL(baseUrl).host : "custom";
+}
+
+/** Where a run says that it waits to try again: a terminal's stderr, and the contender's label. */
+export interface RetryProgress {
+  write(line: string): void;
+  label?: string | undefined;
+}
+
+/**
+ * `loom-llm: HTTP 429 (RateLimitError); retrying in 20 s (attempt 2 of 3)`: one line per retry,
+ * so a wait the server asked for is not silence. A free retry on a stale socket, at once, is not
+ * said.
+ */
+function retryLine(retry: RetryInfo, maxRetries: number, progress: RetryProgress): string {
+  if (retry.delayMs === 0 && retry.reason === "stale keep-alive socket") return "";
+  const error = retry.error;
+  const what = APIStatusError.isInstance(error)
+    ? `HTTP ${error.status} (${error.name})`
+    : error instanceof Error
+      ? error.name
+      : "failed";
+  const wait =
+    retry.delayMs < 1_000
+      ? `${Math.round(retry.delayMs)} ms`
+      : `${Number((retry.delayMs / 1_000).toFixed(1))} s`;
+  const label = progress.label === undefined ? "" : `${progress.label}: `;
+  return `loom-llm: ${label}${what}; retrying in ${wait} (attempt ${retry.attempt + 1} of ${maxRetries + 1})\n`;
+}
+
+/** Retry progress on stderr when it is a terminal and the run is for a person (not `--json`). */
+export function retryProgress(
+  args: Pick<CliArgs, "json">,
+  stderr: NodeJS.WritableStream & { isTTY?: boolean },
+  label?: string,
+): RetryProgress | undefined {
+  if (stderr.isTTY !== true || args.json) return undefined;
+  return {
+    write: (line) => {
+      if (line !== "") stderr.write(line);
+    },
+    label,
+  };
 }

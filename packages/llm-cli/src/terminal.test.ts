@@ -6,8 +6,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createFakeServer, textStream } from "@loom/llm-testing";
+import { completionBody, createFakeServer, textStream } from "@loom/llm-testing";
 import { describe, expect, it } from "vitest";
+import { cli } from "./cli.fixture.js";
 
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const hasScript = (() => {
@@ -111,5 +112,47 @@ describe.runIf(hasScript)("in a terminal", () => {
     expect(await run.exited).toBe(0);
     expect(run.screen()).toContain("── offline · a ──");
     expect(run.screen()).not.toContain("\u001b[");
+  });
+
+  it("a retry is said on the terminal: what failed, how long the wait, which attempt is next", async () => {
+    const slowDown = {
+      type: "error" as const,
+      status: 429,
+      headers: { "retry-after-ms": "300" },
+      body: { error: { message: "slow down" } },
+    };
+    const server = await createFakeServer({
+      // The first run retried twice, the piped and the --json runs once.
+      replies: [
+        slowDown,
+        { ...slowDown, headers: { "retry-after": "1" } },
+        textStream(["ok"]),
+        slowDown,
+        textStream(["ok"]),
+        slowDown,
+        { type: "json", body: completionBody({ content: "ok" }) },
+      ],
+    });
+    try {
+      const run = inTerminal(["chat", "--base-url", server.baseUrl, "hi"]);
+      expect(await run.exited).toBe(0);
+      const screen = run.screen();
+      expect(screen).toContain(
+        "loom-llm: HTTP 429 (RateLimitError); retrying in 300 ms (attempt 2 of 3)\r\n",
+      );
+      expect(screen).toContain(
+        "loom-llm: HTTP 429 (RateLimitError); retrying in 1 s (attempt 3 of 3)\r\nok",
+      );
+      // Not on a terminal, and with --json, nothing more is said.
+      const piped = await cli(["chat", "--base-url", server.baseUrl, "hi"]);
+      expect(piped.code).toBe(0);
+      expect(piped.stderr).not.toContain("retrying");
+      const json = inTerminal(["chat", "--json", "--base-url", server.baseUrl, "hi"]);
+      expect(await json.exited, json.screen()).toBe(0);
+      expect(json.screen()).not.toContain("retrying");
+      expect(server.requests).toHaveLength(7);
+    } finally {
+      await server.close();
+    }
   });
 });

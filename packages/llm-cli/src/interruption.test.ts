@@ -319,6 +319,23 @@ describe("Ctrl-C says what was spent", () => {
     );
   });
 
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)(
+    "a real %s mid-stream ends as Ctrl-C does: exit %i, what was spent",
+    async (name, status) => {
+      const slow = await server({ replies: [stalling(["Bon"])] });
+      const run = builtCli(["chat", "--base-url", slow.baseUrl, "hi"], "ignore");
+      await until(() => run.output.stdout.includes("Bon"), "the first words of the answer");
+      run.process.kill(name);
+      expect(await run.exited).toBe(status);
+      expect(run.output.stderr).toBe(
+        "\nloom-llm: interrupted; spent an unknown amount on 1 answer (1 interrupted, cost unknown)\n",
+      );
+    },
+  );
+
   it("a real SIGINT while the prompt is read from standard input: exit 130 at once, nothing asked", async () => {
     const never = await server({ replies: [stalling(["never"])] });
     // Standard input open and silent, as a terminal waiting for the prompt is.

@@ -23,17 +23,29 @@ const controller = new AbortController();
 // read from standard input (`-`, a terminal) stops being read too: else the first Ctrl-C would
 // only take effect once the prompt ended. What was read of it goes nowhere: the signal is
 // aborted first, and an aborted request is never sent.
-process.once("SIGINT", () => {
-  controller.abort();
-  process.stdin.destroy();
-  process.once("SIGINT", () => process.exit(130));
-});
+// SIGTERM (`kill`, a service manager) and SIGHUP (the terminal closed) end a run as Ctrl-C does:
+// the answer's line ended, what was spent, colours reset; the exit status is the signal's, as
+// shells report it (143, 129).
+let signalled: number | undefined;
+for (const [name, status] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+] as const)
+  process.once(name, () => {
+    signalled ??= status;
+    controller.abort();
+    process.stdin.destroy();
+    process.once(name, () => process.exit(status));
+  });
 // A reader that went away (`| head`): stop quietly, as shell tools do, asking nothing more.
 // Any other failed write (a full disk, `> /dev/full`) is said in one line on stderr, when the
 // failed stream is not stderr itself, and ends the run with its own status.
 for (const stream of [process.stdout, process.stderr])
   stream.on("error", (error: NodeJS.ErrnoException) => {
     controller.abort();
+    // A terminal closed (SIGHUP) fails its writes too: the signal is the reason to report.
+    if (signalled !== undefined) process.exit(signalled);
     if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
     if (stream === process.stdout)
       process.stderr.write(`loom-llm: cannot write to standard output: ${error.message}\n`);
@@ -44,4 +56,4 @@ const code = await runCli(
   { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
   controller.signal,
 );
-process.exitCode = code;
+process.exitCode = signalled !== undefined && code === EXIT.interrupted ? signalled : code;

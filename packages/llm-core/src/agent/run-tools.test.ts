@@ -231,6 +231,19 @@ describe("runTools", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("a turn without calls cut by maxTokens (an answer cut short): stopReason truncated, not answered", async () => {
+    server.enqueue({
+      type: "json",
+      // llama.cpp, a forced call cut before its arguments: the start of the call as text.
+      body: completionBody({ content: "<tool_call>\n  ", finishReason: "length" }),
+    });
+    const result = await runTools(llm, { messages: ask, tools: [weather], toolChoice: "required" });
+    expect(result.stopReason).toBe("truncated");
+    expect(result.response.finishReason).toBe("length");
+    expect(result.pendingToolCalls).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("with no executor at all, returns the pending calls to the caller", async () => {
     server.enqueue(calls({ id: "p1", name: "search", arguments: { q: "x" } }));
     const result = await runTools(llm, { messages: ask, tools: [{ name: "search" }] });

@@ -34,15 +34,17 @@ export interface ToolStep {
 
 /** Why the loop ended. */
 export type StopReason =
-  /** The model answered without calling tools. */
+  /** The model answered without calling tools, its answer whole. */
   | "answered"
   /** `maxIterations` model calls were made and the model still wanted tools. */
   | "max-iterations"
   /** A call has no `execute` and the context has no `tool` executor: it is the caller's to run. */
   | "pending-tools"
   /**
-   * The model's turn was cut by `maxTokens` (finish reason `length`) while it called tools: its
-   * calls may be incomplete, so none is run. They are in `pendingToolCalls`; raise `maxTokens`.
+   * The model's turn was cut by `maxTokens` (finish reason `length`): while it called tools, its
+   * calls may be incomplete, so none is run (they are in `pendingToolCalls`); else its answer is
+   * cut short (a text answer, or the start of a call a server could not read as one). Raise
+   * `maxTokens`.
    */
   | "truncated";
 
@@ -137,7 +139,9 @@ export async function runTools(
       steps.push(step);
       await onStep?.(step);
       // Anthropic pauses a long turn of its own server tools (`pause_turn`): the turn, sent
-      // back as it is, lets the model go on with it. Any other turn without calls is the answer.
+      // back as it is, lets the model go on with it. A turn cut by `maxTokens` is no whole
+      // answer (a call cut early may even read as text). Any other turn without calls is one.
+      if (response.finishReason === "length") return end("truncated", response);
       if (response.finishReason !== "pause_turn") return end("answered", response);
       if (index + 1 >= maxIterations) return end("max-iterations", response);
       continue;

@@ -7,7 +7,7 @@ export const WORDS_LEFT_OUT = "[the server's text is recorded only with content 
  * A word a server names a kind of thing with (`invalid_request_error`, `context_length_exceeded`,
  * `max_output_tokens`): kept without content capture; anything else may be prose, and is not.
  */
-export const IDENTIFIER = /^[A-Za-z0-9_.:-]{1,60}$/;
+export const IDENTIFIER: RegExp = /^[A-Za-z0-9_.:-]{1,60}$/;
 
 /**
  * An error's message as a span records it. With content capture it is the message itself;

@@ -6,6 +6,9 @@ type SchemaSupport = typeof import("./schema-support.js");
 let support: SchemaSupport | undefined;
 let loading: Promise<void> | undefined;
 
+/** The import, made once: a default written inline would be a new function on every request. */
+const importSupport = (): Promise<SchemaSupport> => import("./schema-support.js");
+
 /** The part of a request that needs schema support, or `undefined`. */
 function needing({ tools, responseFormat }: SchemaCarrier): string | undefined {
   if (responseFormat !== undefined) return "responseFormat";
@@ -23,12 +26,25 @@ function needing({ tools, responseFormat }: SchemaCarrier): string | undefined {
 export function prepareSchemaSupport(
   request: SchemaCarrier,
   facts: SchemaCarrier & Pick<ExchangeFacts, "provider" | "model">,
-  load: () => Promise<SchemaSupport> = () => import("./schema-support.js"),
+  load: () => Promise<SchemaSupport> = importSupport,
 ): Promise<void> | undefined {
   const path = needing(request) ?? needing(facts);
   if (path === undefined) return undefined;
   if (support !== undefined)
     return support.prepareSchemas(request) ?? support.prepareSchemas(facts);
+  return loadThenPrepare(request, facts, load, path);
+}
+
+/**
+ * The first request that needs schema support: load it, then prepare. A function of its own:
+ * the closures here would make every request (most need none) allocate their context.
+ */
+function loadThenPrepare(
+  request: SchemaCarrier,
+  facts: SchemaCarrier & Pick<ExchangeFacts, "provider" | "model">,
+  load: () => Promise<SchemaSupport>,
+  path: string,
+): Promise<void> | undefined {
   loading ??= load().then(
     (module) => {
       support = module;

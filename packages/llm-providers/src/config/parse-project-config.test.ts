@@ -195,7 +195,7 @@ describe("parseProjectConfig: each bad file names file, table and key", () => {
     [
       "a literal key over plain http",
       `[llm.mine]\nbase_url = "http://llm.example.com/v1"\nmodel = "m"\napi_key = "sk-0123456789abcdef"\n`,
-      "llm.mine.base_url: refusing to send the API key over plain http:// to llm.example.com; use https:// or set allowInsecureHttp: true",
+      "llm.mine.base_url: refusing to send the API key over plain http:// to llm.example.com; use https:// or set allowInsecureHttp: true (in loom.toml: allow_insecure_http = true)",
     ],
   ])("%s", (_name, text, line) => {
     const error = configError(text);

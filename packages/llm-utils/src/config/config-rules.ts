@@ -215,7 +215,7 @@ export function insecureKeyProblem(config: {
   if (config.apiKey === undefined || config.allowInsecureHttp) return undefined;
   const url = new URL(config.baseUrl);
   if (url.protocol !== "http:" || LOOPBACK_HOSTS.test(url.hostname)) return undefined;
-  return `refusing to send the API key over plain http:// to ${url.host}; use https:// or set allowInsecureHttp: true`;
+  return `refusing to send the API key over plain http:// to ${url.host}; use https:// or set allowInsecureHttp: true (in loom.toml: allow_insecure_http = true)`;
 }
 
 /**

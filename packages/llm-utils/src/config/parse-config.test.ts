@@ -269,7 +269,7 @@ describe("parseConfig: each bad value is named with its reason", () => {
       {
         path: "baseUrl",
         message:
-          "refusing to send the API key over plain http:// to llm.example.com; use https:// or set allowInsecureHttp: true",
+          "refusing to send the API key over plain http:// to llm.example.com; use https:// or set allowInsecureHttp: true (in loom.toml: allow_insecure_http = true)",
       },
     ]);
   });

@@ -7,67 +7,85 @@ import type { CallContext } from "./call-context.js";
 
 /**
  * Lets an attempt through: every gate (rate limits, budgets) in order, then a slot under
- * `maxConcurrency`, so a request waiting on a limit holds no slot. Waiting is abortable (the
- * call's signal, `close()`); a refusal leaves the gates already passed as if nothing was sent.
- * The attempt holds what was passed until it is released.
+ * `maxConcurrency`, so a request waiting on a limit holds no slot. One that then had to wait for
+ * a slot passes the gates again, holding it: the gates count a request when they let it through,
+ * and requests let through together that queued for slots would go out together as slots free,
+ * more in a rate limit's window than it allows. Waiting is abortable (the call's signal,
+ * `close()`); a refusal leaves the gates already passed as if nothing was sent. The attempt
+ * holds what was passed until it is released.
  */
 export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
-  const { client, request, info, facts } = ctx;
+  const { client, facts } = ctx;
   const signal = ctx.signal;
-  const gates = client.gates;
-  let passes: GatePass[] | undefined;
-  if (gates.length > 0) {
-    passes = [];
-    const entry: GateEntry = {
-      provider: facts.provider,
-      model: facts.model,
-      estimatedTokens: estimateTokens(
-        request,
-        client.wire.protocol.maxOutputTokens(client.config, request),
-      ),
-      request,
-      deadline: ctx.deadline,
-    };
-    // `close()` ends a wait at a gate too, as it ends a wait for a slot.
-    const closing = client.closing;
-    const gateSignal = signal === undefined ? closing : AbortSignal.any([signal, closing]);
-    const started = performance.now();
-    try {
-      for (const gate of gates)
-        passes.push(checkedPass(gate, await entered(gate, entry, gateSignal)));
-    } catch (error) {
-      for (const pass of passes) pass.leave({ sent: false });
-      // A wait that ended in an abort, a deadline or a refusal is worth seeing most.
-      const waitedMs = performance.now() - started;
-      if (waitedMs >= 1) client.hooks.wait(waitedMs, request, info);
-      if (closing.aborted && !signal?.aborted) throw client.closedError(facts);
-      throw toTransportError(error, { meta: facts, signal, delivered: false });
-    }
-    // What the gates held the request for: the time to pass one that did not hold it (a busy
-    // event loop, a round trip to a shared store) is not a wait.
-    let waitedMs = 0;
-    for (const pass of passes) waitedMs += pass.waitedMs;
-    if (waitedMs > 0) client.hooks.wait(waitedMs, request, info);
-  }
+  let passes = client.gates.length > 0 ? await passGates(ctx, attempt) : undefined;
   const limit = client.limit;
   if (limit !== undefined) {
+    const queued = limit.full;
     try {
       await limit.acquire(signal);
     } catch (error) {
-      for (const pass of passes ?? []) pass.leave({ sent: false });
+      attempt.handBack(passes);
       throw toTransportError(error, { meta: facts, signal, delivered: false });
+    }
+    if (queued && passes !== undefined) {
+      attempt.handBack(passes);
+      passes = undefined;
+      try {
+        passes = await passGates(ctx, attempt);
+      } catch (error) {
+        limit.release();
+        throw error;
+      }
     }
   }
   // Aborted as the last gate let it through (in the same turn): it goes nowhere, and the gates
   // hear it was not sent (a transport handed an aborted signal would make it look as if it
   // may have been).
   if (signal?.aborted || client.closing.aborted) {
-    for (const pass of passes ?? []) pass.leave({ sent: false });
+    attempt.handBack(passes);
     limit?.release();
     if (client.closing.aborted && !signal?.aborted) throw client.closedError(facts);
     throw toTransportError(signal?.reason, { meta: facts, signal, delivered: false });
   }
   attempt.admit(passes, limit, client.transport.poolsAfterTurn === true);
+}
+
+/** Every gate in order: the passes, or the refusal or abort as the call's error. */
+async function passGates(ctx: CallContext, attempt: Attempt): Promise<GatePass[]> {
+  const { client, request, info, facts } = ctx;
+  const signal = ctx.signal;
+  const passes: GatePass[] = [];
+  const entry: GateEntry = {
+    provider: facts.provider,
+    model: facts.model,
+    estimatedTokens: estimateTokens(
+      request,
+      client.wire.protocol.maxOutputTokens(client.config, request),
+    ),
+    request,
+    deadline: ctx.deadline,
+  };
+  // `close()` ends a wait at a gate too, as it ends a wait for a slot.
+  const closing = client.closing;
+  const gateSignal = signal === undefined ? closing : AbortSignal.any([signal, closing]);
+  const started = performance.now();
+  try {
+    for (const gate of client.gates)
+      passes.push(checkedPass(gate, await entered(gate, entry, gateSignal)));
+  } catch (error) {
+    attempt.handBack(passes);
+    // A wait that ended in an abort, a deadline or a refusal is worth seeing most.
+    const waitedMs = performance.now() - started;
+    if (waitedMs >= 1) client.hooks.wait(waitedMs, request, info);
+    if (closing.aborted && !signal?.aborted) throw client.closedError(facts);
+    throw toTransportError(error, { meta: facts, signal, delivered: false });
+  }
+  // What the gates held the request for: the time to pass one that did not hold it (a busy
+  // event loop, a round trip to a shared store) is not a wait.
+  let waitedMs = 0;
+  for (const pass of passes) waitedMs += pass.waitedMs;
+  if (waitedMs > 0) client.hooks.wait(waitedMs, request, info);
+  return passes;
 }
 
 /**

@@ -32,6 +32,21 @@ export class Attempt {
     this.#report = report;
   }
 
+  /**
+   * Hands passes back as not sent (a refusal, an abort, a wait for a slot). Each gate hears it
+   * whatever the one before did: a gate whose `leave` throws is reported, and the others' claims
+   * (a budget's) are freed all the same.
+   */
+  handBack(passes: readonly GatePass[] | undefined): void {
+    for (const pass of passes ?? []) {
+      try {
+        pass.leave({ sent: false });
+      } catch (error) {
+        this.#report(error);
+      }
+    }
+  }
+
   /** Holds what `admit` let it through with (`poolsAfterTurn`: the transport's). */
   admit(
     passes: GatePass[] | undefined,

@@ -79,6 +79,7 @@ function makeRetrier(ctx: CallContext): Retrier {
   return new Retrier({
     maxRetries: request.maxRetries ?? client.config.maxRetries,
     maxRetryDelayMs: client.config.maxRetryDelayMs,
+    deadline: ctx.deadline,
     // `close()` ends the wait too; joined only here, on the failure path.
     signal: signal === undefined ? client.closing : AbortSignal.any([signal, client.closing]),
     onRetry:

@@ -193,3 +193,40 @@ describe("withFallback and a call's deadline", () => {
     }
   });
 });
+
+describe("a retry its deadline leaves no time for", () => {
+  it("a 429 asking for longer than what is left fails at once with the 429, and the next model answers", async () => {
+    const retrying = new ChatClient(
+      {},
+      { baseUrl: primaryServer.baseUrl, model: "big", provider: "deepseek", maxRetries: 2 },
+      { hooks: [{ onRetry: () => void retries++ }] },
+    );
+    let retries = 0;
+    try {
+      primaryServer.enqueue({
+        type: "error",
+        status: 429,
+        headers: { "retry-after": "30" },
+        body: { error: { message: "slow down", type: "rate_limit_error" } },
+      });
+      const started = performance.now();
+      const alone = await retrying
+        .call({ ...hello, deadlineMs: 2_000 })
+        .catch((error: unknown) => error as Error & { retryable: boolean; attempts: number });
+      expect(alone).toMatchObject({ name: "RateLimitError", retryable: true, attempts: 1 });
+      expect(performance.now() - started).toBeLessThan(1_500);
+      expect(retries).toBe(0);
+      primaryServer.enqueue({
+        type: "error",
+        status: 429,
+        headers: { "retry-after": "30" },
+        body: { error: { message: "slow down", type: "rate_limit_error" } },
+      });
+      localServer.enqueue({ type: "json", body: completionBody({ content: "from local" }) });
+      const chained = withFallback([retrying, local]);
+      expect((await chained.call({ ...hello, deadlineMs: 2_000 })).content).toBe("from local");
+    } finally {
+      await retrying.close();
+    }
+  });
+});

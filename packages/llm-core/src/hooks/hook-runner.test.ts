@@ -238,6 +238,39 @@ describe("provider hooks", () => {
         await llm.close();
       },
     );
+
+    it.each(["beforeRequest", "prepareBody", "onResponse", "onError", "onRetry"] as const)(
+      "written async, in %s: its rejection is reported, never unhandled; the call goes on",
+      async (method) => {
+        const reports: string[] = [];
+        const rejecting: ProviderHooks = {
+          [method]: async () => {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            throw new Error(`async ${method}`);
+          },
+        };
+        const llm = new ChatClient(
+          { logger: { error: (line) => reports.push(line) } },
+          { baseUrl: server.baseUrl, model: "m", maxRetries: 1, maxRetryDelayMs: 10 },
+          { hooks: [rejecting] },
+        );
+        server.reset();
+        if (method === "onError") {
+          server.enqueue({ type: "error", status: 400, body: "bad" });
+          await expect(llm.call(hello)).rejects.toThrow("HTTP 400");
+        } else {
+          if (method === "onRetry") server.enqueue({ type: "error", status: 503, body: "" });
+          server.enqueue({ type: "json", body: completionBody({ content: "ok" }) });
+          expect((await llm.call(hello)).content).toBe("ok");
+        }
+        for (let i = 0; i < 100 && reports.length === 0; i++)
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(reports).toEqual([
+          expect.stringContaining(`hook #1 rejected in ${method}; ignored: Error: async ${method}`),
+        ]);
+        await llm.close();
+      },
+    );
   });
 
   it("a stream closed before it started: response() rejects, no hook runs, nothing is sent", async () => {

@@ -37,17 +37,23 @@ export class HookRunner {
   begin(request: ChatRequest, info: CallInfo): void {
     const hooks = this.#hooks;
     for (let i = 0; i < hooks.length; i++) {
+      let result: unknown;
       try {
-        hooks[i]?.beforeRequest?.(request, info);
+        result = hooks[i]?.beforeRequest?.(request, info);
       } catch (error) {
         for (let j = 0; j < i; j++) this.#observe(j, "onError", info, error, request, info);
         throw error;
       }
+      if (isThenable(result)) this.#unawaited(result, i, "beforeRequest", info);
     }
   }
 
   prepareBody(body: Record<string, unknown>, request: ChatRequest, info: CallInfo): void {
-    for (const hook of this.#hooks) hook.prepareBody?.(body, request, info);
+    const hooks = this.#hooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const result: unknown = hooks[i]?.prepareBody?.(body, request, info);
+      if (isThenable(result)) this.#unawaited(result, i, "prepareBody", info);
+    }
   }
 
   wait(waitedMs: number, request: ChatRequest, info: CallInfo): void {
@@ -95,21 +101,46 @@ export class HookRunner {
     const hook = this.#hooks[index];
     const method = hook?.[name] as ((a: unknown, b: unknown, c: unknown) => void) | undefined;
     if (method === undefined) return;
+    let result: unknown;
     try {
-      method.call(hook, a, b, c);
+      result = method.call(hook, a, b, c);
     } catch (error) {
-      const text = info.redact(
-        error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      );
-      const report = info.context.logger?.error ?? warnOnce;
-      report(`${info.provider}: hook #${index + 1} threw in ${name}; ignored: ${text}`, {
-        provider: info.provider,
-        model: info.model,
-        hook: index + 1,
-        method: name,
-      });
+      report(error, index, name, info, "threw");
+      return;
     }
+    if (isThenable(result)) this.#unawaited(result, index, name, info);
   }
+
+  /**
+   * A hook that returned a promise (an `async` method): hooks run synchronously and nothing
+   * waits for it, but its rejection is reported as a throw is, never left unhandled (Node.js
+   * ends the process on one). An async `beforeRequest` or `prepareBody` so cannot stop the call.
+   */
+  #unawaited(result: PromiseLike<unknown>, index: number, name: string, info: CallInfo): void {
+    result.then(undefined, (error: unknown) => report(error, index, name, info, "rejected"));
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** A hook's failure, through `ctx.logger.error`, else once per kind on the console. */
+function report(error: unknown, index: number, name: string, info: CallInfo, how: string): void {
+  const text = info.redact(
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  );
+  const say = info.context.logger?.error ?? warnOnce;
+  say(`${info.provider}: hook #${index + 1} ${how} in ${name}; ignored: ${text}`, {
+    provider: info.provider,
+    model: info.model,
+    hook: index + 1,
+    method: name,
+  });
 }
 
 const warned = new Set<string>();

@@ -27,6 +27,11 @@ export class ConcurrencyLimit {
     return this.#queue.length;
   }
 
+  /** Whether an `acquire()` now would wait for a slot. */
+  get full(): boolean {
+    return this.#active >= this.#max;
+  }
+
   /** Resolves when a slot is free; call `release()` exactly once afterwards. */
   acquire(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);

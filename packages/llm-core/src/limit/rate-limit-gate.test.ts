@@ -34,6 +34,61 @@ describe("RateLimitGate", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(1_990);
   });
 
+  it("with maxConcurrency, requests that queued for a slot are counted when they go, not when the gate let them by", async () => {
+    // One slow answer holds the only slot while the gate lets the next requests by: counted
+    // then, they would all go out together once the slot frees.
+    const llm = client(new RateLimitGate({ requestsPerMinute: 3, windowMs: 500 }), {
+      maxConcurrency: 1,
+    });
+    gated.server.enqueue({ type: "json", body: completionBody({}), delayMs: 700 });
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 8 }, () => llm.call(HELLO)));
+    // The slow one is answered from the queue: the fallback notes the other seven.
+    expect(arrivals).toHaveLength(7);
+    expect(mostInWindow(arrivals, 400)).toBeLessThanOrEqual(3);
+    // 8 requests at 3 per half second: at least two full windows after the first.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+  });
+
+  it("a gate whose leave() throws: reported, and the gates after it hear every request left unsent", async () => {
+    let outstanding = 0;
+    const reports: string[] = [];
+    const broken: CallGate = {
+      name: "audit",
+      enter: async () => ({
+        waitedMs: 0,
+        leave: () => {
+          throw new Error("audit log unavailable");
+        },
+      }),
+    };
+    const counting: CallGate = {
+      name: "claims",
+      enter: async () => {
+        outstanding++;
+        return { waitedMs: 0, leave: () => void outstanding-- };
+      },
+    };
+    const llm = new ChatClient(
+      { logger: { error: (line) => reports.push(line) } },
+      { baseUrl: gated.server.baseUrl, model: "m", maxRetries: 0, maxConcurrency: 1 },
+      { gates: [broken, counting] },
+    );
+    gated.track(llm);
+    gated.server.enqueue({ type: "json", body: completionBody({}), delayMs: 300 });
+    const slow = llm.call(HELLO);
+    const controllers = Array.from({ length: 4 }, () => new AbortController());
+    const queued = controllers.map((c) => llm.call({ ...HELLO, signal: c.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const c of controllers) c.abort(new Error("gave up"));
+    for (const call of queued) await expect(call).rejects.toThrow();
+    await slow;
+    // Every claim handed back: none held for good by the gate that threw before it.
+    expect(outstanding).toBe(0);
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports[0]).toContain("audit log unavailable");
+  });
+
   it("a wait past the call's deadline fails at once, with nothing sent", async () => {
     const llm = client(new RateLimitGate({ requestsPerMinute: 1, windowMs: 5_000 }));
     await llm.call(HELLO);

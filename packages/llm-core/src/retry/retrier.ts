@@ -13,6 +13,11 @@ export interface RetrierOptions {
   maxRetryDelayMs: number;
   /** Aborts the wait between attempts. */
   signal: AbortSignal | undefined;
+  /**
+   * When the call's `deadlineMs` passes (`performance.now()`): a wait that would end past it is
+   * not begun, and the error stands as it is (a 429 that asked for 30 s, with 2 s left).
+   */
+  deadline?: number | undefined;
   onRetry?: ((retry: RetryInfo) => void) | undefined;
 }
 
@@ -47,7 +52,13 @@ export class Retrier {
       responseStarted: progress.responseStarted,
       staleRetried: this.#staleRetried,
     });
-    if (!decision.retry) {
+    // A wait past the deadline ends in the deadline's TimeoutError, which says less than the
+    // error itself, is not retryable, and so would stop `withFallback` from moving on.
+    const late =
+      decision.retry &&
+      options.deadline !== undefined &&
+      performance.now() + decision.delayMs > options.deadline;
+    if (!decision.retry || late) {
       if (LLMError.isInstance(error)) (error as { attempts: number }).attempts = this.attempts;
       return false;
     }

@@ -2,7 +2,7 @@
 // call's own estimate fit in it: with exact estimates it is never exceeded, one call at a time
 // or many at once, whether the budget is the tracker's own or kept in a store.
 import { completionBody, createFakeServer, messageBody, wireUsage } from "@loom/llm-testing";
-import { BudgetExceededError } from "@loom/llm-types";
+import { BudgetExceededError, TimeoutError } from "@loom/llm-types";
 import { afterAll, describe, expect, it } from "vitest";
 import { createProvider } from "../create-provider.js";
 import { CostTracker } from "./cost-tracker.js";
@@ -93,6 +93,59 @@ describe.each(budgets)("%s, each call costing exactly its $0.01 estimate", (_nam
     expect(server.requests).toHaveLength(3);
     expect(tracker.spentUsd).toBeCloseTo(0.03, 12);
     server.setFallback(undefined);
+    await llm.close();
+  });
+});
+
+describe.each(budgets)("%s: what the tracker reports is what the budget counts", (_name, make) => {
+  it("calls answered without usage count at their estimates in spentUsd, remainingUsd and the report", async () => {
+    server.reset();
+    server.setFallback({ type: "json", body: completionBody({ usage: null }) });
+    const tracker = make();
+    const llm = createProvider({ env }, "openai", {
+      baseUrl: server.baseUrl,
+      tracker,
+      price,
+      maxRetries: 0,
+    });
+    for (let i = 0; i < 3; i++) await llm.call(hello);
+    expect(tracker.remainingUsd).toBeCloseTo(0.005, 12);
+    const refused = await llm.call(hello).catch((e: unknown) => e);
+    expect(BudgetExceededError.isInstance(refused)).toBe(true);
+    expect(server.requests).toHaveLength(3);
+    // The budget refused at $0.03 spent: the tracker says the same, not $0.
+    expect(tracker.spentUsd).toBe((refused as BudgetExceededError).spentUsd);
+    expect(tracker.spentUsd).toBeCloseTo(0.03, 12);
+    const total = tracker.snapshot().total;
+    expect(total).toMatchObject({ calls: 3, costUsd: 0, unpricedCalls: 3, unreportedCalls: 3 });
+    expect(total.estimatedUsd).toBeCloseTo(0.03, 12);
+    expect(tracker.formatReport().split("\n").at(-1)).toBe(
+      "budget: $0.035 (spent $0.030000, of which $0.030000 estimated for calls sent whose cost is unknown)",
+    );
+    server.setFallback(undefined);
+    await llm.close();
+  });
+
+  it("a call that timed out after it was sent counts at its estimate, and as one error", async () => {
+    server.reset();
+    server.enqueue({ type: "hang" });
+    const tracker = make();
+    const llm = createProvider({ env }, "openai", {
+      baseUrl: server.baseUrl,
+      tracker,
+      price,
+      maxRetries: 0,
+      timeoutMs: 100,
+    });
+    const error = await llm.call(hello).catch((e: unknown) => e);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    expect(tracker.spentUsd).toBeCloseTo(0.01, 12);
+    expect(tracker.remainingUsd).toBeCloseTo(0.025, 12);
+    expect(tracker.snapshot().total).toMatchObject({ calls: 0, errors: 1, costUsd: 0 });
+    expect(tracker.snapshot().byModel).toEqual([
+      expect.objectContaining({ provider: "openai", errors: 1, estimatedUsd: 0.01 }),
+    ]);
     await llm.close();
   });
 });

@@ -128,8 +128,13 @@ export function costGates(options: CostHooksOptions = {}): CallGate[] {
                   ? estimateCost(entry.model, usage, paid)?.usd
                   : undefined;
               // Sent, cost unknown: counted at its estimate rather than as free. (A cost past
-              // what a float holds, from absurd usage, too: a store refuses to add it up.)
-              reservation.commit(cost !== undefined && Number.isFinite(cost) ? cost : estimateUsd);
+              // what a float holds, from absurd usage, too: a store refuses to add it up.) The
+              // tracker counts it too, so that what it says was spent is what the budget holds.
+              if (cost !== undefined && Number.isFinite(cost)) reservation.commit(cost);
+              else {
+                reservation.commit(estimateUsd);
+                tracker.recordEstimated(entry.provider, entry.model, estimateUsd);
+              }
             }
           },
         };

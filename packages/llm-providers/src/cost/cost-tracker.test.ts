@@ -31,6 +31,7 @@ describe("CostTracker", () => {
       reasoningTokens: 0,
       totalTokens: 215,
       costUsd: 0.0015,
+      estimatedUsd: 0,
       unpricedCalls: 1,
       unreportedCalls: 0,
     });

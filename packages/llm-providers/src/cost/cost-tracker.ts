@@ -17,6 +17,12 @@ export interface UsageTotals {
   totalTokens: number;
   /** Sum over calls with a known price. */
   costUsd: number;
+  /**
+   * What the budget counted at estimates, apart from `costUsd`: each attempt sent whose cost is
+   * unknown (the server sent no usage, or it failed or was left before its usage came) is
+   * counted at its estimate rather than as free. 0 without a budget, which makes no estimates.
+   */
+  estimatedUsd: number;
   /** Calls whose cost is unknown (no price for the model, or no usage reported). */
   unpricedCalls: number;
   /** Calls whose server sent no usage: their tokens are missing from the sums. */
@@ -58,6 +64,7 @@ const empty = (): UsageTotals => ({
   reasoningTokens: 0,
   totalTokens: 0,
   costUsd: 0,
+  estimatedUsd: 0,
   unpricedCalls: 0,
   unreportedCalls: 0,
 });
@@ -107,11 +114,12 @@ export class CostTracker {
 
   /**
    * What is left of the budget, in USD: the shared one as of the last reservation when there
-   * is a store, else this tracker's own; `undefined` without a budget.
+   * is a store, else this tracker's own (the budget less `spentUsd`, estimates included);
+   * `undefined` without a budget.
    */
   get remainingUsd(): number | undefined {
     if (this.budgetUsd === undefined) return undefined;
-    return this.#remaining ?? Math.max(0, this.budgetUsd - this.#total.costUsd);
+    return this.#remaining ?? Math.max(0, this.budgetUsd - this.spentUsd);
   }
 
   /** The shared budget's remainder as a reservation saw it (called by the budget gate). */
@@ -119,9 +127,13 @@ export class CostTracker {
     this.#remaining = Math.max(0, remainingUsd);
   }
 
-  /** Total spent so far, in USD. */
+  /**
+   * Spent so far, in USD, as the budget counts it: the known costs (`snapshot().total.costUsd`)
+   * plus the estimates of the calls sent whose cost is unknown (`estimatedUsd`). With a store,
+   * this process's calls only.
+   */
   get spentUsd(): number {
-    return this.#total.costUsd;
+    return this.#total.costUsd + this.#total.estimatedUsd;
   }
 
   /**
@@ -130,10 +142,11 @@ export class CostTracker {
    * calls in flight, which the budget gate counts.
    */
   checkBudget(provider?: string, model?: string): void {
-    if (this.budgetUsd !== undefined && this.#total.costUsd >= this.budgetUsd) {
+    const spentUsd = this.spentUsd;
+    if (this.budgetUsd !== undefined && spentUsd >= this.budgetUsd) {
       throw new BudgetExceededError({
         budgetUsd: this.budgetUsd,
-        spentUsd: this.#total.costUsd,
+        spentUsd,
         provider,
         model,
       });
@@ -160,6 +173,17 @@ export class CostTracker {
       else totals.costUsd += cost;
       if (!usage.reported) totals.unreportedCalls++;
     }
+  }
+
+  /**
+   * Records what the budget counted at its estimate for an attempt sent whose cost is unknown
+   * (called by the budget gate): part of `spentUsd`, in no call's `costUsd`.
+   * @internal
+   */
+  recordEstimated(provider: string, model: string, estimateUsd: number): void {
+    if (!(Number.isFinite(estimateUsd) && estimateUsd > 0)) return;
+    this.#total.estimatedUsd += estimateUsd;
+    this.#entry(provider, model).estimatedUsd += estimateUsd;
   }
 
   /** Records a failed call. */
@@ -218,8 +242,16 @@ export class CostTracker {
     const lines = [line(head), ...rows.map(line)];
     if (this.#total.unpricedCalls > 0)
       lines.push("+ some calls have no known price or usage: not counted in USD");
-    if (this.budgetUsd !== undefined)
-      lines.push(`budget: $${this.budgetUsd} (spent $${this.#total.costUsd.toFixed(6)})`);
+    if (this.budgetUsd !== undefined) {
+      // Calls whose cost is unknown still took their estimates from the budget: said, so that
+      // the spend agrees with what the budget refuses at.
+      const estimated = this.#total.estimatedUsd;
+      const part =
+        estimated > 0
+          ? `, of which $${estimated.toFixed(6)} estimated for calls sent whose cost is unknown`
+          : "";
+      lines.push(`budget: $${this.budgetUsd} (spent $${this.spentUsd.toFixed(6)}${part})`);
+    }
     return lines.join("\n");
   }
 

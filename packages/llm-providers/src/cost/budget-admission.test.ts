@@ -150,6 +150,33 @@ describe.each(budgets)("%s: what the tracker reports is what the budget counts",
   });
 });
 
+describe.each(budgets)("%s: a call refused by the budget", (_name, make) => {
+  it("is recorded as nothing: no error, no call, at once or one at a time", async () => {
+    server.reset();
+    server.setFallback({ type: "json", body: completionBody({ usage: wireUsage(99, 1) }) });
+    const tracker = make();
+    const llm = createProvider({ env }, "openai", {
+      baseUrl: server.baseUrl,
+      tracker,
+      price,
+      maxRetries: 0,
+    });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => llm.call(hello)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
+    expect(tracker.snapshot().total).toMatchObject({ calls: 3, errors: 0 });
+    // After the spend is recorded: refused again, still nothing.
+    const refused = await llm.call(hello).catch((e: unknown) => e);
+    expect(BudgetExceededError.isInstance(refused)).toBe(true);
+    expect(tracker.snapshot().total).toMatchObject({ calls: 3, errors: 0 });
+    expect(tracker.snapshot().byModel).toEqual([
+      expect.objectContaining({ provider: "openai", calls: 3, errors: 0 }),
+    ]);
+    expect(tracker.formatReport()).toMatch(/^total +3 +0 /m);
+    server.setFallback(undefined);
+    await llm.close();
+  });
+});
+
 describe("the completion limit a protocol always sends counts", () => {
   it("Anthropic's default max_tokens (4096) is in the estimate: a budget it would overrun refuses the call", async () => {
     server.reset();

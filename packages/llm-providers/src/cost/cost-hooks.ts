@@ -16,6 +16,13 @@ import type { CostTracker } from "./cost-tracker.js";
 import { estimateCost } from "./estimate-cost.js";
 import { findPrice, MODEL_PRICES, type ModelPrice } from "./model-price.js";
 
+/**
+ * The refusals of each tracker's budget gate, so that its hooks count them as nothing (no call
+ * was made, cost.md) rather than as failed calls: the refusal leaves the exchange by its error
+ * path like any failure.
+ */
+const refusals = new WeakMap<object, CostTracker>();
+
 /** Options for CostHooks. */
 export interface CostHooksOptions {
   /** One price for every model of this provider (loom.toml's `*_per_mtok`); else the table. */
@@ -38,6 +45,8 @@ export function costHooks(options: CostHooksOptions = {}): ProviderHooks {
       if (cost !== undefined) response.costUsd = cost;
     },
     onError(error, _request, info) {
+      // Refused by this tracker's budget before anything was sent: nothing to record.
+      if (typeof error === "object" && error !== null && refusals.get(error) === tracker) return;
       // A response that arrived whole but whose reply could not be read was still paid for;
       // so was the usage a stream reported before it failed.
       const paid = InvalidResponseError.isInstance(error) ? error.response : undefined;
@@ -105,8 +114,11 @@ export function costGates(options: CostHooksOptions = {}): CallGate[] {
             model: entry.model,
           });
         } catch (error) {
-          // Refused: nothing is left, whatever the last reservation saw.
-          if (BudgetExceededError.isInstance(error) && shared) tracker.noteRemaining(0);
+          if (BudgetExceededError.isInstance(error)) {
+            refusals.set(error, tracker);
+            // Refused: nothing is left, whatever the last reservation saw.
+            if (shared) tracker.noteRemaining(0);
+          }
           throw error;
         }
         // The tracker's own budget has its remainder at hand; a shared one only as seen here.

@@ -18,9 +18,9 @@
 // tracing, about 6 kB more min+gzip when bundled. `@loom/llm-core` alone does not import it.
 //
 // The issue's target is 25 kB for call + stream. It is NOT met: measured (rolldown 1.2.19),
-// `ChatClient` of `@loom/llm-core` loads 31.5 kB at start (6.5 kB over, 1.26 times the target;
+// `ChatClient` of `@loom/llm-core` loads 31.9 kB at start (6.9 kB over, 1.27 times the target;
 // 35.6 kB before the protocols were split out, 31.6 kB before schema support was) and the
-// `@loom/llm` facade 39.2 kB (presets, prices, telemetry hooks; 42.3 kB before). What the start
+// `@loom/llm` facade 39.6 kB (presets, prices, telemetry hooks; 42.3 kB before). What the start
 // holds is in runtimes/README.md.
 // Each budget is the measured size plus at most 1.5%, rounded up to 100 bytes, so growth fails
 // the test; lower it when the bundle shrinks, down to 25 kB.
@@ -43,7 +43,7 @@ interface SizeEntry {
 }
 
 const ENTRIES: Record<string, SizeEntry> = {
-  // Measured 39,181 bytes at start, 44.8 kB with Anthropic's Messages (the larger protocol): 37,647
+  // Measured 39,573 bytes at start, 45.2 kB with Anthropic's Messages (the larger protocol): 37,647
   // before usage billed ahead of a stream's failure was kept (the error's, the span's, the
   // cost hooks'), tracing hooks kept one key for every instance, and the gates' waits were
   // bounded by the call's signal whatever the gate (+500: 38,147); then tools named once, a
@@ -61,7 +61,8 @@ const ENTRIES: Record<string, SizeEntry> = {
   // a stream's (+23); then a URL's password masked to its end, a dropped stream ended by
   // `close()`, and spans without content capture leaving out the server's words (+302: 39,094);
   // then a shared budget's unknown remainder kept, a page's "Failed to fetch" naming CORS
-  // (+87: 39,181).
+  // (+87: 39,181); then async hooks' rejections reported, queued requests passing the gates
+  // again, no retry wait past the deadline, a budget's estimates in the tracker (+392: 39,573).
   "@loom/llm LLMProvider": {
     source: `import { LLMProvider } from "@loom/llm";
 const llm = new LLMProvider({}, { baseUrl: "https://api.example.com/v1", model: "m" });
@@ -69,10 +70,10 @@ const messages = [{ role: "user", content: "hi" }];
 console.log(await llm.call({ messages }));
 for await (const text of llm.stream({ messages })) console.log(text);
 `,
-    budget: 39_300,
-    protocolBudget: 45_000,
+    budget: 39_700,
+    protocolBudget: 45_300,
   },
-  // Measured 31,544 bytes at start, 37.1 kB with Anthropic's Messages: 29,572 before the rate
+  // Measured 31,863 bytes at start, 37.5 kB with Anthropic's Messages: 29,572 before the rate
   // limiter was loaded on first need (-526), then the gate's waits while it loads, the gates
   // told of a request that may have reached the server, overlapping copies of a secret masked
   // as one (+610); then what a transport knows of a request (a response begun, a fresh
@@ -98,7 +99,9 @@ for await (const text of llm.stream({ messages })) console.log(text);
   // deeper than the stack typed, not a bare RangeError (+192), a whole answer's tool calls
   // bounded as a stream's (+23); then a URL's password masked to its end and a dropped stream
   // ended by `close()` (+42: 31,467); then workerd's undecodable body typed, a page's "Failed
-  // to fetch" naming CORS (+77: 31,544).
+  // to fetch" naming CORS (+77: 31,544); then async hooks' rejections reported, queued
+  // requests passing the gates again, a gate's failing leave() reported, no retry wait past the
+  // deadline (+319: 31,863).
   "@loom/llm-core ChatClient": {
     source: `import { ChatClient } from "@loom/llm-core";
 const client = new ChatClient({}, { baseUrl: "https://api.example.com/v1", model: "m" });
@@ -106,8 +109,8 @@ const messages = [{ role: "user", content: "hi" }];
 console.log(await client.call({ messages }));
 for await (const text of client.stream({ messages })) console.log(text);
 `,
-    budget: 31_700,
-    protocolBudget: 37_300,
+    budget: 32_000,
+    protocolBudget: 37_600,
   },
 };
 

@@ -38,9 +38,12 @@ describe("fetchFailure", () => {
     expect(browser.message).toBe(
       "Failed to fetch; a page's fetch says the same when the server refuses its origin (CORS): see the browser's console",
     );
-    // A failure the browser does name is left as it is.
+    // A failure the browser does name is left as it is, and so is a body broken off after the
+    // answer began: no origin was refused there.
     const decode = fetchFailure(new TypeError("Gzip decompression failed."), "browser") as Error;
     expect(decode.message).toBe("Gzip decompression failed.");
+    const cut = fetchFailure(new TypeError("network error"), "browser") as Error;
+    expect(cut.message).toBe("network error");
   });
 
   it("workerd's plain `Error: Network connection lost.` and `internal error` are network failures too", () => {

@@ -17,6 +17,9 @@ const NOT_HTTP = /invalid http|error parsing|parse error|malformed/i;
 // declared coding; workerd "Gzip decompression failed.".
 const NOT_DECODED =
   /decompression (error|failed)|decoding error|error decoding|invalid (gzip|deflate|brotli|zstd)|(gzip|deflate|brotli|zstd) error/i;
+// Browsers' words for a fetch that failed before any answer: Chromium, Firefox, Safari.
+const BEFORE_ANSWER =
+  /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/;
 // Deno: "message head is too large". Only a server that began its answer can send one.
 const HEAD_TOO_LARGE = /(message )?head(er)?s? (is |are )?too large/i;
 
@@ -46,8 +49,10 @@ export function fetchFailure(
         : FETCH_FAILED;
   // A page's fetch says "Failed to fetch" alike for a server that is down and for one that
   // refused the page's origin: why, only the browser's console says.
+  // Only a fetch that failed before any answer (Chromium's, Firefox's and Safari's words): a
+  // body that broke off later ("network error") was answered, so no origin was refused.
   const hint =
-    code === FETCH_FAILED && runtime === "browser"
+    runtime === "browser" && BEFORE_ANSWER.test(message)
       ? "; a page's fetch says the same when the server refuses its origin (CORS): see the browser's console"
       : "";
   return Object.assign(new Error(`${message}${hint}`, { cause: error }), { code });

@@ -166,3 +166,34 @@ describe("an example whose server cannot start says so within seconds", () => {
     }
   }, 30_000);
 });
+
+describe("an example that reaches a real provider and fails", () => {
+  // No network in a test: a preload makes every name fail at once, as an offline machine's does.
+  const noDns = `data:text/javascript,${encodeURIComponent(
+    'import dns from "node:dns"; dns.lookup = (host, options, callback) => { const done = typeof options === "function" ? options : callback; process.nextTick(() => done(Object.assign(new Error("getaddrinfo ENOTFOUND " + host), { code: "ENOTFOUND" }))); };',
+  )}`;
+
+  it("says so in a line and how to run it offline, exit 1, no stack trace, never the key", async () => {
+    const key = "sk-bogusKEY1234567890abcdefXYZ";
+    const child = spawn(process.execPath, ["--import", noDns, `${here}run.ts`, "quickstart"], {
+      cwd: here,
+      env: { ...env, DEEPSEEK_API_KEY: key },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    if (child.pid !== undefined) groups.add(child.pid);
+    let output = "";
+    child.stdout.on("data", (data: Buffer) => {
+      output += data.toString();
+    });
+    child.stderr.on("data", (data: Buffer) => {
+      output += data.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(output).toContain("example quickstart failed: ConnectionError:");
+    expect(output).toContain("because DEEPSEEK_API_KEY is set; without it");
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(output).not.toContain(key.slice(3, 20));
+  }, 30_000);
+});

@@ -14,4 +14,17 @@ if (!name || helpers.has(name) || !existsSync(`${here}${name}.ts`)) {
   console.error(`usage: pnpm example NAME, one of: ${available.join(", ")}`);
   process.exit(2);
 }
-await import(`${here}${name}.ts`);
+try {
+  await import(`${here}${name}.ts`);
+} catch (error) {
+  // One line a person can act on, not a stack trace: the error's own words (the library's
+  // errors name the provider, the request and the key's variable, never the key).
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  console.error(`\nexample ${name} failed: ${text}`);
+  const key = ["DEEPSEEK_API_KEY", "OPENAI_API_KEY"].find((k) => process.env[k]);
+  if (key !== undefined)
+    console.error(
+      `It talked to a real provider because ${key} is set; without it (${key}= pnpm example ${name}) it runs offline against a local fake server.`,
+    );
+  process.exitCode = 1;
+}

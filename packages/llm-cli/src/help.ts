@@ -51,4 +51,5 @@ that is not known (no price, or no usage) is said to be unknown, never counted a
 Ctrl-C stops every stream and prints what was spent, the answers it cut short included (their
 cost unknown unless their usage had arrived).
 
-Exit status: 0 ok, 2 usage error, 3 config error, 4 API error, 130 interrupted.`;
+Exit status: 0 ok, 1 unexpected failure (a bug), 2 usage error, 3 config error, 4 API error,
+74 cannot write the output, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 hung up.`;

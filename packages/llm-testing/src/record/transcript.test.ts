@@ -56,6 +56,34 @@ describe("replaying a transcript", () => {
     }
   });
 
+  it("a request that matches no exchange takes none: the exchanges after it still answer theirs", async () => {
+    const other = { model: "m", messages: [{ role: "user", content: "something else" }] };
+    const two = [
+      entry("one"),
+      { ...entry("two"), request: { ...entry("two").request, body: other } },
+    ];
+    const replay = await createFakeServer({ replies: transcriptReplies(two) });
+    try {
+      const stray = await post(`${replay.baseUrl}/chat/completions`, { model: "m", messages: [] });
+      expect(stray.status).toBe(400);
+      const first = await post(`${replay.baseUrl}/chat/completions`);
+      expect(
+        ((await first.json()) as { choices: { message: { content: string } }[] }).choices[0]
+          ?.message.content,
+      ).toBe("one");
+      const second = await post(`${replay.baseUrl}/chat/completions`, other);
+      expect(second.status).toBe(200);
+      expect(
+        ((await second.json()) as { choices: { message: { content: string } }[] }).choices[0]
+          ?.message.content,
+      ).toBe("two");
+      // Then, every exchange used: past the end.
+      expect((await post(`${replay.baseUrl}/chat/completions`)).status).toBe(500);
+    } finally {
+      await replay.close();
+    }
+  });
+
   it("a transcript written before query keys were masked still matches, its key unsent", async () => {
     const KEY = "AIzaSyOldTranscript0123456789";
     const replay = await createFakeServer({

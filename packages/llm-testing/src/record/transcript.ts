@@ -93,8 +93,8 @@ export interface ReplayOptions {
 /**
  * Fake-server replies that play a transcript back, byte for byte: a test recorded once against
  * DeepSeek runs offline forever (`createFakeServer({ replies: transcriptReplies(t) })`). One
- * reply per exchange; a request past the end gets a 500 that says so (and that no client
- * retries). The replies of one call share what they used: call it once per server. Throws a
+ * reply per exchange, the unused ones still answering after a request that matched none; a
+ * request past the end gets a 500 that says so (and that no client retries). The replies of one call share what they used: call it once per server. Throws a
  * `TypeError` naming the entry and the field when an entry is malformed.
  */
 export function transcriptReplies(
@@ -127,7 +127,10 @@ export function transcriptReplies(
     used.add(at);
     return replyOf(entry);
   };
-  const pastEnd = (): FakeReply => {
+  // Past the queue's end, which has one reply per exchange: a request that matched none took
+  // a reply, so an exchange may still be unused; it answers what it was recorded for.
+  const pastEnd = (request: RecordedRequest): FakeReply => {
+    if (used.size < entries.length) return answer(request);
     asked++;
     return {
       type: "error",

@@ -45,7 +45,8 @@ export function errorText(error: unknown, capture: boolean): string {
  * (a stack begins with the message, server text and all).
  */
 export function errorStack(error: Error, text: string): string | undefined {
-  if (error.stack === undefined) return undefined;
+  // The message as it is (content capture, or nothing left out): the stack as it is too.
+  if (error.stack === undefined || text === error.message) return error.stack;
   const frames = error.stack.split("\n").filter((line) => /^\s+at /.test(line));
   return [`${error.name}: ${text}`, ...frames].join("\n");
 }

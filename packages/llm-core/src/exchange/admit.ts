@@ -17,7 +17,8 @@ import type { CallContext } from "./call-context.js";
 export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
   const { client, facts } = ctx;
   const signal = ctx.signal;
-  let passes = client.gates.length > 0 ? await passGates(ctx, attempt) : undefined;
+  const entry = client.gates.length > 0 ? gateEntry(ctx) : undefined;
+  let passes = entry !== undefined ? await passGates(ctx, attempt, entry) : undefined;
   const limit = client.limit;
   if (limit !== undefined) {
     const queued = limit.full;
@@ -27,11 +28,11 @@ export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
       attempt.handBack(passes);
       throw toTransportError(error, { meta: facts, signal, delivered: false });
     }
-    if (queued && passes !== undefined) {
+    if (queued && entry !== undefined) {
       attempt.handBack(passes);
       passes = undefined;
       try {
-        passes = await passGates(ctx, attempt);
+        passes = await passGates(ctx, attempt, entry);
       } catch (error) {
         limit.release();
         throw error;
@@ -50,12 +51,10 @@ export async function admit(ctx: CallContext, attempt: Attempt): Promise<void> {
   attempt.admit(passes, limit, client.transport.poolsAfterTurn === true);
 }
 
-/** Every gate in order: the passes, or the refusal or abort as the call's error. */
-async function passGates(ctx: CallContext, attempt: Attempt): Promise<GatePass[]> {
-  const { client, request, info, facts } = ctx;
-  const signal = ctx.signal;
-  const passes: GatePass[] = [];
-  const entry: GateEntry = {
+/** What the gates see of an attempt's request: made once, however often they are passed. */
+function gateEntry(ctx: CallContext): GateEntry {
+  const { client, request, facts } = ctx;
+  return {
     provider: facts.provider,
     model: facts.model,
     estimatedTokens: estimateTokens(
@@ -65,6 +64,17 @@ async function passGates(ctx: CallContext, attempt: Attempt): Promise<GatePass[]
     request,
     deadline: ctx.deadline,
   };
+}
+
+/** Every gate in order: the passes, or the refusal or abort as the call's error. */
+async function passGates(
+  ctx: CallContext,
+  attempt: Attempt,
+  entry: GateEntry,
+): Promise<GatePass[]> {
+  const { client, request, info, facts } = ctx;
+  const signal = ctx.signal;
+  const passes: GatePass[] = [];
   // `close()` ends a wait at a gate too, as it ends a wait for a slot.
   const closing = client.closing;
   const gateSignal = signal === undefined ? closing : AbortSignal.any([signal, closing]);

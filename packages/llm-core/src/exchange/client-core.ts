@@ -28,8 +28,9 @@ export interface ClientCore {
   /** Aborted by `close()`: no new attempt starts, waits at gates and between retries end. */
   readonly closing: AbortSignal;
   /**
-   * The waits for a response now in flight, each ending its request: `close()` without `drain`
-   * calls them all, so requests in flight fail at once too. A set rather than listeners on a
+   * The waits for a response now in flight, and the streams begun and not yet ended, each
+   * ending its request: `close()` without `drain` calls them all, so requests in flight fail at
+   * once too, and so does a stream whose consumer holds an item and asks for no more. A set rather than listeners on a
    * signal: a call adds and deletes one entry, cheaper than a listener on every runtime.
    */
   readonly sending: Set<() => void>;

@@ -77,8 +77,9 @@ function maskStream(text: string, redactor: Redactor): string {
     const data = /^data: ?/.exec(body);
     const value = data === null ? undefined : parseJson(body.slice(data[0].length));
     if (data !== null && typeof value === "object" && value !== null) {
-      // A secret in a property name (`{"sk-…": 1}`) is no string value: named back masked.
-      const named = maskNames(value, redactor);
+      // Masked as a JSON body is (`redactValue`: strings, and property names, `{"sk-…": 1}`);
+      // a secret split across events is left to the joined texts below.
+      const named = redactor.redactValue(value) as object;
       events.set(at, { prefix: data[0], value: named, end });
       if (named !== value) lines[at] = `${data[0]}${JSON.stringify(named)}${end}`;
       return;
@@ -149,28 +150,6 @@ function maskTexts(
   texts.forEach((t, i) => {
     lines[t.at] = `${t.prefix}${out[i]}${t.end}`;
   });
-}
-
-/** `value` with every property name that holds a secret masked (the same object if none did). */
-function maskNames<T>(value: T, redactor: Redactor): T {
-  if (Array.isArray(value)) {
-    let changed = false;
-    const items = value.map((item) => {
-      const masked = maskNames(item, redactor);
-      if (masked !== item) changed = true;
-      return masked;
-    });
-    return (changed ? items : value) as T;
-  }
-  if (typeof value !== "object" || value === null) return value;
-  let changed = false;
-  const entries = Object.entries(value).map(([name, item]): [string, unknown] => {
-    const maskedName = redactor.redact(name);
-    const masked = maskNames(item, redactor);
-    if (maskedName !== name || masked !== item) changed = true;
-    return [maskedName, masked];
-  });
-  return (changed ? Object.fromEntries(entries) : value) as T;
 }
 
 /** Calls `visit` for every string in `value`, in order, with the path of the field it is in. */
